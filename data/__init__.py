@@ -1,0 +1,1 @@
+"""The data layer of backoffice: models, rules and safe storage. No UI imports."""

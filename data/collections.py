@@ -1,0 +1,60 @@
+"""The registry of collections: name → model, data file and how a person sees it.
+
+Each domain module declares ``COLLECTIONS``; the command line and the screens are generic
+over this registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+from data.errors import UnknownCollectionError
+from data.record import Record
+
+DOMAINS = ("calls", "stock", "machines", "people")
+HR_DOMAIN = "people"
+
+DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.hiring", "data.staff")
+
+
+@dataclass(frozen=True)
+class Collection:
+    name: str
+    model: type[Record]
+    domain: str
+    title: str  # one record, in words: "call", "supply item"
+    columns: tuple[str, ...] = ()  # default columns of `backoffice list`
+    # A record is done with and may move to the archive once it is old enough.
+    is_closed: Callable[[Record], bool] | None = field(default=None, compare=False)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(n for n in self.model.model_fields if n != "id")
+
+    def list_columns(self) -> tuple[str, ...]:
+        return self.columns or self.model.editable_fields()
+
+
+@cache
+def all_collections() -> dict[str, Collection]:
+    found: dict[str, Collection] = {}
+    for module_name in DOMAIN_MODULES:
+        module = importlib.import_module(module_name)
+        for collection in getattr(module, "COLLECTIONS", ()):
+            found[collection.name] = collection
+    return found
+
+
+def get_collection(name: str) -> Collection:
+    collections = all_collections()
+    if name not in collections:
+        known = ", ".join(sorted(collections))
+        raise UnknownCollectionError(f"unknown collection '{name}' (known: {known})")
+    return collections[name]
+
+
+def collections_of(domain: str) -> list[Collection]:
+    return [c for c in all_collections().values() if c.domain == domain]

@@ -1,0 +1,46 @@
+"""Errors of the data layer, each with a sentence a person understands."""
+
+
+class DataError(Exception):
+    """Base of every error the data layer raises on purpose."""
+
+
+class NotFoundError(DataError):
+    pass
+
+
+class ConflictError(DataError):
+    """The record changed in another session since it was opened."""
+
+    def __init__(self, message: str, *, changed_by: str = "", changed_at: object = None) -> None:
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+class DataFileError(DataError):
+    """A data file cannot be parsed; it is left untouched."""
+
+
+class NoAccessError(DataError):
+    """The user may not read (or write) a data file."""
+
+
+class NewerSchemaError(DataError):
+    """The file was written by a newer program; this one refuses to write it."""
+
+
+class RuleError(DataError):
+    """A domain rule refused the change (an illegal status move, for example)."""
+
+
+class FieldError(DataError):
+    """A value refused by a rule, tied to the field a form shows it under."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class UnknownCollectionError(DataError):
+    """A collection name that the registry does not know (bad input on the command line)."""

@@ -1,0 +1,3 @@
+"""machines: models and rules (see the issue that builds this section)."""
+
+COLLECTIONS: list = []

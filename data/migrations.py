@@ -1,0 +1,61 @@
+"""Schema versions of the data files and the steps that bring an old file up to date.
+
+Each data file carries ``_meta`` → ``{"1": {"schema_version": N}}``. A step in
+``MIGRATIONS`` takes the parsed tables of a file at version N and changes them in place
+into version N + 1. Steps run under the file's lock, after a backup copy (see
+``Store.transaction``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from data.errors import NewerSchemaError
+
+SCHEMA_VERSION = 1
+
+Tables = dict[str, dict[str, dict]]
+
+# version N -> function that upgrades tables from N to N + 1
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
+
+META_TABLE = "_meta"
+
+
+def file_version(tables: Tables | None) -> int | None:
+    """The schema version a file's tables declare; None for a file that declares none."""
+    if not tables:
+        return None
+    meta = tables.get(META_TABLE, {}).get("1")
+    return None if meta is None else int(meta.get("schema_version", 0))
+
+
+def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> None:
+    tables[META_TABLE] = {"1": {"schema_version": version}}
+
+
+def refuse_newer(tables: Tables | None, file_name: str) -> None:
+    version = file_version(tables)
+    if version is not None and version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{file_name} was written by a newer backoffice (schema {version}; this program "
+            f"knows {SCHEMA_VERSION}). Nothing was changed: upgrade backoffice to edit it."
+        )
+
+
+def needs_migration(tables: Tables | None) -> bool:
+    version = file_version(tables)
+    return version is not None and version < SCHEMA_VERSION
+
+
+def migrate(tables: Tables) -> int:
+    """Upgrade ``tables`` in place to SCHEMA_VERSION; return the version it started from."""
+    start = version = file_version(tables) or SCHEMA_VERSION
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise NewerSchemaError(f"no migration from schema {version} to {version + 1}")
+        step(tables)
+        version += 1
+        stamp(tables, version)
+    return start

@@ -1,0 +1,288 @@
+"""A TinyDB storage that several processes can share safely.
+
+TinyDB's own JSONStorage rewrites its file in place, keeps a stale handle after another
+process replaces the file and has no locking. This storage instead:
+
+- writes atomically: temp file in the same folder, fsync, the old file's mode and group,
+  ``os.replace``, fsync of the folder;
+- reads the file afresh, reusing the parsed data while (inode, mtime_ns, size, ctime_ns)
+  is unchanged, and inside a transaction only while the lock file's write generation is
+  unchanged too (timestamps are coarse and inodes get reused);
+- buffers writes inside a transaction and commits them in one replace, so a transaction
+  is all-or-nothing;
+- never overwrites a file it could not parse.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from data import backups, migrations
+from data.errors import DataFileError, NoAccessError
+
+
+class FileLock:
+    """Exclusive lock on a data file, across processes (flock on a side file) and threads.
+
+    Re-entrant within a thread. The side file also holds a write generation: a counter
+    each commit increments, so a reader holding the lock knows for sure whether the data
+    file changed since it last parsed it.
+    """
+
+    _by_path: dict[str, FileLock] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+
+    @classmethod
+    def for_path(cls, path: Path) -> FileLock:
+        """One lock object per lock file in the process, so threads exclude each other."""
+        key = os.path.realpath(path)
+        with cls._registry_lock:
+            if key not in cls._by_path:
+                cls._by_path[key] = cls(path)
+            return cls._by_path[key]
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None and self._thread_lock._is_owned()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> FileLock:
+        self._thread_lock.acquire()
+        if self._depth == 0:
+            try:
+                self._fd = self._open_and_lock()
+            except BaseException:
+                self._thread_lock.release()
+                raise
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the flock
+            self._fd = None
+        self._thread_lock.release()
+
+    def _open_and_lock(self) -> int:
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except PermissionError as error:
+            raise NoAccessError(
+                f"You may not change {self.path.name.removesuffix('.lock')}: "
+                f"no write access to {self.path.name} ({error.strerror})."
+            ) from error
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    def generation(self) -> int:
+        assert self._fd is not None
+        raw = os.pread(self._fd, 8, 0)
+        return int.from_bytes(raw, "little") if len(raw) == 8 else 0
+
+    def bump_generation(self) -> int:
+        assert self._fd is not None
+        new = self.generation() + 1
+        os.pwrite(self._fd, new.to_bytes(8, "little"), 0)
+        return new
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it (os.umask is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
+
+
+def fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole."""
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        old = None
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if old is not None:
+            os.fchmod(fd, stat.S_IMODE(old.st_mode))
+            try:
+                os.fchown(fd, -1, old.st_gid)
+            except PermissionError:
+                pass  # not a member of that group: the folder's setgid bit still applies
+        else:
+            os.fchmod(fd, 0o666 & ~current_umask())
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(temp_name, path)
+    except BaseException:
+        if fd != -1:
+            os.close(fd)
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_folder(path.parent)
+
+
+def unreadable_message(path: Path, reason: str) -> str:
+    newest = backups.newest_backup(path)
+    backup = f"the newest backup is {newest}" if newest else "there is no backup yet"
+    return f"{path} cannot be read ({reason}). It has been left untouched; {backup}."
+
+
+def parse_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except PermissionError as error:
+        raise NoAccessError(f"You have no access to {path.name}.") from error
+    if not raw.strip():
+        raise DataFileError(unreadable_message(path, "it is empty"))
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise DataFileError(unreadable_message(path, f"not valid JSON: {error}")) from error
+    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        raise DataFileError(unreadable_message(path, "not a table of records"))
+    return data
+
+
+class SafeJSONStorage(Storage):
+    """TinyDB storage of one data file; see the module docstring."""
+
+    def __init__(self, path: str | Path, today: Callable[[], date] = date.today) -> None:
+        self.path = Path(path)
+        self.lock = FileLock.for_path(self.path.with_name(self.path.name + ".lock"))
+        self._today = today
+        self._cache: dict[str, Any] | None = None
+        self._cache_key: tuple[int, ...] | None = None
+        self._cache_generation: int | None = None
+        self._pending: dict[str, Any] | None = None
+        self._in_transaction = False
+
+    # -- TinyDB's interface ----------------------------------------------------------
+    def read(self) -> dict[str, Any] | None:
+        with self.lock._thread_lock:  # other threads wait for an open transaction
+            if self._pending is not None:
+                return self._pending
+            return self._read_fresh()
+
+    def write(self, data: dict[str, Any]) -> None:
+        if not self._in_transaction:
+            raise RuntimeError("writes go through Store.transaction()")
+        migrations.refuse_newer(data, self.path.name)
+        self._pending = data
+
+    def close(self) -> None:
+        self._cache = None
+
+    # -- transactions ----------------------------------------------------------------
+    def begin(self) -> bool:
+        """Enter a transaction (the lock must be held); True when it is the outermost."""
+        if self._in_transaction:
+            return False
+        self._in_transaction = True
+        self._pending = None
+        return True
+
+    def commit(self) -> None:
+        try:
+            if self._pending is not None:
+                self._commit_pending()
+        finally:
+            self._pending = None
+            self._in_transaction = False
+
+    def rollback(self) -> None:
+        self._pending = None
+        self._in_transaction = False
+        self._forget_cache()  # TinyDB may have changed the cached dict in place
+
+    def _commit_pending(self) -> None:
+        data = self._pending
+        assert data is not None
+        if migrations.file_version(data) is None:
+            migrations.stamp(data)
+        payload = orjson.dumps(data)
+        backups.daily_backup(self.path, self._today())
+        try:
+            atomic_write(self.path, payload)
+        except OSError as error:
+            self._forget_cache()
+            if error.errno in (errno.EACCES, errno.EPERM):
+                raise NoAccessError(f"You may not change {self.path.name}.") from error
+            raise
+        self._remember(data, os.stat(self.path), self.lock.bump_generation())
+
+    # -- the read cache --------------------------------------------------------------
+    def _read_fresh(self) -> dict[str, Any] | None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._forget_cache()
+            return None
+        except PermissionError as error:
+            raise NoAccessError(f"You have no access to {self.path.name}.") from error
+        generation = self.lock.generation() if self.lock.held else None
+        key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+        same_file = key == self._cache_key and self._cache is not None
+        if same_file and (generation is None or generation == self._cache_generation):
+            return self._cache
+        data = parse_file(self.path)
+        self._remember(data, st, generation)
+        return data
+
+    def _remember(self, data: dict[str, Any], st: os.stat_result, generation: int | None) -> None:
+        self._cache = data
+        self._cache_key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+        self._cache_generation = generation
+
+    def _forget_cache(self) -> None:
+        self._cache = None
+        self._cache_key = None
+        self._cache_generation = None
+
+    def stat_key(self) -> tuple[int, ...] | None:
+        """What the live view polls: changes whenever the file is replaced."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)

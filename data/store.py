@@ -1,0 +1,126 @@
+"""The data folder: one TinyDB file per domain, transactions, repositories."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from data import audit, backups, migrations
+from data.collections import DOMAINS, Collection, collections_of, get_collection
+from data.repository import Repository
+from data.storage import SafeJSONStorage
+
+APP_NAME = "backoffice"
+
+
+def default_data_dir() -> Path:
+    """``BACKOFFICE_DATA``, else the platform's user data folder."""
+    env = os.environ.get("BACKOFFICE_DATA")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def local_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class Store:
+    """Opens a data folder and hands out repositories and transactions."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        *,
+        user: str | None = None,
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        self.folder = Path(folder).expanduser()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.user = user or getpass.getuser()
+        self.clock = clock
+        self._databases: dict[str, TinyDB] = {}
+        self._audit: dict[str, list[dict]] = {}
+
+    def now(self) -> datetime:
+        return self.clock().replace(microsecond=0)
+
+    def file(self, domain: str) -> Path:
+        return self.folder / f"{domain}.json"
+
+    def database(self, domain: str) -> TinyDB:
+        if domain not in self._databases:
+            if domain not in DOMAINS:
+                raise ValueError(f"unknown domain {domain!r}")
+            self._databases[domain] = TinyDB(
+                self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
+            )
+        return self._databases[domain]
+
+    def storage(self, domain: str) -> SafeJSONStorage:
+        return self.database(domain).storage  # type: ignore[return-value]
+
+    def table(self, collection: Collection) -> Table:
+        # No query cache: it would go stale when another process writes.
+        return self.database(collection.domain).table(collection.name, cache_size=0)
+
+    def repo(self, collection: str | Collection) -> Repository:
+        if isinstance(collection, str):
+            collection = get_collection(collection)
+        return Repository(self, collection)
+
+    @contextmanager
+    def transaction(self, domain: str) -> Iterator[None]:
+        """Run a read-modify-write on one domain file under its lock; all or nothing."""
+        storage = self.storage(domain)
+        with storage.lock:
+            outermost = storage.begin()
+            try:
+                if outermost:
+                    self._audit[domain] = []
+                    self._forget_tinydb_caches(domain)
+                    self._migrate(domain)
+                yield
+            except BaseException:
+                if outermost:
+                    storage.rollback()
+                    self._audit.pop(domain, None)
+                raise
+            if outermost:
+                storage.commit()
+                audit.append(audit.audit_file(self.folder, domain), self._audit.pop(domain))
+
+    def record_change(self, domain: str, entry: dict) -> None:
+        self._audit[domain].append(entry)
+
+    def _forget_tinydb_caches(self, domain: str) -> None:
+        # TinyDB caches the next id and query results per process; another process may
+        # have written since.
+        for collection in collections_of(domain):
+            table = self.table(collection)
+            table._next_id = None
+            table.clear_cache()
+
+    def _migrate(self, domain: str) -> None:
+        storage = self.storage(domain)
+        tables = storage.read()
+        migrations.refuse_newer(tables, storage.path.name)
+        if tables and migrations.needs_migration(tables):
+            version = migrations.file_version(tables)
+            target = backups.backup_folder(storage.path) / f"{domain}.schema-{version}.json"
+            backups.copy_aside(storage.path, target)
+            migrations.migrate(tables)
+            storage.write(tables)
+
+    def stat_keys(self) -> dict[str, tuple[int, ...] | None]:
+        """For the live view: a key per domain file that changes whenever it is replaced."""
+        return {domain: self.storage(domain).stat_key() for domain in DOMAINS}

@@ -1,0 +1,153 @@
+"""The `backoffice` command: the TUI by default, plus commands for scripts and cron.
+
+Only the data layer is imported for the non-interactive commands, so they start fast and
+work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backoffice",
+        description="The back office of a small office: calls & faxes, stock, machines, HR.",
+    )
+    parser.add_argument("--data", metavar="DIR", help="data folder (default: $BACKOFFICE_DATA, else your user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo office in a temporary folder")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    add = commands.add_parser("add", help="add one record: backoffice add calls caller=Ann number=0123")
+    add.add_argument("collection")
+    add.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+
+    listing = commands.add_parser("list", help="list records")
+    listing.add_argument("collection")
+    listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    listing.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep records whose FIELD is VALUE (repeatable)")
+
+    importing = commands.add_parser("import", help="import a .csv, .json or .jsonl file: all rows or none")
+    importing.add_argument("collection")
+    importing.add_argument("file", type=Path)
+
+    export = commands.add_parser("export", help="export a collection as CSV or JSON")
+    export.add_argument("collection")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+
+    commands.add_parser("check", help="validate every data file and record; exit 1 on any problem")
+    commands.add_parser("agenda", help="today's 'what needs me' list, as text")
+    return parser
+
+
+def open_store(args: argparse.Namespace):
+    from data.store import Store, default_data_dir
+
+    return Store(Path(args.data) if args.data else default_data_dir())
+
+
+def fail(problems: Sequence[str], status: int) -> int:
+    for problem in problems:
+        print(f"backoffice: {problem}", file=sys.stderr)
+    return status
+
+
+def parse_where(collection, pairs: list[str]) -> dict[str, str]:
+    from data.transfer import InputError
+
+    where = {}
+    problems = []
+    for pair in pairs:
+        field, sep, value = pair.partition("=")
+        if not sep:
+            problems.append(f"--where '{pair}': expected FIELD=VALUE")
+        elif field not in ("id", *collection.fields):
+            problems.append(f"--where: unknown field '{field}' of {collection.name}")
+        else:
+            where[field] = value
+    if problems:
+        raise InputError(problems)
+    return where
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from data import transfer
+    from data.collections import get_collection
+
+    store = open_store(args)
+    if args.command == "check":
+        return run_check(store)
+    if args.command == "agenda":
+        from data.agenda import agenda_text
+
+        print(agenda_text(store), end="")
+        return EXIT_OK
+    collection = get_collection(args.collection)
+    repo = store.repo(collection)
+    if args.command == "add":
+        record = repo.add(transfer.parse_assignments(collection, args.assignments))
+        print(record.id)
+    elif args.command == "import":
+        records = repo.add_many(transfer.records_from_file(collection, args.file))
+        print(f"imported {len(records)} {collection.name}")
+    elif args.command == "list":
+        where = parse_where(collection, args.where)
+        records = [r for r in repo.list() if transfer.matches(r, where)]
+        print(render(records, collection, args.format), end="")
+    elif args.command == "export":
+        print(render(repo.list(), collection, args.format), end="")
+    return EXIT_OK
+
+
+def render(records, collection, form: str) -> str:
+    from data import transfer
+
+    if form == "json":
+        return transfer.to_json(records)
+    if form == "csv":
+        return transfer.to_csv(records, transfer.export_fields(collection))
+    return transfer.to_table(records, ["id", *collection.list_columns()])
+
+
+def run_check(store) -> int:
+    from data.check import check_folder
+
+    problems, notes = check_folder(store)
+    for note in notes:
+        print(note)
+    if problems:
+        return fail(problems, EXIT_PROBLEM)
+    print(f"{store.folder}: all files and records are valid")
+    return EXIT_OK
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from tui.app import run_app
+
+    return run_app(data=args.data, demo=args.demo)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return run_tui(args)
+    from data.errors import DataError, UnknownCollectionError
+    from data.transfer import InputError
+
+    try:
+        return run_command(args)
+    except InputError as error:
+        return fail(error.problems, EXIT_BAD_INPUT)
+    except UnknownCollectionError as error:
+        return fail([str(error)], EXIT_BAD_INPUT)
+    except DataError as error:
+        return fail([str(error)], EXIT_PROBLEM)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
