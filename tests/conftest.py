@@ -1,0 +1,39 @@
+"""Shared fixtures: a data folder in tmp_path, a fixed clock, settings kept out of $HOME."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from data.store import Store
+
+NOW = datetime(2026, 3, 10, 9, 30)
+
+
+class Clock:
+    """A clock the test moves by hand: no sleeping for time-based behaviour."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path, monkeypatch):
+    """Never read or write the developer's own settings or data."""
+    monkeypatch.setenv("BACKOFFICE_DATA", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock) -> Store:
+    return Store(tmp_path / "office", user="tester", clock=clock)
