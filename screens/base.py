@@ -1,0 +1,125 @@
+"""SectionScreen: what every section shares — loading in a thread, live refresh, jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.screen import Screen
+from textual.widgets import Static
+
+from data.errors import ConflictError, DataError, NoAccessError
+from tui.messages import DataChanged, JobFinished
+from tui.widgets.dialogs import ErrorModal
+from tui.widgets.record_table import RecordTable
+
+if TYPE_CHECKING:
+    from data.store import Store
+
+
+class SectionScreen(Screen):
+    """A section of the office.
+
+    A subclass names the data files it shows (``domains``), reads them in a thread
+    (``fetch``, data layer only) and turns the result into widgets (``show``, UI thread).
+    It reloads when it becomes visible and whenever one of its files changes on disk.
+    """
+
+    domains: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def store(self) -> Store:
+        return self.app.store  # type: ignore[attr-defined]
+
+    # -- loading -----------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @on(DataChanged)
+    def data_changed(self, message: DataChanged) -> None:
+        if message.domains & self.domains:
+            self.reload()
+
+    def reload(self) -> None:
+        self.load_in_background()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_in_background(self) -> None:
+        try:
+            result = self.fetch()
+        except NoAccessError as error:
+            self.post_message(JobFinished(error, self.show_no_access))
+            return
+        self.post_message(JobFinished(result, self.show))
+
+    def fetch(self) -> Any:
+        """Read what the screen shows. Runs in a thread: no widgets here."""
+        raise NotImplementedError
+
+    def show(self, data: Any) -> None:
+        """Put what ``fetch`` read on screen. Runs on the UI thread."""
+        raise NotImplementedError
+
+    def show_no_access(self, error: NoAccessError) -> None:
+        """One clear sentence instead of the section, for users outside HR, say."""
+        self.query("*").remove()
+        self.mount(Static(str(error), classes="no-access", markup=False))
+
+    # -- jobs (writes) -----------------------------------------------------------------
+    def run_job(
+        self,
+        job: Callable[[], Any],
+        then: Callable[[Any], None] | None = None,
+        done: str = "",
+    ) -> None:
+        """Run ``job`` (a data-layer call) in a thread; ``then`` gets its result on the UI
+        thread. A refused rule or a data error is said in a dialog; nothing is half-done,
+        because each data-layer call is one transaction."""
+        self._job_in_background(job, then, done)
+
+    @work(thread=True, group="jobs", exit_on_error=False)
+    def _job_in_background(self, job: Callable[[], Any], then: Callable[[Any], None] | None, done: str) -> None:
+        try:
+            result = job()
+        except (DataError, ConflictError) as error:
+            self.post_message(JobFinished(error, self.job_refused))
+            return
+        self.post_message(JobFinished(result, lambda r: self.job_done(r, then, done)))
+
+    def job_done(self, result: Any, then: Callable[[Any], None] | None, done: str) -> None:
+        if done:
+            self.notify(done, timeout=3)
+        if then is not None:
+            then(result)
+        self.reload()
+
+    def job_refused(self, error: DataError) -> None:
+        self.app.push_screen(ErrorModal(str(error), title="Not done"))
+
+    @on(JobFinished)
+    def job_finished(self, message: JobFinished) -> None:
+        message.stop()
+        message.then(message.result)
+        self._open_pending()
+
+    # -- opening a record from elsewhere -----------------------------------------------
+    _pending_open: tuple[str, int] | None = None
+
+    def open_record(self, collection: str, record_id: int) -> None:
+        """Show a record (from the dashboard or the palette); waits for the rows if needed."""
+        self._pending_open = (collection, record_id)
+        self._open_pending()
+
+    def _open_pending(self) -> None:
+        if self._pending_open and self.select_record(*self._pending_open):
+            self._pending_open = None
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        """Put the cursor on the record; True when found. Sections with several tables
+        override this to pick the right one."""
+        for table in self.query(RecordTable):
+            if table.select_key(record_id):
+                table.focus()
+                return True
+        return False

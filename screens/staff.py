@@ -1,0 +1,10 @@
+"""The staff section (a first, generic version: the section issue builds the real one)."""
+
+from __future__ import annotations
+
+from screens.collection import CollectionScreen
+
+
+class StaffScreen(CollectionScreen):
+    collection_name = "employees"
+    domains = frozenset({"people"})

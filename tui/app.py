@@ -1,0 +1,118 @@
+"""BackOfficeApp: sections as modes, global keys, the palette, live refresh. Wiring only."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from data.store import Store, default_data_dir
+from tui.commands import RecordCommands, SectionCommands
+from tui.messages import DataChanged, OpenRecord
+from tui.sections import BY_NAME, SECTIONS, section_of
+from tui.settings import Settings, load_settings
+from tui.widgets.dialogs import ErrorModal
+
+POLL_SECONDS = 1.0
+DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
+
+
+def section_bindings() -> list[Binding]:
+    return [
+        Binding(s.key, f"app.switch_mode('{s.name}')", s.title, id=f"section.{s.name}", tooltip=f"Go to {s.title}")
+        for s in SECTIONS
+    ]
+
+
+class BackOfficeApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "backoffice"
+    MODES = {s.name: s.make_screen for s in SECTIONS}
+    DEFAULT_MODE = "dashboard"
+    COMMANDS = App.COMMANDS | {SectionCommands, RecordCommands}
+    BINDINGS = [
+        *section_bindings(),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help", tooltip="Every key of this screen"),
+        Binding("c", "call_slip", "Call slip", id="app.call_slip", tooltip="Log a phone call from anywhere"),
+        Binding("q", "quit", "Quit", show=False, id="app.quit", tooltip="Quit backoffice"),
+    ]
+
+    def __init__(self, store: Store, settings: Settings | None = None, *, demo: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings()
+        self.demo = demo
+        self._file_keys = store.stat_keys()
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
+        self.set_interval(POLL_SECONDS, self.poll_files)
+
+    # -- live refresh ------------------------------------------------------------------
+    def poll_files(self) -> None:
+        """Stat the data files; tell the visible screens which ones changed."""
+        keys = self.store.stat_keys()
+        changed = frozenset(d for d, key in keys.items() if key != self._file_keys.get(d))
+        if changed:
+            self._file_keys = keys
+            for screen in self.screen_stack:
+                screen.post_message(DataChanged(changed))
+
+    # -- actions -----------------------------------------------------------------------
+    def action_help(self) -> None:
+        from tui.widgets.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_call_slip(self) -> None:
+        from screens.calls import open_call_slip
+
+        open_call_slip(self)
+
+    @on(OpenRecord)
+    def open_record(self, message: OpenRecord) -> None:
+        self.go_to_record(message.collection, message.record_id)
+
+    def go_to_record(self, collection: str, record_id: int) -> None:
+        from data.collections import get_collection
+
+        section = section_of(collection, get_collection(collection).domain)
+        self.switch_mode(section.name)
+        self.screen.open_record(collection, record_id)  # type: ignore[attr-defined]
+
+    def go_to_section(self, name: str) -> None:
+        if name in BY_NAME:
+            self.switch_mode(name)
+
+    # -- errors of background work -----------------------------------------------------
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.push_screen(ErrorModal(str(error) or type(error).__name__))
+
+
+def open_store(settings: Settings, demo: bool) -> Store:
+    if demo:
+        from data.demo import build_demo
+
+        store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
+        build_demo(store)
+        return store
+    return Store(settings.data or default_data_dir())
+
+
+def run_app(data: str | None = None, demo: bool = False) -> int:
+    settings = load_settings(data=data)
+    app = BackOfficeApp(open_store(settings, demo), settings, demo=demo)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,37 @@
+"""Messages that flow upward through the app (DESIGN §5, idioms 2 and 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.message import Message
+
+
+class DataChanged(Message):
+    """A data file changed on disk (another session saved, or this one did)."""
+
+    def __init__(self, domains: frozenset[str]) -> None:
+        super().__init__()
+        self.domains = domains
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DataChanged) and message.domains <= self.domains
+
+
+class JobFinished(Message):
+    """A background job (a database read or write) finished; ``then`` runs on the UI thread."""
+
+    def __init__(self, result: Any, then: Callable[[Any], None]) -> None:
+        super().__init__()
+        self.result = result
+        self.then = then
+
+
+class OpenRecord(Message):
+    """Open a record in its section (from the dashboard or the command palette)."""
+
+    def __init__(self, collection: str, record_id: int) -> None:
+        super().__init__()
+        self.collection = collection
+        self.record_id = record_id

@@ -1,0 +1,106 @@
+"""Small modal dialogs that return a value with ``dismiss`` (posting's confirmation idiom)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+DIALOG_CSS = """
+{name} {{
+    align: center middle;
+    background: $background 60%;
+}}
+{name} > Vertical {{
+    width: auto;
+    min-width: 40;
+    max-width: 72;
+    height: auto;
+    border: thick $primary;
+    background: $surface;
+    padding: 1 2;
+}}
+{name} .dialog-title {{ text-style: bold; margin-bottom: 1; }}
+{name} .dialog-keys {{ margin-top: 1; color: $text-muted; }}
+"""
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question: y answers yes, n or escape answer no."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmModal")
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no"),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.cancel"),
+    ]
+
+    def __init__(self, question: str, title: str = "Please confirm") -> None:
+        super().__init__()
+        self.question = question
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.question, markup=False)
+            yield Label("y yes   n no", classes="dialog-keys")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ErrorModal(ModalScreen[None]):
+    """Something went wrong: say it in a sentence; enter or escape closes."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ErrorModal") + """
+    ErrorModal > Vertical { border: thick $error; }
+    """
+    BINDINGS = [
+        Binding("escape,enter", "close", "Close", id="error.close"),
+    ]
+
+    def __init__(self, message: str, title: str = "Something went wrong") -> None:
+        super().__init__()
+        self.message = message
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.message, markup=False)
+            yield Label("enter close", classes="dialog-keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConflictModal(ModalScreen[str | None]):
+    """Someone saved the record meanwhile: reload theirs, overwrite with yours, or go back."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConflictModal") + """
+    ConflictModal > Vertical { border: thick $warning; }
+    """
+    BINDINGS = [
+        Binding("r", "choose('reload')", "Reload theirs", id="conflict.reload"),
+        Binding("o", "choose('overwrite')", "Overwrite with mine", id="conflict.overwrite"),
+        Binding("escape", "choose(None)", "Back to editing", id="conflict.cancel"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Changed by someone else", classes="dialog-title")
+            yield Static(self.message, markup=False)
+            yield Label(
+                "r reload theirs (drop my changes)   o overwrite with mine   esc back",
+                classes="dialog-keys",
+            )
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

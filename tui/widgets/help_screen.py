@@ -1,0 +1,68 @@
+"""The help screen: every key of the screen beneath and of the app, from the bindings."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+
+def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(where, keys, what) for each binding active on ``screen``, the app's last."""
+    app = screen.app
+    grouped: dict[tuple[int, str], tuple[object, Binding, list[str]]] = {}
+    for key, active in screen.active_bindings.items():
+        if not active.binding.description:
+            continue
+        node, binding, keys = grouped.setdefault(
+            (id(active.node), active.binding.action), (active.node, active.binding, [])
+        )
+        keys.append(app.get_key_display(Binding(key, binding.action)))
+    rows = []
+    for node, binding, keys in grouped.values():
+        what = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
+        where = "app" if node is app else type(node).__name__
+        rows.append((where, " ".join(dict.fromkeys(keys)), what))
+    return sorted(rows, key=lambda row: row[0] == "app")
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; background: $background 60%; }
+    HelpScreen > Vertical {
+        width: 78; max-width: 100%; height: 1fr; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    HelpScreen .help-title { text-style: bold; }
+    HelpScreen DataTable { height: 1fr; }
+    HelpScreen .help-keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape,question_mark,f1,q", "close", "Close help", id="help.close"),
+        Binding("j", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="help.up"),
+    ]
+
+    def __init__(self, beneath: Screen) -> None:
+        super().__init__()
+        self.beneath = beneath
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Keys — {self.beneath.title or self.app.title}", classes="help-title", markup=False)
+            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
+            table.add_columns("Key", "Does", "Where")
+            for where, keys, what in binding_rows(self.beneath):
+                table.add_row(Text(keys, style="bold"), Text(what), Text(where, style="dim"))
+            yield table
+            yield Label("esc close   ctrl+p command palette", classes="help-keys")
+
+    def action_scroll(self, direction: str) -> None:
+        table = self.query_one(DataTable)
+        (table.action_cursor_down if direction == "down" else table.action_cursor_up)()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

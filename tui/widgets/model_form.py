@@ -1,0 +1,306 @@
+"""ModelForm: a modal form built from a pydantic model's fields (DESIGN §5, idiom 7).
+
+Each validation error shows under its field and every typed value stays. ``ctrl+s`` saves
+in a background thread through ``save(record, overwrite)``; a conflict asks whether to
+reload the colleague's version or overwrite it; ``escape`` asks before dropping changes.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from data.errors import ConflictError, DataError, FieldError
+from data.record import Record
+from tui.messages import JobFinished
+from tui.widgets.dialogs import ConfirmModal, ConflictModal
+
+LONG_TEXT = 300  # str fields allowed to be longer than this get a TextArea
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+
+Save = Callable[[Record, bool], Record]
+
+
+def field_type(model: type[BaseModel], name: str) -> tuple[Any, bool]:
+    """(the type without None, whether None is allowed)."""
+    annotation = model.model_fields[name].annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return (args[0] if len(args) == 1 else annotation), True
+    return annotation, False
+
+
+def is_long_text(model: type[BaseModel], name: str) -> bool:
+    info = model.model_fields[name]
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if extra.get("long"):
+        return True
+    limits = [m.max_length for m in info.metadata if getattr(m, "max_length", None)]
+    return bool(limits) and limits[0] > LONG_TEXT
+
+
+def label_of(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    return info.title or name.replace("_", " ").capitalize()
+
+
+def display_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class ModelForm(ModalScreen[Record | None]):
+    DEFAULT_CSS = """
+    ModelForm { align: center middle; background: $background 60%; }
+    ModelForm > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ModelForm .form-title { text-style: bold; padding: 0 0 1 0; }
+    ModelForm VerticalScroll { height: auto; max-height: 1fr; }
+    ModelForm .field-label { color: $text-muted; margin-top: 1; }
+    ModelForm Input, ModelForm Select { width: 100%; }
+    ModelForm TextArea { height: 6; }
+    ModelForm .field-error { color: $error; height: auto; }
+    ModelForm .field-error.-empty { display: none; }
+    ModelForm #form-error { color: $error; height: auto; }
+    ModelForm .form-keys { color: $text-muted; padding-top: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
+        Binding("escape", "close", "Close", id="form.close", tooltip="Close (asks first if changed)"),
+    ]
+
+    def __init__(
+        self,
+        model: type[Record],
+        *,
+        title: str,
+        save: Save,
+        record: Record | None = None,
+        initial: dict[str, Any] | None = None,
+        fields: Sequence[str] | None = None,
+        suggestions: dict[str, list[str]] | None = None,
+        reload: Callable[[], Record] | None = None,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.form_title = title
+        self.save_record = save
+        self.record = record
+        self.initial = initial or {}
+        self.fields = list(fields or model.editable_fields())
+        self.suggestions = suggestions or {}
+        self.reload_record = reload
+        self._pristine: dict[str, Any] = {}
+
+    # -- building ----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.form_title, classes="form-title", markup=False)
+            with VerticalScroll():
+                for name in self.fields:
+                    yield Label(label_of(self.model, name), classes="field-label", markup=False)
+                    yield self.input_for(name)
+                    yield Static("", classes="field-error -empty", id=f"error-{name}", markup=False)
+            yield Static("", id="form-error", markup=False)
+            yield Label("ctrl+s save   esc close", classes="form-keys")
+
+    def starting_value(self, name: str) -> Any:
+        if self.record is not None:
+            return getattr(self.record, name)
+        if name in self.initial:
+            return self.initial[name]
+        default = self.model.model_fields[name].get_default(call_default_factory=True)
+        return default
+
+    def input_for(self, name: str) -> Widget:
+        kind, optional = field_type(self.model, name)
+        value = self.starting_value(name)
+        widget_id = f"field-{name}"
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            options = [(str(m.value).replace("_", " "), str(m.value)) for m in kind]
+            current = display_value(value) if value is not None else Select.BLANK
+            return Select(options, value=current, allow_blank=optional, id=widget_id, compact=True)
+        if kind is bool:
+            return Checkbox(label_of(self.model, name), value=bool(value), id=widget_id)
+        if kind is str and is_long_text(self.model, name):
+            return TextArea(display_value(value), id=widget_id, soft_wrap=True)
+        placeholder = {datetime: "YYYY-MM-DD HH:MM", date: "YYYY-MM-DD"}.get(kind, "")
+        if typing.get_origin(kind) in (list, set, tuple):
+            placeholder = "comma, separated"
+        suggester = None
+        if name in self.suggestions:
+            suggester = SuggestFromList(self.suggestions[name], case_sensitive=False)
+        return Input(
+            display_value(value), placeholder=placeholder, id=widget_id, suggester=suggester, compact=True
+        )
+
+    def on_mount(self) -> None:
+        self._pristine = self.raw_values()
+
+    # -- reading and writing the widgets -----------------------------------------------
+    def widget_of(self, name: str) -> Widget:
+        return self.query_one(f"#field-{name}")
+
+    def value_of(self, name: str) -> Any:
+        widget = self.widget_of(name)
+        if isinstance(widget, Select):
+            return None if widget.value is Select.BLANK else widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        return widget.value  # Input → str, Checkbox → bool
+
+    def set_value(self, name: str, value: Any) -> None:
+        widget = self.widget_of(name)
+        if isinstance(widget, Select):
+            widget.value = Select.BLANK if value is None else display_value(value)
+        elif isinstance(widget, TextArea):
+            widget.text = display_value(value)
+        elif isinstance(widget, Checkbox):
+            widget.value = bool(value)
+        else:
+            widget.value = display_value(value)  # type: ignore[attr-defined]
+
+    def raw_values(self) -> dict[str, Any]:
+        return {name: self.value_of(name) for name in self.fields}
+
+    def typed_values(self) -> dict[str, Any]:
+        """What the widgets hold, shaped for pydantic to validate."""
+        values = {}
+        for name, raw in self.raw_values().items():
+            kind, optional = field_type(self.model, name)
+            if isinstance(raw, str) and kind is not str:
+                raw = raw.strip()
+                if raw == "" and optional:
+                    raw = None
+                elif typing.get_origin(kind) in (list, set, tuple):
+                    raw = [part.strip() for part in raw.split(",") if part.strip()]
+            values[name] = raw
+        return values
+
+    @property
+    def changed(self) -> bool:
+        return self.raw_values() != self._pristine
+
+    # -- errors ------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+            error.add_class("-empty")
+        self.query_one("#form-error", Static).update("")
+
+    def show_error(self, field: str | None, message: str) -> None:
+        if field in self.fields:
+            error = self.query_one(f"#error-{field}", Static)
+            error.update(message)
+            error.remove_class("-empty")
+        else:
+            prefix = f"{label_of(self.model, field)}: " if field in self.model.model_fields else ""
+            self.query_one("#form-error", Static).update(prefix + message)
+
+    def show_validation_errors(self, error: ValidationError) -> None:
+        for detail in error.errors():
+            field = str(detail["loc"][0]) if detail["loc"] else None
+            self.show_error(field, detail["msg"].removeprefix("Value error, "))
+
+    # -- saving ------------------------------------------------------------------------
+    def build_record(self) -> Record | None:
+        base = self.record.model_dump() if self.record is not None else dict(self.initial)
+        data = {**base, **self.typed_values()}
+        try:
+            record = self.model.model_validate(data)
+        except ValidationError as error:
+            self.show_validation_errors(error)
+            return None
+        record.id = self.record.id if self.record is not None else None
+        return record
+
+    def action_save(self, overwrite: bool = False) -> None:
+        self.clear_errors()
+        record = self.build_record()
+        if record is not None:
+            self.save_in_background(record, overwrite)
+
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def save_in_background(self, record: Record, overwrite: bool) -> None:
+        try:
+            result: Record | Exception = self.save_record(record, overwrite)
+        except Exception as error:  # shown on the form, never a traceback
+            result = error
+        self.post_message(JobFinished(result, self.after_save))
+
+    @on(JobFinished)
+    def job_finished(self, message: JobFinished) -> None:
+        message.then(message.result)
+
+    def after_save(self, result: Record | Exception) -> None:
+        if isinstance(result, Exception):
+            self.save_failed(result)
+        else:
+            self.dismiss(result)
+
+    def save_failed(self, error: Exception) -> None:
+        if isinstance(error, FieldError):
+            self.show_error(error.field, str(error))
+        elif isinstance(error, ValidationError):
+            self.show_validation_errors(error)
+        elif isinstance(error, ConflictError):
+            self.app.push_screen(ConflictModal(str(error)), self.conflict_answered)
+        elif isinstance(error, DataError):
+            self.show_error(None, str(error))
+        else:
+            self.show_error(None, f"Could not save: {error}")
+
+    def conflict_answered(self, choice: str | None) -> None:
+        if choice == "overwrite":
+            self.action_save(overwrite=True)
+        elif choice == "reload" and self.reload_record is not None:
+            self.refill(self.reload_record())
+
+    def refill(self, record: Record) -> None:
+        self.record = record
+        for name in self.fields:
+            self.set_value(name, getattr(record, name))
+        self._pristine = self.raw_values()
+        self.notify("Reloaded the version saved by the other session.")
+
+    # -- closing -----------------------------------------------------------------------
+    def action_close(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmModal("Throw away what you typed in this form?", "Discard changes?"), answered)
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()

@@ -1,0 +1,220 @@
+"""RecordTable: a DataTable of records keyed by id, updated in place (dolphie's diff-update).
+
+Rows are given as (key, cells); ``set_rows`` adds, changes and removes rows by key inside
+one batch, keeps the cursor on the same record and leaves the scroll where it was. ``/``
+opens a filter bar that narrows the rows as you type; ``o`` sorts by the next column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.widgets import DataTable, Input
+from textual.widgets.data_table import RowDoesNotExist, RowKey
+
+Row = tuple[Hashable, Sequence[Any]]
+
+
+def as_text(value: Any) -> Text:
+    """Cells show user text literally: ``[bold]`` stays ``[bold]``, escape codes are dropped."""
+    if isinstance(value, Text):
+        return value
+    if value is None:
+        return Text("")
+    return Text(str(value).replace("\n", " ").replace("\x1b", ""))
+
+
+def sort_value(text: Text) -> tuple[int, float | str]:
+    plain = text.plain.strip()
+    try:
+        return (0, float(plain.replace(",", "")))
+    except ValueError:
+        return (1, plain.casefold())
+
+
+class FilterBar(Input):
+    """Narrows a RecordTable as you type; enter keeps the filter, escape clears it."""
+
+    DEFAULT_CSS = """
+    FilterBar { height: 1; border: none; padding: 0 1; background: $boost; }
+    FilterBar:focus { border: none; }
+    """
+    BINDINGS = [
+        Binding("escape", "clear", "Clear filter", id="filter.clear"),
+        Binding("enter", "keep", "Keep filter", id="filter.keep"),
+    ]
+
+    def __init__(self, table: RecordTable) -> None:
+        super().__init__(placeholder="filter: type words to narrow the list", compact=True)
+        self.table = table
+
+    @on(Input.Changed)
+    def narrow(self, event: Input.Changed) -> None:
+        event.stop()
+        self.table.filter_text = event.value
+
+    def action_keep(self) -> None:
+        if not self.value:
+            self.display = False
+        self.table.focus()
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.table.filter_text = ""
+        self.display = False
+        self.table.focus()
+
+
+class RecordTable(DataTable):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("g", "first", "Top", show=False, id="table.top"),
+        Binding("G", "last", "Bottom", show=False, id="table.bottom"),
+        Binding("slash", "filter", "Filter", key_display="/", id="table.filter"),
+        Binding("o", "sort", "Sort", show=False, tooltip="Sort by the next column", id="table.sort"),
+    ]
+
+    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        """``columns``: (key, label) pairs."""
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", True)
+        super().__init__(**kwargs)
+        self.column_specs = list(columns)
+        self._rows: dict[Hashable, list[Text]] = {}
+        self._order: list[Hashable] = []
+        self._key_of: dict[str, Hashable] = {}  # the table's string keys → the caller's keys
+        self._filter = ""
+        self._sort_column: int | None = None
+        self._sort_reverse = False
+
+    def on_mount(self) -> None:
+        for key, label in self.column_specs:
+            self.add_column(label, key=key)
+
+    # -- what the screen calls ---------------------------------------------------------
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Show exactly these rows, in this order (unless the user sorted by a column)."""
+        self._rows = {}
+        self._order = []
+        for key, cells in rows:
+            self._rows[key] = [as_text(c) for c in cells]
+            self._order.append(key)
+        self._key_of = {str(k): k for k in self._order}
+        self._refresh_rows()
+
+    @property
+    def selected_key(self) -> Hashable | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except RowDoesNotExist:
+            return None
+        return self._key_of.get(key.value, key.value)
+
+    def select_key(self, key: Hashable) -> bool:
+        try:
+            index = self.get_row_index(str(key))
+        except RowDoesNotExist:
+            return False
+        self.move_cursor(row=index)
+        return True
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @filter_text.setter
+    def filter_text(self, text: str) -> None:
+        self._filter = text
+        self._refresh_rows()
+
+    @property
+    def visible_keys(self) -> list[Hashable]:
+        keys = (self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count))
+        return [self._key_of.get(k, k) for k in keys]
+
+    # -- the diff ----------------------------------------------------------------------
+    def _wanted(self) -> list[Hashable]:
+        words = self._filter.casefold().split()
+        keys = [
+            k
+            for k in self._order
+            if all(any(w in cell.plain.casefold() for cell in self._rows[k]) for w in words)
+        ]
+        if self._sort_column is not None:
+            column = self._sort_column
+            keys.sort(key=lambda k: sort_value(self._rows[k][column]), reverse=self._sort_reverse)
+        return keys
+
+    def _refresh_rows(self) -> None:
+        if not self.columns:
+            return
+        selected = self.selected_key
+        wanted = self._wanted()
+        wanted_set = {str(k) for k in wanted}
+        column_keys = [key for key, _ in self.column_specs]
+        with self.app.batch_update():
+            for row_key in list(self.rows):
+                if row_key.value not in wanted_set:
+                    self.remove_row(row_key)
+            for key in wanted:
+                cells = self._rows[key]
+                row_key = str(key)
+                if row_key in self.rows:
+                    for column, cell in zip(column_keys, cells):
+                        if self.get_cell(row_key, column) != cell:
+                            self.update_cell(row_key, column, cell)
+                else:
+                    self.add_row(*cells, key=row_key)
+            self._apply_order([str(k) for k in wanted])
+            if selected is not None and str(selected) in wanted_set:
+                self.select_key(selected)
+
+    def _apply_order(self, keys: list[str]) -> None:
+        # DataTable has no public "put rows in this order"; this is what its sort() does.
+        from textual._two_way_dict import TwoWayDict
+
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(keys)})
+        self._update_count += 1
+        self.refresh()
+
+    # -- keys --------------------------------------------------------------------------
+    def action_first(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+
+    def action_filter(self) -> None:
+        bar = next(iter(self.parent.query(FilterBar)), None) if self.parent else None
+        if bar is None or bar.table is not self:
+            bar = FilterBar(self)
+            self.parent.mount(bar, before=self)
+        bar.display = True
+        bar.focus()
+
+    def action_sort(self) -> None:
+        columns = len(self.column_specs)
+        self._sort_column = 0 if self._sort_column is None else self._sort_column + 1
+        if self._sort_column >= columns:
+            self._sort_column = None
+        self._refresh_rows()
+        name = "the queue order" if self._sort_column is None else self.column_specs[self._sort_column][1]
+        self.notify(f"Sorted by {name}", timeout=2)
+
+    @on(DataTable.HeaderSelected)
+    def sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        if self._sort_column == event.column_index:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_column, self._sort_reverse = event.column_index, False
+        self._refresh_rows()
