@@ -6,6 +6,7 @@ from screens.collection import CollectionScreen
 
 
 class CallsScreen(CollectionScreen):
+    section = "calls"
     collection_name = "calls"
     domains = frozenset({"calls"})
 

@@ -6,5 +6,6 @@ from screens.collection import CollectionScreen
 
 
 class CandidatesScreen(CollectionScreen):
+    section = "candidates"
     collection_name = "candidates"
     domains = frozenset({"people"})

@@ -7,17 +7,19 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Footer
 
 from data.collections import Collection, get_collection
 from data.record import Record
 from screens.base import SectionScreen
+from tui.widgets.section_bar import SectionBar
 from tui.widgets.model_form import ModelForm, display_value
 from tui.widgets.record_table import RecordTable
 
 
 class CollectionScreen(SectionScreen):
     collection_name: ClassVar[str]
+    section: ClassVar[str]
 
     BINDINGS = [
         Binding("n", "new", "New", id="collection.new", tooltip="Add a record"),
@@ -32,7 +34,7 @@ class CollectionScreen(SectionScreen):
         return self.store.repo(self.collection)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SectionBar(self.section)
         columns = self.collection.list_columns()
         yield RecordTable([(c, c.replace("_", " ").capitalize()) for c in columns], id="records")
         yield Footer()

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from data.agenda import TOP, AgendaGroup, build_agenda
 from data.collections import DOMAINS
 from screens.base import SectionScreen
+from tui.widgets.section_bar import SectionBar
 
 
 def group_heading(group: AgendaGroup) -> Text:
@@ -34,7 +35,7 @@ class DashboardScreen(SectionScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SectionBar("dashboard")
         yield OptionList(id="agenda")
         yield Footer()
 

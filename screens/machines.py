@@ -6,5 +6,6 @@ from screens.collection import CollectionScreen
 
 
 class MachinesScreen(CollectionScreen):
+    section = "machines"
     collection_name = "machines"
     domains = frozenset({"machines"})

@@ -6,5 +6,6 @@ from screens.collection import CollectionScreen
 
 
 class StaffScreen(CollectionScreen):
+    section = "staff"
     collection_name = "employees"
     domains = frozenset({"people"})

@@ -6,5 +6,6 @@ from screens.collection import CollectionScreen
 
 
 class StockScreen(CollectionScreen):
+    section = "stock"
     collection_name = "supplies"
     domains = frozenset({"stock"})

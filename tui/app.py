@@ -23,7 +23,7 @@ DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 def section_bindings() -> list[Binding]:
     return [
-        Binding(s.key, f"app.switch_mode('{s.name}')", s.title, id=f"section.{s.name}", tooltip=f"Go to {s.title}")
+        Binding(s.key, f"switch_mode('{s.name}')", s.title, show=False, id=f"section.{s.name}", tooltip=f"Go to {s.title}")
         for s in SECTIONS
     ]
 

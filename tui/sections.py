@@ -13,6 +13,7 @@ class Section:
     name: str  # the app mode
     key: str
     title: str
+    short: str  # in the section bar
     screen: str  # "module:Class", imported when the section is first opened
     collections: tuple[str, ...] = ()
     domain: str = ""
@@ -23,12 +24,12 @@ class Section:
 
 
 SECTIONS = (
-    Section("dashboard", "0", "Dashboard", "screens.dashboard:DashboardScreen"),
-    Section("calls", "1", "Calls & faxes", "screens.calls:CallsScreen", ("calls", "faxes", "contacts"), "calls"),
-    Section("stock", "2", "Stock", "screens.stock:StockScreen", ("supplies", "stock_movements", "orders"), "stock"),
-    Section("machines", "3", "Machines", "screens.machines:MachinesScreen", ("machines", "tickets"), "machines"),
-    Section("candidates", "4", "Candidates", "screens.candidates:CandidatesScreen", ("positions", "candidates", "interviews"), "people"),
-    Section("staff", "5", "Staff", "screens.staff:StaffScreen", ("employees", "staff_events"), "people"),
+    Section("dashboard", "0", "Dashboard", "Today", "screens.dashboard:DashboardScreen"),
+    Section("calls", "1", "Calls & faxes", "Calls", "screens.calls:CallsScreen", ("calls", "faxes", "contacts"), "calls"),
+    Section("stock", "2", "Stock", "Stock", "screens.stock:StockScreen", ("supplies", "stock_movements", "orders"), "stock"),
+    Section("machines", "3", "Machines", "Machines", "screens.machines:MachinesScreen", ("machines", "tickets"), "machines"),
+    Section("candidates", "4", "Candidates", "Candidates", "screens.candidates:CandidatesScreen", ("positions", "candidates", "interviews"), "people"),
+    Section("staff", "5", "Staff", "Staff", "screens.staff:StaffScreen", ("employees", "staff_events"), "people"),
 )
 
 BY_NAME = {section.name: section for section in SECTIONS}

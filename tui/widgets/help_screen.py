@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Label
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(where, keys, what) for each binding active on ``screen``, the app's last."""
     app = screen.app
-    grouped: dict[tuple[int, str], tuple[object, Binding, list[str]]] = {}
+    grouped: dict[tuple[int, str, str], tuple[object, Binding, list[str]]] = {}
     for key, active in screen.active_bindings.items():
         if not active.binding.description:
             continue
         node, binding, keys = grouped.setdefault(
-            (id(active.node), active.binding.action), (active.node, active.binding, [])
+            (id(active.node), active.binding.action, active.binding.description),
+            (active.node, active.binding, []),
         )
         keys.append(app.get_key_display(Binding(key, binding.action)))
     rows = []

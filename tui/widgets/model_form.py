@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -76,18 +76,22 @@ class ModelForm(ModalScreen[Record | None]):
     DEFAULT_CSS = """
     ModelForm { align: center middle; background: $background 60%; }
     ModelForm > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+        border-title-style: bold;
     }
-    ModelForm .form-title { text-style: bold; padding: 0 0 1 0; }
     ModelForm VerticalScroll { height: auto; max-height: 1fr; }
-    ModelForm .field-label { color: $text-muted; margin-top: 1; }
-    ModelForm Input, ModelForm Select { width: 100%; }
-    ModelForm TextArea { height: 6; }
-    ModelForm .field-error { color: $error; height: auto; }
+    ModelForm .field-row { height: auto; }
+    ModelForm .field-label { width: 15; color: $text-muted; padding-top: 0; }
+    ModelForm Input, ModelForm Select { width: 1fr; background: $boost; }
+    ModelForm Input:focus { background: $primary 20%; }
+    ModelForm TextArea { width: 1fr; height: 5; }
+    ModelForm Checkbox { width: 1fr; border: none; padding: 0; background: $boost; }
+    ModelForm .field-error { color: $error; height: auto; margin-left: 15; }
     ModelForm .field-error.-empty { display: none; }
     ModelForm #form-error { color: $error; height: auto; }
-    ModelForm .form-keys { color: $text-muted; padding-top: 1; }
+    ModelForm #form-error.-empty { display: none; }
+    ModelForm .form-keys { color: $text-muted; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
@@ -119,23 +123,24 @@ class ModelForm(ModalScreen[Record | None]):
 
     # -- building ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, classes="form-title", markup=False)
+        with Vertical() as frame:
+            frame.border_title = self.form_title
             with VerticalScroll():
                 for name in self.fields:
-                    yield Label(label_of(self.model, name), classes="field-label", markup=False)
-                    yield self.input_for(name)
+                    with Horizontal(classes="field-row"):
+                        yield Label(label_of(self.model, name), classes="field-label", markup=False)
+                        yield self.input_for(name)
                     yield Static("", classes="field-error -empty", id=f"error-{name}", markup=False)
-            yield Static("", id="form-error", markup=False)
-            yield Label("ctrl+s save   esc close", classes="form-keys")
+            yield Static("", id="form-error", classes="-empty", markup=False)
+            yield Label("ctrl+s save   esc close   tab next field", classes="form-keys")
 
     def starting_value(self, name: str) -> Any:
         if self.record is not None:
             return getattr(self.record, name)
         if name in self.initial:
             return self.initial[name]
-        default = self.model.model_fields[name].get_default(call_default_factory=True)
-        return default
+        info = self.model.model_fields[name]
+        return None if info.is_required() else info.get_default(call_default_factory=True)
 
     def input_for(self, name: str) -> Widget:
         kind, optional = field_type(self.model, name)
@@ -146,7 +151,7 @@ class ModelForm(ModalScreen[Record | None]):
             current = display_value(value) if value is not None else Select.BLANK
             return Select(options, value=current, allow_blank=optional, id=widget_id, compact=True)
         if kind is bool:
-            return Checkbox(label_of(self.model, name), value=bool(value), id=widget_id)
+            return Checkbox("", value=bool(value), id=widget_id, compact=True)
         if kind is str and is_long_text(self.model, name):
             return TextArea(display_value(value), id=widget_id, soft_wrap=True)
         placeholder = {datetime: "YYYY-MM-DD HH:MM", date: "YYYY-MM-DD"}.get(kind, "")
@@ -161,6 +166,7 @@ class ModelForm(ModalScreen[Record | None]):
 
     def on_mount(self) -> None:
         self._pristine = self.raw_values()
+        self.focus_next()
 
     # -- reading and writing the widgets -----------------------------------------------
     def widget_of(self, name: str) -> Widget:
@@ -212,6 +218,7 @@ class ModelForm(ModalScreen[Record | None]):
             error.update("")
             error.add_class("-empty")
         self.query_one("#form-error", Static).update("")
+        self.query_one("#form-error").add_class("-empty")
 
     def show_error(self, field: str | None, message: str) -> None:
         if field in self.fields:
@@ -220,7 +227,9 @@ class ModelForm(ModalScreen[Record | None]):
             error.remove_class("-empty")
         else:
             prefix = f"{label_of(self.model, field)}: " if field in self.model.model_fields else ""
-            self.query_one("#form-error", Static).update(prefix + message)
+            general = self.query_one("#form-error", Static)
+            general.update(prefix + message)
+            general.remove_class("-empty")
 
     def show_validation_errors(self, error: ValidationError) -> None:
         for detail in error.errors():

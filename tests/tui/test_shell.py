@@ -1,0 +1,174 @@
+"""The application shell, driven by the keys a person presses."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.tui.conftest import SIZE
+from tui.sections import SECTIONS
+from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.help_screen import HelpScreen
+from tui.widgets.model_form import ModelForm
+from tui.widgets.record_table import RecordTable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def wait_for(pilot, condition, seconds: float = 5.0) -> bool:
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return True
+        await pilot.pause(0.1)
+    return condition()
+
+
+async def test_each_section_key_shows_its_section(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for section in reversed(SECTIONS):
+            await pilot.press(section.key)
+            await pilot.pause()
+            assert app.current_mode == section.name
+            assert type(app.screen).__name__ == section.screen.partition(":")[2]
+
+
+async def test_help_lists_the_app_keys_and_the_sections_own(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        section_descriptions = {
+            b.description for b in app.screen.active_bindings.values() for b in [b.binding] if b.description
+        }
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("DataTable")
+        shown = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        shown_what = {what.split(" — ")[0] for what in shown}
+        assert section_descriptions <= shown_what
+        assert "Help" in shown_what and "Calls & faxes" in shown_what
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_section_keys_typed_into_a_field_stay_text(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ModelForm)
+        form.widget_of("caller").focus()
+        await pilot.press("2", "3", "q", "c", "question_mark", "0")
+        await pilot.pause()
+        assert app.screen is form
+        assert app.current_mode == "calls"
+        assert form.value_of("caller") == "23qc?0"
+
+
+async def test_a_wrong_value_shows_under_its_field_and_keeps_what_was_typed(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        form.widget_of("number").focus()
+        await pilot.press(*"0123", "tab")  # to caller, left empty
+        await pilot.press("tab", *"Acme")  # company
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = form.query_one("#error-caller")
+        assert "-empty" not in error.classes and str(error.render()).strip()
+        assert form.value_of("number") == "0123"
+        assert form.value_of("company") == "Acme"
+        assert store.repo("calls").count() == 0
+
+
+async def test_escape_on_a_changed_form_asks_first(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        form = app.screen
+        form.widget_of("caller").focus()
+        await pilot.press(*"Ann", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is form and form.value_of("caller") == "Ann"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ModelForm, ConfirmModal))
+
+
+async def test_escape_on_an_untouched_form_just_closes(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "n")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ModelForm, ConfirmModal))
+
+
+async def test_a_call_saved_by_another_process_appears_without_a_key_press(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--data", str(store.folder), "add", "calls",
+             "caller=Colleague Call", "number=0207 946 0000"],
+            cwd=ROOT, check=True, capture_output=True,
+        )
+
+        def row_shown() -> bool:
+            table = app.screen.query_one(RecordTable)
+            return any(
+                "Colleague Call" in str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)
+            )
+
+        assert await wait_for(pilot, row_shown)
+
+
+async def test_palette_finds_a_record_by_a_word_of_its_text_and_opens_it(make_app, store):
+    store.repo("calls").add({"caller": "Ann Other", "message": "about the quarterly invoice"})
+    target = store.repo("calls").add({"caller": "Bert Brown", "message": "wants the zeppelin brochure"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"zeppelin")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert app.current_mode == "calls"
+
+        def selected() -> bool:
+            tables = app.screen.query(RecordTable)
+            return any(t.selected_key == target.id for t in tables)
+
+        assert await wait_for(pilot, selected)
+
+
+async def test_filter_narrows_the_list_as_you_type(make_app, store):
+    store.repo("calls").add_many([{"caller": "Ann Able"}, {"caller": "Bob Baker"}, {"caller": "Ann Cole"}])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        table = app.screen.query_one(RecordTable)
+        assert await wait_for(pilot, lambda: table.row_count == 3)
+        table.focus()
+        await pilot.press("slash", *"ann")
+        await pilot.pause()
+        assert table.row_count == 2
+        assert isinstance(app.focused, Input)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 3 and app.focused is table
