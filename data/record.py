@@ -38,3 +38,22 @@ class Record(BaseModel):
     def body(self) -> dict:
         """The stored JSON body."""
         return self.model_dump(mode="json")
+
+
+def error_sentence(detail: dict) -> str:
+    """pydantic's message for one error, said the way a form or a person would."""
+    kind = detail.get("type", "")
+    context = detail.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
+        return "required: please fill this in"
+    if kind == "string_too_long":
+        return f"too long: at most {context.get('max_length')} characters"
+    if kind in ("datetime_from_date_parsing", "datetime_parsing", "datetime_type"):
+        return "not a date and time: use YYYY-MM-DD HH:MM"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return "not a date: use YYYY-MM-DD"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "not a whole number"
+    if kind in ("float_parsing", "float_type", "decimal_parsing"):
+        return "not a number"
+    return str(detail.get("msg", "not valid")).removeprefix("Value error, ")

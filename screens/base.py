@@ -9,7 +9,7 @@ from textual import on, work
 from textual.screen import Screen
 from textual.widgets import Static
 
-from data.errors import ConflictError, DataError, NoAccessError
+from data.errors import DataError, NoAccessError
 from tui.messages import DataChanged, JobFinished
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.record_table import RecordTable
@@ -50,8 +50,10 @@ class SectionScreen(Screen):
             result = self.fetch()
         except NoAccessError as error:
             self.post_message(JobFinished(error, self.show_no_access))
-            return
-        self.post_message(JobFinished(result, self.show))
+        except Exception as error:  # a dialog, never a traceback
+            self.post_message(JobFinished(error, self.job_refused))
+        else:
+            self.post_message(JobFinished(result, self.show))
 
     def fetch(self) -> Any:
         """Read what the screen shows. Runs in a thread: no widgets here."""
@@ -82,10 +84,10 @@ class SectionScreen(Screen):
     def _job_in_background(self, job: Callable[[], Any], then: Callable[[Any], None] | None, done: str) -> None:
         try:
             result = job()
-        except (DataError, ConflictError) as error:
+        except Exception as error:  # a dialog, never a traceback
             self.post_message(JobFinished(error, self.job_refused))
-            return
-        self.post_message(JobFinished(result, lambda r: self.job_done(r, then, done)))
+        else:
+            self.post_message(JobFinished(result, lambda r: self.job_done(r, then, done)))
 
     def job_done(self, result: Any, then: Callable[[Any], None] | None, done: str) -> None:
         if done:
@@ -94,8 +96,11 @@ class SectionScreen(Screen):
             then(result)
         self.reload()
 
-    def job_refused(self, error: DataError) -> None:
-        self.app.push_screen(ErrorModal(str(error), title="Not done"))
+    def job_refused(self, error: Exception) -> None:
+        if isinstance(error, DataError):
+            self.app.push_screen(ErrorModal(str(error), title="Not done"))
+        else:
+            self.app.push_screen(ErrorModal(f"{type(error).__name__}: {error}"))
 
     @on(JobFinished)
     def job_finished(self, message: JobFinished) -> None:

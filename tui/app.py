@@ -8,14 +8,12 @@ from pathlib import Path
 from textual import on
 from textual.app import App
 from textual.binding import Binding
-from textual.worker import Worker, WorkerState
 
 from data.store import Store, default_data_dir
 from tui.commands import RecordCommands, SectionCommands
 from tui.messages import DataChanged, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, load_settings
-from tui.widgets.dialogs import ErrorModal
 
 POLL_SECONDS = 1.0
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
@@ -92,13 +90,6 @@ class BackOfficeApp(App[int]):
     def go_to_section(self, name: str) -> None:
         if name in BY_NAME:
             self.switch_mode(name)
-
-    # -- errors of background work -----------------------------------------------------
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.push_screen(ErrorModal(str(error) or type(error).__name__))
 
 
 def open_store(settings: Settings, demo: bool) -> Store:

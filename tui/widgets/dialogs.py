@@ -45,7 +45,7 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, markup=False)
+            yield Static(self.question, id="dialog-message", markup=False)
             yield Label("y yes   n no", classes="dialog-keys")
 
     def action_answer(self, answer: bool) -> None:
@@ -70,7 +70,7 @@ class ErrorModal(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, markup=False)
+            yield Static(self.message, id="dialog-message", markup=False)
             yield Label("enter close", classes="dialog-keys")
 
     def action_close(self) -> None:
@@ -96,7 +96,7 @@ class ConflictModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(self.message, markup=False)
+            yield Static(self.message, id="dialog-message", markup=False)
             yield Label(
                 "r reload theirs (drop my changes)   o overwrite with mine   esc back",
                 classes="dialog-keys",

@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from data.errors import ConflictError, DataError, FieldError
-from data.record import Record
+from data.record import Record, error_sentence
 from tui.messages import JobFinished
 from tui.widgets.dialogs import ConfirmModal, ConflictModal
 
@@ -234,7 +234,7 @@ class ModelForm(ModalScreen[Record | None]):
     def show_validation_errors(self, error: ValidationError) -> None:
         for detail in error.errors():
             field = str(detail["loc"][0]) if detail["loc"] else None
-            self.show_error(field, detail["msg"].removeprefix("Value error, "))
+            self.show_error(field, error_sentence(detail))
 
     # -- saving ------------------------------------------------------------------------
     def build_record(self) -> Record | None:
