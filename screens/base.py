@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from data.store import Store
 
 
+def describe(error: Exception) -> str:
+    return str(error) if isinstance(error, DataError) else f"{type(error).__name__}: {error}"
+
+
 class SectionScreen(Screen):
     """A section of the office.
 
@@ -51,9 +55,22 @@ class SectionScreen(Screen):
         except NoAccessError as error:
             self.post_message(JobFinished(error, self.show_no_access))
         except Exception as error:  # a dialog, never a traceback
-            self.post_message(JobFinished(error, self.job_refused))
+            self.post_message(JobFinished(error, self.load_failed))
         else:
-            self.post_message(JobFinished(result, self.show))
+            self.post_message(JobFinished(result, self.loaded))
+
+    _load_error = ""
+
+    def loaded(self, data: Any) -> None:
+        self._load_error = ""
+        self.show(data)
+
+    def load_failed(self, error: Exception) -> None:
+        """Say it once; reloads that hit the same trouble stay quiet until it is mended."""
+        message = describe(error)
+        if message != self._load_error:
+            self._load_error = message
+            self.app.push_screen(ErrorModal(message, title="Cannot show this section"))
 
     def fetch(self) -> Any:
         """Read what the screen shows. Runs in a thread: no widgets here."""
@@ -97,10 +114,7 @@ class SectionScreen(Screen):
         self.reload()
 
     def job_refused(self, error: Exception) -> None:
-        if isinstance(error, DataError):
-            self.app.push_screen(ErrorModal(str(error), title="Not done"))
-        else:
-            self.app.push_screen(ErrorModal(f"{type(error).__name__}: {error}"))
+        self.app.push_screen(ErrorModal(describe(error), title="Not done"))
 
     @on(JobFinished)
     def job_finished(self, message: JobFinished) -> None:
