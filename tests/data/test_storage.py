@@ -1,0 +1,126 @@
+"""The storage file by file: atomic and kept as it was, backups, schema, audit."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import timedelta
+
+import pytest
+
+from data import audit, migrations
+from data.errors import DataFileError, NewerSchemaError
+
+
+def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, clock):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    clock.now += timedelta(days=1)
+    calls.add({"caller": "Bob"})  # first save of the day: yesterday's file is copied aside
+    path = store.file("calls")
+    torn = path.read_bytes()[:-20]
+    path.write_bytes(torn)
+    with pytest.raises(DataFileError) as error:
+        calls.add({"caller": "Cid"})
+    message = str(error.value)
+    assert "calls.json" in message and "cannot be read" in message
+    assert "backups/calls-2026-03-11.json" in message
+    assert path.read_bytes() == torn
+    with pytest.raises(DataFileError):
+        calls.list()
+
+
+def test_an_empty_file_is_refused_too(store):
+    store.file("calls").write_bytes(b"")
+    with pytest.raises(DataFileError, match="empty"):
+        store.repo("calls").add({"caller": "Ann"})
+    assert store.file("calls").read_bytes() == b""
+
+
+def test_a_save_keeps_the_files_mode_and_group(store):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    path = store.file("calls")
+    os.chmod(path, 0o640)
+    group = os.getgid() if os.getuid() != 0 else 100  # root may give any group
+    os.chown(path, -1, group)
+    calls.add({"caller": "Bob"})
+    after = os.stat(path)
+    assert stat.S_IMODE(after.st_mode) == 0o640
+    assert after.st_gid == group
+
+
+def test_one_backup_a_day_and_fourteen_kept(store, clock):
+    calls = store.repo("calls")
+    calls.add({"caller": "first"})
+    for day in range(20):
+        clock.now += timedelta(days=1)
+        calls.add({"caller": f"day {day}"})
+        calls.add({"caller": f"day {day} again"})
+    kept = sorted(p.name for p in (store.folder / "backups").glob("calls-*.json"))
+    assert len(kept) == 14
+    assert kept[-1] == f"calls-{clock.now.date().isoformat()}.json"
+    newest = json.loads((store.folder / "backups" / kept[-1]).read_text())
+    assert "day 18 again" in {c["caller"] for c in newest["calls"].values()}  # taken before today's saves
+    assert "day 19" not in {c["caller"] for c in newest["calls"].values()}
+
+
+def test_a_file_from_a_newer_program_is_refused_for_writing(store):
+    store.repo("calls").add({"caller": "Ann"})
+    path = store.file("calls")
+    data = json.loads(path.read_text())
+    data["_meta"]["1"]["schema_version"] = migrations.SCHEMA_VERSION + 1
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer backoffice"):
+        store.repo("calls").add({"caller": "Bob"})
+    assert path.read_bytes() == before
+    assert [c.caller for c in store.repo("calls").list()] == ["Ann"]  # reading still works
+
+
+def test_an_old_file_is_migrated_once_after_a_backup(store, monkeypatch):
+    store.repo("calls").add({"caller": "Ann"})
+    runs = []
+
+    def to_v2(tables):
+        runs.append(1)
+        for doc in tables["calls"].values():
+            doc["caller"] = doc["caller"].upper()
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, to_v2)
+    store.repo("calls").add({"caller": "Bob"})
+    store.repo("calls").add({"caller": "Cid"})
+    assert runs == [1]
+    assert [c.caller for c in store.repo("calls").list()] == ["ANN", "Bob", "Cid"]
+    assert migrations.file_version(json.loads(store.file("calls").read_text())) == 2
+    saved = json.loads((store.folder / "backups" / "calls.schema-1.json").read_text())
+    assert saved["calls"]["1"]["caller"] == "Ann"
+
+
+def test_every_change_is_one_audit_line(store):
+    calls = store.repo("calls")
+    call = calls.add({"caller": "Ann"})
+    call.message = "call back"
+    call = calls.save(call)
+    calls.delete(call)
+    lines = audit.read(store.folder / "audit.jsonl")
+    assert [(line["action"], line["id"], line["user"], line["collection"]) for line in lines] == [
+        ("add", call.id, "tester", "calls"),
+        ("save", call.id, "tester", "calls"),
+        ("delete", call.id, "tester", "calls"),
+    ]
+    assert lines[1]["changed"] == ["message"]
+
+
+def test_a_failed_transaction_writes_nothing(store):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    before = store.file("calls").read_bytes()
+    with pytest.raises(RuntimeError):
+        with store.transaction("calls"):
+            calls.add({"caller": "Bob"})
+            raise RuntimeError("the user's rule said no")
+    assert store.file("calls").read_bytes() == before
+    assert [c.caller for c in calls.list()] == ["Ann"]
