@@ -48,7 +48,7 @@ def test_bad_input_is_one_clear_line_exit_2_and_nothing_written(folder, args, ex
 
 def test_an_import_with_bad_rows_names_every_one_and_imports_none(folder, tmp_path):
     csv = tmp_path / "calls.csv"
-    csv.write_text("caller,number,priority\nBob,1,low\n,2,normal\nCid,3,asap\nDee,4,urgent\n")
+    csv.write_text("caller,number,priority\nBob,555 0101,low\n,555 0102,normal\nCid,555 0103,asap\nDee,555 0104,urgent\n")
     before = (folder / "calls.json").read_bytes()
     result = backoffice(folder, "import", "calls", str(csv))
     assert result.returncode == 2
@@ -61,7 +61,7 @@ def test_an_import_with_bad_rows_names_every_one_and_imports_none(folder, tmp_pa
 
 def test_a_good_import_adds_every_row_in_one_go(folder, tmp_path):
     rows = tmp_path / "calls.jsonl"
-    rows.write_text('{"caller": "Bob", "number": "1"}\n{"caller": "Cid", "priority": "low"}\n')
+    rows.write_text('{"caller": "Bob", "number": "555 0101"}\n{"caller": "Cid", "priority": "low"}\n')
     result = backoffice(folder, "import", "calls", str(rows))
     assert result.returncode == 0, result.stderr
     listed = json.loads(backoffice(folder, "list", "calls", "--format", "json").stdout)
