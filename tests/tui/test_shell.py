@@ -48,7 +48,7 @@ async def test_help_lists_the_app_keys_and_the_sections_own(make_app):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("DataTable")
-        shown = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        shown = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         shown_what = {what.split(" — ")[0] for what in shown}
         assert section_descriptions <= shown_what
         assert "Help" in shown_what and "Calls & faxes" in shown_what

@@ -25,9 +25,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     rows = []
     for node, binding, keys in grouped.values():
         what = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
-        where = "app" if node is app else type(node).__name__
+        where = "everywhere" if node is app else "this screen" if node is screen else "in the list"
         rows.append((where, " ".join(dict.fromkeys(keys)), what))
-    return sorted(rows, key=lambda row: row[0] == "app")
+    order = {"this screen": 0, "everywhere": 1, "in the list": 2}
+    return sorted(rows, key=lambda row: order[row[0]])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -53,11 +54,11 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Keys — {self.beneath.title or self.app.title}", classes="help-title", markup=False)
+            yield Label("Keys", classes="help-title")
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Does", "Where")
+            table.add_columns("Key", "Where", "Does")
             for where, keys, what in binding_rows(self.beneath):
-                table.add_row(Text(keys, style="bold"), Text(what), Text(where, style="dim"))
+                table.add_row(Text(keys, style="bold"), Text(where, style="dim"), Text(what))
             yield table
             yield Label("esc close   ctrl+p command palette", classes="help-keys")
 
