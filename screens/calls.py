@@ -1,20 +1,433 @@
-"""The calls section (a first, generic version: the section issue builds the real one)."""
+"""Calls & faxes: the message queue, the fax queue, the directory, and the call slip."""
 
 from __future__ import annotations
 
-from screens.collection import CollectionScreen
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from data import calls as rules
+from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.phone import readable_number
+from data.when import HINT, parse_when
+from screens.base import SectionScreen
+from tui.messages import JobFinished
+from tui.widgets.dialogs import ErrorModal
+from tui.widgets.model_form import ModelForm
+from tui.widgets.prompt import PromptModal
+from tui.widgets.record_table import RecordTable
+from tui.widgets.section_bar import SectionBar
+
+TABS = ("messages", "faxes", "directory")
+MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
+FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand"}
 
 
-class CallsScreen(CollectionScreen):
-    section = "calls"
-    collection_name = "calls"
+@dataclass
+class CallsData:
+    calls: list[Call]
+    faxes: list[Fax]
+    contacts: list[Contact]
+    now: datetime
+
+
+def age(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return ""
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
+def status_cell(call: Call, now: datetime) -> Text:
+    if rules.is_overdue(call, now):
+        return Text(f"OVERDUE {age(call.callback_due, now)}", style="bold red")
+    if call.status == CallStatus.CALLBACK and call.callback_due:
+        return Text(f"call back {call.callback_due:%a %H:%M}", style="yellow")
+    return Text(rules.status_words(call.status), style="dim" if call.status == CallStatus.DONE else "")
+
+
+def priority_cell(priority: Priority) -> Text:
+    return {Priority.URGENT: Text("URGENT", style="bold red"), Priority.LOW: Text("low", style="dim")}.get(priority, Text(""))
+
+
+def call_row(call: Call, now: datetime) -> tuple[int, list]:
+    who = f"{call.caller}, {call.company}" if call.company else call.caller
+    return call.id, [priority_cell(call.priority), who, call.for_whom, status_cell(call, now), age(call.created_at, now)]
+
+
+def fax_status_cell(fax: Fax) -> Text:
+    style = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green"}
+    return Text(rules.status_words(fax.status), style=style.get(fax.status, ""))
+
+
+def fax_row(fax: Fax) -> tuple[int, list]:
+    next_try = f"{fax.next_attempt:%H:%M}" if fax.next_attempt else ""
+    return fax.id, [fax.recipient, readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}", next_try, fax.last_error]
+
+
+def call_detail(call: Call, now: datetime) -> Text:
+    text = Text()
+    text.append(call.caller, style="bold")
+    if call.company:
+        text.append(f", {call.company}")
+    if call.number:
+        text.append(f"  {readable_number(call.number)}")
+    text.append(f"  for {call.for_whom or '(nobody yet)'}", style="bold")
+    text.append("\n")
+    text.append(call.message or "(no message)")
+    text.append("\n")
+    for step in reversed(call.history[-4:]):
+        text.append(f"  {step.at:%a %d %b %H:%M}  {step.user:<10} {step.action}", style="dim")
+        if step.note:
+            text.append(f" — {step.note}", style="dim")
+        text.append("\n")
+    return text
+
+
+def fax_detail(fax: Fax) -> Text:
+    text = Text()
+    text.append(f"To {fax.recipient}", style="bold")
+    text.append(f"{', ' + fax.company if fax.company else ''}  {readable_number(fax.fax_number)}  {fax.pages} page(s)\n")
+    text.append(f"Document: {fax.document}\n")
+    if fax.cover_note:
+        text.append(f"Cover note: {fax.cover_note}\n")
+    if fax.last_error:
+        text.append(f"Last error: {fax.last_error}\n", style="red")
+    if fax.next_attempt:
+        text.append(f"Next try at {fax.next_attempt:%H:%M}\n")
+    if fax.sent_at:
+        text.append(f"Sent {fax.sent_at:%a %d %b %H:%M}\n", style="green")
+    return text
+
+
+class CallsScreen(SectionScreen):
+    CSS_PATH = "calls.tcss"
     domains = frozenset({"calls"})
+    BINDINGS = [
+        Binding("n", "new", "New", id="calls.new", tooltip="A new call, fax or contact, by tab"),
+        Binding("p", "pass_on", "Pass on", id="calls.pass_on", tooltip="Pass the call on to a person or department"),
+        Binding("m", "taken", "Message taken", id="calls.message_taken"),
+        Binding("b", "callback", "Call back", id="calls.callback", tooltip="Schedule a callback at a time"),
+        Binding("d", "done", "Done", id="calls.done", tooltip="The call is dealt with"),
+        Binding("u", "reopen", "Reopen", id="calls.reopen", tooltip="Reopen a call that was done"),
+        Binding("t", "note", "Note", id="calls.note", tooltip="Add a note to the call's history"),
+        Binding("w", "for_whom", "For whom", id="calls.for_whom", tooltip="Show only the calls for one person or department"),
+        Binding("a", "all_calls", "All/open", id="calls.all", tooltip="Show done calls too, or only open ones"),
+        Binding("s", "send", "Send now", id="faxes.send", tooltip="Send the fax now with the fax command"),
+        Binding("r", "resend", "Resend", id="faxes.resend", tooltip="Queue a failed or given-up fax again"),
+        Binding("e", "edit_number", "Edit number", id="faxes.edit_number"),
+        Binding("x", "cancel_fax", "Cancel fax", id="faxes.cancel"),
+        Binding("h", "sent_by_hand", "Sent by hand", id="faxes.sent_by_hand", tooltip="Mark the fax as sent on the machine"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab"),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: CallsData | None = None
+        self.show_done = False
+        self.for_whom = ""
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar("calls")
+        with TabbedContent(id="calls-tabs"):
+            with TabPane("Messages", id="messages"):
+                yield RecordTable([("priority", "Pri"), ("caller", "Caller"), ("for", "For"), ("status", "Status"), ("age", "Age")], id="queue")
+                yield Static(id="call-detail", markup=False)
+            with TabPane("Faxes", id="faxes"):
+                yield RecordTable([("to", "To"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Next"), ("error", "Last error")], id="fax-queue")
+                yield Static(id="fax-detail", markup=False)
+            with TabPane("Directory", id="directory"):
+                yield RecordTable([("name", "Name"), ("kind", "Kind"), ("extension", "Ext."), ("department", "Department")], id="contacts")
+        yield Footer()
+
+    # -- loading and showing -----------------------------------------------------------
+    def fetch(self) -> CallsData:
+        store = self.store
+        return CallsData(store.repo("calls").list(), store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+
+    def show(self, data: CallsData) -> None:
+        self.data = data
+        calls = rules.for_person(data.calls, self.for_whom, data.contacts)
+        shown = rules.queue_order(calls, data.now)
+        if self.show_done:
+            shown += sorted((c for c in calls if not c.is_open), key=lambda c: c.updated_at or data.now, reverse=True)
+        self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in shown)
+        self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
+        self.query_one("#contacts", RecordTable).set_rows(
+            (c.id, [c.name, c.kind.value, c.extension, c.department]) for c in sorted(data.contacts, key=lambda c: c.name)
+        )
+        open_count = len(rules.queue_order(data.calls, data.now))
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("messages").label = f"Messages ({open_count})" + (f" for {self.for_whom}" if self.for_whom else "")
+        self.update_detail()
+
+    def current_tab(self) -> str:
+        return self.query_one(TabbedContent).active or "messages"
+
+    def selected(self, table_id: str) -> int | None:
+        key = self.query_one(f"#{table_id}", RecordTable).selected_key
+        return int(key) if key is not None else None
+
+    def selected_call(self) -> Call | None:
+        key = self.selected("queue")
+        return next((c for c in self.data.calls if c.id == key), None) if self.data and key else None
+
+    def selected_fax(self) -> Fax | None:
+        key = self.selected("fax-queue")
+        return next((f for f in self.data.faxes if f.id == key), None) if self.data and key else None
+
+    @on(DataTable.RowHighlighted)
+    def update_detail(self) -> None:
+        call, fax = self.selected_call(), self.selected_fax()
+        now = self.data.now if self.data else datetime.now()
+        self.query_one("#call-detail", Static).update(call_detail(call, now) if call else Text("No open calls.", style="dim"))
+        self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        tab, table = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts")}[collection]
+        if collection == "calls" and self.data and not any(c.id == record_id and c.is_open for c in self.data.calls):
+            self.show_done = True
+            self.for_whom = ""
+            if self.data:
+                self.show(self.data)
+        self.query_one(TabbedContent).active = tab
+        found = self.query_one(f"#{table}", RecordTable)
+        if found.select_key(record_id):
+            found.focus()
+            return True
+        return False
+
+    # -- keys per tab ------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        tab = self.current_tab() if self.is_mounted else "messages"
+        if action in MESSAGE_ACTIONS:
+            return tab == "messages"
+        if action in FAX_ACTIONS:
+            return tab == "faxes"
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+        table = event.pane.query(RecordTable).first() if event.pane else None
+        if table is not None:
+            table.focus()
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = TABS[(TABS.index(self.current_tab()) + step) % len(TABS)]
+
+    # -- messages ----------------------------------------------------------------------
+    def act(self, action, *args, done: str) -> None:
+        call = self.selected_call()
+        if call is None:
+            self.notify("Choose a call first.", severity="warning")
+            return
+        store = self.store
+        self.run_job(lambda: rules.act_on_call(store, call.id, action, *args, store.user, store.now()), done=done)
+
+    def action_taken(self) -> None:
+        self.act(rules.take_message, done="Message taken")
+
+    def action_done(self) -> None:
+        self.act(rules.mark_done, done="Done")
+
+    def action_reopen(self) -> None:
+        self.act(rules.reopen, done="Reopened")
+
+    def action_pass_on(self) -> None:
+        names = rules.directory_names(self.data.contacts) if self.data else []
+
+        def chosen(to: str | None) -> None:
+            if to:
+                self.act(rules.pass_on, to, done=f"Passed on to {to}")
+
+        self.app.push_screen(PromptModal("Pass on to", placeholder="a person or department", suggestions=names,
+                                         check=lambda v: None if v.strip() else "Say whom to pass it on to."), chosen)
+
+    def action_callback(self) -> None:
+        def check(text: str) -> str | None:
+            try:
+                when = parse_when(text, self.store.now())
+            except ValueError as error:
+                return str(error)
+            return None if when > self.store.now() else "That time has passed."
+
+        def chosen(text: str | None) -> None:
+            if text:
+                when = parse_when(text, self.store.now())
+                self.act(rules.schedule_callback, when, done=f"Call back {when:%a %d %b %H:%M}")
+
+        self.app.push_screen(PromptModal("Call back at", placeholder=HINT, check=check), chosen)
+
+    def action_note(self) -> None:
+        def chosen(note: str | None) -> None:
+            if note and note.strip():
+                call = self.selected_call()
+                if call:
+                    store = self.store
+                    self.run_job(lambda: rules.act_on_call(store, call.id, rules.add_note, note, store.user, store.now()), done="Note added")
+
+        self.app.push_screen(PromptModal("Note", placeholder="what happened"), chosen)
+
+    def action_for_whom(self) -> None:
+        names = rules.directory_names(self.data.contacts) if self.data else []
+
+        def chosen(who: str | None) -> None:
+            if who is not None:
+                self.for_whom = who.strip()
+                if self.data:
+                    self.show(self.data)
+
+        self.app.push_screen(PromptModal("Show calls for (empty: everyone)", value=self.for_whom, suggestions=names), chosen)
+
+    def action_all_calls(self) -> None:
+        self.show_done = not self.show_done
+        if self.data:
+            self.show(self.data)
+        self.notify("Showing done calls too" if self.show_done else "Showing open calls", timeout=2)
+
+    # -- new and edit ------------------------------------------------------------------
+    def action_new(self) -> None:
+        tab = self.current_tab()
+        if tab == "messages":
+            open_call_slip(self.app)
+        elif tab == "faxes":
+            store = self.store
+            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda fax, _: queue_fax(store, fax)), self.saved)
+        else:
+            repo = self.store.repo("contacts")
+            self.app.push_screen(ModelForm(Contact, title="New contact", save=lambda c, _: repo.add(c)), self.saved)
+
+    @on(DataTable.RowSelected)
+    def edit(self, event: DataTable.RowSelected) -> None:
+        collection = {"queue": "calls", "fax-queue": "faxes", "contacts": "contacts"}[event.data_table.id]
+        key = event.data_table.selected_key  # type: ignore[attr-defined]
+        if key is None:
+            return
+        repo = self.store.repo(collection)
+        record = repo.get(int(key))
+        title = f"{repo.collection.title.capitalize()} {record.label()}"
+        form = ModelForm(type(record), title=title, record=record, save=lambda r, overwrite: repo.save(r, force=overwrite),
+                         reload=lambda: repo.get(record.id))
+        self.app.push_screen(form, self.saved)
+
+    def saved(self, record) -> None:
+        if record is not None:
+            self.notify(f"Saved {record.label()}", timeout=3)
+            self.reload()
+
+    # -- faxes -------------------------------------------------------------------------
+    def fax_job(self, job, done: str) -> None:
+        fax = self.selected_fax()
+        if fax is None:
+            self.notify("Choose a fax first.", severity="warning")
+            return
+        faxes = self.store.repo("faxes")
+        self.run_job(lambda: faxes.update(fax.id, job), done=done)
+
+    def action_resend(self) -> None:
+        self.fax_job(rules.resend, "Queued again")
+
+    def action_cancel_fax(self) -> None:
+        self.fax_job(rules.cancel, "Cancelled")
+
+    def action_sent_by_hand(self) -> None:
+        store = self.store
+        self.fax_job(lambda fax: rules.mark_sent_by_hand(fax, store.now()), "Marked as sent")
+
+    def action_edit_number(self) -> None:
+        fax = self.selected_fax()
+        if fax is None:
+            return
+
+        def check(text: str) -> str | None:
+            try:
+                Fax.model_validate({**fax.model_dump(), "fax_number": text})
+            except ValueError as error:
+                return str(error).splitlines()[-1].split(", ", 1)[-1]
+            return None
+
+        def chosen(number: str | None) -> None:
+            if number:
+                self.fax_job(lambda f: rules.change_number(f, number), "Number changed")
+
+        self.app.push_screen(PromptModal("Fax number", value=readable_number(fax.fax_number), check=check), chosen)
+
+    def action_send(self) -> None:
+        fax = self.selected_fax()
+        template = self.app.settings.fax_command  # type: ignore[attr-defined]
+        if fax is None:
+            return
+        if not template.strip():
+            self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, or set fax_command in the settings.", title="Cannot send"))
+            return
+        self.run_job(partial(rules.send_fax, self.store, fax.id, template), done="Fax send finished")
+
+
+def queue_fax(store, fax: Fax) -> Fax:
+    rules.check_document(fax)
+    return store.repo("faxes").add(fax)
+
+
+class CallSlip(ModelForm):
+    """The call slip: a known number fills caller and company; ctrl+t makes it urgent;
+    enter jumps to the next empty field."""
+
+    BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
+
+    def __init__(self, store) -> None:
+        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda call, _: rules.log_call(store, call))
+        self.store = store
+        self.known_calls: list[Call] = []
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.widget_of("number").focus()
+        self.load_directory()
+
+    @work(thread=True, exit_on_error=False)
+    def load_directory(self) -> None:
+        calls, contacts = self.store.repo("calls").list(), self.store.repo("contacts").list()
+        self.post_message(JobFinished((calls, contacts), self.directory_loaded))
+
+    def directory_loaded(self, result) -> None:
+        self.known_calls, contacts = result
+        self.widget_of("for_whom").suggester = SuggestFromList(rules.directory_names(contacts), case_sensitive=False)
+
+    @on(Input.Changed, "#field-number")
+    def fill_known_caller(self, event: Input.Changed) -> None:
+        known = rules.known_caller(self.known_calls, event.value)
+        if known and not self.value_of("caller"):
+            self.set_value("caller", known[0])
+            self.set_value("company", known[1])
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        for name in self.fields[self.fields.index(event.input.id.removeprefix("field-")) + 1 :]:
+            if not self.value_of(name):
+                self.widget_of(name).focus()
+                return
+        self.focus_next()
+
+    def action_urgent(self) -> None:
+        urgent = self.value_of("priority") == Priority.URGENT.value
+        self.set_value("priority", Priority.NORMAL if urgent else Priority.URGENT)
 
 
 def open_call_slip(app) -> None:
-    """Open the call slip over any section (the `c` key)."""
-    from tui.widgets.model_form import ModelForm
-
-    repo = app.store.repo("calls")
-    form = ModelForm(repo.model, title="Call slip", save=lambda record, overwrite: repo.add(record))
-    app.push_screen(form)
+    """The `c` key: a call slip over any section."""
+    app.push_screen(CallSlip(app.store), lambda call: call and app.notify(f"Logged the call from {call.caller}", timeout=3))

@@ -1,0 +1,43 @@
+"""Times typed the way people say them: '14:30', 'tomorrow 9', '+2h', 'mon 10:00', '2026-03-12 15:00'."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+HINT = "e.g. 14:30, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """A moment after ``now``; ValueError with a hint when the text is not understood."""
+    words = text.strip().lower().split()
+    if not words:
+        raise ValueError(f"say when: {HINT}")
+    relative = re.fullmatch(r"\+(\d+)\s*([mhd])", "".join(words))
+    if relative:
+        amount, unit = int(relative.group(1)), relative.group(2)
+        return now.replace(second=0, microsecond=0) + timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+    try:
+        return datetime.fromisoformat(" ".join(words)).replace(second=0, microsecond=0)
+    except ValueError:
+        pass
+    day = now.date()
+    if words[0] in ("today", "tomorrow") or words[0][:3] in DAYS:
+        first = words.pop(0)
+        if first == "tomorrow":
+            day += timedelta(days=1)
+        elif first != "today":
+            ahead = (DAYS.index(first[:3]) - day.weekday()) % 7 or 7
+            day += timedelta(days=ahead)
+        if not words:
+            words = ["9:00"]
+    if len(words) != 1:
+        raise ValueError(f"not understood: {HINT}")
+    clock = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?", words[0])
+    if not clock or int(clock.group(1)) > 23 or int(clock.group(2) or 0) > 59:
+        raise ValueError(f"not a time: {HINT}")
+    moment = datetime.combine(day, datetime.min.time()).replace(hour=int(clock.group(1)), minute=int(clock.group(2) or 0))
+    if moment <= now and day == now.date() and len(text.split()) == 1:
+        moment += timedelta(days=1)  # "9:00" said in the afternoon means tomorrow morning
+    return moment

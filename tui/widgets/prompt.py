@@ -1,0 +1,59 @@
+"""PromptModal: ask for one line of text; a check can refuse it with a sentence under it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from tui.widgets.dialogs import DIALOG_CSS
+
+
+class PromptModal(ModalScreen[str | None]):
+    DEFAULT_CSS = DIALOG_CSS.format(name="PromptModal") + """
+    PromptModal Input { width: 60; }
+    PromptModal #prompt-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        suggestions: list[str] | None = None,
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.suggestions = suggestions
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+        with Vertical():
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Input(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
+            yield Static("", id="prompt-error", markup=False)
+            yield Label("enter ok   → accept suggestion   esc cancel", classes="dialog-keys")
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        problem = self.check(event.value) if self.check else None
+        if problem:
+            self.query_one("#prompt-error", Static).update(problem)
+        else:
+            self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
