@@ -1,0 +1,102 @@
+"""Calls & faxes by the keys a receptionist presses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from data.calls import CallStatus, Priority
+from tests.tui.conftest import SIZE
+from tests.tui.test_shell import wait_for
+from tui.widgets.record_table import RecordTable
+
+
+def queue_texts(app) -> list[str]:
+    table = app.screen.query_one("#queue", RecordTable)
+    return [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_a_call_slip_from_the_stock_section_fills_in_a_known_caller(make_app, store):
+    store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "01632 960118"})
+    store.repo("contacts").add({"name": "Harriet Cole", "extension": "201"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "c")
+        slip = app.screen
+        assert await wait_for(pilot, lambda: bool(getattr(slip, "known_calls", None)))
+        await pilot.press(*"01632960118", "enter")
+        assert slip.value_of("caller") == "Janet Moore"
+        assert slip.value_of("company") == "Moore Logistics"
+        await pilot.press(*"Har", "right", "enter")  # the directory completes the name
+        await pilot.press(*"Invoice query", "ctrl+t", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is not slip)
+        assert app.current_mode == "stock"
+    logged = store.repo("calls").list()[-1]
+    assert (logged.caller, logged.company, logged.for_whom) == ("Janet Moore", "Moore Logistics", "Harriet Cole")
+    assert logged.priority == Priority.URGENT and logged.message == "Invoice query"
+    assert logged.history[0].action == "call logged"
+
+
+async def test_pass_on_call_back_and_done_each_go_in_the_history(make_app, store, clock):
+    call = store.repo("calls").add({"caller": "Alan Pryce", "message": "About the contract"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        app.screen.query_one("#queue").focus()
+        await pilot.press("p", *"Sales", "enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).status == CallStatus.PASSED_ON)
+        await pilot.press("b", *"+2h", "enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).status == CallStatus.CALLBACK)
+        await pilot.press("d")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).status == CallStatus.DONE)
+        assert await wait_for(pilot, lambda: queue_texts(app) == [])  # done calls leave the queue
+    done = store.repo("calls").get(call.id)
+    assert [step.action for step in done.history] == [
+        "passed on to Sales",
+        f"callback at {clock.now + timedelta(hours=2):%a %d %b %H:%M}",
+        "done",
+    ]
+    assert {step.user for step in done.history} == {"tester"}
+    assert done.callback_due == clock.now + timedelta(hours=2)
+
+
+async def test_a_callback_whose_time_has_passed_shows_overdue(make_app, store, clock):
+    call = store.repo("calls").add({"caller": "Sam Turner"})
+    store.repo("calls").update(call.id, lambda c: setattr(c, "status", CallStatus.CALLBACK) or setattr(c, "callback_due", clock.now + timedelta(minutes=30)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: "call back" in " ".join(queue_texts(app)))
+        assert "OVERDUE" not in " ".join(queue_texts(app))
+        clock.now += timedelta(minutes=45)
+        app.screen.reload()
+        assert await wait_for(pilot, lambda: "OVERDUE 15m" in " ".join(queue_texts(app)))
+
+
+async def test_an_illegal_move_is_refused_with_a_sentence(make_app, store):
+    call = store.repo("calls").add({"caller": "Chris Doyle"})
+    store.repo("calls").update(call.id, lambda c: setattr(c, "status", CallStatus.CALLBACK))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        app.screen.query_one("#queue").focus()
+        await pilot.press("m")  # a message cannot be taken on a call waiting for a callback
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorModal")
+        assert "can only be taken on a new or passed-on call" in str(app.screen.query_one("#dialog-message").render())
+    assert store.repo("calls").get(call.id).status == CallStatus.CALLBACK
+
+
+async def test_a_fax_whose_document_is_missing_is_refused_under_its_field(make_app, store, tmp_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket")
+        await pilot.pause()
+        await pilot.press("n")
+        form = app.screen
+        form.widget_of("fax_number").focus()
+        await pilot.press(*"0161 496 0733", "enter", *"Licensing", "enter", "enter", *str(tmp_path / "missing.pdf"), "ctrl+s")
+        assert await wait_for(pilot, lambda: "-empty" not in form.query_one("#error-document").classes)
+        assert "There is no file" in str(form.query_one("#error-document").render())
+        assert app.screen is form
+    assert store.repo("faxes").count() == 0
