@@ -400,7 +400,14 @@ def send_fax(store, fax_id: int, template: str, run: Runner = subprocess.run) ->
 
 
 def send_due_faxes(store, template: str, run: Runner = subprocess.run) -> list[Fax]:
-    return [send_fax(store, f.id, template, run) for f in due_faxes(store.repo("faxes").list(), store.now())]
+    """Send every fax that is due; one another session is already sending is skipped."""
+    sent = []
+    for fax in due_faxes(store.repo("faxes").list(), store.now()):
+        try:
+            sent.append(send_fax(store, fax.id, template, run))
+        except RuleError:
+            continue
+    return sent
 
 
 # -- the call actions, on stored calls ---------------------------------------------------

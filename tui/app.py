@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -16,6 +16,7 @@ from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, load_settings
 
 POLL_SECONDS = 1.0
+FAX_SECONDS = 30.0
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
@@ -53,6 +54,8 @@ class BackOfficeApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
         self.set_interval(POLL_SECONDS, self.poll_files)
+        if self.settings.fax_command.strip():
+            self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
     # -- live refresh ------------------------------------------------------------------
     def poll_files(self) -> None:
@@ -63,6 +66,14 @@ class BackOfficeApp(App[int]):
             self._file_keys = keys
             for screen in self.screen_stack:
                 screen.post_message(DataChanged(changed))
+
+    @work(thread=True, exclusive=True, group="fax-sender", exit_on_error=False)
+    def send_due_faxes(self) -> None:
+        """Faxes queued or due for another try go out in the background. When several
+        sessions run, the first to mark a fax as sending sends it; the others skip it."""
+        from data.calls import send_due_faxes
+
+        send_due_faxes(self.store, self.settings.fax_command)
 
     # -- actions -----------------------------------------------------------------------
     def action_help(self) -> None:
@@ -96,6 +107,7 @@ def open_store(settings: Settings, demo: bool) -> Store:
     if demo:
         from data.demo import build_demo
 
+        settings.fax_command = ""  # the demo's fax numbers are not real: mark faxes sent by hand
         store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
         build_demo(store)
         return store
