@@ -1,12 +1,15 @@
 """Hiring: positions, candidates and their stages, scores, interviews without clashes, hire.
 
-Every record here lives in people.json, which only HR may read.
+Every record here lives in people.json, which only HR may read. Rules are pure functions
+of the records, the user and ``now``; the functions after each part run them on stored
+records, one transaction each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,27 +19,46 @@ from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number
 from data.record import Record
+from data.staff import Employee, check_email
+
+# -- positions ---------------------------------------------------------------------------
 
 
 class Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
+    name: str = Field(min_length=1, max_length=100)
+    weight: float = Field(default=1.0, gt=0, le=100)
+
+
+class PositionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class Position(Record):
     title: str = Field(min_length=1, max_length=200)
     department: str = Field(default="", max_length=200)
     hiring_manager: str = Field(default="", max_length=200)
-    is_open: bool = Field(default=True, title="Open")
-    places: int = Field(default=1, ge=1)
+    status: PositionStatus = PositionStatus.OPEN
+    places: int = Field(default=1, ge=1, le=100)
     criteria: list[Criterion] = Field(default_factory=list)
 
-    form_fields = ("title", "department", "hiring_manager", "places", "is_open")
+    form_fields = ("title", "department", "hiring_manager", "places", "status")
+
+    @field_validator("criteria")
+    @classmethod
+    def _distinct_criteria(cls, value: list[Criterion]) -> list[Criterion]:
+        names = [c.name.casefold() for c in value]
+        if len(names) != len(set(names)):
+            raise ValueError("each criterion needs its own name")
+        return value
 
     def label(self) -> str:
         return self.title
+
+
+# -- candidates and their stages ---------------------------------------------------------
 
 
 class Stage(StrEnum):
@@ -50,20 +72,21 @@ class Stage(StrEnum):
     WITHDREW = "withdrew"
 
 
-STAGE_MOVES: dict[Stage, set[Stage]] = {
-    Stage.APPLIED: {Stage.SCREENING, Stage.SHORTLISTED, Stage.REJECTED, Stage.WITHDREW},
-    Stage.SCREENING: {Stage.SHORTLISTED, Stage.REJECTED, Stage.WITHDREW},
-    Stage.SHORTLISTED: {Stage.INTERVIEW, Stage.REJECTED, Stage.WITHDREW},
-    Stage.INTERVIEW: {Stage.OFFER, Stage.REJECTED, Stage.WITHDREW},
-    Stage.OFFER: {Stage.HIRED, Stage.REJECTED, Stage.WITHDREW},
-    Stage.HIRED: set(),
-    Stage.REJECTED: {Stage.SCREENING},
-    Stage.WITHDREW: set(),
+FINAL = {Stage.HIRED, Stage.WITHDREW}
+STAGE_MOVES: dict[Stage, tuple[Stage, ...]] = {
+    Stage.APPLIED: (Stage.SCREENING, Stage.SHORTLISTED, Stage.REJECTED, Stage.WITHDREW),
+    Stage.SCREENING: (Stage.SHORTLISTED, Stage.REJECTED, Stage.WITHDREW),
+    Stage.SHORTLISTED: (Stage.INTERVIEW, Stage.REJECTED, Stage.WITHDREW),
+    Stage.INTERVIEW: (Stage.OFFER, Stage.REJECTED, Stage.WITHDREW),
+    Stage.OFFER: (Stage.HIRED, Stage.REJECTED, Stage.WITHDREW),
+    Stage.HIRED: (),
+    Stage.REJECTED: (Stage.SCREENING,),  # reconsidered: the CV is looked at again
+    Stage.WITHDREW: (),
 }
 
 
 class StageStep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     at: datetime
     user: str
@@ -80,20 +103,14 @@ class Candidate(Record):
     cv_text: str = Field(default="", max_length=50_000, title="CV")
     cv_path: str = Field(default="", max_length=1000, title="CV file")
     stage: Stage = Stage.APPLIED
-    reject_reason: str = Field(default="", max_length=1000)
+    reject_reason: str = Field(default="", max_length=1000, title="Reason for rejection")
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
 
     form_fields = ("name", "email", "phone", "position_id", "source", "cv_text", "cv_path")
 
     _phone = field_validator("phone", mode="before")(lambda cls, v: normalise_number(v or ""))
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
-            raise ValueError("an e-mail address looks like name@example.com")
-        return value
+    _email = field_validator("email")(lambda cls, v: check_email(v))
 
     @field_validator("scores")
     @classmethod
@@ -106,20 +123,41 @@ class Candidate(Record):
     def label(self) -> str:
         return self.name
 
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in (Stage.HIRED, Stage.REJECTED, Stage.WITHDREW)
+
+
+def either(stages: Iterable[Stage]) -> str:
+    words = [s.value for s in stages]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def refusal(candidate: Candidate, to: Stage) -> str:
+    name, stage = candidate.name, candidate.stage
+    if to == stage:
+        return f"{name} is already at the {stage.value} stage."
+    if stage in FINAL:
+        return f"{name} {'was hired' if stage == Stage.HIRED else 'withdrew'}; that is final."
+    if to == Stage.HIRED:
+        return f"{name} cannot be hired without an offer first (now at {stage.value})."
+    return f"{name} cannot go from {stage.value} to {to.value}; the next stage can be {either(STAGE_MOVES[stage])}."
+
 
 def move_stage(candidate: Candidate, to: Stage, user: str, now: datetime, note: str = "") -> None:
+    """Move the candidate to ``to`` and write the step into the history; a rejection needs a reason."""
     if to not in STAGE_MOVES[candidate.stage]:
-        allowed = ", ".join(s.value for s in STAGE_MOVES[candidate.stage]) or "nothing: this is final"
-        raise RuleError(f"{candidate.name} cannot go from {candidate.stage.value} to {to.value} (next can be: {allowed}).")
-    if to == Stage.REJECTED:
-        if not note.strip():
-            raise FieldError("reject_reason", "Say why the candidate is rejected.")
-        candidate.reject_reason = note.strip()
+        raise RuleError(refusal(candidate, to))
+    note = note.strip()
+    if to == Stage.REJECTED and not note:
+        raise FieldError("reject_reason", f"Say why {candidate.name} is rejected.")
+    candidate.reject_reason = note if to == Stage.REJECTED else ""
     candidate.stage = to
-    candidate.history = [*candidate.history, StageStep(at=now, user=user, stage=to, note=note.strip())]
+    candidate.history = [*candidate.history, StageStep(at=now, user=user, stage=to, note=note)]
 
 
 def score(candidate: Candidate, reviewer: str, criterion: str, value: int) -> None:
+    """The reviewer's score of one criterion; scoring again replaces their earlier score."""
     if not 1 <= value <= 5:
         raise FieldError("scores", "Scores go from 1 to 5.")
     mine = {**candidate.scores.get(reviewer, {}), criterion: value}
@@ -127,12 +165,14 @@ def score(candidate: Candidate, reviewer: str, criterion: str, value: int) -> No
 
 
 def criterion_average(candidate: Candidate, criterion: str) -> float | None:
+    """The average over the reviewers who scored this criterion; None when nobody did."""
     given = [by[criterion] for by in candidate.scores.values() if criterion in by]
     return sum(given) / len(given) if given else None
 
 
 def weighted_score(candidate: Candidate, criteria: Iterable[Criterion]) -> float | None:
-    """Each criterion averaged over the reviewers who scored it, weighted; None when unscored."""
+    """Each criterion averaged over the reviewers who scored it, then weighted by the criterion's
+    weight; unscored criteria count for nothing. None when no criterion is scored."""
     total = weights = 0.0
     for criterion in criteria:
         average = criterion_average(candidate, criterion.name)
@@ -142,11 +182,86 @@ def weighted_score(candidate: Candidate, criteria: Iterable[Criterion]) -> float
     return None if weights == 0 else total / weights
 
 
-def compare(a: Candidate, b: Candidate, criteria: Iterable[Criterion]) -> list[tuple[str, float | None, float | None]]:
-    return [(c.name, criterion_average(a, c.name), criterion_average(b, c.name)) for c in criteria]
+def ranked(candidates: Iterable[Candidate], criteria: Iterable[Criterion]) -> list[Candidate]:
+    """Best weighted score first; candidates nobody has scored yet come last, by name."""
+    criteria = list(criteria)
+
+    def key(candidate: Candidate) -> tuple[bool, float, str]:
+        value = weighted_score(candidate, criteria)
+        return value is None, -(value or 0.0), candidate.name.casefold()
+
+    return sorted(candidates, key=key)
 
 
-# -- interviews --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComparisonRow:
+    criterion: str
+    weight: float
+    first: float | None
+    second: float | None
+
+    @property
+    def leader(self) -> int | None:
+        """0 when the first candidate is ahead, 1 for the second, None for a tie or a missing score."""
+        if self.first is None or self.second is None or self.first == self.second:
+            return None
+        return 0 if self.first > self.second else 1
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: Candidate
+    second: Candidate
+    rows: list[ComparisonRow]
+    first_score: float | None
+    second_score: float | None
+
+
+def compare(first: Candidate, second: Candidate, criteria: Iterable[Criterion]) -> Comparison:
+    """Two candidates side by side, criterion by criterion, with their weighted scores."""
+    criteria = list(criteria)
+    rows = [ComparisonRow(c.name, c.weight, criterion_average(first, c.name), criterion_average(second, c.name)) for c in criteria]
+    return Comparison(first, second, rows, weighted_score(first, criteria), weighted_score(second, criteria))
+
+
+def move(store, candidate_id: int, to: Stage, note: str = "") -> Candidate:
+    return store.repo("candidates").update(candidate_id, lambda c: move_stage(c, to, store.user, store.now(), note))
+
+
+def shortlist(store, candidate_id: int, note: str = "") -> Candidate:
+    return move(store, candidate_id, Stage.SHORTLISTED, note)
+
+
+def reject(store, candidate_id: int, reason: str) -> Candidate:
+    return move(store, candidate_id, Stage.REJECTED, reason)
+
+
+def make_offer(store, candidate_id: int, note: str = "") -> Candidate:
+    return move(store, candidate_id, Stage.OFFER, note)
+
+
+def set_score(store, candidate_id: int, criterion: str, value: int) -> Candidate:
+    """Score one criterion of the candidate's position as the current user."""
+
+    def change(candidate: Candidate) -> None:
+        position = store.repo("positions").get(candidate.position_id)
+        names = [c.name for c in position.criteria]
+        if criterion not in names:
+            known = ", ".join(names) or "none yet"
+            raise FieldError("scores", f"'{criterion}' is not a criterion of {position.title} (criteria: {known}).")
+        score(candidate, store.user, criterion, value)
+
+    return store.repo("candidates").update(candidate_id, change)
+
+
+def candidates_by_score(store, position_id: int) -> list[tuple[Candidate, float | None]]:
+    """The position's candidates with their weighted scores, best first: the triage list."""
+    criteria = store.repo("positions").get(position_id).criteria
+    found = ranked(store.repo("candidates").find(position_id=position_id), criteria)
+    return [(c, weighted_score(c, criteria)) for c in found]
+
+
+# -- interviews ----------------------------------------------------------------------------
 
 
 class InterviewStatus(StrEnum):
@@ -156,89 +271,206 @@ class InterviewStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
+BOOKABLE = (Stage.SHORTLISTED, Stage.INTERVIEW)
+
+
 class Interview(Record):
-    candidate_id: int
+    candidate_id: int = Field(title="Candidate")
     start: datetime
     minutes: int = Field(default=45, ge=5, le=480, title="Duration (minutes)")
-    interviewers: list[str] = Field(min_length=1)
+    interviewers: list[str] = Field(default_factory=list, validate_default=True)
     place: str = Field(default="", max_length=200)
     status: InterviewStatus = InterviewStatus.BOOKED
     rating: int | None = Field(default=None, ge=1, le=5)
     feedback: str = Field(default="", max_length=5000)
 
-    form_fields = ("start", "minutes", "interviewers", "place")
+    form_fields = ("candidate_id", "start", "minutes", "interviewers", "place")
+
+    @field_validator("interviewers")
+    @classmethod
+    def _interviewers(cls, value: list[str]) -> list[str]:
+        names: list[str] = []
+        for name in (v.strip() for v in value):
+            if name and name.casefold() not in (n.casefold() for n in names):
+                names.append(name)
+        if not names:
+            raise ValueError("name at least one interviewer")
+        return names
 
     @property
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.minutes)
 
+    def label(self) -> str:
+        return f"#{self.id} {self.start:%a %d %b %H:%M}"
 
-def find_clash(new: Interview, booked: Iterable[Interview], names: dict[int, str]) -> str | None:
+
+def slot_words(interview: Interview) -> str:
+    return f"{interview.start:%a %d %b %H:%M}–{interview.end:%H:%M}"
+
+
+def overlaps(a: Interview, b: Interview) -> bool:
+    return a.start < b.end and b.start < a.end  # one ending as the other starts is fine
+
+
+def find_clash(new: Interview, others: Iterable[Interview], names: dict[int, str]) -> str | None:
     """A sentence naming the first clash with another booked interview, else None."""
-    for other in booked:
-        if other.id == new.id or other.status != InterviewStatus.BOOKED:
+    mine = {n.casefold() for n in new.interviewers}
+    for other in sorted(others, key=lambda i: i.start):
+        if other.id == new.id or other.status != InterviewStatus.BOOKED or not overlaps(new, other):
             continue
-        if not (new.start < other.end and other.start < new.end):
-            continue  # back-to-back is fine
-        when = f"{other.start:%a %d %b %H:%M}–{other.end:%H:%M}"
-        shared = sorted(set(new.interviewers) & set(other.interviewers))
+        who = names.get(other.candidate_id, f"candidate #{other.candidate_id}")
+        shared = [n for n in other.interviewers if n.casefold() in mine]
         if shared:
-            return f"{', '.join(shared)} already interview {names.get(other.candidate_id, 'someone')} {when}."
+            verb = "is" if len(shared) == 1 else "are"
+            return f"{' and '.join(shared)} {verb} already interviewing {who} {slot_words(other)}."
         if other.candidate_id == new.candidate_id:
-            return f"{names.get(new.candidate_id, 'The candidate')} already has an interview {when}."
+            return f"{who} already has an interview {slot_words(other)} with {', '.join(other.interviewers)}."
     return None
 
 
+def check_booking(interview: Interview, candidate: Candidate, others: Iterable[Interview], names: dict[int, str], now: datetime) -> None:
+    if candidate.stage not in BOOKABLE:
+        raise RuleError(f"{candidate.name} is at the {candidate.stage.value} stage; only a shortlisted candidate is interviewed.")
+    if interview.start < now:
+        raise FieldError("start", f"{interview.start:%a %d %b %H:%M} has passed; book a time still to come.")
+    clash = find_clash(interview, others, names)
+    if clash:
+        raise FieldError("start", clash)
+
+
+def candidate_names(store) -> dict[int, str]:
+    return {c.id: c.name for c in store.repo("candidates").list()}
+
+
 def book_interview(store, interview: Interview) -> Interview:
+    """Book the slot unless it clashes; a shortlisted candidate moves to the interview stage."""
     with store.transaction("people"):
-        candidates = {c.id: c.name for c in store.repo("candidates").list()}
-        clash = find_clash(interview, store.repo("interviews").list(), candidates)
-        if clash:
-            raise FieldError("start", clash)
-        saved = store.repo("interviews").add(interview)
         candidate = store.repo("candidates").get(interview.candidate_id)
+        check_booking(interview, candidate, store.repo("interviews").list(), candidate_names(store), store.now())
+        saved = store.repo("interviews").add(interview)
         if candidate.stage == Stage.SHORTLISTED:
-            store.repo("candidates").update(candidate.id, lambda c: move_stage(c, Stage.INTERVIEW, store.user, store.now()))
+            move(store, candidate.id, Stage.INTERVIEW, f"interview {slot_words(saved)}")
         return saved
 
 
-def interviews_on(interviews: Iterable[Interview], day: datetime) -> list[Interview]:
-    return sorted((i for i in interviews if i.start.date() == day.date() and i.status == InterviewStatus.BOOKED), key=lambda i: i.start)
+def reschedule(store, interview_id: int, start: datetime, minutes: int | None = None) -> Interview:
+    """Move a booked interview to another slot, with the same checks as a new booking."""
+
+    def change(interview: Interview) -> None:
+        check_booked(interview)
+        interview.start = start
+        interview.minutes = minutes or interview.minutes
+        candidate = store.repo("candidates").get(interview.candidate_id)
+        check_booking(interview, candidate, store.repo("interviews").list(), candidate_names(store), store.now())
+
+    return store.repo("interviews").update(interview_id, change)
 
 
-# -- hire ---------------------------------------------------------------------------------
+def status_words(interview: Interview) -> str:
+    return interview.status.value.replace("_", " ")
 
 
-def hire(store, candidate_id: int, start_date, role: str = "", manager: str = ""):
-    """The candidate becomes an employee without retyping; the position closes when full."""
-    from data.staff import Employee
+def check_booked(interview: Interview) -> None:
+    if interview.status != InterviewStatus.BOOKED:
+        raise RuleError(f"This interview is already {status_words(interview)}; only a booked one can change.")
 
+
+def record_feedback(interview: Interview, rating: int, feedback: str, now: datetime) -> None:
+    """After the interview: its rating (1–5) and what the interviewers thought. It is then done."""
+    if interview.status not in (InterviewStatus.BOOKED, InterviewStatus.DONE):
+        raise RuleError(f"This interview is {status_words(interview)}; there is nothing to rate.")
+    if now < interview.start:
+        raise RuleError(f"Feedback comes after the interview, which starts {interview.start:%a %d %b %H:%M}.")
+    if not 1 <= rating <= 5:
+        raise FieldError("rating", "A rating goes from 1 to 5.")
+    interview.rating = rating
+    interview.feedback = feedback.strip()
+    interview.status = InterviewStatus.DONE
+
+
+def cancel_interview(interview: Interview) -> None:
+    check_booked(interview)
+    interview.status = InterviewStatus.CANCELLED
+
+
+def mark_no_show(interview: Interview, now: datetime) -> None:
+    check_booked(interview)
+    if now < interview.start:
+        raise RuleError(f"The interview starts {interview.start:%a %d %b %H:%M}; nobody can miss it yet.")
+    interview.status = InterviewStatus.NO_SHOW
+
+
+def give_feedback(store, interview_id: int, rating: int, feedback: str) -> Interview:
+    return store.repo("interviews").update(interview_id, lambda i: record_feedback(i, rating, feedback, store.now()))
+
+
+def interviews_on(interviews: Iterable[Interview], day: date) -> list[Interview]:
+    """The day's interviews that still take place or took place, by start time."""
+    kept = (i for i in interviews if i.start.date() == day and i.status in (InterviewStatus.BOOKED, InterviewStatus.DONE))
+    return sorted(kept, key=lambda i: i.start)
+
+
+def interviews_of(store, candidate_id: int) -> list[Interview]:
+    return sorted(store.repo("interviews").find(candidate_id=candidate_id), key=lambda i: i.start)
+
+
+# -- offer and hire --------------------------------------------------------------------------
+
+
+def hire(store, candidate_id: int, start_date: date, role: str = "", manager: str = "") -> Employee:
+    """The candidate with an offer becomes an employee without retyping; the position
+    closes when its last place is filled. One transaction: all of it or nothing."""
     with store.transaction("people"):
-        candidates = store.repo("candidates")
-        candidate = candidates.update(candidate_id, lambda c: move_stage(c, Stage.HIRED, store.user, store.now()))
+        candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
         position = store.repo("positions").get(candidate.position_id)
         employee = store.repo("employees").add(Employee(
             name=candidate.name, email=candidate.email, phone=candidate.phone, role=role or position.title,
             department=position.department, start_date=start_date, manager=manager or position.hiring_manager,
             candidate_id=candidate.id,
         ))
-        hired = sum(1 for c in candidates.find(position_id=position.id) if c.stage == Stage.HIRED)
-        if hired >= position.places and position.is_open:
-            store.repo("positions").update(position.id, lambda p: setattr(p, "is_open", False))
+        hired = store.repo("candidates").find(position_id=position.id, stage=Stage.HIRED)
+        if len(hired) >= position.places and position.status == PositionStatus.OPEN:
+            store.repo("positions").update(position.id, lambda p: setattr(p, "status", PositionStatus.CLOSED))
         return employee
 
 
+def offered_on(candidate: Candidate) -> datetime | None:
+    steps = [s.at for s in candidate.history if s.stage == Stage.OFFER]
+    return steps[-1] if steps else None
+
+
 def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
-    names = {c.id: c.name for c in store.repo("candidates").list()}
-    today = interviews_on(store.repo("interviews").list(), now)
-    entries = [AgendaEntry(f"{i.start:%H:%M} {names.get(i.candidate_id, '?')} with {', '.join(i.interviewers)}", "interviews", i.id) for i in today]
-    return [AgendaGroup("interviews_today", "Interviews today", "candidates", len(today), entries)]
+    """Interviews today and offers waiting for an answer. Raises NoAccessError when
+    people.json is closed to this user; the agenda then leaves HR out."""
+    candidates = store.repo("candidates").list()
+    names = {c.id: c.name for c in candidates}
+    today = [i for i in interviews_on(store.repo("interviews").list(), now.date()) if i.status == InterviewStatus.BOOKED]
+    interview_entries = [
+        AgendaEntry(f"{i.start:%H:%M} {names.get(i.candidate_id, '?')} with {', '.join(i.interviewers)}"
+                    + (f" in {i.place}" if i.place else ""), "interviews", i.id)
+        for i in today
+    ]
+    offers = sorted((c for c in candidates if c.stage == Stage.OFFER), key=lambda c: offered_on(c) or now)
+    offer_entries = [AgendaEntry(offer_words(c, now), "candidates", c.id) for c in offers]
+    return [
+        AgendaGroup("interviews_today", "Interviews today", "candidates", len(today), interview_entries),
+        AgendaGroup("offers_waiting", "Offers waiting for an answer", "candidates", len(offers), offer_entries),
+    ]
+
+
+def offer_words(candidate: Candidate, now: datetime) -> str:
+    made = offered_on(candidate)
+    if made is None:
+        return candidate.name
+    days = (now.date() - made.date()).days
+    return f"{candidate.name} — offered {made:%d %b} ({days} day{'s' if days != 1 else ''} ago)"
 
 
 COLLECTIONS = [
-    Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "is_open", "places")),
+    Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "status", "places")),
     Collection("candidates", Candidate, "people", "candidate", columns=("name", "position_id", "stage", "source", "email", "phone"),
-               is_closed=lambda c: c.stage in (Stage.HIRED, Stage.REJECTED, Stage.WITHDREW)),
+               is_closed=lambda c: c.is_closed),
     Collection("interviews", Interview, "people", "interview", columns=("candidate_id", "start", "minutes", "interviewers", "status"),
                is_closed=lambda i: i.status != InterviewStatus.BOOKED),
 ]

@@ -1,4 +1,8 @@
-"""Staff after hiring: trainings, warnings (progressive discipline), termination."""
+"""Staff after hiring: employees, trainings, warnings (progressive discipline), termination.
+
+Every record here lives in people.json, which only HR may read. Rules are pure functions
+of the records and ``today``; the functions at the bottom run them on stored records.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number
 from data.record import Record
+
+
+def check_email(value: str) -> str:
+    if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+        raise ValueError("an e-mail address looks like name@example.com")
+    return value
+
+
+class EmploymentStatus(StrEnum):
+    ACTIVE = "active"
+    LEFT = "left"
 
 
 class Employee(Record):
@@ -23,16 +38,26 @@ class Employee(Record):
     department: str = Field(default="", max_length=200)
     start_date: date
     manager: str = Field(default="", max_length=200)
-    active: bool = True
-    left_on: date | None = None
+    status: EmploymentStatus = EmploymentStatus.ACTIVE
+    left_on: date | None = Field(default=None, title="Left on")
+    left_reason: str = Field(default="", max_length=2000, title="Reason for leaving")
     candidate_id: int | None = None
 
     form_fields = ("name", "email", "phone", "role", "department", "start_date", "manager")
 
     _phone = field_validator("phone", mode="before")(lambda cls, v: normalise_number(v or ""))
+    _email = field_validator("email")(lambda cls, v: check_email(v))
 
     def label(self) -> str:
         return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == EmploymentStatus.ACTIVE
+
+
+def active_employees(employees: Iterable[Employee]) -> list[Employee]:
+    return sorted((e for e in employees if e.is_active), key=lambda e: e.name.casefold())
 
 
 class EventKind(StrEnum):
@@ -49,34 +74,63 @@ class WarningLevel(StrEnum):
 
 LEVELS = list(WarningLevel)
 
+# How long a warning stays on file unless the person issuing it says otherwise.
+WARNING_MONTHS = {WarningLevel.VERBAL: 6, WarningLevel.WRITTEN: 12, WarningLevel.FINAL: 12}
+
 
 class StaffEvent(Record):
+    """One line of an employee's file; which fields matter depends on ``kind``."""
+
     employee_id: int
     kind: EventKind
     on: date = Field(title="Date")
-    course: str = Field(default="", max_length=200)
+    course: str = Field(default="", max_length=200, validate_default=True)
     completed: bool = False
-    valid_until: date | None = None
-    level: WarningLevel | None = None
-    reason: str = Field(default="", max_length=2000)
+    valid_until: date | None = Field(default=None, title="Valid until")
+    level: WarningLevel | None = Field(default=None, validate_default=True)
+    reason: str = Field(default="", max_length=2000, validate_default=True)
     issued_by: str = Field(default="", max_length=200)
-    expires_after_months: int | None = Field(default=None, ge=1, le=60)
+    expires_after_months: int | None = Field(default=None, ge=1, le=60, title="Expires after (months)")
     notes: str = Field(default="", max_length=5000)
 
-    @model_validator(mode="after")
-    def _what_each_kind_needs(self) -> StaffEvent:
-        if self.kind == EventKind.TRAINING and not self.course:
-            raise ValueError("a training needs the course")
-        if self.kind == EventKind.WARNING and (self.level is None or not self.reason):
-            raise ValueError("a warning needs its level and reason")
-        if self.kind == EventKind.TERMINATION and not self.reason:
-            raise ValueError("a termination needs its reason")
-        return self
+    @field_validator("course")
+    @classmethod
+    def _course(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("kind") == EventKind.TRAINING and not value:
+            raise ValueError("a training needs the name of its course")
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _valid_until(cls, value: date | None, info: ValidationInfo) -> date | None:
+        taken = info.data.get("on")
+        if value is not None and taken is not None and value < taken:
+            raise ValueError("a training cannot stop being valid before it took place")
+        return value
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, value: WarningLevel | None, info: ValidationInfo) -> WarningLevel | None:
+        if info.data.get("kind") == EventKind.WARNING and value is None:
+            raise ValueError("a warning needs its level: verbal, written or final")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _reason(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind in (EventKind.WARNING, EventKind.TERMINATION) and not value:
+            raise ValueError(f"a {kind.value} needs its reason")
+        return value
+
+
+# -- rules ------------------------------------------------------------------------------
 
 
 def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
     for last in (31, 30, 29, 28):
         try:
             return day.replace(year=year, month=month, day=min(day.day, last))
@@ -86,6 +140,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def warning_expires(event: StaffEvent) -> date | None:
+    """The first day the warning no longer counts; None when it never expires."""
     return add_months(event.on, event.expires_after_months) if event.expires_after_months else None
 
 
@@ -94,64 +149,139 @@ def is_active_warning(event: StaffEvent, today: date) -> bool:
     return event.kind == EventKind.WARNING and event.on <= today and (expires is None or today < expires)
 
 
+def active_warnings(events: Iterable[StaffEvent], today: date) -> list[StaffEvent]:
+    return sorted((e for e in events if is_active_warning(e, today)), key=lambda e: e.on)
+
+
 def next_warning_level(events: Iterable[StaffEvent], today: date) -> WarningLevel:
-    """One step above the highest active warning; final stays final."""
-    active = [LEVELS.index(e.level) for e in events if is_active_warning(e, today) and e.level]
+    """One step above the highest active warning (verbal → written → final); final stays final."""
+    active = [LEVELS.index(e.level) for e in active_warnings(events, today) if e.level]
     return LEVELS[min(max(active) + 1, len(LEVELS) - 1)] if active else WarningLevel.VERBAL
+
+
+def training_expired(event: StaffEvent, today: date) -> bool:
+    return event.kind == EventKind.TRAINING and event.valid_until is not None and event.valid_until < today
+
+
+class TimelineKind(StrEnum):
+    HIRE = "hire"
+    TRAINING = "training"
+    WARNING = "warning"
+    TERMINATION = "termination"
+
+
+class Mark(StrEnum):
+    NONE = ""
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    NOT_COMPLETED = "not completed"
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     on: date
-    kind: str
+    kind: TimelineKind
     text: str
-    mark: str  # "expired", "active", "" …
+    mark: Mark = Mark.NONE
+    event_id: int | None = None  # None for the hire, which is the employee record itself
+
+
+def timeline_entry(event: StaffEvent, today: date) -> TimelineEntry:
+    if event.kind == EventKind.TRAINING:
+        until = f", valid until {event.valid_until:%d %b %Y}" if event.valid_until else ""
+        if training_expired(event, today):
+            mark = Mark.EXPIRED
+        else:
+            mark = Mark.NONE if event.completed else Mark.NOT_COMPLETED
+        return TimelineEntry(event.on, TimelineKind.TRAINING, f"Training: {event.course}{until}", mark, event.id)
+    if event.kind == EventKind.WARNING:
+        expires = warning_expires(event)
+        until = f" (until {expires:%d %b %Y})" if expires else ""
+        mark = Mark.ACTIVE if is_active_warning(event, today) else Mark.EXPIRED
+        text = f"{event.level.value.capitalize()} warning: {event.reason}{until}"  # type: ignore[union-attr]
+        return TimelineEntry(event.on, TimelineKind.WARNING, text, mark, event.id)
+    return TimelineEntry(event.on, TimelineKind.TERMINATION, f"Left: {event.reason}", Mark.NONE, event.id)
 
 
 def timeline(employee: Employee, events: Iterable[StaffEvent], today: date) -> list[TimelineEntry]:
-    entries = [TimelineEntry(employee.start_date, "hire", f"Started as {employee.role or 'staff'}", "")]
-    for e in events:
-        if e.kind == EventKind.TRAINING:
-            expired = e.valid_until is not None and e.valid_until < today
-            mark = "expired" if expired else ("" if e.completed else "not completed")
-            until = f", valid until {e.valid_until:%d %b %Y}" if e.valid_until else ""
-            entries.append(TimelineEntry(e.on, "training", f"Training: {e.course}{until}", mark))
-        elif e.kind == EventKind.WARNING:
-            expires = warning_expires(e)
-            mark = "active" if is_active_warning(e, today) else "expired"
-            until = f" (until {expires:%d %b %Y})" if expires else ""
-            entries.append(TimelineEntry(e.on, "warning", f"{e.level.value.capitalize()} warning: {e.reason}{until}", mark))
-        else:
-            entries.append(TimelineEntry(e.on, "termination", f"Left: {e.reason}", ""))
-    return sorted(entries, key=lambda t: t.on)
+    """The employee's file in date order: hire first, then trainings, warnings, termination."""
+    hire = TimelineEntry(employee.start_date, TimelineKind.HIRE, f"Started as {employee.role or 'staff'}")
+    ordered = sorted(events, key=lambda e: (e.on, e.id or 0))
+    # sorted() is stable: on the start date itself the hire stays first.
+    return sorted([hire, *(timeline_entry(e, today) for e in ordered)], key=lambda t: t.on)
+
+
+def left_words(employee: Employee) -> str:
+    return f"{employee.name} left on {employee.left_on:%d %b %Y}" if employee.left_on else f"{employee.name} has left"
+
+
+def leave(employee: Employee, on: date, reason: str) -> None:
+    if not employee.is_active:
+        raise RuleError(f"{left_words(employee)}; the employment has already ended.")
+    if not reason.strip():
+        raise FieldError("reason", "Say why the employment ends.")
+    if on < employee.start_date:
+        raise FieldError("on", f"{employee.name} started on {employee.start_date:%d %b %Y}; the leaving date cannot be earlier.")
+    employee.status = EmploymentStatus.LEFT
+    employee.left_on = on
+    employee.left_reason = reason.strip()
+
+
+def check_still_employed(employee: Employee, what: str) -> None:
+    if not employee.is_active:
+        raise RuleError(f"{left_words(employee)}; no {what} can be added.")
+
+
+# -- on stored records -----------------------------------------------------------------
+
+
+def events_of(store, employee_id: int) -> list[StaffEvent]:
+    return sorted(store.repo("staff_events").find(employee_id=employee_id), key=lambda e: (e.on, e.id))
+
+
+def employee_timeline(store, employee_id: int, today: date) -> list[TimelineEntry]:
+    return timeline(store.repo("employees").get(employee_id), events_of(store, employee_id), today)
+
+
+def suggested_warning_level(store, employee_id: int, today: date) -> WarningLevel:
+    return next_warning_level(events_of(store, employee_id), today)
 
 
 def terminate(store, employee_id: int, on: date, reason: str, notes: str = "") -> Employee:
-    if not reason.strip():
-        raise FieldError("reason", "Say why the employment ends.")
+    """The employee leaves the active list; their record and file stay."""
     with store.transaction("people"):
-        employee = store.repo("employees").get(employee_id)
-        if not employee.active:
-            raise RuleError(f"{employee.name} already left on {employee.left_on:%d %b %Y}.")
-        store.repo("staff_events").add(StaffEvent(employee_id=employee_id, kind=EventKind.TERMINATION, on=on, reason=reason, notes=notes, issued_by=store.user))
-
-        def leave(e: Employee) -> None:
-            e.active = False
-            e.left_on = on
-
-        return store.repo("employees").update(employee_id, leave)
+        employee = store.repo("employees").update(employee_id, lambda e: leave(e, on, reason))
+        store.repo("staff_events").add(StaffEvent(
+            employee_id=employee_id, kind=EventKind.TERMINATION, on=on, reason=reason.strip(), notes=notes, issued_by=store.user,
+        ))
+        return employee
 
 
-def issue_warning(store, employee_id: int, on: date, level: WarningLevel, reason: str, months: int = 12) -> StaffEvent:
+def issue_warning(store, employee_id: int, level: WarningLevel, reason: str, on: date | None = None,
+                  months: int | None = None, issued_by: str = "") -> StaffEvent:
     if not reason.strip():
         raise FieldError("reason", "Say what the warning is for.")
-    return store.repo("staff_events").add(StaffEvent(
-        employee_id=employee_id, kind=EventKind.WARNING, on=on, level=level, reason=reason,
-        issued_by=store.user, expires_after_months=months,
-    ))
+    with store.transaction("people"):
+        check_still_employed(store.repo("employees").get(employee_id), "warning")
+        return store.repo("staff_events").add(StaffEvent(
+            employee_id=employee_id, kind=EventKind.WARNING, on=on or store.now().date(), level=level,
+            reason=reason.strip(), issued_by=issued_by or store.user, expires_after_months=months or WARNING_MONTHS[level],
+        ))
+
+
+def add_training(store, employee_id: int, course: str, on: date, completed: bool = True,
+                 valid_until: date | None = None, notes: str = "") -> StaffEvent:
+    if not course.strip():
+        raise FieldError("course", "Say which course it was.")
+    with store.transaction("people"):
+        check_still_employed(store.repo("employees").get(employee_id), "training")
+        return store.repo("staff_events").add(StaffEvent(
+            employee_id=employee_id, kind=EventKind.TRAINING, on=on, course=course.strip(), completed=completed,
+            valid_until=valid_until, notes=notes, issued_by=store.user,
+        ))
 
 
 COLLECTIONS = [
-    Collection("employees", Employee, "people", "employee", columns=("name", "role", "department", "start_date", "manager", "active")),
+    Collection("employees", Employee, "people", "employee", columns=("name", "role", "department", "start_date", "manager", "status")),
     Collection("staff_events", StaffEvent, "people", "staff event", columns=("employee_id", "kind", "on", "course", "level", "reason")),
 ]
