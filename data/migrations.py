@@ -31,7 +31,7 @@ def file_version(tables: Tables | None) -> int | None:
 
 
 def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> None:
-    tables[META_TABLE] = {"1": {"schema_version": version}}
+    tables.setdefault(META_TABLE, {}).setdefault("1", {})["schema_version"] = version
 
 
 def refuse_newer(tables: Tables | None, file_name: str) -> None:

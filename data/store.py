@@ -105,10 +105,15 @@ class Store:
     def _forget_tinydb_caches(self, domain: str) -> None:
         # TinyDB caches the next id and query results per process; another process may
         # have written since.
+        tables = self.storage(domain).read() or {}
+        high_water = tables.get("_meta", {}).get("1", {}).get("max_ids", {})
         for collection in collections_of(domain):
             table = self.table(collection)
             table._next_id = None
             table.clear_cache()
+            if collection.name in high_water:  # ids of archived records are never reused
+                used = [int(i) for i in tables.get(collection.name, {})]
+                table._next_id = max([high_water[collection.name], *used]) + 1
 
     def _migrate(self, domain: str) -> None:
         storage = self.storage(domain)
