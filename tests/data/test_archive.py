@@ -1,0 +1,120 @@
+"""The archive: closed, old records move out of the working file; nothing lost or doubled."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from data import archive
+from data.calls import CallStatus
+from data.collections import get_collection
+from data.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+DAYS = 180
+
+
+def office(store, clock):
+    """Calls from two years back until now: every fourth one still open."""
+    start = clock.now
+    calls = store.repo("calls")
+    for n in range(40):
+        clock.now = start - timedelta(days=20 * n)
+        call = calls.add({"caller": f"caller {n}", "message": f"about order {1000 + n}"})
+        if n % 4:
+            calls.update(call.id, lambda c: setattr(c, "status", CallStatus.DONE))
+    clock.now = start
+    return {c.id: c for c in calls.list()}
+
+
+def expected_moves(calls, now):
+    return {i for i, c in calls.items() if c.status == CallStatus.DONE and c.updated_at < now - timedelta(days=DAYS)}
+
+
+def test_only_closed_old_records_move_and_history_search_finds_them(store, clock):
+    calls = office(store, clock)
+    moving = expected_moves(calls, clock.now)
+    assert moving and len(moving) < len(calls)
+    moved = archive.archive_old(store, clock.now, DAYS)
+    assert moved["calls"] == len(moving)
+    left = {c.id for c in store.repo("calls").list()}
+    assert left == set(calls) - moving
+    assert all(calls[i].status != CallStatus.DONE or calls[i].updated_at >= clock.now - timedelta(days=DAYS) for i in left)
+    archived = {r.id for r in archive.archived_records(store, get_collection("calls"))}
+    assert archived == moving
+    target = min(moving)
+    found = archive.search_history(store, {"calls"}, f"order {1000 + target - 1}")
+    assert [record.id for _, record in found] == [target]
+    years = {p.name for p in archive.archive_files(store, "calls")}
+    assert years == {f"calls-{calls[i].updated_at.year}.json" for i in moving}
+
+
+def test_a_new_record_never_takes_an_archived_records_id(store, clock):
+    calls = store.repo("calls")
+    first = calls.add({"caller": "old"})
+    calls.update(first.id, lambda c: setattr(c, "status", CallStatus.DONE))
+    clock.now += timedelta(days=DAYS + 1)
+    archive.archive_old(store, clock.now, DAYS)
+    assert calls.count() == 0
+    assert calls.add({"caller": "new"}).id == first.id + 1
+
+
+def test_a_run_stopped_between_archive_and_removal_loses_and_doubles_nothing(store, clock, monkeypatch):
+    calls = office(store, clock)
+    moving = expected_moves(calls, clock.now)
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after writing the archive file
+
+    original_remove = type(store.database("calls").table("calls")).remove
+    monkeypatch.setattr(type(store.database("calls").table("calls")), "remove", crash)
+    with pytest.raises(KeyboardInterrupt):
+        archive.archive_old(store, clock.now, DAYS)
+    monkeypatch.setattr(type(store.database("calls").table("calls")), "remove", original_remove)
+
+    assert {c.id for c in store.repo("calls").list()} == set(calls)  # nothing lost
+    assert {r.id for r in archive.archived_records(store, get_collection("calls"))} == set()  # nothing doubled
+    archive.archive_old(store, clock.now, DAYS)
+    assert {c.id for c in store.repo("calls").list()} == set(calls) - moving
+    assert {r.id for r in archive.archived_records(store, get_collection("calls"))} == moving
+
+
+def test_an_archive_process_killed_at_random_moments_loses_and_doubles_nothing(tmp_path, clock):
+    total = 3000
+    rng = random.Random(3)
+    for attempt in range(8):
+        folder = tmp_path / f"office-{attempt}"
+        Store(folder, user="setup", clock=clock).repo("calls").add_many(
+            [{"caller": f"caller {n}", "status": "done" if n % 3 else "new"} for n in range(total)]
+        )
+        later = clock.now + timedelta(days=DAYS + 30)
+        runner = subprocess.Popen([sys.executable, "-c", ARCHIVE_RUN, str(folder), later.isoformat()], cwd=ROOT)
+        time.sleep(rng.uniform(0.3, 1.0))
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+        live = {c.id for c in Store(folder).repo("calls").list()}
+        archived = [r.id for r in archive.archived_records(Store(folder), get_collection("calls"))]
+        assert len(archived) == len(set(archived))
+        assert live | set(archived) == set(range(1, total + 1))  # nothing lost
+        assert not live & set(archived)  # nothing seen twice
+        archive.archive_old(Store(folder), later, DAYS)  # the next run finishes the move
+        assert {c.id for c in Store(folder).repo("calls").list()} == {n + 1 for n in range(total) if n % 3 == 0}
+        stored = json.loads((folder / "calls.json").read_text())
+        assert len(stored["calls"]) == total // 3
+
+
+ARCHIVE_RUN = """
+import sys
+from datetime import datetime
+from data.archive import archive_old
+from data.store import Store
+archive_old(Store(sys.argv[1]), datetime.fromisoformat(sys.argv[2]), 180)
+"""
