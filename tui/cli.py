@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("collection")
     listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
     listing.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep records whose FIELD is VALUE (repeatable)")
+    listing.add_argument("--archived", action="store_true", help="include archived records")
 
     importing = commands.add_parser("import", help="import a .csv, .json or .jsonl file: all rows or none")
     importing.add_argument("collection")
@@ -39,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="export a collection as CSV or JSON")
     export.add_argument("collection")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--archived", action="store_true", help="include archived records")
+
+    archiving = commands.add_parser("archive", help="move closed records past the retention age to the archive")
+    archiving.add_argument("--days", type=int, default=180, help="retention age in days (default 180)")
 
     commands.add_parser("check", help="validate every data file and record; exit 1 on any problem")
     commands.add_parser("agenda", help="today's 'what needs me' list, as text")
@@ -82,6 +87,12 @@ def run_command(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.command == "check":
         return run_check(store)
+    if args.command == "archive":
+        from data.archive import archive_old
+
+        moved = archive_old(store, store.now(), args.days)
+        print(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
+        return EXIT_OK
     if args.command == "agenda":
         from data.agenda import agenda_text
 
@@ -97,11 +108,20 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"imported {len(records)} {collection.name}")
     elif args.command == "list":
         where = parse_where(collection, args.where)
-        records = [r for r in repo.list() if transfer.matches(r, where)]
+        records = [r for r in with_archive(store, collection, args.archived) if transfer.matches(r, where)]
         print(render(records, collection, args.format), end="")
     elif args.command == "export":
-        print(render(repo.list(), collection, args.format), end="")
+        print(render(with_archive(store, collection, args.archived), collection, args.format), end="")
     return EXIT_OK
+
+
+def with_archive(store, collection, archived: bool) -> list:
+    records = store.repo(collection).list()
+    if archived:
+        from data.archive import archived_records
+
+        records = sorted([*archived_records(store, collection), *records], key=lambda r: r.id)
+    return records
 
 
 def render(records, collection, form: str) -> str:
