@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from pydantic import Field, field_validator
 
@@ -357,6 +358,24 @@ def fix(store, ticket_id: int, cost: float = 0.0, vendor_reference: str = "") ->
         if not still_open:
             store.repo("machines").update(ticket.machine_id, lambda m: setattr(m, "status", MachineStatus.OK))
         return ticket
+
+
+def service_sheets_folder(store) -> Path:
+    """Sheets are written beside the data folder, not in it: they are for people, not for the program."""
+    return store.folder.with_name(f"{store.folder.name}-service-sheets")
+
+
+def export_service_sheet(store, ticket_id: int) -> Path:
+    """Write the ticket's service-call sheet as a text file; returns where it went."""
+    ticket = store.repo("tickets").get(ticket_id)
+    if not ticket.service_sheet:
+        raise RuleError("This ticket has no service-call sheet yet: it is made when the checklist does not fix the fault.")
+    machine = store.repo("machines").get(ticket.machine_id)
+    tag = "".join(c if c.isalnum() or c in "-_" else "-" for c in machine.asset_tag)
+    path = service_sheets_folder(store) / f"{tag}-ticket-{ticket.id}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ticket.service_sheet, encoding="utf-8")
+    return path
 
 
 def downtime(ticket: Ticket, now: datetime) -> timedelta:
