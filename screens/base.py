@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -31,6 +32,9 @@ class SectionScreen(Screen):
     """
 
     domains: ClassVar[frozenset[str]] = frozenset()
+    BINDINGS = [
+        Binding("H", "history", "History", show=False, id="section.history", tooltip="Search this section's archived records"),
+    ]
 
     @property
     def store(self) -> Store:
@@ -121,6 +125,16 @@ class SectionScreen(Screen):
         message.stop()
         message.then(message.result)
         self._open_pending()
+
+    def action_history(self) -> None:
+        from tui.widgets.history_screen import HistoryScreen
+        from tui.widgets.prompt import PromptModal
+
+        def search(text: str | None) -> None:
+            if text and text.strip():
+                self.app.push_screen(HistoryScreen(set(self.domains), text.strip()))
+
+        self.app.push_screen(PromptModal("Search history (archived records)", placeholder="words to find"), search)
 
     # -- opening a record from elsewhere -----------------------------------------------
     _pending_open: tuple[str, int] | None = None

@@ -54,6 +54,7 @@ class BackOfficeApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
         self.set_interval(POLL_SECONDS, self.poll_files)
+        self.archive_once_a_day()
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
@@ -66,6 +67,12 @@ class BackOfficeApp(App[int]):
             self._file_keys = keys
             for screen in self.screen_stack:
                 screen.post_message(DataChanged(changed))
+
+    @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
+    def archive_once_a_day(self) -> None:
+        from data.archive import archive_once_a_day
+
+        archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
 
     @work(thread=True, exclusive=True, group="fax-sender", exit_on_error=False)
     def send_due_faxes(self) -> None:
