@@ -29,6 +29,9 @@ class Collection:
     columns: tuple[str, ...] = ()  # default columns of `backoffice list`
     # A record is done with and may move to the archive once it is old enough.
     is_closed: Callable[[Record], bool] | None = field(default=None, compare=False)
+    # A rule over records about to be written, run under the lock with the repository
+    # (uniqueness, counters that never fall); raises a DataError to refuse them all.
+    check: Callable[..., None] | None = field(default=None, compare=False)
 
     @property
     def fields(self) -> tuple[str, ...]:

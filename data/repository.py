@@ -86,6 +86,7 @@ class Repository(Generic[M]):
         """Insert all records in one transaction and one write; any error inserts none."""
         stamped = [self._stamp(self._validated(r), rev=1) for r in records]
         with self.transaction():
+            self._check(stamped)
             ids = self.table.insert_multiple([r.body() for r in stamped])
             for record, record_id in zip(stamped, ids):
                 record.id = record_id
@@ -104,6 +105,7 @@ class Repository(Generic[M]):
                 raise self._conflict(current)
             saved = self._stamp(record, rev=current.rev + 1)
             saved.id = record.id
+            self._check([saved])
             body = saved.body()
             self.table.update(body, doc_ids=[record.id])
             changed = [
@@ -131,6 +133,10 @@ class Repository(Generic[M]):
                 raise self._conflict(current)
             self.table.remove(doc_ids=[record_id])
             self._audit(record_id, "delete", [])  # type: ignore[arg-type]
+
+    def _check(self, records: list[M]) -> None:
+        if self.collection.check is not None:
+            self.collection.check(self, records)
 
     def _conflict(self, current: M) -> ConflictError:
         when = current.updated_at.strftime("%Y-%m-%d %H:%M") if current.updated_at else "just now"
