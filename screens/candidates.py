@@ -1,11 +1,470 @@
-"""The candidates section (a first, generic version: the section issue builds the real one)."""
+"""Candidates: CV triage per position — scores, shortlist, reject, compare, interviews, offer, hire."""
 
 from __future__ import annotations
 
-from screens.collection import CollectionScreen
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from data import hiring
+from data.errors import RuleError
+from data.hiring import Candidate, Comparison, ComparisonRow, Interview, InterviewStatus, Position, PositionStatus, Stage
+from data.phone import readable_number
+from data.staff import Employee
+from data.when import HINT, parse_when
+from screens.base import SectionScreen
+from tui.widgets.model_form import ModelForm
+from tui.widgets.prompt import PromptModal
+from tui.widgets.record_table import RecordTable
+from tui.widgets.section_bar import SectionBar
+
+SCORE_KEYS = "12345"
+# Keys that act on the list only: elsewhere (the CV pane, the filter) they keep their usual meaning.
+LIST_ACTIONS = {"score", "criterion"}
+STAGE_STYLE = {Stage.SHORTLISTED: "green", Stage.INTERVIEW: "cyan", Stage.OFFER: "bold yellow", Stage.HIRED: "bold green",
+               Stage.REJECTED: "dim red", Stage.WITHDREW: "dim"}
 
 
-class CandidatesScreen(CollectionScreen):
-    section = "candidates"
-    collection_name = "candidates"
+@dataclass
+class HiringData:
+    positions: list[Position]
+    candidates: list[Candidate]
+    interviews: list[Interview]
+    now: datetime
+    user: str
+
+
+def position_order(positions: list[Position]) -> list[Position]:
+    """Open positions first, each group by title."""
+    return sorted(positions, key=lambda p: (p.status != PositionStatus.OPEN, p.title.casefold(), p.id or 0))
+
+
+def score_words(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def candidate_row(candidate: Candidate, value: float | None, marked: bool) -> tuple[int, list]:
+    name = Text(("● " if marked else "") + candidate.name, style="bold" if marked else "")
+    stage = Text(candidate.stage.value, style=STAGE_STYLE.get(candidate.stage, ""))
+    return candidate.id, [Text(score_words(value), justify="right"), name, stage]
+
+
+def position_line(position: Position | None, count: int, total: int) -> Text:
+    if position is None:
+        return Text("No positions yet: add one with `backoffice add positions title=...`.", style="dim")
+    line = Text.assemble((f" {position.title}", "bold"), f"  {position.department}")
+    line.append(f"  {position.status.value}", style="green" if position.status == PositionStatus.OPEN else "dim")
+    line.append(f"  {count} shown of {total}   [ ] other position", style="dim")
+    return line
+
+
+def interview_words(interview: Interview) -> str:
+    text = f"{hiring.slot_words(interview)} with {', '.join(interview.interviewers)}"
+    if interview.place:
+        text += f" in {interview.place}"
+    text += f" — {hiring.status_words(interview)}"
+    if interview.rating:
+        text += f", rated {interview.rating}/5"
+    return text
+
+
+def candidate_detail(candidate: Candidate, position: Position, interviews: list[Interview]) -> Text:
+    text = Text()
+    text.append(candidate.name, style="bold")
+    text.append(f"  {candidate.stage.value}\n", style=STAGE_STYLE.get(candidate.stage, ""))
+    contact = " · ".join(v for v in (candidate.email, readable_number(candidate.phone), candidate.source) if v)
+    if contact:
+        text.append(contact + "\n", style="dim")
+    if candidate.stage == Stage.REJECTED and candidate.reject_reason:
+        text.append(f"Rejected: {candidate.reject_reason}\n", style="red")
+    for reviewer, scores in sorted(candidate.scores.items()):
+        given = ", ".join(f"{c.name} {scores[c.name]}" for c in position.criteria if c.name in scores)
+        text.append(f"{reviewer}: {given}\n", style="dim")
+    for interview in interviews:
+        text.append(f"Interview {interview_words(interview)}\n", style="cyan")
+        if interview.feedback:
+            text.append(f"  {interview.feedback}\n", style="dim")
+    text.append("\n")
+    text.append(candidate.cv_text or "(no CV text)")
+    if candidate.cv_path:
+        text.append(f"\n\nCV file: {candidate.cv_path}", style="dim")
+    return text
+
+
+def criteria_strip(position: Position | None, candidate: Candidate | None, user: str, focused: int) -> Text:
+    """The scores the user gave the focused candidate; the focused criterion lit."""
+    if position is None or not position.criteria:
+        return Text(" This position has no criteria to score.", style="dim")
+    mine = candidate.scores.get(user, {}) if candidate else {}
+    strip = Text(" ")
+    for index, criterion in enumerate(position.criteria):
+        cell = f" {criterion.name} {mine.get(criterion.name, '·')} "
+        strip.append(cell, style="bold reverse" if index == focused else "")
+        strip.append(" ")
+    strip.append(" ←→ 1–5", style="dim")
+    return strip
+
+
+def first_interview_to_rate(interviews: list[Interview], now: datetime) -> Interview | None:
+    """The latest interview that has started and is still booked, else the latest done one."""
+    started = [i for i in interviews if i.start <= now]
+    for status in (InterviewStatus.BOOKED, InterviewStatus.DONE):
+        found = [i for i in started if i.status == status]
+        if found:
+            return found[-1]
+    return None
+
+
+class CandidatesScreen(SectionScreen):
+    CSS_PATH = "candidates.tcss"
     domains = frozenset({"people"})
+    BINDINGS = [
+        *(Binding(key, f"score({key})", f"Score {key}", show=False, id=f"candidates.score_{key}",
+                  tooltip=f"Give the focused criterion {key} of 5 (while the list has focus)") for key in SCORE_KEYS),
+        Binding("left", "criterion(-1)", "Previous criterion", show=False, priority=True, id="candidates.previous_criterion",
+                tooltip="Score the criterion to the left"),
+        Binding("right", "criterion(1)", "Next criterion", show=False, priority=True, id="candidates.next_criterion",
+                tooltip="Score the criterion to the right"),
+        Binding("s", "shortlist", "Shortlist", id="candidates.shortlist", tooltip="Move the candidate to the shortlist"),
+        Binding("r", "reject", "Reject", id="candidates.reject", tooltip="Reject the candidate, saying why"),
+        Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book an interview for the candidate"),
+        Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating and feedback after the interview"),
+        Binding("o", "offer", "Offer", priority=True, id="candidates.offer", tooltip="Make the candidate an offer"),
+        Binding("H", "hire", "Hire", id="candidates.hire", tooltip="The candidate accepted: make them an employee"),
+        Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark a candidate to compare with another"),
+        Binding("v", "compare", "Compare", id="candidates.compare", tooltip="Compare the marked candidate with this one"),
+        Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
+        Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show rejected, withdrawn and hired ones too"),
+        Binding("left_square_bracket", "position(-1)", "Prev position", key_display="[", show=False, id="candidates.previous_position",
+                tooltip="Triage the previous position"),
+        Binding("right_square_bracket", "position(1)", "Next position", key_display="]", show=False, id="candidates.next_position",
+                tooltip="Triage the next position"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HiringData | None = None
+        self.position_id: int | None = None
+        self.criterion_index = 0
+        self.marked_id: int | None = None
+        self.show_all = False
+        self.detail_id: int | None = None  # the candidate whose CV is shown
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar("candidates")
+        yield Static(id="position-line", markup=False)
+        with Horizontal(id="triage"):
+            yield RecordTable([("score", "Score"), ("name", "Name"), ("stage", "Stage")], id="candidate-list")
+            with VerticalScroll(id="cv-pane"):
+                yield Static(id="cv", markup=False)
+        yield Static(id="criteria", markup=False)
+        yield Footer()
+
+    # -- loading and showing -----------------------------------------------------------
+    def fetch(self) -> HiringData:
+        store = self.store
+        return HiringData(store.repo("positions").list(), store.repo("candidates").list(),
+                          store.repo("interviews").list(), store.now(), store.user)
+
+    def show(self, data: HiringData) -> None:
+        self.data = data
+        positions = position_order(data.positions)
+        if self.position_id not in {p.id for p in positions}:
+            self.position_id = positions[0].id if positions else None
+        position = self.position
+        applicants = [c for c in data.candidates if c.position_id == self.position_id]
+        shown = [c for c in applicants if self.show_all or not c.is_closed]
+        criteria = position.criteria if position else []
+        rows = (candidate_row(c, hiring.weighted_score(c, criteria), c.id == self.marked_id) for c in hiring.ranked(shown, criteria))
+        self.query_one("#candidate-list", RecordTable).set_rows(rows)
+        self.query_one("#position-line", Static).update(position_line(position, len(shown), len(applicants)))
+        self.update_detail()
+
+    @property
+    def position(self) -> Position | None:
+        if self.data is None:
+            return None
+        return next((p for p in self.data.positions if p.id == self.position_id), None)
+
+    def candidate(self, candidate_id: int | None) -> Candidate | None:
+        if self.data is None or candidate_id is None:
+            return None
+        return next((c for c in self.data.candidates if c.id == candidate_id), None)
+
+    def selected_candidate(self) -> Candidate | None:
+        key = self.query_one("#candidate-list", RecordTable).selected_key
+        return self.candidate(int(key)) if key is not None else None
+
+    def interviews_of(self, candidate: Candidate) -> list[Interview]:
+        found = [i for i in self.data.interviews if i.candidate_id == candidate.id] if self.data else []
+        return sorted(found, key=lambda i: i.start)
+
+    @on(DataTable.RowHighlighted)
+    def update_detail(self) -> None:
+        candidate, position = self.selected_candidate(), self.position
+        if candidate is None or candidate.id != self.detail_id:  # another candidate: start at the top
+            self.detail_id = candidate.id if candidate else None
+            self.criterion_index = 0
+            self.query_one("#cv-pane").scroll_home(animate=False)
+        detail = self.query_one("#cv", Static)
+        if candidate is None or position is None:
+            detail.update(Text("No candidates here." if position else "", style="dim"))
+        else:
+            detail.update(candidate_detail(candidate, position, self.interviews_of(candidate)))
+        user = self.data.user if self.data else ""
+        self.criterion_index = min(self.criterion_index, max(len(position.criteria) - 1, 0)) if position else 0
+        self.query_one("#criteria", Static).update(criteria_strip(position, candidate, user, self.criterion_index))
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        if self.data is None:
+            return False
+        if collection == "interviews":
+            interview = next((i for i in self.data.interviews if i.id == record_id), None)
+            record_id = interview.candidate_id if interview else record_id
+        candidate = self.candidate(record_id) if collection in ("candidates", "interviews") else None
+        if candidate is None:
+            return collection == "positions" and self.choose_position(record_id)
+        self.position_id = candidate.position_id
+        self.show_all = self.show_all or candidate.is_closed
+        self.show(self.data)
+        table = self.query_one("#candidate-list", RecordTable)
+        table.focus()
+        return table.select_key(candidate.id)
+
+    def choose_position(self, position_id: int) -> bool:
+        self.position_id = position_id
+        if self.data:
+            self.show(self.data)
+        return True
+
+    # -- keys --------------------------------------------------------------------------
+    def list_has_focus(self) -> bool:
+        return bool(self.query("#candidate-list")) and self.focused is self.query_one("#candidate-list")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if not self.query("#candidate-list"):
+            return False  # no access: only the app's keys work here
+        if action in LIST_ACTIONS or action == "offer":
+            return self.list_has_focus()
+        return True
+
+    def chosen(self) -> Candidate | None:
+        candidate = self.selected_candidate()
+        if candidate is None:
+            self.notify("Choose a candidate first.", severity="warning")
+        return candidate
+
+    def action_position(self, step: int) -> None:
+        if not self.data or not self.data.positions:
+            return
+        ids = [p.id for p in position_order(self.data.positions)]
+        index = ids.index(self.position_id) if self.position_id in ids else 0
+        self.position_id = ids[(index + step) % len(ids)]
+        self.criterion_index = 0
+        self.show(self.data)
+
+    def action_criterion(self, step: int) -> None:
+        position = self.position
+        if position and position.criteria:
+            self.criterion_index = (self.criterion_index + step) % len(position.criteria)
+            self.update_detail()
+
+    def action_score(self, value: str) -> None:
+        candidate, position = self.chosen(), self.position
+        if candidate is None or position is None or not position.criteria:
+            return
+        criterion = position.criteria[self.criterion_index].name
+        store = self.store
+        self.criterion_index = min(self.criterion_index + 1, len(position.criteria) - 1)  # on to the next criterion
+        self.run_job(lambda: hiring.set_score(store, candidate.id, criterion, int(value)))  # the strip shows it
+
+    def action_all_candidates(self) -> None:
+        self.show_all = not self.show_all
+        if self.data:
+            self.show(self.data)
+        self.notify("Showing every candidate" if self.show_all else "Showing open candidates", timeout=2)
+
+    # -- stages ------------------------------------------------------------------------
+    def action_shortlist(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate:
+            self.run_job(lambda: hiring.shortlist(store, candidate.id), done=f"Shortlisted {candidate.name}")
+
+    def action_reject(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: hiring.reject(store, candidate.id, reason), done=f"Rejected {candidate.name}")
+
+        self.app.push_screen(PromptModal(f"Why is {candidate.name} rejected?", placeholder="the reason (required)",
+                                         check=lambda text: None if text.strip() else "Say why: the reason is required."), answered)
+
+    def action_offer(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+
+        def answered(terms: str | None) -> None:
+            if terms is not None:
+                self.run_job(lambda: hiring.make_offer(store, candidate.id, terms), done=f"Offer made to {candidate.name}")
+
+        self.app.push_screen(PromptModal(f"Offer to {candidate.name}", placeholder="terms, e.g. salary and start (optional)"), answered)
+
+    def action_hire(self) -> None:
+        candidate, position, store = self.chosen(), self.position, self.store
+        if candidate is None or position is None:
+            return
+        if candidate.stage != Stage.OFFER:
+            self.job_refused(RuleError(hiring.refusal(candidate, Stage.HIRED)))
+            return
+        form = ModelForm(
+            Employee, title=f"Hire {candidate.name} as {position.title}", fields=["start_date", "role", "manager"],
+            initial={"name": candidate.name, "role": position.title, "manager": position.hiring_manager},
+            save=lambda employee, _: hiring.hire(store, candidate.id, employee.start_date, employee.role, employee.manager),
+        )
+        self.app.push_screen(form, self.hired)
+
+    def hired(self, employee: Any) -> None:
+        if employee is not None:
+            self.notify(f"{employee.name} is now on the staff list, starting {employee.start_date:%d %b %Y}", timeout=4)
+            self.reload()
+
+    # -- interviews --------------------------------------------------------------------
+    def action_interview(self) -> None:
+        candidate, position, store = self.chosen(), self.position, self.store
+        if candidate is None:
+            return
+        panel = [n for n in (store.user, position.hiring_manager if position else "") if n]
+        known = sorted({n for i in (self.data.interviews if self.data else []) for n in i.interviewers})
+        form = InterviewForm(
+            store, title=f"Interview with {candidate.name}", initial={"candidate_id": candidate.id, "interviewers": panel},
+            suggestions={"interviewers": known},
+        )
+        self.app.push_screen(form, self.saved)
+
+    def action_feedback(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+        interview = first_interview_to_rate(self.interviews_of(candidate), store.now())
+        if interview is None:
+            self.job_refused(RuleError(f"{candidate.name} has no interview that has taken place yet."))
+            return
+        form = ModelForm(
+            Interview, title=f"Feedback: {candidate.name}, {hiring.slot_words(interview)}", record=interview,
+            fields=["rating", "feedback"],
+            save=lambda rated, _: hiring.give_feedback(store, interview.id, rated.rating or 0, rated.feedback),
+        )
+        self.app.push_screen(form, self.saved)
+
+    # -- compare -----------------------------------------------------------------------
+    def action_mark(self) -> None:
+        candidate = self.chosen()
+        if candidate is None:
+            return
+        self.marked_id = None if self.marked_id == candidate.id else candidate.id
+        if self.data:
+            self.show(self.data)
+        self.notify(f"Marked {candidate.name}: now v on another to compare" if self.marked_id else "Mark removed", timeout=3)
+
+    def action_compare(self) -> None:
+        first, second, position = self.candidate(self.marked_id), self.chosen(), self.position
+        if second is None or position is None:
+            return
+        if first is None or first.id == second.id:
+            self.notify("Mark one candidate with m, then press v on another.", severity="warning")
+            return
+        self.app.push_screen(ComparisonModal(hiring.compare(first, second, position.criteria)))
+
+    # -- new and edit ------------------------------------------------------------------
+    def action_new(self) -> None:
+        if self.position_id is None:
+            self.notify("Add a position first.", severity="warning")
+            return
+        repo = self.store.repo("candidates")
+        form = ModelForm(Candidate, title=f"New candidate for {self.position.title}", initial={"position_id": self.position_id},
+                         fields=[f for f in Candidate.form_fields if f != "position_id"], save=lambda c, _: repo.add(c))
+        self.app.push_screen(form, self.saved)
+
+    @on(DataTable.RowSelected, "#candidate-list")
+    def edit(self) -> None:
+        candidate = self.selected_candidate()
+        if candidate is None:
+            return
+        repo = self.store.repo("candidates")
+        form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate,
+                         save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(candidate.id))
+        self.app.push_screen(form, self.saved)
+
+    def saved(self, record: Any) -> None:
+        if record is not None:
+            self.notify(f"Saved {record.label()}", timeout=3)
+            self.reload()
+
+
+class InterviewForm(ModelForm):
+    """Booking an interview: the start may be typed the way people say it ('tomorrow 10');
+    a clash is refused under the start field, naming the other interview."""
+
+    def __init__(self, store, *, title: str, initial: dict, suggestions: dict) -> None:
+        super().__init__(Interview, title=title, initial=initial, fields=["start", "minutes", "interviewers", "place"],
+                         suggestions=suggestions, save=lambda interview, _: hiring.book_interview(store, interview))
+        self.store = store
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        start = self.widget_of("start")
+        start.placeholder = HINT  # type: ignore[attr-defined]
+        start.focus()
+
+    def typed_values(self) -> dict[str, Any]:
+        values = super().typed_values()
+        try:
+            values["start"] = parse_when(values["start"] or "", self.store.now())
+        except ValueError:
+            pass  # the model says what is wrong under the field
+        return values
+
+
+class ComparisonModal(ModalScreen[None]):
+    """Two candidates side by side, criterion by criterion; the leader of each row in bold."""
+
+    CSS_PATH = "candidates.tcss"
+    BINDINGS = [Binding("escape,v,enter", "close", "Close", id="compare.close", tooltip="Back to the list")]
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+
+    def compose(self) -> ComposeResult:
+        comparison = self.comparison
+        with Vertical():
+            yield Label("Compare candidates", classes="dialog-title")
+            table: DataTable = DataTable(cursor_type="none", zebra_stripes=True)
+            table.add_columns("Criterion", "Weight", comparison.first.name, comparison.second.name)
+            for row in comparison.rows:
+                cells = [self.cell(row.first, row.leader == 0), self.cell(row.second, row.leader == 1)]
+                table.add_row(Text(row.criterion), Text(f"×{row.weight:g}", style="dim"), *cells)
+            total = ComparisonRow("Weighted score", 0, comparison.first_score, comparison.second_score)
+            table.add_row(Text(total.criterion, style="bold"), Text(""),
+                          self.cell(total.first, total.leader == 0), self.cell(total.second, total.leader == 1))
+            yield table
+            yield Label("esc close", classes="dialog-keys")
+
+    @staticmethod
+    def cell(value: float | None, leads: bool) -> Text:
+        return Text(score_words(value), style="bold green" if leads else "", justify="right")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

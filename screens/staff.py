@@ -1,11 +1,240 @@
-"""The staff section (a first, generic version: the section issue builds the real one)."""
+"""Staff: the active employees and each one's timeline — trainings, warnings, termination."""
 
 from __future__ import annotations
 
-from screens.collection import CollectionScreen
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from data import staff
+from data.staff import Employee, EventKind, Mark, StaffEvent, TimelineEntry, WarningLevel
+from screens.base import SectionScreen
+from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.model_form import ModelForm
+from tui.widgets.record_table import RecordTable
+from tui.widgets.section_bar import SectionBar
+
+MARK_STYLE = {Mark.ACTIVE: "bold yellow", Mark.EXPIRED: "bold red", Mark.NOT_COMPLETED: "yellow"}
 
 
-class StaffScreen(CollectionScreen):
-    section = "staff"
-    collection_name = "employees"
+@dataclass
+class StaffData:
+    employees: list[Employee]
+    events: list[StaffEvent]
+    today: date
+
+
+def events_of(data: StaffData, employee_id: int) -> list[StaffEvent]:
+    return [e for e in data.events if e.employee_id == employee_id]
+
+
+def attention(employee: Employee, events: list[StaffEvent], today: date) -> Text:
+    """What needs a look in the list: active warnings, expired trainings, having left."""
+    if not employee.is_active:
+        return Text(f"left {employee.left_on:%d %b %Y}" if employee.left_on else "left", style="dim")
+    words = []
+    warnings = staff.active_warnings(events, today)
+    if warnings:
+        words.append((f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}", "bold yellow"))
+    expired = [e for e in events if staff.training_expired(e, today)]
+    if expired:
+        words.append((f"{len(expired)} training expired", "bold red"))
+    return Text("  ").join(Text(text, style=style) for text, style in words)
+
+
+def employee_row(employee: Employee, events: list[StaffEvent], today: date) -> tuple[int, list]:
+    name = Text(employee.name, style="" if employee.is_active else "dim")
+    return employee.id, [name, employee.role, employee.department, attention(employee, events, today)]
+
+
+def timeline_row(index: int, entry: TimelineEntry) -> tuple[int, list]:
+    mark = Text(entry.mark.value.upper() if entry.mark == Mark.ACTIVE else entry.mark.value, style=MARK_STYLE.get(entry.mark, ""))
+    return index, [f"{entry.on:%d %b %Y}", mark, entry.text]
+
+
+def shown_employees(employees: list[Employee], with_leavers: bool) -> list[Employee]:
+    active = staff.active_employees(employees)
+    if not with_leavers:
+        return active
+    return active + sorted((e for e in employees if not e.is_active), key=lambda e: e.name.casefold())
+
+
+class StaffScreen(SectionScreen):
+    CSS_PATH = "staff.tcss"
     domains = frozenset({"people"})
+    BINDINGS = [
+        Binding("t", "training", "Training", id="staff.training", tooltip="Add a training the employee took"),
+        Binding("w", "warning", "Warning", id="staff.warning", tooltip="Issue a warning; the level is suggested"),
+        Binding("T", "terminate", "Terminate", id="staff.terminate", tooltip="End the employment: date, reason, confirm"),
+        Binding("e", "edit", "Edit", id="staff.edit", tooltip="Edit the employee's details"),
+        Binding("n", "new", "New", show=False, id="staff.new", tooltip="Add an employee who was not hired here"),
+        Binding("a", "all_staff", "All/active", id="staff.all", tooltip="Show staff who have left too"),
+        Binding("escape", "back_to_list", "Back to list", show=False, id="staff.back", tooltip="From the timeline back to the staff list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: StaffData | None = None
+        self.with_leavers = False
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar("staff")
+        yield RecordTable([("name", "Name"), ("role", "Role"), ("department", "Department"), ("attention", "Needs a look")],
+                          id="employees")
+        yield Static(id="timeline-title", markup=False)
+        yield RecordTable([("on", "Date"), ("mark", "Mark"), ("what", "What")], id="timeline")
+        yield Footer()
+
+    # -- loading and showing -----------------------------------------------------------
+    def fetch(self) -> StaffData:
+        store = self.store
+        return StaffData(store.repo("employees").list(), store.repo("staff_events").list(), store.now().date())
+
+    def show(self, data: StaffData) -> None:
+        self.data = data
+        employees = shown_employees(data.employees, self.with_leavers)
+        self.query_one("#employees", RecordTable).set_rows(employee_row(e, events_of(data, e.id), data.today) for e in employees)
+        self.show_timeline()
+
+    def selected_employee(self) -> Employee | None:
+        key = self.query_one("#employees", RecordTable).selected_key
+        if self.data is None or key is None:
+            return None
+        return next((e for e in self.data.employees if e.id == int(key)), None)
+
+    @on(DataTable.RowHighlighted, "#employees")
+    def show_timeline(self) -> None:
+        employee, data = self.selected_employee(), self.data
+        title = self.query_one("#timeline-title", Static)
+        table = self.query_one("#timeline", RecordTable)
+        if employee is None or data is None:
+            title.update(Text(" Nobody on the staff list yet: n adds an employee.", style="dim"))
+            table.set_rows([])
+            return
+        entries = staff.timeline(employee, events_of(data, employee.id), data.today)
+        heading = Text.assemble((f" {employee.name}", "bold"), f"  {employee.role}, {employee.department}")
+        if employee.manager:
+            heading.append(f", reports to {employee.manager}")
+        title.update(heading)
+        table.set_rows(timeline_row(n, entry) for n, entry in enumerate(entries))
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        if self.data is None:
+            return False
+        if collection == "staff_events":
+            event = next((e for e in self.data.events if e.id == record_id), None)
+            record_id = event.employee_id if event else record_id
+        employee = next((e for e in self.data.employees if e.id == record_id), None)
+        if employee is not None and not employee.is_active and not self.with_leavers:
+            self.with_leavers = True
+            self.show(self.data)
+        table = self.query_one("#employees", RecordTable)
+        table.focus()
+        return table.select_key(record_id)
+
+    # -- keys --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if not self.query("#employees"):
+            return False  # no access: only the app's keys work here
+        if action == "back_to_list":
+            return self.focused is self.query_one("#timeline")
+        return True
+
+    @on(DataTable.RowSelected, "#employees")
+    def open_timeline(self) -> None:
+        self.query_one("#timeline", RecordTable).focus()
+
+    def action_back_to_list(self) -> None:
+        self.query_one("#employees", RecordTable).focus()
+
+    def action_all_staff(self) -> None:
+        self.with_leavers = not self.with_leavers
+        if self.data:
+            self.show(self.data)
+        self.notify("Showing staff who left too" if self.with_leavers else "Showing active staff", timeout=2)
+
+    def chosen(self) -> Employee | None:
+        employee = self.selected_employee()
+        if employee is None:
+            self.notify("Choose an employee first.", severity="warning")
+        return employee
+
+    def event_form(self, employee: Employee, kind: EventKind, title: str, fields: list[str], save, **initial: Any) -> ModelForm:
+        start = {"employee_id": employee.id, "kind": kind, "on": self.data.today if self.data else None, **initial}
+        return ModelForm(StaffEvent, title=title, fields=fields, initial=start, save=save)
+
+    def action_training(self) -> None:
+        employee, store = self.chosen(), self.store
+        if employee is None:
+            return
+        courses = sorted({e.course for e in self.data.events if e.course}) if self.data else []
+        form = self.event_form(
+            employee, EventKind.TRAINING, f"Training for {employee.name}", ["course", "on", "completed", "valid_until", "notes"],
+            lambda e, _: staff.add_training(store, employee.id, e.course, e.on, e.completed, e.valid_until, e.notes),
+            completed=True,
+        )
+        form.suggestions = {"course": courses}
+        self.app.push_screen(form, self.saved)
+
+    def action_warning(self) -> None:
+        employee, store, data = self.chosen(), self.store, self.data
+        if employee is None or data is None:
+            return
+        active = staff.active_warnings(events_of(data, employee.id), data.today)
+        level = staff.next_warning_level(active, data.today)
+        history = ", ".join(w.level.value for w in active if w.level) or "none"
+        form = self.event_form(
+            employee, EventKind.WARNING, f"Warning for {employee.name} — active: {history}",
+            ["reason", "level", "on", "expires_after_months"],
+            lambda e, _: staff.issue_warning(store, employee.id, WarningLevel(e.level), e.reason, e.on, e.expires_after_months),
+            level=level,
+        )
+        self.app.push_screen(form, self.saved)
+
+    def action_terminate(self) -> None:
+        employee, store = self.chosen(), self.store
+        if employee is None:
+            return
+
+        def check(event: StaffEvent, _: bool) -> StaffEvent:
+            staff.leave(employee.model_copy(), event.on, event.reason)  # refusals show under the field
+            return event
+
+        def confirm(event: StaffEvent | None) -> None:
+            if event is None:
+                return
+            question = (f"{employee.name} leaves on {event.on:%d %b %Y}: {event.reason}\n"
+                        "They leave the active list; their file is kept. Go ahead?")
+            self.app.push_screen(ConfirmModal(question, "End the employment?"), lambda yes: yes and terminate(event))
+
+        def terminate(event: StaffEvent) -> None:
+            self.run_job(lambda: staff.terminate(store, employee.id, event.on, event.reason, event.notes),
+                         done=f"{employee.name} has left; the file is kept")
+
+        form = self.event_form(employee, EventKind.TERMINATION, f"End the employment of {employee.name}", ["on", "reason", "notes"], check)
+        self.app.push_screen(form, confirm)
+
+    def action_new(self) -> None:
+        repo = self.store.repo("employees")
+        initial = {"start_date": self.data.today} if self.data else {}
+        self.app.push_screen(ModelForm(Employee, title="New employee", initial=initial, save=lambda e, _: repo.add(e)), self.saved)
+
+    def action_edit(self) -> None:
+        employee = self.chosen()
+        if employee is None:
+            return
+        repo = self.store.repo("employees")
+        form = ModelForm(Employee, title=f"Employee {employee.name}", record=employee,
+                         save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(employee.id))
+        self.app.push_screen(form, self.saved)
+
+    def saved(self, record: Any) -> None:
+        if record is not None:
+            self.notify("Saved", timeout=3)
+            self.reload()
