@@ -1,0 +1,242 @@
+"""Candidates by the keys an HR manager presses: triage, interviews, hire, and access."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from data.hiring import Criterion, Interview, Position, PositionStatus, Stage
+from data.store import Store
+from tests.tui.conftest import SIZE
+from tests.tui.test_shell import wait_for
+from tui.widgets.record_table import RecordTable
+
+ROOT = Path(__file__).resolve().parents[2]
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def add_position(store, **fields) -> Position:
+    criteria = [Criterion(name="Experience", weight=2), Criterion(name="Communication", weight=1)]
+    return store.repo("positions").add(Position(**{"title": "Office Assistant", "department": "Management",
+                                                   "hiring_manager": "Grace", "criteria": criteria, **fields}))
+
+
+def add_candidate(store, position: Position, name: str, stage: Stage = Stage.APPLIED, **fields):
+    return store.repo("candidates").add({"name": name, "position_id": position.id, "stage": stage, **fields})
+
+
+def rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#candidate-list", RecordTable)
+    return [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def names(app) -> list[str]:
+    return [row[1] for row in rows(app)]
+
+
+def mine(store, candidate_id: int) -> dict[str, int]:
+    return store.repo("candidates").get(candidate_id).scores.get("tester", {})
+
+
+async def test_triage_of_three_candidates_by_keys(make_app, store):
+    position = add_position(store)
+    alice, bob, carol = (add_candidate(store, position, n, cv_text=f"CV of {n}") for n in ("Alice Byrne", "Bob Carr", "Carol Dunn"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne", "Bob Carr", "Carol Dunn"])
+        assert "CV of Alice Byrne" in str(app.screen.query_one("#cv").render())
+
+        await pilot.press("5", "4")  # Experience 5, then on to Communication: 4
+        assert await wait_for(pilot, lambda: mine(store, alice.id) == {"Experience": 5, "Communication": 4})
+        await pilot.press("j")
+        assert "CV of Bob Carr" in str(app.screen.query_one("#cv").render())
+        await pilot.press("2", "2")
+        assert await wait_for(pilot, lambda: mine(store, bob.id) == {"Experience": 2, "Communication": 2})
+        assert await wait_for(pilot, lambda: names(app)[1] == "Bob Carr")
+        await pilot.press("j", "right", "5", "left", "4")  # criteria chosen with the arrows
+        assert await wait_for(pilot, lambda: mine(store, carol.id) == {"Experience": 4, "Communication": 5})
+
+        # Sorted by the weighted score: (5·2 + 4)/3, (4·2 + 5)/3, (2·2 + 2)/3.
+        assert await wait_for(pilot, lambda: [r[:2] for r in rows(app)] == [["4.7", "Alice Byrne"], ["4.3", "Carol Dunn"], ["2.0", "Bob Carr"]])
+
+        await pilot.press("g", "s")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(alice.id).stage == Stage.SHORTLISTED)
+        await pilot.press("j", "s")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(carol.id).stage == Stage.SHORTLISTED)
+        await pilot.press("j", "r", "enter")  # no reason: refused in the prompt
+        prompt = app.screen
+        assert "reason is required" in str(prompt.query_one("#prompt-error").render())
+        await pilot.press(*"Never worked in an office", "enter")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(bob.id).stage == Stage.REJECTED)
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne", "Carol Dunn"])  # rejected ones leave the list
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Bob Carr" in names(app))
+
+    shortlisted = store.repo("candidates").find(position_id=position.id, stage=Stage.SHORTLISTED)
+    assert sorted(c.name for c in shortlisted) == ["Alice Byrne", "Carol Dunn"]
+    rejected = store.repo("candidates").get(bob.id)
+    assert rejected.reject_reason == "Never worked in an office"
+    assert rejected.history[-1].user == "tester" and rejected.history[-1].note == "Never worked in an office"
+
+
+async def test_digits_score_only_while_the_list_has_focus(make_app, store):
+    position = add_position(store)
+    alice = add_candidate(store, position, "Alice Byrne")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne"])
+        await pilot.press("tab")  # to the CV: the digits are section keys again
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.current_mode == "calls")
+    assert mine(store, alice.id) == {}
+
+
+async def test_two_candidates_side_by_side(make_app, store):
+    position = add_position(store)
+    alice = add_candidate(store, position, "Alice Byrne", scores={"grace": {"Experience": 5, "Communication": 2}})
+    add_candidate(store, position, "Bob Carr", scores={"grace": {"Experience": 3, "Communication": 4}})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne", "Bob Carr"])
+        await pilot.press("m", "j", "v")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ComparisonModal")
+        table = app.screen.query_one("DataTable")
+        lines = [[str(cell).strip() for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [str(c.label) for c in table.columns.values()][2:] == ["Alice Byrne", "Bob Carr"]
+        assert lines == [["Experience", "×2", "5.0", "3.0"], ["Communication", "×1", "2.0", "4.0"],
+                         ["Weighted score", "", "4.0", "3.3"]]
+        await pilot.press("escape")
+        assert app.screen.query_one("#candidate-list")
+    assert alice.stage == Stage.APPLIED
+
+
+async def test_an_interview_that_clashes_is_refused_naming_the_clash(make_app, store, clock):
+    position = add_position(store)
+    other = add_candidate(store, position, "Alice Byrne", Stage.INTERVIEW)
+    store.repo("interviews").add(Interview(candidate_id=other.id, start=clock.now.replace(hour=14, minute=0), minutes=45,
+                                           interviewers=["Grace"], place="Room 1"))
+    bob = add_candidate(store, position, "Bob Carr", Stage.SHORTLISTED)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne", "Bob Carr"])
+        await pilot.press("j", "i")
+        form = app.screen
+        assert form.value_of("interviewers") == "tester, Grace"  # the hiring manager sits in
+        await pilot.press(*"14:30", "ctrl+s")
+        assert await wait_for(pilot, lambda: "-empty" not in form.query_one("#error-start").classes)
+        assert "Grace is already interviewing Alice Byrne Tue 10 Mar 14:00–14:45" in str(form.query_one("#error-start").render())
+        await pilot.press(*["backspace"] * 5, *"14:45", "tab", "tab", "tab", *"Room 2", "ctrl+s")  # back to back is fine
+        assert await wait_for(pilot, lambda: app.screen is not form)
+    booked = store.repo("interviews").find(candidate_id=bob.id)
+    assert [(i.start, i.minutes, i.interviewers, i.place) for i in booked] == [
+        (clock.now.replace(hour=14, minute=45), 45, ["tester", "Grace"], "Room 2")]
+    assert store.repo("candidates").get(bob.id).stage == Stage.INTERVIEW
+
+
+async def test_hiring_creates_the_employee_with_the_candidates_data(make_app, store):
+    position = add_position(store, title="Accounts Clerk", department="Accounts", hiring_manager="Tom Baines", places=1)
+    dana = add_candidate(store, position, "Dana Ellis", Stage.OFFER, email="dana@example.com", phone="07700 900123")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Dana Ellis"])
+        await pilot.press("H")
+        form = app.screen
+        assert form.value_of("role") == "Accounts Clerk" and form.value_of("manager") == "Tom Baines"
+        await pilot.press(*"2026-04-01", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is not form)
+        assert await wait_for(pilot, lambda: "closed" in str(app.screen.query_one("#position-line").render()))
+    [employee] = store.repo("employees").list()
+    assert (employee.name, employee.email, employee.phone) == ("Dana Ellis", "dana@example.com", dana.phone)
+    assert (employee.role, employee.department, employee.manager) == ("Accounts Clerk", "Accounts", "Tom Baines")
+    assert employee.start_date == date(2026, 4, 1) and employee.candidate_id == dana.id
+    assert store.repo("candidates").get(dana.id).stage == Stage.HIRED
+    assert store.repo("positions").get(position.id).status == PositionStatus.CLOSED
+
+
+async def test_hire_before_an_offer_is_refused_in_words(make_app, store):
+    position = add_position(store)
+    add_candidate(store, position, "Eve Finch", Stage.SHORTLISTED)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Eve Finch"])
+        await pilot.press("H")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorModal")
+        assert "cannot be hired without an offer" in str(app.screen.query_one("#dialog-message").render())
+    assert store.repo("employees").count() == 0
+
+
+# -- access: as a staff member outside HR -------------------------------------------------
+
+PILOT_SCRIPT = textwrap.dedent("""
+    import asyncio, sys
+    from data.store import Store
+    from tui.app import BackOfficeApp
+    from tui.settings import Settings
+
+    async def main():
+        app = BackOfficeApp(Store(sys.argv[1], user="reception"), Settings(fax_command=""))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("4")
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if app.screen.query(".no-access"):
+                    break
+            texts = [str(w.render()) for w in app.screen.query("Static") if w.display]
+            print("CANDIDATES", [t for t in texts if t.strip()])
+            print("TABLES", len(app.screen.query("DataTable")))
+            await pilot.press("1")
+            for _ in range(50):
+                await pilot.pause(0.1)
+                if app.current_mode == "calls" and app.screen.query_one("#queue").row_count:
+                    break
+            table = app.screen.query_one("#queue")
+            print("CALLS", [str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)])
+
+    asyncio.run(main())
+""")
+
+
+@pytest.fixture
+def shared_folder():
+    if os.getuid() == 0 and shutil.which("setpriv") is None:
+        pytest.skip("needs setpriv to run the app as an unprivileged user")
+    folder = Path(tempfile.mkdtemp(prefix="backoffice-hr-access-"))
+    folder.chmod(0o777)  # like a shared office folder; pytest's tmp_path is private
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_outside_hr_the_candidates_section_says_so_and_calls_still_work(shared_folder):
+    store = Store(shared_folder, user="hr")
+    store.repo("calls").add({"caller": "Janet Moore"})
+    add_candidate(store, add_position(store), "Alice Byrne", cv_text="private CV")
+    for path in shared_folder.iterdir():
+        path.chmod(0o666)
+    store.file("people").chmod(0o600 if os.getuid() == 0 else 0o000)  # HR's file: closed to the others
+
+    prefix = NOBODY if os.getuid() == 0 else []
+    env = {**os.environ, "HOME": str(shared_folder), "XDG_CONFIG_HOME": str(shared_folder / "config")}
+    run = subprocess.run([*prefix, sys.executable, "-c", PILOT_SCRIPT, str(shared_folder)],
+                         cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = dict(line.split(" ", 1) for line in run.stdout.splitlines() if line.split(" ", 1)[0] in ("CANDIDATES", "TABLES", "CALLS"))
+    [sentence] = ast.literal_eval(lines["CANDIDATES"])  # one sentence and nothing else
+    assert "no access to people.json" in sentence
+    assert "Alice" not in run.stdout and "private CV" not in run.stdout
+    assert lines["TABLES"] == "0"
+    assert "Janet Moore" in lines["CALLS"]
