@@ -10,9 +10,12 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from data.collections import DOMAIN_MODULES
+from typing import TYPE_CHECKING
+
 from data.errors import DataError, NoAccessError
-from data.store import Store
+
+if TYPE_CHECKING:
+    from data.store import Store
 
 TOP = 5  # items shown per group
 
@@ -36,6 +39,8 @@ class AgendaGroup:
 
 
 def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]:
+    from data.collections import DOMAIN_MODULES
+
     now = now or store.now()
     groups: list[AgendaGroup] = []
     for module_name in DOMAIN_MODULES:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from data.collections import HR_DOMAIN
+from data.domains import HR_DOMAIN
 
 
 def audit_file(folder: Path, domain: str) -> Path:

@@ -14,8 +14,7 @@ from functools import cache
 from data.errors import UnknownCollectionError
 from data.record import Record
 
-DOMAINS = ("calls", "stock", "machines", "people")
-HR_DOMAIN = "people"
+from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 
 DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.hiring", "data.staff")
 

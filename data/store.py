@@ -8,14 +8,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
 from tinydb.table import Table
 
 from data import audit, backups, migrations
-from data.collections import DOMAINS, Collection, collections_of, get_collection
-from data.repository import Repository
+from data.domains import DOMAINS
 from data.storage import SafeJSONStorage
+
+if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
+    from data.collections import Collection
+    from data.repository import Repository
 
 APP_NAME = "backoffice"
 
@@ -74,6 +78,9 @@ class Store:
         return self.database(collection.domain).table(collection.name, cache_size=0)
 
     def repo(self, collection: str | Collection) -> Repository:
+        from data.collections import get_collection
+        from data.repository import Repository
+
         if isinstance(collection, str):
             collection = get_collection(collection)
         return Repository(self, collection)
@@ -105,6 +112,8 @@ class Store:
     def _forget_tinydb_caches(self, domain: str) -> None:
         # TinyDB caches the next id and query results per process; another process may
         # have written since.
+        from data.collections import collections_of
+
         tables = self.storage(domain).read() or {}
         high_water = tables.get("_meta", {}).get("1", {}).get("max_ids", {})
         for collection in collections_of(domain):

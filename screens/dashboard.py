@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
-from data.agenda import TOP, AgendaGroup, build_agenda
-from data.collections import DOMAINS
+from data.agenda import TOP, AgendaGroup
+from data.domains import DOMAINS
 from screens.base import SectionScreen
 from tui.widgets.section_bar import SectionBar
 
@@ -40,6 +40,8 @@ class DashboardScreen(SectionScreen):
         yield Footer()
 
     def fetch(self) -> list[AgendaGroup]:
+        from data.agenda import build_agenda
+
         return build_agenda(self.store)
 
     def show(self, groups: list[AgendaGroup]) -> None:

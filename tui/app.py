@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from data.store import Store, default_data_dir
 from tui.commands import RecordCommands, SectionCommands
 from tui.messages import DataChanged, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, load_settings
 
+if TYPE_CHECKING:
+    from data.store import Store
+
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
+ARCHIVE_DELAY = 10.0
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
@@ -54,7 +58,7 @@ class BackOfficeApp(App[int]):
             self.set_keymap(self.settings.keymap)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
         self.set_interval(POLL_SECONDS, self.poll_files)
-        self.archive_once_a_day()
+        self.set_timer(ARCHIVE_DELAY, self.archive_once_a_day)  # not while starting up
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
@@ -111,6 +115,7 @@ class BackOfficeApp(App[int]):
 
 
 def open_store(settings: Settings, demo: bool) -> Store:
+    from data.store import Store, default_data_dir
     if demo:
         from data.demo import build_demo
 
