@@ -188,22 +188,22 @@ PILOT_SCRIPT = textwrap.dedent("""
     from tui.app import BackOfficeApp
     from tui.settings import Settings
 
+    async def until(pilot, condition):
+        for _ in range(50):
+            if condition():
+                return
+            await pilot.pause(0.1)
+
     async def main():
         app = BackOfficeApp(Store(sys.argv[1], user="reception"), Settings(fax_command=""))
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press("4")
-            for _ in range(50):
-                await pilot.pause(0.1)
-                if app.screen.query(".no-access"):
-                    break
-            texts = [str(w.render()) for w in app.screen.query("Static") if w.display]
-            print("CANDIDATES", [t for t in texts if t.strip()])
-            print("TABLES", len(app.screen.query("DataTable")))
+            for key, section in (("4", "CANDIDATES"), ("5", "STAFF")):
+                await pilot.press(key)
+                await until(pilot, lambda: app.screen.query(".no-access"))
+                texts = [str(w.render()) for w in app.screen.query("Static") if w.display]
+                print(section, [t for t in texts if t.strip()], len(app.screen.query("DataTable")))
             await pilot.press("1")
-            for _ in range(50):
-                await pilot.pause(0.1)
-                if app.current_mode == "calls" and app.screen.query_one("#queue").row_count:
-                    break
+            await until(pilot, lambda: app.current_mode == "calls" and app.screen.query_one("#queue").row_count)
             table = app.screen.query_one("#queue")
             print("CALLS", [str(cell) for i in range(table.row_count) for cell in table.get_row_at(i)])
 
@@ -221,10 +221,11 @@ def shared_folder():
     shutil.rmtree(folder)
 
 
-def test_outside_hr_the_candidates_section_says_so_and_calls_still_work(shared_folder):
+def test_outside_hr_the_hr_sections_say_so_and_calls_still_work(shared_folder):
     store = Store(shared_folder, user="hr")
     store.repo("calls").add({"caller": "Janet Moore"})
     add_candidate(store, add_position(store), "Alice Byrne", cv_text="private CV")
+    store.repo("employees").add({"name": "Alice Byrne", "start_date": "2026-01-05"})
     for path in shared_folder.iterdir():
         path.chmod(0o666)
     store.file("people").chmod(0o600 if os.getuid() == 0 else 0o000)  # HR's file: closed to the others
@@ -234,9 +235,10 @@ def test_outside_hr_the_candidates_section_says_so_and_calls_still_work(shared_f
     run = subprocess.run([*prefix, sys.executable, "-c", PILOT_SCRIPT, str(shared_folder)],
                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
     assert run.returncode == 0, run.stderr
-    lines = dict(line.split(" ", 1) for line in run.stdout.splitlines() if line.split(" ", 1)[0] in ("CANDIDATES", "TABLES", "CALLS"))
-    [sentence] = ast.literal_eval(lines["CANDIDATES"])  # one sentence and nothing else
-    assert "no access to people.json" in sentence
+    lines = dict(line.split(" ", 1) for line in run.stdout.splitlines() if line.split(" ", 1)[0] in ("CANDIDATES", "STAFF", "CALLS"))
+    for section in ("CANDIDATES", "STAFF"):
+        texts, tables = lines[section].rsplit(" ", 1)
+        [sentence] = ast.literal_eval(texts)  # one sentence and nothing else
+        assert "no access to people.json" in sentence and tables == "0"
     assert "Alice" not in run.stdout and "private CV" not in run.stdout
-    assert lines["TABLES"] == "0"
     assert "Janet Moore" in lines["CALLS"]
