@@ -317,7 +317,8 @@ def find_clash(new: Interview, others: Iterable[Interview], names: dict[int, str
     """A sentence naming the first clash with another booked interview, else None."""
     mine = {n.casefold() for n in new.interviewers}
     for other in sorted(others, key=lambda i: i.start):
-        if other.id == new.id or other.status != InterviewStatus.BOOKED or not overlaps(new, other):
+        itself = other is new or (other.id is not None and other.id == new.id)
+        if itself or other.status != InterviewStatus.BOOKED or not overlaps(new, other):
             continue
         who = names.get(other.candidate_id, f"candidate #{other.candidate_id}")
         shared = [n for n in other.interviewers if n.casefold() in mine]
@@ -329,14 +330,34 @@ def find_clash(new: Interview, others: Iterable[Interview], names: dict[int, str
     return None
 
 
-def check_booking(interview: Interview, candidate: Candidate, others: Iterable[Interview], names: dict[int, str], now: datetime) -> None:
+def check_booking(interview: Interview, candidate: Candidate, now: datetime) -> None:
+    """A booking is for a shortlisted candidate (or one already interviewing) at a time to come."""
     if candidate.stage not in BOOKABLE:
         raise RuleError(f"{candidate.name} is at the {candidate.stage.value} stage; only a shortlisted candidate is interviewed.")
     if interview.start < now:
         raise FieldError("start", f"{interview.start:%a %d %b %H:%M} has passed; book a time still to come.")
-    clash = find_clash(interview, others, names)
-    if clash:
-        raise FieldError("start", clash)
+
+
+def check_interviews(repo, records: list[Interview]) -> None:
+    """Run under the lock on every write of interviews, from a screen, a script or an import:
+    each candidate exists, and no booked interview clashes with another."""
+    names = candidate_names(repo.store)
+    writing = {r.id for r in records if r.id is not None}
+    booked = [i for i in repo.list() if i.id not in writing]
+    for interview in records:
+        if interview.candidate_id not in names:
+            raise FieldError("candidate_id", f"Candidate #{interview.candidate_id} does not exist.")
+        clash = find_clash(interview, booked, names) if interview.status == InterviewStatus.BOOKED else None
+        if clash:
+            raise FieldError("start", clash)
+        booked.append(interview)
+
+
+def check_positions_exist(repo, records: list[Candidate]) -> None:
+    positions = {p.id for p in repo.store.repo("positions").list()}
+    for candidate in records:
+        if candidate.position_id not in positions:
+            raise FieldError("position_id", f"{candidate.name}: position #{candidate.position_id} does not exist.")
 
 
 def candidate_names(store) -> dict[int, str]:
@@ -347,8 +368,8 @@ def book_interview(store, interview: Interview) -> Interview:
     """Book the slot unless it clashes; a shortlisted candidate moves to the interview stage."""
     with store.transaction("people"):
         candidate = store.repo("candidates").get(interview.candidate_id)
-        check_booking(interview, candidate, store.repo("interviews").list(), candidate_names(store), store.now())
-        saved = store.repo("interviews").add(interview)
+        check_booking(interview, candidate, store.now())
+        saved = store.repo("interviews").add(interview)  # check_interviews refuses a clash
         if candidate.stage == Stage.SHORTLISTED:
             move(store, candidate.id, Stage.INTERVIEW, f"interview {slot_words(saved)}")
         return saved
@@ -361,10 +382,9 @@ def reschedule(store, interview_id: int, start: datetime, minutes: int | None = 
         check_booked(interview)
         interview.start = start
         interview.minutes = minutes or interview.minutes
-        candidate = store.repo("candidates").get(interview.candidate_id)
-        check_booking(interview, candidate, store.repo("interviews").list(), candidate_names(store), store.now())
+        check_booking(interview, store.repo("candidates").get(interview.candidate_id), store.now())
 
-    return store.repo("interviews").update(interview_id, change)
+    return store.repo("interviews").update(interview_id, change)  # check_interviews refuses a clash
 
 
 def status_words(interview: Interview) -> str:
@@ -470,7 +490,7 @@ def offer_words(candidate: Candidate, now: datetime) -> str:
 COLLECTIONS = [
     Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "status", "places")),
     Collection("candidates", Candidate, "people", "candidate", columns=("name", "position_id", "stage", "source", "email", "phone"),
-               is_closed=lambda c: c.is_closed),
+               is_closed=lambda c: c.is_closed, check=check_positions_exist),
     Collection("interviews", Interview, "people", "interview", columns=("candidate_id", "start", "minutes", "interviewers", "status"),
-               is_closed=lambda i: i.status != InterviewStatus.BOOKED),
+               is_closed=lambda i: i.status != InterviewStatus.BOOKED, check=check_interviews),
 ]

@@ -235,6 +235,13 @@ def check_still_employed(employee: Employee, what: str) -> None:
 # -- on stored records -----------------------------------------------------------------
 
 
+def check_employees_exist(repo, records: list[StaffEvent]) -> None:
+    employees = {e.id for e in repo.store.repo("employees").list()}
+    for event in records:
+        if event.employee_id not in employees:
+            raise FieldError("employee_id", f"Employee #{event.employee_id} does not exist.")
+
+
 def events_of(store, employee_id: int) -> list[StaffEvent]:
     return sorted(store.repo("staff_events").find(employee_id=employee_id), key=lambda e: (e.on, e.id))
 
@@ -283,5 +290,6 @@ def add_training(store, employee_id: int, course: str, on: date, completed: bool
 
 COLLECTIONS = [
     Collection("employees", Employee, "people", "employee", columns=("name", "role", "department", "start_date", "manager", "status")),
-    Collection("staff_events", StaffEvent, "people", "staff event", columns=("employee_id", "kind", "on", "course", "level", "reason")),
+    Collection("staff_events", StaffEvent, "people", "staff event", columns=("employee_id", "kind", "on", "course", "level", "reason"),
+               check=check_employees_exist),
 ]

@@ -240,6 +240,17 @@ def test_a_cancelled_interview_frees_its_slot(store, position):
     assert booked(store, position, "Bob", TEN, ["Grace Okafor"]).id is not None
 
 
+def test_a_clash_is_refused_however_the_interview_is_written(store, position):
+    ann = booked(store, position, "Ann Lee", TEN, ["Grace Okafor"])
+    bob = add_candidate(store, position, "Bob Ray", Stage.INTERVIEW)
+    with pytest.raises(FieldError, match="Grace Okafor is already interviewing Ann Lee"):
+        store.repo("interviews").add(Interview(candidate_id=bob.id, start=TEN, interviewers=["Grace Okafor"]))
+    same_batch = [Interview(candidate_id=bob.id, start=TEN + timedelta(hours=3), interviewers=[name]) for name in ("Tom", "Harriet")]
+    with pytest.raises(FieldError, match="Bob Ray already has an interview"):
+        store.repo("interviews").add_many(same_batch)
+    assert [i.id for i in store.repo("interviews").list()] == [ann.id]
+
+
 def test_clash_check_ignores_the_interview_itself():
     interview = Interview(id=4, candidate_id=1, start=TEN, interviewers=["Grace"])
     assert find_clash(interview, [interview], {1: "Ann"}) is None
@@ -370,6 +381,14 @@ def test_a_bad_row_in_the_csv_imports_nothing_and_names_line_and_field(store, po
     errors = capsys.readouterr().err
     assert "line 3: field 'email': an e-mail address looks like name@example.com" in errors
     assert "line 4: field 'position_id' is required" in errors
+    assert store.repo("candidates").count() == 0
+
+
+def test_candidates_for_a_position_that_does_not_exist_are_refused(store, position, tmp_path, capsys):
+    cvs = tmp_path / "cvs.csv"
+    cvs.write_text(f"name,position_id\nAnn Lee,{position.id}\nBob Ray,{position.id + 7}\n")
+    assert main(["--data", str(store.folder), "import", "candidates", str(cvs)]) != 0
+    assert f"Bob Ray: position #{position.id + 7} does not exist." in capsys.readouterr().err
     assert store.repo("candidates").count() == 0
 
 

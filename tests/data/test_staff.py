@@ -122,6 +122,12 @@ def test_each_kind_of_event_names_the_field_it_misses():
     assert ended.value.errors()[0]["loc"] == ("reason",)
 
 
+def test_an_event_for_an_employee_that_does_not_exist_is_refused(store, sofia):
+    with pytest.raises(FieldError, match=f"Employee #{sofia.id + 1} does not exist"):
+        store.repo("staff_events").add(warning(WarningLevel.VERBAL, START).model_copy(update={"employee_id": sofia.id + 1}))
+    assert store.repo("staff_events").count() == 0
+
+
 # -- timeline ---------------------------------------------------------------------------
 
 
