@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="validate every data file and record; exit 1 on any problem")
     commands.add_parser("agenda", help="today's 'what needs me' list, as text")
+    commands.add_parser("reorder", help="supplies at or below their reorder point and what to order, as text")
     return parser
 
 
@@ -97,6 +98,11 @@ def run_command(args: argparse.Namespace) -> int:
         from data.agenda import agenda_text
 
         print(agenda_text(store), end="")
+        return EXIT_OK
+    if args.command == "reorder":
+        from data.stock import current_reorder_list, reorder_text
+
+        print(reorder_text(current_reorder_list(store, store.now())), end="")
         return EXIT_OK
     collection = get_collection(args.collection)
     repo = store.repo(collection)

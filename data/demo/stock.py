@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem
+from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem, needs_reorder
 from data.store import Store
 
 # name, sku, category, unit, pack, location, reorder point, target, supplier, cost, fits
@@ -50,54 +50,77 @@ ITEMS = [
     ("Notebooks A5", "NB-A5", "office", "each", 10, "Store room, shelf 3", 5, 30, "OfficeDirect", 1.9, []),
     ("Scissors", "SCI", "office", "each", 1, "Store room, drawer B", 1, 3, "OfficeDirect", 3.0, []),
     ("Correction tape", "COR-T", "pens", "pack of 10", 1, "Store room, drawer A", 1, 3, "OfficeDirect", 8.0, []),
+    ("Roller kit Fujitsu fi-7160", "PA03670-0001", "parts", "kit", 1, "Copy room cupboard", 0, 1, "PrintFix Ltd", 42.0, ["SC-01"]),
 ]
-# The machines demo creates these asset tags in this order, so machine ids are 1..8.
+# Seeding runs calls, stock, machines, people: the machines do not exist yet when toner
+# use is recorded here. The machines demo creates these asset tags in this order, so in a
+# fresh demo office their Machine ids are 1..8.
 MACHINE_IDS = {"CP-01": 1, "CP-02": 2, "PR-01": 3, "PR-02": 4, "PR-03": 5, "FX-01": 6, "MF-01": 7, "SC-01": 8}
 PEOPLE = ["Harriet Cole", "Tom Baines", "Marek Nowak", "Lucy Fernandes", "Grace Okafor", "Dan Whitfield"]
+USERS = ["ann", "tom", "grace"]
+ON_ORDER = {"PAP-A4-80": (40, 20), "PAP-A3-80": (10, 0)}  # sku → (ordered, received so far)
 
 
 def seed(store: Store, now: datetime, rng: random.Random) -> None:
-    items, movements = [], []
-    for n, (name, sku, category, unit, pack, location, point, target, supplier, cost, fits) in enumerate(ITEMS, start=1):
-        history, on_hand = item_history(n, unit, point, target, pack, fits, now, rng)
-        movements += history
-        items.append(SupplyItem(
-            name=name, sku=sku, category=SupplyCategory(category), unit=unit, pack_size=pack, location=location,
-            on_hand=on_hand, reorder_point=point, target=target, supplier=supplier, unit_cost=cost,
-            lead_days=rng.choice([2, 3, 5, 7]), fits=fits,
-        ))
-    store.repo("supplies").add_many(items)
-    store.repo("stock_movements").add_many(movements)
-    paper = Order(
-        supplier="Nordic Paper AB", status=OrderStatus.PARTLY_RECEIVED, ordered_on=now - timedelta(days=6),
-        lines=[OrderLine(item_id=1, name=ITEMS[0][0], quantity=40, received=20), OrderLine(item_id=2, name=ITEMS[1][0], quantity=10, received=0)],
+    items = store.repo("supplies").add_many(
+        SupplyItem(name=name, sku=sku, category=SupplyCategory(category), unit=unit, pack_size=pack, location=location,
+                   reorder_point=point, target=target, supplier=supplier, unit_cost=cost,
+                   lead_days=rng.choice([2, 3, 5, 7]), fits=fits)
+        for name, sku, category, unit, pack, location, point, target, supplier, cost, fits in ITEMS
     )
-    store.repo("orders").add_many([paper])
+    order = store.repo("orders").add(Order(
+        supplier="Nordic Paper AB", status=OrderStatus.PARTLY_RECEIVED, ordered_on=now - timedelta(days=6),
+        lines=[OrderLine(item_id=i.id, name=i.name, quantity=ON_ORDER[i.sku][0], received=ON_ORDER[i.sku][1]) for i in items if i.sku in ON_ORDER],
+    ))
+    movements = []
+    for n, item in enumerate(items, start=1):
+        history = item_history(item, now, rng, leave_low=n % 6 == 0 or item.sku in ON_ORDER)
+        history += delivery_on_order(item, order.id, now, rng)
+        movements += history
+        item.on_hand = sum(m.change for m in history)
+    store.repo("stock_movements").add_many(movements)
+    for item in items:
+        store.repo("supplies").save(item)
 
 
-def item_history(item_id, unit, point, target, pack, fits, now, rng) -> tuple[list[StockMovement], int]:
-    """Six months of deliveries and use; a few items end at or below their reorder point."""
-    level = 0
-    moves = []
+def item_history(item: SupplyItem, now: datetime, rng: random.Random, leave_low: bool) -> list[StockMovement]:
+    """Six months of deliveries and use; most items topped up lately, some left low."""
+    level, moves = 0, []
     day = now - timedelta(days=180)
     while day < now - timedelta(days=1):
-        if level <= point:
-            amount = max(target - level, pack)
-            moves.append(StockMovement(item_id=item_id, kind=MovementKind.RECEIVED, quantity=amount, at=day, who="ann"))
+        if level <= item.reorder_point:
+            amount = max(item.target - level, item.pack_size)
+            moves.append(movement(item, MovementKind.RECEIVED, amount, day, rng))
             level += amount
-        used = min(level, rng.choice([0, 0, 1, 1, 2]) * max(pack // 2, 1))
+        used = min(level, rng.choice([0, 0, 1, 1, 2]) * max(item.pack_size // 2, 1))
         if used:
-            machine = MACHINE_IDS.get(fits[0]) if fits else None
-            person = "" if machine else rng.choice(PEOPLE)
-            moves.append(StockMovement(item_id=item_id, kind=MovementKind.USED, quantity=used, at=day + timedelta(hours=10),
-                                       who="ann", machine_id=machine, person=person))
+            moves.append(use(item, used, day + timedelta(hours=rng.randint(9, 16)), rng))
             level -= used
-        day += timedelta(days=rng.randint(3, 9) if fits else rng.randint(2, 6))
-    if item_id % 6 and level <= point:  # most items were topped up this week
-        moves.append(StockMovement(item_id=item_id, kind=MovementKind.RECEIVED, quantity=target - level, at=now - timedelta(days=2), who="ann"))
-        level = target
-    if item_id % 6 == 0 and level > point:  # leave some below the reorder point
-        drop = level - max(point - 1, 0)
-        moves.append(StockMovement(item_id=item_id, kind=MovementKind.USED, quantity=drop, at=now - timedelta(hours=20), who="ann", person=rng.choice(PEOPLE)))
-        level -= drop
-    return moves, level
+        day += timedelta(days=rng.randint(3, 9) if item.fits else rng.randint(2, 6))
+    if not leave_low and needs_reorder(item.model_copy(update={"on_hand": level})):
+        moves.append(movement(item, MovementKind.RECEIVED, item.target - level, now - timedelta(days=2), rng))
+    elif leave_low and level > item.reorder_point:
+        moves.append(use(item, level - max(item.reorder_point - 1, 0), now - timedelta(hours=20), rng))
+    return moves
+
+
+def delivery_on_order(item: SupplyItem, order_id: int, now: datetime, rng: random.Random) -> list[StockMovement]:
+    """The part of the open paper order that came in, and the big print job that used it."""
+    _, received = ON_ORDER.get(item.sku, (0, 0))
+    if not received:
+        return []
+    arrived = movement(item, MovementKind.RECEIVED, received, now - timedelta(days=4), rng, order_id=order_id)
+    report = use(item, received, now - timedelta(days=3), rng)
+    report.note = "annual report print run"
+    return [arrived, report]
+
+
+def movement(item: SupplyItem, kind: MovementKind, quantity: int, at: datetime, rng: random.Random, **extra) -> StockMovement:
+    return StockMovement(item_id=item.id, kind=kind, quantity=quantity, at=at, who=rng.choice(USERS), **extra)
+
+
+def use(item: SupplyItem, quantity: int, at: datetime, rng: random.Random) -> StockMovement:
+    """Toner and parts go to a machine they fit; everything else to a person."""
+    if item.fits:
+        return movement(item, MovementKind.USED, quantity, at, rng, machine_id=MACHINE_IDS[rng.choice(item.fits)])
+    return movement(item, MovementKind.USED, quantity, at, rng, person=rng.choice(PEOPLE))
