@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.record import Record
+from data.record import Record, error_sentence
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -93,9 +93,16 @@ CALL_MOVES: dict[str, set[CallStatus]] = {
     "reopen": {CallStatus.DONE},
 }
 
+CALL_STATE_WORDS = {
+    CallStatus.NEW: "new",
+    CallStatus.PASSED_ON: "passed on",
+    CallStatus.MESSAGE_TAKEN: "a message already taken",
+    CallStatus.CALLBACK: "waiting for a callback",
+    CallStatus.DONE: "done",
+}
 REFUSALS = {
-    "message_taken": "A message can only be taken on a new or passed-on call; this one is {status}.",
-    "reopen": "Only a call that is done can be reopened; this one is still {status}.",
+    "message_taken": "A message can only be taken on a new or passed-on call; this one is {state}.",
+    "reopen": "Only a call that is done can be reopened; this one is still open.",
 }
 
 
@@ -105,8 +112,8 @@ def status_words(status: StrEnum) -> str:
 
 def check_move(call: Call, action: str) -> None:
     if call.status not in CALL_MOVES[action]:
-        default = "This call is already done; reopen it first."
-        raise RuleError(REFUSALS.get(action, default).format(status=status_words(call.status)))
+        refusal = REFUSALS.get(action, "This call is already done; reopen it first.")
+        raise RuleError(refusal.format(state=CALL_STATE_WORDS[call.status]))
 
 
 def add_step(call: Call, user: str, now: datetime, action: str, note: str = "") -> None:
@@ -225,7 +232,13 @@ class Contact(Record):
 
     form_fields = ("name", "kind", "extension", "department")
 
-    _extension = field_validator("extension", mode="before")(lambda cls, v: normalise_number(v or ""))
+    @field_validator("extension", mode="before")
+    @classmethod
+    def _extension(cls, value: str) -> str:
+        text = (value or "").strip()
+        if text.isdigit() and len(text) < 3:  # "21": a short internal extension
+            return text
+        return normalise_number(text)
 
     def label(self) -> str:
         return f"{self.name} (x{self.extension})" if self.extension else self.name
@@ -264,6 +277,7 @@ class Fax(Record):
     last_error: str = Field(default="", max_length=2000)
     next_attempt: datetime | None = None
     sent_at: datetime | None = None
+    attempts: list[Step] = Field(default_factory=list)  # each run of the send command and its outcome
 
     form_fields = ("fax_number", "recipient", "company", "document", "pages", "cover_note", "max_tries")
 
@@ -289,14 +303,32 @@ FAX_MOVES: dict[str, set[FaxStatus]] = {
 }
 
 
+# what each action does, and where a fax stands, in words for a refusal
+FAX_ACTION_WORDS = {
+    "send": "sent",
+    "resend": "queued again",
+    "cancel": "cancelled",
+    "sent_by_hand": "marked as sent",
+    "edit_number": "given another number",
+}
+FAX_STATE_WORDS = {
+    FaxStatus.QUEUED: "is waiting in the queue",
+    FaxStatus.RETRYING: "is waiting to be tried again",
+    FaxStatus.FAILED: "failed",
+    FaxStatus.GAVE_UP: "was given up",
+    FaxStatus.CANCELLED: "was cancelled",
+}
+
+
 def check_fax_move(fax: Fax, action: str) -> None:
     if fax.status in FAX_MOVES[action]:
         return
     if fax.status == FaxStatus.SENT:
-        raise RuleError(f"This fax was already sent on {fax.sent_at:%d %b %Y at %H:%M}; it is not sent twice.")
+        when = f" on {fax.sent_at:%d %b %Y at %H:%M}" if fax.sent_at else ""
+        raise RuleError(f"This fax was already sent{when}; a fax is never sent twice.")
     if fax.status == FaxStatus.SENDING:
         raise RuleError("This fax is being sent right now; wait for the result.")
-    raise RuleError(f"A {status_words(fax.status)} fax cannot be {action.replace('_', ' ')}{'ed' if action == 'send' else ''}.")
+    raise RuleError(f"This fax {FAX_STATE_WORDS[fax.status]}, so it cannot be {FAX_ACTION_WORDS[action]}.")
 
 
 def check_document(fax: Fax) -> None:
@@ -309,8 +341,19 @@ def retry_delay(tries: int) -> timedelta:
     return timedelta(minutes=min(2**tries, 60))
 
 
+def was_interrupted(fax: Fax, now: datetime) -> bool:
+    """Still "sending" long after any command would have timed out: the session that
+    sent it stopped half-way (a crash, a closed SSH connection). It may go again."""
+    return (
+        fax.status == FaxStatus.SENDING
+        and fax.updated_at is not None
+        and fax.updated_at + timedelta(seconds=SEND_TIMEOUT + 60) < now
+    )
+
+
 def start_sending(fax: Fax, now: datetime) -> None:
-    check_fax_move(fax, "send")
+    if not was_interrupted(fax, now):
+        check_fax_move(fax, "send")
     if fax.status == FaxStatus.RETRYING and fax.next_attempt and fax.next_attempt > now:
         raise RuleError(f"The next try is due at {fax.next_attempt:%H:%M}; resend now with r.")
     check_document(fax)
@@ -319,13 +362,14 @@ def start_sending(fax: Fax, now: datetime) -> None:
     fax.next_attempt = None
 
 
-def sending_succeeded(fax: Fax, now: datetime) -> None:
+def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent") -> None:
     fax.status = FaxStatus.SENT
     fax.sent_at = now
     fax.last_error = ""
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {how}")]
 
 
-def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True) -> None:
+def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True, user: str = "") -> None:
     fax.last_error = error.strip()[-2000:] or "the fax command failed"
     if not retry:
         fax.status = FaxStatus.FAILED
@@ -334,6 +378,8 @@ def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True) -> N
         fax.next_attempt = now + retry_delay(fax.tries)
     else:
         fax.status = FaxStatus.GAVE_UP
+    outcome = {FaxStatus.RETRYING: "will try again", FaxStatus.GAVE_UP: "gave up"}.get(fax.status, "failed")
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {outcome}", note=fax.last_error)]
 
 
 def resend(fax: Fax) -> None:
@@ -349,54 +395,96 @@ def cancel(fax: Fax) -> None:
     fax.next_attempt = None
 
 
-def mark_sent_by_hand(fax: Fax, now: datetime) -> None:
+def mark_sent_by_hand(fax: Fax, now: datetime, user: str = "") -> None:
     check_fax_move(fax, "sent_by_hand")
     fax.tries += 1
-    sending_succeeded(fax, now)
+    sending_succeeded(fax, now, user, how="sent by hand")
 
 
 def change_number(fax: Fax, number: str) -> None:
     check_fax_move(fax, "edit_number")
     try:
         fax.fax_number = number
-    except ValueError as error:
-        raise FieldError("fax_number", str(error).split("\n")[-1]) from error
+    except ValidationError as error:
+        raise FieldError("fax_number", error_sentence(error.errors()[0])) from error
 
 
 def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:
+    """Faxes the sender should try now: queued, due for another try, or interrupted."""
     return [
         f
         for f in faxes
         if f.status == FaxStatus.QUEUED
         or (f.status == FaxStatus.RETRYING and (f.next_attempt is None or f.next_attempt <= now))
+        or was_interrupted(f, now)
     ]
 
 
-def fax_command(template: str, fax: Fax) -> list[str]:
-    """The template split like a shell would, then filled in: no shell ever sees the values."""
-    values = {"number": fax.fax_number, "file": str(Path(fax.document).expanduser()), "recipient": fax.recipient}
-    return [part.format(**values) for part in shlex.split(template)]
-
-
+PLACEHOLDERS = ("number", "file", "recipient")
 Runner = Callable[..., subprocess.CompletedProcess]
 SEND_TIMEOUT = 600
 
 
+def fax_command(template: str, fax: Fax) -> list[str]:
+    """The template split like a shell would, then filled in: no shell ever sees the
+    values, so a number or file name is always one argument however it is spelt."""
+    values = {"number": fax.fax_number, "file": str(Path(fax.document).expanduser()), "recipient": fax.recipient}
+    return [part.format(**values) for part in split_template(template)]
+
+
+def split_template(template: str) -> list[str]:
+    """The command template's words; RuleError when it cannot be used."""
+    try:
+        words = shlex.split(template)
+        for word in words:
+            word.format(**{name: "" for name in PLACEHOLDERS})
+    except (ValueError, KeyError, IndexError) as error:
+        raise RuleError(
+            f"The fax command {template!r} cannot be used ({error}); "
+            "write it like: sendfax -n -d {number} {file}"
+        ) from error
+    if not words:
+        raise RuleError("No fax command is set up: send the fax on the machine and mark it sent by hand.")
+    return words
+
+
+def queue_fax(store, fax: Fax) -> Fax:
+    """Put a new fax in the queue; a missing document is refused before anything is written."""
+    check_document(fax)
+    return store.repo("faxes").add(fax)
+
+
 def send_fax(store, fax_id: int, template: str, run: Runner = subprocess.run) -> Fax:
-    """Send one fax with the configured command; record the outcome. The command runs
-    outside the lock, so others keep working while the line is busy."""
+    """Send one fax with the command template; record the outcome and return the fax.
+
+    The command runs outside the lock, so others keep working while the line is busy.
+    A document that vanished since the fax was queued fails it without running anything.
+    """
+    split_template(template)
     faxes = store.repo("faxes")
-    fax = faxes.update(fax_id, lambda f: start_sending(f, store.now()))
+
+    def begin(fax: Fax) -> None:
+        try:
+            start_sending(fax, store.now())
+        except FieldError as missing_document:
+            fax.tries += 1
+            sending_failed(fax, str(missing_document), store.now(), retry=False, user=store.user)
+
+    fax = faxes.update(fax_id, begin)
+    if fax.status != FaxStatus.SENDING:
+        return fax
     try:
         result = run(fax_command(template, fax), capture_output=True, text=True, timeout=SEND_TIMEOUT)
-    except FileNotFoundError as error:
-        return faxes.update(fax_id, lambda f: sending_failed(f, f"command not found: {error.filename}", store.now(), retry=False))
+    except OSError as error:  # the command is missing or may not be run: retrying will not help
+        problem = f"command not found: {error.filename}" if isinstance(error, FileNotFoundError) else str(error)
+        return faxes.update(fax_id, lambda f: sending_failed(f, problem, store.now(), retry=False, user=store.user))
     except subprocess.TimeoutExpired:
-        return faxes.update(fax_id, lambda f: sending_failed(f, f"no answer within {SEND_TIMEOUT} s", store.now()))
+        problem = f"no answer within {SEND_TIMEOUT} s"
+        return faxes.update(fax_id, lambda f: sending_failed(f, problem, store.now(), user=store.user))
     if result.returncode == 0:
-        return faxes.update(fax_id, lambda f: sending_succeeded(f, store.now()))
-    error = result.stderr or result.stdout or f"exit status {result.returncode}"
-    return faxes.update(fax_id, lambda f: sending_failed(f, error, store.now()))
+        return faxes.update(fax_id, lambda f: sending_succeeded(f, store.now(), user=store.user))
+    problem = result.stderr or result.stdout or f"exit status {result.returncode}"
+    return faxes.update(fax_id, lambda f: sending_failed(f, problem, store.now(), user=store.user))
 
 
 def send_due_faxes(store, template: str, run: Runner = subprocess.run) -> list[Fax]:
@@ -429,8 +517,11 @@ def log_call(store, call: Call) -> Call:
 
 def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
     calls = store.repo("calls").list()
-    overdue = sorted((c for c in calls if is_overdue(c, now)), key=lambda c: c.callback_due)
-    today = sorted((c for c in calls if is_due_today(c, now)), key=lambda c: c.callback_due)
+    def urgent_then_due(call: Call) -> tuple:
+        return PRIORITY_RANK[call.priority], call.callback_due
+
+    overdue = sorted((c for c in calls if is_overdue(c, now)), key=urgent_then_due)
+    today = sorted((c for c in calls if is_due_today(c, now)), key=urgent_then_due)
     faxes = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.FAILED, FaxStatus.GAVE_UP)]
 
     def call_entry(c: Call) -> AgendaEntry:
