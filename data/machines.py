@@ -211,13 +211,13 @@ def counter_on(readings: Iterable[MeterReading], day: date, per_day: float | Non
     ordered = in_order(readings)
     if not ordered or day < ordered[0].taken_on:
         return None
-    for before, after in zip(ordered, ordered[1:]):
-        if before.taken_on <= day <= after.taken_on:
-            span = (after.taken_on - before.taken_on).days
-            share = (day - before.taken_on).days / span if span else 1
-            return before.total + share * (after.total - before.total)
     last = ordered[-1]
-    return last.total + (per_day or 0) * (day - last.taken_on).days
+    if day >= last.taken_on:
+        return last.total + (per_day or 0) * (day - last.taken_on).days
+    for before, after in zip(ordered, ordered[1:]):
+        if before.taken_on <= day < after.taken_on:
+            share = (day - before.taken_on).days / (after.taken_on - before.taken_on).days
+            return before.total + share * (after.total - before.total)
 
 
 # -- maintenance -------------------------------------------------------------------------

@@ -171,6 +171,9 @@ def test_toner_out_is_predicted_from_pages_per_cartridge_and_the_page_rate():
     assert toner_out_date(issues, STEADY, today) == today + timedelta(days=15)
     # ten days on, with no new reading, the counter is estimated at the same rate
     assert toner_out_date(issues, STEADY, today + timedelta(days=10)) == today + timedelta(days=15)
+    # two cartridges taken at the last change last twice as long
+    issues[-1] = used(BLACK, 50, quantity=2)
+    assert toner_out_date(issues, STEADY, today) == today + timedelta(days=40)
 
 
 def test_each_toner_colour_is_forecast_on_its_own_soonest_first():

@@ -1,0 +1,260 @@
+"""Machines on stored records: the fault flow, readings, toner from stock, board, agenda, demo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.demo import build_demo
+from data.demo.stock import MACHINE_IDS
+from data.errors import FieldError, NotFoundError, RuleError
+from data.machines import (
+    MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, add_reading, agenda_groups, board, close,
+    downtime, escalate, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,
+)
+from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
+from data.troubleshooting import Symptom, checklist
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def add_machine(store, tag: str, serial: str, kind: str = "printer", **fields):
+    return store.repo("machines").add({"asset_tag": tag, "serial": serial, "kind": kind, "make": "HP",
+                                       "model": "LaserJet M507dn", "location": "Sales", **fields})
+
+
+def read(store, machine, days_ago: int, total: int) -> MeterReading:
+    day = store.now().date() - timedelta(days=days_ago)
+    return add_reading(store, MeterReading(machine_id=machine.id, taken_on=day, total=total))
+
+
+@pytest.fixture
+def printer(store):
+    return add_machine(store, "PR-01", "PHBLB12345", vendor="PrintFix Ltd", vendor_phone="0117 496 0100")
+
+
+def machine_status(store, machine) -> MachineStatus:
+    return store.repo("machines").get(machine.id).status
+
+
+# -- uniqueness and readings, however they are written ----------------------------------
+
+
+def test_a_second_machine_with_the_same_serial_is_refused_on_add_and_on_save(store, printer):
+    with pytest.raises(FieldError) as refused:
+        add_machine(store, "PR-02", "phblb12345")
+    assert refused.value.field == "serial" and "PR-01" in str(refused.value)
+    other = add_machine(store, "PR-02", "PHBLB99999")
+    other.serial = "PHBLB12345"
+    with pytest.raises(FieldError):
+        store.repo("machines").save(other)
+    assert [m.serial for m in store.repo("machines").list()] == ["PHBLB12345", "PHBLB99999"]
+
+
+def test_one_import_with_two_machines_of_the_same_serial_writes_neither(store):
+    with pytest.raises(FieldError):
+        store.repo("machines").add_many([
+            {"asset_tag": "CP-01", "serial": "X1"}, {"asset_tag": "CP-02", "serial": "X1"},
+        ])
+    assert store.repo("machines").count() == 0
+
+
+def test_the_command_line_refuses_a_duplicate_serial_in_one_line(tmp_path):
+    folder = tmp_path / "office"
+
+    def backoffice(*args):
+        return subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(folder), *args], cwd=ROOT, capture_output=True, text=True)
+
+    assert backoffice("add", "machines", "asset_tag=PR-01", "serial=S1").returncode == 0
+    refused = backoffice("add", "machines", "asset_tag=PR-02", "serial=S1")
+    assert refused.returncode != 0 and "Serial S1 already belongs to PR-01" in refused.stderr
+    assert len(json.loads(backoffice("export", "machines", "--format", "json").stdout)) == 1
+
+
+def test_a_falling_reading_is_refused_and_not_written(store, printer):
+    read(store, printer, 30, 10_000)
+    with pytest.raises(FieldError) as refused:
+        read(store, printer, 0, 9_999)
+    assert refused.value.field == "total"
+    edited = read(store, printer, 10, 11_000)
+    edited.total = 9_000
+    with pytest.raises(FieldError):
+        store.repo("meter_readings").save(edited)
+    assert sorted(r.total for r in store.repo("meter_readings").list()) == [10_000, 11_000]
+
+
+def test_a_reading_for_a_machine_that_does_not_exist_is_refused(store):
+    with pytest.raises(NotFoundError):
+        add_reading(store, MeterReading(machine_id=99, taken_on=store.now().date(), total=1))
+
+
+# -- the fault flow ----------------------------------------------------------------------
+
+
+def test_a_fault_the_checklist_cannot_fix_puts_the_machine_down_with_a_service_sheet_until_fixed(store, clock, printer):
+    read(store, printer, 20, 40_000)
+    ticket = report_fault(store, printer.id, Symptom.ERROR_CODE, detail="49.4C02")
+    assert (ticket.status, ticket.reported_by) == (TicketStatus.OPEN, "tester")
+    assert machine_status(store, printer) == MachineStatus.NEEDS_ATTENTION
+
+    steps = checklist(printer.kind, Symptom.ERROR_CODE)
+    for step in steps[:3]:
+        ticket = tick(store, ticket.id, step)
+    assert (ticket.status, ticket.steps_tried) == (TicketStatus.TROUBLESHOOTING, steps[:3])
+
+    clock.now += timedelta(minutes=30)
+    ticket = escalate(store, ticket.id, counter=42_817, vendor_reference="PF-1")
+    assert ticket.status == TicketStatus.VENDOR_CALLED
+    assert machine_status(store, printer) == MachineStatus.DOWN
+    for expected in ("PHBLB12345", "42,817", "49.4C02", steps[2], "PrintFix Ltd"):
+        assert expected in ticket.service_sheet
+    assert store.repo("tickets").get(ticket.id).service_sheet == ticket.service_sheet
+    assert store.repo("meter_readings").find(machine_id=printer.id, total=42_817)  # the counter read at the call
+
+    clock.now += timedelta(hours=26)
+    ticket = fix(store, ticket.id, cost=120.0)
+    assert machine_status(store, printer) == MachineStatus.OK
+    assert downtime(ticket, clock.now + timedelta(days=5)) == timedelta(hours=26, minutes=30)
+    ticket = close(store, ticket.id)
+    assert (ticket.status, ticket.cost, ticket.vendor_reference) == (TicketStatus.CLOSED, 120.0, "PF-1")
+
+
+def test_a_fault_the_checklist_fixes_closes_the_ticket_and_the_machine_is_ok(store, clock, printer):
+    ticket = report_fault(store, printer.id, Symptom.PAPER_JAM)
+    tick(store, ticket.id, checklist(printer.kind, Symptom.PAPER_JAM)[0])
+    clock.now += timedelta(minutes=10)
+    ticket = resolve(store, ticket.id)
+    assert (ticket.status, ticket.fixed_at, ticket.closed_at) == (TicketStatus.CLOSED, clock.now, clock.now)
+    assert machine_status(store, printer) == MachineStatus.OK
+    with pytest.raises(RuleError, match="is closed"):
+        escalate(store, ticket.id)
+
+
+def test_a_machine_stays_down_while_another_ticket_is_with_the_vendor(store, printer):
+    first = escalate(store, report_fault(store, printer.id, Symptom.NETWORK).id)
+    second = escalate(store, report_fault(store, printer.id, Symptom.NO_POWER).id)
+    fix(store, first.id)
+    assert machine_status(store, printer) == MachineStatus.DOWN
+    fix(store, second.id)
+    assert machine_status(store, printer) == MachineStatus.OK
+
+
+def test_a_counter_below_the_last_reading_stops_the_escalation(store, printer):
+    read(store, printer, 5, 50_000)
+    ticket = report_fault(store, printer.id, Symptom.PAPER_JAM)
+    with pytest.raises(FieldError):
+        escalate(store, ticket.id, counter=5_000)
+    assert store.repo("tickets").get(ticket.id).status == TicketStatus.OPEN
+    assert machine_status(store, printer) == MachineStatus.NEEDS_ATTENTION
+
+
+def test_a_symptom_the_machine_cannot_have_is_refused(store):
+    scanner = add_machine(store, "SC-01", "A3DHB01772", kind="scanner")
+    with pytest.raises(FieldError) as refused:
+        report_fault(store, scanner.id, Symptom.TONER_OR_INK)
+    assert refused.value.field == "symptom"
+    assert store.repo("tickets").count() == 0
+
+
+def test_a_retired_machine_takes_no_faults_and_is_not_retired_with_open_tickets(store, printer):
+    ticket = report_fault(store, printer.id, Symptom.NOISE)
+    with pytest.raises(RuleError, match="open tickets"):
+        retire(store, printer.id)
+    resolve(store, ticket.id)
+    assert retire(store, printer.id).status == MachineStatus.RETIRED
+    with pytest.raises(RuleError, match="retired"):
+        report_fault(store, printer.id, Symptom.PAPER_JAM)
+
+
+# -- toner from stock, maintenance, board, agenda ----------------------------------------
+
+
+def issue_toner(store, item, machine, days_ago: int) -> None:
+    at = store.now() - timedelta(days=days_ago)
+    store.repo("stock_movements").add(StockMovement(item_id=item.id, kind=MovementKind.USED, quantity=1, at=at, who="ann", machine_id=machine.id))
+
+
+def test_toner_out_is_predicted_from_the_stock_movements_to_the_machine(store, printer):
+    toner = store.repo("supplies").add(SupplyItem(name="Toner HP 89A", category=SupplyCategory.TONER, fits=["PR-01"]))
+    paper = store.repo("supplies").add(SupplyItem(name="A4 paper", category=SupplyCategory.PAPER))
+    for days_ago, total in ((60, 10_000), (30, 16_000), (0, 22_000)):  # 200 pages a day
+        read(store, printer, days_ago, total)
+    for days_ago in (60, 40, 10):  # fitted at 10,000, 14,000 and 20,000 pages: 5,000 a cartridge
+        issue_toner(store, toner, printer, days_ago)
+    issue_toner(store, paper, printer, 5)
+    [forecast] = machine_toner(store, printer.id, store.now().date())
+    assert (forecast.item_name, forecast.cartridges, forecast.pages_per_cartridge) == ("Toner HP 89A", 3, 5_000)
+    assert forecast.runs_out_on == store.now().date() + timedelta(days=15)  # 3,000 pages left at 200 a day
+
+
+def test_maintenance_done_today_starts_the_interval_again(store, clock, printer):
+    read(store, printer, 100, 0)
+    read(store, printer, 0, 20_000)
+    plan = store.repo("maintenance_plans").add(MaintenancePlan(
+        machine_id=printer.id, task="Fuser check", every_days=90, every_pages=15_000,
+        last_done_on=clock.now.date() - timedelta(days=100), last_done_pages=0,
+    ))
+    assert machine_detail(store, printer.id, clock.now.date()).maintenance[0].is_due
+    done = maintenance_done(store, plan.id, counter=20_100)
+    assert (done.last_done_on, done.last_done_pages) == (clock.now.date(), 20_100)
+    assert not machine_detail(store, printer.id, clock.now.date()).maintenance[0].is_due
+
+
+def test_the_board_puts_machines_down_first_with_their_figures(store, printer):
+    copier = add_machine(store, "CP-01", "2FD04417", kind="copier")
+    fax = add_machine(store, "FX-01", "U632", kind="fax")
+    read(store, copier, 10, 1_000)
+    read(store, copier, 0, 6_000)
+    store.repo("maintenance_plans").add(MaintenancePlan(machine_id=copier.id, task="Clean", every_pages=10_000,
+                                                        last_done_on=store.now().date(), last_done_pages=0))
+    report_fault(store, printer.id, Symptom.PAPER_JAM)
+    escalate(store, report_fault(store, fax.id, Symptom.FAX_LINE).id)
+    rows = board(store, store.now().date())
+    assert [(r.machine.asset_tag, r.machine.status, r.open_tickets) for r in rows] == [
+        ("FX-01", MachineStatus.DOWN, 1), ("PR-01", MachineStatus.NEEDS_ATTENTION, 1), ("CP-01", MachineStatus.OK, 0),
+    ]
+    copier_row = rows[2]
+    assert (copier_row.last_reading.total, copier_row.per_day) == (6_000, 500)
+    assert (copier_row.next_maintenance.pages_left, copier_row.next_maintenance.due_on) == (4_000, store.now().date() + timedelta(days=8))
+
+
+def test_the_agenda_counts_machines_down_and_maintenance_due(store, clock, printer):
+    read(store, printer, 0, 100)
+    store.repo("maintenance_plans").add(MaintenancePlan(machine_id=printer.id, task="Clean", every_days=30,
+                                                        last_done_on=clock.now.date() - timedelta(days=29)))
+    ticket = escalate(store, report_fault(store, printer.id, Symptom.ERROR_CODE).id)
+    clock.now += timedelta(hours=3)
+    groups = {g.key: g for g in agenda_groups(store, clock.now)}
+    assert groups["machines_down"].count == 1 and groups["machines_down"].entries[0].urgent
+    assert "down 3 h" in groups["machines_down"].entries[0].text
+    assert groups["maintenance_due"].count == 0
+    clock.now += timedelta(days=1)
+    fix(store, ticket.id)
+    groups = {g.key: g for g in agenda_groups(store, clock.now)}
+    assert (groups["machines_down"].count, groups["maintenance_due"].count) == (0, 1)
+    assert "Clean" in groups["maintenance_due"].entries[0].text
+
+
+# -- the demo ----------------------------------------------------------------------------
+
+
+def test_the_demo_office_has_machines_in_every_state_and_toner_reaches_them(store, clock):
+    build_demo(store, clock.now)
+    machines = store.repo("machines").list()
+    assert {m.asset_tag: m.id for m in machines} == MACHINE_IDS
+    down = [m for m in machines if m.status == MachineStatus.DOWN]
+    assert len(down) == 1 and len([m for m in machines if m.status == MachineStatus.NEEDS_ATTENTION]) == 1
+    [vendor_ticket] = [t for t in store.repo("tickets").find(machine_id=down[0].id) if t.is_open]
+    assert vendor_ticket.status == TicketStatus.VENDOR_CALLED and down[0].serial in vendor_ticket.service_sheet
+    groups = {g.key: g for g in agenda_groups(store, clock.now)}
+    assert (groups["machines_down"].count, groups["maintenance_due"].count) == (1, 1)
+    toner = {tag: machine_toner(store, machine_id, clock.now.date()) for tag, machine_id in MACHINE_IDS.items()}
+    assert toner["CP-01"] and toner["PR-01"] and not toner["SC-01"]
+    assert all(len(store.repo("meter_readings").find(machine_id=m.id)) >= 6 for m in machines)
+    closed = [t for t in store.repo("tickets").list() if isinstance(t, Ticket) and t.status == TicketStatus.CLOSED]
+    assert machine_detail(store, closed[0].machine_id, clock.now.date()).reliability.failures >= 1
