@@ -1,11 +1,662 @@
-"""The machines section (a first, generic version: the section issue builds the real one)."""
+"""Machines: the status board, one machine's page, a fault and its checklist, the repair."""
 
 from __future__ import annotations
 
-from screens.collection import CollectionScreen
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
+
+from data import machines as rules
+from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, ticket_status_words
+from data.phone import readable_number
+from data.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
+from screens.base import SectionScreen
+from tui.messages import JobFinished
+from tui.widgets.model_form import ModelForm
+from tui.widgets.prompt import PromptModal
+from tui.widgets.record_table import RecordTable
+from tui.widgets.section_bar import SectionBar
+
+CSS = "machines.tcss"
+
+STATUS_LOOK = {
+    MachineStatus.DOWN: ("DOWN", "bold red"),
+    MachineStatus.NEEDS_ATTENTION: ("attention", "yellow"),
+    MachineStatus.OK: ("ok", "green"),
+    MachineStatus.RETIRED: ("retired", "dim"),
+}
+
+# The counters a meter-reading form asks for; the others stay empty.
+COUNTERS_OF_KIND = {
+    MachineKind.COPIER: ("total", "mono", "colour", "scans"),
+    MachineKind.PRINTER: ("total", "mono", "colour"),
+    MachineKind.FAX: ("total", "faxes"),
+    MachineKind.SCANNER: ("total", "scans"),
+    MachineKind.MULTIFUNCTION: ("total", "mono", "colour", "scans", "faxes"),
+}
+
+FIXED, NOT_FIXED = "fixed", "not fixed"
 
 
-class MachinesScreen(CollectionScreen):
-    section = "machines"
-    collection_name = "machines"
-    domains = frozenset({"machines"})
+# -- cells and lines ---------------------------------------------------------------------
+
+
+def status_cell(status: MachineStatus) -> Text:
+    words, style = STATUS_LOOK[status]
+    return Text(words, style=style)
+
+
+def number(value: float | None) -> Text:
+    return Text("" if value is None else f"{value:,.0f}", justify="right")
+
+
+def maintenance_cell(due: rules.MaintenanceDue | None) -> Text:
+    if due is None or (due.due_on is None and not due.is_due):
+        return Text("")
+    if due.is_due:
+        return Text("DUE", style="bold red")
+    return Text(f"{due.due_on:%d %b}")
+
+
+def hours(span: timedelta) -> str:
+    total = int(span.total_seconds() // 3600)
+    return f"{total}h" if total < 48 else f"{total // 24}d"
+
+
+def vendor_line(machine: Machine, today: date) -> str:
+    vendor = " ".join(p for p in (machine.vendor, readable_number(machine.vendor_phone)) if p) or "no service vendor"
+    return f"{vendor} · {rules.cover_words(machine, today)}"
+
+
+def machine_line(machine: Machine, today: date) -> Text:
+    where = machine.location or "no location"
+    return Text(f"{where} · serial {machine.serial} · {vendor_line(machine, today)}", style="dim")
+
+
+def ticket_line(ticket: Ticket, now: datetime) -> Text:
+    text = Text(f"{symptom_words(ticket.symptom)}: {ticket_status_words(ticket.status)}, "
+                f"reported {ticket.opened_at:%d %b %H:%M}")
+    if ticket.vendor_reference:
+        text.append(f", ref {ticket.vendor_reference}")
+    text.append(f", {hours(rules.downtime(ticket, now))} so far")
+    return text
+
+
+def service_line(due: rules.MaintenanceDue | None) -> Text:
+    if due is None:
+        return Text("Service: no plan")
+    text = Text("Service ")
+    if due.is_due:
+        text.append("DUE", style="bold red")
+    elif due.due_on:
+        text.append(f"{due.due_on:%d %b %Y} by {due.due_by.value}")
+    return text.append(f": {due.plan.task}")
+
+
+def toner_line(forecasts: list[rules.TonerForecast], today: date) -> Text:
+    if not forecasts:
+        return Text("Toner: none issued to it yet")
+    soonest = forecasts[0]
+    text = Text("Toner ")
+    if soonest.runs_out_on:
+        late = soonest.runs_out_on <= today
+        text.append(f"out {'by' if late else 'about'} {soonest.runs_out_on:%d %b}", style="bold red" if late else "")
+        text.append(" · ")
+    if soonest.pages_per_cartridge:
+        text.append(f"{soonest.pages_per_cartridge:,.0f} pages each · ")
+    return text.append(soonest.item_name)
+
+
+def reliability_line(figures: rules.Reliability) -> Text:
+    mtbf = f"{figures.mtbf_days:.0f} days" if figures.mtbf_days is not None else "—"
+    mttr = f"{figures.mttr_hours:.1f} h" if figures.mttr_hours is not None else "—"
+    return Text(f"Failures {figures.failures} · MTBF {mtbf} · MTTR {mttr}")
+
+
+# -- what the screens read and write -----------------------------------------------------
+
+
+@dataclass
+class Board:
+    rows: list[rules.BoardRow]
+    tickets: list[Ticket]
+    now: datetime
+
+    def open_tickets(self, machine_id: int) -> list[Ticket]:
+        return [t for t in self.tickets if t.machine_id == machine_id and t.is_open]
+
+
+@dataclass
+class MachinePage:
+    detail: rules.MachineDetail
+    now: datetime
+
+
+def read_board(store) -> Board:
+    now = store.now()
+    return Board(rules.board(store, now.date()), store.repo("tickets").list(), now)
+
+
+def read_machine(store, machine_id: int) -> MachinePage:
+    now = store.now()
+    return MachinePage(rules.machine_detail(store, machine_id, now.date()), now)
+
+
+def save_machine(store, machine: Machine, overwrite: bool) -> Machine:
+    repo = store.repo("machines")
+    return repo.add(machine) if machine.id is None else repo.save(machine, force=overwrite)
+
+
+def end_checklist(store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None) -> Ticket:
+    """Keep the steps ticked as tried; then the ticket is fixed, goes to the vendor, or stays open."""
+    with store.transaction("machines"):
+        ticket = store.repo("tickets").get(ticket_id)
+        for step in [s for s in ticket.steps_tried if s not in tried]:
+            ticket = rules.tick(store, ticket_id, step, done=False)
+        for step in [s for s in tried if s not in ticket.steps_tried]:
+            ticket = rules.tick(store, ticket_id, step)
+        if outcome == FIXED:
+            return rules.resolve(store, ticket_id)
+        if outcome == NOT_FIXED:
+            return rules.escalate(store, ticket_id, counter)
+        return ticket
+
+
+# -- dialogs -----------------------------------------------------------------------------
+
+
+class ChoiceModal(ModalScreen[Hashable | None]):
+    """Pick one of a few choices: enter picks, escape goes back."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("j", "move('down')", "Down", show=False, id="choice.down"),
+        Binding("k", "move('up')", "Up", show=False, id="choice.up"),
+        Binding("escape", "dismiss(None)", "Back", id="choice.cancel", tooltip="Close without choosing"),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[Hashable, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield OptionList(*(Option(Text(label), id=str(i)) for i, (_, label) in enumerate(self.choices)))
+            yield Label("enter choose   esc back", classes="dialog-keys")
+
+    def action_move(self, direction: str) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if direction == "down" else options.action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[event.option_index][0])
+
+
+def step_line(step: str, ticked: bool) -> Text:
+    return Text.assemble(("[x] " if ticked else "[ ] ", "bold green" if ticked else "dim"), step)
+
+
+class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
+    """The usual fixes for a fault, ticked as they are tried; then fixed or not."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("j", "move('down')", "Down", show=False, id="checklist.down"),
+        Binding("k", "move('up')", "Up", show=False, id="checklist.up"),
+        Binding("space", "tick", "Tick", id="checklist.tick", tooltip="Tick (or untick) the step as tried"),
+        Binding("f", "finish('fixed')", "Fixed", id="checklist.fixed", tooltip="It works again: the ticket is closed"),
+        Binding("v", "finish('not fixed')", "Not fixed", id="checklist.not_fixed",
+                tooltip="Nothing helped: the machine is down and the vendor is called"),
+        Binding("escape", "finish(None)", "Later", id="checklist.later", tooltip="Keep the ticks; the ticket stays open"),
+    ]
+
+    def __init__(self, title: str, steps: Sequence[str], tried: Sequence[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.steps = list(steps) + [s for s in tried if s not in steps]
+        self.tried = set(tried)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield OptionList(*(step_line(s, s in self.tried) for s in self.steps), id="steps")
+            yield Label("space tick a step   f fixed   v not fixed: call the vendor   esc later",
+                        classes="dialog-keys")
+
+    def action_move(self, direction: str) -> None:
+        steps = self.query_one(OptionList)
+        steps.action_cursor_down() if direction == "down" else steps.action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def action_tick(self) -> None:
+        steps = self.query_one(OptionList)
+        index = steps.highlighted
+        if index is None:
+            return
+        step = self.steps[index]
+        self.tried ^= {step}
+        steps.replace_option_prompt_at_index(index, step_line(step, step in self.tried))
+        steps.refresh()  # replacing a prompt does not repaint the list by itself
+
+    def action_finish(self, outcome: str | None) -> None:
+        self.dismiss((outcome, [s for s in self.steps if s in self.tried]))
+
+
+class SheetModal(ModalScreen[None]):
+    """A ticket's service-call sheet (or what is known so far); w writes it to a file."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("w", "write", "Write to file", id="sheet.write", tooltip="Save the sheet as a text file to mail or print"),
+        Binding("escape,enter", "dismiss(None)", "Close", id="sheet.close"),
+    ]
+
+    def __init__(self, title: str, text: str, write: Callable[[], Path] | None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.write = write
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            with VerticalScroll():
+                yield Static(self.text, id="sheet-text", markup=False)
+            yield Static("", id="sheet-where", markup=False)
+            yield Label("w write to a file   enter close" if self.write else "enter close", classes="dialog-keys")
+
+    def action_write(self) -> None:
+        if self.write is not None:
+            self.write_in_background()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def write_in_background(self) -> None:
+        try:
+            result: Path | Exception = self.write()
+        except Exception as error:  # said on the sheet, never a traceback
+            result = error
+        self.post_message(JobFinished(result, self.written))
+
+    @on(JobFinished)
+    def job_finished(self, message: JobFinished) -> None:
+        message.stop()
+        message.then(message.result)
+
+    def written(self, result: Path | Exception) -> None:
+        where = self.query_one("#sheet-where", Static)
+        if isinstance(result, Exception):
+            where.update(Text(f"Not written: {result}", style="red"))
+        else:
+            where.update(Text(f"Written to {result}", style="green"))
+
+
+# -- what both screens do to a machine ---------------------------------------------------
+
+
+class MachineActions:
+    """The keys that act on the machine under the cursor, on the board and on its page."""
+
+    def current_machine(self) -> Machine | None:
+        raise NotImplementedError
+
+    def open_tickets(self) -> list[Ticket]:
+        raise NotImplementedError
+
+    def last_reading(self) -> MeterReading | None:
+        raise NotImplementedError
+
+    def chosen_machine(self) -> Machine | None:
+        machine = self.current_machine()
+        if machine is None:
+            self.notify("Choose a machine first.", severity="warning")
+        return machine
+
+    def action_new_machine(self) -> None:
+        store = self.store
+        form = ModelForm(Machine, title="New machine", save=lambda m, overwrite: save_machine(store, m, overwrite))
+        self.app.push_screen(form, self.saved)
+
+    def action_edit(self) -> None:
+        machine = self.chosen_machine()
+        if machine is None:
+            return
+        store = self.store
+        form = ModelForm(
+            Machine, title=f"Machine {machine.label()}", record=machine,
+            save=lambda m, overwrite: save_machine(store, m, overwrite),
+            reload=lambda: store.repo("machines").get(machine.id),
+        )
+        self.app.push_screen(form, self.saved)
+
+    def action_reading(self) -> None:
+        machine = self.chosen_machine()
+        if machine is None:
+            return
+        store = self.store
+        form = ModelForm(
+            MeterReading, title=f"Meter reading — {machine.label()}",
+            initial={"machine_id": machine.id, "taken_on": store.now().date()},
+            fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
+            save=lambda reading, _: rules.add_reading(store, reading),
+        )
+        self.app.push_screen(form, lambda r: self.saved(r, f"Reading of {r.total:,} saved" if r else ""))
+
+    # -- a fault: symptom, what was seen, the checklist ------------------------------------
+    def action_fault(self) -> None:
+        machine = self.chosen_machine()
+        if machine is None:
+            return
+        choices = [(s, symptom_words(s)) for s in symptoms_for(machine.kind)]
+        self.app.push_screen(ChoiceModal(f"What is wrong with {machine.label()}?", choices),
+                             lambda symptom: symptom and self.ask_detail(machine, Symptom(symptom)))
+
+    def ask_detail(self, machine: Machine, symptom: Symptom) -> None:
+        store = self.store
+
+        def report(detail: str | None) -> None:
+            if detail is not None:
+                self.run_job(lambda: rules.report_fault(store, machine.id, symptom, detail.strip()),
+                             lambda ticket: self.troubleshoot(machine, ticket))
+
+        prompt = PromptModal(f"{symptom_words(symptom).capitalize()}: what do you see? (enter to skip)",
+                             placeholder="the error code, the noise, which tray…")
+        self.app.push_screen(prompt, report)
+
+    def troubleshoot(self, machine: Machine, ticket: Ticket) -> None:
+        def finished(answer: tuple[str | None, list[str]]) -> None:
+            outcome, tried = answer
+            if outcome == NOT_FIXED:
+                self.ask_counter(machine, ticket, tried)
+            else:
+                done = f"Fixed: the ticket is closed, {machine.asset_tag} is ok" if outcome == FIXED else "Kept; the ticket stays open"
+                self.end_checklist(ticket, tried, outcome, done=done)
+
+        title = f"{machine.asset_tag}: {symptom_words(ticket.symptom)} — tick what you tried"
+        steps = checklist(machine.kind, ticket.symptom)
+        self.app.push_screen(ChecklistModal(title, steps, ticket.steps_tried), finished)
+
+    def ask_counter(self, machine: Machine, ticket: Ticket, tried: list[str]) -> None:
+        """Not fixed: the vendor will ask for the counter, so read it off the machine now."""
+        store = self.store
+        last = self.last_reading()
+
+        def call_vendor(reading: MeterReading, _overwrite: bool) -> Ticket:
+            counter = None if last is not None and reading.total == last.total else reading.total
+            return end_checklist(store, ticket.id, tried, NOT_FIXED, counter)
+
+        def answered(called: Ticket | None) -> None:
+            if called is None:
+                self.end_checklist(ticket, tried, None, done="Not sent to the vendor; the ticket stays open")
+            else:
+                self.saved(called, f"{machine.asset_tag} is down: call the vendor")
+                self.show_sheet(machine, called)
+
+        form = ModelForm(
+            MeterReading, title=f"{machine.asset_tag} not fixed: its counter now, for the vendor", fields=["total"],
+            initial={"machine_id": machine.id, "taken_on": store.now().date(), "total": last.total if last else None},
+            save=call_vendor,
+        )
+        self.app.push_screen(form, answered)
+
+    def end_checklist(self, ticket: Ticket, tried: list[str], outcome: str | None, counter: int | None = None,
+                      *, done: str, then: Callable[[Ticket], None] | None = None) -> None:
+        store = self.store
+        self.run_job(lambda: end_checklist(store, ticket.id, tried, outcome, counter), then, done=done)
+
+    def show_sheet(self, machine: Machine, ticket: Ticket) -> None:
+        store = self.store
+        if ticket.service_sheet:
+            text, write = ticket.service_sheet, (lambda: rules.export_service_sheet(store, ticket.id))
+        else:
+            tried = "\n".join(f"  - {s}" for s in ticket.steps_tried) or "  (none)"
+            seen = f"Seen: {ticket.detail}\n" if ticket.detail else ""
+            text = f"{symptom_words(ticket.symptom)}: {ticket_status_words(ticket.status)}\n{seen}Tried:\n{tried}\n"
+            write = None
+        self.app.push_screen(SheetModal(f"{machine.asset_tag} — ticket {ticket.label()}", text, write))
+
+    # -- the repair ------------------------------------------------------------------------
+    def action_fix(self) -> None:
+        machine = self.chosen_machine()
+        if machine is None:
+            return
+        tickets = self.open_tickets()
+        if not tickets:
+            self.notify(f"{machine.asset_tag} has no open ticket.", severity="warning")
+        elif len(tickets) == 1:
+            self.fix_ticket(machine, tickets[0])
+        else:
+            by_id = {t.id: t for t in tickets}
+            choices = [(t.id, f"{t.label()} ({ticket_status_words(t.status)})") for t in tickets]
+            self.app.push_screen(ChoiceModal("Which ticket is fixed?", choices),
+                                 lambda chosen: chosen and self.fix_ticket(machine, by_id[chosen]))
+
+    def fix_ticket(self, machine: Machine, ticket: Ticket) -> None:
+        store = self.store
+        form = ModelForm(
+            Ticket, title=f"Fixed: {machine.asset_tag} {ticket.label()}", record=ticket, fields=["vendor_reference", "cost"],
+            save=lambda t, _: rules.fix(store, t.id, t.cost, t.vendor_reference),
+        )
+        self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} fixed"))
+
+    def saved(self, record: Any, message: str = "") -> None:
+        if record is not None:
+            self.notify(message or f"Saved {record.label()}", timeout=3)
+            self.reload()
+
+
+MACHINE_BINDINGS = [
+    Binding("r", "reading", "Reading", id="machines.reading", tooltip="Add a meter reading"),
+    Binding("f", "fault", "Fault", id="machines.fault", tooltip="Report a fault and go through its checklist"),
+    Binding("x", "fix", "Fixed", id="machines.fix", tooltip="A ticket is fixed: vendor reference and cost"),
+    Binding("e", "edit", "Edit", show=False, id="machines.edit", tooltip="Edit the machine's details"),
+]
+
+
+# -- the board ---------------------------------------------------------------------------
+
+
+class MachinesScreen(MachineActions, SectionScreen):
+    CSS_PATH = CSS
+    domains = frozenset({"machines", "stock"})
+    BINDINGS = [
+        Binding("n", "new_machine", "New", id="machines.new", tooltip="Add a machine"),
+        *MACHINE_BINDINGS,
+        Binding("enter", "open", "Open", id="machines.open", tooltip="The machine's readings, tickets and figures"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Board | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar("machines")
+        yield RecordTable([("tag", "Tag"), ("machine", "Machine"), ("status", "Status"), ("counter", "Counter"),
+                           ("read", "Read"), ("per_day", "/day"), ("tickets", "Tix"), ("service", "Service")], id="board")
+        yield Static(id="machine-line", markup=False)
+        yield Footer()
+
+    def fetch(self) -> Board:
+        return read_board(self.store)
+
+    def show(self, data: Board) -> None:
+        self.data = data
+        self.query_one("#board", RecordTable).set_rows(self.board_row(row) for row in data.rows)
+        self.update_line()
+
+    @staticmethod
+    def board_row(row: rules.BoardRow) -> tuple[int, list]:
+        machine, last = row.machine, row.last_reading
+        return machine.id, [
+            machine.asset_tag, f"{machine.make} {machine.model}".strip()[:22], status_cell(machine.status),
+            number(last.total if last else None), f"{last.taken_on:%d %b}" if last else "",
+            number(row.per_day), str(row.open_tickets or ""), maintenance_cell(row.next_maintenance),
+        ]
+
+    def current_machine(self) -> Machine | None:
+        key = self.query_one("#board", RecordTable).selected_key
+        rows = self.data.rows if self.data else []
+        return next((r.machine for r in rows if r.machine.id == key), None)
+
+    def open_tickets(self) -> list[Ticket]:
+        machine = self.current_machine()
+        return self.data.open_tickets(machine.id) if machine and self.data else []
+
+    def last_reading(self) -> MeterReading | None:
+        key = self.query_one("#board", RecordTable).selected_key
+        rows = self.data.rows if self.data else []
+        return next((r.last_reading for r in rows if r.machine.id == key), None)
+
+    @on(DataTable.RowHighlighted)
+    def update_line(self) -> None:
+        machine = self.current_machine()
+        line = Text()
+        if machine is not None and self.data is not None:
+            line = machine_line(machine, self.data.now.date())
+            for ticket in self.data.open_tickets(machine.id):
+                line.append("\n")
+                line.append_text(ticket_line(ticket, self.data.now))
+        self.query_one("#machine-line", Static).update(line)
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        machine = self.chosen_machine()
+        if machine is not None:
+            self.app.push_screen(MachineScreen(machine.id))
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        if self.data is None:
+            return False
+        if collection == "tickets":
+            ticket = next((t for t in self.data.tickets if t.id == record_id), None)
+            if ticket is None:
+                return False
+            record_id = ticket.machine_id
+        board = self.query_one("#board", RecordTable)
+        if not board.select_key(record_id):
+            return False
+        board.focus()
+        if collection == "tickets":
+            self.app.push_screen(MachineScreen(record_id))
+        return True
+
+
+# -- one machine -------------------------------------------------------------------------
+
+
+class MachineScreen(MachineActions, SectionScreen):
+    CSS_PATH = CSS
+    domains = frozenset({"machines", "stock"})
+    BINDINGS = [
+        Binding("escape", "back", "Board", id="machine.back", tooltip="Back to the board of machines"),
+        *MACHINE_BINDINGS,
+        Binding("t", "checklist", "Checklist", id="machine.checklist", tooltip="Go on with the ticket's checklist"),
+        Binding("s", "sheet", "Sheet", id="machine.sheet", tooltip="The ticket's service-call sheet"),
+    ]
+
+    def __init__(self, machine_id: int) -> None:
+        super().__init__()
+        self.machine_id = machine_id
+        self.data: MachinePage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SectionBar("machines")
+        yield Static(id="machine-title", markup=False)
+        with Horizontal(id="figures"):
+            with Vertical(id="usage"):
+                yield Label("Pages a day", id="usage-label")
+                yield Sparkline([], id="pages-sparkline")
+            yield Static(id="facts", markup=False)
+        with Horizontal(id="lists"):
+            yield RecordTable([("opened", "Opened"), ("symptom", "Fault"), ("status", "Status"), ("down", "Down"),
+                               ("ref", "Ref")], id="tickets")
+            yield RecordTable([("taken_on", "Read on"), ("total", "Counter")], id="readings")
+        yield Footer()
+
+    def fetch(self) -> MachinePage:
+        return read_machine(self.store, self.machine_id)
+
+    def show(self, data: MachinePage) -> None:
+        self.data = data
+        detail, now = data.detail, data.now
+        machine = detail.machine
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f"{machine.label()} ", style="bold")
+        title.append_text(status_cell(machine.status))
+        title.append(f" · {machine.kind.value} · serial {machine.serial} · {machine.location or 'no location'}\n")
+        title.append(vendor_line(machine, now.date()), style="dim")
+        self.query_one("#machine-title", Static).update(title)
+        self.query_one("#pages-sparkline", Sparkline).data = detail.pages_per_day_series
+        per_day = rules.recent_pages_per_day(detail.readings, now.date())
+        self.query_one("#usage-label", Label).update(
+            f"Pages a day (lately {per_day:,.0f})" if per_day is not None else "Pages a day: needs two readings"
+        )
+        facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, now.date()),
+                                 service_line(rules.next_due(detail.maintenance))])
+        self.query_one("#facts", Static).update(facts)
+        self.query_one("#tickets", RecordTable).set_rows(
+            (t.id, [f"{t.opened_at:%d %b}", symptom_words(t.symptom), ticket_status_words(t.status),
+                    hours(rules.downtime(t, now)), t.vendor_reference])
+            for t in detail.tickets
+        )
+        self.query_one("#readings", RecordTable).set_rows(
+            (r.id, [f"{r.taken_on:%d %b %y}", number(r.total)]) for r in reversed(detail.readings)
+        )
+
+    def current_machine(self) -> Machine | None:
+        return self.data.detail.machine if self.data else None
+
+    def selected_ticket(self) -> Ticket | None:
+        key = self.query_one("#tickets", RecordTable).selected_key
+        tickets = self.data.detail.tickets if self.data else []
+        return next((t for t in tickets if t.id == key), None)
+
+    def open_tickets(self) -> list[Ticket]:
+        selected = self.selected_ticket()
+        if selected is not None and selected.is_open:
+            return [selected]
+        return [t for t in (self.data.detail.tickets if self.data else []) if t.is_open]
+
+    def last_reading(self) -> MeterReading | None:
+        return rules.latest_reading(self.data.detail.readings) if self.data else None
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_checklist(self) -> None:
+        ticket, machine = self.selected_ticket(), self.current_machine()
+        if ticket is None or machine is None or not ticket.is_open:
+            self.notify("Choose an open ticket first.", severity="warning")
+        elif ticket.with_vendor:
+            self.notify("The vendor has this one: x when it is fixed.", severity="warning")
+        else:
+            self.troubleshoot(machine, ticket)
+
+    @on(DataTable.RowSelected, "#tickets")
+    def action_sheet(self) -> None:
+        ticket, machine = self.selected_ticket(), self.current_machine()
+        if ticket is None or machine is None:
+            self.notify("Choose a ticket first.", severity="warning")
+        else:
+            self.show_sheet(machine, ticket)
+
+    def select_record(self, collection: str, record_id: int) -> bool:
+        table = self.query_one("#tickets" if collection == "tickets" else "#readings", RecordTable)
+        if table.select_key(record_id):
+            table.focus()
+            return True
+        return False

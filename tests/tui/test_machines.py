@@ -1,0 +1,186 @@
+"""The machines section by the keys an office person presses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Sparkline, Static
+
+from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, TicketStatus, daily_pages_series
+from data.troubleshooting import Symptom, checklist
+from screens.machines import ChecklistModal, MachineScreen, SheetModal
+from tests.tui.conftest import SIZE
+from tests.tui.test_shell import wait_for
+from tui.widgets.model_form import ModelForm
+from tui.widgets.prompt import PromptModal
+from tui.widgets.record_table import RecordTable
+
+
+@pytest.fixture
+def printer(store, clock) -> Machine:
+    machine = store.repo("machines").add(Machine(
+        asset_tag="PR-07", kind=MachineKind.PRINTER, make="HP", model="LaserJet M507", serial="PHB-55501",
+        location="Accounts", vendor="PrintFix Ltd", vendor_phone="0117 496 0100",
+    ))
+    today = clock.now.date()
+    store.repo("meter_readings").add_many([
+        MeterReading(machine_id=machine.id, taken_on=today - timedelta(days=30), total=40_000),
+        MeterReading(machine_id=machine.id, taken_on=today - timedelta(days=10), total=43_000),
+        MeterReading(machine_id=machine.id, taken_on=today - timedelta(days=2), total=46_000),
+    ])
+    return machine
+
+
+def row_text(table: RecordTable, key) -> str:
+    index = table.get_row_index(str(key))
+    return " ".join(str(cell) for cell in table.get_row_at(index))
+
+
+def board_row(app, machine: Machine) -> str:
+    board = app.screen.query_one("#board", RecordTable)
+    return row_text(board, machine.id) if str(machine.id) in board.rows else ""
+
+
+async def open_board(pilot, app, machine: Machine) -> None:
+    await pilot.press("3")
+    assert await wait_for(pilot, lambda: machine.asset_tag in board_row(app, machine))
+
+
+async def test_a_fault_the_checklist_cannot_fix_puts_the_printer_down_and_the_fix_brings_it_back(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("f")
+        assert await wait_for(pilot, lambda: "What is wrong" in str(app.screen.query_one(".dialog-title").render()))
+        await pilot.press("enter")  # the first symptom a printer can have: a paper jam
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"Tray 2", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChecklistModal))
+        await pilot.press("space", "j", "space", "v")  # two steps tried, still jammed
+
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        counter_form = app.screen
+        assert counter_form.value_of("total") == "46000"  # the last reading, to be corrected
+        await pilot.press("ctrl+a", "ctrl+k", *"46210", "ctrl+s")
+
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SheetModal))
+        sheet = str(app.screen.query_one("#sheet-text", Static).render())
+        assert "PHB-55501" in sheet and "46,210" in sheet
+        await pilot.press("w")
+        where = app.screen.query_one("#sheet-where", Static)
+        assert await wait_for(pilot, lambda: "Written to" in str(where.render()))
+        written = Path(str(where.render()).removeprefix("Written to").strip())
+        assert "PHB-55501" in written.read_text() and "46,210" in written.read_text()
+        assert written.parent != store.folder
+
+        ticket = store.repo("tickets").find(machine_id=printer.id)[0]
+        assert ticket.status == TicketStatus.VENDOR_CALLED
+        assert ticket.steps_tried == checklist(MachineKind.PRINTER, Symptom.PAPER_JAM)[:2]
+        assert ticket.detail == "Tray 2"
+        assert ticket.service_sheet == written.read_text()
+        assert store.repo("machines").get(printer.id).status == MachineStatus.DOWN
+
+        await pilot.press("enter")  # close the sheet
+        assert await wait_for(pilot, lambda: "DOWN" in board_row(app, printer))
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press(*"PF-1234", "tab", "ctrl+a", "ctrl+k", *"120.50", "ctrl+s")
+        assert await wait_for(pilot, lambda: store.repo("machines").get(printer.id).status == MachineStatus.OK)
+        assert await wait_for(pilot, lambda: " ok " in board_row(app, printer))
+
+    fixed = store.repo("tickets").get(ticket.id)
+    assert fixed.status == TicketStatus.FIXED
+    assert (fixed.vendor_reference, fixed.cost) == ("PF-1234", 120.5)
+
+
+async def test_a_checklist_that_fixes_the_fault_closes_the_ticket(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("f", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press("enter")  # nothing more to say
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChecklistModal))
+        assert store.repo("machines").get(printer.id).status == MachineStatus.NEEDS_ATTENTION
+        await pilot.press("space", "f")
+        assert await wait_for(pilot, lambda: store.repo("tickets").list()[0].status == TicketStatus.CLOSED)
+        assert await wait_for(pilot, lambda: " ok " in board_row(app, printer))
+    assert store.repo("machines").get(printer.id).status == MachineStatus.OK
+    assert len(store.repo("tickets").list()[0].steps_tried) == 1
+
+
+async def test_ticks_are_kept_when_the_checklist_is_left_for_later(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("f", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChecklistModal))
+        await pilot.press("j", "j", "space", "escape")
+        steps = checklist(MachineKind.PRINTER, Symptom.PAPER_JAM)
+        assert await wait_for(pilot, lambda: store.repo("tickets").list()[0].steps_tried == [steps[2]])
+        await pilot.press("enter")  # the machine's page
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChecklistModal))
+        assert app.screen.tried == {steps[2]}
+    assert store.repo("tickets").list()[0].status == TicketStatus.TROUBLESHOOTING
+
+
+async def test_a_falling_reading_is_refused_under_its_field(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press("tab", *"45000", "ctrl+s")
+        error = form.query_one("#error-total", Static)
+        assert await wait_for(pilot, lambda: "cannot go down" in str(error.render()))
+        assert "46,000" in str(error.render())
+        assert app.screen is form and form.value_of("total") == "45000"
+        assert len(store.repo("meter_readings").list()) == 3
+
+        await pilot.press("ctrl+a", "ctrl+k", *"46500", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is not form)
+        assert await wait_for(pilot, lambda: "46,500" in board_row(app, printer))
+    assert max(r.total for r in store.repo("meter_readings").list()) == 46_500
+
+
+async def test_a_serial_already_on_another_machine_is_refused_under_the_serial(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press(*"PR-08")
+        form.widget_of("serial").focus()
+        await pilot.press(*"phb-55501", "ctrl+s")
+        error = form.query_one("#error-serial", Static)
+        assert await wait_for(pilot, lambda: "already belongs to PR-07" in str(error.render()))
+    assert len(store.repo("machines").list()) == 1
+
+
+async def test_the_machine_page_shows_pages_per_day_and_reliability(make_app, store, printer, clock):
+    for days_ago, hours in ((20, 4), (10, 2)):
+        opened = clock.now - timedelta(days=days_ago)
+        store.repo("tickets").add(Ticket(machine_id=printer.id, symptom=Symptom.PAPER_JAM, status=TicketStatus.CLOSED,
+                                         opened_at=opened, fixed_at=opened + timedelta(hours=hours)))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        page = app.screen
+        readings = store.repo("meter_readings").list()
+        assert page.query_one(Sparkline).data == daily_pages_series(readings)
+        facts = str(page.query_one("#facts", Static).render())
+        assert "Failures 2" in facts and "MTTR 3.0 h" in facts and "MTBF 10 days" in facts
+        assert page.query_one("#tickets", RecordTable).row_count == 2
+        assert page.query_one("#readings", RecordTable).row_count == 3
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, MachineScreen))
