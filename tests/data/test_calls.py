@@ -1,0 +1,333 @@
+"""Calls: the slip, the status rules with their history, the message queue, the directory."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from data import calls as rules
+from data.agenda import build_agenda
+from data.calls import Call, CallStatus, Contact, ContactKind, Priority
+from data.demo.calls import seed
+from data.errors import FieldError, RuleError
+from data.phone import readable_number
+from data.store import Store
+from tui.cli import main
+
+NOW = datetime(2026, 3, 10, 9, 30)
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("+44 (20) 7946-0000", "+442079460000", "+44 20 7946 0000"),
+        ("020 7946 0000", "02079460000", "020 7946 0000"),
+        ("020.7946/0000", "02079460000", "020 7946 0000"),
+        ("214", "214", "214"),
+        ("", "", ""),
+    ],
+)
+def test_a_number_is_stored_as_digits_and_shown_in_groups(typed, stored, shown):
+    call = Call(caller="Ann", number=typed)
+    assert call.number == stored
+    assert readable_number(call.number) == shown
+
+
+@pytest.mark.parametrize("typed", ["call me maybe", "12", "+44 20 7946 0000 0000 0000", "020#7946"])
+def test_a_bad_number_is_an_error_under_the_number_field(typed):
+    with pytest.raises(ValidationError) as refused:
+        Call(caller="Ann", number=typed)
+    assert [error["loc"] for error in refused.value.errors()] == [("number",)]
+
+
+def test_a_short_internal_extension_is_kept_and_a_long_one_normalised():
+    assert Contact(name="Tom", extension="21").extension == "21"
+    assert Contact(name="Tom", extension="0161 496 0732").extension == "01614960732"
+
+
+def test_the_call_slip_shows_its_fields_in_the_order_a_receptionist_fills_them():
+    assert Call.editable_fields()[:2] == ("number", "caller")
+    assert set(Call.editable_fields()) <= set(Call.model_fields)
+    assert "history" not in Call.editable_fields() and "status" not in Call.editable_fields()
+
+
+# -- status moves ------------------------------------------------------------------------
+
+OPEN = [CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK]
+LATER = NOW + timedelta(hours=2)
+
+# action name → (how to apply it, the statuses it starts from, the status it ends in)
+ACTIONS = {
+    "pass on": (lambda c: rules.pass_on(c, "Sales", "ann", NOW), OPEN, CallStatus.PASSED_ON),
+    "message taken": (
+        lambda c: rules.take_message(c, "ann", NOW),
+        [CallStatus.NEW, CallStatus.PASSED_ON],
+        CallStatus.MESSAGE_TAKEN,
+    ),
+    "callback": (lambda c: rules.schedule_callback(c, LATER, "ann", NOW), OPEN, CallStatus.CALLBACK),
+    "done": (lambda c: rules.mark_done(c, "ann", NOW), OPEN, CallStatus.DONE),
+    "reopen": (lambda c: rules.reopen(c, "ann", NOW), [CallStatus.DONE], CallStatus.NEW),
+}
+MOVES = [(name, status) for name in ACTIONS for status in CallStatus]
+
+
+def call_in(status: CallStatus) -> Call:
+    earlier = NOW - timedelta(hours=1)
+    return Call(caller="Ann", status=status, history=[rules.Step(at=earlier, user="bob", action="call logged")])
+
+
+@pytest.mark.parametrize(("action", "status"), [m for m in MOVES if m[1] in ACTIONS[m[0]][1]])
+def test_an_allowed_move_changes_the_status_and_appends_who_did_what_when(action, status):
+    apply, _, ends_in = ACTIONS[action]
+    call = call_in(status)
+    apply(call)
+    assert call.status == ends_in
+    assert len(call.history) == 2
+    step = call.history[-1]
+    assert (step.user, step.at) == ("ann", NOW)
+    assert action.split()[0] in step.action
+
+
+@pytest.mark.parametrize(("action", "status"), [m for m in MOVES if m[1] not in ACTIONS[m[0]][1]])
+def test_a_refused_move_says_why_and_changes_nothing(action, status):
+    apply = ACTIONS[action][0]
+    call = call_in(status)
+    before = call.model_dump()
+    with pytest.raises(RuleError) as refused:
+        apply(call)
+    sentence = str(refused.value)
+    assert sentence[0].isupper() and sentence.endswith(".") and "_" not in sentence
+    assert call.model_dump() == before
+
+
+def test_each_step_records_its_own_details():
+    call = call_in(CallStatus.NEW)
+    rules.pass_on(call, "Marek Nowak", "ann", NOW, note="wants the price list")
+    rules.schedule_callback(call, LATER, "marek", NOW + timedelta(minutes=5))
+    assert call.for_whom == "Marek Nowak"
+    assert call.callback_due == LATER
+    assert [s.action for s in call.history[1:]] == ["passed on to Marek Nowak", f"callback at {LATER:%a %d %b %H:%M}"]
+    assert call.history[1].note == "wants the price list"
+    rules.mark_done(call, "marek", NOW + timedelta(hours=3))
+    assert call.handled_by == "marek"
+
+
+def test_a_note_can_be_added_at_any_status_but_not_an_empty_one():
+    for status in CallStatus:
+        call = call_in(status)
+        rules.add_note(call, "  left a voicemail  ", "ann", NOW)
+        assert call.status == status
+        assert (call.history[-1].action, call.history[-1].note) == ("note", "left a voicemail")
+    with pytest.raises(FieldError) as refused:
+        rules.add_note(call_in(CallStatus.NEW), "   ", "ann", NOW)
+    assert refused.value.field == "note"
+
+
+def test_a_callback_in_the_past_is_an_error_under_its_field():
+    with pytest.raises(FieldError) as refused:
+        rules.schedule_callback(call_in(CallStatus.NEW), NOW - timedelta(minutes=1), "ann", NOW)
+    assert refused.value.field == "callback_due"
+
+
+def test_passing_on_to_nobody_is_an_error_under_for_whom():
+    with pytest.raises(FieldError) as refused:
+        rules.pass_on(call_in(CallStatus.NEW), "  ", "ann", NOW)
+    assert refused.value.field == "for_whom"
+
+
+def test_a_logged_call_and_its_actions_are_kept_in_the_file_with_user_and_time(tmp_path, clock):
+    store = Store(tmp_path / "office", user="ann", clock=clock)
+    call = rules.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
+    clock.now += timedelta(minutes=2)
+    rules.act_on_call(store, call.id, rules.pass_on, "Accounts", store.user, store.now())
+
+    reread = Store(tmp_path / "office", user="bob").repo("calls").get(call.id)
+    assert reread.status == CallStatus.PASSED_ON
+    assert [(s.action, s.user, s.at) for s in reread.history] == [
+        ("call logged", "ann", NOW),
+        ("passed on to Accounts", "ann", NOW + timedelta(minutes=2)),
+    ]
+
+
+def test_a_refused_action_on_a_stored_call_writes_nothing(store):
+    call = rules.log_call(store, Call(caller="Ann"))
+    rules.act_on_call(store, call.id, rules.mark_done, store.user, store.now())
+    with pytest.raises(RuleError):
+        rules.act_on_call(store, call.id, rules.mark_done, store.user, store.now())
+    assert store.repo("calls").get(call.id).rev == 2
+
+
+# -- the message queue -------------------------------------------------------------------
+
+
+def test_a_callback_whose_time_has_passed_shows_as_overdue(store, clock):
+    call = rules.log_call(store, Call(caller="Ann", for_whom="Sales"))
+    rules.act_on_call(store, call.id, rules.schedule_callback, clock.now + timedelta(hours=1), "ann", clock.now)
+    groups = {g.key: g for g in build_agenda(store)}
+    assert not rules.is_overdue(store.repo("calls").get(call.id), store.now())
+    assert (groups["callbacks_today"].count, groups["callbacks_overdue"].count) == (1, 0)
+
+    clock.now += timedelta(hours=1, minutes=1)
+
+    assert rules.is_overdue(store.repo("calls").get(call.id), store.now())
+    groups = {g.key: g for g in build_agenda(store)}
+    assert (groups["callbacks_today"].count, groups["callbacks_overdue"].count) == (0, 1)
+    assert groups["callbacks_overdue"].entries[0].record_id == call.id
+
+
+def test_a_callback_that_is_done_is_no_longer_overdue():
+    call = call_in(CallStatus.NEW)
+    rules.schedule_callback(call, LATER, "ann", NOW)
+    rules.mark_done(call, "ann", NOW)
+    assert not rules.is_overdue(call, LATER + timedelta(days=1))
+
+
+def test_the_queue_shows_urgent_calls_first_then_overdue_callbacks_then_the_oldest(store, clock):
+    def logged(caller: str, **fields) -> Call:
+        call = rules.log_call(store, Call(caller=caller, **fields))
+        clock.now += timedelta(minutes=10)
+        return call
+
+    oldest = logged("oldest")
+    overdue = logged("overdue")
+    low = logged("low", priority=Priority.LOW)
+    done = logged("done")
+    newer = logged("newer")
+    urgent = logged("urgent", priority=Priority.URGENT)
+    calls = store.repo("calls")
+    rules.act_on_call(store, overdue.id, rules.schedule_callback, clock.now + timedelta(minutes=5), "ann", clock.now)
+    rules.act_on_call(store, done.id, rules.mark_done, "ann", clock.now)
+    clock.now += timedelta(minutes=30)
+
+    queue = [c.caller for c in rules.queue_order(calls.list(), store.now())]
+    assert queue == [urgent.caller, overdue.caller, oldest.caller, newer.caller, low.caller]
+
+
+def test_the_queue_filters_to_a_person_or_to_a_department_and_its_people():
+    directory = [
+        Contact(name="Marek Nowak", extension="230", department="Sales"),
+        Contact(name="Tom Baines", extension="214", department="Accounts"),
+        Contact(name="Sales", kind=ContactKind.DEPARTMENT, extension="230", department="Sales"),
+    ]
+    calls = [Call(caller=f"for {who}", for_whom=who) for who in ("Marek Nowak", "Sales", "Tom Baines", "")]
+    assert [c.caller for c in rules.for_person(calls, "sales", directory)] == ["for Marek Nowak", "for Sales"]
+    assert [c.caller for c in rules.for_person(calls, "Tom Baines", directory)] == ["for Tom Baines"]
+    assert len(rules.for_person(calls, "", directory)) == len(calls)
+
+
+# -- the caller and the directory --------------------------------------------------------
+
+
+def test_a_number_that_called_before_gives_the_caller_and_company_of_its_latest_call(store, clock):
+    rules.log_call(store, Call(caller="Kevin", company="Brightline", number="01632 960 245"))
+    clock.now += timedelta(days=1)
+    rules.log_call(store, Call(caller="Kevin Lau", company="Brightline Print", number="01632960245"))
+    rules.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
+    calls = store.repo("calls").list()
+
+    assert rules.known_caller(calls, "(01632) 960-245") == ("Kevin Lau", "Brightline Print")
+    assert rules.known_caller(calls, "0200 000 000") is None
+    assert rules.known_caller(calls, "not a number") is None
+    assert rules.known_caller(calls, "") is None
+
+
+def test_for_whom_completes_from_people_and_departments_once_each():
+    directory = [
+        Contact(name="Marek Nowak", extension="230", department="Sales"),
+        Contact(name="Sales", kind=ContactKind.DEPARTMENT, department="Sales"),
+        Contact(name="grace Okafor", department="HR"),
+    ]
+    assert rules.directory_names(directory) == ["grace Okafor", "HR", "Marek Nowak", "Sales"]
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def run_cli(capsys, folder, *args: str) -> tuple[int, str, str]:
+    status = main(["--data", str(folder), *args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_a_phone_system_logs_a_call_from_the_command_line(tmp_path, capsys):
+    folder = tmp_path / "office"
+    status, out, _ = run_cli(capsys, folder, "add", "calls", "caller=Ann", "number=+44 20 7946 0000", "for_whom=Sales")
+    assert (status, out.strip()) == (0, "1")
+    call = Store(folder).repo("calls").get(1)
+    assert (call.caller, call.number, call.for_whom, call.status) == ("Ann", "+442079460000", "Sales", CallStatus.NEW)
+
+    status, out, _ = run_cli(capsys, folder, "list", "calls")
+    header = out.splitlines()[0]
+    assert all(column in header for column in ("caller", "number", "for_whom", "status"))
+
+
+def test_a_bad_number_on_the_command_line_names_the_field_and_writes_nothing(tmp_path, capsys):
+    folder = tmp_path / "office"
+    status, _, err = run_cli(capsys, folder, "add", "calls", "caller=Ann", "number=ring me")
+    assert status == 2
+    assert "field 'number'" in err
+    assert Store(folder).repo("calls").count() == 0
+
+
+def test_a_call_history_travels_as_json_in_csv_and_comes_back_whole(tmp_path, capsys):
+    source = Store(tmp_path / "source", user="ann", clock=lambda: NOW)
+    call = rules.log_call(source, Call(caller="Ann", number="0161 496 0732"))
+    rules.act_on_call(source, call.id, rules.pass_on, "Sales, 2nd floor", "ann", NOW)
+    status, exported, _ = run_cli(capsys, tmp_path / "source", "export", "calls", "--format", "csv")
+    assert status == 0
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert [step["action"] for step in json.loads(row["history"])] == ["call logged", "passed on to Sales, 2nd floor"]
+
+    exported_file = tmp_path / "calls.csv"
+    exported_file.write_text(exported)
+    status, _, _ = run_cli(capsys, tmp_path / "copy", "import", "calls", str(exported_file))
+    assert status == 0
+    copy = Store(tmp_path / "copy").repo("calls").list()[0]
+    assert copy.history == source.repo("calls").get(call.id).history
+
+
+@pytest.mark.parametrize("collection", ["calls", "faxes", "contacts"])
+def test_each_collection_lists_its_chosen_columns(tmp_path, capsys, collection):
+    status, out, _ = run_cli(capsys, tmp_path / "office", "list", collection)
+    assert status == 0
+    assert out.splitlines()[0].split()[1] == rules.COLLECTIONS[["calls", "faxes", "contacts"].index(collection)].columns[0]
+
+
+# -- the demo ----------------------------------------------------------------------------
+
+
+def demo_store(folder, now=NOW) -> Store:
+    store = Store(folder, clock=lambda: now)
+    seed(store, now, random.Random(1))
+    return store
+
+
+def test_the_demo_has_calls_in_every_state_with_overdue_and_later_callbacks(tmp_path):
+    store = demo_store(tmp_path / "demo")
+    calls = store.repo("calls").list()
+    assert {c.status for c in calls} == set(CallStatus)
+    assert any(c.priority == Priority.URGENT and c.is_open for c in calls)
+    assert any(rules.is_overdue(c, NOW) for c in calls)
+    assert any(rules.is_due_today(c, NOW) for c in calls)
+    assert all(c.history and c.history[0].at <= NOW for c in calls)
+    contacts = store.repo("contacts").list()
+    departments = {c.name for c in contacts if c.kind == ContactKind.DEPARTMENT}
+    assert departments == {"Sales", "Accounts", "HR", "Management", "Warehouse"}
+    assert all(c.department in departments for c in contacts)
+
+
+def test_the_demo_is_the_same_every_time(tmp_path):
+    def bodies(store: Store, name: str) -> list[dict]:
+        return [{k: v for k, v in r.body().items() if k != "updated_at"} for r in store.repo(name).list()]
+
+    first, second = demo_store(tmp_path / "one"), demo_store(tmp_path / "two")
+    for name in ("calls", "faxes", "contacts"):
+        assert bodies(first, name) == bodies(second, name)
