@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,8 +27,8 @@ from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
 SCORE_KEYS = "12345"
-# Keys that act on the list only: elsewhere (the CV pane, the filter) they keep their usual meaning.
-LIST_ACTIONS = {"score", "criterion"}
+# Keys of the score bar: while it has focus the digits score; elsewhere they switch sections.
+SCORING_ACTIONS = {"score", "criterion", "candidate", "stop_scoring"}
 STAGE_STYLE = {Stage.SHORTLISTED: "green", Stage.INTERVIEW: "cyan", Stage.OFFER: "bold yellow", Stage.HIRED: "bold green",
                Stage.REJECTED: "dim red", Stage.WITHDREW: "dim"}
 
@@ -99,18 +99,20 @@ def candidate_detail(candidate: Candidate, position: Position, interviews: list[
     return text
 
 
-def criteria_strip(position: Position | None, candidate: Candidate | None, user: str, focused: int) -> Text:
-    """The scores the user gave the focused candidate; the focused criterion lit."""
+def criteria_strip(position: Position | None, candidate: Candidate | None, user: str, focused: int | None) -> Text:
+    """The scores the user gave the candidate; while scoring, the criterion the digits score is lit."""
     if position is None or not position.criteria:
         return Text(" This position has no criteria to score.", style="dim")
     mine = candidate.scores.get(user, {}) if candidate else {}
-    strip = Text(" ")
+    strip = Text("")
     for index, criterion in enumerate(position.criteria):
-        cell = f" {criterion.name} {mine.get(criterion.name, '·')} "
-        strip.append(cell, style="bold reverse" if index == focused else "")
-        strip.append(" ")
-    strip.append(" ←→ 1–5", style="dim")
+        strip.append(f" {criterion.name} {mine.get(criterion.name, '·')} ", style="bold reverse" if index == focused else "")
+    strip.append("  1–5 score ←→ j/k esc" if focused is not None else "  tab: score", style="dim")
     return strip
+
+
+class ScoreBar(Static, can_focus=True):
+    """Focus it (tab) to score: the digits then score the lit criterion instead of switching sections."""
 
 
 def first_interview_to_rate(interviews: list[Interview], now: datetime) -> Interview | None:
@@ -128,11 +130,19 @@ class CandidatesScreen(SectionScreen):
     domains = frozenset({"people"})
     BINDINGS = [
         *(Binding(key, f"score({key})", f"Score {key}", show=False, id=f"candidates.score_{key}",
-                  tooltip=f"Give the focused criterion {key} of 5 (while the list has focus)") for key in SCORE_KEYS),
-        Binding("left", "criterion(-1)", "Previous criterion", show=False, priority=True, id="candidates.previous_criterion",
+                  tooltip=f"Give the lit criterion {key} of 5 (in the score bar: tab)") for key in SCORE_KEYS),
+        Binding("left,h", "criterion(-1)", "Previous criterion", show=False, id="candidates.previous_criterion",
                 tooltip="Score the criterion to the left"),
-        Binding("right", "criterion(1)", "Next criterion", show=False, priority=True, id="candidates.next_criterion",
+        Binding("right,l", "criterion(1)", "Next criterion", show=False, id="candidates.next_criterion",
                 tooltip="Score the criterion to the right"),
+        Binding("j,down", "candidate(1)", "Next candidate", show=False, id="candidates.next_candidate",
+                tooltip="Score the next candidate"),
+        Binding("k,up", "candidate(-1)", "Previous candidate", show=False, id="candidates.previous_candidate",
+                tooltip="Score the previous candidate"),
+        Binding("escape", "stop_scoring", "Stop scoring", show=False, id="candidates.stop_scoring",
+                tooltip="Back to the list, where the digits switch sections"),
+        Binding("space", "scroll_cv(1)", "CV down", show=False, id="candidates.cv_down", tooltip="Scroll the CV a page down"),
+        Binding("b", "scroll_cv(-1)", "CV up", show=False, id="candidates.cv_up", tooltip="Scroll the CV a page up"),
         Binding("s", "shortlist", "Shortlist", id="candidates.shortlist", tooltip="Move the candidate to the shortlist"),
         Binding("r", "reject", "Reject", id="candidates.reject", tooltip="Reject the candidate, saying why"),
         Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book an interview for the candidate"),
@@ -163,9 +173,9 @@ class CandidatesScreen(SectionScreen):
         yield Static(id="position-line", markup=False)
         with Horizontal(id="triage"):
             yield RecordTable([("score", "Score"), ("name", "Name"), ("stage", "Stage")], id="candidate-list")
-            with VerticalScroll(id="cv-pane"):
+            with VerticalScroll(id="cv-pane", can_focus=False):  # space and b scroll it
                 yield Static(id="cv", markup=False)
-        yield Static(id="criteria", markup=False)
+        yield ScoreBar(id="criteria", markup=False)
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
@@ -221,7 +231,9 @@ class CandidatesScreen(SectionScreen):
             detail.update(candidate_detail(candidate, position, self.interviews_of(candidate)))
         user = self.data.user if self.data else ""
         self.criterion_index = min(self.criterion_index, max(len(position.criteria) - 1, 0)) if position else 0
-        self.query_one("#criteria", Static).update(criteria_strip(position, candidate, user, self.criterion_index))
+        scoring = self.focused is self.query_one("#criteria")
+        strip = criteria_strip(position, candidate, user, self.criterion_index if scoring else None)
+        self.query_one("#criteria", Static).update(strip)
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:
@@ -246,15 +258,31 @@ class CandidatesScreen(SectionScreen):
         return True
 
     # -- keys --------------------------------------------------------------------------
-    def list_has_focus(self) -> bool:
-        return bool(self.query("#candidate-list")) and self.focused is self.query_one("#candidate-list")
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if not self.query("#candidate-list"):
             return False  # no access: only the app's keys work here
-        if action in LIST_ACTIONS or action == "offer":
-            return self.list_has_focus()
+        if action in SCORING_ACTIONS:
+            return self.focused is self.query_one("#criteria")
+        if action == "offer":  # o sorts other lists, and is a letter in the filter
+            return self.focused in (self.query_one("#candidate-list"), self.query_one("#criteria"))
         return True
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    def focus_moved(self) -> None:
+        if self.data is not None:
+            self.update_detail()
+
+    def action_stop_scoring(self) -> None:
+        self.query_one("#candidate-list").focus()
+
+    def action_candidate(self, step: int) -> None:
+        table = self.query_one("#candidate-list", RecordTable)
+        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
+
+    def action_scroll_cv(self, pages: int) -> None:
+        pane = self.query_one("#cv-pane")
+        (pane.scroll_page_down if pages > 0 else pane.scroll_page_up)()
 
     def chosen(self) -> Candidate | None:
         candidate = self.selected_candidate()
@@ -422,11 +450,10 @@ class InterviewForm(ModelForm):
                          suggestions=suggestions, save=lambda interview, _: hiring.book_interview(store, interview))
         self.store = store
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
         start = self.widget_of("start")
         start.placeholder = HINT  # type: ignore[attr-defined]
-        start.focus()
+        self.call_after_refresh(self.set_focus, start)
 
     def typed_values(self) -> dict[str, Any]:
         values = super().typed_values()

@@ -56,15 +56,16 @@ async def test_triage_of_three_candidates_by_keys(make_app, store):
         assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne", "Bob Carr", "Carol Dunn"])
         assert "CV of Alice Byrne" in str(app.screen.query_one("#cv").render())
 
-        await pilot.press("5", "4")  # Experience 5, then on to Communication: 4
+        await pilot.press("tab", "5", "4")  # to the score bar: Experience 5, then on to Communication: 4
         assert await wait_for(pilot, lambda: mine(store, alice.id) == {"Experience": 5, "Communication": 4})
-        await pilot.press("j")
+        await pilot.press("j")  # the next candidate, scored from the first criterion again
         assert "CV of Bob Carr" in str(app.screen.query_one("#cv").render())
         await pilot.press("2", "2")
         assert await wait_for(pilot, lambda: mine(store, bob.id) == {"Experience": 2, "Communication": 2})
         assert await wait_for(pilot, lambda: names(app)[1] == "Bob Carr")
         await pilot.press("j", "right", "5", "left", "4")  # criteria chosen with the arrows
         assert await wait_for(pilot, lambda: mine(store, carol.id) == {"Experience": 4, "Communication": 5})
+        await pilot.press("escape")  # back to the list
 
         # Sorted by the weighted score: (5·2 + 4)/3, (4·2 + 5)/3, (2·2 + 2)/3.
         assert await wait_for(pilot, lambda: [r[:2] for r in rows(app)] == [["4.7", "Alice Byrne"], ["4.3", "Carol Dunn"], ["2.0", "Bob Carr"]])
@@ -89,17 +90,19 @@ async def test_triage_of_three_candidates_by_keys(make_app, store):
     assert rejected.history[-1].user == "tester" and rejected.history[-1].note == "Never worked in an office"
 
 
-async def test_digits_score_only_while_the_list_has_focus(make_app, store):
+async def test_digits_score_in_the_score_bar_and_switch_sections_elsewhere(make_app, store):
     position = add_position(store)
     alice = add_candidate(store, position, "Alice Byrne")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne"])
-        await pilot.press("tab")  # to the CV: the digits are section keys again
-        await pilot.press("1")
+        await pilot.press("tab", "3")
+        assert await wait_for(pilot, lambda: mine(store, alice.id) == {"Experience": 3})
+        assert "Communication ·" in str(app.screen.query_one("#criteria").render())
+        await pilot.press("escape", "1")  # in the list the digits are section keys again
         assert await wait_for(pilot, lambda: app.current_mode == "calls")
-    assert mine(store, alice.id) == {}
+    assert mine(store, alice.id) == {"Experience": 3}
 
 
 async def test_two_candidates_side_by_side(make_app, store):
