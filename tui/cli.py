@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return run_tui(args)
-    from data.errors import DataError, UnknownCollectionError
+    from data.errors import DataError, FieldError, RuleError, UnknownCollectionError
     from data.transfer import InputError
 
     try:
@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         return fail(error.problems, EXIT_BAD_INPUT)
     except UnknownCollectionError as error:
+        return fail([str(error)], EXIT_BAD_INPUT)
+    except FieldError as error:  # a rule refused a value: bad input too
+        return fail([f"field '{error.field}': {error}"], EXIT_BAD_INPUT)
+    except RuleError as error:
         return fail([str(error)], EXIT_BAD_INPUT)
     except DataError as error:
         return fail([str(error)], EXIT_PROBLEM)
