@@ -8,6 +8,7 @@ from pathlib import Path
 import orjson
 
 from data.domains import HR_DOMAIN
+from data.storage import open_beside
 
 
 def audit_file(folder: Path, domain: str) -> Path:
@@ -25,12 +26,13 @@ def entry(time: str, user: str, collection: str, record_id: int, action: str, ch
     }
 
 
-def append(path: Path, entries: list[dict]) -> None:
-    """Append whole lines in one write on an O_APPEND descriptor, so writers never interleave."""
+def append(path: Path, entries: list[dict], data_file: Path) -> None:
+    """Append whole lines in one write on an O_APPEND descriptor, so writers never interleave.
+    A new log is as open as ``data_file``, the file whose changes it records."""
     if not entries:
         return
     payload = b"".join(orjson.dumps(e) + b"\n" for e in entries)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    fd = open_beside(path, os.O_WRONLY | os.O_APPEND, data_file)
     try:
         os.write(fd, payload)
     finally:

@@ -134,6 +134,7 @@ class Repository(Generic[M]):
             if not isinstance(record, int) and current.rev != record.rev:
                 raise self._conflict(current)
             self.table.remove(doc_ids=[record_id])
+            self.store.remember_ids(self.collection, [record_id])  # type: ignore[list-item]
             self._audit(record_id, "delete", [])  # type: ignore[arg-type]
 
     def _check(self, records: list[M]) -> None:

@@ -46,6 +46,7 @@ class FileLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.data_file = path.with_name(path.name.removesuffix(".lock"))
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
@@ -83,10 +84,10 @@ class FileLock:
 
     def _open_and_lock(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            fd = open_beside(self.path, os.O_RDWR, self.data_file)
         except PermissionError as error:
             raise NoAccessError(
-                f"You may not change {self.path.name.removesuffix('.lock')}: "
+                f"You may not change {self.data_file.name}: "
                 f"no write access to {self.path.name} ({error.strerror})."
             ) from error
         try:
@@ -120,6 +121,46 @@ def current_umask() -> int:
     return 0o022
 
 
+def copy_mode_and_group(fd: int, like: os.stat_result) -> None:
+    os.fchmod(fd, stat.S_IMODE(like.st_mode))
+    try:
+        os.fchown(fd, -1, like.st_gid)
+    except PermissionError:
+        pass  # not a member of that group: the folder's setgid bit still applies
+
+
+def open_beside(path: Path, flags: int, data_file: Path) -> int:
+    """Open a file that serves ``data_file`` (its lock, its audit log). A new one is open to
+    exactly those who may read the data file, for reading and writing, and has its group:
+    the HR audit log is as closed as the HR file, and every HR member can lock it."""
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        return os.open(path, flags)
+    try:
+        like = os.stat(data_file)
+    except FileNotFoundError:
+        return fd  # a first file: the umask decides, as for the data file itself
+    readers = stat.S_IMODE(like.st_mode) & 0o444
+    os.fchmod(fd, readers | readers >> 1)
+    try:
+        os.fchown(fd, -1, like.st_gid)
+    except PermissionError:
+        pass
+    return fd
+
+
+def temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_leftover_temps(path: Path) -> None:
+    """Delete temp files of writers killed mid-save. Only call this holding the file's lock:
+    then no living writer has a temp file of ``path`` open."""
+    for leftover in path.parent.glob(f"{temp_prefix(path)}*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
 def fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -134,14 +175,10 @@ def atomic_write(path: Path, payload: bytes) -> None:
         old = os.stat(path)
     except FileNotFoundError:
         old = None
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         if old is not None:
-            os.fchmod(fd, stat.S_IMODE(old.st_mode))
-            try:
-                os.fchown(fd, -1, old.st_gid)
-            except PermissionError:
-                pass  # not a member of that group: the folder's setgid bit still applies
+            copy_mode_and_group(fd, old)
         else:
             os.fchmod(fd, 0o666 & ~current_umask())
         view = memoryview(payload)
@@ -242,6 +279,7 @@ class SafeJSONStorage(Storage):
             migrations.stamp(data)
         payload = orjson.dumps(data)
         backups.daily_backup(self.path, self._today())
+        remove_leftover_temps(self.path)
         try:
             atomic_write(self.path, payload)
         except OSError as error:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the models load on first use, so the app draws its first sc
     from data.repository import Repository
 
 APP_NAME = "backoffice"
+HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
 
 
 def default_data_dir() -> Path:
@@ -104,7 +105,7 @@ class Store:
                 raise
             if outermost:
                 storage.commit()
-                audit.append(audit.audit_file(self.folder, domain), self._audit.pop(domain))
+                audit.append(audit.audit_file(self.folder, domain), self._audit.pop(domain), storage.path)
 
     def record_change(self, domain: str, entry: dict) -> None:
         self._audit[domain].append(entry)
@@ -115,14 +116,26 @@ class Store:
         from data.collections import collections_of
 
         tables = self.storage(domain).read() or {}
-        high_water = tables.get("_meta", {}).get("1", {}).get("max_ids", {})
         for collection in collections_of(domain):
-            table = self.table(collection)
-            table._next_id = None
-            table.clear_cache()
-            if collection.name in high_water:  # ids of archived records are never reused
-                used = [int(i) for i in tables.get(collection.name, {})]
-                table._next_id = max([high_water[collection.name], *used]) + 1
+            self.table(collection).clear_cache()
+            self._set_next_id(collection, tables)
+
+    def _set_next_id(self, collection: Collection, tables: dict) -> None:
+        """Past every id in use and every id that ever was: deleted and archived records'
+        ids are never handed out again (a slip or an audit line may still name them)."""
+        high_water = tables.get(migrations.META_TABLE, {}).get("1", {}).get(HIGH_WATER, {})
+        used = [int(i) for i in tables.get(collection.name, {})]
+        self.table(collection)._next_id = max([high_water.get(collection.name, 0), *used]) + 1
+
+    def remember_ids(self, collection: Collection, ids: list[int]) -> None:
+        """Raise the collection's high-water mark to ``ids``; call inside its transaction."""
+        storage = self.storage(collection.domain)
+        tables = storage.read() or {}
+        meta = tables.setdefault(migrations.META_TABLE, {}).setdefault("1", {})
+        high_water = meta.setdefault(HIGH_WATER, {})
+        high_water[collection.name] = max([high_water.get(collection.name, 0), *ids])
+        storage.write(tables)
+        self._set_next_id(collection, tables)
 
     def _migrate(self, domain: str) -> None:
         storage = self.storage(domain)
