@@ -180,7 +180,7 @@ class StaffScreen(SectionScreen):
             completed=True,
         )
         form.suggestions = {"course": courses}
-        self.app.push_screen(form, self.saved)
+        self.app.push_screen(form, lambda event: self.saved(event, f"Training added for {employee.name}"))
 
     def action_warning(self) -> None:
         employee, store, data = self.chosen(), self.store, self.data
@@ -195,7 +195,7 @@ class StaffScreen(SectionScreen):
             lambda e, _: staff.issue_warning(store, employee.id, WarningLevel(e.level), e.reason, e.on, e.expires_after_months),
             level=level,
         )
-        self.app.push_screen(form, self.saved)
+        self.app.push_screen(form, lambda event: self.saved(event, f"Warning issued to {employee.name}"))
 
     def action_terminate(self) -> None:
         employee, store = self.chosen(), self.store
@@ -223,7 +223,8 @@ class StaffScreen(SectionScreen):
     def action_new(self) -> None:
         repo = self.store.repo("employees")
         initial = {"start_date": self.data.today} if self.data else {}
-        self.app.push_screen(ModelForm(Employee, title="New employee", initial=initial, save=lambda e, _: repo.add(e)), self.saved)
+        form = ModelForm(Employee, title="New employee", initial=initial, save=lambda e, _: repo.add(e))
+        self.app.push_screen(form, lambda added: self.saved(added, f"{added.name} is on the staff list" if added else ""))
 
     def action_edit(self) -> None:
         employee = self.chosen()
@@ -232,9 +233,9 @@ class StaffScreen(SectionScreen):
         repo = self.store.repo("employees")
         form = ModelForm(Employee, title=f"Employee {employee.name}", record=employee,
                          save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(employee.id))
-        self.app.push_screen(form, self.saved)
+        self.app.push_screen(form, lambda changed: self.saved(changed, f"Saved {employee.name}"))
 
-    def saved(self, record: Any) -> None:
+    def saved(self, record: Any, message: str) -> None:
         if record is not None:
-            self.notify("Saved", timeout=3)
+            self.notify(message, timeout=3)
             self.reload()
