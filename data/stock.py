@@ -180,20 +180,18 @@ class CountSession(Record):
 # -- validation --------------------------------------------------------------------------
 
 
-def whole_number(value: object, field: str, *, minimum: int = 0) -> int:
-    """A typed quantity as an int, or FieldError: fractions and numbers below ``minimum`` refused."""
-    if isinstance(value, bool):
-        raise FieldError(field, "Give a whole number.")
-    if isinstance(value, str):
-        value = value.strip()
-        if not value.lstrip("-").isdigit():
-            raise FieldError(field, "Give a whole number, like 12.")
-    elif isinstance(value, float) and not value.is_integer() or not isinstance(value, (int, float, str)):
+def whole_number(value: object, field: str, *, minimum: int | None = 0) -> int:
+    """A typed quantity as an int, or FieldError: fractions, words and numbers below
+    ``minimum`` are refused (``minimum=None`` allows any sign)."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(field, "Give a whole number, like 12.")
-    number = int(value)
-    if number < minimum:
+    if minimum is not None and value < minimum:
         raise FieldError(field, "It cannot be negative." if minimum == 0 else f"Give a number of at least {minimum}.")
-    return number
+    return value
 
 
 def received_field(item_id: int) -> str:
@@ -305,7 +303,7 @@ def adjust_item(store, item_id: int, change: object, note: str) -> SupplyItem:
     """Correct on_hand by a signed change (breakage, a found box), saying why."""
     if not note.strip():
         raise FieldError("note", "Say why the stock is adjusted.")
-    amount = whole_number(change, "change", minimum=-10**9)
+    amount = whole_number(change, "change", minimum=None)
     if amount == 0:
         raise FieldError("change", "An adjustment changes the stock by at least one.")
     return record_movement(store, StockMovement(
@@ -579,12 +577,13 @@ def order_csv(order: Order, items: Mapping[int, SupplyItem]) -> str:
 
 def order_email(order: Order, items: Mapping[int, SupplyItem], sender: str) -> str:
     """The order as plain text, ready to paste into an e-mail to the supplier."""
+    rows = order_rows(order, items)
     lines = []
-    for row in order_rows(order, items):
+    for row in rows:
         packs = f" ({row['packs']} × {row['pack_size']})" if row["pack_size"] > 1 else ""
         sku = f" [{row['sku']}]" if row["sku"] else ""
         lines.append(f"  - {row['quantity']} {row['unit']}{packs}  {row['item']}{sku}")
-    total = sum(float(row["line_total"]) for row in order_rows(order, items))
+    total = sum(float(row["line_total"]) for row in rows)
     dated = f" of {order.ordered_on:%d %B %Y}" if order.ordered_on else ""
     return (
         f"Subject: Order {order.id}{dated}\n\n"
