@@ -50,6 +50,7 @@ FAXES = [
     ("Grant Legal", "Reception", "020 7946 0992", FaxStatus.GAVE_UP, "NO ANSWER"),
     ("Hale Electrical", "Service desk", "0113 496 0657", FaxStatus.SENT, ""),
     ("Moore Logistics", "Billing", "01632 960 120", FaxStatus.SENT, ""),
+    ("Brightline Print", "Studio", "01632 960 247", FaxStatus.RETRYING, "NO CARRIER"),
 ]
 
 
@@ -69,14 +70,15 @@ def demo_calls(now: datetime, rng: random.Random) -> list[Call]:
         person = PEOPLE[rng.randrange(len(PEOPLE))][0] if n % 4 else DEPARTMENTS[n % len(DEPARTMENTS)][0]
         taken = now - timedelta(hours=rng.randint(1, 120), minutes=rng.randint(0, 59))
         by = rng.choice(["reception", "ann", "bilal"])
+        due = callback_due(now, n, rng) if status == CallStatus.CALLBACK else None
+        if due:
+            taken = min(taken, due - timedelta(minutes=rng.randint(30, 240)))
         history = [Step(at=taken, user=by, action="call logged")]
-        due = None
         if status == CallStatus.PASSED_ON:
             history.append(Step(at=taken + timedelta(minutes=3), user=by, action=f"passed on to {person}"))
         elif status == CallStatus.MESSAGE_TAKEN:
             history.append(Step(at=taken + timedelta(minutes=2), user=by, action="message taken"))
         elif status == CallStatus.CALLBACK:
-            due = now + timedelta(hours=rng.choice([-26, -3, -1, 2, 4, 28]), minutes=rng.choice([0, 15, 30]))
             history.append(Step(at=taken + timedelta(minutes=4), user=by, action=f"callback at {due:%a %d %b %H:%M}"))
         elif status == CallStatus.DONE:
             history.append(Step(at=taken + timedelta(hours=2), user=by, action="done"))
@@ -89,14 +91,34 @@ def demo_calls(now: datetime, rng: random.Random) -> list[Call]:
     return calls
 
 
+def callback_due(now: datetime, n: int, rng: random.Random) -> datetime:
+    """In turn: overdue since yesterday, overdue since this morning, later today, tomorrow."""
+    kind = n % 4
+    if kind == 0:
+        return now - timedelta(hours=rng.randint(20, 30))
+    if kind == 1:
+        return now - timedelta(minutes=rng.randint(15, 120))
+    if kind == 2:
+        minutes_left = (datetime.combine(now.date(), datetime.max.time()) - now).seconds // 60
+        return now + timedelta(minutes=max(5, minutes_left // rng.randint(2, 4)))
+    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time()).replace(hour=rng.choice([9, 10, 14]))
+
+
 def demo_faxes(now: datetime, rng: random.Random) -> list[Fax]:
     faxes = []
     for n, (company, recipient, number, status, error) in enumerate(FAXES):
         tries = {FaxStatus.SENT: 1, FaxStatus.RETRYING: 2, FaxStatus.GAVE_UP: 3, FaxStatus.FAILED: 1}.get(status, 0)
+        first_try = now - timedelta(minutes=rng.randint(20, 300))
+        attempts = [
+            Step(at=first_try + timedelta(minutes=2**t - 1), user="reception", action=f"try {t}: failed", note=error)
+            for t in range(1, tries + 1)
+            if error
+        ]
         faxes.append(Fax(
             recipient=recipient, company=company, fax_number=number, document=f"/srv/office/outgoing/fax-{n + 101}.pdf",
             pages=rng.randint(1, 6), cover_note="Please see attached.", status=status, tries=tries, last_error=error,
             next_attempt=now + timedelta(minutes=4 * tries) if status == FaxStatus.RETRYING else None,
             sent_at=now - timedelta(hours=rng.randint(2, 90)) if status == FaxStatus.SENT else None,
+            attempts=attempts,
         ))
     return faxes

@@ -310,14 +310,15 @@ def demo_store(folder, now=NOW) -> Store:
     return store
 
 
-def test_the_demo_has_calls_in_every_state_with_overdue_and_later_callbacks(tmp_path):
-    store = demo_store(tmp_path / "demo")
+@pytest.mark.parametrize("now", [NOW, NOW.replace(hour=22, minute=40)])
+def test_the_demo_has_calls_in_every_state_with_overdue_and_later_callbacks(tmp_path, now):
+    store = demo_store(tmp_path / "demo", now)
     calls = store.repo("calls").list()
     assert {c.status for c in calls} == set(CallStatus)
     assert any(c.priority == Priority.URGENT and c.is_open for c in calls)
-    assert any(rules.is_overdue(c, NOW) for c in calls)
-    assert any(rules.is_due_today(c, NOW) for c in calls)
-    assert all(c.history and c.history[0].at <= NOW for c in calls)
+    assert any(rules.is_overdue(c, now) for c in calls)
+    assert any(rules.is_due_today(c, now) for c in calls)
+    assert all(c.history[0].at <= min(now, c.callback_due or now) for c in calls)
     contacts = store.repo("contacts").list()
     departments = {c.name for c in contacts if c.kind == ContactKind.DEPARTMENT}
     assert departments == {"Sales", "Accounts", "HR", "Management", "Warehouse"}

@@ -305,3 +305,17 @@ def test_a_fax_marked_sent_by_hand_records_who_and_when(store, document):
     fax = store.repo("faxes").update(fax.id, lambda f: rules.mark_sent_by_hand(f, store.now(), store.user))
     assert (fax.status, fax.sent_at) == (FaxStatus.SENT, NOW)
     assert [(a.action, a.user) for a in fax.attempts] == [("try 1: sent by hand", "tester")]
+
+
+def test_the_demo_has_faxes_waiting_sent_and_failing_with_the_errors_a_fax_line_gives(tmp_path):
+    import random
+
+    from data.demo.calls import seed
+
+    store = Store(tmp_path / "demo", clock=lambda: NOW)
+    seed(store, NOW, random.Random(1))
+    faxes = store.repo("faxes").list()
+    assert {f.status for f in faxes} == set(FaxStatus) - {FaxStatus.SENDING}  # sending lasts only a moment
+    assert {"NO CARRIER", "BUSY", "NO ANSWER"} <= {f.last_error for f in faxes}
+    assert all(f.attempts[-1].note == f.last_error for f in faxes if f.last_error)
+    assert all(f.next_attempt > NOW for f in faxes if f.status == FaxStatus.RETRYING)
