@@ -296,7 +296,7 @@ class Fax(Record):
 SENDABLE = {FaxStatus.QUEUED, FaxStatus.RETRYING}
 FAX_MOVES: dict[str, set[FaxStatus]] = {
     "send": SENDABLE,
-    "resend": {FaxStatus.FAILED, FaxStatus.GAVE_UP, FaxStatus.CANCELLED},
+    "resend": {FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP, FaxStatus.CANCELLED},
     "cancel": {FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED},
     "sent_by_hand": {FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP},
     "edit_number": {FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP},
@@ -355,7 +355,7 @@ def start_sending(fax: Fax, now: datetime) -> None:
     if not was_interrupted(fax, now):
         check_fax_move(fax, "send")
     if fax.status == FaxStatus.RETRYING and fax.next_attempt and fax.next_attempt > now:
-        raise RuleError(f"The next try is due at {fax.next_attempt:%H:%M}; resend now with r.")
+        raise RuleError(f"The next try is due at {fax.next_attempt:%H:%M}; resend it to try at once.")
     check_document(fax)
     fax.status = FaxStatus.SENDING
     fax.tries += 1

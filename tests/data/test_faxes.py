@@ -94,7 +94,11 @@ ALL_BUT_SENT = [s for s in FaxStatus if s != FaxStatus.SENT]
 # action → (how to apply it, statuses it starts from, status it ends in)
 ACTIONS = {
     "send": (lambda f: rules.start_sending(f, NOW), [FaxStatus.QUEUED, FaxStatus.RETRYING], FaxStatus.SENDING),
-    "resend": (rules.resend, [FaxStatus.FAILED, FaxStatus.GAVE_UP, FaxStatus.CANCELLED], FaxStatus.QUEUED),
+    "resend": (
+        rules.resend,
+        [FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP, FaxStatus.CANCELLED],
+        FaxStatus.QUEUED,
+    ),
     "cancel": (rules.cancel, [FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED], FaxStatus.CANCELLED),
     "sent by hand": (
         lambda f: rules.mark_sent_by_hand(f, NOW, "ann"),
@@ -175,6 +179,9 @@ def test_a_retry_is_not_sent_before_its_time_but_a_resend_resets_the_tries(docum
     rules.sending_failed(fax, "BUSY", NOW)
     with pytest.raises(RuleError, match=f"next try is due at {NOW + timedelta(minutes=4):%H:%M}"):
         rules.start_sending(fax, NOW + timedelta(minutes=1))
+    rules.resend(fax)  # the line is free again: try at once
+    rules.start_sending(fax, NOW + timedelta(minutes=1))
+    assert (fax.status, fax.tries) == (FaxStatus.SENDING, 1)
 
 
 def test_a_new_number_is_normalised_and_a_bad_one_is_an_error_under_its_field(document):
