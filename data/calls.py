@@ -293,6 +293,7 @@ class Fax(Record):
         return f"#{self.id} to {self.recipient} ({readable_number(self.fax_number)})"
 
 
+SEND_TIMEOUT = 600  # seconds the send command may take
 SENDABLE = {FaxStatus.QUEUED, FaxStatus.RETRYING}
 FAX_MOVES: dict[str, set[FaxStatus]] = {
     "send": SENDABLE,
@@ -422,7 +423,6 @@ def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:
 
 PLACEHOLDERS = ("number", "file", "recipient")
 Runner = Callable[..., subprocess.CompletedProcess]
-SEND_TIMEOUT = 600
 
 
 def fax_command(template: str, fax: Fax) -> list[str]:
