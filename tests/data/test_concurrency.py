@@ -2,93 +2,130 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import os
 import random
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from data.check import check_folder
+from data.errors import ConflictError
 from data.store import Store
+from tests.data.helpers import Child, Gate, Report, backoffice
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 8
 EACH = 100
 
 
-def start(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.data.workers", *args], cwd=ROOT, text=True, **kwargs
-    )
+def add_through_repository(folder: Path, name: str, gate: Gate, report: Report) -> None:
+    calls = Store(folder, user=name).repo("calls")
+    report("ready")
+    gate.wait()
+    for n in range(EACH):
+        report(str(calls.add({"caller": f"{name} {n}"}).id))
 
 
-def run_writers(tmp_path: Path, program: str) -> Path:
+def add_through_command(folder: Path, name: str, gate: Gate, report: Report) -> None:
+    from tui.cli import main
+
+    report("ready")
+    gate.wait()
+    for n in range(EACH):
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            if main(["--data", str(folder), "add", "calls", f"caller={name} {n}"]) != 0:
+                raise SystemExit(1)
+        report(printed.getvalue().strip())
+
+
+@pytest.mark.parametrize("writer", [add_through_repository, add_through_command], ids=["repository", "command"])
+def test_eight_processes_adding_at_once_lose_nothing(tmp_path, writer):
     folder = tmp_path / "office"
-    flag = tmp_path / "go"
-    writers = [start(program, str(folder), str(flag), str(EACH), f"w{n}") for n in range(WRITERS)]
-    time.sleep(1.0)  # let every process import and open the store before the start flag
-    flag.touch()
-    for writer in writers:
-        assert writer.wait(timeout=300) == 0
-    return folder
+    gate = Gate()
+    children = [Child(lambda report, n=n: writer(folder, f"w{n}", gate, report)) for n in range(WRITERS)]
+    assert [child.next_report() for child in children] == ["ready"] * WRITERS
+    gate.open(WRITERS)
+    reported: list[int] = []
+    for child in children:
+        code, lines = child.wait()
+        assert code == 0
+        reported += map(int, lines)
 
-
-@pytest.mark.parametrize("program", ["add_calls", "add_calls_by_cli"])
-def test_eight_processes_adding_at_once_lose_nothing(tmp_path, program):
-    folder = run_writers(tmp_path, program)
     data = json.loads((folder / "calls.json").read_text())
-    ids = [int(i) for i in data["calls"]]
-    assert len(ids) == WRITERS * EACH
-    assert len(set(ids)) == len(ids)
+    stored = [int(i) for i in data["calls"]]
+    assert len(stored) == WRITERS * EACH
+    assert sorted(reported) == sorted(stored)  # every id handed out once, and each is there
     callers = {doc["caller"] for doc in data["calls"].values()}
     assert callers == {f"w{w} {n}" for w in range(WRITERS) for n in range(EACH)}
-    assert Store(folder).repo("calls").count() == WRITERS * EACH
+
+
+def add_until_killed(folder: Path, report: Report) -> None:
+    """Report each id once its save has returned."""
+    calls = Store(folder, user="writer").repo("calls")
+    n = 0
+    while True:
+        report(str(calls.add({"caller": f"writer {n}", "message": "x" * (n % 500)}).id))
+        n += 1
 
 
 def test_a_writer_killed_at_random_moments_never_tears_the_file(tmp_path):
     folder = tmp_path / "office"
-    rng = random.Random(1)
-    committed: set[int] = set()
+    rng = random.Random(2)
+    stored: set[int] = set()
     for _ in range(50):
-        writer = start("add_forever", str(folder), stdout=subprocess.PIPE)
-        time.sleep(rng.uniform(0.25, 0.6))  # past start-up, somewhere inside a save
-        writer.send_signal(signal.SIGKILL)
-        output, _ = writer.communicate()
-        committed |= {int(line) for line in output.split()}
-        if not (folder / "calls.json").exists():  # killed before its first save
-            assert not committed
-            continue
+        writer = Child(lambda report: add_until_killed(folder, report))
+        committed = {int(writer.next_report())}  # it is past start-up, inside its save loop
+        time.sleep(rng.uniform(0, 0.03))
+        writer.kill()
+        committed |= {int(line) for line in writer.wait()[1]}
+
         data = json.loads((folder / "calls.json").read_text())  # always parses
-        stored = {int(i) for i in data["calls"]}
-        assert committed <= stored  # every save that returned is there
-        assert len(stored - committed) <= 1  # at most the save in flight is unreported
-        committed = stored
-    check = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--data", str(folder), "check"], cwd=ROOT, capture_output=True, text=True
-    )
+        now_stored = {int(i) for i in data["calls"]}
+        assert now_stored >= stored | committed  # every save that returned is there
+        assert len(now_stored - stored - committed) <= 1  # at most the save in flight
+        stored = now_stored
+        assert check_folder(Store(folder)) == ([], [])
+    check = backoffice(folder, "check")
     assert check.returncode == 0, check.stderr
-    leftovers = [p for p in os.listdir(folder) if p.endswith(".tmp")]
-    assert len(leftovers) <= 50  # a killed writer may leave its temp file; never the data file
+    assert len(list(folder.glob(".calls.json.*.tmp"))) <= 1  # only the last writer's, if any
+    Store(folder).repo("calls").add({"caller": "after the crashes"})
+    assert list(folder.glob(".calls.json.*.tmp")) == []
+
+
+def edit_message(folder: Path, record_id: int, message: str, gate: Gate, report: Report) -> None:
+    """Open a record, say so, wait at the gate, then save it."""
+    calls = Store(folder, user=f"editor-{message}").repo("calls")
+    call = calls.get(record_id)
+    report("opened")
+    gate.wait()
+    call.message = message
+    try:
+        calls.save(call)
+    except ConflictError as error:
+        report(f"{error.changed_by}|{error}")
+        raise SystemExit(3) from error
+    report("saved")
 
 
 def test_two_saves_from_the_same_revision_the_second_is_told_and_the_first_survives(tmp_path):
     folder = tmp_path / "office"
     call = Store(folder, user="setup").repo("calls").add({"caller": "Ann"})
-    ready_a, ready_b, go_a, go_b = (tmp_path / n for n in ("ready-a", "ready-b", "go-a", "go-b"))
-    first = start("edit_message", str(folder), str(call.id), "first", str(ready_a), str(go_a), stdout=subprocess.PIPE)
-    second = start("edit_message", str(folder), str(call.id), "second", str(ready_b), str(go_b), stdout=subprocess.PIPE)
-    deadline = time.time() + 30
-    while not (ready_a.exists() and ready_b.exists()) and time.time() < deadline:
-        time.sleep(0.01)
-    go_a.touch()
-    out_first, _ = first.communicate(timeout=30)
-    go_b.touch()
-    out_second, _ = second.communicate(timeout=30)
-    assert first.returncode == 0 and "saved" in out_first
-    assert second.returncode == 3
-    assert "changed by editor-first at" in out_second
-    assert Store(folder).repo("calls").get(call.id).message == "first"
+    first_gate, second_gate = Gate(), Gate()
+    first = Child(lambda report: edit_message(folder, call.id, "first", first_gate, report))
+    second = Child(lambda report: edit_message(folder, call.id, "second", second_gate, report))
+    assert first.next_report() == second.next_report() == "opened"  # both hold revision 1
+
+    first_gate.open()
+    assert first.wait() == (0, ["saved"])
+    second_gate.open()
+    code, lines = second.wait()
+
+    stored = Store(folder).repo("calls").get(call.id)
+    assert stored.message == "first" and stored.updated_by == "editor-first"
+    assert code == 3
+    changed_by, message = lines[0].split("|")
+    assert changed_by == "editor-first"
+    assert f"changed by editor-first at {stored.updated_at:%Y-%m-%d %H:%M}" in message

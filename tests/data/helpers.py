@@ -1,0 +1,81 @@
+"""Real processes for the storage tests, forked from the test so they start in milliseconds.
+
+A forked child is a process of its own: its own memory, its own open files and locks, and
+it can be killed with SIGKILL like any writer.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+Report = Callable[[str], None]
+
+
+def backoffice(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the `backoffice` command as its own process, the way a script or cron would."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--data", str(folder), *args],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+
+
+class Child:
+    """A forked process running ``work(report)``; ``report(line)`` reaches the parent at once.
+
+    It exits with 0 when ``work`` returns, with the code of a SystemExit, else 1.
+    """
+
+    def __init__(self, work: Callable[[Report], None]) -> None:
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read_end)
+            os._exit(self._run(work, write_end))
+        os.close(write_end)
+        self._reports = os.fdopen(read_end, "r")
+
+    @staticmethod
+    def _run(work: Callable[[Report], None], write_end: int) -> int:
+        try:
+            work(lambda line: os.write(write_end, f"{line}\n".encode()))
+        except SystemExit as stop:
+            return int(stop.code or 0)
+        except BaseException:
+            traceback.print_exc()
+            return 1
+        return 0
+
+    def next_report(self) -> str:
+        """Wait for the child's next line ("" once it has exited)."""
+        return self._reports.readline().rstrip("\n")
+
+    def wait(self) -> tuple[int, list[str]]:
+        """Its exit code and every line it reported that was not read yet."""
+        rest = self._reports.read().splitlines()
+        self._reports.close()
+        _, status = os.waitpid(self.pid, 0)
+        return os.waitstatus_to_exitcode(status), rest
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+
+class Gate:
+    """Processes wait at the gate; opening it lets them all go at the same moment."""
+
+    def __init__(self) -> None:
+        self._go_read, self._go_write = os.pipe()
+
+    def wait(self) -> None:
+        os.read(self._go_read, 1)
+
+    def open(self, waiting: int = 1) -> None:
+        os.write(self._go_write, b"." * waiting)
