@@ -181,8 +181,8 @@ class ChoiceModal(ModalScreen[Hashable | None]):
 
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("j", "move('down')", "Down", show=False, id="choice.down"),
-        Binding("k", "move('up')", "Up", show=False, id="choice.up"),
+        Binding("j", "move('down')", "Down", show=False, id="choice.down", tooltip="Next choice"),
+        Binding("k", "move('up')", "Up", show=False, id="choice.up", tooltip="Previous choice"),
         Binding("escape", "dismiss(None)", "Back", id="choice.cancel", tooltip="Close without choosing"),
     ]
 
@@ -194,7 +194,7 @@ class ChoiceModal(ModalScreen[Hashable | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*(Option(Text(label), id=str(i)) for i, (_, label) in enumerate(self.choices)))
+            yield OptionList(*(Option(Text(label)) for _, label in self.choices))
             yield Label("enter choose   esc back", classes="dialog-keys")
 
     def action_move(self, direction: str) -> None:
@@ -216,8 +216,8 @@ class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
 
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("j", "move('down')", "Down", show=False, id="checklist.down"),
-        Binding("k", "move('up')", "Up", show=False, id="checklist.up"),
+        Binding("j", "move('down')", "Down", show=False, id="checklist.down", tooltip="Next step"),
+        Binding("k", "move('up')", "Up", show=False, id="checklist.up", tooltip="Previous step"),
         Binding("space", "tick", "Tick", id="checklist.tick", tooltip="Tick (or untick) the step as tried"),
         Binding("f", "finish('fixed')", "Fixed", id="checklist.fixed", tooltip="It works again: the ticket is closed"),
         Binding("v", "finish('not fixed')", "Not fixed", id="checklist.not_fixed",
@@ -263,7 +263,7 @@ class SheetModal(ModalScreen[None]):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("w", "write", "Write to file", id="sheet.write", tooltip="Save the sheet as a text file to mail or print"),
-        Binding("escape,enter", "dismiss(None)", "Close", id="sheet.close"),
+        Binding("escape,enter", "dismiss(None)", "Close", id="sheet.close", tooltip="Back to the machines"),
     ]
 
     def __init__(self, title: str, text: str, write: Callable[[], Path] | None) -> None:
@@ -539,7 +539,7 @@ class MachinesScreen(MachineActions, SectionScreen):
             self.app.push_screen(MachineScreen(machine.id))
 
     def select_record(self, collection: str, record_id: int) -> bool:
-        if self.data is None:
+        if self.data is None or collection not in ("machines", "tickets"):
             return False
         if collection == "tickets":
             ticket = next((t for t in self.data.tickets if t.id == record_id), None)
@@ -562,10 +562,12 @@ class MachineScreen(MachineActions, SectionScreen):
     CSS_PATH = CSS
     domains = frozenset({"machines", "stock"})
     BINDINGS = [
-        Binding("escape", "back", "Board", id="machine.back", tooltip="Back to the board of machines"),
+        Binding("escape", "back", "Board", show=False, id="machine.back", tooltip="Back to the board of machines"),
         *MACHINE_BINDINGS,
         Binding("t", "checklist", "Checklist", id="machine.checklist", tooltip="Go on with the ticket's checklist"),
         Binding("s", "sheet", "Sheet", id="machine.sheet", tooltip="The ticket's service-call sheet"),
+        Binding("m", "maintenance_done", "Serviced", show=False, id="machine.maintenance_done",
+                tooltip="A maintenance task was done today"),
     ]
 
     def __init__(self, machine_id: int) -> None:
@@ -654,9 +656,29 @@ class MachineScreen(MachineActions, SectionScreen):
         else:
             self.show_sheet(machine, ticket)
 
+    def action_maintenance_done(self) -> None:
+        plans = [due.plan for due in self.data.detail.maintenance] if self.data else []
+        if not plans:
+            self.notify("This machine has no maintenance plan.", severity="warning")
+            return
+        store = self.store
+
+        def done(plan_id: Hashable | None) -> None:
+            if plan_id is not None:
+                self.run_job(lambda: rules.maintenance_done(store, int(plan_id)), done="Maintenance done today")
+
+        choices = [(plan.id, plan.task) for plan in plans]
+        self.app.push_screen(ChoiceModal("Which maintenance was done today?", choices), done)
+
     def select_record(self, collection: str, record_id: int) -> bool:
-        table = self.query_one("#tickets" if collection == "tickets" else "#readings", RecordTable)
-        if table.select_key(record_id):
-            table.focus()
+        if collection == "machines" and record_id == self.machine_id:
             return True
-        return False
+        if collection == "tickets" and self.query_one("#tickets", RecordTable).select_key(record_id):
+            self.query_one("#tickets").focus()
+            return True
+        board = next((s for s in self.app.screen_stack if isinstance(s, MachinesScreen)), None)
+        if board is None:
+            return False
+        self.dismiss()  # another machine: back to the board, which finds it
+        board.open_record(collection, record_id)
+        return True

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Sparkline, Static
 
-from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, TicketStatus, daily_pages_series
+from data.machines import (
+    Machine, MachineKind, MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, daily_pages_series,
+)
 from data.troubleshooting import Symptom, checklist
 from screens.machines import ChecklistModal, MachineScreen, SheetModal
 from tests.tui.conftest import SIZE
@@ -184,3 +186,35 @@ async def test_the_machine_page_shows_pages_per_day_and_reliability(make_app, st
         assert page.query_one("#readings", RecordTable).row_count == 3
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: not isinstance(app.screen, MachineScreen))
+
+
+async def test_maintenance_done_on_the_page_clears_due(make_app, store, printer, clock):
+    plan = store.repo("maintenance_plans").add(MaintenancePlan(
+        machine_id=printer.id, task="Clean rollers", every_days=90, last_done_on=clock.now.date() - timedelta(days=100),
+    ))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        assert "DUE" in board_row(app, printer)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        page = app.screen
+        assert "DUE" in str(page.query_one("#facts", Static).render())
+        await pilot.press("m", "enter")
+        assert await wait_for(pilot, lambda: store.repo("maintenance_plans").get(plan.id).last_done_on == clock.now.date())
+        assert await wait_for(pilot, lambda: "DUE" not in str(page.query_one("#facts", Static).render()))
+
+
+async def test_opening_another_machine_from_a_machine_page_goes_back_to_the_board(make_app, store, printer):
+    other = store.repo("machines").add(Machine(asset_tag="SC-09", kind=MachineKind.SCANNER, serial="A3D-1"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        assert app.screen.machine_id == printer.id
+        await pilot.press("0")
+        app.go_to_record("machines", other.id)
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, MachineScreen))
+        board = app.screen.query_one("#board", RecordTable)
+        assert await wait_for(pilot, lambda: board.selected_key == other.id)
