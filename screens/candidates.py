@@ -130,29 +130,29 @@ class CandidatesScreen(SectionScreen):
     domains = frozenset({"people"})
     BINDINGS = [
         *(Binding(key, f"score({key})", f"Score {key}", show=False, id=f"candidates.score_{key}",
-                  tooltip=f"Give the lit criterion {key} of 5 (in the score bar: tab)") for key in SCORE_KEYS),
+                  tooltip=f"In the score bar (tab): {key} of 5") for key in SCORE_KEYS),
         Binding("left,h", "criterion(-1)", "Previous criterion", show=False, id="candidates.previous_criterion",
-                tooltip="Score the criterion to the left"),
+                tooltip="In the score bar"),
         Binding("right,l", "criterion(1)", "Next criterion", show=False, id="candidates.next_criterion",
-                tooltip="Score the criterion to the right"),
+                tooltip="In the score bar"),
         Binding("j,down", "candidate(1)", "Next candidate", show=False, id="candidates.next_candidate",
-                tooltip="Score the next candidate"),
+                tooltip="In the score bar"),
         Binding("k,up", "candidate(-1)", "Previous candidate", show=False, id="candidates.previous_candidate",
-                tooltip="Score the previous candidate"),
+                tooltip="In the score bar"),
         Binding("escape", "stop_scoring", "Stop scoring", show=False, id="candidates.stop_scoring",
-                tooltip="Back to the list, where the digits switch sections"),
-        Binding("space", "scroll_cv(1)", "CV down", show=False, id="candidates.cv_down", tooltip="Scroll the CV a page down"),
-        Binding("b", "scroll_cv(-1)", "CV up", show=False, id="candidates.cv_up", tooltip="Scroll the CV a page up"),
-        Binding("s", "shortlist", "Shortlist", id="candidates.shortlist", tooltip="Move the candidate to the shortlist"),
+                tooltip="Back to the list"),
+        Binding("space", "scroll_cv(1)", "CV down", show=False, id="candidates.cv_down", tooltip="Scroll the CV"),
+        Binding("b", "scroll_cv(-1)", "CV up", show=False, id="candidates.cv_up", tooltip="Scroll the CV"),
+        Binding("s", "shortlist", "Shortlist", id="candidates.shortlist", tooltip="Put the candidate on the shortlist"),
         Binding("r", "reject", "Reject", id="candidates.reject", tooltip="Reject the candidate, saying why"),
-        Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book an interview for the candidate"),
-        Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating and feedback after the interview"),
+        Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book a slot, clashes refused"),
+        Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating after the interview"),
         Binding("o", "offer", "Offer", priority=True, id="candidates.offer", tooltip="Make the candidate an offer"),
-        Binding("H", "hire", "Hire", id="candidates.hire", tooltip="The candidate accepted: make them an employee"),
-        Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark a candidate to compare with another"),
-        Binding("v", "compare", "Compare", id="candidates.compare", tooltip="Compare the marked candidate with this one"),
+        Binding("H", "hire", "Hire", id="candidates.hire", tooltip="Offer accepted: make an employee"),
+        Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark one to compare"),
+        Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
-        Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show rejected, withdrawn and hired ones too"),
+        Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show closed candidates too"),
         Binding("left_square_bracket", "position(-1)", "Prev position", key_display="[", show=False, id="candidates.previous_position",
                 tooltip="Triage the previous position"),
         Binding("right_square_bracket", "position(1)", "Next position", key_display="]", show=False, id="candidates.next_position",
@@ -261,8 +261,8 @@ class CandidatesScreen(SectionScreen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if not self.query("#candidate-list"):
             return False  # no access: only the app's keys work here
-        if action in SCORING_ACTIONS:
-            return self.focused is self.query_one("#criteria")
+        if action in SCORING_ACTIONS:  # elsewhere the key goes on to the app; help still lists it
+            return True if self.focused is self.query_one("#criteria") else None
         if action == "offer":  # o sorts other lists, and is a letter in the filter
             return self.focused in (self.query_one("#candidate-list"), self.query_one("#criteria"))
         return True

@@ -70,12 +70,12 @@ class StaffScreen(SectionScreen):
     domains = frozenset({"people"})
     BINDINGS = [
         Binding("t", "training", "Training", id="staff.training", tooltip="Add a training the employee took"),
-        Binding("w", "warning", "Warning", id="staff.warning", tooltip="Issue a warning; the level is suggested"),
-        Binding("T", "terminate", "Terminate", id="staff.terminate", tooltip="End the employment: date, reason, confirm"),
+        Binding("w", "warning", "Warning", id="staff.warning", tooltip="Level suggested from active ones"),
+        Binding("T", "terminate", "Terminate", id="staff.terminate", tooltip="Date, reason, then confirm"),
         Binding("e", "edit", "Edit", id="staff.edit", tooltip="Edit the employee's details"),
         Binding("n", "new", "New", show=False, id="staff.new", tooltip="Add an employee who was not hired here"),
         Binding("a", "all_staff", "All/active", id="staff.all", tooltip="Show staff who have left too"),
-        Binding("escape", "back_to_list", "Back to list", show=False, id="staff.back", tooltip="From the timeline back to the staff list"),
+        Binding("escape", "back_to_list", "Back to list", show=False, id="staff.back", tooltip="From the timeline to the list"),
     ]
 
     def __init__(self) -> None:
