@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -183,7 +184,7 @@ class CountSession(Record):
 def whole_number(value: object, field: str, *, minimum: int | None = 0) -> int:
     """A typed quantity as an int, or FieldError: fractions, words and numbers below
     ``minimum`` are refused (``minimum=None`` allows any sign)."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
         value = int(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -82,7 +82,7 @@ def test_counting_an_item_again_corrects_against_the_same_book_figure(store, she
     assert (row.book, row.counted, row.difference) == (7, 6, -1)
 
 
-@pytest.mark.parametrize("counted", [-1, 2.5, "seven", "", True])
+@pytest.mark.parametrize("counted", [-1, "-1", 2.5, "2.5", "seven", "--3", "²", "", None, True])
 def test_a_bad_count_is_refused_under_counted_with_nothing_changed(store, shelves, counted):
     session = stock.start_count(store)
     before = stock_file(store)
