@@ -183,6 +183,43 @@ async def test_hire_before_an_offer_is_refused_in_words(make_app, store):
     assert store.repo("employees").count() == 0
 
 
+async def test_brackets_choose_the_position(make_app, store):
+    clerk = add_position(store, title="Accounts Clerk")
+    assistant = add_position(store, title="Office Assistant")
+    add_candidate(store, clerk, "Alice Byrne")
+    add_candidate(store, assistant, "Bob Carr")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne"])
+        await pilot.press("right_square_bracket")
+        assert await wait_for(pilot, lambda: names(app) == ["Bob Carr"])
+        assert "Office Assistant" in str(app.screen.query_one("#position-line").render())
+        await pilot.press("left_square_bracket")
+        assert await wait_for(pilot, lambda: names(app) == ["Alice Byrne"])
+
+
+async def test_an_interview_today_opens_from_the_dashboard_on_its_candidate(make_app, store, clock):
+    add_position(store, title="Accounts Clerk")
+    assistant = add_position(store, title="Office Assistant")
+    add_candidate(store, assistant, "Alice Byrne", Stage.INTERVIEW)
+    bob = add_candidate(store, assistant, "Bob Carr", Stage.INTERVIEW)
+    store.repo("interviews").add(Interview(candidate_id=bob.id, start=clock.now.replace(hour=14, minute=0), interviewers=["Grace"]))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        agenda = app.screen.query_one("#agenda")
+        assert await wait_for(pilot, lambda: any((o.id or "").startswith("interviews:") for o in agenda.options))
+        for _ in range(len(agenda.options)):
+            if agenda.highlighted_option is not None and (agenda.highlighted_option.id or "").startswith("interviews:"):
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.current_mode == "candidates" and names(app) == ["Alice Byrne", "Bob Carr"])
+        assert "Office Assistant" in str(app.screen.query_one("#position-line").render())
+        assert await wait_for(pilot, lambda: app.screen.query_one("#candidate-list", RecordTable).selected_key == bob.id)
+        assert "Interview Tue 10 Mar 14:00–14:45 with Grace" in str(app.screen.query_one("#cv").render())
+
+
 # -- access: as a staff member outside HR -------------------------------------------------
 
 PILOT_SCRIPT = textwrap.dedent("""
