@@ -120,10 +120,14 @@ def read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
 def read_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     rows = []
+    problems = []
     for row in reader:
         if None in row:
-            raise InputError([f"line {reader.line_num}: more cells than the header has columns"])
-        rows.append((f"line {reader.line_num}", row))
+            problems.append(f"line {reader.line_num}: more cells than the header has columns")
+        else:
+            rows.append((f"line {reader.line_num}", row))
+    if problems:
+        raise InputError(problems)
     return rows
 
 
