@@ -101,6 +101,8 @@ def service_line(due: rules.MaintenanceDue | None) -> Text:
         text.append("DUE", style="bold red")
     elif due.due_on:
         text.append(f"{due.due_on:%d %b %Y} by {due.due_by.value}")
+    elif due.pages_left is not None:
+        text.append(f"in {due.pages_left:,} pages")
     return text.append(f": {due.plan.task}")
 
 
