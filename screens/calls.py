@@ -108,6 +108,8 @@ def fax_detail(fax: Fax) -> Text:
         text.append(f"Next try at {fax.next_attempt:%H:%M}\n")
     if fax.sent_at:
         text.append(f"Sent {fax.sent_at:%a %d %b %H:%M}\n", style="green")
+    for step in reversed(fax.attempts[-3:]):
+        text.append(f"  {step.at:%a %d %b %H:%M}  {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
     return text
 
 
@@ -306,7 +308,7 @@ class CallsScreen(SectionScreen):
             open_call_slip(self.app)
         elif tab == "faxes":
             store = self.store
-            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda fax, _: queue_fax(store, fax)), self.saved)
+            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda fax, _: rules.queue_fax(store, fax)), self.saved)
         else:
             repo = self.store.repo("contacts")
             self.app.push_screen(ModelForm(Contact, title="New contact", save=lambda c, _: repo.add(c)), self.saved)
@@ -346,7 +348,7 @@ class CallsScreen(SectionScreen):
 
     def action_sent_by_hand(self) -> None:
         store = self.store
-        self.fax_job(lambda fax: rules.mark_sent_by_hand(fax, store.now()), "Marked as sent")
+        self.fax_job(lambda fax: rules.mark_sent_by_hand(fax, store.now(), store.user), "Marked as sent")
 
     def action_edit_number(self) -> None:
         fax = self.selected_fax()
@@ -375,11 +377,6 @@ class CallsScreen(SectionScreen):
             self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, or set fax_command in the settings.", title="Cannot send"))
             return
         self.run_job(partial(rules.send_fax, self.store, fax.id, template), done="Fax send finished")
-
-
-def queue_fax(store, fax: Fax) -> Fax:
-    rules.check_document(fax)
-    return store.repo("faxes").add(fax)
 
 
 class CallSlip(ModelForm):
