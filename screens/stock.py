@@ -463,7 +463,7 @@ class StockScreen(SectionScreen):
     domains = frozenset({"stock"})
     BINDINGS = [
         Binding("n", "new", "New", id="stock.new", tooltip="Add a supply item"),
-        Binding("e", "edit", "Edit", id="stock.edit", tooltip="Edit the item's details"),
+        Binding("e", "edit", "Edit", show=False, id="stock.edit", tooltip="Edit the item's details"),
         Binding("u", "use", "Use", id="stock.use", tooltip="Issue items to a person or a machine"),
         Binding("a", "adjust", "Adjust", id="stock.adjust", tooltip="Correct the stock with a reason"),
         Binding("d", "draft", "Draft orders", id="stock.draft", tooltip="Create draft orders, one per supplier, from the order list"),

@@ -63,6 +63,9 @@ async def test_a_count_sheet_books_the_differences_and_resumes_where_it_was_left
         assert await wait_for(pilot, lambda: not isinstance(app.screen, CountSheet))
         assert counted_movements(store) == {shelf_b.id: -2}
 
+    async with make_app().run_test(size=SIZE) as pilot:  # another day, another session
+        app = pilot.app
+        await open_stock(pilot, app)
         await pilot.press("C")  # coming back resumes at the toner
         assert await wait_for(pilot, lambda: isinstance(app.screen, CountSheet) and "Toner" in text_of(app, "#count-item"))
         assert "item 3 of 3" in text_of(app, "#count-progress")
