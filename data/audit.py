@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
 from data.domains import HR_DOMAIN
+from data.errors import NoAccessError
 from data.storage import open_beside
 
 
@@ -26,15 +29,20 @@ def entry(time: str, user: str, collection: str, record_id: int, action: str, ch
     }
 
 
-def append(path: Path, entries: list[dict], data_file: Path) -> None:
-    """Append whole lines in one write on an O_APPEND descriptor, so writers never interleave.
-    A new log is as open as ``data_file``, the file whose changes it records."""
-    if not entries:
-        return
-    payload = b"".join(orjson.dumps(e) + b"\n" for e in entries)
-    fd = open_beside(path, os.O_WRONLY | os.O_APPEND, data_file)
+@contextmanager
+def appending(path: Path, data_file: Path) -> Iterator[Callable[[list[dict]], None]]:
+    """Open the log before a change to ``data_file`` is committed: a log this user may not
+    write then stops the change, instead of the change going unrecorded.
+
+    Each call appends whole lines in one write on an O_APPEND descriptor, so writers never
+    interleave. A new log is as open as ``data_file``, the file whose changes it records.
+    """
     try:
-        os.write(fd, payload)
+        fd = open_beside(path, os.O_WRONLY | os.O_APPEND, data_file)
+    except PermissionError as error:
+        raise NoAccessError(f"You may not change {data_file.name}: no write access to {path}.") from error
+    try:
+        yield lambda entries: os.write(fd, b"".join(orjson.dumps(e) + b"\n" for e in entries))
     finally:
         os.close(fd)
 

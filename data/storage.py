@@ -278,14 +278,16 @@ class SafeJSONStorage(Storage):
         if migrations.file_version(data) is None:
             migrations.stamp(data)
         payload = orjson.dumps(data)
-        backups.daily_backup(self.path, self._today())
-        remove_leftover_temps(self.path)
         try:
+            backups.daily_backup(self.path, self._today())
+            remove_leftover_temps(self.path)
             atomic_write(self.path, payload)
         except OSError as error:
             self._forget_cache()
             if error.errno in (errno.EACCES, errno.EPERM):
-                raise NoAccessError(f"You may not change {self.path.name}.") from error
+                raise NoAccessError(
+                    f"You may not change {self.path.name}: no write access to {error.filename}."
+                ) from error
             raise
         self._remember(data, os.stat(self.path), self.lock.bump_generation())
 

@@ -104,8 +104,14 @@ class Store:
                     self._audit.pop(domain, None)
                 raise
             if outermost:
-                storage.commit()
-                audit.append(audit.audit_file(self.folder, domain), self._audit.pop(domain), storage.path)
+                entries = self._audit.pop(domain)
+                try:
+                    with audit.appending(audit.audit_file(self.folder, domain), storage.path) as log:
+                        storage.commit()
+                        log(entries)
+                except BaseException:
+                    storage.rollback()
+                    raise
 
     def record_change(self, domain: str, entry: dict) -> None:
         self._audit[domain].append(entry)

@@ -1,4 +1,4 @@
-"""A staff member outside HR: people.json is closed to them, everything else works.
+"""What a staff account sees of files it may not read or change.
 
 CI runs as root, and root reads every file, so the commands run as an unprivileged user.
 """
@@ -14,53 +14,81 @@ from pathlib import Path
 
 import pytest
 
-from data.collections import collections_of
+from data.hiring import Position
 from data.store import Store
+from tests.data.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-def as_staff_member(*args: str) -> subprocess.CompletedProcess:
+def as_staff_member(folder: Path, *args: str) -> subprocess.CompletedProcess:
     prefix = NOBODY if os.getuid() == 0 else []
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "tui.cli", *args],
+        [*prefix, sys.executable, "-m", "tui.cli", "--data", str(folder), *args],
         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"},
     )
 
 
+def close_to_staff(path: Path) -> None:
+    path.chmod(0o600 if os.getuid() == 0 else 0o000)
+
+
 @pytest.fixture
 def shared_folder():
+    """A shared office folder with calls and HR records; pytest's tmp_path is private."""
     if os.getuid() == 0 and shutil.which("setpriv") is None:
         pytest.skip("needs setpriv to run a command as an unprivileged user")
     folder = Path(tempfile.mkdtemp(prefix="backoffice-access-"))
-    folder.chmod(0o777)  # like a shared office folder; pytest's tmp_path is private
+    folder.chmod(0o777)
+    umask = os.umask(0)  # as if every staff member were in the office group
+    try:
+        hr = Store(folder, user="grace")
+        hr.repo("calls").add({"caller": "Ann"})
+        hr.repo("positions").add(Position(title="Office Assistant"))
+    finally:
+        os.umask(umask)
     yield folder
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
     shutil.rmtree(folder)
 
 
-def hr_collection() -> str:
-    names = [c.name for c in collections_of("people")]
-    if not names:
-        pytest.skip("no HR collection is registered yet")
-    return names[0]
+def test_hr_records_say_no_access_and_the_rest_keeps_working(shared_folder):
+    close_to_staff(shared_folder / "people.json")
+    before = (shared_folder / "people.json").read_bytes()
+
+    for args in (("list", "positions"), ("add", "positions", "title=Driver")):
+        refused = as_staff_member(shared_folder, *args)
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines() == ["backoffice: You have no access to people.json."]
+    assert (shared_folder / "people.json").read_bytes() == before
+
+    assert as_staff_member(shared_folder, "add", "calls", "caller=Bob").returncode == 0
+    calls = as_staff_member(shared_folder, "list", "calls", "--format", "csv")
+    assert calls.returncode == 0 and "Ann" in calls.stdout and "Bob" in calls.stdout
+    check = as_staff_member(shared_folder, "check")
+    assert check.returncode == 0
+    assert "people.json: skipped, You have no access to people.json." in check.stdout
 
 
-def test_people_json_unreadable_gives_no_access_and_the_rest_works(shared_folder):
-    store = Store(shared_folder, user="hr")
-    store.repo("calls").add({"caller": "Ann"})
-    hr = hr_collection()
-    store.file("people").write_text('{"_meta": {"1": {"schema_version": 1}}}')
-    for name in ("calls.json", "calls.json.lock", "audit.jsonl"):
-        (shared_folder / name).touch()
-        (shared_folder / name).chmod(0o666)
-    store.file("people").chmod(0o600)
+def test_a_folder_closed_for_writing_refuses_changes_in_a_sentence(shared_folder):
+    shared_folder.chmod(0o755)
+    before = (shared_folder / "calls.json").read_bytes()
+    added = as_staff_member(shared_folder, "add", "calls", "caller=Bob")
+    assert added.returncode == 1
+    assert added.stderr.startswith("backoffice: You may not change calls.json: no write access to ")
+    assert "Traceback" not in added.stderr
+    assert (shared_folder / "calls.json").read_bytes() == before
+    listed = as_staff_member(shared_folder, "list", "calls", "--format", "csv")
+    assert listed.returncode == 0 and "Ann" in listed.stdout
 
-    listed = as_staff_member("--data", str(shared_folder), "list", hr)
-    assert listed.returncode == 1
-    assert "no access to people.json" in listed.stderr
-    assert "Traceback" not in listed.stderr
 
-    assert as_staff_member("--data", str(shared_folder), "add", "calls", "caller=Bob").returncode == 0
-    calls = as_staff_member("--data", str(shared_folder), "list", "calls", "--format", "csv")
-    assert calls.returncode == 0 and "Bob" in calls.stdout and "Ann" in calls.stdout
+def test_an_audit_log_closed_for_writing_stops_the_change_before_it_is_made(shared_folder):
+    (shared_folder / "audit.jsonl").chmod(0o644)
+    before = (shared_folder / "calls.json").read_bytes()
+    added = as_staff_member(shared_folder, "add", "calls", "caller=Bob")
+    assert added.returncode == 1
+    assert added.stderr.splitlines() == [
+        f"backoffice: You may not change calls.json: no write access to {shared_folder / 'audit.jsonl'}."
+    ]
+    assert (shared_folder / "calls.json").read_bytes() == before
