@@ -11,6 +11,7 @@ import pytest
 
 from data import audit, migrations
 from data.errors import DataFileError, NewerSchemaError
+from data.hiring import Position
 
 
 def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, clock):
@@ -84,7 +85,7 @@ def test_an_old_file_is_migrated_once_after_a_backup(store, monkeypatch):
     runs = []
 
     def to_v2(tables):
-        runs.append(1)
+        runs.append(store.storage("calls").lock.held)
         for doc in tables["calls"].values():
             doc["caller"] = doc["caller"].upper()
 
@@ -92,7 +93,7 @@ def test_an_old_file_is_migrated_once_after_a_backup(store, monkeypatch):
     monkeypatch.setitem(migrations.MIGRATIONS, 1, to_v2)
     store.repo("calls").add({"caller": "Bob"})
     store.repo("calls").add({"caller": "Cid"})
-    assert runs == [1]
+    assert runs == [True]  # once, under the lock
     assert [c.caller for c in store.repo("calls").list()] == ["ANN", "Bob", "Cid"]
     assert migrations.file_version(json.loads(store.file("calls").read_text())) == 2
     saved = json.loads((store.folder / "backups" / "calls.schema-1.json").read_text())
@@ -124,3 +125,26 @@ def test_a_failed_transaction_writes_nothing(store):
             raise RuntimeError("the user's rule said no")
     assert store.file("calls").read_bytes() == before
     assert [c.caller for c in calls.list()] == ["Ann"]
+
+
+def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
+    store.repo("calls").add_many([{"caller": "Ann"}, {"caller": "Bob"}])
+    store.repo("positions").add(Position(title="Driver"))
+    assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "audit.jsonl")] == [
+        ("calls", 1), ("calls", 2),
+    ]
+    assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "people-audit.jsonl")] == [
+        ("positions", "add"),
+    ]
+
+
+def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
+    people = store.file("people")
+    people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
+    people.chmod(0o640)
+    group = os.getgid() if os.getuid() != 0 else 100
+    os.chown(people, -1, group)
+    store.repo("positions").add(Position(title="Driver"))
+    for beside in ("people-audit.jsonl", "people.json.lock"):
+        made = os.stat(store.folder / beside)
+        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
