@@ -354,14 +354,22 @@ class CountSheet(Screen[None]):
     the count, and opening it again resumes at the first item not yet counted."""
 
     CSS_PATH = "stock.tcss"
-    BINDINGS = [Binding("escape", "leave", "Leave (resumes later)", id="stock.count.leave",
-                        tooltip="Leave the count; it resumes where it stopped")]
+    BINDINGS = [
+        Binding("escape", "leave", "Leave (resumes later)", id="stock.count.leave",
+                tooltip="Leave the count; it resumes where it stopped"),
+        Binding("up", "step(-1)", "Back", id="stock.count.back", tooltip="Go back to count an item again"),
+        Binding("down", "step(1)", "Forward", show=False, id="stock.count.forward",
+                tooltip="Forward again, up to the first item not counted"),
+        Binding("ctrl+f", "finish", "Finish now", id="stock.count.finish",
+                tooltip="End the count here; items not counted keep their book figure"),
+    ]
 
     def __init__(self, store) -> None:
         super().__init__()
         self.store = store
         self.session: CountSession | None = None
         self.items: dict[int, SupplyItem] = {}
+        self.current: int | None = None  # the item id on screen
 
     def compose(self) -> ComposeResult:
         yield SectionBar("stock")
@@ -372,6 +380,7 @@ class CountSheet(Screen[None]):
                 yield Label("Counted", classes="entry-label")
                 yield Input(placeholder="the quantity on the shelf", id="counted", compact=True)
             yield Static("", id="count-error", classes="entry-error", markup=False)
+            yield Label("enter next   ↑ back to count again   ctrl+f finish now   esc leave", classes="form-keys", id="count-keys")
             yield Static("", id="count-summary")
         yield Footer()
 
@@ -400,49 +409,74 @@ class CountSheet(Screen[None]):
             error.display = True
             return
         self.session, self.items = result
+        self.refresh_bindings()
         self.query_one("#count-error").display = False
-        entry = self.query_one("#counted", Input)
-        entry.value = ""
-        if self.next_item_id() is None:
+        self.current = self.first_not_counted()
+        if self.session.finished or self.current is None:
             self.show_summary()
         else:
-            self.show_next()
-            entry.focus()
+            self.show_current()
 
-    def next_item_id(self) -> int | None:
-        if self.session is None:
-            return None
-        return next((i for i in self.session.item_ids if i not in self.session.counted and i in self.items), None)
+    def walk(self) -> list[int]:
+        """The sheet's items still in the office, in location order."""
+        return [i for i in self.session.item_ids if i in self.items] if self.session else []
 
-    def show_next(self) -> None:
-        item = self.items[self.next_item_id()]
-        done, total = self.session.progress()
+    def first_not_counted(self) -> int | None:
+        return next((i for i in self.walk() if i not in self.session.counted), None)
+
+    def show_current(self) -> None:
+        walk, item = self.walk(), self.items[self.current]
+        counted_before = self.session.counted.get(self.current)
+        again = f"; counted {counted_before} before, type it again to put it right" if counted_before is not None else ""
         self.query_one("#count-progress", Static).update(
-            f"Count sheet: item {done + 1} of {total}, started by {self.session.started_by or 'someone'}")
+            f"Count sheet: item {walk.index(self.current) + 1} of {len(walk)}{again}")
         text = Text()
         text.append(f"{item.location or 'No location'}\n", style="bold")
         text.append(item.name, style="bold")
         text.append(f"  ({item.sku or 'no SKU'}), counted in {item.unit}\n")
         self.query_one("#count-item", Static).update(text)
+        entry = self.query_one("#counted", Input)
+        entry.value = ""
+        entry.focus()
+
+    def action_step(self, step: int) -> None:
+        if self.current is None:
+            return
+        walk = self.walk()
+        last = walk.index(self.first_not_counted()) if self.first_not_counted() is not None else len(walk) - 1
+        index = min(max(walk.index(self.current) + step, 0), last)
+        self.current = walk[index]
+        self.query_one("#count-error").display = False
+        self.show_current()
 
     @on(Input.Submitted, "#counted")
     def record(self, event: Input.Submitted) -> None:
         event.stop()
-        item_id = self.next_item_id()
-        if self.session is None or item_id is None:
+        if self.session is None or self.current is None:
             return
-        store, session_id, value = self.store, self.session.id, event.value
+        store, session_id, item_id, value = self.store, self.session.id, self.current, event.value
         self.count_in_background(lambda: rules.record_count(store, session_id, item_id, value))
 
+    def action_finish(self) -> None:
+        if self.session is None or self.session.finished:
+            return
+        store, session_id = self.store, self.session.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.count_in_background(lambda: rules.finish_count(store, session_id))
+
+        self.app.push_screen(ConfirmModal("Finish the count now? The items not counted keep their book figure."), answered)
+
     def show_summary(self) -> None:
-        self.query_one("#count-entry").display = False
-        self.query_one("#count-item").display = False
+        for part in ("#count-entry", "#count-item", "#count-keys"):
+            self.query_one(part).display = False
         counted, total = self.session.progress()
         self.query_one("#count-progress", Static).update(f"Count finished: {counted} of {total} items counted")
         summary = Text()
         differences = rules.count_summary(self.session, self.items)
         if not differences:
-            summary.append("Every count matched the book.\n")
+            summary.append("Every count matched the book.\n" if counted else "Nothing was counted.\n")
         for row in differences:
             summary.append(f"{row.item.name:<36.36} book {row.book:>5}  counted {row.counted:>5}  ")
             summary.append(f"{row.difference:+d}\n", style="bold red" if row.difference < 0 else "bold green")
@@ -450,6 +484,12 @@ class CountSheet(Screen[None]):
         widget = self.query_one("#count-summary", Static)
         widget.update(summary)
         widget.display = True
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("step", "finish"):
+            return self.session is not None and not self.session.finished
+        return True
 
     def action_leave(self) -> None:
         self.dismiss(None)

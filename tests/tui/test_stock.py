@@ -97,6 +97,32 @@ async def test_a_negative_or_fractional_count_is_refused_and_changes_nothing(mak
     assert store.repo("count_sessions").list()[0].counted == {}
 
 
+async def test_going_back_puts_a_mistyped_count_right_and_a_count_can_end_early(make_app, store):
+    paper = add_item(store, "Paper", 12, location="A shelf")
+    pens = add_item(store, "Pens", 5, location="B shelf")
+    toner = add_item(store, "Toner", 2, location="C shelf")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stock(pilot, app)
+        await pilot.press("C")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CountSheet) and "Paper" in text_of(app, "#count-item"))
+        await pilot.press("1", "1", "2", "enter")  # meant 12
+        assert await wait_for(pilot, lambda: "Pens" in text_of(app, "#count-item"))
+        await pilot.press("up")
+        assert "Paper" in text_of(app, "#count-item") and "counted 112 before" in text_of(app, "#count-progress")
+        await pilot.press("1", "2", "enter")
+        assert await wait_for(pilot, lambda: "Pens" in text_of(app, "#count-item"))  # back where it was
+        await pilot.press("4", "enter")
+        assert await wait_for(pilot, lambda: "Toner" in text_of(app, "#count-item"))
+        await pilot.press("ctrl+f", "y")
+        assert await wait_for(pilot, lambda: "Count finished: 2 of 3" in text_of(app, "#count-progress"))
+        summary = text_of(app, "#count-summary")
+        assert "Pens" in summary and "-1" in summary and "Paper" not in summary
+    levels = {i.id: i.on_hand for i in store.repo("supplies").list()}
+    assert levels == {paper.id: 12, pens.id: 4, toner.id: 2}
+    assert store.repo("count_sessions").list()[0].finished
+
+
 def placed_order(store, *lines: tuple[int, str, int]) -> Order:
     order = Order(supplier="OfficeDirect", status=OrderStatus.ORDERED, ordered_on=store.now(),
                   lines=[OrderLine(item_id=i, name=n, quantity=q) for i, n, q in lines])
