@@ -270,7 +270,7 @@ class CandidatesScreen(SectionScreen):
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
     def focus_moved(self) -> None:
-        if self.data is not None:
+        if self.data is not None and self.query("#criteria"):  # not when the section is closed to this user
             self.update_detail()
 
     def action_stop_scoring(self) -> None:
@@ -353,7 +353,7 @@ class CandidatesScreen(SectionScreen):
         candidate, position, store = self.chosen(), self.position, self.store
         if candidate is None or position is None:
             return
-        if candidate.stage != Stage.OFFER:
+        if Stage.HIRED not in hiring.STAGE_MOVES[candidate.stage]:  # say so before anyone types a start date
             self.job_refused(RuleError(hiring.refusal(candidate, Stage.HIRED)))
             return
         form = ModelForm(
