@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from data.demo import build_demo
 from data.demo.stock import MACHINE_IDS
 from data.errors import FieldError, NotFoundError, RuleError
 from data.machines import (
-    MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, add_reading, agenda_groups, board, close,
+    MachineStatus, MaintenancePlan, MeterReading, TicketStatus, add_reading, agenda_groups, board, close,
     downtime, escalate, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,
 )
 from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
@@ -256,5 +256,5 @@ def test_the_demo_office_has_machines_in_every_state_and_toner_reaches_them(stor
     toner = {tag: machine_toner(store, machine_id, clock.now.date()) for tag, machine_id in MACHINE_IDS.items()}
     assert toner["CP-01"] and toner["PR-01"] and not toner["SC-01"]
     assert all(len(store.repo("meter_readings").find(machine_id=m.id)) >= 6 for m in machines)
-    closed = [t for t in store.repo("tickets").list() if isinstance(t, Ticket) and t.status == TicketStatus.CLOSED]
+    closed = [t for t in store.repo("tickets").list() if t.status == TicketStatus.CLOSED]
     assert machine_detail(store, closed[0].machine_id, clock.now.date()).reliability.failures >= 1
