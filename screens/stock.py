@@ -32,7 +32,7 @@ from tui.widgets.section_bar import SectionBar
 TABS = ("supplies", "order-list", "orders")
 ITEM_ACTIONS = {"new", "edit", "use", "adjust"}
 ORDER_LIST_ACTIONS = {"draft"}
-ORDER_ACTIONS = {"place", "receive", "export_csv", "export_email", "cancel_order"}
+ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "cancel_order"}
 
 
 # -- what the section shows ----------------------------------------------------------------
@@ -145,6 +145,18 @@ def machine_id_for(store, asset_tag: str) -> int | None:
 def issue(store, item_id: int, values: dict[str, str]) -> SupplyItem:
     machine_id = machine_id_for(store, values["machine_id"])
     return rules.use_item(store, item_id, values["quantity"], person=values["person"], machine_id=machine_id, note=values["note"])
+
+
+def change_draft(store, order_id: int, values: dict[str, str]) -> Order:
+    """New quantities for a draft's lines (0 takes a line off), all or nothing."""
+    order = None
+    with store.transaction("stock"):
+        for name, value in values.items():
+            try:
+                order = rules.change_order_line(store, order_id, int(name.removeprefix("line.")), value)
+            except FieldError as error:
+                raise FieldError(name, str(error)) from None
+    return order
 
 
 def receive_delivery(store, order_id: int, values: dict[str, str]) -> Order:
@@ -507,6 +519,8 @@ class StockScreen(SectionScreen):
         Binding("u", "use", "Use", id="stock.use", tooltip="Issue items to a person or a machine"),
         Binding("a", "adjust", "Adjust", id="stock.adjust", tooltip="Correct the stock with a reason"),
         Binding("d", "draft", "Draft orders", id="stock.draft", tooltip="Create draft orders, one per supplier, from the order list"),
+        Binding("E", "edit_draft", "Edit draft", show=False, id="stock.edit_draft",
+                tooltip="Change the quantities on a draft order (0 takes a line off)"),
         Binding("p", "place", "Place", id="stock.place", tooltip="Place the draft order with the supplier"),
         Binding("r", "receive", "Receive", id="stock.receive", tooltip="Receive a delivery against the order, in part or in full"),
         Binding("x", "export_csv", "CSV", id="stock.export_csv", tooltip="Write the order as a CSV file"),
@@ -714,6 +728,18 @@ class StockScreen(SectionScreen):
     def action_place(self) -> None:
         store = self.store
         self.order_job(lambda order_id: rules.place_order(store, order_id), done="Order placed")
+
+    def action_edit_draft(self) -> None:
+        order = self.selected_order()
+        if order is None:
+            return
+        if order.status != OrderStatus.DRAFT or not order.lines:
+            self.notify("Only the lines of a draft order can be changed.", severity="warning")
+            return
+        store = self.store
+        entries = [Entry(f"line.{line.item_id}", line.name[:28], str(line.quantity)) for line in order.lines]
+        self.app.push_screen(EntryForm(f"Draft order #{order.id}", entries, lambda values: change_draft(store, order.id, values),
+                                       f"{order.supplier}: the quantity of each line; 0 takes it off."), self.saved)
 
     def action_cancel_order(self) -> None:
         order = self.selected_order()

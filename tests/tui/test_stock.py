@@ -311,3 +311,36 @@ async def test_enter_opens_the_item_detail_with_its_history_and_level_over_time(
         assert "On hand 11" in text_of(app, "#item-fields")
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: not isinstance(app.screen, ItemDetail))
+
+
+async def test_a_draft_order_s_quantities_are_changed_by_keys_before_it_is_placed(make_app, store):
+    paper = add_item(store, "Paper", 0)
+    pens = add_item(store, "Pens", 0)
+    order = store.repo("orders").add(Order(supplier="OfficeDirect", lines=[
+        OrderLine(item_id=paper.id, name="Paper", quantity=15), OrderLine(item_id=pens.id, name="Pens", quantity=4)]))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stock(pilot, app)
+        await pilot.press("O", "E")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
+        await pilot.press("ctrl+u", "2", "0", "enter", "ctrl+u", "-", "1", "enter")
+        assert await wait_for(pilot, lambda: "negative" in form_error(app, f"line.{pens.id}"))
+        assert [line.quantity for line in store.repo("orders").get(order.id).lines] == [15, 4]
+        await pilot.press("ctrl+u", "0", "enter")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, EntryForm))
+    changed = store.repo("orders").get(order.id)
+    assert [(line.item_id, line.quantity) for line in changed.lines] == [(paper.id, 20)]
+    assert changed.status == OrderStatus.DRAFT
+
+
+async def test_opening_a_supply_item_or_an_order_from_elsewhere_puts_the_cursor_on_it(make_app, store):
+    items = [add_item(store, f"Item {n}", n) for n in range(1, 6)]
+    order = placed_order(store, (items[0].id, "Item 1", 3))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.go_to_record("supplies", items[3].id)
+        assert await wait_for(pilot, lambda: app.screen.query("#items") and app.screen.query_one("#items").selected_key == items[3].id)
+        assert app.current_mode == "stock"
+        app.go_to_record("orders", order.id)
+        assert await wait_for(pilot, lambda: app.screen.query_one("#order-table").selected_key == order.id)
+        assert app.screen.current_tab() == "orders"
