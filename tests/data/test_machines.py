@@ -15,7 +15,7 @@ from data.demo.stock import MACHINE_IDS
 from data.errors import FieldError, NotFoundError, RuleError
 from data.machines import (
     MachineStatus, MaintenancePlan, MeterReading, TicketStatus, add_reading, agenda_groups, board, close,
-    downtime, escalate, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,
+    downtime, escalate, export_service_sheet, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,
 )
 from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
 from data.troubleshooting import Symptom, checklist
@@ -122,6 +122,16 @@ def test_a_fault_the_checklist_cannot_fix_puts_the_machine_down_with_a_service_s
     assert downtime(ticket, clock.now + timedelta(days=5)) == timedelta(hours=26, minutes=30)
     ticket = close(store, ticket.id)
     assert (ticket.status, ticket.cost, ticket.vendor_reference) == (TicketStatus.CLOSED, 120.0, "PF-1")
+
+
+def test_the_service_sheet_is_exported_as_a_text_file_outside_the_data_folder(store, printer):
+    ticket = report_fault(store, printer.id, Symptom.PAPER_JAM)
+    with pytest.raises(RuleError, match="no service-call sheet"):
+        export_service_sheet(store, ticket.id)
+    escalate(store, ticket.id)
+    path = export_service_sheet(store, ticket.id)
+    assert "PHBLB12345" in path.read_text(encoding="utf-8")
+    assert store.folder not in path.parents
 
 
 def test_a_fault_the_checklist_fixes_closes_the_ticket_and_the_machine_is_ok(store, clock, printer):
