@@ -198,6 +198,8 @@ class CallsScreen(SectionScreen):
         self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
 
     def select_record(self, collection: str, record_id: int) -> bool:
+        if self.data is None:
+            return False  # not loaded yet: tried again once the rows are in
         tab, table = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts")}[collection]
         if collection == "calls" and self.data and not any(c.id == record_id and c.is_open for c in self.data.calls):
             self.show_done = True
