@@ -102,6 +102,20 @@ class FileLock:
         raw = os.pread(self._fd, 8, 0)
         return int.from_bytes(raw, "little") if len(raw) == 8 else 0
 
+    def peek_generation(self) -> int | None:
+        """The write generation, read without the lock. Taken before the data file is read,
+        it may be older than the data (never newer), so a cache labelled with it is at worst
+        parsed once more by the lock holder."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            raw = os.pread(fd, 8, 0)
+        finally:
+            os.close(fd)
+        return int.from_bytes(raw, "little") if len(raw) == 8 else 0
+
     def bump_generation(self) -> int:
         assert self._fd is not None
         new = self.generation() + 1
@@ -300,10 +314,10 @@ class SafeJSONStorage(Storage):
             return None
         except PermissionError as error:
             raise NoAccessError(f"You have no access to {self.path.name}.") from error
-        generation = self.lock.generation() if self.lock.held else None
+        generation = self.lock.generation() if self.lock.held else self.lock.peek_generation()
         key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
         same_file = key == self._cache_key and self._cache is not None
-        if same_file and (generation is None or generation == self._cache_generation):
+        if same_file and generation == self._cache_generation:
             return self._cache
         data = parse_file(self.path)
         self._remember(data, st, generation)
