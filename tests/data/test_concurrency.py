@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import random
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ def add_through_repository(folder: Path, name: str, gate: Gate, report: Report) 
 def add_through_command(folder: Path, name: str, gate: Gate, report: Report) -> None:
     from tui.cli import main
 
+    os.environ["LANGUAGE"] = "C"  # argparse looks for translations on every parser it builds
     report("ready")
     gate.wait()
     for n in range(EACH):
