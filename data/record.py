@@ -56,4 +56,7 @@ def error_sentence(detail: dict) -> str:
         return "not a whole number"
     if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "not a number"
+    bounds = {"less_than_equal": "at most {le}", "less_than": "below {lt}", "greater_than_equal": "at least {ge}", "greater_than": "above {gt}"}
+    if kind in bounds:
+        return "must be " + bounds[kind].format(**context)
     return str(detail.get("msg", "not valid")).removeprefix("Value error, ")

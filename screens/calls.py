@@ -392,8 +392,7 @@ class CallSlip(ModelForm):
         self.store = store
         self.known_calls: list[Call] = []
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of("number").focus()
         self.load_directory()
 
