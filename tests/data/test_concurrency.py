@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import threading
 import time
 from pathlib import Path
 
@@ -62,6 +63,28 @@ def test_eight_processes_adding_at_once_lose_nothing(tmp_path, writer):
     assert sorted(reported) == sorted(stored)  # every id handed out once, and each is there
     callers = {doc["caller"] for doc in data["calls"].values()}
     assert callers == {f"w{w} {n}" for w in range(WRITERS) for n in range(EACH)}
+
+
+def test_threads_of_one_process_adding_at_once_lose_nothing(tmp_path):
+    """The app saves from worker threads, sharing its store or opening another."""
+    folder = tmp_path / "office"
+    shared = Store(folder, user="app")
+    stores = [shared, shared, Store(folder, user="a"), Store(folder, user="b")]
+    start = threading.Barrier(len(stores))
+    added: list[int] = []
+
+    def add(store: Store, name: str) -> None:
+        calls = store.repo("calls")
+        start.wait()
+        added.extend(calls.add({"caller": f"{name} {n}"}).id for n in range(25))
+
+    threads = [threading.Thread(target=add, args=(store, f"t{i}")) for i, store in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = [int(i) for i in json.loads((folder / "calls.json").read_text())["calls"]]
+    assert sorted(added) == sorted(stored) and len(set(stored)) == 100
 
 
 def add_until_killed(folder: Path, report: Report) -> None:

@@ -138,3 +138,12 @@ def test_a_second_session_sees_changes_at_once(calls, store):
     assert other.get(call.id).message == "seen"
     calls.delete(calls.get(call.id))
     assert other.count() == 0
+
+
+def test_saving_a_record_another_session_deleted_says_so(calls, store):
+    opened = calls.add({"caller": "Ann"})
+    Store(store.folder, user="other").repo("calls").delete(opened.id)
+    opened.message = "too late"
+    with pytest.raises(NotFoundError, match=r"another session may have deleted it"):
+        calls.save(opened)
+    assert calls.count() == 0
