@@ -527,7 +527,9 @@ class MachinesScreen(MachineActions, SectionScreen):
     def update_line(self) -> None:
         machine = self.current_machine()
         line = Text()
-        if machine is not None and self.data is not None:
+        if self.data is not None and not self.data.rows:
+            line = Text("No machines yet: n adds one.")
+        elif machine is not None and self.data is not None:
             line = machine_line(machine, self.data.now.date())
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")

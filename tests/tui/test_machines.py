@@ -218,3 +218,18 @@ async def test_opening_another_machine_from_a_machine_page_goes_back_to_the_boar
         assert await wait_for(pilot, lambda: not isinstance(app.screen, MachineScreen))
         board = app.screen.query_one("#board", RecordTable)
         assert await wait_for(pilot, lambda: board.selected_key == other.id)
+
+
+async def test_an_empty_board_says_how_to_add_a_machine(make_app, store):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        line = app.screen.query_one("#machine-line", Static)
+        assert await wait_for(pilot, lambda: "n adds one" in str(line.render()))
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press(*"PR-01")
+        app.screen.widget_of("serial").focus()
+        await pilot.press(*"SN-1", "ctrl+s")
+        assert await wait_for(pilot, lambda: "SN-1" in str(line.render()))
+    assert [m.asset_tag for m in store.repo("machines").list()] == ["PR-01"]
