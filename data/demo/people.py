@@ -200,20 +200,23 @@ def staff(candidates: list[Candidate], now: datetime, rng: random.Random) -> lis
 def staff_events(employees: list[Employee], now: datetime, rng: random.Random) -> list[StaffEvent]:
     today = now.date()
     by_name = {e.name: e.id for e in employees}
+    started = {e.name: e.start_date for e in employees}
     events = []
     for n, employee in enumerate(employees[:-1]):
-        taken = today - timedelta(days=rng.randint(300, 700))
+        taken = max(today - timedelta(days=rng.randint(300, 700)), employee.start_date + timedelta(days=14))
         expired = n % 3 == 0  # every third member of staff is overdue for fire safety
         events.append(StaffEvent(employee_id=employee.id, kind=EventKind.TRAINING, on=taken, course="Fire safety", completed=True,
                                  valid_until=today - timedelta(days=20 + n) if expired else today + timedelta(days=100 + 20 * n)))
-        events.append(StaffEvent(employee_id=employee.id, kind=EventKind.TRAINING, on=today - timedelta(days=rng.randint(10, 200)),
+        events.append(StaffEvent(employee_id=employee.id, kind=EventKind.TRAINING,
+                                 on=max(today - timedelta(days=rng.randint(10, 200)), employee.start_date + timedelta(days=7)),
                                  course=rng.choice(["First aid at work", "GDPR essentials", "Manual handling", "Excel intermediate"]),
                                  completed=True, valid_until=today + timedelta(days=rng.randint(100, 900))))
     events.append(StaffEvent(employee_id=employees[-1].id, kind=EventKind.TRAINING, on=today + timedelta(days=3),
                              course="Office induction", completed=False))
 
     def warning(name: str, days_ago: int, level: WarningLevel, reason: str, by: str, months: int) -> StaffEvent:
-        return StaffEvent(employee_id=by_name[name], kind=EventKind.WARNING, on=today - timedelta(days=days_ago), level=level,
+        on = max(today - timedelta(days=days_ago), started[name] + timedelta(days=30))
+        return StaffEvent(employee_id=by_name[name], kind=EventKind.WARNING, on=on, level=level,
                           reason=reason, issued_by=by, expires_after_months=months)
 
     events += [
