@@ -516,7 +516,7 @@ def log_call(store, call: Call) -> Call:
 
 
 def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
-    calls = store.repo("calls").list()
+    calls = store.repo("calls").find(status=CallStatus.CALLBACK)  # only these can be due
     def urgent_then_due(call: Call) -> tuple:
         return PRIORITY_RANK[call.priority], call.callback_due
 
