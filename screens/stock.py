@@ -29,7 +29,6 @@ from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
-TABS = ("supplies", "order-list", "orders")
 ITEM_ACTIONS = {"new", "edit", "use", "adjust"}
 ORDER_LIST_ACTIONS = {"draft"}
 ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "cancel_order"}
