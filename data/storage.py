@@ -135,10 +135,10 @@ def current_umask() -> int:
     return 0o022
 
 
-def copy_mode_and_group(fd: int, like: os.stat_result) -> None:
-    os.fchmod(fd, stat.S_IMODE(like.st_mode))
+def set_mode_and_group(fd: int, mode: int, group: int) -> None:
+    os.fchmod(fd, mode)
     try:
-        os.fchown(fd, -1, like.st_gid)
+        os.fchown(fd, -1, group)
     except PermissionError:
         pass  # not a member of that group: the folder's setgid bit still applies
 
@@ -156,11 +156,7 @@ def open_beside(path: Path, flags: int, data_file: Path) -> int:
     except FileNotFoundError:
         return fd  # a first file: the umask decides, as for the data file itself
     readers = stat.S_IMODE(like.st_mode) & 0o444
-    os.fchmod(fd, readers | readers >> 1)
-    try:
-        os.fchown(fd, -1, like.st_gid)
-    except PermissionError:
-        pass
+    set_mode_and_group(fd, readers | readers >> 1, like.st_gid)
     return fd
 
 
@@ -189,10 +185,13 @@ def atomic_write(path: Path, payload: bytes) -> None:
         old = os.stat(path)
     except FileNotFoundError:
         old = None
-    fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
+    except PermissionError as error:  # name the folder, not a temp name nobody knows
+        raise PermissionError(error.errno, error.strerror, str(path.parent)) from error
     try:
         if old is not None:
-            copy_mode_and_group(fd, old)
+            set_mode_and_group(fd, stat.S_IMODE(old.st_mode), old.st_gid)
         else:
             os.fchmod(fd, 0o666 & ~current_umask())
         view = memoryview(payload)
