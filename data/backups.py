@@ -36,7 +36,8 @@ def copy_aside(data_file: Path, target: Path) -> None:
 
 
 def daily_backup(data_file: Path, today: date, keep: int = KEEP) -> Path | None:
-    """Before the first save of ``today``, copy the file aside; prune to ``keep`` copies."""
+    """Before the first save of ``today``, copy the file aside; prune to ``keep`` copies.
+    Call it holding the file's lock."""
     if not data_file.exists():
         return None
     target = backup_folder(data_file) / f"{data_file.stem}-{today.isoformat()}.json"
@@ -45,4 +46,8 @@ def daily_backup(data_file: Path, today: date, keep: int = KEEP) -> Path | None:
     copy_aside(data_file, target)
     for old in backups_of(data_file)[:-keep]:
         old.unlink(missing_ok=True)
+    # copies cut short by a killed process; the caller holds the file's lock, so no copy
+    # is under way
+    for leftover in target.parent.glob(f".{data_file.stem}-*.partial"):
+        leftover.unlink(missing_ok=True)
     return target

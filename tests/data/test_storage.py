@@ -148,3 +148,14 @@ def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
     for beside in ("people-audit.jsonl", "people.json.lock"):
         made = os.stat(store.folder / beside)
         assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
+
+
+def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, clock):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    cut_short = store.folder / "backups" / ".calls-2026-03-09.json.partial"
+    cut_short.parent.mkdir()
+    cut_short.write_text('{"calls": {"1": {"call')
+    clock.now += timedelta(days=1)
+    calls.add({"caller": "Bob"})
+    assert sorted(p.name for p in cut_short.parent.iterdir()) == ["calls-2026-03-11.json"]
