@@ -42,7 +42,7 @@ class SectionScreen(Screen):
 
     # -- loading -----------------------------------------------------------------------
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.call_after_refresh(self.reload)  # draw first, then read
 
     @on(DataChanged)
     def data_changed(self, message: DataChanged) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +11,9 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
-from tui.commands import RecordCommands, SectionCommands
 from tui.messages import DataChanged, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
-from tui.settings import Settings, load_settings
+from tui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from data.store import Store
@@ -31,12 +31,24 @@ def section_bindings() -> list[Binding]:
     ]
 
 
+def section_commands():
+    from tui.commands import SectionCommands  # the palette's code loads when it first opens
+
+    return SectionCommands
+
+
+def record_commands():
+    from tui.commands import RecordCommands
+
+    return RecordCommands
+
+
 class BackOfficeApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "backoffice"
     MODES = {s.name: s.make_screen for s in SECTIONS}
     DEFAULT_MODE = "dashboard"
-    COMMANDS = App.COMMANDS | {SectionCommands, RecordCommands}
+    COMMANDS = App.COMMANDS | {section_commands, record_commands}
     BINDINGS = [
         *section_bindings(),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help", tooltip="Every key of this screen"),
@@ -127,7 +139,11 @@ def open_store(settings: Settings, demo: bool) -> Store:
 
 
 def run_app(data: str | None = None, demo: bool = False) -> int:
-    settings = load_settings(data=data)
+    try:
+        settings = load_settings(data=data)
+    except SettingsError as error:
+        print(f"backoffice: {error}", file=sys.stderr)
+        return 2
     app = BackOfficeApp(open_store(settings, demo), settings, demo=demo)
     app.run()
     return app.return_code or 0

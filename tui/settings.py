@@ -1,14 +1,34 @@
-"""User settings: environment (BACKOFFICE_*) over a TOML file in the user config folder."""
+"""User settings: BACKOFFICE_* environment variables over a TOML file in the user config folder.
+
+Read with tomllib and checked here rather than with pydantic-settings: importing that
+library alone takes about as long as half a bare Textual app's start, and settings are
+needed before the first screen is drawn.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
-
 APP_NAME = "backoffice"
+ENV_PREFIX = "BACKOFFICE_"
 DEFAULT_FAX_COMMAND = "sendfax -n -d {number} {file}"
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used, named with where it came from."""
+
+
+@dataclass
+class Settings:
+    data: Path | None = None  # data folder
+    theme: str = "textual-dark"  # a Textual theme name
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, e.g. "section.stock" = "f3"
+    fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
+    archive_after_days: int = 180  # closed records older than this move to the archive
 
 
 def settings_file() -> Path:
@@ -17,31 +37,59 @@ def settings_file() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BACKOFFICE_", extra="ignore")
+def from_file(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: not valid TOML ({error})") from error
 
-    data: Path | None = Field(default=None, description="data folder")
-    theme: str = Field(default="textual-dark", description="a Textual theme name")
-    keymap: dict[str, str] = Field(
-        default_factory=dict, description="binding id → keys, e.g. 'section.stock' = 'f3'"
-    )
-    fax_command: str = Field(
-        default=DEFAULT_FAX_COMMAND,
-        description="command that sends a fax; empty to mark faxes sent by hand",
-    )
-    archive_after_days: int = Field(default=180, ge=1, description="closed records older than this move to the archive")
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, settings_file()))
+def from_environment() -> dict:
+    found = {}
+    for setting in fields(Settings):
+        raw = os.environ.get(ENV_PREFIX + setting.name.upper())
+        if raw is None:
+            continue
+        if setting.name == "keymap":
+            try:
+                found["keymap"] = json.loads(raw)
+            except json.JSONDecodeError as error:
+                raise SettingsError(f"{ENV_PREFIX}KEYMAP: not a JSON object ({error.msg})") from error
+        else:
+            found[setting.name] = raw
+    return found
+
+
+def checked(values: dict, where: str) -> dict:
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    result = dict(values)
+    if "data" in result and result["data"] is not None:
+        result["data"] = Path(str(result["data"])).expanduser()
+    for name in ("theme", "fax_command"):
+        if name in result and not isinstance(result[name], str):
+            raise SettingsError(f"{where}: {name} must be text")
+    if "archive_after_days" in result:
+        try:
+            result["archive_after_days"] = int(result["archive_after_days"])
+        except (TypeError, ValueError):
+            result["archive_after_days"] = 0
+        if result["archive_after_days"] < 1:
+            raise SettingsError(f"{where}: archive_after_days must be a whole number of days, at least 1")
+    keymap = result.get("keymap", {})
+    if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+        raise SettingsError(f"{where}: keymap maps binding ids to keys, e.g. \"section.stock\" = \"f3\"")
+    return result
 
 
 def load_settings(**overrides) -> Settings:
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """The file, then the environment, then ``overrides`` (the command line), later winning."""
+    path = settings_file()
+    values = checked(from_file(path), str(path))
+    values.update(checked(from_environment(), "environment"))
+    values.update(checked({k: v for k, v in overrides.items() if v is not None}, "command line"))
+    return Settings(**values)
