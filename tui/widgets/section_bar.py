@@ -17,10 +17,7 @@ class SectionBar(Static):
         super().__init__()
         self.current = current
 
-    def on_mount(self) -> None:
-        self.update(self.render_bar())
-
-    def render_bar(self) -> Text:
+    def render(self) -> Text:
         bar = Text(no_wrap=True, overflow="ellipsis")
         for section in SECTIONS:
             lit = section.name == self.current
