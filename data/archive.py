@@ -17,14 +17,11 @@ from pathlib import Path
 
 import orjson
 
-from data.collections import DOMAINS, Collection, collections_of
+from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
 from data.record import Record
 from data.storage import atomic_write, parse_file
 from data.store import Store
-
-HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
-
 
 def archive_folder(store: Store) -> Path:
     return store.folder / "archive"
@@ -65,14 +62,11 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
             return 0
         for year, by_collection in by_year(moving).items():
             add_to_archive(archive_folder(store) / f"{domain}-{year}.json", by_collection)
-        database = store.database(domain)
-        meta = database.table("_meta")
-        high_water = dict((meta.get(doc_id=1) or {}).get(HIGH_WATER, {}))
         for name, docs in moving.items():
+            collection = get_collection(name)
             ids = [int(i) for i in docs]
-            high_water[name] = max([high_water.get(name, 0), *ids, *map(int, tables.get(name, {}))])
-            database.table(name).remove(doc_ids=ids)
-        meta.update({HIGH_WATER: high_water}, doc_ids=[1])
+            store.remember_ids(collection, [*ids, *map(int, tables.get(name, {}))])
+            store.table(collection).remove(doc_ids=ids)
         return sum(len(docs) for docs in moving.values())
 
 
