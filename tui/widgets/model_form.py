@@ -82,12 +82,12 @@ class ModelForm(ModalScreen[Record | None]):
     }
     ModelForm VerticalScroll { height: auto; max-height: 1fr; }
     ModelForm .field-row { height: auto; }
-    ModelForm .field-label { width: 15; color: $text-muted; padding-top: 0; }
+    ModelForm .field-label { width: 21; color: $text-muted; padding-top: 0; }
     ModelForm Input, ModelForm Select { width: 1fr; background: $boost; }
     ModelForm Input:focus { background: $primary 20%; }
     ModelForm TextArea { width: 1fr; height: 5; }
     ModelForm Checkbox { width: 1fr; border: none; padding: 0; background: $boost; }
-    ModelForm .field-error { color: $error; height: auto; margin-left: 15; }
+    ModelForm .field-error { color: $error; height: auto; margin-left: 21; }
     ModelForm .field-error.-empty { display: none; }
     ModelForm #form-error { color: $error; height: auto; }
     ModelForm #form-error.-empty { display: none; }
