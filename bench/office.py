@@ -84,7 +84,7 @@ def build(folder: Path, years: int) -> Store:
             readings.append(stamped(datetime.combine(day, datetime.min.time()), {"machine_id": machine + 1, "taken_on": day.isoformat(), "total": 10_000 + k * 3_000}))
     insert(store, "meter_readings", readings)
     insert(store, "tickets", [stamped(at, {
-        "machine_id": 1 + i % 20, "symptom": "paper jam", "status": "closed", "opened_at": at.isoformat(),
+        "machine_id": 1 + i % 20, "symptom": "paper_jam", "status": "closed", "opened_at": at.isoformat(),
         "fixed_at": (at + timedelta(hours=4)).isoformat(), "closed_at": (at + timedelta(hours=5)).isoformat(),
     }) for i, at in enumerate(moments(rng, n["tickets"], years))])
 

@@ -702,8 +702,10 @@ def order_is_closed(order: Order) -> bool:
 COLLECTIONS = [
     Collection("supplies", SupplyItem, "stock", "supply item",
                columns=("name", "category", "on_hand", "reorder_point", "target", "unit", "location", "supplier")),
+    # A movement is history once made: old ones go to the archive like closed records.
     Collection("stock_movements", StockMovement, "stock", "stock movement",
-               columns=("item_id", "kind", "quantity", "at", "who", "person", "machine_id", "note")),
+               columns=("item_id", "kind", "quantity", "at", "who", "person", "machine_id", "note"),
+               is_closed=lambda movement: True),
     Collection("orders", Order, "stock", "order", columns=("supplier", "status", "ordered_on", "received_on"),
                is_closed=order_is_closed),
     Collection("count_sessions", CountSession, "stock", "count", columns=("started_by", "finished", "finished_at"),
