@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -54,6 +55,7 @@ class Store:
         self.user = user or getpass.getuser()
         self.clock = clock
         self._databases: dict[str, TinyDB] = {}
+        self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
 
     def now(self) -> datetime:
@@ -63,20 +65,25 @@ class Store:
         return self.folder / f"{domain}.json"
 
     def database(self, domain: str) -> TinyDB:
-        if domain not in self._databases:
-            if domain not in DOMAINS:
-                raise ValueError(f"unknown domain {domain!r}")
-            self._databases[domain] = TinyDB(
-                self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
-            )
-        return self._databases[domain]
+        # One TinyDB per file per store, even when worker threads ask for it at once:
+        # a second one would not see the first one's open transaction.
+        with self._opening:
+            if domain not in self._databases:
+                if domain not in DOMAINS:
+                    raise ValueError(f"unknown domain {domain!r}")
+                self._databases[domain] = TinyDB(
+                    self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
+                )
+            return self._databases[domain]
 
     def storage(self, domain: str) -> SafeJSONStorage:
         return self.database(domain).storage  # type: ignore[return-value]
 
     def table(self, collection: Collection) -> Table:
         # No query cache: it would go stale when another process writes.
-        return self.database(collection.domain).table(collection.name, cache_size=0)
+        database = self.database(collection.domain)
+        with self._opening:  # one Table object per table, which holds the next id
+            return database.table(collection.name, cache_size=0)
 
     def repo(self, collection: str | Collection) -> Repository:
         from data.collections import get_collection
