@@ -1,7 +1,1 @@
-"""Widgets shared by every section."""
-
-from tui.widgets.dialogs import ConfirmModal, ConflictModal, ErrorModal
-from tui.widgets.model_form import ModelForm
-from tui.widgets.record_table import RecordTable
-
-__all__ = ["ConfirmModal", "ConflictModal", "ErrorModal", "ModelForm", "RecordTable"]
+"""Widgets shared by every section, one module each (imported directly, so start-up loads only what the first screen needs)."""
