@@ -47,7 +47,7 @@ class Repository(Generic[M]):
         return self._to_model(doc)  # type: ignore[arg-type]
 
     def list(self) -> list[M]:
-        return [self._to_model(doc) for doc in self.table.all()]
+        return [self._to_model(doc) for doc in self.table]
 
     def find(self, predicate: Callable[[M], bool] | None = None, **equals: Any) -> list[M]:
         """Records whose fields equal ``equals`` and for which ``predicate`` holds.
@@ -55,7 +55,7 @@ class Repository(Generic[M]):
         ``equals`` is compared with the stored JSON first, so only matching documents are
         validated into models: on a big file that is most of the cost saved."""
         stored = {k: to_jsonable_python(v) for k, v in equals.items()}
-        docs = [d for d in self.table.all() if all(d.get(k) == v for k, v in stored.items())]
+        docs = [d for d in self.table if all(d.get(k) == v for k, v in stored.items())]  # lazily: no copy of the rest
         records = [self._to_model(doc) for doc in docs]
         return [r for r in records if predicate is None or predicate(r)]
 
