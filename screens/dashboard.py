@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from data.agenda import TOP, AgendaGroup
 from data.domains import DOMAINS
@@ -34,6 +34,8 @@ class DashboardScreen(SectionScreen):
         Binding("G", "cursor('last')", "Bottom", show=False, id="dashboard.bottom"),
     ]
 
+    _shown: list[tuple[str | None, str]] = []
+
     def compose(self) -> ComposeResult:
         yield SectionBar("dashboard")
         yield OptionList(id="agenda")
@@ -57,12 +59,16 @@ class DashboardScreen(SectionScreen):
                 options.append(Option(entry_line(entry.text, entry.urgent), id=entry_id))
         if not options:
             options.append(Option(Text("Nothing needs you today."), disabled=True))
+        shown = [(o.id, str(o.prompt)) for o in options]
+        if shown == self._shown:
+            return  # nothing changed: draw nothing
+        self._shown = shown
         with self.app.batch_update():
             agenda.set_options(options)
             if highlighted is not None:
                 try:
                     agenda.highlighted = agenda.get_option_index(highlighted)
-                except Exception:
+                except OptionDoesNotExist:
                     pass
 
     def action_cursor(self, where: str) -> None:
