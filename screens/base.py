@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent
 
 from data.errors import DataError, NoAccessError
 from tui.messages import DataChanged, JobFinished
@@ -156,3 +156,26 @@ class SectionScreen(Screen):
                 table.focus()
                 return True
         return False
+
+
+class TabbedSection(SectionScreen):
+    """A section of tabs, each table its own; keys that belong to one tab show only there."""
+
+    first_tab: ClassVar[str]
+    tab_actions: ClassVar[dict[str, set[str]]] = {}  # tab id → actions that work on that tab
+
+    def current_tab(self) -> str:
+        return self.query_one(TabbedContent).active or self.first_tab
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        for tab, actions in self.tab_actions.items():
+            if action in actions:
+                return (self.current_tab() if self.is_mounted else self.first_tab) == tab
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+        table = event.pane.query(RecordTable).first() if event.pane else None
+        if table is not None:
+            table.focus()

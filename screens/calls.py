@@ -17,7 +17,7 @@ from data import calls as rules
 from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
 from data.phone import readable_number
 from data.when import HINT, parse_when
-from screens.base import SectionScreen
+from screens.base import TabbedSection
 from tui.messages import JobFinished
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.model_form import ModelForm
@@ -113,9 +113,11 @@ def fax_detail(fax: Fax) -> Text:
     return text
 
 
-class CallsScreen(SectionScreen):
+class CallsScreen(TabbedSection):
     CSS_PATH = "calls.tcss"
     domains = frozenset({"calls"})
+    first_tab = "messages"
+    tab_actions = {"messages": MESSAGE_ACTIONS, "faxes": FAX_ACTIONS}
     BINDINGS = [
         Binding("n", "new", "New", id="calls.new", tooltip="A new call, fax or contact, by tab"),
         Binding("p", "pass_on", "Pass on", id="calls.pass_on", tooltip="Pass the call on to a person or department"),
@@ -175,9 +177,6 @@ class CallsScreen(SectionScreen):
         tabs.get_tab("messages").label = f"Messages ({open_count})" + (f" for {self.for_whom}" if self.for_whom else "")
         self.update_detail()
 
-    def current_tab(self) -> str:
-        return self.query_one(TabbedContent).active or "messages"
-
     def selected(self, table_id: str) -> int | None:
         key = self.query_one(f"#{table_id}", RecordTable).selected_key
         return int(key) if key is not None else None
@@ -212,22 +211,6 @@ class CallsScreen(SectionScreen):
             found.focus()
             return True
         return False
-
-    # -- keys per tab ------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        tab = self.current_tab() if self.is_mounted else "messages"
-        if action in MESSAGE_ACTIONS:
-            return tab == "messages"
-        if action in FAX_ACTIONS:
-            return tab == "faxes"
-        return True
-
-    @on(TabbedContent.TabActivated)
-    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        self.refresh_bindings()
-        table = event.pane.query(RecordTable).first() if event.pane else None
-        if table is not None:
-            table.focus()
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, 
 from data import stock as rules
 from data.errors import FieldError
 from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
-from screens.base import SectionScreen, describe
+from screens.base import TabbedSection, describe
 from tui.messages import JobFinished
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm
@@ -509,9 +509,11 @@ class CountSheet(Screen[None]):
 # -- the section -------------------------------------------------------------------------------
 
 
-class StockScreen(SectionScreen):
+class StockScreen(TabbedSection):
     CSS_PATH = "stock.tcss"
     domains = frozenset({"stock"})
+    first_tab = "supplies"
+    tab_actions = {"supplies": ITEM_ACTIONS, "order-list": ORDER_LIST_ACTIONS, "orders": ORDER_ACTIONS}
     BINDINGS = [
         Binding("n", "new", "New", id="stock.new", tooltip="Add a supply item"),
         Binding("e", "edit", "Edit", show=False, id="stock.edit", tooltip="Edit the item's details"),
@@ -608,26 +610,6 @@ class StockScreen(SectionScreen):
         return False
 
     # -- tabs ------------------------------------------------------------------------------
-    def current_tab(self) -> str:
-        return self.query_one(TabbedContent).active or "supplies"
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        tab = self.current_tab() if self.is_mounted else "supplies"
-        if action in ITEM_ACTIONS:
-            return tab == "supplies"
-        if action in ORDER_LIST_ACTIONS:
-            return tab == "order-list"
-        if action in ORDER_ACTIONS:
-            return tab == "orders"
-        return True
-
-    @on(TabbedContent.TabActivated)
-    def tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        self.refresh_bindings()
-        table = event.pane.query(RecordTable).first() if event.pane else None
-        if table is not None:
-            table.focus()
-
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
