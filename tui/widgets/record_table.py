@@ -169,12 +169,21 @@ class RecordTable(DataTable):
                 if row_key in self.rows:
                     for column, cell in zip(column_keys, cells):
                         if self.get_cell(row_key, column) != cell:
-                            self.update_cell(row_key, column, cell)
+                            self.update_cell(row_key, column, cell, update_width=True)
                 else:
                     self.add_row(*cells, key=row_key)
             self._apply_order([str(k) for k in wanted])
+            self._fit_columns(wanted)
             if selected is not None and str(selected) in wanted_set:
                 self.select_key(selected)
+
+    def _fit_columns(self, keys: list[Hashable]) -> None:
+        # DataTable measures new rows when it is next idle, which a busy start can
+        # postpone past the first paint; we know the cells, so widen the columns now.
+        for index, (column_key, _) in enumerate(self.column_specs):
+            column = self.columns[column_key]  # type: ignore[index]
+            widest = max((self._rows[k][index].cell_len for k in keys), default=0)
+            column.content_width = max(column.content_width, widest)
 
     def _apply_order(self, keys: list[str]) -> None:
         # DataTable has no public "put rows in this order"; this is what its sort() does.
