@@ -198,3 +198,31 @@ async def test_a_keymap_from_the_settings_remaps_a_section_key(store, monkeypatc
         await pilot.press("f3")
         await pilot.pause()
         assert app.current_mode == "stock"
+
+
+async def test_palette_opens_a_demo_record_found_by_words_of_its_message(demo_store):
+    from tui.app import BackOfficeApp
+    from tui.settings import Settings
+
+    target = next(c for c in demo_store.repo("calls").list() if "loading bay" in c.message and c.is_open)
+    app = BackOfficeApp(demo_store, Settings(fax_command=""), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"loading bay")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.current_mode == "calls")
+        assert await wait_for(pilot, lambda: app.screen.query_one("#queue", RecordTable).selected_key == target.id)
+
+
+async def test_palette_runs_an_action_of_the_section_on_screen(make_app, store):
+    from tui.widgets.prompt import PromptModal
+
+    store.repo("calls").add({"caller": "Ann"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"pass on")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
