@@ -36,6 +36,10 @@ class SectionScreen(Screen):
         Binding("H", "history", "History", show=False, id="section.history", tooltip="Search this section's archived records"),
     ]
 
+    def notify(self, message: str, *, markup: bool = False, **options: Any) -> None:
+        """Notices often quote what people typed: plain text unless asked otherwise."""
+        super().notify(message, markup=markup, **options)
+
     @property
     def store(self) -> Store:
         return self.app.store  # type: ignore[attr-defined]

@@ -74,6 +74,10 @@ class BackOfficeApp(App[int]):
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
+    def notify(self, message: str, *, markup: bool = False, **options) -> None:
+        """Notices often quote what people typed: plain text unless asked otherwise."""
+        super().notify(message, markup=markup, **options)
+
     # -- live refresh ------------------------------------------------------------------
     def poll_files(self) -> None:
         """Stat the data files; tell the visible screens which ones changed."""

@@ -100,3 +100,21 @@ async def test_a_fax_whose_document_is_missing_is_refused_under_its_field(make_a
         assert "There is no file" in str(form.query_one("#error-document").render())
         assert app.screen is form
     assert store.repo("faxes").count() == 0
+
+
+async def test_a_caller_typed_as_markup_shows_literally(make_app, store, monkeypatch):
+    from textual.app import App
+    from textual.widgets import Static
+
+    store.repo("calls").add({"caller": "[bold red]Mallory[/]", "message": "[link=x]click[/link]"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        assert "[bold red]Mallory[/]" in queue_texts(app)[0]
+        detail = str(app.screen.query_one("#call-detail", Static).render())
+        assert "[bold red]Mallory[/]" in detail and "[link=x]click[/link]" in detail
+        shown = []
+        monkeypatch.setattr(App, "notify", lambda self, message, **options: shown.append((message, options)))
+        app.screen.notify("Saved [bold red]Mallory[/]")
+        assert [(message, options["markup"]) for message, options in shown] == [("Saved [bold red]Mallory[/]", False)]
