@@ -121,6 +121,12 @@ class SectionScreen(Screen):
             then(result)
         self.reload()
 
+    def saved(self, record: Any, message: str = "") -> None:
+        """What a form calls back with: say what was saved, and show it."""
+        if record is not None:
+            self.notify(message or f"Saved {record.label()}", timeout=3)
+            self.reload()
+
     def job_refused(self, error: Exception) -> None:
         self.app.push_screen(ErrorModal(describe(error), title="Not done"))
 

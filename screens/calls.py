@@ -311,11 +311,6 @@ class CallsScreen(TabbedSection):
                          reload=lambda: repo.get(record.id))
         self.app.push_screen(form, self.saved)
 
-    def saved(self, record) -> None:
-        if record is not None:
-            self.notify(f"Saved {record.label()}", timeout=3)
-            self.reload()
-
     # -- faxes -------------------------------------------------------------------------
     def fax_job(self, job, done: str) -> None:
         fax = self.selected_fax()

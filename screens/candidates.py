@@ -435,11 +435,6 @@ class CandidatesScreen(SectionScreen):
                          save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)
 
-    def saved(self, record: Any) -> None:
-        if record is not None:
-            self.notify(f"Saved {record.label()}", timeout=3)
-            self.reload()
-
 
 class InterviewForm(ModelForm):
     """Booking an interview: the start may be typed the way people say it ('tomorrow 10');

@@ -455,11 +455,6 @@ class MachineActions:
         )
         self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} fixed"))
 
-    def saved(self, record: Any, message: str = "") -> None:
-        if record is not None:
-            self.notify(message or f"Saved {record.label()}", timeout=3)
-            self.reload()
-
 
 MACHINE_BINDINGS = [
     Binding("r", "reading", "Reading", id="machines.reading", tooltip="Add a meter reading"),

@@ -235,7 +235,3 @@ class StaffScreen(SectionScreen):
                          save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(employee.id))
         self.app.push_screen(form, lambda changed: self.saved(changed, f"Saved {employee.name}"))
 
-    def saved(self, record: Any, message: str) -> None:
-        if record is not None:
-            self.notify(message, timeout=3)
-            self.reload()

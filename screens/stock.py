@@ -112,8 +112,7 @@ def order_detail(order: Order) -> Text:
 
 
 def exports_folder(store) -> Path:
-    """Exports go beside the data folder, never inside it."""
-    return store.folder.parent / f"{store.folder.name}-exports"
+    return store.beside("exports")
 
 
 def export_order(store, order_id: int, kind: str) -> tuple[Path, str]:
@@ -637,11 +636,6 @@ class StockScreen(TabbedSection):
     def suggestions(self) -> dict[str, list[str]]:
         items = self.data.items if self.data else []
         return {name: sorted({getattr(i, name) for i in items if getattr(i, name)}) for name in ("location", "supplier", "unit")}
-
-    def saved(self, record: Any) -> None:
-        if record is not None:
-            self.notify(f"Saved {record.label()}", timeout=3)
-            self.reload()
 
     def action_use(self) -> None:
         item = self.selected_item()
