@@ -612,11 +612,6 @@ def retire(store, machine_id: int) -> Machine:
         return store.repo("machines").update(machine_id, lambda m: setattr(m, "status", MachineStatus.RETIRED))
 
 
-def service_sheets_folder(store) -> Path:
-    """Sheets are written beside the data folder, not in it: they are for people, not for the program."""
-    return store.folder.with_name(f"{store.folder.name}-service-sheets")
-
-
 def export_service_sheet(store, ticket_id: int) -> Path:
     """Write the ticket's service-call sheet as a text file; returns where it went."""
     ticket = store.repo("tickets").get(ticket_id)
@@ -624,7 +619,7 @@ def export_service_sheet(store, ticket_id: int) -> Path:
         raise RuleError(f"Ticket {ticket.label()} has no service-call sheet: it is made when the checklist does not fix the fault.")
     machine = store.repo("machines").get(ticket.machine_id)
     tag = "".join(c if c.isalnum() or c in "-_" else "-" for c in machine.asset_tag)
-    path = service_sheets_folder(store) / f"{tag}-ticket-{ticket.id}.txt"
+    path = store.beside("service-sheets") / f"{tag}-ticket-{ticket.id}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(ticket.service_sheet, encoding="utf-8")
     return path

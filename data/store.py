@@ -61,6 +61,11 @@ class Store:
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)
 
+    def beside(self, kind: str) -> Path:
+        """A folder next to the data folder, never in it, for files meant for people
+        (orders to mail, service-call sheets): ``/srv/backoffice-exports``."""
+        return self.folder.with_name(f"{self.folder.name}-{kind}")
+
     def file(self, domain: str) -> Path:
         return self.folder / f"{domain}.json"
 
