@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -595,6 +596,25 @@ def order_email(order: Order, items: Mapping[int, SupplyItem], sender: str) -> s
         "Please confirm the delivery date.\n\n"
         f"Kind regards,\n{sender}\n"
     )
+
+
+# -- exports -------------------------------------------------------------------------
+
+
+def exports_folder(store) -> Path:
+    return store.beside("exports")
+
+
+def export_order(store, order_id: int, kind: str) -> tuple[Path, str]:
+    """Write the order as CSV ("csv") or e-mail text ("email"); (where it went, the text)."""
+    order = store.repo("orders").get(order_id)
+    items = items_by_id(store)
+    text = order_csv(order, items) if kind == "csv" else order_email(order, items, store.user)
+    slug = re.sub(r"[^a-z0-9]+", "-", order.supplier.casefold()).strip("-") or "supplier"
+    path = exports_folder(store) / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path, text
 
 
 # -- count sheet -------------------------------------------------------------------------

@@ -3,11 +3,9 @@ issuing and adjusting, the item detail with its level over time, and the count s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -106,25 +104,6 @@ def order_detail(order: Order) -> Text:
     for line in order.lines:
         text.append(f"  {line.name:<34.34} ordered {line.quantity:>4}  received {line.received:>4}  to come {line.outstanding:>4}\n")
     return text
-
-
-# -- exports ---------------------------------------------------------------------------------
-
-
-def exports_folder(store) -> Path:
-    return store.beside("exports")
-
-
-def export_order(store, order_id: int, kind: str) -> tuple[Path, str]:
-    """Write the order as CSV ("csv") or e-mail text ("email"); (where it went, the text)."""
-    order = store.repo("orders").get(order_id)
-    items = rules.items_by_id(store)
-    text = rules.order_csv(order, items) if kind == "csv" else rules.order_email(order, items, store.user)
-    slug = re.sub(r"[^a-z0-9]+", "-", order.supplier.casefold()).strip("-") or "supplier"
-    path = exports_folder(store) / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path, text
 
 
 # -- issuing and receiving: what the entry forms call ---------------------------------------------
@@ -751,12 +730,12 @@ class StockScreen(TabbedSection):
 
     def action_export_csv(self) -> None:
         store = self.store
-        self.order_job(lambda order_id: export_order(store, order_id, "csv"),
+        self.order_job(lambda order_id: rules.export_order(store, order_id, "csv"),
                        lambda result: self.notify(f"Order written to {result[0]}", timeout=10))
 
     def action_export_email(self) -> None:
         store = self.store
-        self.order_job(lambda order_id: export_order(store, order_id, "email"),
+        self.order_job(lambda order_id: rules.export_order(store, order_id, "email"),
                        lambda result: self.app.push_screen(TextModal("E-mail to the supplier", result[1], f"Also saved in {result[0]}")))
 
     # -- the count sheet -------------------------------------------------------------------

@@ -7,7 +7,8 @@ from datetime import timedelta
 from textual.widgets import Input, Sparkline, Static
 
 from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, on_order_by_item, record_movement
-from screens.stock import CountSheet, EntryForm, ItemDetail, exports_folder
+from data.stock import exports_folder
+from screens.stock import CountSheet, EntryForm, ItemDetail
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.widgets.model_form import ModelForm
