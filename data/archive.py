@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import orjson
-
 from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
 from data.record import Record
 from data.storage import atomic_write, parse_file
+from data.tables import encode, with_documents
 from data.store import Store
 
 def archive_folder(store: Store) -> Path:
@@ -80,10 +79,10 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
 
 def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]]) -> None:
     path.parent.mkdir(exist_ok=True)
-    existing = parse_file(path) if path.exists() else {}
+    tables: dict = parse_file(path) if path.exists() else {}
     for name, docs in by_collection.items():
-        existing.setdefault(name, {}).update(docs)
-    atomic_write(path, orjson.dumps(existing))
+        tables[name] = with_documents(tables.get(name, {}), docs)
+    atomic_write(path, encode(tables))
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:

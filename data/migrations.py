@@ -8,13 +8,14 @@ into version N + 1. Steps run under the file's lock, after a backup copy (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from data.errors import NewerSchemaError
 
 SCHEMA_VERSION = 1
 
-Tables = dict[str, dict[str, dict]]
+Tables = dict[str, Mapping[str, Any]]  # a table is a plain dict or a LazyTable
 
 # version N -> function that upgrades tables from N to N + 1
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
@@ -30,8 +31,17 @@ def file_version(tables: Tables | None) -> int | None:
     return None if meta is None else int(meta.get("schema_version", 0))
 
 
+def meta(tables: Tables) -> dict:
+    """A copy of the file's _meta document; store changes with ``set_meta``."""
+    return dict(tables.get(META_TABLE, {}).get("1", {}))
+
+
+def set_meta(tables: Tables, document: dict) -> None:
+    tables[META_TABLE] = {**tables.get(META_TABLE, {}), "1": document}
+
+
 def stamp(tables: Tables, version: int = SCHEMA_VERSION) -> None:
-    tables.setdefault(META_TABLE, {}).setdefault("1", {})["schema_version"] = version
+    set_meta(tables, {**meta(tables), "schema_version": version})
 
 
 def refuse_newer(tables: Tables | None, file_name: str) -> None:

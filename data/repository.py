@@ -53,10 +53,9 @@ class Repository(Generic[M]):
         """Records whose fields equal ``equals`` and for which ``predicate`` holds.
 
         ``equals`` is compared with the stored JSON first, so only matching documents are
-        validated into models: on a big file that is most of the cost saved."""
+        parsed and validated into models: on a big file that is most of the cost saved."""
         stored = {k: to_jsonable_python(v) for k, v in equals.items()}
-        docs = [d for d in self.table if all(d.get(k) == v for k, v in stored.items())]  # lazily: no copy of the rest
-        records = [self._to_model(doc) for doc in docs]
+        records = [self._to_model(doc) for doc in self.table.where_fields(stored)]
         return [r for r in records if predicate is None or predicate(r)]
 
     def count(self) -> int:

@@ -10,7 +10,8 @@ process replaces the file and has no locking. This storage instead:
   unchanged too (timestamps are coarse and inodes get reused);
 - buffers writes inside a transaction and commits them in one replace, so a transaction
   is all-or-nothing;
-- never overwrites a file it could not parse.
+- never overwrites a file it could not parse;
+- holds the file open instead of its documents, and reads one when asked (``data/tables.py``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
 from data import backups, migrations
 from data.errors import DataFileError, NoAccessError
+from data.tables import LazyTable, Tables, encode, lazy, read_tables
 
 
 class FileLock:
@@ -218,20 +219,23 @@ def unreadable_message(path: Path, reason: str) -> str:
     return f"{path} cannot be read ({reason}). It has been left untouched; {backup}."
 
 
-def parse_file(path: Path) -> dict[str, Any]:
+def parse_file(path: Path, *, check: bool = True) -> dict[str, LazyTable]:
     try:
+        tables = read_tables(path, check=check)
+        if tables is not None:
+            return tables
         raw = path.read_bytes()
     except PermissionError as error:
         raise NoAccessError(f"You have no access to {path.name}.") from error
     if not raw.strip():
         raise DataFileError(unreadable_message(path, "it is empty"))
-    try:
+    try:  # written by hand, by stock TinyDB or by an older backoffice
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise DataFileError(unreadable_message(path, f"not valid JSON: {error}")) from error
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DataFileError(unreadable_message(path, "not a table of records"))
-    return data
+    return lazy(data)
 
 
 class SafeJSONStorage(Storage):
@@ -241,20 +245,20 @@ class SafeJSONStorage(Storage):
         self.path = Path(path)
         self.lock = FileLock.for_path(self.path.with_name(self.path.name + ".lock"))
         self._today = today
-        self._cache: dict[str, Any] | None = None
+        self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
         self._cache_generation: int | None = None
-        self._pending: dict[str, Any] | None = None
+        self._pending: Tables | None = None
         self._in_transaction = False
 
     # -- TinyDB's interface ----------------------------------------------------------
-    def read(self) -> dict[str, Any] | None:
+    def read(self) -> Tables | None:
         with self.lock._thread_lock:  # other threads wait for an open transaction
             if self._pending is not None:
                 return self._pending
             return self._read_fresh()
 
-    def write(self, data: dict[str, Any]) -> None:
+    def write(self, data: Tables) -> None:
         if not self._in_transaction:
             raise RuntimeError("writes go through Store.transaction()")
         migrations.refuse_newer(data, self.path.name)
@@ -283,14 +287,14 @@ class SafeJSONStorage(Storage):
     def rollback(self) -> None:
         self._pending = None
         self._in_transaction = False
-        self._forget_cache()  # TinyDB may have changed the cached dict in place
+        self._forget_cache()  # a step of the transaction may have changed the cached tables
 
     def _commit_pending(self) -> None:
         data = self._pending
         assert data is not None
         if migrations.file_version(data) is None:
             migrations.stamp(data)
-        payload = orjson.dumps(data)
+        payload = encode(data)
         try:
             backups.daily_backup(self.path, self._today())
             remove_leftover_temps(self.path)
@@ -302,10 +306,11 @@ class SafeJSONStorage(Storage):
                     f"You may not change {self.path.name}: no write access to {error.filename}."
                 ) from error
             raise
-        self._remember(data, os.stat(self.path), self.lock.bump_generation())
+        written = parse_file(self.path, check=False)  # held open, like a file read
+        self._remember(written, os.stat(self.path), self.lock.bump_generation())
 
     # -- the read cache --------------------------------------------------------------
-    def _read_fresh(self) -> dict[str, Any] | None:
+    def _read_fresh(self) -> dict[str, LazyTable] | None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
@@ -322,7 +327,7 @@ class SafeJSONStorage(Storage):
         self._remember(data, st, generation)
         return data
 
-    def _remember(self, data: dict[str, Any], st: os.stat_result, generation: int | None) -> None:
+    def _remember(self, data: dict[str, LazyTable], st: os.stat_result, generation: int | None) -> None:
         self._cache = data
         self._cache_key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
         self._cache_generation = generation

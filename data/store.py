@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
-from tinydb.table import Table
 
 from data import audit, backups, migrations
 from data.domains import DOMAINS
 from data.storage import SafeJSONStorage
+from data.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
     from data.collections import Collection
@@ -76,7 +76,7 @@ class Store:
             if domain not in self._databases:
                 if domain not in DOMAINS:
                     raise ValueError(f"unknown domain {domain!r}")
-                self._databases[domain] = TinyDB(
+                self._databases[domain] = LeanTinyDB(
                     self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
                 )
             return self._databases[domain]
@@ -84,7 +84,7 @@ class Store:
     def storage(self, domain: str) -> SafeJSONStorage:
         return self.database(domain).storage  # type: ignore[return-value]
 
-    def table(self, collection: Collection) -> Table:
+    def table(self, collection: Collection) -> LeanTable:
         # No query cache: it would go stale when another process writes.
         database = self.database(collection.domain)
         with self._opening:  # one Table object per table, which holds the next id
@@ -141,17 +141,18 @@ class Store:
     def _set_next_id(self, collection: Collection, tables: dict) -> None:
         """Past every id in use and every id that ever was: deleted and archived records'
         ids are never handed out again (a slip or an audit line may still name them)."""
-        high_water = tables.get(migrations.META_TABLE, {}).get("1", {}).get(HIGH_WATER, {})
+        high_water = migrations.meta(tables).get(HIGH_WATER, {})
         used = [int(i) for i in tables.get(collection.name, {})]
         self.table(collection)._next_id = max([high_water.get(collection.name, 0), *used]) + 1
 
     def remember_ids(self, collection: Collection, ids: list[int]) -> None:
         """Raise the collection's high-water mark to ``ids``; call inside its transaction."""
         storage = self.storage(collection.domain)
-        tables = storage.read() or {}
-        meta = tables.setdefault(migrations.META_TABLE, {}).setdefault("1", {})
+        tables = dict(storage.read() or {})
+        meta = migrations.meta(tables)
         high_water = meta.setdefault(HIGH_WATER, {})
         high_water[collection.name] = max([high_water.get(collection.name, 0), *ids])
+        migrations.set_meta(tables, meta)
         storage.write(tables)
         self._set_next_id(collection, tables)
 
@@ -163,6 +164,7 @@ class Store:
             version = migrations.file_version(tables)
             target = backups.backup_folder(storage.path) / f"{domain}.schema-{version}.json"
             backups.copy_aside(storage.path, target)
+            tables = {name: dict(table) for name, table in tables.items()}  # steps change documents in place
             migrations.migrate(tables)
             storage.write(tables)
 

@@ -1,0 +1,76 @@
+"""The data file's layout: one document per line, plain JSON for any tool, read lazily."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tinydb import TinyDB
+
+from data.calls import CallStatus
+from data.errors import DataFileError
+from data.storage import parse_file
+
+
+def add_calls(store, *callers: str) -> None:
+    store.repo("calls").add_many([{"caller": c, "message": f"Message from {c}"} for c in callers])
+
+
+def test_a_saved_file_is_one_document_a_line_and_stock_tinydb_reads_it(store):
+    add_calls(store, "Ann", "Bob", "Cid")
+    path = store.file("calls")
+    documents = [line for line in path.read_bytes().split(b"\n") if b'"caller"' in line]
+    assert [json.loads(line.rstrip(b",").split(b":", 1)[1])["caller"] for line in documents] == ["Ann", "Bob", "Cid"]
+    assert sorted(c["caller"] for c in json.loads(path.read_text())["calls"].values()) == ["Ann", "Bob", "Cid"]
+    stock = TinyDB(path)
+    try:
+        assert sorted(c["caller"] for c in stock.table("calls").all()) == ["Ann", "Bob", "Cid"]
+    finally:
+        stock.close()
+
+
+def test_a_file_written_elsewhere_is_read_and_rewritten_in_the_layout(store):
+    path = store.file("calls")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stock = TinyDB(path, indent=2)  # pretty-printed by another tool: not one document a line
+    stock.table("calls").insert({"caller": "Ann", "message": "from a spreadsheet"})
+    stock.close()
+    calls = store.repo("calls")
+    assert [c.caller for c in calls.list()] == ["Ann"]
+    add_calls(store, "Bob")
+    assert sorted(c.caller for c in calls.list()) == ["Ann", "Bob"]
+    assert sum(b'"caller"' in line for line in path.read_bytes().split(b"\n")) == 2
+
+
+def test_a_damaged_document_is_found_when_the_file_is_read_and_nothing_is_written(store):
+    add_calls(store, "Ann", "Bob")
+    path = store.file("calls")
+    damaged = path.read_bytes().replace(b'"caller":"Ann"', b'"caller":"Ann', 1)
+    path.write_bytes(damaged)
+    with pytest.raises(DataFileError, match="calls.json cannot be read"):
+        store.repo("calls").list()
+    with pytest.raises(DataFileError):
+        add_calls(store, "Cid")
+    assert path.read_bytes() == damaged
+
+
+def test_a_missing_comma_between_documents_is_not_taken_for_the_layout(tmp_path):
+    path = tmp_path / "calls.json"
+    path.write_bytes(b'{\n"calls":{\n"1":{"caller":"Ann"}\n"2":{"caller":"Bob"}\n}\n}')
+    with pytest.raises(DataFileError, match="not valid JSON"):
+        parse_file(path)
+
+
+def test_changing_a_record_read_changes_nothing_stored(store):
+    add_calls(store, "Ann")
+    first = store.table(store.repo("calls").collection).get(doc_id=1)
+    first["caller"] = "Mallory"
+    assert store.repo("calls").get(1).caller == "Ann"
+
+
+def test_find_matches_the_field_not_text_that_looks_like_it(store):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann", "message": 'She wrote "status":"callback" in the subject'})
+    calls.add({"caller": "Bob", "status": "callback", "callback_due": "2026-03-11T15:00:00"})
+    assert [c.caller for c in calls.find(status=CallStatus.CALLBACK)] == ["Bob"]
+    assert [c.caller for c in calls.find(caller="Ann")] == ["Ann"]
