@@ -82,7 +82,7 @@ def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]]) -> Non
     tables: dict = parse_file(path) if path.exists() else {}
     for name, docs in by_collection.items():
         tables[name] = with_documents(tables.get(name, {}), docs)
-    atomic_write(path, encode(tables))
+    atomic_write(path, encode(tables)[0])
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:

@@ -31,7 +31,7 @@ from tinydb.storages import Storage
 
 from data import backups, migrations
 from data.errors import DataFileError, NoAccessError
-from data.tables import LazyTable, Tables, encode, lazy, read_tables
+from data.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
 
 class FileLock:
@@ -180,7 +180,7 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes | bytearray) -> None:
     """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole."""
     try:
         old = os.stat(path)
@@ -219,9 +219,9 @@ def unreadable_message(path: Path, reason: str) -> str:
     return f"{path} cannot be read ({reason}). It has been left untouched; {backup}."
 
 
-def parse_file(path: Path, *, check: bool = True) -> dict[str, LazyTable]:
+def parse_file(path: Path) -> dict[str, LazyTable]:
     try:
-        tables = read_tables(path, check=check)
+        tables = read_tables(path)
         if tables is not None:
             return tables
         raw = path.read_bytes()
@@ -294,7 +294,7 @@ class SafeJSONStorage(Storage):
         assert data is not None
         if migrations.file_version(data) is None:
             migrations.stamp(data)
-        payload = encode(data)
+        payload, spans = encode(data)
         try:
             backups.daily_backup(self.path, self._today())
             remove_leftover_temps(self.path)
@@ -306,7 +306,7 @@ class SafeJSONStorage(Storage):
                     f"You may not change {self.path.name}: no write access to {error.filename}."
                 ) from error
             raise
-        written = parse_file(self.path, check=False)  # held open, like a file read
+        written = open_tables(OpenFile(self.path), spans)  # held open, like a file read
         self._remember(written, os.stat(self.path), self.lock.bump_generation())
 
     # -- the read cache --------------------------------------------------------------

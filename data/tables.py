@@ -130,6 +130,10 @@ class LazyTable(Mapping[str, dict]):
     def raw_items(self) -> Iterator[tuple[str, bytes]]:
         return iter(self._raw.items())
 
+    @property
+    def raw_mapping(self) -> Mapping[str, bytes]:
+        return self._raw
+
     def containing(self, needles: list[bytes]) -> Iterator[tuple[str, dict]]:
         """The documents whose JSON text holds every needle, parsed; the rest are not."""
         for key, raw in self._raw.items():
@@ -151,34 +155,43 @@ def with_documents(table: Mapping[str, Any], docs: Mapping[str, dict]) -> LazyTa
     return LazyTable({**dict(raw_items(table)), **{str(k): orjson.dumps(doc) for k, doc in docs.items()}})
 
 
-def encode(tables: Tables) -> bytes:
-    """The file's bytes: one line per document (see the module docstring)."""
-    parts = [b"{"]
+Spans = dict[str, dict[str, int]]  # table → document id → where the document lies
+
+
+def encode(tables: Tables) -> tuple[bytearray, Spans]:
+    """The file's bytes, one line per document (see the module docstring), and where each
+    document lies in them."""
+    out = bytearray(b"{\n")
+    spans: Spans = {}
     names = list(tables)
     for name in names:
-        parts.append(orjson.dumps(name) + b":{")
-        lines = [orjson.dumps(key) + b":" + raw for key, raw in raw_items(tables[name])]
-        if lines:
-            parts.append(b",\n".join(lines))
-        parts.append(b"}" if name == names[-1] else b"},")
-    parts.append(b"}")
-    return b"\n".join(parts)
+        out += orjson.dumps(name) + b":{\n"
+        table = spans[name] = {}
+        for key, raw in raw_items(tables[name]):
+            out += (b",\n" if table else b"") + orjson.dumps(key) + b":"
+            table[key] = len(out) << SPAN_SHIFT | len(raw)
+            out += raw
+        out += b"\n}" if table else b"}"
+        out += b"\n" if name == names[-1] else b",\n"
+    out += b"}"
+    return out, spans
 
 
-def read_tables(path: Path, *, check: bool = True) -> dict[str, LazyTable] | None:
-    """The tables of a file written by ``encode``, held open (see the module docstring);
-    None for any other layout. ``check`` parses every document once, so a damaged one is
-    found now, not when it is read."""
+def read_tables(path: Path) -> dict[str, LazyTable] | None:
+    """The tables of a file written by ``encode``, held open (see the module docstring),
+    every document parsed once so a damaged one is found now; None for any other layout."""
     file = OpenFile(path)
     with open(file.fd, "rb", closefd=False) as lines:
-        spans = decode(lines, check)
-    if spans is None:
-        return None
+        spans = decode(lines)
+    return None if spans is None else open_tables(file, spans)
+
+
+def open_tables(file: OpenFile, spans: Spans) -> dict[str, LazyTable]:
     return {name: LazyTable(FileDocuments(file, table)) for name, table in spans.items()}
 
 
-def decode(lines: Iterable[bytes], check: bool) -> dict[str, dict[str, int]] | None:
-    """Table → document id → span, read line by line; None for any other layout."""
+def decode(lines: Iterable[bytes]) -> Spans | None:
+    """Where each document lies, read line by line; None for any other layout."""
     lines = iter(lines)
     first = next(lines, b"")
     if first.rstrip(b"\n") != b"{":
@@ -190,7 +203,7 @@ def decode(lines: Iterable[bytes], check: bool) -> dict[str, dict[str, int]] | N
         start, at = at, at + len(line)
         if expect == "document or close" and (doc := DOCUMENT_LINE.fullmatch(line)) and (comma or not docs):
             begin, end = doc.span(2)
-            if check and not parses(memoryview(line)[begin:end]):
+            if not parses(memoryview(line)[begin:end]):
                 return None
             docs[doc[1].decode()] = (start + begin) << SPAN_SHIFT | (end - begin)
             comma = bool(doc[3])
@@ -221,40 +234,77 @@ def parses(document: memoryview) -> bool:
 
 class EditableTable(MutableMapping[int, dict]):
     """The table TinyDB's updaters change: int ids; a document read is kept, since the
-    updaters change it in place; ``result()`` encodes what changed."""
+    updaters change it in place; the others are never read (``result()``)."""
 
     def __init__(self, table: Mapping[str, Any]) -> None:
-        source = table.raw_items() if isinstance(table, LazyTable) else table.items()
-        self._docs: dict[int, bytes | dict] = {int(k): doc for k, doc in source}
+        self._base = LazyTable.of(table)
+        self._ids = {int(key): key for key in self._base}
+        self._changed: dict[int, dict] = {}
 
     def __getitem__(self, doc_id: int) -> dict:
-        doc = self._docs[doc_id]
-        if isinstance(doc, bytes):
-            doc = self._docs[doc_id] = orjson.loads(doc)
-        return doc
+        if doc_id not in self._changed:
+            self._changed[doc_id] = self._base[self._ids[doc_id]]
+        return self._changed[doc_id]
 
     def __setitem__(self, doc_id: int, doc: dict) -> None:
-        self._docs[doc_id] = doc
+        self._ids.setdefault(doc_id, str(doc_id))
+        self._changed[doc_id] = doc
 
     def __delitem__(self, doc_id: int) -> None:
-        del self._docs[doc_id]
+        del self._ids[doc_id]
+        self._changed.pop(doc_id, None)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._docs)
+        return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._ids)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._docs
+        return doc_id in self._ids
 
     def clear(self) -> None:
-        self._docs.clear()
+        self._ids.clear()
+        self._changed.clear()
 
     def result(self) -> LazyTable:
-        return LazyTable(
-            {str(k): doc if isinstance(doc, bytes) else orjson.dumps(doc) for k, doc in self._docs.items()}
-        )
+        changed = {self._ids[i]: orjson.dumps(doc) for i, doc in self._changed.items()}
+        return LazyTable(RevisedDocuments(self._base.raw_mapping, list(self._ids.values()), changed))
+
+
+class RevisedDocuments(Mapping[str, bytes]):
+    """A table's documents after a change: ``keys`` in order, ``changed`` ones new, the
+    rest still those of ``base``, read when asked."""
+
+    def __init__(self, base: Mapping[str, bytes], keys: list[str], changed: dict[str, bytes]) -> None:
+        self._base = base
+        self._keys = dict.fromkeys(keys)
+        self._changed = changed
+
+    def __getitem__(self, key: str) -> bytes:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._changed[key] if key in self._changed else self._base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def items(self) -> Iterator[tuple[str, bytes]]:  # type: ignore[override]
+        base = iter(self._base.items())  # untouched documents keep the base's order
+        for key in self._keys:
+            if key in self._changed:
+                yield key, self._changed[key]
+                continue
+            for base_key, raw in base:
+                if base_key == key:
+                    yield key, raw
+                    break
 
 
 def field_needle(field: str, value: Any) -> bytes | None:

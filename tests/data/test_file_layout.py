@@ -10,6 +10,7 @@ from tinydb import TinyDB
 from data.calls import CallStatus
 from data.errors import DataFileError
 from data.storage import parse_file
+from tests.data.helpers import backoffice
 
 
 def add_calls(store, *callers: str) -> None:
@@ -74,3 +75,11 @@ def test_find_matches_the_field_not_text_that_looks_like_it(store):
     calls.add({"caller": "Bob", "status": "callback", "callback_due": "2026-03-11T15:00:00"})
     assert [c.caller for c in calls.find(status=CallStatus.CALLBACK)] == ["Bob"]
     assert [c.caller for c in calls.find(caller="Ann")] == ["Ann"]
+
+
+def test_a_session_reads_the_version_it_opened_while_another_process_saves(store):
+    add_calls(store, "Ann", "Bob")
+    opened = store.storage("calls").read()["calls"]  # as a screen's worker holds it
+    assert backoffice(store.folder, "add", "calls", "caller=Cid").returncode == 0
+    assert sorted(doc["caller"] for _, doc in opened.items()) == ["Ann", "Bob"]
+    assert sorted(c.caller for c in store.repo("calls").list()) == ["Ann", "Bob", "Cid"]
