@@ -8,14 +8,12 @@ into version N + 1. Steps run under the file's lock, after a backup copy (see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from data.errors import NewerSchemaError
+from data.tables import Tables
 
 SCHEMA_VERSION = 1
-
-Tables = dict[str, Mapping[str, Any]]  # a table is a plain dict or a LazyTable
 
 # version N -> function that upgrades tables from N to N + 1
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {}

@@ -1,4 +1,4 @@
-"""Tables kept as the JSON bytes of their documents, parsed only when a document is read.
+"""Tables whose documents stay in their file until one is read.
 
 A data file holds one document per line, and is still plain JSON that stock TinyDB or any
 JSON tool reads:
@@ -35,15 +35,18 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 Tables = dict[str, Mapping[str, Any]]
+Spans = dict[str, dict[str, int]]  # table → document id → where the document lies
+SPAN_SHIFT = 32  # where a document lies: offset << SPAN_SHIFT | length
+BLOCK = 1 << 16  # reading every document, this much of the file at a time
 CLOSERS = (b"}", b"},")
 DOCUMENT_LINE = re.compile(rb'"([^"\\]*)":(\{.*\})(,?)\n?')  # "id":{...},
 TABLE_LINE = re.compile(rb'"([^"\\]*)":\{')  # "calls":{
 
 
-SPAN_SHIFT = 32  # a document's place in its file: offset << SPAN_SHIFT | length
-
-
-BLOCK = 1 << 16  # reading every document, this much of the file at a time
+def dumped(doc: Mapping) -> bytes:
+    """A document's JSON to keep: orjson.dumps leaves a 4 KiB buffer behind however small
+    the document, and a table keeps thousands."""
+    return bytes(memoryview(orjson.dumps(doc)))
 
 
 def unpack(span: int) -> tuple[int, int]:
@@ -110,7 +113,7 @@ class LazyTable(Mapping[str, dict]):
     def of(cls, table: Mapping[str, Any]) -> LazyTable:
         if isinstance(table, LazyTable):
             return table
-        return cls({str(k): orjson.dumps(doc) for k, doc in table.items()})
+        return cls({str(k): dumped(doc) for k, doc in table.items()})
 
     def __getitem__(self, key: str) -> dict:
         return orjson.loads(self._raw[key])
@@ -127,11 +130,9 @@ class LazyTable(Mapping[str, dict]):
     def items(self) -> Iterator[tuple[str, dict]]:  # type: ignore[override]
         return ((key, orjson.loads(raw)) for key, raw in self._raw.items())
 
-    def raw_items(self) -> Iterator[tuple[str, bytes]]:
-        return iter(self._raw.items())
-
     @property
-    def raw_mapping(self) -> Mapping[str, bytes]:
+    def raw(self) -> Mapping[str, bytes]:
+        """Document id → the document's JSON bytes."""
         return self._raw
 
     def containing(self, needles: list[bytes]) -> Iterator[tuple[str, dict]]:
@@ -140,9 +141,10 @@ class LazyTable(Mapping[str, dict]):
             if all(needle in raw for needle in needles):
                 yield key, orjson.loads(raw)
 
+
 def raw_items(table: Mapping[str, Any]) -> Iterator[tuple[str, bytes]]:
     if isinstance(table, LazyTable):
-        return table.raw_items()
+        return iter(table.raw.items())
     return ((str(k), orjson.dumps(doc)) for k, doc in table.items())
 
 
@@ -152,10 +154,7 @@ def lazy(tables: Tables) -> dict[str, LazyTable]:
 
 def with_documents(table: Mapping[str, Any], docs: Mapping[str, dict]) -> LazyTable:
     """``table`` with ``docs`` added or replaced; the documents already there not parsed."""
-    return LazyTable({**dict(raw_items(table)), **{str(k): orjson.dumps(doc) for k, doc in docs.items()}})
-
-
-Spans = dict[str, dict[str, int]]  # table → document id → where the document lies
+    return LazyTable({**dict(raw_items(table)), **{str(k): dumped(doc) for k, doc in docs.items()}})
 
 
 def encode(tables: Tables) -> tuple[bytearray, Spans]:
@@ -196,7 +195,7 @@ def decode(lines: Iterable[bytes]) -> Spans | None:
     first = next(lines, b"")
     if first.rstrip(b"\n") != b"{":
         return None
-    tables: dict[str, dict[str, int]] = {}
+    tables: Spans = {}
     expect = "table or end"
     name, docs, comma, at = "", {}, False, len(first)
     for line in lines:
@@ -268,8 +267,13 @@ class EditableTable(MutableMapping[int, dict]):
         self._changed.clear()
 
     def result(self) -> LazyTable:
-        changed = {self._ids[i]: orjson.dumps(doc) for i, doc in self._changed.items()}
-        return LazyTable(RevisedDocuments(self._base.raw_mapping, list(self._ids.values()), changed))
+        keys = list(self._ids.values())
+        changed = {self._ids[i]: dumped(doc) for i, doc in self._changed.items()}
+        base = self._base.raw
+        if isinstance(base, RevisedDocuments):  # changed twice in one transaction: merge
+            changed = {**{k: v for k, v in base.changed.items() if k in self._base}, **changed}
+            base = base.base
+        return LazyTable(RevisedDocuments(base, keys, changed))
 
 
 class RevisedDocuments(Mapping[str, bytes]):
@@ -277,14 +281,14 @@ class RevisedDocuments(Mapping[str, bytes]):
     rest still those of ``base``, read when asked."""
 
     def __init__(self, base: Mapping[str, bytes], keys: list[str], changed: dict[str, bytes]) -> None:
-        self._base = base
+        self.base = base
+        self.changed = changed
         self._keys = dict.fromkeys(keys)
-        self._changed = changed
 
     def __getitem__(self, key: str) -> bytes:
         if key not in self._keys:
             raise KeyError(key)
-        return self._changed[key] if key in self._changed else self._base[key]
+        return self.changed[key] if key in self.changed else self.base[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
@@ -296,10 +300,10 @@ class RevisedDocuments(Mapping[str, bytes]):
         return key in self._keys
 
     def items(self) -> Iterator[tuple[str, bytes]]:  # type: ignore[override]
-        base = iter(self._base.items())  # untouched documents keep the base's order
+        base = iter(self.base.items())  # untouched documents keep the base's order
         for key in self._keys:
-            if key in self._changed:
-                yield key, self._changed[key]
+            if key in self.changed:
+                yield key, self.changed[key]
                 continue
             for base_key, raw in base:
                 if base_key == key:
