@@ -34,7 +34,7 @@ def main() -> None:
         os.write(terminal.master, b"1")  # to the calls section
         terminal.settle(quiet=1.0)
         for run in range(args.runs):
-            name = f"Refresh{run}Marker"
+            name = f"Refresh{run}Marker{os.getpid()}"  # never on screen before this run
             subprocess.run(python("-m", "tui.cli", "--data", str(folder), "add", "calls", f"caller={name}", "priority=urgent"), check=True, capture_output=True)
             saved = time.perf_counter()
             terminal.wait_for(name.encode(), timeout=10)
