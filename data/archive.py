@@ -19,8 +19,8 @@ from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
 from data.record import Record
 from data.storage import atomic_write, parse_file
-from data.tables import encode, with_documents
 from data.store import Store
+from data.tables import encode, with_documents
 
 def archive_folder(store: Store) -> Path:
     return store.folder / "archive"

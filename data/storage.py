@@ -5,7 +5,7 @@ process replaces the file and has no locking. This storage instead:
 
 - writes atomically: temp file in the same folder, fsync, the old file's mode and group,
   ``os.replace``, fsync of the folder;
-- reads the file afresh, reusing the parsed data while (inode, mtime_ns, size, ctime_ns)
+- reads the file afresh, reusing what it read while (inode, mtime_ns, size, ctime_ns)
   is unchanged, and inside a transaction only while the lock file's write generation is
   unchanged too (timestamps are coarse and inodes get reused);
 - buffers writes inside a transaction and commits them in one replace, so a transaction

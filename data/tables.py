@@ -37,6 +37,7 @@ from tinydb.table import Document, Table
 Tables = dict[str, Mapping[str, Any]]
 Spans = dict[str, dict[str, int]]  # table → document id → where the document lies
 SPAN_SHIFT = 32  # where a document lies: offset << SPAN_SHIFT | length
+LENGTH_MASK = (1 << SPAN_SHIFT) - 1
 BLOCK = 1 << 16  # reading every document, this much of the file at a time
 CLOSERS = (b"}", b"},")
 DOCUMENT_LINE = re.compile(rb'"([^"\\]*)":(\{.*\})(,?)\n?')  # "id":{...},
@@ -50,7 +51,7 @@ def dumped(doc: Mapping) -> bytes:
 
 
 def unpack(span: int) -> tuple[int, int]:
-    return span >> SPAN_SHIFT, span & ((1 << SPAN_SHIFT) - 1)
+    return span >> SPAN_SHIFT, span & LENGTH_MASK
 
 
 class OpenFile:
@@ -68,7 +69,7 @@ class OpenFile:
         """The documents at ``spans`` (in file order), a block of the file at a time."""
         block, block_start = b"", 0
         for span in spans:
-            offset, length = unpack(span)
+            offset, length = span >> SPAN_SHIFT, span & LENGTH_MASK
             start = offset - block_start
             if start < 0 or start + length > len(block):
                 block, block_start, start = os.pread(self.fd, max(BLOCK, length), offset), offset, 0
@@ -167,13 +168,17 @@ def encode(tables: Tables) -> tuple[bytearray, Spans]:
         out += orjson.dumps(name) + b":{\n"
         table = spans[name] = {}
         for key, raw in raw_items(tables[name]):
-            out += (b",\n" if table else b"") + orjson.dumps(key) + b":"
+            out += b'%s%s:' % (b",\n" if table else b"", quoted(key))
             table[key] = len(out) << SPAN_SHIFT | len(raw)
             out += raw
         out += b"\n}" if table else b"}"
         out += b"\n" if name == names[-1] else b",\n"
     out += b"}"
     return out, spans
+
+
+def quoted(key: str) -> bytes:
+    return b'"%s"' % key.encode() if key.isdigit() else orjson.dumps(key)  # ids are digits
 
 
 def read_tables(path: Path) -> dict[str, LazyTable] | None:
