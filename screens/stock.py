@@ -22,7 +22,7 @@ from data.errors import FieldError
 from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
 from screens.base import TabbedSection, describe
 from tui.messages import JobFinished
-from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.dialogs import ConfirmModal, close_unless_typed
 from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -160,7 +160,7 @@ class EntryForm(ModalScreen[Any]):
     CSS_PATH = "stock.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="stock.form.save", tooltip="Check and save"),
-        Binding("escape", "close", "Close", id="stock.form.close", tooltip="Close without saving"),
+        Binding("escape", "close", "Close", id="stock.form.close", tooltip="Close without saving (asks first if you typed)"),
     ]
 
     def __init__(self, title: str, entries: list[Entry], submit: Callable[[dict[str, str]], Any], intro: str = "") -> None:
@@ -234,7 +234,8 @@ class EntryForm(ModalScreen[Any]):
             self.input_of(field_name).focus()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        typed = self.values() != {e.name: e.value for e in self.entries}
+        close_unless_typed(self.app, typed, lambda: self.dismiss(None))
 
 
 class TextModal(ModalScreen[None]):

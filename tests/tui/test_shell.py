@@ -117,6 +117,26 @@ async def test_escape_on_an_untouched_form_just_closes(make_app):
         assert not isinstance(app.screen, (ModelForm, ConfirmModal))
 
 
+async def test_escape_on_a_one_line_prompt_asks_only_when_something_was_typed(make_app):
+    from tui.widgets.prompt import PromptModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "H")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"toner", "escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        assert app.screen.query_one(Input).value == "toner"
+        await pilot.press("escape", "y")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (PromptModal, ConfirmModal)))
+        await pilot.press("H")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (PromptModal, ConfirmModal)))
+
+
 async def test_a_call_saved_by_another_process_appears_without_a_key_press(make_app, store):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

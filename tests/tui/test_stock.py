@@ -345,3 +345,26 @@ async def test_opening_a_supply_item_or_an_order_from_elsewhere_puts_the_cursor_
         app.go_to_record("orders", order.id)
         assert await wait_for(pilot, lambda: app.screen.query_one("#order-table").selected_key == order.id)
         assert app.screen.current_tab() == "orders"
+
+
+async def test_escape_on_a_form_with_typed_text_asks_before_throwing_it_away(make_app, store):
+    from tui.widgets.dialogs import ConfirmModal
+
+    mugs = add_item(store, "Mugs", 6)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stock(pilot, app)
+        await pilot.press("u")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
+        await pilot.press("tab", *"Ann", "escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        await pilot.press("n")  # back to the form, nothing lost
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
+        assert app.screen.values()["person"] == "Ann"
+        await pilot.press("escape", "y")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (EntryForm, ConfirmModal)))
+        await pilot.press("u")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
+        await pilot.press("escape")  # nothing typed: closes at once
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, (EntryForm, ConfirmModal)))
+    assert store.repo("supplies").get(mugs.id).on_hand == 6

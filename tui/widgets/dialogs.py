@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -50,6 +52,16 @@ class ConfirmModal(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def close_unless_typed(app: App, typed: bool, close: Callable[[], object]) -> None:
+    """Close a form at once, or, when something was typed in it, only once the person says
+    to throw it away: escape is pressed by mistake more often than it is meant."""
+    if not typed:
+        close()
+        return
+    question = ConfirmModal("Throw away what you typed in this form?", "Discard changes?")
+    app.push_screen(question, lambda discard: close() if discard else None)
 
 
 class ErrorModal(ModalScreen[None]):

@@ -27,7 +27,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from data.errors import ConflictError, DataError, FieldError
 from data.record import Record, error_sentence
 from tui.messages import JobFinished
-from tui.widgets.dialogs import ConfirmModal, ConflictModal
+from tui.widgets.dialogs import ConflictModal, close_unless_typed
 
 LONG_TEXT = 300  # str fields allowed to be longer than this get a TextArea
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -299,15 +299,7 @@ class ModelForm(ModalScreen[Record | None]):
 
     # -- closing -----------------------------------------------------------------------
     def action_close(self) -> None:
-        if not self.changed:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmModal("Throw away what you typed in this form?", "Discard changes?"), answered)
+        close_unless_typed(self.app, self.changed, lambda: self.dismiss(None))
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from tui.widgets.dialogs import DIALOG_CSS
+from tui.widgets.dialogs import DIALOG_CSS, close_unless_typed
 
 
 class PromptModal(ModalScreen[str | None]):
@@ -20,7 +20,7 @@ class PromptModal(ModalScreen[str | None]):
     PromptModal Input { width: 60; }
     PromptModal #prompt-error { color: $error; height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Cancel (asks first if you typed)")]
 
     def __init__(
         self,
@@ -56,4 +56,5 @@ class PromptModal(ModalScreen[str | None]):
             self.dismiss(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        typed = self.query_one("#prompt-input", Input).value != self.value
+        close_unless_typed(self.app, typed, lambda: self.dismiss(None))
