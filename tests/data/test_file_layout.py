@@ -66,7 +66,10 @@ def test_changing_a_record_read_changes_nothing_stored(store):
     add_calls(store, "Ann")
     first = store.table(store.repo("calls").collection).get(doc_id=1)
     first["caller"] = "Mallory"
-    assert store.repo("calls").get(1).caller == "Ann"
+    first["history"].append({"at": "2026-03-10T09:00:00", "user": "mallory", "action": "forged"})
+    stored = store.repo("calls").get(1)
+    assert stored.caller == "Ann"
+    assert [step.action for step in stored.history] == []
 
 
 def test_find_matches_the_field_not_text_that_looks_like_it(store):
