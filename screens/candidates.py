@@ -148,7 +148,7 @@ class CandidatesScreen(SectionScreen):
         Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book a slot, clashes refused"),
         Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating after the interview"),
         Binding("o", "offer", "Offer", priority=True, id="candidates.offer", tooltip="Make the candidate an offer"),
-        Binding("H", "hire", "Hire", id="candidates.hire", tooltip="Offer accepted: make an employee"),
+        Binding("h", "hire", "Hire", id="candidates.hire", tooltip="Offer accepted: make an employee"),
         Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark one to compare"),
         Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),

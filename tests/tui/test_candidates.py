@@ -156,7 +156,7 @@ async def test_hiring_creates_the_employee_with_the_candidates_data(make_app, st
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         assert await wait_for(pilot, lambda: names(app) == ["Dana Ellis"])
-        await pilot.press("H")
+        await pilot.press("h")
         form = app.screen
         assert form.value_of("role") == "Accounts Clerk" and form.value_of("manager") == "Tom Baines"
         await pilot.press(*"2026-04-01", "ctrl+s")
@@ -177,7 +177,7 @@ async def test_hire_before_an_offer_is_refused_in_words(make_app, store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         assert await wait_for(pilot, lambda: names(app) == ["Eve Finch"])
-        await pilot.press("H")
+        await pilot.press("h")
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorModal")
         assert "cannot be hired without an offer" in str(app.screen.query_one("#dialog-message").render())
     assert store.repo("employees").count() == 0

@@ -117,6 +117,21 @@ async def test_escape_on_an_untouched_form_just_closes(make_app):
         assert not isinstance(app.screen, (ModelForm, ConfirmModal))
 
 
+async def test_shift_h_searches_history_in_every_section(make_app, store):
+    from tui.widgets.prompt import PromptModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for section in SECTIONS[1:]:
+            await pilot.press(section.key)
+            assert await wait_for(pilot, lambda: app.current_mode == section.name)
+            await pilot.press("H")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal)), section.name
+            assert "history" in app.screen.title_text.casefold()
+            await pilot.press("escape")
+            assert await wait_for(pilot, lambda: not isinstance(app.screen, PromptModal))
+
+
 async def test_escape_on_a_one_line_prompt_asks_only_when_something_was_typed(make_app):
     from tui.widgets.prompt import PromptModal
 
