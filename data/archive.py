@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
-from data.record import Record
+from data.record import STORED, Record
 from data.storage import atomic_write, parse_file
 from data.store import Store
 from data.tables import encode, with_documents
@@ -33,17 +35,23 @@ def archive_files(store: Store, domain: str) -> list[Path]:
 
 def moment(body: dict) -> datetime | None:
     stamp = body.get("updated_at") or body.get("created_at")
-    return datetime.fromisoformat(stamp) if stamp else None
+    try:
+        return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+    except ValueError:
+        return None
 
 
 def closed_and_old(collection: Collection, tables: dict, cutoff: datetime) -> dict[str, dict]:
     """doc id → body of the records of ``collection`` that are closed and older than cutoff."""
     found = {}
     for doc_id, body in tables.get(collection.name, {}).items():
-        when = moment(body)
+        when = moment(body) if isinstance(body, dict) else None
         if when is None or when >= cutoff:
             continue
-        record = collection.model.model_validate(body)
+        try:
+            record = collection.model.model_validate(body, context=STORED)
+        except ValidationError:
+            continue  # a damaged record stays where `backoffice check` finds it
         if collection.is_closed(record):  # type: ignore[misc]
             found[doc_id] = body
     return found
@@ -113,12 +121,14 @@ def archived_records(store: Store, collection: Collection, progress: Callable[[i
     """Archived records of a collection, leaving out any still in the domain file."""
     live = {r.id for r in store.repo(collection).list()}
     files = archive_files(store, collection.domain)
+    repo = store.repo(collection)
     for done, path in enumerate(files, start=1):
         for doc_id, body in parse_file(path).get(collection.name, {}).items():
-            if int(doc_id) not in live:
-                record = collection.model.model_validate(body)
-                record.id = int(doc_id)
-                yield record
+            if doc_id.isdigit() and int(doc_id) not in live:
+                try:
+                    yield repo.from_stored(doc_id, body)
+                except DataError:
+                    continue
         if progress:
             progress(done, len(files))
 

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.record import Record, error_sentence
+from data.record import Lines, Model, Record, error_sentence
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -43,10 +43,8 @@ class CallStatus(StrEnum):
     DONE = "done"
 
 
-class Step(BaseModel):
+class Step(Model):
     """One line of a call's history: who did what, when."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     at: datetime
     user: str
@@ -61,7 +59,7 @@ class Call(Record):
     company: str = Field(default="", max_length=200)
     for_whom: str = Field(default="", max_length=200, title="For whom")
     priority: Priority = Priority.NORMAL
-    message: str = Field(default="", max_length=5000)
+    message: Lines = Field(default="", max_length=5000)
     status: CallStatus = CallStatus.NEW
     callback_due: datetime | None = Field(default=None, title="Call back at")
     handled_by: str = Field(default="", max_length=100)
@@ -270,11 +268,11 @@ class Fax(Record):
     company: str = Field(default="", max_length=200)
     document: str = Field(min_length=1, max_length=1000, title="Document file")
     pages: int = Field(default=1, ge=1, le=999)
-    cover_note: str = Field(default="", max_length=2000)
+    cover_note: Lines = Field(default="", max_length=2000)
     status: FaxStatus = FaxStatus.QUEUED
-    tries: int = Field(default=0, ge=0)
+    tries: int = Field(default=0, ge=0, le=1000)
     max_tries: int = Field(default=3, ge=1, le=20)
-    last_error: str = Field(default="", max_length=2000)
+    last_error: Lines = Field(default="", max_length=2000)
     next_attempt: datetime | None = None
     sent_at: datetime | None = None
     attempts: list[Step] = Field(default_factory=list)  # each run of the send command and its outcome

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from data import migrations
-from data.collections import DOMAINS, collections_of
+from data.collections import DOMAINS, Collection, collections_of
 from data.errors import DataError, NoAccessError
 from data.store import Store
-from data.transfer import describe_errors
 
 
 def check_folder(store: Store) -> tuple[list[str], list[str]]:
@@ -32,10 +29,17 @@ def check_folder(store: Store) -> tuple[list[str], list[str]]:
         except DataError as error:
             problems.append(str(error))
         for collection in collections_of(domain):
-            for doc_id, body in tables.get(collection.name, {}).items():
-                where = f"{path.name}, {collection.name} #{doc_id}"
-                try:
-                    collection.model.model_validate(body)
-                except ValidationError as error:
-                    problems.extend(describe_errors(error, where, collection))
+            problems.extend(damaged_records(store, collection, tables.get(collection.name, {})))
     return problems, notes
+
+
+def damaged_records(store: Store, collection: Collection, table) -> list[str]:
+    """A sentence for each document the readers would set aside, read the way they read it."""
+    repo = store.repo(collection)
+    found = []
+    for key, doc in table.items():
+        try:
+            repo.from_stored(key, doc)
+        except DataError as error:
+            found.append(str(error))
+    return found

@@ -44,3 +44,12 @@ class FieldError(DataError):
 
 class UnknownCollectionError(DataError):
     """A collection name that the registry does not know (bad input on the command line)."""
+
+
+class DamagedRecordError(DataError):
+    """A stored document is not a valid record (a hand edit, an older version); it is left
+    as it is and the rest of its collection keeps working."""
+
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where  # "supplies #12"

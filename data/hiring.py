@@ -12,21 +12,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number
-from data.record import Record
+from data.record import Lines, Model, Record
 from data.staff import Employee, check_email
 
 # -- positions ---------------------------------------------------------------------------
 
 
-class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class Criterion(Model):
     name: str = Field(min_length=1, max_length=100)
     weight: float = Field(default=1.0, gt=0, le=100)
 
@@ -85,13 +83,11 @@ STAGE_MOVES: dict[Stage, tuple[Stage, ...]] = {
 }
 
 
-class StageStep(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class StageStep(Model):
     at: datetime
     user: str
     stage: Stage
-    note: str = ""
+    note: Lines = Field(default="", max_length=5000)
 
 
 class Candidate(Record):
@@ -100,10 +96,10 @@ class Candidate(Record):
     phone: str = Field(default="", max_length=40)
     position_id: int = Field(title="Position")
     source: str = Field(default="", max_length=100)
-    cv_text: str = Field(default="", max_length=50_000, title="CV")
+    cv_text: Lines = Field(default="", max_length=50_000, title="CV")
     cv_path: str = Field(default="", max_length=1000, title="CV file")
     stage: Stage = Stage.APPLIED
-    reject_reason: str = Field(default="", max_length=1000, title="Reason for rejection")
+    reject_reason: Lines = Field(default="", max_length=1000, title="Reason for rejection")
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
 
@@ -282,7 +278,7 @@ class Interview(Record):
     place: str = Field(default="", max_length=200)
     status: InterviewStatus = InterviewStatus.BOOKED
     rating: int | None = Field(default=None, ge=1, le=5)
-    feedback: str = Field(default="", max_length=5000)
+    feedback: Lines = Field(default="", max_length=5000)
 
     form_fields = ("candidate_id", "start", "minutes", "interviewers", "place")
 

@@ -20,11 +20,13 @@ from data.agenda import TOP, AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.record import Record
+from data.record import Lines, Record
 from data.staff import check_email
 from data.troubleshooting import Symptom, symptom_words, symptoms_for
 
-RATE_WINDOW_DAYS = 90  # pages per day for forecasts: the recent rate, not years ago
+RATE_WINDOW_DAYS = 90
+MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life
+MAX_PRICE = 1_000_000  # pages per day for forecasts: the recent rate, not years ago
 TONER_CATEGORIES = ("toner", "ink")
 
 
@@ -120,11 +122,11 @@ def check_machine_ids(repo, records: list[Record]) -> None:
 class MeterReading(Record):
     machine_id: int
     taken_on: date
-    total: int = Field(ge=0, title="Total pages")
-    mono: int | None = Field(default=None, ge=0, title="Black-and-white pages")
-    colour: int | None = Field(default=None, ge=0, title="Colour pages")
-    scans: int | None = Field(default=None, ge=0)
-    faxes: int | None = Field(default=None, ge=0)
+    total: int = Field(ge=0, le=MAX_COUNTER, title="Total pages")
+    mono: int | None = Field(default=None, ge=0, le=MAX_COUNTER, title="Black-and-white pages")
+    colour: int | None = Field(default=None, ge=0, le=MAX_COUNTER, title="Colour pages")
+    scans: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
+    faxes: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
 
     def label(self) -> str:
         return f"{self.total:,} on {self.taken_on:%d %b %Y}"
@@ -226,10 +228,10 @@ def counter_on(readings: Iterable[MeterReading], day: date, per_day: float | Non
 class MaintenancePlan(Record):
     machine_id: int
     task: str = Field(min_length=1, max_length=200)
-    every_days: int | None = Field(default=None, ge=1)
-    every_pages: int | None = Field(default=None, ge=1)
+    every_days: int | None = Field(default=None, ge=1, le=3660)
+    every_pages: int | None = Field(default=None, ge=1, le=MAX_COUNTER)
     last_done_on: date
-    last_done_pages: int = Field(default=0, ge=0, title="Counter when last done")
+    last_done_pages: int = Field(default=0, ge=0, le=MAX_COUNTER, title="Counter when last done")
 
     def label(self) -> str:
         return self.task
@@ -408,15 +410,15 @@ class Ticket(Record):
     machine_id: int
     reported_by: str = Field(default="", max_length=100)
     symptom: Symptom
-    detail: str = Field(default="", max_length=1000, title="What was seen")
+    detail: Lines = Field(default="", max_length=1000, title="What was seen")
     steps_tried: list[str] = Field(default_factory=list)
     status: TicketStatus = TicketStatus.OPEN
     vendor_reference: str = Field(default="", max_length=100)
-    cost: float = Field(default=0.0, ge=0)
+    cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
     opened_at: datetime
     fixed_at: datetime | None = None
     closed_at: datetime | None = None
-    service_sheet: str = ""
+    service_sheet: Lines = Field(default="", max_length=20_000)
 
     form_fields = ("machine_id", "symptom", "detail", "vendor_reference", "cost")
 

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
-from tinydb.table import Document
 
 from data import audit
-from data.errors import ConflictError, NotFoundError
-from data.record import SYSTEM_FIELDS, Record
+from data.errors import ConflictError, DamagedRecordError, NotFoundError
+from data.record import STORED, SYSTEM_FIELDS, Record, error_sentence
 
 if TYPE_CHECKING:
     from data.collections import Collection
     from data.store import Store
 
 M = TypeVar("M", bound=Record)
+
+
+def damage_sentence(error: Exception) -> str:
+    """What is wrong with a stored document, for the person who will mend it."""
+    if not isinstance(error, ValidationError):
+        return "it is not a record (a JSON object with field names)"
+    detail = error.errors()[0]
+    field = ".".join(str(part) for part in detail["loc"]) or "the record"
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"field '{field}': {error_sentence(detail)}{more}"
 
 
 class Repository(Generic[M]):
@@ -34,20 +44,44 @@ class Repository(Generic[M]):
         return self.store.transaction(self.domain)
 
     # -- reading -----------------------------------------------------------------------
-    def _to_model(self, doc: Document) -> M:
-        return self.model.model_validate({**doc, "id": doc.doc_id})
+    def from_stored(self, key: str, doc: Any) -> M:
+        """The record a stored document holds; DamagedRecordError names what is wrong.
+
+        Stored text is taken as it is (``STORED``): screens make it visible, never refuse it."""
+        try:
+            if not isinstance(doc, dict):
+                raise TypeError(key)
+            record = self.model.model_validate(doc, context=STORED)
+            record.id = int(key)
+        except (ValidationError, TypeError, ValueError) as error:
+            name = f"{self.collection.name} #{key}"
+            raise DamagedRecordError(
+                f"{self.store.file(self.domain).name}, {name}: {damage_sentence(error)}", where=name
+            ) from error
+        return record
+
+    def _readable(self, documents: Iterable[tuple[str, Any]]) -> Iterator[M]:
+        """The records of ``documents``; a damaged one is set aside and named in
+        ``store.damaged``, so the rest of the collection keeps working."""
+        for key, doc in documents:
+            try:
+                yield self.from_stored(key, doc)
+            except DamagedRecordError as error:
+                self.store.damaged[error.where] = str(error)
+            else:
+                self.store.damaged.pop(f"{self.collection.name} #{key}", None)
 
     def get(self, record_id: int) -> M:
-        doc = self.table.get(doc_id=int(record_id))
+        doc = self.table.document(int(record_id))
         if doc is None:
             raise NotFoundError(
                 f"{self.collection.title.capitalize()} #{record_id} does not exist "
                 "(another session may have deleted it)."
             )
-        return self._to_model(doc)  # type: ignore[arg-type]
+        return self.from_stored(str(record_id), doc)
 
     def list(self) -> list[M]:
-        return [self._to_model(doc) for doc in self.table]
+        return list(self._readable(self.table.documents()))
 
     def find(self, predicate: Callable[[M], bool] | None = None, **equals: Any) -> list[M]:
         """Records whose fields equal ``equals`` and for which ``predicate`` holds.
@@ -55,7 +89,7 @@ class Repository(Generic[M]):
         ``equals`` is compared with the stored JSON first, so only matching documents are
         parsed and validated into models: on a big file that is most of the cost saved."""
         stored = {k: to_jsonable_python(v) for k, v in equals.items()}
-        records = [self._to_model(doc) for doc in self.table.where_fields(stored)]
+        records = self._readable(self.table.documents(stored))
         return [r for r in records if predicate is None or predicate(r)]
 
     def count(self) -> int:
@@ -76,9 +110,13 @@ class Repository(Generic[M]):
         self.store.record_change(self.domain, entry)
 
     def _validated(self, record: M | dict) -> M:
+        """A dict is new input and passes the gate of the model; a record was checked when
+        it was made (or read back), so only its rules across fields run again."""
         if isinstance(record, dict):
             return self.model.model_validate(record)
-        return self.model.model_validate({**record.model_dump(), "id": record.id})
+        checked = self.model.model_validate(record.model_dump(), context=STORED)
+        checked.id = record.id
+        return checked
 
     def add(self, record: M | dict) -> M:
         return self.add_many([record])[0]
@@ -94,24 +132,29 @@ class Repository(Generic[M]):
                 self._audit(record_id, "add", list(self.collection.model.editable_fields()))
         return stamped
 
-    def save(self, record: M, *, force: bool = False) -> M:
+    def save(self, record: M, *, force: bool = False, fields: Iterable[str] | None = None) -> M:
         """Save an edited record. Raises ConflictError when someone saved it in between,
-        unless ``force`` (the user chose to overwrite)."""
+        unless ``force`` (the user chose to overwrite).
+
+        With ``fields``, only those fields are taken from ``record`` onto the stored
+        version: overwriting keeps what a colleague changed in the other fields. A save
+        that changes nothing writes nothing."""
         if record.id is None:
             raise ValueError("save() needs a stored record; use add()")
-        record = self._validated(record)
         with self.transaction():
             current = self.get(record.id)
             if current.rev != record.rev and not force:
                 raise self._conflict(current)
+            if fields is not None:
+                record = current.model_copy(update={name: getattr(record, name) for name in fields})
+            record = self._validated(record)
+            changed = [k for k, v in record.body().items() if k not in SYSTEM_FIELDS and current.body().get(k) != v]
+            if not changed:
+                return current
             saved = self._stamp(record, rev=current.rev + 1)
             saved.id = record.id
             self._check([saved])
-            body = saved.body()
-            self.table.update(body, doc_ids=[record.id])
-            changed = [
-                k for k, v in body.items() if k not in SYSTEM_FIELDS and current.body().get(k) != v
-            ]
+            self.table.update(saved.body(), doc_ids=[record.id])
             self._audit(record.id, "save", changed)
         return saved
 

@@ -16,7 +16,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number
-from data.record import Record
+from data.record import Lines, Record
 
 
 def check_email(value: str) -> str:
@@ -40,7 +40,7 @@ class Employee(Record):
     manager: str = Field(default="", max_length=200)
     status: EmploymentStatus = EmploymentStatus.ACTIVE
     left_on: date | None = Field(default=None, title="Left on")
-    left_reason: str = Field(default="", max_length=2000, title="Reason for leaving")
+    left_reason: Lines = Field(default="", max_length=2000, title="Reason for leaving")
     candidate_id: int | None = None
 
     form_fields = ("name", "email", "phone", "role", "department", "start_date", "manager")
@@ -88,10 +88,10 @@ class StaffEvent(Record):
     completed: bool = False
     valid_until: date | None = Field(default=None, title="Valid until")
     level: WarningLevel | None = Field(default=None, validate_default=True)
-    reason: str = Field(default="", max_length=2000, validate_default=True)
+    reason: Lines = Field(default="", max_length=2000, validate_default=True)
     issued_by: str = Field(default="", max_length=200)
     expires_after_months: int | None = Field(default=None, ge=1, le=60, title="Expires after (months)")
-    notes: str = Field(default="", max_length=5000)
+    notes: Lines = Field(default="", max_length=5000)
 
     @field_validator("course")
     @classmethod

@@ -18,14 +18,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, NotFoundError, RuleError
-from data.record import Record, error_sentence
+from data.record import STORED, Lines, Model, Record, error_sentence
 
 USE_WINDOW_DAYS = 90
+MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line
+MAX_PRICE = 1_000_000
 
 
 class SupplyCategory(StrEnum):
@@ -45,11 +47,11 @@ class SupplyItem(Record):
     unit: str = Field(default="each", max_length=40)
     pack_size: int = Field(default=1, ge=1, le=100_000)
     location: str = Field(default="", max_length=100)
-    on_hand: int = Field(default=0, ge=0)
-    reorder_point: int = Field(default=0, ge=0)
-    target: int = Field(default=0, ge=0)
+    on_hand: int = Field(default=0, ge=0, le=MAX_UNITS)
+    reorder_point: int = Field(default=0, ge=0, le=MAX_UNITS)
+    target: int = Field(default=0, ge=0, le=MAX_UNITS)
     supplier: str = Field(default="", max_length=200)
-    unit_cost: float = Field(default=0.0, ge=0)
+    unit_cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
     lead_days: int = Field(default=7, ge=0, le=365)
     fits: list[str] = Field(default_factory=list, title="Fits machines")  # asset tags
 
@@ -81,7 +83,7 @@ class MovementKind(StrEnum):
 class StockMovement(Record):
     item_id: int
     kind: MovementKind
-    quantity: int  # received/used: the positive number of units; adjusted/counted: the signed change
+    quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; adjusted/counted: the signed change
     at: datetime
     who: str = ""
     note: str = Field(default="", max_length=500)
@@ -103,13 +105,11 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class OrderLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrderLine(Model):
     item_id: int
     name: str = ""
-    quantity: int = Field(ge=1)
-    received: int = Field(default=0, ge=0)
+    quantity: int = Field(ge=1, le=MAX_UNITS)
+    received: int = Field(default=0, ge=0, le=MAX_UNITS)
 
     @property
     def outstanding(self) -> int:
@@ -123,7 +123,7 @@ class Order(Record):
     ordered_on: datetime | None = None
     received_on: datetime | None = None
     cancelled_on: datetime | None = None
-    note: str = Field(default="", max_length=1000)
+    note: Lines = Field(default="", max_length=1000)
 
     form_fields = ("supplier", "note")
 
@@ -193,6 +193,8 @@ def whole_number(value: object, field: str, *, minimum: int | None = 0) -> int:
         raise FieldError(field, "Give a whole number, like 12.")
     if minimum is not None and value < minimum:
         raise FieldError(field, "It cannot be negative." if minimum == 0 else f"Give a number of at least {minimum}.")
+    if abs(value) > MAX_UNITS:
+        raise FieldError(field, f"Give a number of at most {MAX_UNITS:,}.")
     return value
 
 
@@ -201,15 +203,19 @@ def received_field(item_id: int) -> str:
     return f"received.{item_id}"
 
 
-def validated_item(values: Mapping[str, Any]) -> SupplyItem:
+def validated_item(values: Mapping[str, Any], context: dict | None = None) -> SupplyItem:
     """A SupplyItem from values, or FieldError naming the first bad field."""
     try:
-        return SupplyItem.model_validate(dict(values))
+        return SupplyItem.model_validate(dict(values), context=context)
     except ValidationError as error:
         first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "name"
-        sentence = error_sentence(first)
-        raise FieldError(field, sentence[:1].upper() + sentence[1:] + ".") from error
+        raise FieldError(str(first["loc"][0]) if first["loc"] else "name", sentence(first)) from error
+
+
+def sentence(detail: dict) -> str:
+    said = error_sentence(detail)
+    return said[:1].upper() + said[1:] + "."
+
 
 
 # -- items -------------------------------------------------------------------------------
@@ -229,18 +235,14 @@ def add_item(store, values: Mapping[str, Any]) -> SupplyItem:
     return item
 
 
-def save_item(store, item: SupplyItem, *, force: bool = False) -> SupplyItem:
-    """Save an edited item (ConflictError if changed meanwhile, unless ``force``).
+def save_item(store, item: SupplyItem, *, force: bool = False, fields: Iterable[str] | None = None) -> SupplyItem:
+    """Save an edited item's ``fields`` (ConflictError if changed meanwhile, unless ``force``).
 
     on_hand is always taken from the stored item: an overwrite must not undo a movement
     recorded since the form was opened.
     """
-    checked = validated_item(item.model_dump())
-    checked.id = item.id
-    items = store.repo("supplies")
-    with store.transaction("stock"):
-        checked.on_hand = items.get(item.id).on_hand
-        return items.save(checked, force=force)
+    fields = [f for f in (SupplyItem.editable_fields() if fields is None else fields) if f != "on_hand"]
+    return store.repo("supplies").save(item, force=force, fields=fields)
 
 
 def change_item(store, item_id: int, **changes: Any) -> SupplyItem:
@@ -249,10 +251,15 @@ def change_item(store, item_id: int, **changes: Any) -> SupplyItem:
         raise FieldError("on_hand", "What is on hand changes only by a delivery, a use, a count or an adjustment.")
     items = store.repo("supplies")
     with store.transaction("stock"):
-        current = items.get(item_id)
-        changed = validated_item({**current.model_dump(), **changes})
-        changed.id = item_id
-        return items.save(changed, force=True)
+        item = items.get(item_id)
+        for name, value in changes.items():
+            try:
+                setattr(item, name, value)  # the model's gate checks each value
+            except ValidationError as error:
+                raise FieldError(name, sentence(error.errors()[0])) from error
+        checked = validated_item(item.model_dump(), context=STORED)  # and the rules across fields
+        checked.id = item_id
+        return items.save(checked, force=True)
 
 
 def items_by_id(store) -> dict[int, SupplyItem]:

@@ -57,6 +57,7 @@ class Store:
         self._databases: dict[str, TinyDB] = {}
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
+        self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)

@@ -32,7 +32,7 @@ from typing import Any
 
 import orjson
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 Tables = dict[str, Mapping[str, Any]]
 Spans = dict[str, dict[str, int]]  # table → document id → where the document lies
@@ -335,17 +335,25 @@ class LeanTable(Table):
         self._storage.write(tables)
         self.clear_cache()
 
-    def where_fields(self, equals: Mapping[str, Any]) -> list[Document]:
-        """Documents whose top-level fields equal ``equals`` (JSON values); only documents
-        whose text could match are parsed."""
+    def documents(self, equals: Mapping[str, Any] | None = None) -> Iterator[tuple[str, Any]]:
+        """(id, document) as stored, whatever shape a hand edit gave it; with ``equals``, only
+        documents whose top-level fields equal those JSON values, and only documents whose
+        text could match are parsed."""
         table = self._read_table()
+        if not equals:
+            return iter(table.items())
         needles = [n for n in (field_needle(k, v) for k, v in equals.items()) if n is not None]
         candidates = table.containing(needles) if isinstance(table, LazyTable) else table.items()
-        return [
-            Document(doc, int(doc_id))
-            for doc_id, doc in candidates
-            if all(doc.get(k) == v for k, v in equals.items())
-        ]
+        return (
+            (doc_id, doc) for doc_id, doc in candidates
+            if isinstance(doc, dict) and all(doc.get(k) == v for k, v in equals.items())
+        )
+
+    def document(self, doc_id: int) -> Any:
+        """The document stored under ``doc_id`` as it is, or None."""
+        table = self._read_table()
+        key = str(doc_id)
+        return table[key] if key in table else None
 
 
 class LeanTinyDB(TinyDB):

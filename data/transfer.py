@@ -19,6 +19,11 @@ from pydantic import BaseModel, ValidationError
 
 from data.collections import Collection
 from data.record import SYSTEM_FIELDS, Record
+from data.text import from_spreadsheet, spreadsheet_safe, visible
+
+# The longest text a record holds (a CV) fits many times over; a longer cell is a mistake.
+MAX_CELL = 1 << 20
+csv.field_size_limit(MAX_CELL)
 
 
 class InputError(Exception):
@@ -51,13 +56,18 @@ def from_text(collection: Collection, raw: dict[str, str]) -> dict[str, Any]:
         if text.strip() == "":
             continue
         if field in collection.model.model_fields and is_structured(collection.model, field):
-            try:
-                values[field] = json.loads(text)
-            except json.JSONDecodeError:
-                values[field] = [part.strip() for part in text.split(",") if part.strip()]
+            values[field] = structured_cell(text)
         else:
             values[field] = text
     return values
+
+
+def structured_cell(text: str) -> Any:
+    """A list or object written as JSON in a cell, or a plain comma-separated list."""
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def describe_errors(error: ValidationError, where: str, collection: Collection) -> list[str]:
@@ -106,8 +116,10 @@ def read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
     suffix = path.suffix.lower()
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError([f"{path}: cannot be read ({error})"]) from error
+    except UnicodeDecodeError as error:
+        raise InputError([f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})"]) from error
+    except OSError as error:
+        raise InputError([f"{path}: cannot be read ({error.strerror or error})"]) from error
     if suffix == ".csv":
         return read_csv(text)
     if suffix == ".jsonl":
@@ -121,14 +133,32 @@ def read_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     rows = []
     problems = []
-    for row in reader:
-        if None in row:
-            problems.append(f"line {reader.line_num}: more cells than the header has columns")
-        else:
-            rows.append((f"line {reader.line_num}", row))
+    try:
+        for row in reader:
+            if None in row:
+                problems.append(f"line {reader.line_num}: more cells than the header has columns")
+            else:
+                cells = {k: from_spreadsheet(v) if isinstance(v, str) else v for k, v in row.items()}
+                rows.append((f"line {reader.line_num}", cells))
+    except csv.Error as error:
+        problems.append(f"line {reader.line_num + 1}: {csv_problem(error)}")
     if problems:
         raise InputError(problems)
     return rows
+
+
+def csv_problem(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a cell is longer than {MAX_CELL // 1024} KiB; nothing in a record is that long"
+    return f"not valid CSV ({error})"
+
+
+def loads(text: str) -> Any:
+    """json.loads, with nesting too deep for any record said like any other bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to be a record", text, 0) from None
 
 
 def read_json_lines(text: str) -> list[tuple[str, dict[str, Any]]]:
@@ -138,7 +168,7 @@ def read_json_lines(text: str) -> list[tuple[str, dict[str, Any]]]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = loads(line)
         except json.JSONDecodeError as error:
             problems.append(f"line {number}: not valid JSON ({error.msg})")
             continue
@@ -153,7 +183,7 @@ def read_json_lines(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 def read_json(text: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
-        value = json.loads(text)
+        value = loads(text)
     except json.JSONDecodeError as error:
         raise InputError([f"{path}: line {error.lineno}: not valid JSON ({error.msg})"]) from error
     if isinstance(value, dict):
@@ -196,22 +226,34 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def csv_cell(value: Any) -> str:
+    """A cell for a spreadsheet: text that starts like a formula is shown, never run, and a
+    control character that a hand edit left in stored text shows as a symbol."""
+    return spreadsheet_safe(visible(cell(value))) if isinstance(value, (str, list, dict)) else cell(value)
+
+
 def to_csv(records: Iterable[Record], fields: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
     for record in records:
         row = as_row(record)
-        writer.writerow([cell(row.get(f)) for f in fields])
+        writer.writerow([csv_cell(row.get(f)) for f in fields])
     return out.getvalue()
 
 
+# JSON leaves DEL and C1 characters raw; escaped, they mean the same and stay off the terminal.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+
+
 def to_json(records: Iterable[Record]) -> str:
-    return orjson.dumps([as_row(r) for r in records], option=orjson.OPT_INDENT_2).decode() + "\n"
+    """Exact: every value as stored, control characters escaped the JSON way."""
+    text = orjson.dumps([as_row(r) for r in records], option=orjson.OPT_INDENT_2).decode()
+    return text.translate(_JSON_ESCAPES) + "\n"
 
 
 def to_table(records: Iterable[Record], fields: list[str], width: int = 28) -> str:
-    rows = [[cell(as_row(r).get(f)).replace("\n", " ") for f in fields] for r in records]
+    rows = [[visible(cell(as_row(r).get(f)), one_line=True) for f in fields] for r in records]
     widths = [min(width, max([len(f)] + [len(row[i]) for row in rows])) for i, f in enumerate(fields)]
 
     def line(cells: list[str]) -> str:

@@ -36,10 +36,6 @@ class SectionScreen(Screen):
         Binding("H", "history", "History", show=False, id="section.history", tooltip="Search this section's archived records"),
     ]
 
-    def notify(self, message: str, *, markup: bool = False, **options: Any) -> None:
-        """Notices often quote what people typed: plain text unless asked otherwise."""
-        super().notify(message, markup=markup, **options)
-
     @property
     def store(self) -> Store:
         return self.app.store  # type: ignore[attr-defined]
@@ -72,6 +68,22 @@ class SectionScreen(Screen):
     def loaded(self, data: Any) -> None:
         self._load_error = ""
         self.show(data)
+        self.warn_of_damaged_records()
+
+    _damage_said: frozenset[str] = frozenset()
+
+    def warn_of_damaged_records(self) -> None:
+        """Records that cannot be read are left out; say which, once, so they get mended."""
+        from data.collections import get_collection
+
+        damaged = {where: why for where, why in self.store.damaged.items()
+                   if get_collection(where.partition(" #")[0]).domain in self.domains}
+        if damaged and frozenset(damaged) != self._damage_said:
+            first = next(iter(damaged.values()))
+            more = f" and {len(damaged) - 1} more" if len(damaged) > 1 else ""
+            self.notify(f"Left out a damaged record: {first}{more}. `backoffice check` lists them all.",
+                        severity="warning", timeout=15)
+        self._damage_said = frozenset(damaged)
 
     def load_failed(self, error: Exception) -> None:
         """Say it once; reloads that hit the same trouble stay quiet until it is mended."""

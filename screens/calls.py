@@ -16,11 +16,13 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from data import calls as rules
 from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
 from data.phone import readable_number
+from data.text import visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
 from tui.messages import JobFinished
+from tui.plain import inert, plain, title
 from tui.widgets.dialogs import ErrorModal
-from tui.widgets.model_form import ModelForm
+from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -92,7 +94,7 @@ def call_detail(call: Call, now: datetime) -> Text:
         if step.note:
             text.append(f" — {step.note}", style="dim")
         text.append("\n")
-    return text
+    return inert(text)
 
 
 def fax_detail(fax: Fax) -> Text:
@@ -110,7 +112,7 @@ def fax_detail(fax: Fax) -> Text:
         text.append(f"Sent {fax.sent_at:%a %d %b %H:%M}\n", style="green")
     for step in reversed(fax.attempts[-3:]):
         text.append(f"  {step.at:%a %d %b %H:%M}  {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
-    return text
+    return inert(text)
 
 
 class CallsScreen(TabbedSection):
@@ -148,10 +150,10 @@ class CallsScreen(TabbedSection):
         with TabbedContent(id="calls-tabs"):
             with TabPane("Messages", id="messages"):
                 yield RecordTable([("priority", "Pri"), ("caller", "Caller"), ("for", "For"), ("status", "Status"), ("age", "Age")], id="queue")
-                yield Static(id="call-detail", markup=False)
+                yield Static(id="call-detail")
             with TabPane("Faxes", id="faxes"):
                 yield RecordTable([("to", "To"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Next"), ("error", "Last error")], id="fax-queue")
-                yield Static(id="fax-detail", markup=False)
+                yield Static(id="fax-detail")
             with TabPane("Directory", id="directory"):
                 yield RecordTable([("name", "Name"), ("kind", "Kind"), ("extension", "Ext."), ("department", "Department")], id="contacts")
         yield Footer()
@@ -174,7 +176,7 @@ class CallsScreen(TabbedSection):
         )
         open_count = len(rules.queue_order(data.calls, data.now))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("messages").label = f"Messages ({open_count})" + (f" for {self.for_whom}" if self.for_whom else "")
+        tabs.get_tab("messages").label = title(f"Messages ({open_count})" + (f" for {self.for_whom}" if self.for_whom else ""))
         self.update_detail()
 
     def selected(self, table_id: str) -> int | None:
@@ -293,10 +295,10 @@ class CallsScreen(TabbedSection):
             open_call_slip(self.app)
         elif tab == "faxes":
             store = self.store
-            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda fax, _: rules.queue_fax(store, fax)), self.saved)
+            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda edit: rules.queue_fax(store, edit.record)), self.saved)
         else:
-            repo = self.store.repo("contacts")
-            self.app.push_screen(ModelForm(Contact, title="New contact", save=lambda c, _: repo.add(c)), self.saved)
+            form = ModelForm(Contact, title="New contact", save=saving_to(self.store.repo("contacts")))
+            self.app.push_screen(form, self.saved)
 
     @on(DataTable.RowSelected)
     def edit(self, event: DataTable.RowSelected) -> None:
@@ -305,11 +307,13 @@ class CallsScreen(TabbedSection):
         if key is None:
             return
         repo = self.store.repo(collection)
-        record = repo.get(int(key))
-        title = f"{repo.collection.title.capitalize()} {record.label()}"
-        form = ModelForm(type(record), title=title, record=record, save=lambda r, overwrite: repo.save(r, force=overwrite),
-                         reload=lambda: repo.get(record.id))
-        self.app.push_screen(form, self.saved)
+
+        def open_form(record) -> None:
+            heading = f"{repo.collection.title.capitalize()} {record.label()}"
+            form = ModelForm(type(record), title=heading, record=record, save=saving_to(repo), reload=lambda: repo.get(record.id))
+            self.app.push_screen(form, self.saved)
+
+        self.run_job(lambda: repo.get(int(key)), open_form)  # it may have been deleted a moment ago
 
     # -- faxes -------------------------------------------------------------------------
     def fax_job(self, job, done: str) -> None:
@@ -366,7 +370,7 @@ class CallSlip(ModelForm):
     BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
 
     def __init__(self, store) -> None:
-        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda call, _: rules.log_call(store, call))
+        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: rules.log_call(store, edit.record))
         self.store = store
         self.known_calls: list[Call] = []
 
@@ -376,12 +380,18 @@ class CallSlip(ModelForm):
 
     @work(thread=True, exit_on_error=False)
     def load_directory(self) -> None:
-        calls, contacts = self.store.repo("calls").list(), self.store.repo("contacts").list()
-        self.post_message(JobFinished((calls, contacts), self.directory_loaded))
+        try:
+            result = self.store.repo("calls").list(), self.store.repo("contacts").list()
+        except Exception as error:  # no directory: the slip still takes the call
+            result = error
+        self.post_message(JobFinished(result, self.directory_loaded))
 
     def directory_loaded(self, result) -> None:
+        if isinstance(result, Exception):
+            return  # the slip works without suggestions
         self.known_calls, contacts = result
-        self.widget_of("for_whom").suggester = SuggestFromList(rules.directory_names(contacts), case_sensitive=False)
+        names = [visible(name, one_line=True) for name in rules.directory_names(contacts)]
+        self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
 
     @on(Input.Changed, "#field-number")
     def fill_known_caller(self, event: Input.Changed) -> None:

@@ -21,7 +21,8 @@ from data.phone import readable_number
 from data.staff import Employee
 from data.when import HINT, parse_when
 from screens.base import SectionScreen
-from tui.widgets.model_form import ModelForm
+from tui.plain import inert, plain
+from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -170,11 +171,11 @@ class CandidatesScreen(SectionScreen):
 
     def compose(self) -> ComposeResult:
         yield SectionBar("candidates")
-        yield Static(id="position-line", markup=False)
+        yield Static(id="position-line")
         with Horizontal(id="triage"):
             yield RecordTable([("score", "Score"), ("name", "Name"), ("stage", "Stage")], id="candidate-list")
             with VerticalScroll(id="cv-pane", can_focus=False):  # space and b scroll it
-                yield Static(id="cv", markup=False)
+                yield Static(id="cv")
         yield ScoreBar(id="criteria", markup=False)
         yield Footer()
 
@@ -195,7 +196,7 @@ class CandidatesScreen(SectionScreen):
         criteria = position.criteria if position else []
         rows = (candidate_row(c, hiring.weighted_score(c, criteria), c.id == self.marked_id) for c in hiring.ranked(shown, criteria))
         self.query_one("#candidate-list", RecordTable).set_rows(rows)
-        self.query_one("#position-line", Static).update(position_line(position, len(shown), len(applicants)))
+        self.query_one("#position-line", Static).update(inert(position_line(position, len(shown), len(applicants)), one_line=True))
         self.update_detail()
 
     @property
@@ -228,12 +229,12 @@ class CandidatesScreen(SectionScreen):
         if candidate is None or position is None:
             detail.update(Text("No candidates here." if position else "", style="dim"))
         else:
-            detail.update(candidate_detail(candidate, position, self.interviews_of(candidate)))
+            detail.update(inert(candidate_detail(candidate, position, self.interviews_of(candidate))))
         user = self.data.user if self.data else ""
         self.criterion_index = min(self.criterion_index, max(len(position.criteria) - 1, 0)) if position else 0
         scoring = self.focused is self.query_one("#criteria")
         strip = criteria_strip(position, candidate, user, self.criterion_index if scoring else None)
-        self.query_one("#criteria", Static).update(strip)
+        self.query_one("#criteria", Static).update(inert(strip, one_line=True))
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:
@@ -359,7 +360,7 @@ class CandidatesScreen(SectionScreen):
         form = ModelForm(
             Employee, title=f"Hire {candidate.name} as {position.title}", fields=["start_date", "role", "manager"],
             initial={"name": candidate.name, "role": position.title, "manager": position.hiring_manager},
-            save=lambda employee, _: hiring.hire(store, candidate.id, employee.start_date, employee.role, employee.manager),
+            save=lambda edit: hiring.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
         )
         self.app.push_screen(form, self.hired)
 
@@ -392,7 +393,7 @@ class CandidatesScreen(SectionScreen):
         form = ModelForm(
             Interview, title=f"Feedback: {candidate.name}, {hiring.slot_words(interview)}", record=interview,
             fields=["rating", "feedback"],
-            save=lambda rated, _: hiring.give_feedback(store, interview.id, rated.rating or 0, rated.feedback),
+            save=lambda edit: hiring.give_feedback(store, interview.id, edit.record.rating or 0, edit.record.feedback),
         )
         self.app.push_screen(form, self.saved)
 
@@ -422,7 +423,7 @@ class CandidatesScreen(SectionScreen):
             return
         repo = self.store.repo("candidates")
         form = ModelForm(Candidate, title=f"New candidate for {self.position.title}", initial={"position_id": self.position_id},
-                         fields=[f for f in Candidate.form_fields if f != "position_id"], save=lambda c, _: repo.add(c))
+                         fields=[f for f in Candidate.form_fields if f != "position_id"], save=saving_to(repo))
         self.app.push_screen(form, self.saved)
 
     @on(DataTable.RowSelected, "#candidate-list")
@@ -432,7 +433,7 @@ class CandidatesScreen(SectionScreen):
             return
         repo = self.store.repo("candidates")
         form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate,
-                         save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(candidate.id))
+                         save=saving_to(repo), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)
 
 
@@ -442,7 +443,7 @@ class InterviewForm(ModelForm):
 
     def __init__(self, store, *, title: str, initial: dict, suggestions: dict) -> None:
         super().__init__(Interview, title=title, initial=initial, fields=["start", "minutes", "interviewers", "place"],
-                         suggestions=suggestions, save=lambda interview, _: hiring.book_interview(store, interview))
+                         suggestions=suggestions, save=lambda edit: hiring.book_interview(store, edit.record))
         self.store = store
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
@@ -474,10 +475,11 @@ class ComparisonModal(ModalScreen[None]):
         with Vertical():
             yield Label("Compare candidates", classes="dialog-title")
             table: DataTable = DataTable(cursor_type="none", zebra_stripes=True)
-            table.add_columns("Criterion", "Weight", comparison.first.name, comparison.second.name)
+            table.add_columns("Criterion", "Weight", plain(comparison.first.name, one_line=True),
+                              plain(comparison.second.name, one_line=True))
             for row in comparison.rows:
                 cells = [self.cell(row.first, row.leader == 0), self.cell(row.second, row.leader == 1)]
-                table.add_row(Text(row.criterion), Text(f"×{row.weight:g}", style="dim"), *cells)
+                table.add_row(plain(row.criterion, one_line=True), Text(f"×{row.weight:g}", style="dim"), *cells)
             total = ComparisonRow("Weighted score", 0, comparison.first_score, comparison.second_score)
             table.add_row(Text(total.criterion, style="bold"), Text(""),
                           self.cell(total.first, total.leader == 0), self.cell(total.second, total.leader == 1))

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from data.agenda import TOP, AgendaGroup
 from data.domains import DOMAINS
 from screens.base import SectionScreen
+from tui.plain import plain
 from tui.widgets.section_bar import SectionBar
 
 
@@ -21,7 +22,7 @@ def group_heading(group: AgendaGroup) -> Text:
 
 
 def entry_line(text: str, urgent: bool) -> Text:
-    return Text.assemble(("      ! " if urgent else "      · ", "bold red" if urgent else "dim"), text)
+    return Text.assemble(("      ! " if urgent else "      · ", "bold red" if urgent else "dim"), plain(text, one_line=True))
 
 
 class DashboardScreen(SectionScreen):
@@ -53,7 +54,7 @@ class DashboardScreen(SectionScreen):
         for group in groups:
             options.append(Option(group_heading(group), id=f"section:{group.section}:{group.key}"))
             if group.note:
-                options.append(Option(Text(f"      {group.note}", style="dim"), disabled=True))
+                options.append(Option(plain(f"      {group.note}", "dim", one_line=True), disabled=True))
             for entry in group.entries[:TOP]:
                 entry_id = f"{entry.collection}:{entry.record_id}:{group.key}"
                 options.append(Option(entry_line(entry.text, entry.urgent), id=entry_id))

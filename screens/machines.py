@@ -22,7 +22,8 @@ from data.phone import readable_number
 from data.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
 from screens.base import SectionScreen
 from tui.messages import JobFinished
-from tui.widgets.model_form import ModelForm
+from tui.plain import inert, plain
+from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -154,11 +155,6 @@ def read_machine(store, machine_id: int) -> MachinePage:
     return MachinePage(rules.machine_detail(store, machine_id, now.date()), now)
 
 
-def save_machine(store, machine: Machine, overwrite: bool) -> Machine:
-    repo = store.repo("machines")
-    return repo.add(machine) if machine.id is None else repo.save(machine, force=overwrite)
-
-
 def end_checklist(store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None) -> Ticket:
     """Keep the steps ticked as tried; then the ticket is fixed, goes to the vendor, or stays open."""
     with store.transaction("machines"):
@@ -194,8 +190,8 @@ class ChoiceModal(ModalScreen[Hashable | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*(Option(Text(label)) for _, label in self.choices))
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield OptionList(*(Option(plain(label)) for _, label in self.choices))
             yield Label("enter choose   esc back", classes="dialog-keys")
 
     def action_move(self, direction: str) -> None:
@@ -209,7 +205,7 @@ class ChoiceModal(ModalScreen[Hashable | None]):
 
 
 def step_line(step: str, ticked: bool) -> Text:
-    return Text.assemble(("[x] " if ticked else "[ ] ", "bold green" if ticked else "dim"), step)
+    return Text.assemble(("[x] " if ticked else "[ ] ", "bold green" if ticked else "dim"), plain(step))
 
 
 class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
@@ -234,7 +230,7 @@ class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield OptionList(*(step_line(s, s in self.tried) for s in self.steps), id="steps")
             yield Label("space tick a step   f fixed   v not fixed: call the vendor   esc later",
                         classes="dialog-keys")
@@ -275,10 +271,10 @@ class SheetModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             with VerticalScroll():
-                yield Static(self.text, id="sheet-text", markup=False)
-            yield Static("", id="sheet-where", markup=False)
+                yield Static(plain(self.text), id="sheet-text")
+            yield Static("", id="sheet-where")
             yield Label("w write to a file   enter close" if self.write else "enter close", classes="dialog-keys")
 
     def action_write(self) -> None:
@@ -301,9 +297,9 @@ class SheetModal(ModalScreen[None]):
     def written(self, result: Path | Exception) -> None:
         where = self.query_one("#sheet-where", Static)
         if isinstance(result, Exception):
-            where.update(Text(f"Not written: {result}", style="red"))
+            where.update(plain(f"Not written: {result}", style="red"))
         else:
-            where.update(Text(f"Written to {result}", style="green"))
+            where.update(plain(f"Written to {result}", style="green"))
 
 
 # -- what both screens do to a machine ---------------------------------------------------
@@ -329,7 +325,7 @@ class MachineActions:
 
     def action_new_machine(self) -> None:
         store = self.store
-        form = ModelForm(Machine, title="New machine", save=lambda m, overwrite: save_machine(store, m, overwrite))
+        form = ModelForm(Machine, title="New machine", save=saving_to(store.repo("machines")))
         self.app.push_screen(form, self.saved)
 
     def action_edit(self) -> None:
@@ -338,8 +334,7 @@ class MachineActions:
             return
         store = self.store
         form = ModelForm(
-            Machine, title=f"Machine {machine.label()}", record=machine,
-            save=lambda m, overwrite: save_machine(store, m, overwrite),
+            Machine, title=f"Machine {machine.label()}", record=machine, save=saving_to(store.repo("machines")),
             reload=lambda: store.repo("machines").get(machine.id),
         )
         self.app.push_screen(form, self.saved)
@@ -353,7 +348,7 @@ class MachineActions:
             MeterReading, title=f"Meter reading — {machine.label()}",
             initial={"machine_id": machine.id, "taken_on": store.now().date()},
             fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
-            save=lambda reading, _: rules.add_reading(store, reading),
+            save=lambda edit: rules.add_reading(store, edit.record),
         )
         self.app.push_screen(form, lambda r: self.saved(r, f"Reading of {r.total:,} saved" if r else ""))
 
@@ -396,8 +391,9 @@ class MachineActions:
         store = self.store
         last = self.last_reading()
 
-        def call_vendor(reading: MeterReading, _overwrite: bool) -> Ticket:
-            counter = None if last is not None and reading.total == last.total else reading.total
+        def call_vendor(edit: FormEdit) -> Ticket:
+            total = edit.record.total  # type: ignore[attr-defined]
+            counter = None if last is not None and total == last.total else total
             return end_checklist(store, ticket.id, tried, NOT_FIXED, counter)
 
         def answered(called: Ticket | None) -> None:
@@ -450,7 +446,7 @@ class MachineActions:
         store = self.store
         form = ModelForm(
             Ticket, title=f"Fixed: {machine.asset_tag} {ticket.label()}", record=ticket, fields=["vendor_reference", "cost"],
-            save=lambda t, _: rules.fix(store, t.id, t.cost, t.vendor_reference),
+            save=lambda edit: rules.fix(store, ticket.id, edit.record.cost, edit.record.vendor_reference),
         )
         self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} fixed"))
 
@@ -483,7 +479,7 @@ class MachinesScreen(MachineActions, SectionScreen):
         yield SectionBar("machines")
         yield RecordTable([("tag", "Tag"), ("machine", "Machine"), ("status", "Status"), ("counter", "Counter"),
                            ("read", "Read"), ("per_day", "/day"), ("tickets", "Tix"), ("service", "Service")], id="board")
-        yield Static(id="machine-line", markup=False)
+        yield Static(id="machine-line")
         yield Footer()
 
     def fetch(self) -> Board:
@@ -528,7 +524,7 @@ class MachinesScreen(MachineActions, SectionScreen):
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")
                 line.append_text(ticket_line(ticket, self.data.now))
-        self.query_one("#machine-line", Static).update(line)
+        self.query_one("#machine-line", Static).update(inert(line))
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
@@ -575,12 +571,12 @@ class MachineScreen(MachineActions, SectionScreen):
 
     def compose(self) -> ComposeResult:
         yield SectionBar("machines")
-        yield Static(id="machine-title", markup=False)
+        yield Static(id="machine-title")
         with Horizontal(id="figures"):
             with Vertical(id="usage"):
                 yield Label("Pages a day", id="usage-label")
                 yield Sparkline([], id="pages-sparkline")
-            yield Static(id="facts", markup=False)
+            yield Static(id="facts")
         with Horizontal(id="lists"):
             yield RecordTable([("opened", "Opened"), ("symptom", "Fault"), ("status", "Status"), ("down", "Down"),
                                ("ref", "Ref")], id="tickets")
@@ -599,7 +595,7 @@ class MachineScreen(MachineActions, SectionScreen):
         title.append_text(status_cell(machine.status))
         title.append(f" · {machine.kind.value} · serial {machine.serial} · {machine.location or 'no location'}\n")
         title.append(vendor_line(machine, now.date()), style="dim")
-        self.query_one("#machine-title", Static).update(title)
+        self.query_one("#machine-title", Static).update(inert(title))
         self.query_one("#pages-sparkline", Sparkline).data = detail.pages_per_day_series
         per_day = rules.recent_pages_per_day(detail.readings, now.date())
         self.query_one("#usage-label", Label).update(
@@ -607,7 +603,7 @@ class MachineScreen(MachineActions, SectionScreen):
         )
         facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, now.date()),
                                  service_line(rules.next_due(detail.maintenance))])
-        self.query_one("#facts", Static).update(facts)
+        self.query_one("#facts", Static).update(inert(facts))
         self.query_one("#tickets", RecordTable).set_rows(
             (t.id, [f"{t.opened_at:%d %b}", symptom_words(t.symptom), ticket_status_words(t.status),
                     hours(rules.downtime(t, now)), t.vendor_reference])

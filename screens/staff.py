@@ -16,7 +16,8 @@ from data import staff
 from data.staff import Employee, EventKind, Mark, StaffEvent, TimelineEntry, WarningLevel
 from screens.base import SectionScreen
 from tui.widgets.dialogs import ConfirmModal
-from tui.widgets.model_form import ModelForm
+from tui.plain import inert
+from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
@@ -87,7 +88,7 @@ class StaffScreen(SectionScreen):
         yield SectionBar("staff")
         yield RecordTable([("name", "Name"), ("role", "Role"), ("department", "Department"), ("attention", "Needs a look")],
                           id="employees")
-        yield Static(id="timeline-title", markup=False)
+        yield Static(id="timeline-title")
         yield RecordTable([("on", "Date"), ("mark", "Mark"), ("what", "What")], id="timeline")
         yield Footer()
 
@@ -121,7 +122,7 @@ class StaffScreen(SectionScreen):
         heading = Text.assemble((f" {employee.name}", "bold"), f"  {employee.role}, {employee.department}")
         if employee.manager:
             heading.append(f", reports to {employee.manager}")
-        title.update(heading)
+        title.update(inert(heading, one_line=True))
         table.set_rows(timeline_row(n, entry) for n, entry in enumerate(entries))
 
     def select_record(self, collection: str, record_id: int) -> bool:
@@ -176,7 +177,8 @@ class StaffScreen(SectionScreen):
         courses = sorted({e.course for e in self.data.events if e.course}) if self.data else []
         form = self.event_form(
             employee, EventKind.TRAINING, f"Training for {employee.name}", ["course", "on", "completed", "valid_until", "notes"],
-            lambda e, _: staff.add_training(store, employee.id, e.course, e.on, e.completed, e.valid_until, e.notes),
+            lambda edit: staff.add_training(store, employee.id, edit.record.course, edit.record.on, edit.record.completed,
+                                            edit.record.valid_until, edit.record.notes),
             completed=True,
         )
         form.suggestions = {"course": courses}
@@ -192,7 +194,8 @@ class StaffScreen(SectionScreen):
         form = self.event_form(
             employee, EventKind.WARNING, f"Warning for {employee.name} — active: {history}",
             ["reason", "level", "on", "expires_after_months"],
-            lambda e, _: staff.issue_warning(store, employee.id, WarningLevel(e.level), e.reason, e.on, e.expires_after_months),
+            lambda edit: staff.issue_warning(store, employee.id, WarningLevel(edit.record.level), edit.record.reason, edit.record.on,
+                                             edit.record.expires_after_months),
             level=level,
         )
         self.app.push_screen(form, lambda event: self.saved(event, f"Warning issued to {employee.name}"))
@@ -202,7 +205,8 @@ class StaffScreen(SectionScreen):
         if employee is None:
             return
 
-        def check(event: StaffEvent, _: bool) -> StaffEvent:
+        def check(edit) -> StaffEvent:
+            event = edit.record
             staff.leave(employee.model_copy(), event.on, event.reason)  # refusals show under the field
             return event
 
@@ -223,7 +227,7 @@ class StaffScreen(SectionScreen):
     def action_new(self) -> None:
         repo = self.store.repo("employees")
         initial = {"start_date": self.data.today} if self.data else {}
-        form = ModelForm(Employee, title="New employee", initial=initial, save=lambda e, _: repo.add(e))
+        form = ModelForm(Employee, title="New employee", initial=initial, save=saving_to(repo))
         self.app.push_screen(form, lambda added: self.saved(added, f"{added.name} is on the staff list" if added else ""))
 
     def action_edit(self) -> None:
@@ -232,6 +236,6 @@ class StaffScreen(SectionScreen):
             return
         repo = self.store.repo("employees")
         form = ModelForm(Employee, title=f"Employee {employee.name}", record=employee,
-                         save=lambda changed, overwrite: repo.save(changed, force=overwrite), reload=lambda: repo.get(employee.id))
+                         save=saving_to(repo), reload=lambda: repo.get(employee.id))
         self.app.push_screen(form, lambda changed: self.saved(changed, f"Saved {employee.name}"))
 

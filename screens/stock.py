@@ -22,8 +22,10 @@ from data.errors import FieldError
 from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
 from screens.base import TabbedSection, describe
 from tui.messages import JobFinished
+from tui.plain import inert, plain, title
 from tui.widgets.dialogs import ConfirmModal, close_unless_typed
-from tui.widgets.model_form import ModelForm
+from tui.widgets.fields import PlainInput, PlainTextArea
+from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
@@ -84,7 +86,7 @@ def reorder_detail(line: ReorderLine) -> Text:
     text.append(line.explain() + "\n")
     text.append(f"{line.cover_text()} at {line.per_day:.2f} a day; {item.supplier or 'no supplier'}, {item.lead_days} days lead",
                 style="dim")
-    return text
+    return inert(text)
 
 
 ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderStatus.PARTLY_RECEIVED: "bold yellow",
@@ -103,7 +105,7 @@ def order_detail(order: Order) -> Text:
     text.append(f"Order #{order.id} to {order.supplier}: {rules.status_words(order.status)}\n", style="bold")
     for line in order.lines:
         text.append(f"  {line.name:<34.34} ordered {line.quantity:>4}  received {line.received:>4}  to come {line.outstanding:>4}\n")
-    return text
+    return inert(text)
 
 
 # -- issuing and receiving: what the entry forms call ---------------------------------------------
@@ -172,16 +174,19 @@ class EntryForm(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = self.form_title
+            frame.border_title = title(self.form_title)
             if self.intro:
-                yield Static(self.intro, classes="intro", markup=False)
+                yield Static(plain(self.intro), classes="intro")
             for index, entry in enumerate(self.entries):
                 with Horizontal(classes="entry-row"):
-                    yield Label(entry.label, classes="entry-label", markup=False)
-                    yield Input(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", compact=True)
-                yield Static("", id=f"error-{index}", classes="entry-error", markup=False)
-            yield Static("", id="entry-form-error", classes="entry-error", markup=False)
+                    yield Label(plain(entry.label, one_line=True), classes="entry-label")
+                    yield PlainInput(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", compact=True)
+                yield Static("", id=f"error-{index}", classes="entry-error")
+            yield Static("", id="entry-form-error", classes="entry-error")
             yield Label("enter next / save   ctrl+s save   esc close", classes="form-keys")
+
+    def on_mount(self) -> None:
+        self._pristine = self.values()
 
     def input_of(self, name: str) -> Input:
         return self.query_one(f"#entry-{self.index_of(name)}", Input)
@@ -228,13 +233,13 @@ class EntryForm(ModalScreen[Any]):
             return
         field_name = getattr(result, "field", None)
         message = self.error_of(field_name)
-        message.update(describe(result))
+        message.update(plain(describe(result)))
         message.display = True
         if self.index_of(field_name) is not None:
             self.input_of(field_name).focus()
 
     def action_close(self) -> None:
-        typed = self.values() != {e.name: e.value for e in self.entries}
+        typed = self.values() != self._pristine
         close_unless_typed(self.app, typed, lambda: self.dismiss(None))
 
 
@@ -252,9 +257,9 @@ class TextModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = self.title_text
-            yield TextArea(self.text, read_only=True, soft_wrap=True, id="text-body")
-            yield Static(self.where, classes="where", markup=False)
+            frame.border_title = title(self.title_text)
+            yield PlainTextArea(self.text, read_only=True, soft_wrap=True, id="text-body")
+            yield Static(plain(self.where), classes="where")
             yield Label("select and ctrl+c to copy   esc close", classes="form-keys")
 
     def action_close(self) -> None:
@@ -292,7 +297,7 @@ def item_fields(item: SupplyItem) -> Text:
                 f" · {item.unit_cost:.2f} each · {item.lead_days} days lead\n")
     if item.fits:
         text.append(f"Fits {', '.join(item.fits)}\n")
-    return text
+    return inert(text)
 
 
 def movement_row(movement: StockMovement, level: int | str, tags: dict[int, str]) -> tuple[int, list]:
@@ -314,7 +319,7 @@ class ItemDetail(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         history = self.history
         with Vertical() as frame:
-            frame.border_title = history.item.name
+            frame.border_title = title(history.item.name)
             yield Static(item_fields(history.item), id="item-fields")
             daily = history.daily
             yield Label(f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}",
@@ -364,12 +369,12 @@ class CountSheet(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SectionBar("stock")
         with Vertical(id="count-sheet"):
-            yield Static("Count sheet: loading…", id="count-progress", markup=False)
+            yield Static("Count sheet: loading…", id="count-progress")
             yield Static("", id="count-item")
             with Horizontal(id="count-entry"):
                 yield Label("Counted", classes="entry-label")
-                yield Input(placeholder="the quantity on the shelf", id="counted", compact=True)
-            yield Static("", id="count-error", classes="entry-error", markup=False)
+                yield PlainInput(placeholder="the quantity on the shelf", id="counted", compact=True)
+            yield Static("", id="count-error", classes="entry-error")
             yield Label("enter next   ↑ back to count again   ctrl+f finish now   esc leave", classes="form-keys", id="count-keys")
             yield Static("", id="count-summary")
         yield Footer()
@@ -395,7 +400,7 @@ class CountSheet(Screen[None]):
     def counted(self, result: Any) -> None:
         if isinstance(result, Exception):
             error = self.query_one("#count-error", Static)
-            error.update(describe(result))
+            error.update(plain(describe(result)))
             error.display = True
             return
         self.session, self.items = result
@@ -424,7 +429,7 @@ class CountSheet(Screen[None]):
         text.append(f"{item.location or 'No location'}\n", style="bold")
         text.append(item.name, style="bold")
         text.append(f"  ({item.sku or 'no SKU'}), counted in {item.unit}\n")
-        self.query_one("#count-item", Static).update(text)
+        self.query_one("#count-item", Static).update(inert(text))
         entry = self.query_one("#counted", Input)
         entry.value = ""
         entry.focus()
@@ -472,7 +477,7 @@ class CountSheet(Screen[None]):
             summary.append(f"{row.difference:+d}\n", style="bold red" if row.difference < 0 else "bold green")
         summary.append("\nThe differences are booked as adjustments. esc closes.", style="dim")
         widget = self.query_one("#count-summary", Static)
-        widget.update(summary)
+        widget.update(inert(summary))
         widget.display = True
         self.refresh_bindings()
 
@@ -596,7 +601,7 @@ class StockScreen(TabbedSection):
     def action_new(self) -> None:
         store = self.store
         form = ModelForm(SupplyItem, title="New supply item", suggestions=self.suggestions(),
-                         save=lambda item, _: rules.add_item(store, item.model_dump()))
+                         save=lambda edit: rules.add_item(store, edit.record.model_dump()))
         self.app.push_screen(form, self.saved)
 
     def action_edit(self) -> None:
@@ -607,7 +612,7 @@ class StockScreen(TabbedSection):
 
         def open_form(fresh: SupplyItem) -> None:
             form = ModelForm(SupplyItem, title=f"Supply item {fresh.name}", record=fresh, suggestions=self.suggestions(),
-                             save=lambda changed, overwrite: rules.save_item(store, changed, force=overwrite),
+                             save=lambda edit: rules.save_item(store, edit.record, force=edit.overwrite, fields=edit.changed),
                              reload=lambda: repo.get(fresh.id))
             self.app.push_screen(form, self.saved)
 

@@ -74,9 +74,11 @@ class BackOfficeApp(App[int]):
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
-    def notify(self, message: str, *, markup: bool = False, **options) -> None:
-        """Notices often quote what people typed: plain text unless asked otherwise."""
-        super().notify(message, markup=markup, **options)
+    def notify(self, message: str, *, title: str = "", markup: bool = False, **options) -> None:
+        """Notices often quote what people typed: always plain text, shown as written."""
+        from data.text import visible
+
+        super().notify(visible(message), title=visible(title, one_line=True), markup=False, **options)
 
     # -- live refresh ------------------------------------------------------------------
     def poll_files(self) -> None:

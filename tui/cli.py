@@ -57,9 +57,18 @@ def open_store(args: argparse.Namespace):
     return Store(Path(args.data) if args.data else default_data_dir())
 
 
+def say(text: str) -> None:
+    """Print text for a person: what records hold is shown, never run by the terminal."""
+    from data.text import visible
+
+    print(visible(text), end="" if text.endswith("\n") else "\n")
+
+
 def fail(problems: Sequence[str], status: int) -> int:
+    from data.text import visible
+
     for problem in problems:
-        print(f"backoffice: {problem}", file=sys.stderr)
+        print(f"backoffice: {visible(problem, one_line=True)}", file=sys.stderr)
     return status
 
 
@@ -92,17 +101,17 @@ def run_command(args: argparse.Namespace) -> int:
         from data.archive import archive_old
 
         moved = archive_old(store, store.now(), args.days)
-        print(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
+        say(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
         return EXIT_OK
     if args.command == "agenda":
         from data.agenda import agenda_text
 
-        print(agenda_text(store), end="")
+        say(agenda_text(store))
         return EXIT_OK
     if args.command == "reorder":
         from data.stock import current_reorder_list, reorder_text
 
-        print(reorder_text(current_reorder_list(store, store.now())), end="")
+        say(reorder_text(current_reorder_list(store, store.now())))
         return EXIT_OK
     collection = get_collection(args.collection)
     repo = store.repo(collection)
@@ -111,13 +120,15 @@ def run_command(args: argparse.Namespace) -> int:
         print(record.id)
     elif args.command == "import":
         records = repo.add_many(transfer.records_from_file(collection, args.file))
-        print(f"imported {len(records)} {collection.name}")
+        say(f"imported {len(records)} {collection.name}")
     elif args.command == "list":
         where = parse_where(collection, args.where)
         records = [r for r in with_archive(store, collection, args.archived) if transfer.matches(r, where)]
         print(render(records, collection, args.format), end="")
     elif args.command == "export":
         print(render(with_archive(store, collection, args.archived), collection, args.format), end="")
+    for damage in store.damaged.values():
+        fail([f"left out a damaged record, {damage} (`backoffice check` lists them all)"], EXIT_OK)
     return EXIT_OK
 
 
@@ -145,10 +156,10 @@ def run_check(store) -> int:
 
     problems, notes = check_folder(store)
     for note in notes:
-        print(note)
+        say(note)
     if problems:
         return fail(problems, EXIT_PROBLEM)
-    print(f"{store.folder}: all files and records are valid")
+    say(f"{store.folder}: all files and records are valid")
     return EXIT_OK
 
 

@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable
 from functools import partial
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.plain import plain
 from tui.sections import SECTIONS, section_of
 
 MAX_RECORD_HITS = 20
@@ -76,7 +76,8 @@ class RecordCommands(Provider):
             if all(word in haystack for word in words):
                 score = 1.0 if all(word in label.casefold() for word in words) else 0.5
                 go = partial(self.app.go_to_record, collection, record_id)  # type: ignore[attr-defined]
-                yield Hit(score, Text(label), go, text=label, help=f"open in {section}")
+                shown = plain(label, one_line=True)
+                yield Hit(score, shown, go, text=shown.plain, help=f"open in {section}")
                 hits += 1
                 if hits >= MAX_RECORD_HITS:
                     return

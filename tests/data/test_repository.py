@@ -147,3 +147,25 @@ def test_saving_a_record_another_session_deleted_says_so(calls, store):
     with pytest.raises(NotFoundError, match=r"another session may have deleted it"):
         calls.save(opened)
     assert calls.count() == 0
+
+
+def test_overwriting_with_the_fields_i_changed_keeps_a_colleagues_other_changes(calls, tmp_path, clock):
+    mine = calls.add({"caller": "Ann", "company": "Acme"})
+    colleague = Store(calls.store.folder, user="bob", clock=clock).repo("calls")
+    theirs = colleague.get(mine.id)
+    theirs.company = "Acme Ltd"
+    colleague.save(theirs)
+    mine.message = "wants a quote"
+    with pytest.raises(ConflictError):
+        calls.save(mine, fields=["message"])
+    calls.save(mine, force=True, fields=["message"])
+    stored = calls.get(mine.id)
+    assert (stored.company, stored.message, stored.rev) == ("Acme Ltd", "wants a quote", 3)
+
+
+def test_a_save_that_changes_nothing_writes_nothing(calls, store):
+    call = calls.add({"caller": "Ann"})
+    before = store.file("calls").read_bytes()
+    again = calls.save(calls.get(call.id))
+    assert again.rev == 1
+    assert store.file("calls").read_bytes() == before

@@ -261,3 +261,40 @@ async def test_palette_runs_an_action_of_the_section_on_screen(make_app, store):
         await pilot.pause(0.5)
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+
+
+async def test_overwrite_with_mine_keeps_what_a_colleague_changed_in_other_fields(make_app, store, clock):
+    from data.store import Store
+    from tui.widgets.dialogs import ConflictModal
+
+    contact = store.repo("contacts").add({"name": "Harriet Cole", "department": "Sales"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket", "right_square_bracket")
+        assert await wait_for(pilot, lambda: app.screen.query_one("#contacts").row_count == 1)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        form.widget_of("department").focus()
+        await pilot.press("end", *" and Marketing")
+        colleague = Store(store.folder, user="bob", clock=clock).repo("contacts")
+        colleague.save(colleague.get(contact.id).model_copy(update={"name": "Harriet Cole-Price"}))
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConflictModal))
+        await pilot.press("o")
+        assert await wait_for(pilot, lambda: app.screen is not form and not isinstance(app.screen, ConflictModal))
+    stored = store.repo("contacts").get(contact.id)
+    assert (stored.name, stored.department) == ("Harriet Cole-Price", "Sales and Marketing")
+
+
+async def test_saving_an_untouched_form_changes_nothing_and_gives_nobody_a_conflict(make_app, store):
+    contact = store.repo("contacts").add({"name": "Harriet Cole"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket", "right_square_bracket")
+        assert await wait_for(pilot, lambda: app.screen.query_one("#contacts").row_count == 1)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, ModelForm))
+    assert store.repo("contacts").get(contact.id).rev == 1

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tui.plain import plain
+
 DIALOG_CSS = """
 {name} {{
     align: center middle;
@@ -46,8 +48,8 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.question, id="dialog-message", markup=False)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield Static(plain(self.question), id="dialog-message")
             yield Label("y yes   n no", classes="dialog-keys")
 
     def action_answer(self, answer: bool) -> None:
@@ -81,8 +83,8 @@ class ErrorModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield Static(self.message, id="dialog-message", markup=False)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
+            yield Static(plain(self.message), id="dialog-message")
             yield Label("enter close", classes="dialog-keys")
 
     def action_close(self) -> None:
@@ -108,7 +110,7 @@ class ConflictModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(self.message, id="dialog-message", markup=False)
+            yield Static(plain(self.message), id="dialog-message")
             yield Label(
                 "r reload theirs (drop my changes)   o overwrite with mine   esc back",
                 classes="dialog-keys",

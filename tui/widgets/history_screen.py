@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from data.archive import search_history
 from tui.messages import JobFinished
+from tui.plain import plain, title
 
 
 class Progress(Message):
@@ -39,12 +40,12 @@ class HistoryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = f"History: {self.text}"
+            frame.border_title = title(f"History: {self.text}")
             yield ProgressBar(show_eta=False, id="history-progress")
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("What", "Record", "Last changed")
             yield table
-            yield Static("", id="history-detail", markup=False)
+            yield Static("", id="history-detail")
             yield Label("archived records are read only   esc close", classes="history-keys")
 
     def on_mount(self) -> None:
@@ -71,13 +72,13 @@ class HistoryScreen(ModalScreen[None]):
     def show_results(self, found) -> None:
         self.query_one(ProgressBar).display = False
         if isinstance(found, Exception):
-            self.query_one("#history-detail", Static).update(str(found))
+            self.query_one("#history-detail", Static).update(plain(found))
             return
         self.results = found
         table = self.query_one(DataTable)
         for collection, record in found:
             when = f"{record.updated_at:%Y-%m-%d}" if record.updated_at else ""
-            table.add_row(Text(collection.title), Text(record.label()), Text(when))
+            table.add_row(Text(collection.title), plain(record.label(), one_line=True), Text(when))
         if not found:
             self.query_one("#history-detail", Static).update("Nothing in the archive matches.")
         table.focus()
@@ -88,7 +89,7 @@ class HistoryScreen(ModalScreen[None]):
             _, record = self.results[event.cursor_row]
             fields = record.body()
             lines = [f"{k}: {v}" for k, v in fields.items() if v not in ("", None, [], {}) and k != "rev"]
-            self.query_one("#history-detail", Static).update("\n".join(lines))
+            self.query_one("#history-detail", Static).update(plain("\n".join(lines)))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,8 +1,9 @@
 """ModelForm: a modal form built from a pydantic model's fields (DESIGN §5, idiom 7).
 
 Each validation error shows under its field and every typed value stays. ``ctrl+s`` saves
-in a background thread through ``save(record, overwrite)``; a conflict asks whether to
-reload the colleague's version or overwrite it; ``escape`` asks before dropping changes.
+in a background thread through ``save(FormEdit)``; a conflict asks whether to reload the
+colleague's version or overwrite it with the fields this user changed (their other changes
+stay); ``escape`` asks before dropping changes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -25,14 +27,38 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from data.errors import ConflictError, DataError, FieldError
-from data.record import Record, error_sentence
+from data.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
+from data.repository import Repository
+from data.text import visible
 from tui.messages import JobFinished
+from tui.plain import plain, title
 from tui.widgets.dialogs import ConflictModal, close_unless_typed
+from tui.widgets.fields import PlainInput, PlainTextArea
 
-LONG_TEXT = 300  # str fields allowed to be longer than this get a TextArea
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 
-Save = Callable[[Record, bool], Record]
+
+@dataclass(frozen=True)
+class FormEdit:
+    """What a form asks to save."""
+
+    record: Record  # the whole record as the form would have it
+    changed: frozenset[str]  # the fields this user changed (every field of a new record)
+    overwrite: bool = False  # the user chose to overwrite a colleague's save
+
+
+Save = Callable[[FormEdit], Record]
+
+
+def saving_to(repo: Repository) -> Save:
+    """Add a new record, or save the fields this user changed in a stored one."""
+
+    def save(edit: FormEdit) -> Record:
+        if edit.record.id is None:
+            return repo.add(edit.record)
+        return repo.save(edit.record, force=edit.overwrite, fields=edit.changed)
+
+    return save
 
 
 def field_type(model: type[BaseModel], name: str) -> tuple[Any, bool]:
@@ -42,15 +68,6 @@ def field_type(model: type[BaseModel], name: str) -> tuple[Any, bool]:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return (args[0] if len(args) == 1 else annotation), True
     return annotation, False
-
-
-def is_long_text(model: type[BaseModel], name: str) -> bool:
-    info = model.model_fields[name]
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    if extra.get("long"):
-        return True
-    limits = [m.max_length for m in info.metadata if getattr(m, "max_length", None)]
-    return bool(limits) and limits[0] > LONG_TEXT
 
 
 def label_of(model: type[BaseModel], name: str) -> str:
@@ -68,8 +85,8 @@ def display_value(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return visible(", ".join(str(v) for v in value))
+    return visible(str(value))
 
 
 class ModelForm(ModalScreen[Record | None]):
@@ -124,14 +141,14 @@ class ModelForm(ModalScreen[Record | None]):
     # -- building ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical() as frame:
-            frame.border_title = self.form_title
+            frame.border_title = title(self.form_title)
             with VerticalScroll():
                 for name in self.fields:
                     with Horizontal(classes="field-row"):
-                        yield Label(label_of(self.model, name), classes="field-label", markup=False)
+                        yield Label(plain(label_of(self.model, name)), classes="field-label")
                         yield self.input_for(name)
-                    yield Static("", classes="field-error -empty", id=f"error-{name}", markup=False)
-            yield Static("", id="form-error", classes="-empty", markup=False)
+                    yield Static("", classes="field-error -empty", id=f"error-{name}")
+            yield Static("", id="form-error", classes="-empty")
             yield Label("ctrl+s save   esc close   tab next field", classes="form-keys")
 
     def starting_value(self, name: str) -> Any:
@@ -152,15 +169,15 @@ class ModelForm(ModalScreen[Record | None]):
             return Select(options, value=current, allow_blank=optional, id=widget_id, compact=True)
         if kind is bool:
             return Checkbox("", value=bool(value), id=widget_id, compact=True)
-        if kind is str and is_long_text(self.model, name):
-            return TextArea(display_value(value), id=widget_id, soft_wrap=True)
+        if kind is str and holds_paragraphs(self.model, name):
+            return PlainTextArea(display_value(value), id=widget_id, soft_wrap=True)
         placeholder = {datetime: "YYYY-MM-DD HH:MM", date: "YYYY-MM-DD"}.get(kind, "")
         if typing.get_origin(kind) in (list, set, tuple):
             placeholder = "comma, separated"
         suggester = None
         if name in self.suggestions:
-            suggester = SuggestFromList(self.suggestions[name], case_sensitive=False)
-        return Input(
+            suggester = SuggestFromList([visible(s, one_line=True) for s in self.suggestions[name]], case_sensitive=False)
+        return PlainInput(
             display_value(value), placeholder=placeholder, id=widget_id, suggester=suggester, compact=True
         )
 
@@ -212,6 +229,13 @@ class ModelForm(ModalScreen[Record | None]):
     def changed(self) -> bool:
         return self.raw_values() != self._pristine
 
+    def changed_fields(self) -> frozenset[str]:
+        """The fields whose widgets no longer hold what the form opened with."""
+        if self.record is None:
+            return frozenset(self.fields)
+        raw = self.raw_values()
+        return frozenset(name for name in self.fields if raw[name] != self._pristine.get(name))
+
     # -- errors ------------------------------------------------------------------------
     def clear_errors(self) -> None:
         for error in self.query(".field-error"):
@@ -223,12 +247,12 @@ class ModelForm(ModalScreen[Record | None]):
     def show_error(self, field: str | None, message: str) -> None:
         if field in self.fields:
             error = self.query_one(f"#error-{field}", Static)
-            error.update(message)
+            error.update(plain(message))
             error.remove_class("-empty")
         else:
             prefix = f"{label_of(self.model, field)}: " if field in self.model.model_fields else ""
             general = self.query_one("#form-error", Static)
-            general.update(prefix + message)
+            general.update(plain(prefix + message))
             general.remove_class("-empty")
 
     def show_validation_errors(self, error: ValidationError) -> None:
@@ -237,11 +261,23 @@ class ModelForm(ModalScreen[Record | None]):
             self.show_error(field, error_sentence(detail))
 
     # -- saving ------------------------------------------------------------------------
-    def build_record(self) -> Record | None:
-        base = self.record.model_dump() if self.record is not None else dict(self.initial)
-        data = {**base, **self.typed_values()}
+    def build_record(self, changed: frozenset[str]) -> Record | None:
+        """The record the form holds, or None with each problem shown under its field.
+
+        A new record passes the model's gate whole. In a stored one, only what this user
+        changed passes it: a field nobody touched keeps what is stored, as it is."""
+        typed = self.typed_values()
+        if self.record is None:
+            data, context = {**self.initial, **typed}, None
+        else:
+            data, context = {**self.record.model_dump(), **{n: typed[n] for n in changed}}, STORED
+            problems = {n: p for n in changed if (p := first_problem(typed[n], multiline=holds_paragraphs(self.model, n)))}
+            for name, problem in problems.items():
+                self.show_error(name, problem)
+            if problems:
+                return None
         try:
-            record = self.model.model_validate(data)
+            record = self.model.model_validate(data, context=context)
         except ValidationError as error:
             self.show_validation_errors(error)
             return None
@@ -250,14 +286,15 @@ class ModelForm(ModalScreen[Record | None]):
 
     def action_save(self, overwrite: bool = False) -> None:
         self.clear_errors()
-        record = self.build_record()
+        changed = self.changed_fields()
+        record = self.build_record(changed)
         if record is not None:
-            self.save_in_background(record, overwrite)
+            self.save_in_background(FormEdit(record, changed, overwrite))
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
-    def save_in_background(self, record: Record, overwrite: bool) -> None:
+    def save_in_background(self, edit: FormEdit) -> None:
         try:
-            result: Record | Exception = self.save_record(record, overwrite)
+            result: Record | Exception = self.save_record(edit)
         except Exception as error:  # shown on the form, never a traceback
             result = error
         self.post_message(JobFinished(result, self.after_save))
@@ -288,9 +325,20 @@ class ModelForm(ModalScreen[Record | None]):
         if choice == "overwrite":
             self.action_save(overwrite=True)
         elif choice == "reload" and self.reload_record is not None:
-            self.refill(self.reload_record())
+            self.reload_in_background()
 
-    def refill(self, record: Record) -> None:
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def reload_in_background(self) -> None:
+        try:
+            result: Record | Exception = self.reload_record()  # type: ignore[misc]
+        except Exception as error:  # the record may have been deleted meanwhile
+            result = error
+        self.post_message(JobFinished(result, self.refill))
+
+    def refill(self, record: Record | Exception) -> None:
+        if isinstance(record, Exception):
+            self.save_failed(record)
+            return
         self.record = record
         for name in self.fields:
             self.set_value(name, getattr(record, name))

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
+from data.text import visible
+from tui.plain import plain
 from tui.widgets.dialogs import DIALOG_CSS, close_unless_typed
 
 
@@ -33,17 +35,17 @@ class PromptModal(ModalScreen[str | None]):
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.value = value
+        self.value = visible(value, one_line=True)
         self.placeholder = placeholder
-        self.suggestions = suggestions
+        self.suggestions = [visible(s, one_line=True) for s in suggestions] if suggestions else None
         self.check = check
 
     def compose(self) -> ComposeResult:
         suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
         with Vertical():
-            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
-            yield Static("", id="prompt-error", markup=False)
+            yield Static("", id="prompt-error")
             yield Label("enter ok   → accept suggestion   esc cancel", classes="dialog-keys")
 
     @on(Input.Submitted)
@@ -51,7 +53,7 @@ class PromptModal(ModalScreen[str | None]):
         event.stop()
         problem = self.check(event.value) if self.check else None
         if problem:
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(plain(problem))
         else:
             self.dismiss(event.value)
 

@@ -16,16 +16,17 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
+from tui.plain import inert, plain
+
 Row = tuple[Hashable, Sequence[Any]]
 
 
 def as_text(value: Any) -> Text:
-    """Cells show user text literally: ``[bold]`` stays ``[bold]``, escape codes are dropped."""
+    """Cells show text as written, on one line: ``[bold]`` stays ``[bold]``, a control
+    character shows as a symbol."""
     if isinstance(value, Text):
-        return value
-    if value is None:
-        return Text("")
-    return Text(str(value).replace("\n", " ").replace("\x1b", ""))
+        return inert(value, one_line=True)
+    return plain(value, one_line=True)
 
 
 def sort_value(text: Text) -> tuple[int, float | str]:

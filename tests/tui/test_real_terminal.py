@@ -1,0 +1,99 @@
+"""The app in a real terminal (a pseudo-terminal of 80x24), on an office whose stored text
+is hostile: every byte the app writes is read, and none of the data's control sequences
+is among them."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from fcntl import ioctl
+from pathlib import Path
+
+import pytest
+
+from data.demo import build_demo
+from data.store import Store
+from tests.conftest import NOW, Clock
+from tests.hostile import poison_office
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTER, ESCAPE, CTRL_Q = "\r", "\x1b", "\x11"
+# What the hostile text would send if it reached the terminal as it is stored.
+LEAKS = {
+    "title change": b"\x1b]0;pwned",
+    "screen wipe": b"\x1b[2J\xc2\x9b",
+    "C1 CSI": b"\xc2\x9b",
+    "C1 OSC": b"\xc2\x9d",
+}
+
+
+class Terminal:
+    """A program running in a pseudo-terminal, driven by the bytes its keys send."""
+
+    def __init__(self, args: list[str], env: dict[str, str], size: tuple[int, int] = (80, 24)) -> None:
+        self.master, slave = pty.openpty()
+        ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.process = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                                        start_new_session=True)
+        os.close(slave)
+        self.output = bytearray()
+
+    def read_until_quiet(self, quiet: float = 0.4, limit: float = 10.0) -> None:
+        """Read what the program writes until it has been quiet for ``quiet`` seconds."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], quiet)
+            if not ready:
+                return
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:  # the program has ended
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            os.write(self.master, key.encode())
+            self.read_until_quiet()
+
+    def close(self) -> int:
+        try:
+            code = self.process.wait(timeout=10)
+        finally:
+            self.read_until_quiet(0.1)
+            os.close(self.master)
+        return code
+
+
+@pytest.fixture
+def hostile_folder(tmp_path) -> Path:
+    store = Store(tmp_path / "office", user="reception", clock=Clock(NOW))
+    build_demo(store, NOW)
+    poison_office(store)
+    return store.folder
+
+
+def test_no_control_sequence_from_the_data_reaches_a_real_terminal(hostile_folder, tmp_path):
+    env = {**os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "BACKOFFICE_FAX_COMMAND": ""}
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "--data", str(hostile_folder)], env)
+    terminal.read_until_quiet(1.0)
+    terminal.press("1", ENTER, ESCAPE, "]", ENTER, ESCAPE, "]")
+    terminal.press("2", ENTER, ESCAPE, "l", "O", "m", ESCAPE)
+    terminal.press("3", ENTER, "s", ESCAPE, ESCAPE)
+    terminal.press("4", ENTER, ESCAPE, "5", ENTER, "0")
+    terminal.press(CTRL_Q)
+    assert terminal.close() == 0, bytes(terminal.output[-2000:]).decode(errors="replace")
+    output = bytes(terminal.output)
+    leaked = [name for name, sequence in LEAKS.items() if sequence in output]
+    assert not leaked, f"reached the terminal: {leaked}"
+    assert "␛]0;pwned".encode() in output  # the text was on screen, its escapes made visible
+    assert b"Traceback" not in output
