@@ -12,6 +12,7 @@ from datetime import datetime
 
 from typing import TYPE_CHECKING
 
+from data.clock import local
 from data.errors import DataError, NoAccessError
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]
 
 def agenda_text(store: Store, now: datetime | None = None) -> str:
     now = now or store.now()
-    lines = [f"Agenda for {now:%A %d %B %Y, %H:%M}", ""]
+    lines = [f"Agenda for {local(now):%A %d %B %Y, %H:%M}", ""]
     for group in build_agenda(store, now):
         lines.append(f"{group.title}: {group.count}")
         if group.note:

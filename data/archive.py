@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from data.collections import DOMAINS, Collection, collections_of, get_collection
+from data.clock import as_utc, local, office_day
 from data.errors import DataError
 from data.record import STORED, Record
 from data.storage import atomic_write, parse_file
@@ -36,7 +37,7 @@ def archive_files(store: Store, domain: str) -> list[Path]:
 def moment(body: dict) -> datetime | None:
     stamp = body.get("updated_at") or body.get("created_at")
     try:
-        return datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+        return as_utc(datetime.fromisoformat(stamp)) if isinstance(stamp, str) else None
     except ValueError:
         return None
 
@@ -81,7 +82,7 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
     years: dict[int, dict[str, dict[str, dict]]] = {}
     for name, docs in moving.items():
         for doc_id, body in docs.items():
-            years.setdefault(moment(body).year, {}).setdefault(name, {})[doc_id] = body  # type: ignore[union-attr]
+            years.setdefault(local(moment(body)).year, {}).setdefault(name, {})[doc_id] = body  # type: ignore[union-attr]
     return years
 
 
@@ -108,7 +109,7 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
 def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int] | None:
     """What the app runs at start: at most one archive run per day for the whole office."""
     marker = archive_folder(store) / "last-run"
-    today = now.date().isoformat()
+    today = office_day(now).isoformat()
     if marker.exists() and marker.read_text().strip() == today:
         return None
     moved = archive_old(store, now, days)

@@ -19,6 +19,7 @@ from data.agenda import AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
+from data.clock import EARLIEST, Moment, local, office_day
 from data.record import Lines, Model, Record, error_sentence
 
 # -- calls -------------------------------------------------------------------------------
@@ -46,7 +47,7 @@ class CallStatus(StrEnum):
 class Step(Model):
     """One line of a call's history: who did what, when."""
 
-    at: datetime
+    at: Moment
     user: str
     action: str
     note: str = ""
@@ -61,7 +62,7 @@ class Call(Record):
     priority: Priority = Priority.NORMAL
     message: Lines = Field(default="", max_length=5000)
     status: CallStatus = CallStatus.NEW
-    callback_due: datetime | None = Field(default=None, title="Call back at")
+    callback_due: Moment | None = Field(default=None, title="Call back at")
     handled_by: str = Field(default="", max_length=100)
     history: list[Step] = Field(default_factory=list)
 
@@ -140,7 +141,7 @@ def schedule_callback(call: Call, due: datetime, user: str, now: datetime, note:
     check_move(call, "callback")
     call.status = CallStatus.CALLBACK
     call.callback_due = due
-    add_step(call, user, now, f"callback at {due:%a %d %b %H:%M}", note)
+    add_step(call, user, now, f"callback at {local(due):%a %d %b %H:%M}", note)
 
 
 def mark_done(call: Call, user: str, now: datetime, note: str = "") -> None:
@@ -178,7 +179,7 @@ def is_overdue(call: Call, now: datetime) -> bool:
 
 def is_due_today(call: Call, now: datetime) -> bool:
     due = call.callback_due
-    return call.status == CallStatus.CALLBACK and due is not None and due.date() == now.date() and due >= now
+    return call.status == CallStatus.CALLBACK and due is not None and office_day(due) == office_day(now) and due >= now
 
 
 def queue_order(calls: Iterable[Call], now: datetime) -> list[Call]:
@@ -210,7 +211,7 @@ def known_caller(calls: Iterable[Call], number: str) -> tuple[str, str] | None:
     same = [c for c in calls if c.number == number]
     if not same:
         return None
-    latest = max(same, key=lambda c: (c.created_at or datetime.min, c.id or 0))
+    latest = max(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0))
     return latest.caller, latest.company
 
 
@@ -273,8 +274,8 @@ class Fax(Record):
     tries: int = Field(default=0, ge=0, le=1000)
     max_tries: int = Field(default=3, ge=1, le=20)
     last_error: Lines = Field(default="", max_length=2000)
-    next_attempt: datetime | None = None
-    sent_at: datetime | None = None
+    next_attempt: Moment | None = None
+    sent_at: Moment | None = None
     attempts: list[Step] = Field(default_factory=list)  # each run of the send command and its outcome
 
     form_fields = ("fax_number", "recipient", "company", "document", "pages", "cover_note", "max_tries")
@@ -323,7 +324,7 @@ def check_fax_move(fax: Fax, action: str) -> None:
     if fax.status in FAX_MOVES[action]:
         return
     if fax.status == FaxStatus.SENT:
-        when = f" on {fax.sent_at:%d %b %Y at %H:%M}" if fax.sent_at else ""
+        when = f" on {local(fax.sent_at):%d %b %Y at %H:%M}" if fax.sent_at else ""
         raise RuleError(f"This fax was already sent{when}; a fax is never sent twice.")
     if fax.status == FaxStatus.SENDING:
         raise RuleError("This fax is being sent right now; wait for the result.")
@@ -354,7 +355,7 @@ def start_sending(fax: Fax, now: datetime) -> None:
     if not was_interrupted(fax, now):
         check_fax_move(fax, "send")
     if fax.status == FaxStatus.RETRYING and fax.next_attempt and fax.next_attempt > now:
-        raise RuleError(f"The next try is due at {fax.next_attempt:%H:%M}; resend it to try at once.")
+        raise RuleError(f"The next try is due at {local(fax.next_attempt):%H:%M}; resend it to try at once.")
     check_document(fax)
     fax.status = FaxStatus.SENDING
     fax.tries += 1
@@ -524,7 +525,7 @@ def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
 
     def call_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
-        return AgendaEntry(f"{c.caller}{who} — due {c.callback_due:%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
+        return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
 
     return [
         AgendaGroup("callbacks_overdue", "Callbacks overdue", "calls", len(overdue), [call_entry(c) for c in overdue]),

@@ -18,6 +18,7 @@ from data.agenda import AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number
+from data.clock import Moment, local, office_day
 from data.record import Lines, Model, Record
 from data.staff import Employee, check_email
 
@@ -84,7 +85,7 @@ STAGE_MOVES: dict[Stage, tuple[Stage, ...]] = {
 
 
 class StageStep(Model):
-    at: datetime
+    at: Moment
     user: str
     stage: Stage
     note: Lines = Field(default="", max_length=5000)
@@ -272,7 +273,7 @@ BOOKABLE = (Stage.SHORTLISTED, Stage.INTERVIEW)
 
 class Interview(Record):
     candidate_id: int = Field(title="Candidate")
-    start: datetime
+    start: Moment
     minutes: int = Field(default=45, ge=5, le=480, title="Duration (minutes)")
     interviewers: list[str] = Field(default_factory=list, validate_default=True)
     place: str = Field(default="", max_length=200)
@@ -298,11 +299,11 @@ class Interview(Record):
         return self.start + timedelta(minutes=self.minutes)
 
     def label(self) -> str:
-        return f"#{self.id} {self.start:%a %d %b %H:%M}"
+        return f"#{self.id} {local(self.start):%a %d %b %H:%M}"
 
 
 def slot_words(interview: Interview) -> str:
-    return f"{interview.start:%a %d %b %H:%M}–{interview.end:%H:%M}"
+    return f"{local(interview.start):%a %d %b %H:%M}–{local(interview.end):%H:%M}"
 
 
 def overlaps(a: Interview, b: Interview) -> bool:
@@ -331,7 +332,7 @@ def check_booking(interview: Interview, candidate: Candidate, now: datetime) -> 
     if candidate.stage not in BOOKABLE:
         raise RuleError(f"{candidate.name} is at the {candidate.stage.value} stage; only a shortlisted candidate is interviewed.")
     if interview.start < now:
-        raise FieldError("start", f"{interview.start:%a %d %b %H:%M} has passed; book a time still to come.")
+        raise FieldError("start", f"{local(interview.start):%a %d %b %H:%M} has passed; book a time still to come.")
 
 
 def check_interviews(repo, records: list[Interview]) -> None:
@@ -397,7 +398,7 @@ def record_feedback(interview: Interview, rating: int, feedback: str, now: datet
     if interview.status not in (InterviewStatus.BOOKED, InterviewStatus.DONE):
         raise RuleError(f"This interview is {status_words(interview)}; there is nothing to rate.")
     if now < interview.start:
-        raise RuleError(f"Feedback comes after the interview, which starts {interview.start:%a %d %b %H:%M}.")
+        raise RuleError(f"Feedback comes after the interview, which starts {local(interview.start):%a %d %b %H:%M}.")
     if not 1 <= rating <= 5:
         raise FieldError("rating", "A rating goes from 1 to 5.")
     interview.rating = rating
@@ -413,7 +414,7 @@ def cancel_interview(interview: Interview) -> None:
 def mark_no_show(interview: Interview, now: datetime) -> None:
     check_booked(interview)
     if now < interview.start:
-        raise RuleError(f"The interview starts {interview.start:%a %d %b %H:%M}; nobody can miss it yet.")
+        raise RuleError(f"The interview starts {local(interview.start):%a %d %b %H:%M}; nobody can miss it yet.")
     interview.status = InterviewStatus.NO_SHOW
 
 
@@ -423,7 +424,7 @@ def give_feedback(store, interview_id: int, rating: int, feedback: str) -> Inter
 
 def interviews_on(interviews: Iterable[Interview], day: date) -> list[Interview]:
     """The day's interviews that still take place or took place, by start time."""
-    kept = (i for i in interviews if i.start.date() == day and i.status in (InterviewStatus.BOOKED, InterviewStatus.DONE))
+    kept = (i for i in interviews if office_day(i.start) == day and i.status in (InterviewStatus.BOOKED, InterviewStatus.DONE))
     return sorted(kept, key=lambda i: i.start)
 
 
@@ -461,9 +462,9 @@ def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
     people.json is closed to this user; the agenda then leaves HR out."""
     candidates = store.repo("candidates").list()
     names = {c.id: c.name for c in candidates}
-    today = [i for i in interviews_on(store.repo("interviews").list(), now.date()) if i.status == InterviewStatus.BOOKED]
+    today = [i for i in interviews_on(store.repo("interviews").list(), office_day(now)) if i.status == InterviewStatus.BOOKED]
     interview_entries = [
-        AgendaEntry(f"{i.start:%H:%M} {names.get(i.candidate_id, '?')} with {', '.join(i.interviewers)}"
+        AgendaEntry(f"{local(i.start):%H:%M} {names.get(i.candidate_id, '?')} with {', '.join(i.interviewers)}"
                     + (f" in {i.place}" if i.place else ""), "interviews", i.id)
         for i in today
     ]
@@ -479,8 +480,8 @@ def offer_words(candidate: Candidate, now: datetime) -> str:
     made = offered_on(candidate)
     if made is None:
         return candidate.name
-    days = (now.date() - made.date()).days
-    return f"{candidate.name} — offered {made:%d %b} ({days} day{'s' if days != 1 else ''} ago)"
+    days = (office_day(now) - office_day(made)).days
+    return f"{candidate.name} — offered {local(made):%d %b} ({days} day{'s' if days != 1 else ''} ago)"
 
 
 COLLECTIONS = [

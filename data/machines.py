@@ -20,6 +20,7 @@ from data.agenda import TOP, AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
+from data.clock import Moment, local, office_day
 from data.record import Lines, Record
 from data.staff import check_email
 from data.troubleshooting import Symptom, symptom_words, symptoms_for
@@ -158,7 +159,7 @@ def check_reading(new: MeterReading, others: Iterable[MeterReading], today: date
 
 def check_readings(repo, readings: list[MeterReading]) -> None:
     check_machine_ids(repo, readings)
-    today = repo.store.now().date()
+    today = repo.store.today()
     known = others_than(repo, readings)
     for reading in readings:
         check_reading(reading, known, today)
@@ -289,7 +290,7 @@ def maintenance_done(store, plan_id: int, counter: int | None = None) -> Mainten
     """The task was done today; with ``counter`` the machine's counter is read at the same time."""
     with store.transaction("machines"):
         plan = store.repo("maintenance_plans").get(plan_id)
-        today = store.now().date()
+        today = store.today()
         if counter is not None:
             add_reading(store, MeterReading(machine_id=plan.machine_id, taken_on=today, total=counter))
         readings = store.repo("meter_readings").find(machine_id=plan.machine_id)
@@ -319,7 +320,7 @@ def pages_per_cartridge(issues: list, readings: list[MeterReading], per_day: flo
     """Pages printed from the first change to the last, per cartridge fitted before the last.
 
     ``issues`` are the changes of one supply item, each cartridge issued counted as fitted."""
-    changes = [(c, m.quantity) for m in issues if (c := counter_on(readings, m.at.date(), per_day)) is not None]
+    changes = [(c, m.quantity) for m in issues if (c := counter_on(readings, office_day(m.at), per_day)) is not None]
     if len(changes) < 2:
         return None
     pages = changes[-1][0] - changes[0][0]
@@ -334,7 +335,7 @@ def toner_out_date(issues: list, readings: list[MeterReading], today: date) -> d
     if not per_cartridge or not per_day:
         return None
     last = issues[-1]
-    at_change = counter_on(readings, last.at.date(), per_day)
+    at_change = counter_on(readings, office_day(last.at), per_day)
     now = counter_on(readings, today, per_day)
     if at_change is None or now is None:
         return None
@@ -361,7 +362,7 @@ def toner_forecasts(issues: list, supplies: dict[int, object], readings: list[Me
         own = [m for m in issues if m.item_id == item_id]
         forecasts.append(TonerForecast(
             item_id, getattr(supplies.get(item_id), "name", f"item #{item_id}"), sum(m.quantity for m in own),
-            own[-1].at.date(), pages_per_cartridge(own, readings, per_day), toner_out_date(own, readings, today),
+            office_day(own[-1].at), pages_per_cartridge(own, readings, per_day), toner_out_date(own, readings, today),
         ))
     return sorted(forecasts, key=lambda f: f.runs_out_on or date.max)
 
@@ -415,9 +416,9 @@ class Ticket(Record):
     status: TicketStatus = TicketStatus.OPEN
     vendor_reference: str = Field(default="", max_length=100)
     cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
-    opened_at: datetime
-    fixed_at: datetime | None = None
-    closed_at: datetime | None = None
+    opened_at: Moment
+    fixed_at: Moment | None = None
+    closed_at: Moment | None = None
     service_sheet: Lines = Field(default="", max_length=20_000)
 
     form_fields = ("machine_id", "symptom", "detail", "vendor_reference", "cost")
@@ -488,7 +489,7 @@ def downtime(ticket: Ticket, now: datetime) -> timedelta:
 def last_service(plans: Iterable[MaintenancePlan], tickets: Iterable[Ticket]) -> date | None:
     """The last maintenance done or the last repair by the vendor."""
     visits = [p.last_done_on for p in plans]
-    visits += [t.fixed_at.date() for t in tickets if t.fixed_at and t.service_sheet]
+    visits += [office_day(t.fixed_at) for t in tickets if t.fixed_at and t.service_sheet]
     return max(visits, default=None)
 
 
@@ -509,7 +510,7 @@ def service_sheet(machine: Machine, ticket: Ticket, reading: MeterReading | None
         f"Location:     {machine.location or 'not on record'}",
         f"Counter:      {counter}",
         f"Fault:        {fault}",
-        f"Reported:     {ticket.opened_at:%d %b %Y %H:%M} by {ticket.reported_by or 'unknown'}",
+        f"Reported:     {local(ticket.opened_at):%d %b %Y %H:%M} by {ticket.reported_by or 'unknown'}",
         "Steps tried:",
         steps,
         f"Cover:        {cover_words(machine, today)}",
@@ -570,7 +571,7 @@ def escalate(store, ticket_id: int, counter: int | None = None, vendor_reference
     with store.transaction("machines"):
         ticket = store.repo("tickets").get(ticket_id)
         if counter is not None:
-            add_reading(store, MeterReading(machine_id=ticket.machine_id, taken_on=store.now().date(), total=counter))
+            add_reading(store, MeterReading(machine_id=ticket.machine_id, taken_on=store.today(), total=counter))
         machine = store.repo("machines").get(ticket.machine_id)
         tickets = store.repo("tickets").find(machine_id=machine.id)
         serviced = last_service(store.repo("maintenance_plans").find(machine_id=machine.id), tickets)
@@ -579,7 +580,7 @@ def escalate(store, ticket_id: int, counter: int | None = None, vendor_reference
         def call_vendor(t: Ticket) -> None:
             move_ticket(t, TicketStatus.VENDOR_CALLED, store.now())
             t.vendor_reference = vendor_reference or t.vendor_reference
-            t.service_sheet = service_sheet(machine, t, reading, serviced, store.now().date())
+            t.service_sheet = service_sheet(machine, t, reading, serviced, store.today())
 
         return change_ticket(store, ticket_id, call_vendor)
 
@@ -728,7 +729,7 @@ def machine_detail(store, machine_id: int, today: date) -> MachineDetail:
 
 def agenda_groups(store, now: datetime) -> list[AgendaGroup]:
     records = MachineRecords.load(store)
-    today = now.date()
+    today = office_day(now)
     down = [m for m in records.machines if m.status == MachineStatus.DOWN]
     due = sorted(
         ((m, d) for m in records.machines if m.status != MachineStatus.RETIRED

@@ -15,6 +15,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from data.clock import Moment
 from data.text import control_problem, normalise_line_ends
 
 SYSTEM_FIELDS = ("rev", "created_at", "updated_at", "updated_by")
@@ -90,8 +91,8 @@ class Record(Model):
 
     id: int | None = Field(default=None, exclude=True)
     rev: int = 0
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: Moment | None = None
+    updated_at: Moment | None = None
     updated_by: str = ""
 
     # Fields a person fills in, in form order; the rest are kept by the program.

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 
 from data import audit
+from data.clock import local
 from data.errors import ConflictError, DamagedRecordError, NotFoundError
 from data.record import STORED, SYSTEM_FIELDS, Record, error_sentence
 
@@ -184,7 +185,7 @@ class Repository(Generic[M]):
             self.collection.check(self, records)
 
     def _conflict(self, current: M) -> ConflictError:
-        when = current.updated_at.strftime("%Y-%m-%d %H:%M") if current.updated_at else "just now"
+        when = f"{local(current.updated_at):%Y-%m-%d %H:%M}" if current.updated_at else "just now"
         who = current.updated_by or "someone"
         return ConflictError(
             f"{self.collection.title.capitalize()} {current.label()} was changed by {who} at "

@@ -271,7 +271,7 @@ def issue_warning(store, employee_id: int, level: WarningLevel, reason: str, on:
     with store.transaction("people"):
         check_still_employed(store.repo("employees").get(employee_id), "warning")
         return store.repo("staff_events").add(StaffEvent(
-            employee_id=employee_id, kind=EventKind.WARNING, on=on or store.now().date(), level=level,
+            employee_id=employee_id, kind=EventKind.WARNING, on=on or store.today(), level=level,
             reason=reason.strip(), issued_by=issued_by or store.user, expires_after_months=months or WARNING_MONTHS[level],
         ))
 

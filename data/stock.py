@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from data.agenda import TOP, AgendaEntry, AgendaGroup
 from data.collections import Collection
 from data.errors import FieldError, NotFoundError, RuleError
+from data.clock import Moment, local, office_day
 from data.record import STORED, Lines, Model, Record, error_sentence
 
 USE_WINDOW_DAYS = 90
@@ -84,7 +85,7 @@ class StockMovement(Record):
     item_id: int
     kind: MovementKind
     quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; adjusted/counted: the signed change
-    at: datetime
+    at: Moment
     who: str = ""
     note: str = Field(default="", max_length=500)
     order_id: int | None = None
@@ -120,9 +121,9 @@ class Order(Record):
     supplier: str = Field(min_length=1, max_length=200)
     lines: list[OrderLine] = Field(default_factory=list)
     status: OrderStatus = OrderStatus.DRAFT
-    ordered_on: datetime | None = None
-    received_on: datetime | None = None
-    cancelled_on: datetime | None = None
+    ordered_on: Moment | None = None
+    received_on: Moment | None = None
+    cancelled_on: Moment | None = None
     note: Lines = Field(default="", max_length=1000)
 
     form_fields = ("supplier", "note")
@@ -165,7 +166,7 @@ class CountSession(Record):
     book: dict[int, int] = Field(default_factory=dict)  # item id → on hand when first counted
     counted: dict[int, int] = Field(default_factory=dict)  # item id → counted quantity
     finished: bool = False
-    finished_at: datetime | None = None
+    finished_at: Moment | None = None
 
     def label(self) -> str:
         return f"count #{self.id}"
@@ -341,8 +342,8 @@ def daily_levels(item: SupplyItem, movements: Iterable[StockMovement], today: da
     movements = list(movements)
     points = level_history(item, movements)
     first_day = today - timedelta(days=days - 1)
-    level = item.on_hand - sum(m.change for m in movements if m.item_id == item.id and m.at.date() >= first_day)
-    by_day = {at.date(): value for at, value in points}  # the last level of each day wins
+    level = item.on_hand - sum(m.change for m in movements if m.item_id == item.id and office_day(m.at) >= first_day)
+    by_day = {office_day(at): value for at, value in points}  # the last level of each day wins
     levels = []
     for offset in range(days):
         level = by_day.get(first_day + timedelta(days=offset), level)
@@ -593,7 +594,7 @@ def order_email(order: Order, items: Mapping[int, SupplyItem], sender: str) -> s
         sku = f" [{row['sku']}]" if row["sku"] else ""
         lines.append(f"  - {row['quantity']} {row['unit']}{packs}  {row['item']}{sku}")
     total = sum(float(row["line_total"]) for row in rows)
-    dated = f" of {order.ordered_on:%d %B %Y}" if order.ordered_on else ""
+    dated = f" of {local(order.ordered_on):%d %B %Y}" if order.ordered_on else ""
     return (
         f"Subject: Order {order.id}{dated}\n\n"
         f"Dear {order.supplier},\n\n"

@@ -7,13 +7,14 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
 
 from data import audit, backups, migrations
+from data.clock import as_utc, office_day, utc_now
 from data.domains import DOMAINS
 from data.storage import SafeJSONStorage
 from data.tables import LeanTable, LeanTinyDB
@@ -36,10 +37,6 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def local_now() -> datetime:
-    return datetime.now().replace(microsecond=0)
-
-
 class Store:
     """Opens a data folder and hands out repositories and transactions."""
 
@@ -48,7 +45,7 @@ class Store:
         folder: str | Path,
         *,
         user: str | None = None,
-        clock: Callable[[], datetime] = local_now,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -60,7 +57,12 @@ class Store:
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
 
     def now(self) -> datetime:
-        return self.clock().replace(microsecond=0)
+        """This moment, in UTC (a clock without a zone tells office time)."""
+        return as_utc(self.clock()).replace(microsecond=0)
+
+    def today(self) -> date:
+        """The office's date now."""
+        return office_day(self.now())
 
     def beside(self, kind: str) -> Path:
         """A folder next to the data folder, never in it, for files meant for people
@@ -78,7 +80,7 @@ class Store:
                 if domain not in DOMAINS:
                     raise ValueError(f"unknown domain {domain!r}")
                 self._databases[domain] = LeanTinyDB(
-                    self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
+                    self.file(domain), storage=SafeJSONStorage, today=self.today
                 )
             return self._databases[domain]
 

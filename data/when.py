@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+
+from data.clock import as_utc, office_day
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HINT = "e.g. 14:30, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
 
 
 def parse_when(text: str, now: datetime) -> datetime:
-    """A moment after ``now``; ValueError with a hint when the text is not understood."""
+    """A moment after ``now``, in UTC; ValueError with a hint when the text is not understood.
+
+    "+2h" is two real hours from now; a day and a clock time are the office's wall clock."""
     words = text.strip().lower().split()
     if not words:
         raise ValueError(f"say when: {HINT}")
     relative = re.fullmatch(r"\+(\d+)\s*([mhd])", "".join(words))
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2)
-        return now.replace(second=0, microsecond=0) + timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+        delta = timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+        return as_utc(now).replace(second=0, microsecond=0) + delta
     try:
-        return datetime.fromisoformat(" ".join(words)).replace(second=0, microsecond=0)
+        return as_utc(datetime.fromisoformat(" ".join(words)).replace(second=0, microsecond=0))
     except ValueError:
         pass
-    day = now.date()
+    today = office_day(now)
+    day = today
     if words[0] in ("today", "tomorrow") or words[0][:3] in DAYS:
         first = words.pop(0)
         if first == "tomorrow":
@@ -37,7 +43,8 @@ def parse_when(text: str, now: datetime) -> datetime:
     clock = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?", words[0])
     if not clock or int(clock.group(1)) > 23 or int(clock.group(2) or 0) > 59:
         raise ValueError(f"not a time: {HINT}")
-    moment = datetime.combine(day, datetime.min.time()).replace(hour=int(clock.group(1)), minute=int(clock.group(2) or 0))
-    if moment <= now and day == now.date() and len(text.split()) == 1:
-        moment += timedelta(days=1)  # "9:00" said in the afternoon means tomorrow morning
+    wall = time(int(clock.group(1)), int(clock.group(2) or 0))
+    moment = as_utc(datetime.combine(day, wall))
+    if moment <= as_utc(now) and day == today and len(text.split()) == 1:
+        moment = as_utc(datetime.combine(day + timedelta(days=1), wall))  # "9:00" said in the afternoon: tomorrow
     return moment

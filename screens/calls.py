@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from data import calls as rules
 from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.clock import local, utc_now
 from data.phone import readable_number
 from data.text import visible
 from data.when import HINT, parse_when
@@ -55,7 +56,7 @@ def status_cell(call: Call, now: datetime) -> Text:
     if rules.is_overdue(call, now):
         return Text(f"OVERDUE {age(call.callback_due, now)}", style="bold red")
     if call.status == CallStatus.CALLBACK and call.callback_due:
-        return Text(f"call back {call.callback_due:%a %H:%M}", style="yellow")
+        return Text(f"call back {local(call.callback_due):%a %H:%M}", style="yellow")
     return Text(rules.status_words(call.status), style="dim" if call.status == CallStatus.DONE else "")
 
 
@@ -74,7 +75,7 @@ def fax_status_cell(fax: Fax) -> Text:
 
 
 def fax_row(fax: Fax) -> tuple[int, list]:
-    next_try = f"{fax.next_attempt:%H:%M}" if fax.next_attempt else ""
+    next_try = f"{local(fax.next_attempt):%H:%M}" if fax.next_attempt else ""
     return fax.id, [fax.recipient, readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}", next_try, fax.last_error]
 
 
@@ -90,7 +91,7 @@ def call_detail(call: Call, now: datetime) -> Text:
     text.append(call.message or "(no message)")
     text.append("\n")
     for step in reversed(call.history[-4:]):
-        text.append(f"  {step.at:%a %d %b %H:%M}  {step.user:<10} {step.action}", style="dim")
+        text.append(f"  {local(step.at):%a %d %b %H:%M}  {step.user:<10} {step.action}", style="dim")
         if step.note:
             text.append(f" — {step.note}", style="dim")
         text.append("\n")
@@ -107,11 +108,11 @@ def fax_detail(fax: Fax) -> Text:
     if fax.last_error:
         text.append(f"Last error: {fax.last_error}\n", style="red")
     if fax.next_attempt:
-        text.append(f"Next try at {fax.next_attempt:%H:%M}\n")
+        text.append(f"Next try at {local(fax.next_attempt):%H:%M}\n")
     if fax.sent_at:
-        text.append(f"Sent {fax.sent_at:%a %d %b %H:%M}\n", style="green")
+        text.append(f"Sent {local(fax.sent_at):%a %d %b %H:%M}\n", style="green")
     for step in reversed(fax.attempts[-3:]):
-        text.append(f"  {step.at:%a %d %b %H:%M}  {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
+        text.append(f"  {local(step.at):%a %d %b %H:%M}  {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
     return inert(text)
 
 
@@ -194,7 +195,7 @@ class CallsScreen(TabbedSection):
     @on(DataTable.RowHighlighted)
     def update_detail(self) -> None:
         call, fax = self.selected_call(), self.selected_fax()
-        now = self.data.now if self.data else datetime.now()
+        now = self.data.now if self.data else utc_now()
         self.query_one("#call-detail", Static).update(call_detail(call, now) if call else Text("No open calls.", style="dim"))
         self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
 
@@ -257,7 +258,7 @@ class CallsScreen(TabbedSection):
         def chosen(text: str | None) -> None:
             if text:
                 when = parse_when(text, self.store.now())
-                self.act(rules.schedule_callback, when, done=f"Call back {when:%a %d %b %H:%M}")
+                self.act(rules.schedule_callback, when, done=f"Call back {local(when):%a %d %b %H:%M}")
 
         self.app.push_screen(PromptModal("Call back at", placeholder=HINT, check=check), chosen)
 

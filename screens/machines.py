@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from data import machines as rules
 from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, ticket_status_words
+from data.clock import local, office_day
 from data.phone import readable_number
 from data.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
 from screens.base import SectionScreen
@@ -86,7 +87,7 @@ def machine_line(machine: Machine, today: date) -> Text:
 
 def ticket_line(ticket: Ticket, now: datetime) -> Text:
     text = Text(f"{symptom_words(ticket.symptom)}: {ticket_status_words(ticket.status)}, "
-                f"reported {ticket.opened_at:%d %b %H:%M}")
+                f"reported {local(ticket.opened_at):%d %b %H:%M}")
     if ticket.vendor_reference:
         text.append(f", ref {ticket.vendor_reference}")
     text.append(f", {hours(rules.downtime(ticket, now))} so far")
@@ -147,12 +148,12 @@ class MachinePage:
 
 def read_board(store) -> Board:
     now = store.now()
-    return Board(rules.board(store, now.date()), store.repo("tickets").list(), now)
+    return Board(rules.board(store, store.today()), store.repo("tickets").list(), now)
 
 
 def read_machine(store, machine_id: int) -> MachinePage:
     now = store.now()
-    return MachinePage(rules.machine_detail(store, machine_id, now.date()), now)
+    return MachinePage(rules.machine_detail(store, machine_id, store.today()), now)
 
 
 def end_checklist(store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None) -> Ticket:
@@ -346,7 +347,7 @@ class MachineActions:
         store = self.store
         form = ModelForm(
             MeterReading, title=f"Meter reading — {machine.label()}",
-            initial={"machine_id": machine.id, "taken_on": store.now().date()},
+            initial={"machine_id": machine.id, "taken_on": store.today()},
             fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
             save=lambda edit: rules.add_reading(store, edit.record),
         )
@@ -405,7 +406,7 @@ class MachineActions:
 
         form = ModelForm(
             MeterReading, title=f"{machine.asset_tag} not fixed: its counter now, for the vendor", fields=["total"],
-            initial={"machine_id": machine.id, "taken_on": store.now().date(), "total": last.total if last else None},
+            initial={"machine_id": machine.id, "taken_on": store.today(), "total": last.total if last else None},
             save=call_vendor,
         )
         self.app.push_screen(form, answered)
@@ -520,7 +521,7 @@ class MachinesScreen(MachineActions, SectionScreen):
         if self.data is not None and not self.data.rows:
             line = Text("No machines yet: n adds one.")
         elif machine is not None and self.data is not None:
-            line = machine_line(machine, self.data.now.date())
+            line = machine_line(machine, office_day(self.data.now))
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")
                 line.append_text(ticket_line(ticket, self.data.now))
@@ -594,18 +595,19 @@ class MachineScreen(MachineActions, SectionScreen):
         title.append(f"{machine.label()} ", style="bold")
         title.append_text(status_cell(machine.status))
         title.append(f" · {machine.kind.value} · serial {machine.serial} · {machine.location or 'no location'}\n")
-        title.append(vendor_line(machine, now.date()), style="dim")
+        today = office_day(now)
+        title.append(vendor_line(machine, today), style="dim")
         self.query_one("#machine-title", Static).update(inert(title))
         self.query_one("#pages-sparkline", Sparkline).data = detail.pages_per_day_series
-        per_day = rules.recent_pages_per_day(detail.readings, now.date())
+        per_day = rules.recent_pages_per_day(detail.readings, today)
         self.query_one("#usage-label", Label).update(
             f"Pages a day (lately {per_day:,.0f})" if per_day is not None else "Pages a day: needs two readings"
         )
-        facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, now.date()),
+        facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, today),
                                  service_line(rules.next_due(detail.maintenance))])
         self.query_one("#facts", Static).update(inert(facts))
         self.query_one("#tickets", RecordTable).set_rows(
-            (t.id, [f"{t.opened_at:%d %b}", symptom_words(t.symptom), ticket_status_words(t.status),
+            (t.id, [f"{local(t.opened_at):%d %b}", symptom_words(t.symptom), ticket_status_words(t.status),
                     hours(rules.downtime(t, now)), t.vendor_reference])
             for t in detail.tickets
         )

@@ -95,7 +95,7 @@ class StaffScreen(SectionScreen):
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> StaffData:
         store = self.store
-        return StaffData(store.repo("employees").list(), store.repo("staff_events").list(), store.now().date())
+        return StaffData(store.repo("employees").list(), store.repo("staff_events").list(), store.today())
 
     def show(self, data: StaffData) -> None:
         self.data = data

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, TabbedContent, TabPane, TextArea
 
 from data import stock as rules
+from data.clock import local
 from data.errors import FieldError
 from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
 from screens.base import TabbedSection, describe
@@ -96,7 +97,7 @@ ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderSta
 def order_row(order: Order) -> tuple[int, list]:
     to_come = sum(line.outstanding for line in order.lines) if not rules.order_is_closed(order) else 0
     status = Text(rules.status_words(order.status), style=ORDER_STYLE.get(order.status, ""))
-    ordered = f"{order.ordered_on:%Y-%m-%d}" if order.ordered_on else ""
+    ordered = f"{local(order.ordered_on):%Y-%m-%d}" if order.ordered_on else ""
     return order.id, [f"#{order.id}", order.supplier, status, len(order.lines), to_come, ordered]
 
 
@@ -283,7 +284,7 @@ def load_history(store, item_id: int) -> ItemHistory:
     movements = rules.item_movements(store, item_id)
     tags = {m.id: m.asset_tag for m in store.repo("machines").list()}
     return ItemHistory(item, movements, rules.level_history(item, movements),
-                       rules.daily_levels(item, movements, store.now().date()), tags)
+                       rules.daily_levels(item, movements, store.today()), tags)
 
 
 def item_fields(item: SupplyItem) -> Text:
@@ -303,7 +304,7 @@ def item_fields(item: SupplyItem) -> Text:
 def movement_row(movement: StockMovement, level: int | str, tags: dict[int, str]) -> tuple[int, list]:
     went_to = tags.get(movement.machine_id or 0, "") or movement.person or (f"order #{movement.order_id}" if movement.order_id else "")
     to = " — ".join(part for part in (went_to, movement.note) if part)
-    return movement.id, [f"{movement.at:%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who, to]
+    return movement.id, [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who, to]
 
 
 class ItemDetail(ModalScreen[None]):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
+from data.clock import set_office_zone
 from data.store import Store
 
-NOW = datetime(2026, 3, 10, 9, 30)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 
 class Clock:
@@ -27,6 +28,15 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("BACKOFFICE_DATA", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("BACKOFFICE_TIMEZONE", "UTC")  # commands run by the tests tell the same time
+
+
+@pytest.fixture(autouse=True)
+def office_in_utc():
+    """The office's clocks tell UTC unless a test says otherwise."""
+    set_office_zone("UTC")
+    yield
+    set_office_zone(None)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from tui.messages import DataChanged, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
@@ -18,6 +19,7 @@ from tui.settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from data.store import Store
 
+BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background"}
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
 ARCHIVE_DELAY = 10.0
@@ -62,6 +64,7 @@ class BackOfficeApp(App[int]):
         self.settings = settings or Settings()
         self.demo = demo
         self._file_keys = store.stat_keys()
+        self._background_errors: set[str] = set()
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -103,6 +106,19 @@ class BackOfficeApp(App[int]):
         from data.calls import send_due_faxes
 
         send_due_faxes(self.store, self.settings.fax_command)
+
+    @on(Worker.StateChanged)
+    def background_work_failed(self, event: Worker.StateChanged) -> None:
+        """Work the app runs by itself says when it fails — once, not at every retry."""
+        if event.state != WorkerState.ERROR or event.worker.group not in BACKGROUND_WORK:
+            return
+        from screens.base import describe
+        from tui.widgets.dialogs import ErrorModal
+
+        message = f"{BACKGROUND_WORK[event.worker.group]} failed: {describe(event.worker.error)}"
+        if message not in self._background_errors:
+            self._background_errors.add(message)
+            self.push_screen(ErrorModal(message, title="Background work failed"))
 
     # -- actions -----------------------------------------------------------------------
     def action_help(self) -> None:

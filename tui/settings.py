@@ -29,6 +29,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, e.g. "section.stock" = "f3"
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
     archive_after_days: int = 180  # closed records older than this move to the archive
+    timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
 
 
 def settings_file() -> Path:
@@ -70,7 +71,7 @@ def checked(values: dict, where: str) -> dict:
     result = dict(values)
     if "data" in result and result["data"] is not None:
         result["data"] = Path(str(result["data"])).expanduser()
-    for name in ("theme", "fax_command"):
+    for name in ("theme", "fax_command", "timezone"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if "archive_after_days" in result:
@@ -80,6 +81,13 @@ def checked(values: dict, where: str) -> dict:
             result["archive_after_days"] = 0
         if result["archive_after_days"] < 1:
             raise SettingsError(f"{where}: archive_after_days must be a whole number of days, at least 1")
+    if result.get("timezone"):
+        from data.clock import UnknownZoneError, set_office_zone
+
+        try:
+            set_office_zone(result["timezone"])
+        except UnknownZoneError as error:
+            raise SettingsError(f"{where}: timezone: {error}") from error
     keymap = result.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         raise SettingsError(f"{where}: keymap maps binding ids to keys, e.g. \"section.stock\" = \"f3\"")
@@ -92,4 +100,12 @@ def load_settings(**overrides) -> Settings:
     values = checked(from_file(path), str(path))
     values.update(checked(from_environment(), "environment"))
     values.update(checked({k: v for k, v in overrides.items() if v is not None}, "command line"))
-    return Settings(**values)
+    settings = Settings(**values)
+    apply_time_zone(settings)
+    return settings
+
+
+def apply_time_zone(settings: Settings) -> None:
+    from data.clock import set_office_zone
+
+    set_office_zone(settings.timezone)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from data.calls import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority, Step
 from data.store import Store
@@ -99,9 +99,9 @@ def callback_due(now: datetime, n: int, rng: random.Random) -> datetime:
     if kind == 1:
         return now - timedelta(minutes=rng.randint(15, 120))
     if kind == 2:
-        minutes_left = (datetime.combine(now.date(), datetime.max.time()) - now).seconds // 60
+        minutes_left = (datetime.combine(now.date(), time.max, tzinfo=now.tzinfo) - now).seconds // 60
         return now + timedelta(minutes=max(5, minutes_left // rng.randint(2, 4)))
-    return datetime.combine(now.date() + timedelta(days=1), datetime.min.time()).replace(hour=rng.choice([9, 10, 14]))
+    return datetime.combine(now.date() + timedelta(days=1), time(rng.choice([9, 10, 14])), tzinfo=now.tzinfo)
 
 
 def demo_faxes(now: datetime, rng: random.Random) -> list[Fax]:

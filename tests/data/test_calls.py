@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -20,7 +20,7 @@ from data.phone import readable_number
 from data.store import Store
 from tui.cli import main
 
-NOW = datetime(2026, 3, 10, 9, 30)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 # -- numbers -----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from data.calls import Fax, FaxStatus
 from data.errors import FieldError, RuleError
 from data.store import Store
 
-NOW = datetime(2026, 3, 10, 9, 30)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 # Exits 1 with the next line of its script on stderr until the lines run out, then 0;
 # counts its runs in a file and writes its arguments there.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -135,7 +135,7 @@ ALLOWED = {
     (Stage.OFFER, Stage.HIRED), (Stage.OFFER, Stage.REJECTED), (Stage.OFFER, Stage.WITHDREW),
     (Stage.REJECTED, Stage.SCREENING),
 }
-NOW = datetime(2026, 3, 10, 9, 30)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("start", "to"), sorted(ALLOWED))
@@ -197,7 +197,7 @@ def test_a_reject_without_reason_writes_nothing(store, position):
 
 # -- interviews --------------------------------------------------------------------------
 
-TEN = datetime(2026, 3, 10, 10, 0)
+TEN = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
 
 
 def booked(store, position, name, start, interviewers, minutes=45) -> Interview:

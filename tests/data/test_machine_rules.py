@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
 from data.troubleshooting import STEPS, SYMPTOM_KINDS, Symptom, checklist, symptoms_for
 
 DAY0 = date(2026, 1, 5)
-NOW = datetime(2026, 3, 10, 9, 30)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 
 def reading(days: int, total: int, machine_id: int = 1, **counters) -> MeterReading:
@@ -259,7 +259,7 @@ def test_the_service_sheet_has_what_the_vendor_asks_for():
 
 
 def test_mtbf_and_mttr_come_from_the_fixed_tickets():
-    start = datetime(2026, 1, 1, 9, 0)
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     history = [
         ticket(opened_at=start, fixed_at=start + timedelta(hours=4), status=TicketStatus.CLOSED),
         # 10 days working after the first repair, then 12 hours to repair

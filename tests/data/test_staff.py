@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -86,13 +86,13 @@ def test_expired_warnings_do_not_count_towards_the_next_level():
 
 
 def test_the_suggestion_steps_back_down_as_the_clock_passes_the_expiry(store, sofia, clock):
-    clock.now = datetime(2026, 1, 15, 9, 0)
+    clock.now = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
     issue_warning(store, sofia.id, WarningLevel.VERBAL, "Late three times in two weeks")
     issue_warning(store, sofia.id, WarningLevel.WRITTEN, "Late again", months=3)
     assert suggested_warning_level(store, sofia.id, clock.now.date()) == WarningLevel.FINAL
-    clock.now = datetime(2026, 4, 15, 9, 0)  # the written one (3 months) has expired, the verbal (6) has not
+    clock.now = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)  # the written one (3 months) has expired, the verbal (6) has not
     assert suggested_warning_level(store, sofia.id, clock.now.date()) == WarningLevel.WRITTEN
-    clock.now = datetime(2026, 7, 15, 9, 0)
+    clock.now = datetime(2026, 7, 15, 9, 0, tzinfo=UTC)
     assert suggested_warning_level(store, sofia.id, clock.now.date()) == WarningLevel.VERBAL
 
 

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from data.archive import search_history
+from data.clock import local
 from tui.messages import JobFinished
 from tui.plain import plain, title
 
@@ -77,7 +78,7 @@ class HistoryScreen(ModalScreen[None]):
         self.results = found
         table = self.query_one(DataTable)
         for collection, record in found:
-            when = f"{record.updated_at:%Y-%m-%d}" if record.updated_at else ""
+            when = f"{local(record.updated_at):%Y-%m-%d}" if record.updated_at else ""
             table.add_row(Text(collection.title), plain(record.label(), one_line=True), Text(when))
         if not found:
             self.query_one("#history-detail", Static).update("Nothing in the archive matches.")

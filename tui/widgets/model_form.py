@@ -26,6 +26,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
+from data.clock import local
 from data.errors import ConflictError, DataError, FieldError
 from data.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
 from data.repository import Repository
@@ -79,7 +80,7 @@ def display_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime(DATETIME_FORMAT)
+        return local(value).strftime(DATETIME_FORMAT)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, enum.Enum):

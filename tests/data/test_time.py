@@ -1,0 +1,76 @@
+"""Time is stored in UTC with its zone, reckoned in real time, shown in the office's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import orjson
+import pytest
+
+from data import calls
+from data.clock import local, office_day, set_office_zone
+from data.when import parse_when
+from tests.conftest import Clock
+
+
+@pytest.fixture
+def london():
+    set_office_zone("Europe/London")
+    yield
+    set_office_zone("UTC")
+
+
+def test_plus_three_hours_on_the_night_the_clocks_go_forward_is_three_real_hours(london):
+    now = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 00:30 in London, half an hour before 01:00 becomes 02:00
+    due = parse_when("+3h", now)
+    assert due - now == timedelta(hours=3)
+    assert f"{local(due):%H:%M}" == "04:30"  # what the wall clock says by then
+
+
+def test_a_clock_time_is_the_offices_wall_clock_in_summer_and_in_winter(london):
+    winter = parse_when("tomorrow 9", datetime(2026, 1, 10, 12, 0, tzinfo=UTC))
+    summer = parse_when("tomorrow 9", datetime(2026, 7, 10, 12, 0, tzinfo=UTC))
+    assert (winter, summer) == (datetime(2026, 1, 11, 9, 0, tzinfo=UTC), datetime(2026, 7, 11, 8, 0, tzinfo=UTC))
+
+
+def test_a_callback_set_in_one_zone_is_due_at_the_same_instant_in_another(store, clock):
+    call = calls.log_call(store, calls.Call(caller="Ann"))
+    due = parse_when("+2h", store.now())
+    calls.act_on_call(store, call.id, calls.schedule_callback, due, store.user, store.now())
+    set_office_zone("America/New_York")  # a colleague whose clocks tell New York time
+    try:
+        stored = store.repo("calls").get(call.id)
+        assert not calls.is_overdue(stored, store.now())
+        assert calls.is_overdue(stored, store.now() + timedelta(hours=2, minutes=1))
+        assert f"{local(stored.callback_due):%H:%M}" == "07:30"  # 11:30 UTC, as New York tells it in March (EDT)
+    finally:
+        set_office_zone("UTC")
+
+
+def test_moments_are_stored_with_their_zone(store):
+    calls.log_call(store, calls.Call(caller="Ann"))
+    stored = orjson.loads(store.file("calls").read_bytes())["calls"]["1"]
+    assert stored["created_at"] == "2026-03-10T09:30:00Z"
+
+
+def test_a_file_from_an_older_version_without_zones_is_read_as_office_time(store, london):
+    calls.log_call(store, calls.Call(caller="Ann"))
+    path = store.file("calls")
+    data = orjson.loads(path.read_bytes())
+    data["calls"]["1"]["callback_due"] = "2026-07-01T14:00:00"  # written in local time, no zone
+    path.write_bytes(orjson.dumps(data))
+    due = store.repo("calls").get(1).callback_due
+    assert due == datetime(2026, 7, 1, 13, 0, tzinfo=UTC)  # 14:00 British Summer Time
+
+
+def test_today_is_the_offices_date_not_utcs(tmp_path):
+    from data.store import Store
+
+    set_office_zone("Asia/Tokyo")
+    try:
+        store = Store(tmp_path, clock=Clock(datetime(2026, 3, 10, 20, 0, tzinfo=UTC)))  # 05:00 on the 11th in Tokyo
+        assert store.today() == date(2026, 3, 11)
+        late = datetime(2026, 3, 11, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
+        assert office_day(late) == date(2026, 3, 11)
+    finally:
+        set_office_zone("UTC")
