@@ -22,8 +22,6 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import orjson
@@ -241,10 +239,9 @@ def parse_file(path: Path) -> dict[str, LazyTable]:
 class SafeJSONStorage(Storage):
     """TinyDB storage of one data file; see the module docstring."""
 
-    def __init__(self, path: str | Path, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.lock = FileLock.for_path(self.path.with_name(self.path.name + ".lock"))
-        self._today = today
         self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
         self._cache_generation: int | None = None
@@ -296,7 +293,7 @@ class SafeJSONStorage(Storage):
             migrations.stamp(data)
         payload, spans = encode(data)
         try:
-            backups.daily_backup(self.path, self._today())
+            backups.daily_backup(self.path)
             remove_leftover_temps(self.path)
             atomic_write(self.path, payload)
         except OSError as error:

@@ -76,9 +76,7 @@ class Store:
             if domain not in self._databases:
                 if domain not in DOMAINS:
                     raise ValueError(f"unknown domain {domain!r}")
-                self._databases[domain] = LeanTinyDB(
-                    self.file(domain), storage=SafeJSONStorage, today=lambda: self.now().date()
-                )
+                self._databases[domain] = LeanTinyDB(self.file(domain), storage=SafeJSONStorage)
             return self._databases[domain]
 
     def storage(self, domain: str) -> SafeJSONStorage:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import timedelta
 
 import pytest
 
@@ -14,10 +13,10 @@ from data.errors import DataFileError, NewerSchemaError
 from data.hiring import Position
 
 
-def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, clock):
+def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "Ann"})
-    clock.now += timedelta(days=1)
+    system_day.next()
     calls.add({"caller": "Bob"})  # first save of the day: yesterday's file is copied aside
     path = store.file("calls")
     torn = path.read_bytes()[:-20]
@@ -52,16 +51,16 @@ def test_a_save_keeps_the_files_mode_and_group(store):
     assert after.st_gid == group
 
 
-def test_one_backup_a_day_and_fourteen_kept(store, clock):
+def test_one_backup_a_day_and_fourteen_kept(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "first"})
     for day in range(20):
-        clock.now += timedelta(days=1)
+        system_day.next()
         calls.add({"caller": f"day {day}"})
         calls.add({"caller": f"day {day} again"})
     kept = sorted(p.name for p in (store.folder / "backups").glob("calls-*.json"))
     assert len(kept) == 14
-    assert kept[-1] == f"calls-{clock.now.date().isoformat()}.json"
+    assert kept[-1] == f"calls-{system_day().isoformat()}.json"
     newest = json.loads((store.folder / "backups" / kept[-1]).read_text())
     assert "day 18 again" in {c["caller"] for c in newest["calls"].values()}  # taken before today's saves
     assert "day 19" not in {c["caller"] for c in newest["calls"].values()}
@@ -150,12 +149,12 @@ def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
         assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
 
 
-def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, clock):
+def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "Ann"})
     cut_short = store.folder / "backups" / ".calls-2026-03-09.json.partial"
     cut_short.parent.mkdir()
     cut_short.write_text('{"calls": {"1": {"call')
-    clock.now += timedelta(days=1)
+    system_day.next()
     calls.add({"caller": "Bob"})
     assert sorted(p.name for p in cut_short.parent.iterdir()) == ["calls-2026-03-11.json"]
