@@ -22,12 +22,14 @@ from data.storage import atomic_write, parse_file
 from data.store import Store
 from data.tables import encode, with_documents
 
-def archive_folder(store: Store) -> Path:
-    return store.folder / "archive"
+
+def archive_folder(store: Store, domain: str) -> Path:
+    """Beside the domain's file: HR's archive is in hr/, as closed as the HR file."""
+    return store.home(domain) / "archive"
 
 
 def archive_files(store: Store, domain: str) -> list[Path]:
-    folder = archive_folder(store)
+    folder = archive_folder(store, domain)
     return sorted(folder.glob(f"{domain}-*.json")) if folder.is_dir() else []
 
 
@@ -60,7 +62,7 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
         if not moving:
             return 0
         for year, by_collection in by_year(moving).items():
-            add_to_archive(archive_folder(store) / f"{domain}-{year}.json", by_collection)
+            add_to_archive(archive_folder(store, domain) / f"{domain}-{year}.json", by_collection)
         for name, docs in moving.items():
             collection = get_collection(name)
             ids = [int(i) for i in docs]
@@ -99,7 +101,7 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
 
 def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int] | None:
     """What the app runs at start: at most one archive run per day for the whole office."""
-    marker = archive_folder(store) / "last-run"
+    marker = store.folder / "archive" / "last-run"
     today = now.date().isoformat()
     if marker.exists() and marker.read_text().strip() == today:
         return None

@@ -83,7 +83,11 @@ class FileLock:
 
     def _open_and_lock(self) -> int:
         try:
-            fd = open_beside(self.path, os.O_RDWR, self.data_file)
+            try:
+                fd = open_beside(self.path, os.O_RDWR, self.data_file)
+            except FileNotFoundError:
+                self.path.parent.mkdir(exist_ok=True)  # the HR folder, on the first HR save
+                fd = open_beside(self.path, os.O_RDWR, self.data_file)
         except PermissionError as error:
             raise NoAccessError(
                 f"You may not change {self.data_file.name}: "

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from tinydb import TinyDB
 
 from data import audit, backups, migrations
-from data.domains import DOMAINS
+from data.domains import DOMAINS, HR_DOMAIN
 from data.storage import SafeJSONStorage
 from data.tables import LeanTable, LeanTinyDB
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the models load on first use, so the app draws its first sc
     from data.repository import Repository
 
 APP_NAME = "backoffice"
+HR_FOLDER = "hr"  # the HR domain's files, in a folder only HR may enter
 HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
 
 
@@ -57,6 +58,7 @@ class Store:
         self._databases: dict[str, TinyDB] = {}
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
+        self._hr_home: Path | None = None
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)
@@ -66,8 +68,21 @@ class Store:
         (orders to mail, service-call sheets): ``/srv/backoffice-exports``."""
         return self.folder.with_name(f"{self.folder.name}-{kind}")
 
+    def home(self, domain: str) -> Path:
+        """The folder of a domain's file, its lock, audit, backups and archive: HR's is
+        ``hr/``, closed to staff outside HR, except in an office from before it existed."""
+        if domain != HR_DOMAIN:
+            return self.folder
+        if self._hr_home is None:
+            self._hr_home = self.folder if self.hr_files_from_before() else self.folder / HR_FOLDER
+        return self._hr_home
+
+    def hr_files_from_before(self) -> bool:
+        """An office from before ``hr/``: people.json beside the other files, and no hr/."""
+        return (self.folder / f"{HR_DOMAIN}.json").exists() and not (self.folder / HR_FOLDER).exists()
+
     def file(self, domain: str) -> Path:
-        return self.folder / f"{domain}.json"
+        return self.home(domain) / f"{domain}.json"
 
     def database(self, domain: str) -> TinyDB:
         # One TinyDB per file per store, even when worker threads ask for it at once:
@@ -116,7 +131,7 @@ class Store:
             if outermost:
                 entries = self._audit.pop(domain)
                 try:
-                    with audit.appending(audit.audit_file(self.folder, domain), storage.path) as log:
+                    with audit.appending(audit.audit_file(self.home(domain), domain), storage.path) as log:
                         storage.commit()
                         log(entries)
                 except BaseException:

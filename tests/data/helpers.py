@@ -7,6 +7,7 @@ it can be killed with SIGKILL like any writer.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,3 +80,15 @@ class Gate:
 
     def open(self, waiting: int = 1) -> None:
         os.write(self._go_write, b"." * waiting)
+
+
+OFFICE_GROUP, HR_GROUP = 61100, 61101
+
+
+def needs_accounts() -> None:
+    import pytest
+
+    if os.getuid() != 0:
+        pytest.skip("needs root, to run commands as other staff accounts")
+    if shutil.which("setpriv") is None:
+        pytest.skip("needs setpriv (util-linux) to run commands as other staff accounts")

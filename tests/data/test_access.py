@@ -54,14 +54,14 @@ def shared_folder():
 
 
 def test_hr_records_say_no_access_and_the_rest_keeps_working(shared_folder):
-    close_to_staff(shared_folder / "people.json")
-    before = (shared_folder / "people.json").read_bytes()
+    close_to_staff(shared_folder / "hr" / "people.json")
+    before = (shared_folder / "hr" / "people.json").read_bytes()
 
     for args in (("list", "positions"), ("add", "positions", "title=Driver")):
         refused = as_staff_member(shared_folder, *args)
         assert refused.returncode == 1
         assert refused.stderr.splitlines() == ["backoffice: You have no access to people.json."]
-    assert (shared_folder / "people.json").read_bytes() == before
+    assert (shared_folder / "hr" / "people.json").read_bytes() == before
 
     assert as_staff_member(shared_folder, "add", "calls", "caller=Bob").returncode == 0
     calls = as_staff_member(shared_folder, "list", "calls", "--format", "csv")

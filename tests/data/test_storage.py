@@ -132,20 +132,21 @@ def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
     assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "audit.jsonl")] == [
         ("calls", 1), ("calls", 2),
     ]
-    assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "people-audit.jsonl")] == [
+    assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "hr" / "people-audit.jsonl")] == [
         ("positions", "add"),
     ]
 
 
 def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
     people = store.file("people")
+    people.parent.mkdir()
     people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
     people.chmod(0o640)
     group = os.getgid() if os.getuid() != 0 else 100
     os.chown(people, -1, group)
     store.repo("positions").add(Position(title="Driver"))
     for beside in ("people-audit.jsonl", "people.json.lock"):
-        made = os.stat(store.folder / beside)
+        made = os.stat(people.parent / beside)
         assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
 
 
