@@ -62,7 +62,7 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
         if not moving:
             return 0
         for year, by_collection in by_year(moving).items():
-            add_to_archive(archive_folder(store, domain) / f"{domain}-{year}.json", by_collection)
+            add_to_archive(archive_folder(store, domain) / f"{domain}-{year}.json", by_collection, storage.path)
         for name, docs in moving.items():
             collection = get_collection(name)
             ids = [int(i) for i in docs]
@@ -79,12 +79,13 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
     return years
 
 
-def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]]) -> None:
+def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]], data_file: Path) -> None:
+    """Add documents to an archive file, which is as private as ``data_file``, their source."""
     path.parent.mkdir(exist_ok=True)
     tables: dict = parse_file(path) if path.exists() else {}
     for name, docs in by_collection.items():
         tables[name] = with_documents(tables.get(name, {}), docs)
-    atomic_write(path, encode(tables)[0])
+    atomic_write(path, encode(tables)[0], like=data_file)
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:

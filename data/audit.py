@@ -11,7 +11,7 @@ import orjson
 
 from data.domains import HR_DOMAIN
 from data.errors import NoAccessError
-from data.storage import open_beside
+from data.files import open_beside
 
 
 def audit_file(folder: Path, domain: str) -> Path:
@@ -35,7 +35,7 @@ def appending(path: Path, data_file: Path) -> Iterator[Callable[[list[dict]], No
     write then stops the change, instead of the change going unrecorded.
 
     Each call appends whole lines in one write on an O_APPEND descriptor, so writers never
-    interleave. A new log is as open as ``data_file``, the file whose changes it records.
+    interleave. A new log is as private as ``data_file``, the file whose changes it records.
     """
     try:
         fd = open_beside(path, os.O_WRONLY | os.O_APPEND, data_file)

@@ -8,9 +8,10 @@ left alone, but is never taken for the newest backup nor counted among the 14 ke
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import date
 from pathlib import Path
+
+from data.files import copy_like, fsync_folder
 
 KEEP = 14
 
@@ -47,11 +48,14 @@ def newest_backup(data_file: Path) -> Path | None:
 
 
 def copy_aside(data_file: Path, target: Path) -> None:
-    """Copy ``data_file`` to ``target`` so that ``target`` is never seen half-written."""
+    """Copy ``data_file`` to ``target``, as private as the data file from its first byte and
+    never seen half-written. Call it holding the file's lock."""
     target.parent.mkdir(exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    shutil.copy2(data_file, partial)
+    partial.unlink(missing_ok=True)  # cut short by a killed process: no copy is under way
+    copy_like(data_file, partial)
     os.replace(partial, target)
+    fsync_folder(target.parent)
 
 
 def daily_backup(data_file: Path, keep: int = KEEP) -> Path | None:

@@ -3,8 +3,8 @@
 TinyDB's own JSONStorage rewrites its file in place, keeps a stale handle after another
 process replaces the file and has no locking. This storage instead:
 
-- writes atomically: temp file in the same folder, fsync, the old file's mode and group,
-  ``os.replace``, fsync of the folder;
+- writes atomically: temp file in the same folder, as private as the data file from its
+  first byte (``data/files.py``), fsync, ``os.replace``, fsync of the folder;
 - reads the file afresh, reusing what it read while (inode, mtime_ns, size, ctime_ns)
   is unchanged, and inside a transaction only while the lock file's write generation is
   unchanged too (timestamps are coarse and inodes get reused);
@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -29,6 +28,7 @@ from tinydb.storages import Storage
 
 from data import backups, migrations
 from data.errors import DataFileError, NoAccessError
+from data.files import fsync_folder, make_private_like, open_beside, write_all, writers_only
 from data.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
 
@@ -37,7 +37,9 @@ class FileLock:
 
     Re-entrant within a thread. The side file also holds a write generation: a counter
     each commit increments, so a reader holding the lock knows for sure whether the data
-    file changed since it last parsed it.
+    file changed since it last parsed it. Only those who may write the data file may open
+    it, and the lock is taken on a descriptor open for writing: someone who may only read
+    cannot hold up a save.
     """
 
     _by_path: dict[str, FileLock] = {}
@@ -84,10 +86,10 @@ class FileLock:
     def _open_and_lock(self) -> int:
         try:
             try:
-                fd = open_beside(self.path, os.O_RDWR, self.data_file)
+                fd = open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
             except FileNotFoundError:
                 self.path.parent.mkdir(exist_ok=True)  # the HR folder, on the first HR save
-                fd = open_beside(self.path, os.O_RDWR, self.data_file)
+                fd = open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
         except PermissionError as error:
             raise NoAccessError(
                 f"You may not change {self.data_file.name}: "
@@ -126,43 +128,6 @@ class FileLock:
         return new
 
 
-def current_umask() -> int:
-    """The process umask, read without changing it (os.umask is not thread-safe)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except OSError:
-        pass
-    return 0o022
-
-
-def set_mode_and_group(fd: int, mode: int, group: int) -> None:
-    os.fchmod(fd, mode)
-    try:
-        os.fchown(fd, -1, group)
-    except PermissionError:
-        pass  # not a member of that group: the folder's setgid bit still applies
-
-
-def open_beside(path: Path, flags: int, data_file: Path) -> int:
-    """Open a file that serves ``data_file`` (its lock, its audit log). A new one is open to
-    exactly those who may read the data file, for reading and writing, and has its group:
-    the HR audit log is as closed as the HR file, and every HR member can lock it."""
-    try:
-        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o666)
-    except FileExistsError:
-        return os.open(path, flags)
-    try:
-        like = os.stat(data_file)
-    except FileNotFoundError:
-        return fd  # a first file: the umask decides, as for the data file itself
-    readers = stat.S_IMODE(like.st_mode) & 0o444
-    set_mode_and_group(fd, readers | readers >> 1, like.st_gid)
-    return fd
-
-
 def temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
@@ -174,32 +139,16 @@ def remove_leftover_temps(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, payload: bytes | bytearray) -> None:
-    """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole."""
-    try:
-        old = os.stat(path)
-    except FileNotFoundError:
-        old = None
+def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
+    """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole.
+    The new file is as private as ``like``, by default the file it replaces."""
     try:
         fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     except PermissionError as error:  # name the folder, not a temp name nobody knows
         raise PermissionError(error.errno, error.strerror, str(path.parent)) from error
     try:
-        if old is not None:
-            set_mode_and_group(fd, stat.S_IMODE(old.st_mode), old.st_gid)
-        else:
-            os.fchmod(fd, 0o666 & ~current_umask())
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
+        make_private_like(fd, like or path)
+        write_all(fd, payload)
         os.fsync(fd)
         os.close(fd)
         fd = -1

@@ -137,17 +137,18 @@ def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
     ]
 
 
-def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
+@pytest.mark.parametrize(("mode", "log_mode", "lock_mode"), [(0o660, 0o660, 0o660), (0o640, 0o640, 0o600)])
+def test_the_hr_log_is_as_closed_as_the_hr_file_and_only_its_writers_may_lock_it(store, mode, log_mode, lock_mode):
     people = store.file("people")
     people.parent.mkdir()
     people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
-    people.chmod(0o640)
+    people.chmod(mode)
     group = os.getgid() if os.getuid() != 0 else 100
     os.chown(people, -1, group)
     store.repo("positions").add(Position(title="Driver"))
-    for beside in ("people-audit.jsonl", "people.json.lock"):
+    for beside, expected in (("people-audit.jsonl", log_mode), ("people.json.lock", lock_mode)):
         made = os.stat(people.parent / beside)
-        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
+        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (expected, group)
 
 
 def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, system_day):
