@@ -5,6 +5,9 @@ process replaces the file and has no locking. This storage instead:
 
 - writes atomically: temp file in the same folder, as private as the data file from its
   first byte (``data/files.py``), fsync, ``os.replace``, fsync of the folder;
+- appends a transaction's audit lines, and puts them on disk, before it replaces the data
+  file, which records the audit file's length: lines past that length belong to a save
+  that was killed before it replaced the file, and the next transaction cuts them off;
 - reads the file afresh, reusing what it read while (inode, mtime_ns, size, ctime_ns)
   is unchanged, and inside a transaction only while the lock file's write generation is
   unchanged too (timestamps are coarse and inodes get reused);
@@ -21,15 +24,18 @@ import fcntl
 import os
 import tempfile
 import threading
+from contextlib import suppress
 from pathlib import Path
 
 import orjson
 from tinydb.storages import Storage
 
-from data import backups, migrations
+from data import audit, backups, migrations
 from data.errors import DataFileError, NoAccessError
 from data.files import fsync_folder, make_private_like, open_beside, write_all, writers_only
 from data.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
+
+AUDIT_SIZE = "audit_size"  # in the _meta document: the audit file's length after the last save
 
 
 class FileLock:
@@ -139,7 +145,7 @@ def remove_leftover_temps(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
+def replace_atomically(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
     """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole.
     The new file is as private as ``like``, by default the file it replaces."""
     try:
@@ -156,12 +162,22 @@ def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = Non
     except BaseException:
         if fd != -1:
             os.close(fd)
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
         raise
+
+
+def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
+    """``replace_atomically``, then on disk when it returns."""
+    replace_atomically(path, payload, like)
     fsync_folder(path.parent)
+
+
+def file_size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
 
 
 def unreadable_message(path: Path, reason: str) -> str:
@@ -194,6 +210,7 @@ class SafeJSONStorage(Storage):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.audit_path = audit.audit_file(self.path)
         self.lock = FileLock.for_path(self.path.with_name(self.path.name + ".lock"))
         self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
@@ -226,10 +243,23 @@ class SafeJSONStorage(Storage):
         self._pending = None
         return True
 
-    def commit(self) -> None:
+    def cut_unsaved_audit(self) -> None:
+        """Cut off audit lines past the length the data file records: a save appended them
+        and was killed before it replaced the file, so their change never happened. A
+        shorter audit file (rotated or removed by an administrator) is simply continued.
+        Call it holding the lock, before the transaction writes."""
+        recorded = migrations.meta(self.read() or {}).get(AUDIT_SIZE)
+        if recorded is not None and file_size(self.audit_path) > recorded:
+            os.truncate(self.audit_path, recorded)
+
+    def commit(self, entries: list[dict]) -> None:
+        """Write the transaction's changes with its audit ``entries``; all or nothing."""
         try:
             if self._pending is not None:
-                self._commit_pending()
+                self._commit_pending(entries)
+        except BaseException:
+            self._forget_cache()
+            raise
         finally:
             self._pending = None
             self._in_transaction = False
@@ -239,25 +269,52 @@ class SafeJSONStorage(Storage):
         self._in_transaction = False
         self._forget_cache()  # a step of the transaction may have changed the cached tables
 
-    def _commit_pending(self) -> None:
+    def _commit_pending(self, entries: list[dict]) -> None:
         data = self._pending
         assert data is not None
         if migrations.file_version(data) is None:
             migrations.stamp(data)
-        payload, spans = encode(data)
         try:
             backups.daily_backup(self.path)
             remove_leftover_temps(self.path)
-            atomic_write(self.path, payload)
+            start, end = self._append_audit(entries)
+            migrations.set_meta(data, {**migrations.meta(data), AUDIT_SIZE: end})
+            payload, spans = encode(data)
+            try:
+                replace_atomically(self.path, payload)
+            except BaseException:
+                with suppress(OSError):
+                    os.truncate(self.audit_path, start)
+                raise
         except OSError as error:
-            self._forget_cache()
             if error.errno in (errno.EACCES, errno.EPERM):
                 raise NoAccessError(
                     f"You may not change {self.path.name}: no write access to {error.filename}."
                 ) from error
             raise
+        fsync_folder(self.path.parent)
         written = open_tables(OpenFile(self.path), spans)  # held open, like a file read
         self._remember(written, os.stat(self.path), self.lock.bump_generation())
+
+    def _append_audit(self, entries: list[dict]) -> tuple[int, int]:
+        """Append the lines of ``entries`` and put them on disk; the audit file's length
+        before and after. A failed append leaves the file as it was."""
+        if not entries:
+            size = file_size(self.audit_path)
+            return size, size
+        fd = open_beside(self.audit_path, os.O_WRONLY | os.O_APPEND, self.path)
+        try:
+            start = os.fstat(fd).st_size
+            try:
+                write_all(fd, audit.lines(entries))
+                os.fsync(fd)
+            except BaseException:
+                with suppress(OSError):
+                    os.ftruncate(fd, start)
+                raise
+            return start, os.fstat(fd).st_size
+        finally:
+            os.close(fd)
 
     # -- the read cache --------------------------------------------------------------
     def _read_fresh(self) -> dict[str, LazyTable] | None:

@@ -84,6 +84,9 @@ class Store:
     def file(self, domain: str) -> Path:
         return self.home(domain) / f"{domain}.json"
 
+    def audit_file(self, domain: str) -> Path:
+        return audit.audit_file(self.file(domain))
+
     def database(self, domain: str) -> TinyDB:
         # One TinyDB per file per store, even when worker threads ask for it at once:
         # a second one would not see the first one's open transaction.
@@ -113,13 +116,15 @@ class Store:
 
     @contextmanager
     def transaction(self, domain: str) -> Iterator[None]:
-        """Run a read-modify-write on one domain file under its lock; all or nothing."""
+        """Run a read-modify-write on one domain file under its lock; all or nothing, its
+        audit lines included."""
         storage = self.storage(domain)
         with storage.lock:
             outermost = storage.begin()
             try:
                 if outermost:
                     self._audit[domain] = []
+                    storage.cut_unsaved_audit()
                     self._forget_tinydb_caches(domain)
                     self._migrate(domain)
                 yield
@@ -129,14 +134,7 @@ class Store:
                     self._audit.pop(domain, None)
                 raise
             if outermost:
-                entries = self._audit.pop(domain)
-                try:
-                    with audit.appending(audit.audit_file(self.home(domain), domain), storage.path) as log:
-                        storage.commit()
-                        log(entries)
-                except BaseException:
-                    storage.rollback()
-                    raise
+                storage.commit(self._audit.pop(domain))
 
     def record_change(self, domain: str, entry: dict) -> None:
         self._audit[domain].append(entry)

@@ -105,7 +105,7 @@ def test_every_change_is_one_audit_line(store):
     call.message = "call back"
     call = calls.save(call)
     calls.delete(call)
-    lines = audit.read(store.folder / "audit.jsonl")
+    lines = audit.read(store.folder / "calls-audit.jsonl")
     assert [(line["action"], line["id"], line["user"], line["collection"]) for line in lines] == [
         ("add", call.id, "tester", "calls"),
         ("save", call.id, "tester", "calls"),
@@ -129,7 +129,7 @@ def test_a_failed_transaction_writes_nothing(store):
 def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
     store.repo("calls").add_many([{"caller": "Ann"}, {"caller": "Bob"}])
     store.repo("positions").add(Position(title="Driver"))
-    assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "audit.jsonl")] == [
+    assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "calls-audit.jsonl")] == [
         ("calls", 1), ("calls", 2),
     ]
     assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "hr" / "people-audit.jsonl")] == [
