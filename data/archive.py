@@ -18,7 +18,7 @@ from pathlib import Path
 from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
 from data.record import Record
-from data.storage import atomic_write, parse_file
+from data.storage import atomic_write, parse_file, saving
 from data.store import Store
 from data.tables import encode, with_documents
 
@@ -81,11 +81,12 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
 
 def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]], data_file: Path) -> None:
     """Add documents to an archive file, which is as private as ``data_file``, their source."""
-    path.parent.mkdir(exist_ok=True)
-    tables: dict = parse_file(path) if path.exists() else {}
-    for name, docs in by_collection.items():
-        tables[name] = with_documents(tables.get(name, {}), docs)
-    atomic_write(path, encode(tables)[0], like=data_file)
+    with saving(f"{path.parent.name}/{path.name}"):
+        path.parent.mkdir(exist_ok=True)
+        tables: dict = parse_file(path) if path.exists() else {}
+        for name, docs in by_collection.items():
+            tables[name] = with_documents(tables.get(name, {}), docs)
+        atomic_write(path, encode(tables)[0], like=data_file)
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
@@ -107,8 +108,9 @@ def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int]
     if marker.exists() and marker.read_text().strip() == today:
         return None
     moved = archive_old(store, now, days)
-    marker.parent.mkdir(exist_ok=True)
-    atomic_write(marker, today.encode())
+    with saving("archive/last-run"):
+        marker.parent.mkdir(exist_ok=True)
+        atomic_write(marker, today.encode())
     return moved
 
 

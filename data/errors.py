@@ -44,3 +44,7 @@ class FieldError(DataError):
 
 class UnknownCollectionError(DataError):
     """A collection name that the registry does not know (bad input on the command line)."""
+
+
+class StorageError(DataError):
+    """The disk refused a save (full, read-only, failing); the file is left as it was."""

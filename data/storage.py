@@ -13,7 +13,7 @@ process replaces the file and has no locking. This storage instead:
   unchanged too (timestamps are coarse and inodes get reused);
 - buffers writes inside a transaction and commits them in one replace, so a transaction
   is all-or-nothing;
-- never overwrites a file it could not parse;
+- never overwrites a file it could not parse, and turns a disk's refusal into a sentence;
 - holds the file open instead of its documents, and reads one when asked (``data/tables.py``).
 """
 
@@ -24,18 +24,53 @@ import fcntl
 import os
 import tempfile
 import threading
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import orjson
 from tinydb.storages import Storage
 
 from data import audit, backups, migrations
-from data.errors import DataFileError, NoAccessError
+from data.errors import DataError, DataFileError, NoAccessError, StorageError
 from data.files import fsync_folder, make_private_like, open_beside, write_all, writers_only
 from data.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
 AUDIT_SIZE = "audit_size"  # in the _meta document: the audit file's length after the last save
+
+TROUBLE = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EFBIG: "the file would be larger than this system allows",
+    errno.EMFILE: "too many files are open",
+    errno.ENFILE: "too many files are open",
+    errno.ENOMEM: "the system is out of memory",
+}
+
+
+def trouble(error: OSError) -> str:
+    """What went wrong with the disk, as part of a sentence."""
+    reason = TROUBLE.get(error.errno or 0)
+    if reason is None:
+        reason = (error.strerror or str(error)).lower() + (f" ({error.filename})" if error.filename else "")
+    return reason
+
+
+def save_error(file_name: str, error: OSError) -> DataError:
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return NoAccessError(f"You may not change {file_name}: no write access to {error.filename or file_name}.")
+    return StorageError(f"Could not save {file_name}: {trouble(error)}. Nothing was changed.")
+
+
+@contextmanager
+def saving(file_name: str) -> Iterator[None]:
+    """Turn the disk's refusals while saving ``file_name`` into sentences."""
+    try:
+        yield
+    except OSError as error:
+        raise save_error(file_name, error) from error
 
 
 class FileLock:
@@ -90,17 +125,12 @@ class FileLock:
         self._thread_lock.release()
 
     def _open_and_lock(self) -> int:
-        try:
+        with saving(self.data_file.name):
             try:
                 fd = open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
             except FileNotFoundError:
                 self.path.parent.mkdir(exist_ok=True)  # the HR folder, on the first HR save
                 fd = open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
-        except PermissionError as error:
-            raise NoAccessError(
-                f"You may not change {self.data_file.name}: "
-                f"no write access to {self.path.name} ({error.strerror})."
-            ) from error
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
         except BaseException:
@@ -250,7 +280,8 @@ class SafeJSONStorage(Storage):
         Call it holding the lock, before the transaction writes."""
         recorded = migrations.meta(self.read() or {}).get(AUDIT_SIZE)
         if recorded is not None and file_size(self.audit_path) > recorded:
-            os.truncate(self.audit_path, recorded)
+            with saving(self.path.name):
+                os.truncate(self.audit_path, recorded)
 
     def commit(self, entries: list[dict]) -> None:
         """Write the transaction's changes with its audit ``entries``; all or nothing."""
@@ -274,7 +305,7 @@ class SafeJSONStorage(Storage):
         assert data is not None
         if migrations.file_version(data) is None:
             migrations.stamp(data)
-        try:
+        with saving(self.path.name):
             backups.daily_backup(self.path)
             remove_leftover_temps(self.path)
             start, end = self._append_audit(entries)
@@ -286,15 +317,13 @@ class SafeJSONStorage(Storage):
                 with suppress(OSError):
                     os.truncate(self.audit_path, start)
                 raise
-        except OSError as error:
-            if error.errno in (errno.EACCES, errno.EPERM):
-                raise NoAccessError(
-                    f"You may not change {self.path.name}: no write access to {error.filename}."
-                ) from error
-            raise
-        fsync_folder(self.path.parent)
-        written = open_tables(OpenFile(self.path), spans)  # held open, like a file read
-        self._remember(written, os.stat(self.path), self.lock.bump_generation())
+        try:  # the change is made and seen: nothing after this point may report it failed
+            fsync_folder(self.path.parent)
+            generation = self.lock.bump_generation()
+            written = open_tables(OpenFile(self.path), spans)  # held open, like a file read
+            self._remember(written, os.stat(self.path), generation)
+        except OSError:
+            self._forget_cache()
 
     def _append_audit(self, entries: list[dict]) -> tuple[int, int]:
         """Append the lines of ``entries`` and put them on disk; the audit file's length

@@ -15,7 +15,7 @@ from tinydb import TinyDB
 
 from data import audit, backups, migrations
 from data.domains import DOMAINS, HR_DOMAIN
-from data.storage import SafeJSONStorage
+from data.storage import SafeJSONStorage, saving
 from data.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
@@ -174,7 +174,8 @@ class Store:
         if tables and migrations.needs_migration(tables):
             version = migrations.file_version(tables)
             target = backups.backup_folder(storage.path) / f"{domain}.schema-{version}.json"
-            backups.copy_aside(storage.path, target)
+            with saving(storage.path.name):
+                backups.copy_aside(storage.path, target)
             tables = {name: dict(table) for name, table in tables.items()}  # steps change documents in place
             migrations.migrate(tables)
             storage.write(tables)

@@ -1,16 +1,18 @@
 """The audit log and the data always agree: a change is in both or in neither, whatever
-kills a save."""
+kills a save, and a failed append is a sentence, never a duplicate line."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import resource
 import signal
 import time
 from pathlib import Path
 
 from data import audit, storage
+from data.errors import StorageError
 from data.migrations import meta
 from data.store import Store
 from tests.data.helpers import Child, Report
@@ -100,6 +102,35 @@ def test_an_audit_file_shorter_than_recorded_is_continued(store):
     assert [line["id"] for line in audit_lines(store.folder)] == [3]
     calls.add({"caller": "Dee"})
     assert [line["id"] for line in audit_lines(store.folder)] == [3, 4]
+
+
+def save_with_the_audit_file_at_its_limit(folder: Path, report: Report) -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    limit = (folder / "calls-audit.jsonl").stat().st_size + 20  # not room for one more line
+    assert (folder / "calls.json").stat().st_size < limit
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        Store(folder, user="writer").repo("calls").update(1, lambda c: setattr(c, "message", "second"))
+    except StorageError as error:
+        report(str(error))
+
+
+def test_an_audit_append_that_fails_changes_nothing_and_the_retry_writes_one_line(store):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    for n in range(30):  # an audit log longer than the data file
+        calls.update(1, lambda c: setattr(c, "message", f"draft {n}"))
+    log, data = (store.folder / "calls-audit.jsonl").read_bytes(), store.file("calls").read_bytes()
+
+    code, said = Child(lambda report: save_with_the_audit_file_at_its_limit(store.folder, report)).wait()
+    assert code == 0
+    assert said == ["Could not save calls.json: the file would be larger than this system allows. Nothing was changed."]
+    assert (store.folder / "calls-audit.jsonl").read_bytes() == log
+    assert store.file("calls").read_bytes() == data
+
+    calls.update(1, lambda c: setattr(c, "message", "second"))
+    assert len(audit_lines(store.folder)) == 32
+    assert_audit_and_data_agree(store.folder)
 
 
 def test_the_data_file_records_the_length_of_its_audit_file(store):
