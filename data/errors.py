@@ -48,3 +48,19 @@ class UnknownCollectionError(DataError):
 
 class StorageError(DataError):
     """The disk refused a save (full, read-only, failing); the file is left as it was."""
+
+
+class LockTimeout(DataError):
+    """Another session held a data file's lock for longer than this one would wait."""
+
+    def __init__(self, message: str, *, holder: object = None) -> None:
+        super().__init__(message)
+        self.holder = holder  # a data.storage.LockHolder, or None when the lock file names no one
+
+
+class LockCancelled(DataError):
+    """The person stopped waiting for a data file's lock; nothing was changed."""
+
+    def __init__(self, message: str, *, holder: object = None) -> None:
+        super().__init__(message)
+        self.holder = holder

@@ -15,7 +15,7 @@ from tinydb import TinyDB
 
 from data import audit, backups, migrations
 from data.domains import DOMAINS, HR_DOMAIN
-from data.storage import SafeJSONStorage, saving
+from data.storage import LockWaits, SafeJSONStorage, saving
 from data.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
@@ -42,7 +42,11 @@ def local_now() -> datetime:
 
 
 class Store:
-    """Opens a data folder and hands out repositories and transactions."""
+    """Opens a data folder and hands out repositories and transactions.
+
+    A save waits for a busy file at most ``lock_timeout`` seconds (None: until cancelled),
+    telling ``lock_waits`` who holds it after a second (see ``data.storage.LockWaits``).
+    """
 
     def __init__(
         self,
@@ -50,11 +54,15 @@ class Store:
         *,
         user: str | None = None,
         clock: Callable[[], datetime] = local_now,
+        lock_timeout: float | None = None,
+        lock_waits: LockWaits | None = None,
     ) -> None:
         self.folder = Path(folder).expanduser()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.user = user or getpass.getuser()
         self.clock = clock
+        self.lock_timeout = lock_timeout
+        self.lock_waits = lock_waits
         self._databases: dict[str, TinyDB] = {}
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
@@ -119,7 +127,7 @@ class Store:
         """Run a read-modify-write on one domain file under its lock; all or nothing, its
         audit lines included."""
         storage = self.storage(domain)
-        with storage.lock:
+        with storage.lock.holding(self.user, self.lock_timeout, self.lock_waits):
             outermost = storage.begin()
             try:
                 if outermost:
