@@ -50,6 +50,10 @@ class StorageError(DataError):
     """The disk refused a save (full, read-only, failing); the file is left as it was."""
 
 
+class NoOfficeError(DataError):
+    """The data folder does not exist, and the caller did not ask to start a new office."""
+
+
 class LockTimeout(DataError):
     """Another session held a data file's lock for longer than this one would wait."""
 

@@ -15,7 +15,8 @@ from tinydb import TinyDB
 
 from data import audit, backups, migrations
 from data.domains import DOMAINS, HR_DOMAIN
-from data.storage import LockWaits, SafeJSONStorage, saving
+from data.errors import NoAccessError, NoOfficeError, StorageError
+from data.storage import LockWaits, SafeJSONStorage, saving, trouble
 from data.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
@@ -44,8 +45,10 @@ def local_now() -> datetime:
 class Store:
     """Opens a data folder and hands out repositories and transactions.
 
-    A save waits for a busy file at most ``lock_timeout`` seconds (None: until cancelled),
-    telling ``lock_waits`` who holds it after a second (see ``data.storage.LockWaits``).
+    A folder that does not exist is made only with ``create`` (then ``created`` is True, so
+    the caller can say a new office was started); else NoOfficeError. A save waits for a
+    busy file at most ``lock_timeout`` seconds (None: until cancelled), telling
+    ``lock_waits`` who holds it after a second (see ``data.storage.LockWaits``).
     """
 
     def __init__(
@@ -54,11 +57,12 @@ class Store:
         *,
         user: str | None = None,
         clock: Callable[[], datetime] = local_now,
+        create: bool = True,
         lock_timeout: float | None = None,
         lock_waits: LockWaits | None = None,
     ) -> None:
         self.folder = Path(folder).expanduser()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.created = self._open_folder(create)
         self.user = user or getpass.getuser()
         self.clock = clock
         self.lock_timeout = lock_timeout
@@ -67,6 +71,30 @@ class Store:
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
         self._hr_home: Path | None = None
+
+    def _open_folder(self, create: bool) -> bool:
+        """True when this store made the folder."""
+        try:
+            if self.folder.is_dir():
+                return False
+            if self.folder.exists():
+                raise NoOfficeError(f"There is no office at {self.folder}: it is a file, not a folder.")
+        except PermissionError as error:
+            raise NoAccessError(f"You have no access to {self.folder}.") from error
+        if not create:
+            raise NoOfficeError(
+                f"There is no office at {self.folder}: the folder does not exist. Nothing was created; "
+                "check the folder's name, or start a new office there."
+            )
+        try:
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            return False  # another session made it a moment ago
+        except PermissionError as error:
+            raise NoAccessError(f"You may not start an office at {self.folder}: no write access to {error.filename}.") from error
+        except OSError as error:
+            raise StorageError(f"Could not start an office at {self.folder}: {trouble(error)}.") from error
+        return True
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)

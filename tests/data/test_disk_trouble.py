@@ -87,3 +87,14 @@ def test_a_read_only_file_system_is_a_sentence_and_reading_still_works(office, s
         assert everything(office.folder) == before
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+
+
+def test_a_new_office_on_a_read_only_file_system_is_a_sentence(small_disk):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        with pytest.raises(StorageError) as refused:
+            Store(small_disk / "office")
+        assert str(refused.value) == f"Could not start an office at {small_disk / 'office'}: the file system is read-only."
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert not (small_disk / "office").exists()
