@@ -21,16 +21,18 @@ from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.clock import as_utc, local, office_day
 from data.errors import DataError
 from data.record import STORED, Record
-from data.storage import atomic_write, parse_file
+from data.storage import atomic_write, parse_file, saving
 from data.store import Store
 from data.tables import encode, with_documents
 
-def archive_folder(store: Store) -> Path:
-    return store.folder / "archive"
+
+def archive_folder(store: Store, domain: str) -> Path:
+    """Beside the domain's file: HR's archive is in hr/, as closed as the HR file."""
+    return store.home(domain) / "archive"
 
 
 def archive_files(store: Store, domain: str) -> list[Path]:
-    folder = archive_folder(store)
+    folder = archive_folder(store, domain)
     return sorted(folder.glob(f"{domain}-*.json")) if folder.is_dir() else []
 
 
@@ -69,7 +71,7 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
         if not moving:
             return 0
         for year, by_collection in by_year(moving).items():
-            add_to_archive(archive_folder(store) / f"{domain}-{year}.json", by_collection)
+            add_to_archive(archive_folder(store, domain) / f"{domain}-{year}.json", by_collection, storage.path)
         for name, docs in moving.items():
             collection = get_collection(name)
             ids = [int(i) for i in docs]
@@ -86,12 +88,14 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
     return years
 
 
-def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]]) -> None:
-    path.parent.mkdir(exist_ok=True)
-    tables: dict = parse_file(path) if path.exists() else {}
-    for name, docs in by_collection.items():
-        tables[name] = with_documents(tables.get(name, {}), docs)
-    atomic_write(path, encode(tables)[0])
+def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]], data_file: Path) -> None:
+    """Add documents to an archive file, which is as private as ``data_file``, their source."""
+    with saving(f"{path.parent.name}/{path.name}"):
+        path.parent.mkdir(exist_ok=True)
+        tables: dict = parse_file(path) if path.exists() else {}
+        for name, docs in by_collection.items():
+            tables[name] = with_documents(tables.get(name, {}), docs)
+        atomic_write(path, encode(tables)[0], like=data_file)
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
@@ -108,13 +112,14 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
 
 def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int] | None:
     """What the app runs at start: at most one archive run per day for the whole office."""
-    marker = archive_folder(store) / "last-run"
+    marker = store.folder / "archive" / "last-run"
     today = office_day(now).isoformat()
     if marker.exists() and marker.read_text().strip() == today:
         return None
     moved = archive_old(store, now, days)
-    marker.parent.mkdir(exist_ok=True)
-    atomic_write(marker, today.encode())
+    with saving("archive/last-run"):
+        marker.parent.mkdir(exist_ok=True)
+        atomic_write(marker, today.encode())
     return moved
 
 

@@ -1,21 +1,20 @@
-"""The audit trail: one JSON line per change, HR changes kept apart with the HR file."""
+"""The audit trail: one JSON line per change, one file per data file, beside it.
+
+``calls-audit.jsonl`` records the changes to ``calls.json``, ``hr/people-audit.jsonl`` those
+to ``hr/people.json``. A transaction's lines are appended, and on disk, before its data file
+is replaced, and the data file records how long its audit file was then (see
+``SafeJSONStorage``): the two always agree.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 
-from data.domains import HR_DOMAIN
-from data.errors import NoAccessError
-from data.storage import open_beside
 
-
-def audit_file(folder: Path, domain: str) -> Path:
-    return folder / ("people-audit.jsonl" if domain == HR_DOMAIN else "audit.jsonl")
+def audit_file(data_file: Path) -> Path:
+    return data_file.with_name(f"{data_file.stem}-audit.jsonl")
 
 
 def entry(time: str, user: str, collection: str, record_id: int, action: str, changed: list[str]) -> dict:
@@ -29,22 +28,8 @@ def entry(time: str, user: str, collection: str, record_id: int, action: str, ch
     }
 
 
-@contextmanager
-def appending(path: Path, data_file: Path) -> Iterator[Callable[[list[dict]], None]]:
-    """Open the log before a change to ``data_file`` is committed: a log this user may not
-    write then stops the change, instead of the change going unrecorded.
-
-    Each call appends whole lines in one write on an O_APPEND descriptor, so writers never
-    interleave. A new log is as open as ``data_file``, the file whose changes it records.
-    """
-    try:
-        fd = open_beside(path, os.O_WRONLY | os.O_APPEND, data_file)
-    except PermissionError as error:
-        raise NoAccessError(f"You may not change {data_file.name}: no write access to {path}.") from error
-    try:
-        yield lambda entries: os.write(fd, b"".join(orjson.dumps(e) + b"\n" for e in entries))
-    finally:
-        os.close(fd)
+def lines(entries: list[dict]) -> bytes:
+    return b"".join(orjson.dumps(e) + b"\n" for e in entries)
 
 
 def read(path: Path) -> list[dict]:

@@ -53,3 +53,27 @@ class DamagedRecordError(DataError):
     def __init__(self, message: str, *, where: str) -> None:
         super().__init__(message)
         self.where = where  # "supplies #12"
+
+
+class StorageError(DataError):
+    """The disk refused a save (full, read-only, failing); the file is left as it was."""
+
+
+class NoOfficeError(DataError):
+    """The data folder does not exist, and the caller did not ask to start a new office."""
+
+
+class LockTimeout(DataError):
+    """Another session held a data file's lock for longer than this one would wait."""
+
+    def __init__(self, message: str, *, holder: object = None) -> None:
+        super().__init__(message)
+        self.holder = holder  # a data.storage.LockHolder, or None when the lock file names no one
+
+
+class LockCancelled(DataError):
+    """The person stopped waiting for a data file's lock; nothing was changed."""
+
+    def __init__(self, message: str, *, holder: object = None) -> None:
+        super().__init__(message)
+        self.holder = holder

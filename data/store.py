@@ -15,8 +15,9 @@ from tinydb import TinyDB
 
 from data import audit, backups, migrations
 from data.clock import as_utc, office_day, utc_now
-from data.domains import DOMAINS
-from data.storage import SafeJSONStorage
+from data.domains import DOMAINS, HR_DOMAIN
+from data.errors import NoAccessError, NoOfficeError, StorageError
+from data.storage import LockWaits, SafeJSONStorage, saving, trouble
 from data.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the models load on first use, so the app draws its first sc
     from data.repository import Repository
 
 APP_NAME = "backoffice"
+HR_FOLDER = "hr"  # the HR domain's files, in a folder only HR may enter
 HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
 
 
@@ -38,7 +40,13 @@ def default_data_dir() -> Path:
 
 
 class Store:
-    """Opens a data folder and hands out repositories and transactions."""
+    """Opens a data folder and hands out repositories and transactions.
+
+    A folder that does not exist is made only with ``create`` (then ``created`` is True, so
+    the caller can say a new office was started); else NoOfficeError. A save waits for a
+    busy file at most ``lock_timeout`` seconds (None: until cancelled), telling
+    ``lock_waits`` who holds it after a second (see ``data.storage.LockWaits``).
+    """
 
     def __init__(
         self,
@@ -46,15 +54,45 @@ class Store:
         *,
         user: str | None = None,
         clock: Callable[[], datetime] = utc_now,
+        create: bool = True,
+        lock_timeout: float | None = None,
+        lock_waits: LockWaits | None = None,
     ) -> None:
         self.folder = Path(folder).expanduser()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.created = self._open_folder(create)
         self.user = user or getpass.getuser()
         self.clock = clock
+        self.lock_timeout = lock_timeout
+        self.lock_waits = lock_waits
         self._databases: dict[str, TinyDB] = {}
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
+        self._hr_home: Path | None = None
+
+    def _open_folder(self, create: bool) -> bool:
+        """True when this store made the folder."""
+        try:
+            if self.folder.is_dir():
+                return False
+            if self.folder.exists():
+                raise NoOfficeError(f"There is no office at {self.folder}: it is a file, not a folder.")
+        except PermissionError as error:
+            raise NoAccessError(f"You have no access to {self.folder}.") from error
+        if not create:
+            raise NoOfficeError(
+                f"There is no office at {self.folder}: the folder does not exist. Nothing was created; "
+                "check the folder's name, or start a new office there."
+            )
+        try:
+            self.folder.mkdir(parents=True)
+        except FileExistsError:
+            return False  # another session made it a moment ago
+        except PermissionError as error:
+            raise NoAccessError(f"You may not start an office at {self.folder}: no write access to {error.filename}.") from error
+        except OSError as error:
+            raise StorageError(f"Could not start an office at {self.folder}: {trouble(error)}.") from error
+        return True
 
     def now(self) -> datetime:
         """This moment, in UTC (a clock without a zone tells office time)."""
@@ -69,8 +107,24 @@ class Store:
         (orders to mail, service-call sheets): ``/srv/backoffice-exports``."""
         return self.folder.with_name(f"{self.folder.name}-{kind}")
 
+    def home(self, domain: str) -> Path:
+        """The folder of a domain's file, its lock, audit, backups and archive: HR's is
+        ``hr/``, closed to staff outside HR, except in an office from before it existed."""
+        if domain != HR_DOMAIN:
+            return self.folder
+        if self._hr_home is None:
+            self._hr_home = self.folder if self.hr_files_from_before() else self.folder / HR_FOLDER
+        return self._hr_home
+
+    def hr_files_from_before(self) -> bool:
+        """An office from before ``hr/``: people.json beside the other files, and no hr/."""
+        return (self.folder / f"{HR_DOMAIN}.json").exists() and not (self.folder / HR_FOLDER).exists()
+
     def file(self, domain: str) -> Path:
-        return self.folder / f"{domain}.json"
+        return self.home(domain) / f"{domain}.json"
+
+    def audit_file(self, domain: str) -> Path:
+        return audit.audit_file(self.file(domain))
 
     def database(self, domain: str) -> TinyDB:
         # One TinyDB per file per store, even when worker threads ask for it at once:
@@ -79,9 +133,7 @@ class Store:
             if domain not in self._databases:
                 if domain not in DOMAINS:
                     raise ValueError(f"unknown domain {domain!r}")
-                self._databases[domain] = LeanTinyDB(
-                    self.file(domain), storage=SafeJSONStorage, today=self.today
-                )
+                self._databases[domain] = LeanTinyDB(self.file(domain), storage=SafeJSONStorage)
             return self._databases[domain]
 
     def storage(self, domain: str) -> SafeJSONStorage:
@@ -103,13 +155,15 @@ class Store:
 
     @contextmanager
     def transaction(self, domain: str) -> Iterator[None]:
-        """Run a read-modify-write on one domain file under its lock; all or nothing."""
+        """Run a read-modify-write on one domain file under its lock; all or nothing, its
+        audit lines included."""
         storage = self.storage(domain)
-        with storage.lock:
+        with storage.lock.holding(self.user, self.lock_timeout, self.lock_waits):
             outermost = storage.begin()
             try:
                 if outermost:
                     self._audit[domain] = []
+                    storage.cut_unsaved_audit()
                     self._forget_tinydb_caches(domain)
                     self._migrate(domain)
                 yield
@@ -119,14 +173,7 @@ class Store:
                     self._audit.pop(domain, None)
                 raise
             if outermost:
-                entries = self._audit.pop(domain)
-                try:
-                    with audit.appending(audit.audit_file(self.folder, domain), storage.path) as log:
-                        storage.commit()
-                        log(entries)
-                except BaseException:
-                    storage.rollback()
-                    raise
+                storage.commit(self._audit.pop(domain))
 
     def record_change(self, domain: str, entry: dict) -> None:
         self._audit[domain].append(entry)
@@ -166,7 +213,8 @@ class Store:
         if tables and migrations.needs_migration(tables):
             version = migrations.file_version(tables)
             target = backups.backup_folder(storage.path) / f"{domain}.schema-{version}.json"
-            backups.copy_aside(storage.path, target)
+            with saving(storage.path.name):
+                backups.copy_aside(storage.path, target)
             tables = {name: dict(table) for name, table in tables.items()}  # steps change documents in place
             migrations.migrate(tables)
             storage.write(tables)

@@ -173,11 +173,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return run_tui(args)
-    from data.errors import DataError, FieldError, RuleError, UnknownCollectionError
+    import os
+
+    from data.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
+    from data.storage import lock_waits_bounded
     from data.transfer import InputError
 
+    exit_lock_timeout = 3
+    waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", "10")  # seconds a command waits for a busy file
     try:
-        return run_command(args)
+        lock_timeout = float(waited)
+    except ValueError:
+        lock_timeout = -1.0
+    if not lock_timeout >= 0:
+        return fail([f"BACKOFFICE_LOCK_TIMEOUT: expected a number of seconds, not '{waited}'"], EXIT_BAD_INPUT)
+    try:
+        with lock_waits_bounded(lock_timeout):
+            return run_command(args)
     except InputError as error:
         return fail(error.problems, EXIT_BAD_INPUT)
     except UnknownCollectionError as error:
@@ -186,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail([f"field '{error.field}': {error}"], EXIT_BAD_INPUT)
     except RuleError as error:
         return fail([str(error)], EXIT_BAD_INPUT)
+    except LockTimeout as error:
+        return fail([str(error)], exit_lock_timeout)
     except DataError as error:
         return fail([str(error)], EXIT_PROBLEM)
 

@@ -7,6 +7,7 @@ it can be killed with SIGKILL like any writer.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,3 +80,86 @@ class Gate:
 
     def open(self, waiting: int = 1) -> None:
         os.write(self._go_write, b"." * waiting)
+
+
+class Account:
+    """A staff member's account, by number: no groupadd needed. Commands run as it through
+    setpriv; a forked child becomes it with ``become``."""
+
+    def __init__(self, name: str, uid: int, *groups: int) -> None:
+        self.name = name
+        self.uid = uid
+        self.groups = groups  # besides the account's own group, numbered like the account
+
+    def setpriv(self) -> list[str]:
+        return ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", f"--groups={','.join(map(str, self.groups))}"]
+
+    def become(self) -> None:
+        os.setgroups(self.groups)
+        os.setresgid(self.uid, self.uid, self.uid)
+        os.setresuid(self.uid, self.uid, self.uid)
+
+    def run(self, *command: str, umask: int = 0o002) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*self.setpriv(), *command], cwd=ROOT, capture_output=True, text=True, umask=umask,
+            env={**os.environ, "HOME": "/tmp", "USER": self.name, "LOGNAME": self.name},
+        )
+
+    def backoffice(self, folder: Path, *args: str, umask: int = 0o002) -> subprocess.CompletedProcess:
+        return self.run(sys.executable, "-m", "tui.cli", "--data", str(folder), *args, umask=umask)
+
+
+OFFICE_GROUP, HR_GROUP = 61100, 61101
+HARRIET = Account("harriet", 61001, OFFICE_GROUP, HR_GROUP)  # works in HR
+ANN = Account("ann", 61002, OFFICE_GROUP)  # answers the phone; not in HR
+
+
+def needs_accounts() -> None:
+    import pytest
+
+    if os.getuid() != 0:
+        pytest.skip("needs root, to run commands as other staff accounts")
+    if shutil.which("setpriv") is None:
+        pytest.skip("needs setpriv (util-linux) to run commands as other staff accounts")
+
+
+def shared_folder(path: Path, group: int) -> Path:
+    """A folder as the README sets one up: the group's, setgid, closed to everyone else."""
+    path.mkdir()
+    os.chown(path, 0, group)
+    path.chmod(0o2770)
+    return path
+
+
+PROBE = """
+import json, os, sys
+opened = []
+for path in sys.argv[1:]:
+    try:
+        if path.endswith("/"):
+            os.listdir(path)
+        else:
+            os.close(os.open(path, os.O_RDONLY))
+    except OSError:
+        continue
+    opened.append(path)
+print(json.dumps(opened))
+"""
+
+
+def every_path(folder: Path) -> list[str]:
+    """Every folder (ending in /) and file under ``folder``, listed as root."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        found += [os.path.join(parent, name) + "/" for name in folders]
+        found += [os.path.join(parent, name) for name in files]
+    return found
+
+
+def readable_by(account: Account, paths: list[str]) -> set[str]:
+    """Which of ``paths`` the account may open for reading (folders: list)."""
+    import json
+
+    probe = account.run(sys.executable, "-I", "-S", "-c", PROBE, *paths)
+    assert probe.returncode == 0, probe.stderr
+    return set(json.loads(probe.stdout))

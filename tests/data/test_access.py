@@ -54,14 +54,14 @@ def shared_folder():
 
 
 def test_hr_records_say_no_access_and_the_rest_keeps_working(shared_folder):
-    close_to_staff(shared_folder / "people.json")
-    before = (shared_folder / "people.json").read_bytes()
+    close_to_staff(shared_folder / "hr" / "people.json")
+    before = (shared_folder / "hr" / "people.json").read_bytes()
 
     for args in (("list", "positions"), ("add", "positions", "title=Driver")):
         refused = as_staff_member(shared_folder, *args)
         assert refused.returncode == 1
         assert refused.stderr.splitlines() == ["backoffice: You have no access to people.json."]
-    assert (shared_folder / "people.json").read_bytes() == before
+    assert (shared_folder / "hr" / "people.json").read_bytes() == before
 
     assert as_staff_member(shared_folder, "add", "calls", "caller=Bob").returncode == 0
     calls = as_staff_member(shared_folder, "list", "calls", "--format", "csv")
@@ -87,11 +87,11 @@ def test_a_folder_closed_for_writing_refuses_changes_in_a_sentence(shared_folder
 
 
 def test_an_audit_log_closed_for_writing_stops_the_change_before_it_is_made(shared_folder):
-    (shared_folder / "audit.jsonl").chmod(0o644)
+    (shared_folder / "calls-audit.jsonl").chmod(0o644)
     before = (shared_folder / "calls.json").read_bytes()
     added = as_staff_member(shared_folder, "add", "calls", "caller=Bob")
     assert added.returncode == 1
     assert added.stderr.splitlines() == [
-        f"backoffice: You may not change calls.json: no write access to {shared_folder / 'audit.jsonl'}."
+        f"backoffice: You may not change calls.json: no write access to {shared_folder / 'calls-audit.jsonl'}."
     ]
     assert (shared_folder / "calls.json").read_bytes() == before

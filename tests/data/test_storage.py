@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import timedelta
 
 import pytest
 
@@ -14,10 +13,10 @@ from data.errors import DataFileError, NewerSchemaError
 from data.hiring import Position
 
 
-def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, clock):
+def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "Ann"})
-    clock.now += timedelta(days=1)
+    system_day.next()
     calls.add({"caller": "Bob"})  # first save of the day: yesterday's file is copied aside
     path = store.file("calls")
     torn = path.read_bytes()[:-20]
@@ -52,16 +51,16 @@ def test_a_save_keeps_the_files_mode_and_group(store):
     assert after.st_gid == group
 
 
-def test_one_backup_a_day_and_fourteen_kept(store, clock):
+def test_one_backup_a_day_and_fourteen_kept(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "first"})
     for day in range(20):
-        clock.now += timedelta(days=1)
+        system_day.next()
         calls.add({"caller": f"day {day}"})
         calls.add({"caller": f"day {day} again"})
     kept = sorted(p.name for p in (store.folder / "backups").glob("calls-*.json"))
     assert len(kept) == 14
-    assert kept[-1] == f"calls-{clock.now.date().isoformat()}.json"
+    assert kept[-1] == f"calls-{system_day().isoformat()}.json"
     newest = json.loads((store.folder / "backups" / kept[-1]).read_text())
     assert "day 18 again" in {c["caller"] for c in newest["calls"].values()}  # taken before today's saves
     assert "day 19" not in {c["caller"] for c in newest["calls"].values()}
@@ -106,7 +105,7 @@ def test_every_change_is_one_audit_line(store):
     call.message = "call back"
     call = calls.save(call)
     calls.delete(call)
-    lines = audit.read(store.folder / "audit.jsonl")
+    lines = audit.read(store.folder / "calls-audit.jsonl")
     assert [(line["action"], line["id"], line["user"], line["collection"]) for line in lines] == [
         ("add", call.id, "tester", "calls"),
         ("save", call.id, "tester", "calls"),
@@ -130,32 +129,34 @@ def test_a_failed_transaction_writes_nothing(store):
 def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
     store.repo("calls").add_many([{"caller": "Ann"}, {"caller": "Bob"}])
     store.repo("positions").add(Position(title="Driver"))
-    assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "audit.jsonl")] == [
+    assert [(line["collection"], line["id"]) for line in audit.read(store.folder / "calls-audit.jsonl")] == [
         ("calls", 1), ("calls", 2),
     ]
-    assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "people-audit.jsonl")] == [
+    assert [(line["collection"], line["action"]) for line in audit.read(store.folder / "hr" / "people-audit.jsonl")] == [
         ("positions", "add"),
     ]
 
 
-def test_the_hr_log_and_lock_are_as_closed_as_the_hr_file(store):
+@pytest.mark.parametrize(("mode", "log_mode", "lock_mode"), [(0o660, 0o660, 0o660), (0o640, 0o640, 0o600)])
+def test_the_hr_log_is_as_closed_as_the_hr_file_and_only_its_writers_may_lock_it(store, mode, log_mode, lock_mode):
     people = store.file("people")
+    people.parent.mkdir()
     people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
-    people.chmod(0o640)
+    people.chmod(mode)
     group = os.getgid() if os.getuid() != 0 else 100
     os.chown(people, -1, group)
     store.repo("positions").add(Position(title="Driver"))
-    for beside in ("people-audit.jsonl", "people.json.lock"):
-        made = os.stat(store.folder / beside)
-        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o660, group)  # HR reads and writes, others nothing
+    for beside, expected in (("people-audit.jsonl", log_mode), ("people.json.lock", lock_mode)):
+        made = os.stat(people.parent / beside)
+        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (expected, group)
 
 
-def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, clock):
+def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "Ann"})
     cut_short = store.folder / "backups" / ".calls-2026-03-09.json.partial"
     cut_short.parent.mkdir()
     cut_short.write_text('{"calls": {"1": {"call')
-    clock.now += timedelta(days=1)
+    system_day.next()
     calls.add({"caller": "Bob"})
     assert sorted(p.name for p in cut_short.parent.iterdir()) == ["calls-2026-03-11.json"]

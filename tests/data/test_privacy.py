@@ -1,0 +1,222 @@
+"""HR records stay with HR: a colleague outside HR tries every file the office folder holds.
+
+The folder is set up as the README says, an HR member does two days' work (so a backup is
+taken), an archive run and a command-line add, and then a colleague outside HR tries to open
+every file and list every folder there is (found as root). The same while a backup copy is
+being written, stopped at each step. Both layouts: HR's own folder, and an office from before
+it, whose people.json was given to the hr group as the README used to say.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import stat
+import tempfile
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data import backups, hiring
+from data.archive import archive_old
+from data.hiring import Candidate, Position
+from data.store import Store
+from tests.data.helpers import (
+    ANN, HARRIET, HR_GROUP, OFFICE_GROUP, Child, Report, every_path, needs_accounts, readable_by, shared_folder,
+)
+
+DAY_ONE = datetime(2026, 3, 10, 9, 0)
+SECRET = "SECRET"  # in every CV and rejection reason, and nowhere else
+HR_NAME = re.compile(r"^\.?people[-.]")
+
+
+def is_hr(path: str, folder: Path) -> bool:
+    relative = Path(path).relative_to(folder)
+    return relative.parts[0] == "hr" or bool(HR_NAME.match(relative.name))
+
+
+@pytest.fixture(params=[0o022, 0o002], ids=["umask 022", "umask 002"])
+def umask(request) -> int:
+    return request.param
+
+
+@pytest.fixture(params=["hr folder", "from before"])
+def layout(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def office(layout):
+    needs_accounts()
+    base = Path(tempfile.mkdtemp(prefix="backoffice-privacy-"))
+    base.chmod(0o755)
+    folder = shared_folder(base / "office", OFFICE_GROUP)
+    if layout == "hr folder":
+        shared_folder(folder / "hr", HR_GROUP)
+    else:
+        given_to_hr_as_the_readme_used_to_say(folder)
+    yield folder
+    shutil.rmtree(base)
+
+
+def given_to_hr_as_the_readme_used_to_say(folder: Path) -> None:
+    """An office from before hr/: people.json beside the others, and its files given to hr."""
+    for name, content in (("people.json", b'{"_meta": {"1": {"schema_version": 1}}}'),
+                          ("people-audit.jsonl", b""), ("people.json.lock", bytes(8))):
+        (folder / name).write_bytes(content)
+        os.chown(folder / name, HARRIET.uid, HR_GROUP)
+        (folder / name).chmod(0o660)
+
+
+def as_harriet(folder: Path, umask: int, day: date, work) -> Child:
+    """Run ``work(store, report)`` in a child process of HR's account, on ``day``."""
+
+    def child(report: Report) -> None:
+        HARRIET.become()
+        os.umask(umask)
+        backups.today = lambda: day  # the day the system says it is, in this process
+        now = datetime.combine(day, DAY_ONE.time())
+        work(Store(folder, user="harriet", clock=lambda: now), report)
+
+    return Child(child)
+
+
+def first_day(store: Store, report: Report) -> None:
+    position = store.repo("positions").add(Position(title="Office Assistant"))
+    store.repo("candidates").add_many([
+        Candidate(name=f"Applicant {n}", position_id=position.id, cv_text=f"{SECRET} CV {n}") for n in range(3)
+    ])
+    hiring.shortlist(store, 1)
+
+
+def second_day(store: Store, report: Report) -> None:
+    hiring.reject(store, 2, f"{SECRET} reason")  # the first save of the day: a backup
+    later = store.now() + timedelta(days=200)
+    assert archive_old(store, later, 180)["people"] == 1
+
+
+def a_day_of_hr_work(folder: Path, umask: int) -> None:
+    for day, work in ((DAY_ONE.date(), first_day), (DAY_ONE.date() + timedelta(days=1), second_day)):
+        code, lines = as_harriet(folder, umask, day, work).wait()
+        assert code == 0, lines
+    added = HARRIET.backoffice(folder, "add", "candidates", "name=Applicant 4", "position_id=1",
+                               f"cv_text={SECRET} CV 4", umask=umask)
+    assert added.returncode == 0, added.stderr
+
+
+def test_nothing_of_hr_is_readable_outside_hr(office, layout, umask):
+    a_day_of_hr_work(office, umask)
+
+    paths = every_path(office)
+    hr_files = {Path(p).relative_to(office).as_posix() for p in paths if is_hr(p, office)}
+    home = "hr/" if layout == "hr folder" else ""
+    for made in ("people.json", "people-audit.jsonl", "people.json.lock", "backups/people-2026-03-11.json",
+                 "archive/people-2026.json"):
+        assert f"{home}{made}" in hr_files  # the work made every kind of file
+    readable = readable_by(ANN, paths)
+    assert {p for p in readable if is_hr(p, office)} == set()
+    assert [p for p in readable if not p.endswith("/") and SECRET in Path(p).read_text(errors="replace")] == []
+
+    listed = ANN.backoffice(office, "list", "candidates", umask=umask)
+    assert (listed.returncode, listed.stderr) == (1, "backoffice: You have no access to people.json.\n")
+
+
+@pytest.mark.parametrize("layout", ["hr folder"])  # in the data folder itself anyone may rename a file
+def test_outside_hr_nobody_renames_or_deletes_an_hr_file(office, umask):
+    a_day_of_hr_work(office, umask)
+    for path in [p for p in every_path(office) if is_hr(p, office) and not p.endswith("/")]:
+        renamed = ANN.run("mv", path, f"{office}/taken")
+        removed = ANN.run("rm", "-f", path)
+        assert renamed.returncode != 0 and removed.returncode != 0, path
+        assert os.path.exists(path)
+
+
+def stop_at_every_step_of_a_copy(report: Report) -> None:
+    """In this process: stop after each step on a backup's partial copy or a temp file."""
+    watched: set[int] = set()
+    real = {name: getattr(os, name) for name in ("open", "close", "fchown", "fchmod", "fsync")}
+
+    def stop(step: str) -> None:
+        report(step)
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    def opening(path, flags, mode=0o777, *, dir_fd=None):
+        fd = real["open"](path, flags, mode, dir_fd=dir_fd)
+        if str(path).endswith((".partial", ".tmp")):
+            watched.add(fd)
+            stop(f"created {path}")
+        return fd
+
+    def step(name):
+        def call(fd, *args):
+            real[name](fd, *args)
+            if fd in watched:
+                stop(f"{name} of {fd}")
+        return call
+
+    def closing(fd):
+        watched.discard(fd)
+        real["close"](fd)
+
+    os.open, os.close = opening, closing
+    for name in ("fchown", "fchmod", "fsync"):
+        setattr(os, name, step(name))
+    copy = shutil.copyfileobj
+
+    def copying(source, target, *args):
+        copy(source, target, *args)
+        target.flush()
+        stop("copied")
+
+    shutil.copyfileobj = copying
+
+
+def test_a_backup_copy_is_never_readable_outside_hr_while_it_is_written(office, umask):
+    code, lines = as_harriet(office, umask, DAY_ONE.date(), first_day).wait()
+    assert code == 0, lines
+
+    def next_day(store: Store, report: Report) -> None:
+        stop_at_every_step_of_a_copy(report)
+        hiring.reject(store, 2, f"{SECRET} reason")  # the first save of the day: a backup
+        report("done")
+
+    child = as_harriet(office, umask, DAY_ONE.date() + timedelta(days=1), next_day)
+    steps = []
+    while (step := child.next_report()) not in ("done", ""):
+        os.waitpid(child.pid, os.WUNTRACED)  # it has stopped itself
+        paths = every_path(office)
+        assert any(p.endswith((".partial", ".tmp")) for p in paths), step
+        assert {p for p in readable_by(ANN, paths) if is_hr(p, office)} == set(), step
+        steps.append(step)
+        os.kill(child.pid, signal.SIGCONT)
+    assert child.wait()[0] == 0
+    assert [s for s in steps if s.startswith("created") and s.endswith(".partial")]  # a backup was copied
+    assert "copied" in steps and len(steps) >= 8
+
+
+def test_every_file_made_for_a_data_file_has_its_mode_and_group(store, clock, system_day, monkeypatch):
+    from data import migrations
+
+    group = os.getgid() if os.getuid() != 0 else 100  # root may give any group
+    people = store.file("people")
+    people.parent.mkdir()
+    people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
+    os.chown(people, -1, group)
+    people.chmod(0o640)
+    store.repo("positions").add(Position(title="Driver"))
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)  # a migration, with its backup copy
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, lambda tables: None)
+    store.repo("candidates").add(Candidate(name="Ann", position_id=1))
+    system_day.next()
+    hiring.reject(store, 1, "no licence")
+    archive_old(store, clock.now + timedelta(days=200), 180)
+
+    made = {p.relative_to(people.parent).as_posix(): os.stat(p) for p in people.parent.rglob("*") if p.is_file()}
+    assert set(made) == {"people.json", "people.json.lock", "people-audit.jsonl", "backups/people.schema-1.json",
+                         "backups/people-2026-03-10.json", "backups/people-2026-03-11.json", "archive/people-2026.json"}
+    for name, st in made.items():
+        expected = 0o600 if name.endswith(".lock") else 0o640  # a lock: only for those who may write
+        assert (name, stat.S_IMODE(st.st_mode), st.st_gid) == (name, expected, group)
