@@ -487,7 +487,9 @@ def send_fax(store, fax_id: int, template: str, run: Runner = subprocess.run) ->
 
 
 def send_due_faxes(store, template: str, run: Runner = subprocess.run) -> list[Fax]:
-    """Send every fax that is due; one another session is already sending is skipped."""
+    """Send every fax that is due; one another session is already sending is skipped.
+    A fax command that cannot be used is said once, not skipped fax by fax."""
+    split_template(template)
     sent = []
     for fax in due_faxes(store.repo("faxes").list(), store.now()):
         try:

@@ -38,6 +38,7 @@ import orjson
 from tinydb.storages import Storage
 
 from data import audit, backups, migrations
+from data.clock import local
 from data.errors import DataError, DataFileError, LockCancelled, LockTimeout, NoAccessError, StorageError
 from data.files import fsync_folder, make_private_like, open_beside, write_all, writers_only
 from data.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
@@ -97,7 +98,7 @@ class LockHolder:
     since: datetime | None  # aware, UTC
 
     def describe(self) -> str:
-        since = f", since {self.since:%H:%M:%S} UTC" if self.since else ""
+        since = f", since {local(self.since):%H:%M:%S}" if self.since else ""
         return f"{self.user}'s backoffice (process {self.pid} on {self.host}{since})"
 
     def encoded(self) -> bytes:
@@ -127,34 +128,13 @@ class LockWaits(Protocol):
     def done(self, file_name: str) -> None: ...
 
 
-_wait_ceiling: float | None = None
-
-
-@contextmanager
-def lock_waits_bounded(seconds: float) -> Iterator[None]:
-    """Inside the block no lock wait of this process lasts longer than ``seconds``, whatever
-    its Store allows: a command run from a script gives up instead of hanging."""
-    global _wait_ceiling
-    before, _wait_ceiling = _wait_ceiling, seconds
-    try:
-        yield
-    finally:
-        _wait_ceiling = before
-
-
-def bounded(timeout: float | None) -> float | None:
-    if _wait_ceiling is None:
-        return timeout
-    return _wait_ceiling if timeout is None else min(timeout, _wait_ceiling)
-
-
 class Wait:
     """One wait for a busy lock: tells ``waits`` after a second, and gives up at the timeout
     or when cancelled."""
 
     def __init__(self, lock: FileLock, timeout: float | None, waits: LockWaits | None) -> None:
         self.lock = lock
-        self.timeout = bounded(timeout)
+        self.timeout = timeout
         self.waits = waits
         self.cancel = threading.Event()
         self.started = time.monotonic()

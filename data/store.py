@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,19 +23,8 @@ if TYPE_CHECKING:  # the models load on first use, so the app draws its first sc
     from data.collections import Collection
     from data.repository import Repository
 
-APP_NAME = "backoffice"
 HR_FOLDER = "hr"  # the HR domain's files, in a folder only HR may enter
 HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
-
-
-def default_data_dir() -> Path:
-    """``BACKOFFICE_DATA``, else the platform's user data folder."""
-    env = os.environ.get("BACKOFFICE_DATA")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
 class Store:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.messages import DataChanged, OpenRecord
+from tui.messages import DataChanged, LockWaitOver, LockWaiting, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
 
@@ -65,6 +64,8 @@ class BackOfficeApp(App[int]):
         self.demo = demo
         self._file_keys = store.stat_keys()
         self._background_errors: set[str] = set()
+        self._lock_waits: dict[str, Screen] = {}
+        store.lock_waits = self  # a save that waits for a busy file says for whom
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -72,6 +73,8 @@ class BackOfficeApp(App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
+        if self.store.created and not self.demo:
+            self.notify(f"Started a new office in {self.store.folder}", timeout=10)
         self.set_interval(POLL_SECONDS, self.poll_files)
         self.set_timer(ARCHIVE_DELAY, self.archive_once_a_day)  # not while starting up
         if self.settings.fax_command.strip():
@@ -120,6 +123,28 @@ class BackOfficeApp(App[int]):
             self._background_errors.add(message)
             self.push_screen(ErrorModal(message, title="Background work failed"))
 
+    # -- a save waiting for a file another session holds ---------------------------
+    def waiting(self, file_name: str, holder, cancel) -> None:
+        self.post_message(LockWaiting(file_name, holder, cancel))  # called from the waiting worker
+
+    def done(self, file_name: str) -> None:
+        self.post_message(LockWaitOver(file_name))
+
+    @on(LockWaiting)
+    def show_lock_wait(self, message: LockWaiting) -> None:
+        from tui.widgets.dialogs import LockWaitModal
+
+        holder = message.holder.describe() if message.holder else "another session"
+        modal = LockWaitModal(message.file_name, holder, message.cancel)
+        self._lock_waits[message.file_name] = modal
+        self.push_screen(modal)
+
+    @on(LockWaitOver)
+    def end_lock_wait(self, message: LockWaitOver) -> None:
+        modal = self._lock_waits.pop(message.file_name, None)
+        if modal is not None and modal in self.screen_stack:
+            modal.dismiss(None)
+
     # -- actions -----------------------------------------------------------------------
     def action_help(self) -> None:
         from tui.widgets.help_screen import HelpScreen
@@ -148,24 +173,22 @@ class BackOfficeApp(App[int]):
             self.switch_mode(name)
 
 
-def open_store(settings: Settings, demo: bool) -> Store:
-    from data.store import Store, default_data_dir
-    if demo:
-        from data.demo import build_demo
-
-        settings.fax_command = ""  # the demo's fax numbers are not real: mark faxes sent by hand
-        store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
-        build_demo(store)
-        return store
-    return Store(settings.data or default_data_dir())
-
-
 def run_app(data: str | None = None, demo: bool = False) -> int:
+    from data.errors import DataError
+    from tui.office import open_demo_office, open_office
+
     try:
         settings = load_settings(data=data)
     except SettingsError as error:
         print(f"backoffice: {error}", file=sys.stderr)
         return 2
-    app = BackOfficeApp(open_store(settings, demo), settings, demo=demo)
+    if demo:
+        settings.fax_command = ""  # the demo's fax numbers are not real: mark faxes sent by hand
+    try:
+        store = open_demo_office() if demo else open_office(settings, create=True)
+    except DataError as error:
+        print(f"backoffice: {error}", file=sys.stderr)
+        return 1
+    app = BackOfficeApp(store, settings, demo=demo)
     app.run()
     return app.return_code or 0

@@ -11,7 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
+CREATING = ("add", "import")  # the only commands that start a new office where there is none
+LOCK_TIMEOUT = 10.0  # seconds a command waits for a file another session is saving
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backoffice",
         description="The back office of a small office: calls & faxes, stock, machines, HR.",
     )
-    parser.add_argument("--data", metavar="DIR", help="data folder (default: $BACKOFFICE_DATA, else your user data folder)")
+    parser.add_argument("--data", metavar="DIR", help="data folder (default: $BACKOFFICE_DATA, else data in the settings file, else your user data folder)")
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo office in a temporary folder")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -52,9 +54,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def open_store(args: argparse.Namespace):
-    from data.store import Store, default_data_dir
+    from tui.office import open_office
+    from tui.settings import load_settings
 
-    return Store(Path(args.data) if args.data else default_data_dir())
+    store = open_office(load_settings(data=args.data), create=args.command in CREATING, lock_timeout=lock_timeout())
+    if store.created:
+        note(f"started a new office in {store.folder}")
+    return store
+
+
+def lock_timeout() -> float:
+    import os
+
+    from data.transfer import InputError
+
+    waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", str(LOCK_TIMEOUT))
+    try:
+        seconds = float(waited)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise InputError([f"BACKOFFICE_LOCK_TIMEOUT: expected a number of seconds, not '{waited}'"])
+    return seconds
 
 
 def say(text: str) -> None:
@@ -64,11 +85,16 @@ def say(text: str) -> None:
     print(visible(text), end="" if text.endswith("\n") else "\n")
 
 
-def fail(problems: Sequence[str], status: int) -> int:
+def note(line: str) -> None:
+    """One line on stderr, about the command rather than the records it prints."""
     from data.text import visible
 
+    print(f"backoffice: {visible(line, one_line=True)}", file=sys.stderr)
+
+
+def fail(problems: Sequence[str], status: int) -> int:
     for problem in problems:
-        print(f"backoffice: {visible(problem, one_line=True)}", file=sys.stderr)
+        note(problem)
     return status
 
 
@@ -91,44 +117,65 @@ def parse_where(collection, pairs: list[str]) -> dict[str, str]:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    return COMMANDS[args.command](args)
+
+
+def add_record(args: argparse.Namespace) -> int:
     from data import transfer
     from data.collections import get_collection
 
-    store = open_store(args)
-    if args.command == "check":
-        return run_check(store)
-    if args.command == "archive":
-        from data.archive import archive_old
-
-        moved = archive_old(store, store.now(), args.days)
-        say(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
-        return EXIT_OK
-    if args.command == "agenda":
-        from data.agenda import agenda_text
-
-        say(agenda_text(store))
-        return EXIT_OK
-    if args.command == "reorder":
-        from data.stock import current_reorder_list, reorder_text
-
-        say(reorder_text(current_reorder_list(store, store.now())))
-        return EXIT_OK
     collection = get_collection(args.collection)
-    repo = store.repo(collection)
-    if args.command == "add":
-        record = repo.add(transfer.parse_assignments(collection, args.assignments))
-        print(record.id)
-    elif args.command == "import":
-        records = repo.add_many(transfer.records_from_file(collection, args.file))
-        say(f"imported {len(records)} {collection.name}")
-    elif args.command == "list":
-        where = parse_where(collection, args.where)
-        records = [r for r in with_archive(store, collection, args.archived) if transfer.matches(r, where)]
-        print(render(records, collection, args.format), end="")
-    elif args.command == "export":
-        print(render(with_archive(store, collection, args.archived), collection, args.format), end="")
+    record = transfer.parse_assignments(collection, args.assignments)  # bad input: nothing is opened or written
+    print(open_store(args).repo(collection).add(record).id)
+    return EXIT_OK
+
+
+def import_records(args: argparse.Namespace) -> int:
+    from data import transfer
+    from data.collections import get_collection
+
+    collection = get_collection(args.collection)
+    records = transfer.records_from_file(collection, args.file)
+    added = open_store(args).repo(collection).add_many(records)
+    say(f"imported {len(added)} {collection.name}")
+    return EXIT_OK
+
+
+def list_records(args: argparse.Namespace) -> int:
+    from data import transfer
+    from data.collections import get_collection
+
+    collection = get_collection(args.collection)
+    where = parse_where(collection, getattr(args, "where", []))
+    store = open_store(args)
+    records = [r for r in with_archive(store, collection, args.archived) if transfer.matches(r, where)]
+    print(render(records, collection, args.format), end="")
     for damage in store.damaged.values():
-        fail([f"left out a damaged record, {damage} (`backoffice check` lists them all)"], EXIT_OK)
+        note(f"left out a damaged record, {damage} (`backoffice check` lists them all)")
+    return EXIT_OK
+
+
+def archive(args: argparse.Namespace) -> int:
+    from data.archive import archive_old
+
+    store = open_store(args)
+    moved = archive_old(store, store.now(), args.days)
+    say(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
+    return EXIT_OK
+
+
+def agenda(args: argparse.Namespace) -> int:
+    from data.agenda import agenda_text
+
+    say(agenda_text(open_store(args)))
+    return EXIT_OK
+
+
+def reorder(args: argparse.Namespace) -> int:
+    from data.stock import current_reorder_list, reorder_text
+
+    store = open_store(args)
+    say(reorder_text(current_reorder_list(store, store.now())))
     return EXIT_OK
 
 
@@ -151,9 +198,10 @@ def render(records, collection, form: str) -> str:
     return transfer.to_table(records, ["id", *collection.list_columns()])
 
 
-def run_check(store) -> int:
+def check(args: argparse.Namespace) -> int:
     from data.check import check_folder
 
+    store = open_store(args)
     problems, notes = check_folder(store)
     for note in notes:
         say(note)
@@ -161,6 +209,12 @@ def run_check(store) -> int:
         return fail(problems, EXIT_PROBLEM)
     say(f"{store.folder}: all files and records are valid")
     return EXIT_OK
+
+
+COMMANDS = {
+    "add": add_record, "import": import_records, "list": list_records, "export": list_records,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder,
+}
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -173,35 +227,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return run_tui(args)
-    import os
+    try:
+        return run_command(args)
+    except Exception as error:  # every failure is one line and a documented exit status
+        problems, status = refusal(error)
+        return fail(problems, status)
 
+
+def refusal(error: Exception) -> tuple[list[str], int]:
+    """What to say about a command that failed, and its exit status: 2 bad input, 3 busy,
+    1 anything about the machine or the data folder."""
     from data.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
-    from data.storage import lock_waits_bounded
     from data.transfer import InputError
+    from tui.settings import SettingsError
 
-    exit_lock_timeout = 3
-    waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", "10")  # seconds a command waits for a busy file
-    try:
-        lock_timeout = float(waited)
-    except ValueError:
-        lock_timeout = -1.0
-    if not lock_timeout >= 0:
-        return fail([f"BACKOFFICE_LOCK_TIMEOUT: expected a number of seconds, not '{waited}'"], EXIT_BAD_INPUT)
-    try:
-        with lock_waits_bounded(lock_timeout):
-            return run_command(args)
-    except InputError as error:
-        return fail(error.problems, EXIT_BAD_INPUT)
-    except UnknownCollectionError as error:
-        return fail([str(error)], EXIT_BAD_INPUT)
-    except FieldError as error:  # a rule refused a value: bad input too
-        return fail([f"field '{error.field}': {error}"], EXIT_BAD_INPUT)
-    except RuleError as error:
-        return fail([str(error)], EXIT_BAD_INPUT)
-    except LockTimeout as error:
-        return fail([str(error)], exit_lock_timeout)
-    except DataError as error:
-        return fail([str(error)], EXIT_PROBLEM)
+    if isinstance(error, InputError):
+        return error.problems, EXIT_BAD_INPUT
+    if isinstance(error, FieldError):  # a rule refused a value: bad input too
+        return [f"field '{error.field}': {error}"], EXIT_BAD_INPUT
+    if isinstance(error, (UnknownCollectionError, RuleError, SettingsError)):
+        return [str(error)], EXIT_BAD_INPUT
+    if isinstance(error, LockTimeout):
+        return [str(error)], EXIT_BUSY
+    if isinstance(error, DataError):
+        return [str(error)], EXIT_PROBLEM
+    if isinstance(error, OSError):
+        return [f"{error.filename or 'backoffice'}: {error.strerror or error}"], EXIT_PROBLEM
+    return [f"unexpected error, nothing was changed: {type(error).__name__}: {error}"], EXIT_PROBLEM
 
 
 if __name__ == "__main__":

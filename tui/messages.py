@@ -35,3 +35,21 @@ class OpenRecord(Message):
         super().__init__()
         self.collection = collection
         self.record_id = record_id
+
+
+class LockWaiting(Message):
+    """A save of this session waits for a data file another session holds (from a worker)."""
+
+    def __init__(self, file_name: str, holder: Any, cancel: Any) -> None:
+        super().__init__()
+        self.file_name = file_name
+        self.holder = holder  # data.storage.LockHolder, or None when the lock file names nobody
+        self.cancel = cancel  # a threading.Event: set it to stop waiting
+
+
+class LockWaitOver(Message):
+    """The wait for a data file ended: the save went on, gave up, or was cancelled."""
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__()
+        self.file_name = file_name

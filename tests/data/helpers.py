@@ -102,7 +102,7 @@ class Account:
     def run(self, *command: str, umask: int = 0o002) -> subprocess.CompletedProcess:
         return subprocess.run(
             [*self.setpriv(), *command], cwd=ROOT, capture_output=True, text=True, umask=umask,
-            env={**os.environ, "HOME": "/tmp", "USER": self.name, "LOGNAME": self.name},
+            env={**os.environ, "HOME": "/tmp", "XDG_CONFIG_HOME": "/tmp/.config-of-nobody", "USER": self.name, "LOGNAME": self.name},
         )
 
     def backoffice(self, folder: Path, *args: str, umask: int = 0o002) -> subprocess.CompletedProcess:

@@ -25,7 +25,7 @@ def as_staff_member(folder: Path, *args: str) -> subprocess.CompletedProcess:
     prefix = NOBODY if os.getuid() == 0 else []
     return subprocess.run(
         [*prefix, sys.executable, "-m", "tui.cli", "--data", str(folder), *args],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HOME": "/tmp"},
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HOME": "/tmp", "XDG_CONFIG_HOME": "/tmp/.config-of-nobody"},
     )
 
 

@@ -296,6 +296,7 @@ def test_a_call_history_travels_as_json_in_csv_and_comes_back_whole(tmp_path, ca
 
 @pytest.mark.parametrize("collection", ["calls", "faxes", "contacts"])
 def test_each_collection_lists_its_chosen_columns(tmp_path, capsys, collection):
+    Store(tmp_path / "office")  # a new, empty office
     status, out, _ = run_cli(capsys, tmp_path / "office", "list", collection)
     assert status == 0
     assert out.splitlines()[0].split()[1] == rules.COLLECTIONS[["calls", "faxes", "contacts"].index(collection)].columns[0]

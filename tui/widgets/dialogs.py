@@ -118,3 +118,28 @@ class ConflictModal(ModalScreen[str | None]):
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)
+
+
+class LockWaitModal(ModalScreen[None]):
+    """A save waits for a file another session holds: say who, keep waiting, or stop."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="LockWaitModal") + """
+    LockWaitModal > Vertical { border: thick $warning; }
+    """
+    BINDINGS = [Binding("escape", "stop", "Stop waiting", id="lock.stop", tooltip="Stop waiting; nothing is saved, your work stays")]
+
+    def __init__(self, file_name: str, holder: str, cancel) -> None:
+        super().__init__()
+        self.file_name = file_name
+        self.holder = holder
+        self.cancel = cancel
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(f"{self.file_name} is busy", one_line=True), classes="dialog-title")
+            yield Static(plain(f"Waiting for {self.holder} to finish. What you typed is kept."), id="dialog-message")
+            yield Label("esc stop waiting", classes="dialog-keys")
+
+    def action_stop(self) -> None:
+        self.cancel.set()
+        self.dismiss(None)

@@ -1,0 +1,44 @@
+"""Which office the app and every command open, and one way to open it.
+
+The data folder is ``--data``, else ``BACKOFFICE_DATA``, else ``data`` in settings.toml,
+else the user's data folder (``~/.local/share/backoffice`` on Linux). Only the app and the
+commands that add records start a new office where there is none, and they say so; the
+others call a folder that does not exist an error rather than show an empty office.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data.store import Store
+    from tui.settings import Settings
+
+APP_NAME = "backoffice"
+
+
+def data_folder(settings: Settings) -> Path:
+    if settings.data is not None:
+        return settings.data
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def open_office(settings: Settings, *, create: bool, lock_timeout: float | None = None) -> Store:
+    from data.store import Store
+
+    return Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
+
+
+def open_demo_office() -> Store:
+    """A fresh demo office in a temporary folder."""
+    import tempfile
+
+    from data.demo import build_demo
+    from data.store import Store
+
+    store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
+    build_demo(store)
+    return store
