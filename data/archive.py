@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.clock import as_utc, local, office_day
+from data.collections import DOMAINS, Collection, collections_of, get_collection
 from data.errors import DataError
 from data.record import STORED, Record
 from data.storage import atomic_write, parse_file, saving

@@ -16,10 +16,10 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
+from data.clock import EARLIEST, Moment, local, office_day
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.clock import EARLIEST, Moment, local, office_day
 from data.record import Lines, Model, Record, error_sentence
 
 # -- calls -------------------------------------------------------------------------------

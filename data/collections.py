@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 from data.errors import UnknownCollectionError
 from data.record import Record
-
-from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 
 DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.hiring", "data.staff")
 

@@ -17,12 +17,13 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
+from data.clock import Moment, local, office_day
 from data.collections import Collection
 from data.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.clock import Moment, local, office_day
 from data.record import Lines, Record
 from data.staff import check_email
+from data.text import visible
 from data.troubleshooting import Symptom, symptom_words, symptoms_for
 
 RATE_WINDOW_DAYS = 90
@@ -624,7 +625,7 @@ def export_service_sheet(store, ticket_id: int) -> Path:
     tag = "".join(c if c.isalnum() or c in "-_" else "-" for c in machine.asset_tag)
     path = store.beside("service-sheets") / f"{tag}-ticket-{ticket.id}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ticket.service_sheet, encoding="utf-8")
+    path.write_text(visible(ticket.service_sheet), encoding="utf-8")  # for people: a control character shows as a symbol
     return path
 
 

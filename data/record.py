@@ -10,7 +10,6 @@ cannot hide the rest.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator

@@ -21,10 +21,11 @@ from typing import Any
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
+from data.clock import Moment, local, office_day
 from data.collections import Collection
 from data.errors import FieldError, NotFoundError, RuleError
-from data.clock import Moment, local, office_day
 from data.record import STORED, Lines, Model, Record, error_sentence
+from data.text import spreadsheet_safe, visible
 
 USE_WINDOW_DAYS = 90
 MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line
@@ -581,7 +582,7 @@ def order_csv(order: Order, items: Mapping[int, SupplyItem]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["sku", "item", "quantity", "unit", "pack_size", "packs", "unit_cost", "line_total"], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(visible(v)) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 
@@ -621,7 +622,7 @@ def export_order(store, order_id: int, kind: str) -> tuple[Path, str]:
     slug = re.sub(r"[^a-z0-9]+", "-", order.supplier.casefold()).strip("-") or "supplier"
     path = exports_folder(store) / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(visible(text), encoding="utf-8")  # for people: a control character shows as a symbol
     return path, text
 
 

@@ -21,7 +21,7 @@ from data.text import visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
 from tui.messages import JobFinished
-from tui.plain import inert, plain, title
+from tui.plain import inert, title
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal

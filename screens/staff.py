@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Footer, Static
 from data import staff
 from data.staff import Employee, EventKind, Mark, StaffEvent, TimelineEntry, WarningLevel
 from screens.base import SectionScreen
-from tui.widgets.dialogs import ConfirmModal
 from tui.plain import inert
+from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar

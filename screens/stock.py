@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, TabbedContent, TabPane
 
 from data import stock as rules
 from data.clock import local
@@ -26,7 +26,7 @@ from tui.messages import JobFinished
 from tui.plain import inert, plain, title
 from tui.widgets.dialogs import ConfirmModal, close_unless_typed
 from tui.widgets.fields import PlainInput, PlainTextArea
-from tui.widgets.model_form import ModelForm, saving_to
+from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 

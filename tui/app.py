@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.messages import DataChanged, LockWaitOver, LockWaiting, OpenRecord
+from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
 

@@ -4,7 +4,6 @@ it was: the data, its audit log, its backups. On a small file system mounted for
 from __future__ import annotations
 
 import errno
-import os
 import subprocess
 from pathlib import Path
 

@@ -125,3 +125,29 @@ def test_csv_export_shows_formulas_as_text_and_import_reads_them_back(tmp_path, 
     assert run(tmp_path / "copy", capsys, "import", "contacts", str(exported))[0] == 0
     assert [c.name for c in Store(tmp_path / "copy").repo("contacts").list()] == formulas
 
+
+
+def test_a_cell_too_long_for_any_record_is_bad_input_named_by_its_line(tmp_path, capsys):
+    source = tmp_path / "calls.csv"
+    source.write_text("caller,message\nAnn,hello\nBob," + "x" * (1 << 21) + "\n", encoding="utf-8")
+    status, _, err = run(tmp_path / "office", capsys, "import", "calls", str(source))
+    assert status == 2
+    assert err == "backoffice: line 3: a cell is longer than 1024 KiB; nothing in a record is that long\n"
+
+
+def test_json_nested_too_deeply_is_bad_input(tmp_path, capsys):
+    source = tmp_path / "calls.json"
+    source.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    status, _, err = run(tmp_path / "office", capsys, "import", "calls", str(source))
+    assert status == 2
+    assert "not valid JSON (nested too deeply to be a record)" in err
+
+
+def test_an_order_exported_for_a_spreadsheet_shows_formulas_as_text(store):
+    from data import stock
+
+    item = stock.add_item(store, {"name": "=cmd|' /C calc'!A0", "sku": "+SKU", "supplier": "Acme", "target": 5})
+    order = stock.draft_orders(store, store.now(), [item.id])[0]
+    _, text = stock.export_order(store, order.id, "csv")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["item"], row["sku"]) == ("'=cmd|' /C calc'!A0", "'+SKU")

@@ -9,7 +9,6 @@ import time
 from contextlib import suppress
 
 import pytest
-from textual.widgets import Input
 
 from data.store import Store
 from tests.data.helpers import Child, backoffice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, on_order_by_item, record_movement
 from data.stock import exports_folder

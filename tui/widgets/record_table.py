@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
 from tui.plain import inert, plain
+from tui.widgets.fields import PlainInput
 
 Row = tuple[Hashable, Sequence[Any]]
 
@@ -37,7 +38,7 @@ def sort_value(text: Text) -> tuple[int, float | str]:
         return (1, plain.casefold())
 
 
-class FilterBar(Input):
+class FilterBar(PlainInput):
     """Narrows a RecordTable as you type; enter keeps the filter, escape clears it."""
 
     DEFAULT_CSS = """
