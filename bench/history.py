@@ -25,8 +25,8 @@ from office import NOW, build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data.archive import archive_old  # noqa: E402
-from data.store import Store  # noqa: E402
+from data.engine.archive import archive_old  # noqa: E402
+from data.engine.store import Store  # noqa: E402
 
 CALL = {"caller": "Bench Caller", "number": "0161 496 0000", "message": "Please ring back."}
 

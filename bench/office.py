@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data.archive import archive_old  # noqa: E402
-from data.collections import get_collection  # noqa: E402
-from data.store import Store  # noqa: E402
+from data.engine.archive import archive_old  # noqa: E402
+from data.engine.collections import get_collection  # noqa: E402
+from data.engine.store import Store  # noqa: E402
 
 PER_YEAR = {
     "calls": 10_000, "faxes": 1_200, "stock_movements": 5_000, "meter_readings": 240, "tickets": 60,

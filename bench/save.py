@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tinydb import TinyDB  # noqa: E402
 
-from data.store import Store  # noqa: E402
+from data.engine.store import Store  # noqa: E402
 
 SIZES = (1_000, 10_000)
 

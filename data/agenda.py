@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from data.clock import local
-from data.errors import DataError, NoAccessError
+from data.engine.clock import local
+from data.engine.errors import DataError, NoAccessError
 
 if TYPE_CHECKING:
-    from data.store import Store
+    from data.engine.store import Store
 
 TOP = 5  # items shown per group
 
@@ -39,7 +39,7 @@ class AgendaGroup:
 
 
 def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]:
-    from data.collections import DOMAIN_MODULES
+    from data.engine.collections import DOMAIN_MODULES
 
     now = now or store.now()
     groups: list[AgendaGroup] = []

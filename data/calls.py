@@ -16,11 +16,11 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
-from data.clock import EARLIEST, Moment, local, office_day
-from data.collections import Collection
-from data.errors import FieldError, RuleError
+from data.engine.clock import EARLIEST, Moment, local, office_day
+from data.engine.collections import Collection
+from data.engine.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.record import Lines, Model, Record, error_sentence
+from data.engine.record import Lines, Model, Record, error_sentence
 
 # -- calls -------------------------------------------------------------------------------
 

@@ -15,11 +15,11 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from data.agenda import AgendaEntry, AgendaGroup
-from data.clock import Moment, local, office_day
-from data.collections import Collection
-from data.errors import FieldError, RuleError
+from data.engine.clock import Moment, local, office_day
+from data.engine.collections import Collection
+from data.engine.errors import FieldError, RuleError
 from data.phone import normalise_number
-from data.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Record
 from data.staff import Employee, check_email
 
 # -- positions ---------------------------------------------------------------------------

@@ -17,13 +17,13 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
-from data.clock import Moment, local, office_day
-from data.collections import Collection
-from data.errors import FieldError, RuleError
+from data.engine.clock import Moment, local, office_day
+from data.engine.collections import Collection
+from data.engine.errors import FieldError, RuleError
 from data.phone import normalise_number, readable_number
-from data.record import Lines, Record
+from data.engine.record import Lines, Record
 from data.staff import check_email
-from data.text import visible
+from data.engine.text import visible
 from data.troubleshooting import Symptom, symptom_words, symptoms_for
 
 RATE_WINDOW_DAYS = 90

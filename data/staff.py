@@ -13,10 +13,10 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from data.collections import Collection
-from data.errors import FieldError, RuleError
+from data.engine.collections import Collection
+from data.engine.errors import FieldError, RuleError
 from data.phone import normalise_number
-from data.record import Lines, Record
+from data.engine.record import Lines, Record
 
 
 def check_email(value: str) -> str:

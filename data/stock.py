@@ -21,11 +21,11 @@ from typing import Any
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
-from data.clock import Moment, local, office_day
-from data.collections import Collection
-from data.errors import FieldError, NotFoundError, RuleError
-from data.record import STORED, Lines, Model, Record, error_sentence
-from data.text import spreadsheet_safe, visible
+from data.engine.clock import Moment, local, office_day
+from data.engine.collections import Collection
+from data.engine.errors import FieldError, NotFoundError, RuleError
+from data.engine.record import STORED, Lines, Model, Record, error_sentence
+from data.engine.text import spreadsheet_safe, visible
 
 USE_WINDOW_DAYS = 90
 MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line

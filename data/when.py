@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from data.clock import as_utc, office_day
+from data.engine.clock import as_utc, office_day
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HINT = "e.g. 14:30, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"

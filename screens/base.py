@@ -10,13 +10,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static, TabbedContent
 
-from data.errors import DataError, NoAccessError
+from data.engine.errors import DataError, NoAccessError
 from tui.messages import DataChanged, JobFinished
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
-    from data.store import Store
+    from data.engine.store import Store
 
 
 def describe(error: Exception) -> str:
@@ -74,7 +74,7 @@ class SectionScreen(Screen):
 
     def warn_of_damaged_records(self) -> None:
         """Records that cannot be read are left out; say which, once, so they get mended."""
-        from data.collections import get_collection
+        from data.engine.collections import get_collection
 
         damaged = {where: why for where, why in self.store.damaged.items()
                    if get_collection(where.partition(" #")[0]).domain in self.domains}

@@ -15,9 +15,9 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from data import calls as rules
 from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.clock import local, utc_now
+from data.engine.clock import local, utc_now
 from data.phone import readable_number
-from data.text import visible
+from data.engine.text import visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
 from tui.messages import JobFinished

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from data import hiring
-from data.errors import RuleError
+from data.engine.errors import RuleError
 from data.hiring import Candidate, Comparison, ComparisonRow, Interview, InterviewStatus, Position, PositionStatus, Stage
 from data.phone import readable_number
 from data.staff import Employee

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Label, OptionList, Sparkline, Sta
 from textual.widgets.option_list import Option
 
 from data import machines as rules
-from data.clock import local, office_day
+from data.engine.clock import local, office_day
 from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, ticket_status_words
 from data.phone import readable_number
 from data.troubleshooting import Symptom, checklist, symptom_words, symptoms_for

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, TabbedContent, TabPane
 
 from data import stock as rules
-from data.clock import local
-from data.errors import FieldError
+from data.engine.clock import local
+from data.engine.errors import FieldError
 from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
 from screens.base import TabbedSection, describe
 from tui.messages import JobFinished

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from data.clock import set_office_zone
-from data.store import Store
+from data.engine.clock import set_office_zone
+from data.engine.store import Store
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 

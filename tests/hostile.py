@@ -14,9 +14,9 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
-from data.collections import all_collections
-from data.record import SYSTEM_FIELDS
-from data.store import Store
+from data.engine.collections import all_collections
+from data.engine.record import SYSTEM_FIELDS
+from data.engine.store import Store
 
 PAYLOAD = "[b]\x1b]0;pwned\x07\x1b[2J\x9b2J\x9d0;x[/b]"
 SHOWN_PAYLOAD = "[b]␛]0;pwned␇␛[2J"  # how its start reads once made visible

@@ -16,7 +16,7 @@ from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from data.store import Store
+    from data.engine.store import Store
 
 BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background"}
 POLL_SECONDS = 1.0
@@ -82,7 +82,7 @@ class BackOfficeApp(App[int]):
 
     def notify(self, message: str, *, title: str = "", markup: bool = False, **options) -> None:
         """Notices often quote what people typed: always plain text, shown as written."""
-        from data.text import visible
+        from data.engine.text import visible
 
         super().notify(visible(message), title=visible(title, one_line=True), markup=False, **options)
 
@@ -98,7 +98,7 @@ class BackOfficeApp(App[int]):
 
     @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
     def archive_once_a_day(self) -> None:
-        from data.archive import archive_once_a_day
+        from data.engine.archive import archive_once_a_day
 
         archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
 
@@ -162,7 +162,7 @@ class BackOfficeApp(App[int]):
         self.go_to_record(message.collection, message.record_id)
 
     def go_to_record(self, collection: str, record_id: int) -> None:
-        from data.collections import get_collection
+        from data.engine.collections import get_collection
 
         section = section_of(collection, get_collection(collection).domain)
         self.switch_mode(section.name)
@@ -174,7 +174,7 @@ class BackOfficeApp(App[int]):
 
 
 def run_app(data: str | None = None, demo: bool = False) -> int:
-    from data.errors import DataError
+    from data.engine.errors import DataError
     from tui.office import open_demo_office, open_office
 
     try:

@@ -66,7 +66,7 @@ def open_store(args: argparse.Namespace):
 def lock_timeout() -> float:
     import os
 
-    from data.transfer import InputError
+    from data.engine.transfer import InputError
 
     waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", str(LOCK_TIMEOUT))
     try:
@@ -80,14 +80,14 @@ def lock_timeout() -> float:
 
 def say(text: str) -> None:
     """Print text for a person: what records hold is shown, never run by the terminal."""
-    from data.text import visible
+    from data.engine.text import visible
 
     print(visible(text), end="" if text.endswith("\n") else "\n")
 
 
 def note(line: str) -> None:
     """One line on stderr, about the command rather than the records it prints."""
-    from data.text import visible
+    from data.engine.text import visible
 
     print(f"backoffice: {visible(line, one_line=True)}", file=sys.stderr)
 
@@ -99,7 +99,7 @@ def fail(problems: Sequence[str], status: int) -> int:
 
 
 def parse_where(collection, pairs: list[str]) -> dict[str, str]:
-    from data.transfer import InputError
+    from data.engine.transfer import InputError
 
     where = {}
     problems = []
@@ -121,8 +121,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def add_record(args: argparse.Namespace) -> int:
-    from data import transfer
-    from data.collections import get_collection
+    from data.engine import transfer
+    from data.engine.collections import get_collection
 
     collection = get_collection(args.collection)
     record = transfer.parse_assignments(collection, args.assignments)  # bad input: nothing is opened or written
@@ -131,8 +131,8 @@ def add_record(args: argparse.Namespace) -> int:
 
 
 def import_records(args: argparse.Namespace) -> int:
-    from data import transfer
-    from data.collections import get_collection
+    from data.engine import transfer
+    from data.engine.collections import get_collection
 
     collection = get_collection(args.collection)
     records = transfer.records_from_file(collection, args.file)
@@ -142,8 +142,8 @@ def import_records(args: argparse.Namespace) -> int:
 
 
 def list_records(args: argparse.Namespace) -> int:
-    from data import transfer
-    from data.collections import get_collection
+    from data.engine import transfer
+    from data.engine.collections import get_collection
 
     collection = get_collection(args.collection)
     where = parse_where(collection, getattr(args, "where", []))
@@ -156,7 +156,7 @@ def list_records(args: argparse.Namespace) -> int:
 
 
 def archive(args: argparse.Namespace) -> int:
-    from data.archive import archive_old
+    from data.engine.archive import archive_old
 
     store = open_store(args)
     moved = archive_old(store, store.now(), args.days)
@@ -182,14 +182,14 @@ def reorder(args: argparse.Namespace) -> int:
 def with_archive(store, collection, archived: bool) -> list:
     records = store.repo(collection).list()
     if archived:
-        from data.archive import archived_records
+        from data.engine.archive import archived_records
 
         records = sorted([*archived_records(store, collection), *records], key=lambda r: r.id)
     return records
 
 
 def render(records, collection, form: str) -> str:
-    from data import transfer
+    from data.engine import transfer
 
     if form == "json":
         return transfer.to_json(records)
@@ -199,7 +199,7 @@ def render(records, collection, form: str) -> str:
 
 
 def check(args: argparse.Namespace) -> int:
-    from data.check import check_folder
+    from data.engine.check import check_folder
 
     store = open_store(args)
     problems, notes = check_folder(store)
@@ -237,8 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def refusal(error: Exception) -> tuple[list[str], int]:
     """What to say about a command that failed, and its exit status: 2 bad input, 3 busy,
     1 anything about the machine or the data folder."""
-    from data.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
-    from data.transfer import InputError
+    from data.engine.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
+    from data.engine.transfer import InputError
     from tui.settings import SettingsError
 
     if isinstance(error, InputError):

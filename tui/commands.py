@@ -44,8 +44,8 @@ class SectionCommands(Provider):
 
 def record_index(store) -> list[tuple[str, str, int, str, str]]:
     """(haystack, collection, id, label, section title) for every record this user may read."""
-    from data.collections import all_collections
-    from data.errors import DataError
+    from data.engine.collections import all_collections
+    from data.engine.errors import DataError
 
     index = []
     for collection in all_collections().values():

@@ -43,7 +43,7 @@ class LockWaiting(Message):
     def __init__(self, file_name: str, holder: Any, cancel: Any) -> None:
         super().__init__()
         self.file_name = file_name
-        self.holder = holder  # data.storage.LockHolder, or None when the lock file names nobody
+        self.holder = holder  # data.engine.locks.LockHolder, or None when the lock file names nobody
         self.cancel = cancel  # a threading.Event: set it to stop waiting
 
 

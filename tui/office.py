@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from data.store import Store
+    from data.engine.store import Store
     from tui.settings import Settings
 
 APP_NAME = "backoffice"
@@ -27,7 +27,7 @@ def data_folder(settings: Settings) -> Path:
 
 
 def open_office(settings: Settings, *, create: bool, lock_timeout: float | None = None) -> Store:
-    from data.store import Store
+    from data.engine.store import Store
 
     return Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
 
@@ -37,7 +37,7 @@ def open_demo_office() -> Store:
     import tempfile
 
     from data.demo import build_demo
-    from data.store import Store
+    from data.engine.store import Store
 
     store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
     build_demo(store)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.content import Content
 
-from data.text import visible
+from data.engine.text import visible
 
 
 def plain(value: object, style: str = "", *, one_line: bool = False) -> Text:

@@ -86,7 +86,7 @@ def checked(values: dict, where: str) -> dict:
         if result["archive_after_days"] < 1:
             raise SettingsError(f"{where}: archive_after_days must be a whole number of days, at least 1")
     if result.get("timezone"):
-        from data.clock import UnknownZoneError, set_office_zone
+        from data.engine.clock import UnknownZoneError, set_office_zone
 
         try:
             set_office_zone(result["timezone"])
@@ -110,6 +110,6 @@ def load_settings(**overrides) -> Settings:
 
 
 def apply_time_zone(settings: Settings) -> None:
-    from data.clock import set_office_zone
+    from data.engine.clock import set_office_zone
 
     set_office_zone(settings.timezone)

@@ -6,8 +6,8 @@ import importlib
 import random
 from datetime import datetime
 
-from data.clock import local
-from data.store import Store
+from data.engine.clock import local
+from data.engine.store import Store
 
 PARTS = ("data.demo.calls", "data.demo.stock", "data.demo.machines", "data.demo.people")
 

@@ -6,7 +6,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from data.calls import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority, Step
-from data.store import Store
+from data.engine.store import Store
 
 PEOPLE = [
     ("Harriet Cole", "201", "Management"), ("Tom Baines", "214", "Accounts"), ("Priya Shah", "215", "Accounts"),

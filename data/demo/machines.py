@@ -10,7 +10,7 @@ from data.machines import (
     Machine, MachineKind, MaintenancePlan, MeterReading, Ticket, TicketStatus, counter_on, last_service,
     latest_reading, refresh_machine_status, service_sheet,
 )
-from data.store import Store
+from data.engine.store import Store
 from data.troubleshooting import Symptom, checklist
 
 # The stock demo issues toner to machine ids 1..8 in this order of asset tags.

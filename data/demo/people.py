@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from data.hiring import Candidate, Criterion, Interview, InterviewStatus, Position, Stage, StageStep
 from data.staff import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
-from data.store import Store
+from data.engine.store import Store
 
 FIRST = ["Amelia", "Ben", "Chloe", "Dev", "Elif", "Finn", "Hana", "Isaac", "Jade", "Kwame", "Lena", "Milo", "Nadia",
          "Omar", "Poppy", "Quentin", "Rosa", "Sami", "Tara", "Umar", "Vera", "Will", "Xia", "Yusuf", "Zoe"]

@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem, needs_reorder
-from data.store import Store
+from data.engine.store import Store
 
 # name, sku, category, unit, pack, location, reorder point, target, supplier, cost, fits
 ITEMS = [

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from data import backups
+from data.engine import backups
 
 
 class SystemDay:

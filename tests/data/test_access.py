@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from data.hiring import Position
-from data.store import Store
+from data.engine.store import Store
 from tests.data.helpers import ROOT
 
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]

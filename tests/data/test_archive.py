@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from data import archive
+from data.engine import archive
 from data.calls import CallStatus
-from data.collections import get_collection
-from data.store import Store
+from data.engine.collections import get_collection
+from data.engine.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 DAYS = 180
@@ -114,7 +114,7 @@ def test_an_archive_process_killed_at_random_moments_loses_and_doubles_nothing(t
 ARCHIVE_RUN = """
 import sys
 from datetime import datetime
-from data.archive import archive_old
-from data.store import Store
+from data.engine.archive import archive_old
+from data.engine.store import Store
 archive_old(Store(sys.argv[1]), datetime.fromisoformat(sys.argv[2]), 180)
 """

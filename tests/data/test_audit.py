@@ -11,10 +11,10 @@ import signal
 import time
 from pathlib import Path
 
-from data import audit, storage
-from data.errors import StorageError
-from data.migrations import meta
-from data.store import Store
+from data.engine import audit, storage
+from data.engine.errors import StorageError
+from data.engine.migrations import meta
+from data.engine.store import Store
 from tests.data.helpers import Child, Report
 
 KILLS = 60

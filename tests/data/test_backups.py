@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from data import backups
-from data.errors import DataFileError
-from data.store import Store
+from data.engine import backups
+from data.engine.errors import DataFileError
+from data.engine.store import Store
 
 
 def names(store: Store) -> list[str]:

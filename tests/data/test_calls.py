@@ -15,9 +15,9 @@ from data import calls as rules
 from data.agenda import build_agenda
 from data.calls import Call, CallStatus, Contact, ContactKind, Priority
 from data.demo.calls import seed
-from data.errors import FieldError, RuleError
+from data.engine.errors import FieldError, RuleError
 from data.phone import readable_number
-from data.store import Store
+from data.engine.store import Store
 from tui.cli import main
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from data.store import Store
+from data.engine.store import Store
 from tests.data.helpers import backoffice
 from tui.cli import main
 

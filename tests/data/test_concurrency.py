@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from data.check import check_folder
-from data.errors import ConflictError
-from data.store import Store
+from data.engine.check import check_folder
+from data.engine.errors import ConflictError
+from data.engine.store import Store
 from tests.data.helpers import Child, Gate, Report, backoffice
 
 WRITERS = 8

@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from data import stock
-from data.store import Store
+from data.engine.store import Store
 from tests.data.helpers import backoffice
 from tests.tui.conftest import SIZE
 from tui.app import BackOfficeApp

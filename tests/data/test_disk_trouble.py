@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from data import audit
-from data.errors import StorageError
-from data.store import Store
+from data.engine import audit
+from data.engine.errors import StorageError
+from data.engine.store import Store
 from tests.data.helpers import backoffice
 
 

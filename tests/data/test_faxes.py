@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from data import calls as rules
 from data.agenda import build_agenda
 from data.calls import Fax, FaxStatus
-from data.errors import FieldError, RuleError
-from data.store import Store
+from data.engine.errors import FieldError, RuleError
+from data.engine.store import Store
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ import pytest
 from tinydb import TinyDB
 
 from data.calls import CallStatus
-from data.errors import DataFileError
-from data.storage import parse_file
+from data.engine.errors import DataFileError
+from data.engine.storage import parse_file
 from tests.data.helpers import backoffice
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from data.agenda import build_agenda
 from data.demo import build_demo
-from data.errors import FieldError, RuleError
+from data.engine.errors import FieldError, RuleError
 from data.hiring import (
     Candidate,
     Criterion,

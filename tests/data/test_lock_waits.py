@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from data.errors import LockCancelled, LockTimeout, NoAccessError
-from data.storage import LockHolder
-from data.store import Store
+from data.engine.errors import LockCancelled, LockTimeout, NoAccessError
+from data.engine.locks import LockHolder
+from data.engine.store import Store
 from tests.data.helpers import ANN, Child, Gate, Report, backoffice, needs_accounts
 
 

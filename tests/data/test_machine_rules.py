@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from data.errors import FieldError, RuleError
+from data.engine.errors import FieldError, RuleError
 from data.machines import (
     DueBy, Machine, MachineKind, MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, check_reading,
     check_unique, counter_on, daily_pages_series, downtime, machine_status, maintenance_due, move_ticket, pages_per_cartridge,

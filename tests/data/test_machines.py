@@ -12,7 +12,7 @@ import pytest
 
 from data.demo import build_demo
 from data.demo.stock import MACHINE_IDS
-from data.errors import FieldError, NotFoundError, RuleError
+from data.engine.errors import FieldError, NotFoundError, RuleError
 from data.machines import (
     MachineStatus, MaintenancePlan, MeterReading, TicketStatus, add_reading, agenda_groups, board, close,
     downtime, escalate, export_service_sheet, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,

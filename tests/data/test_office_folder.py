@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.errors import NoOfficeError
-from data.store import Store
+from data.engine.errors import NoOfficeError
+from data.engine.store import Store
 
 
 def test_a_missing_folder_is_not_made_unless_asked(tmp_path):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from data.hiring import Candidate, Position
-from data.store import Store
+from data.engine.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from data import backups, hiring
-from data.archive import archive_old
+from data import hiring
+from data.engine import backups
+from data.engine.archive import archive_old
 from data.hiring import Candidate, Position
-from data.store import Store
+from data.engine.store import Store
 from tests.data.helpers import (
     ANN, HARRIET, HR_GROUP, OFFICE_GROUP, Child, Report, every_path, needs_accounts, readable_by, shared_folder,
 )
@@ -198,7 +199,7 @@ def test_a_backup_copy_is_never_readable_outside_hr_while_it_is_written(office, 
 
 
 def test_every_file_made_for_a_data_file_has_its_mode_and_group(store, clock, system_day, monkeypatch):
-    from data import migrations
+    from data.engine import migrations
 
     group = os.getgid() if os.getuid() != 0 else 100  # root may give any group
     people = store.file("people")

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from data.calls import Call, CallStatus, Priority, mark_done
-from data.errors import ConflictError, NotFoundError, RuleError
-from data.store import Store
+from data.engine.errors import ConflictError, NotFoundError, RuleError
+from data.engine.store import Store
 
 
 @pytest.fixture

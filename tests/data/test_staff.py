@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from data.errors import FieldError, RuleError
+from data.engine.errors import FieldError, RuleError
 from data.staff import (
     Employee,
     EmploymentStatus,

@@ -12,7 +12,7 @@ import pytest
 from data import stock
 from data.agenda import TOP
 from data.demo import build_demo
-from data.errors import ConflictError, FieldError
+from data.engine.errors import ConflictError, FieldError
 from data.stock import MovementKind, SupplyItem
 
 ROOT = Path(__file__).resolve().parents[2]

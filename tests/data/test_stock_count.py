@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from data import stock
-from data.errors import FieldError, RuleError
+from data.engine.errors import FieldError, RuleError
 from data.stock import MovementKind
-from data.store import Store
+from data.engine.store import Store
 from tests.data.test_stock import make_item, stock_file
 
 

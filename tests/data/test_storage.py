@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
-from data import audit, migrations
-from data.errors import DataFileError, NewerSchemaError
+from data.engine import audit, migrations
+from data.engine.errors import DataFileError, NewerSchemaError
 from data.hiring import Position
 
 

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from data.collections import all_collections
+from data.engine.collections import all_collections
 from data.demo import build_demo
-from data.store import Store
+from data.engine.store import Store
 from tests.conftest import NOW, Clock
 from tests.hostile import poison_office, text_fields
 from tui.cli import main

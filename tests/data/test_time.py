@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from data import calls
-from data.clock import local, office_day, set_office_zone
+from data.engine.clock import local, office_day, set_office_zone
 from data.when import parse_when
 from tests.conftest import Clock
 
@@ -64,7 +64,7 @@ def test_a_file_from_an_older_version_without_zones_is_read_as_office_time(store
 
 
 def test_today_is_the_offices_date_not_utcs(tmp_path):
-    from data.store import Store
+    from data.engine.store import Store
 
     set_office_zone("Asia/Tokyo")
     try:

@@ -17,7 +17,7 @@ from tui.settings import Settings
 @pytest.fixture
 def demo_app(tmp_path):
     from data.demo import build_demo
-    from data.store import Store
+    from data.engine.store import Store
 
     store = Store(tmp_path / "demo", user="reception", clock=Clock(NOW))
     build_demo(store, NOW)

@@ -22,7 +22,7 @@ def make_app(store):
 @pytest.fixture
 def demo_store(tmp_path):
     from data.demo import build_demo
-    from data.store import Store
+    from data.engine.store import Store
 
     store = Store(tmp_path / "demo", user="reception", clock=Clock(NOW))
     build_demo(store, NOW)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from data.hiring import Criterion, Interview, Position, PositionStatus, Stage
-from data.store import Store
+from data.engine.store import Store
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.widgets.record_table import RecordTable
@@ -224,7 +224,7 @@ async def test_an_interview_today_opens_from_the_dashboard_on_its_candidate(make
 
 PILOT_SCRIPT = textwrap.dedent("""
     import asyncio, sys
-    from data.store import Store
+    from data.engine.store import Store
     from tui.app import BackOfficeApp
     from tui.settings import Settings
 

@@ -10,7 +10,7 @@ from contextlib import suppress
 
 import pytest
 
-from data.store import Store
+from data.engine.store import Store
 from tests.data.helpers import Child, backoffice
 from tests.data.test_lock_waits import hold_calls
 from tests.tui.conftest import SIZE

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from data.demo import build_demo
-from data.store import Store
+from data.engine.store import Store
 from tests.conftest import NOW, Clock
 from tests.hostile import PAYLOAD, SHOWN_PAYLOAD, poison_office
 from tui.app import BackOfficeApp
@@ -209,7 +209,7 @@ async def people_steps(tour: Tour) -> None:
 
 
 async def history_steps(tour: Tour) -> None:
-    from data.archive import archive_old
+    from data.engine.archive import archive_old
 
     archive_old(tour.app.store, NOW.replace(year=NOW.year + 2), 1)  # everything closed is history now
     for key in "12345":

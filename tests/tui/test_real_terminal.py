@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from data.demo import build_demo
-from data.store import Store
+from data.engine.store import Store
 from tests.conftest import NOW, Clock
 from tests.hostile import poison_office
 

@@ -264,7 +264,7 @@ async def test_palette_runs_an_action_of_the_section_on_screen(make_app, store):
 
 
 async def test_overwrite_with_mine_keeps_what_a_colleague_changed_in_other_fields(make_app, store, clock):
-    from data.store import Store
+    from data.engine.store import Store
     from tui.widgets.dialogs import ConflictModal
 
     contact = store.repo("contacts").add({"name": "Harriet Cole", "department": "Sales"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from data.text import visible
+from data.engine.text import visible
 
 
 class PlainInput(Input):

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
-from data.archive import search_history
-from data.clock import local
+from data.engine.archive import search_history
+from data.engine.clock import local
 from tui.messages import JobFinished
 from tui.plain import plain, title
 

@@ -26,11 +26,11 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from data.clock import local
-from data.errors import ConflictError, DataError, FieldError
-from data.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
-from data.repository import Repository
-from data.text import visible
+from data.engine.clock import local
+from data.engine.errors import ConflictError, DataError, FieldError
+from data.engine.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
+from data.engine.repository import Repository
+from data.engine.text import visible
 from tui.messages import JobFinished
 from tui.plain import plain, title
 from tui.widgets.dialogs import ConflictModal, close_unless_typed

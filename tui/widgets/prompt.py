@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from data.text import visible
+from data.engine.text import visible
 from tui.plain import plain
 from tui.widgets.dialogs import DIALOG_CSS, close_unless_typed
 

@@ -11,7 +11,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from data.files import copy_like, fsync_folder
+from data.engine.files import copy_like, fsync_folder
 
 KEEP = 14
 

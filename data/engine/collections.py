@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
-from data.errors import UnknownCollectionError
-from data.record import Record
+from data.engine.errors import UnknownCollectionError
+from data.engine.record import Record
 
 DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.hiring", "data.staff")
 

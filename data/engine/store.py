@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 
 from tinydb import TinyDB
 
-from data import audit, backups, migrations
-from data.clock import as_utc, office_day, utc_now
 from data.domains import DOMAINS, HR_DOMAIN
-from data.errors import NoAccessError, NoOfficeError, StorageError
-from data.storage import LockWaits, SafeJSONStorage, saving, trouble
-from data.tables import LeanTable, LeanTinyDB
+from data.engine import audit, backups, migrations
+from data.engine.clock import as_utc, office_day, utc_now
+from data.engine.errors import NoAccessError, NoOfficeError, StorageError, saving, trouble
+from data.engine.locks import LockWaits
+from data.engine.storage import SafeJSONStorage
+from data.engine.tables import LeanTable, LeanTinyDB
 
 if TYPE_CHECKING:  # the models load on first use, so the app draws its first screen sooner
-    from data.collections import Collection
-    from data.repository import Repository
+    from data.engine.collections import Collection
+    from data.engine.repository import Repository
 
 HR_FOLDER = "hr"  # the HR domain's files, in a folder only HR may enter
 HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
@@ -33,7 +34,7 @@ class Store:
     A folder that does not exist is made only with ``create`` (then ``created`` is True, so
     the caller can say a new office was started); else NoOfficeError. A save waits for a
     busy file at most ``lock_timeout`` seconds (None: until cancelled), telling
-    ``lock_waits`` who holds it after a second (see ``data.storage.LockWaits``).
+    ``lock_waits`` who holds it after a second (see ``data.engine.locks.LockWaits``).
     """
 
     def __init__(
@@ -134,8 +135,8 @@ class Store:
             return database.table(collection.name, cache_size=0)
 
     def repo(self, collection: str | Collection) -> Repository:
-        from data.collections import get_collection
-        from data.repository import Repository
+        from data.engine.collections import get_collection
+        from data.engine.repository import Repository
 
         if isinstance(collection, str):
             collection = get_collection(collection)
@@ -169,7 +170,7 @@ class Store:
     def _forget_tinydb_caches(self, domain: str) -> None:
         # TinyDB caches the next id and query results per process; another process may
         # have written since.
-        from data.collections import collections_of
+        from data.engine.collections import collections_of
 
         tables = self.storage(domain).read() or {}
         for collection in collections_of(domain):

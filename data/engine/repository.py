@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 
-from data import audit
-from data.clock import local
-from data.errors import ConflictError, DamagedRecordError, NotFoundError
-from data.record import STORED, SYSTEM_FIELDS, Record, error_sentence
+from data.engine import audit
+from data.engine.clock import local
+from data.engine.errors import ConflictError, DamagedRecordError, NotFoundError
+from data.engine.record import STORED, SYSTEM_FIELDS, Record, error_sentence
 
 if TYPE_CHECKING:
-    from data.collections import Collection
-    from data.store import Store
+    from data.engine.collections import Collection
+    from data.engine.store import Store
 
 M = TypeVar("M", bound=Record)
 

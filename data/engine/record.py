@@ -14,8 +14,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from data.clock import Moment
-from data.text import control_problem, normalise_line_ends
+from data.engine.clock import Moment
+from data.engine.text import control_problem, normalise_line_ends
 
 SYSTEM_FIELDS = ("rev", "created_at", "updated_at", "updated_by")
 STORED = {"stored": True}  # validation context of records read from a data file

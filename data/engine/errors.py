@@ -1,5 +1,9 @@
 """Errors of the data layer, each with a sentence a person understands."""
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class DataError(Exception):
     """Base of every error the data layer raises on purpose."""
@@ -68,7 +72,7 @@ class LockTimeout(DataError):
 
     def __init__(self, message: str, *, holder: object = None) -> None:
         super().__init__(message)
-        self.holder = holder  # a data.storage.LockHolder, or None when the lock file names no one
+        self.holder = holder  # a data.engine.locks.LockHolder, or None when the lock file names no one
 
 
 class LockCancelled(DataError):
@@ -77,3 +81,38 @@ class LockCancelled(DataError):
     def __init__(self, message: str, *, holder: object = None) -> None:
         super().__init__(message)
         self.holder = holder
+
+
+TROUBLE = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EIO: "the disk reported an input/output error",
+    errno.EFBIG: "the file would be larger than this system allows",
+    errno.EMFILE: "too many files are open",
+    errno.ENFILE: "too many files are open",
+    errno.ENOMEM: "the system is out of memory",
+}
+
+
+def trouble(error: OSError) -> str:
+    """What went wrong with the disk, as part of a sentence."""
+    reason = TROUBLE.get(error.errno or 0)
+    if reason is None:
+        reason = (error.strerror or str(error)).lower() + (f" ({error.filename})" if error.filename else "")
+    return reason
+
+
+def save_error(file_name: str, error: OSError) -> DataError:
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return NoAccessError(f"You may not change {file_name}: no write access to {error.filename or file_name}.")
+    return StorageError(f"Could not save {file_name}: {trouble(error)}. Nothing was changed.")
+
+
+@contextmanager
+def saving(file_name: str) -> Iterator[None]:
+    """Turn the disk's refusals while saving ``file_name`` into sentences."""
+    try:
+        yield
+    except OSError as error:
+        raise save_error(file_name, error) from error

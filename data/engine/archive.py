@@ -17,13 +17,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from data.clock import as_utc, local, office_day
-from data.collections import DOMAINS, Collection, collections_of, get_collection
-from data.errors import DataError
-from data.record import STORED, Record
-from data.storage import atomic_write, parse_file, saving
-from data.store import Store
-from data.tables import encode, with_documents
+from data.engine.clock import as_utc, local, office_day
+from data.engine.collections import DOMAINS, Collection, collections_of, get_collection
+from data.engine.errors import DataError, saving
+from data.engine.record import STORED, Record
+from data.engine.storage import atomic_write, parse_file
+from data.engine.store import Store
+from data.engine.tables import encode, with_documents
 
 
 def archive_folder(store: Store, domain: str) -> Path:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from data import migrations
-from data.collections import DOMAINS, Collection, collections_of
 from data.domains import HR_DOMAIN
-from data.errors import DataError, NoAccessError
-from data.store import HR_FOLDER, Store
+from data.engine import migrations
+from data.engine.collections import DOMAINS, Collection, collections_of
+from data.engine.errors import DataError, NoAccessError
+from data.engine.store import HR_FOLDER, Store
 
 
 def check_folder(store: Store) -> tuple[list[str], list[str]]:

@@ -17,9 +17,9 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from data.collections import Collection
-from data.record import SYSTEM_FIELDS, Record
-from data.text import from_spreadsheet, spreadsheet_safe, visible
+from data.engine.collections import Collection
+from data.engine.record import SYSTEM_FIELDS, Record
+from data.engine.text import from_spreadsheet, spreadsheet_safe, visible
 
 # The longest text a record holds (a CV) fits many times over; a longer cell is a mistake.
 MAX_CELL = 1 << 20

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from data.errors import NewerSchemaError
-from data.tables import Tables
+from data.engine.errors import NewerSchemaError
+from data.engine.tables import Tables
 
 SCHEMA_VERSION = 1
 
