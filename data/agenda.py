@@ -44,7 +44,10 @@ def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]
     now = now or store.now()
     groups: list[AgendaGroup] = []
     for module_name in DOMAIN_MODULES:
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(f"{module_name}.views")
+        except ModuleNotFoundError:
+            module = importlib.import_module(module_name)
         gather = getattr(module, "agenda_groups", None)
         if gather is None:
             continue

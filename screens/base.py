@@ -1,17 +1,18 @@
-"""SectionScreen: what every section shares — loading in a thread, live refresh, jobs."""
+"""SectionScreen: what every section shares — loading in a thread, live refresh, opening a
+record from elsewhere. Work goes through the one job path (tui/jobs.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static, TabbedContent
 
-from data.engine.errors import DataError, NoAccessError
-from tui.messages import DataChanged, JobFinished
+from data.engine.errors import NoAccessError
+from tui.jobs import JobScreen, Reply, describe
+from tui.messages import DataChanged
+from tui.plain import plain
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.record_table import RecordTable
 
@@ -19,11 +20,11 @@ if TYPE_CHECKING:
     from data.engine.store import Store
 
 
-def describe(error: Exception) -> str:
-    return str(error) if isinstance(error, DataError) else f"{type(error).__name__}: {error}"
+class Loaded(Reply):
+    """What a section read from the store, to show."""
 
 
-class SectionScreen(Screen):
+class SectionScreen(JobScreen):
     """A section of the office.
 
     A subclass names the data files it shows (``domains``), reads them in a thread
@@ -50,27 +51,38 @@ class SectionScreen(Screen):
             self.reload()
 
     def reload(self) -> None:
-        self.load_in_background()
+        self.run_job(self.fetch, Loaded, group="load", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_in_background(self) -> None:
-        try:
-            result = self.fetch()
-        except NoAccessError as error:
-            self.post_message(JobFinished(error, self.show_no_access))
-        except Exception as error:  # a dialog, never a traceback
-            self.post_message(JobFinished(error, self.load_failed))
-        else:
-            self.post_message(JobFinished(result, self.loaded))
+    def fetch(self) -> Any:
+        """Read what the screen shows. Runs in a thread: no widgets here."""
+        raise NotImplementedError
+
+    def show(self, data: Any) -> None:
+        """Put what ``fetch`` read on screen. Runs on the UI thread."""
+        raise NotImplementedError
 
     _load_error = ""
-
-    def loaded(self, data: Any) -> None:
-        self._load_error = ""
-        self.show(data)
-        self.warn_of_damaged_records()
-
     _damage_said: frozenset[str] = frozenset()
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        message.stop()
+        self._load_error = ""
+        self.show(message.result)
+        self.warn_of_damaged_records()
+        self._open_pending()
+
+    def changed(self, result: Any) -> None:
+        self.reload()
+
+    def failed(self, error: Exception, group: str) -> None:
+        if group != "load":
+            super().failed(error, group)
+        elif isinstance(error, NoAccessError):
+            self.show_no_access(error)
+        elif describe(error) != self._load_error:  # said once; the same trouble again stays quiet
+            self._load_error = describe(error)
+            self.app.push_screen(ErrorModal(self._load_error, title="Cannot show this section"))
 
     def warn_of_damaged_records(self) -> None:
         """Records that cannot be read are left out; say which, once, so they get mended."""
@@ -85,68 +97,16 @@ class SectionScreen(Screen):
                         severity="warning", timeout=15)
         self._damage_said = frozenset(damaged)
 
-    def load_failed(self, error: Exception) -> None:
-        """Say it once; reloads that hit the same trouble stay quiet until it is mended."""
-        message = describe(error)
-        if message != self._load_error:
-            self._load_error = message
-            self.app.push_screen(ErrorModal(message, title="Cannot show this section"))
-
-    def fetch(self) -> Any:
-        """Read what the screen shows. Runs in a thread: no widgets here."""
-        raise NotImplementedError
-
-    def show(self, data: Any) -> None:
-        """Put what ``fetch`` read on screen. Runs on the UI thread."""
-        raise NotImplementedError
-
     def show_no_access(self, error: NoAccessError) -> None:
         """One clear sentence instead of the section, for users outside HR, say."""
         self.query("*").remove()
-        self.mount(Static(str(error), classes="no-access", markup=False))
-
-    # -- jobs (writes) -----------------------------------------------------------------
-    def run_job(
-        self,
-        job: Callable[[], Any],
-        then: Callable[[Any], None] | None = None,
-        done: str = "",
-    ) -> None:
-        """Run ``job`` (a data-layer call) in a thread; ``then`` gets its result on the UI
-        thread. A refused rule or a data error is said in a dialog; nothing is half-done,
-        because each data-layer call is one transaction."""
-        self._job_in_background(job, then, done)
-
-    @work(thread=True, group="jobs", exit_on_error=False)
-    def _job_in_background(self, job: Callable[[], Any], then: Callable[[Any], None] | None, done: str) -> None:
-        try:
-            result = job()
-        except Exception as error:  # a dialog, never a traceback
-            self.post_message(JobFinished(error, self.job_refused))
-        else:
-            self.post_message(JobFinished(result, lambda r: self.job_done(r, then, done)))
-
-    def job_done(self, result: Any, then: Callable[[Any], None] | None, done: str) -> None:
-        if done:
-            self.notify(done, timeout=3)
-        if then is not None:
-            then(result)
-        self.reload()
+        self.mount(Static(plain(error), classes="no-access"))
 
     def saved(self, record: Any, message: str = "") -> None:
-        """What a form calls back with: say what was saved, and show it."""
+        """What a form hands back when it closes: say what was saved, and show it."""
         if record is not None:
             self.notify(message or f"Saved {record.label()}", timeout=3)
             self.reload()
-
-    def job_refused(self, error: Exception) -> None:
-        self.app.push_screen(ErrorModal(describe(error), title="Not done"))
-
-    @on(JobFinished)
-    def job_finished(self, message: JobFinished) -> None:
-        message.stop()
-        message.then(message.result)
-        self._open_pending()
 
     def action_history(self) -> None:
         from tui.widgets.history_screen import HistoryScreen

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from data import calls as rules
-from data.calls import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.engine.clock import local, utc_now
-from data.phone import readable_number
+from data.addresses import readable_number
+from data.calls import actions, rules
+from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.calls.views import CallsView, calls_view, directory_names, known_caller
+from data.engine.clock import local
+from data.engine.states import words
 from data.engine.text import visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
-from tui.messages import JobFinished
+from tui.jobs import Reply
 from tui.plain import inert, title
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.model_form import ModelForm, saving_to
@@ -31,14 +31,7 @@ from tui.widgets.section_bar import SectionBar
 TABS = ("messages", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
 FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand"}
-
-
-@dataclass
-class CallsData:
-    calls: list[Call]
-    faxes: list[Fax]
-    contacts: list[Contact]
-    now: datetime
+TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts")}
 
 
 def age(since: datetime | None, now: datetime) -> str:
@@ -57,7 +50,7 @@ def status_cell(call: Call, now: datetime) -> Text:
         return Text(f"OVERDUE {age(call.callback_due, now)}", style="bold red")
     if call.status == CallStatus.CALLBACK and call.callback_due:
         return Text(f"call back {local(call.callback_due):%a %H:%M}", style="yellow")
-    return Text(rules.status_words(call.status), style="dim" if call.status == CallStatus.DONE else "")
+    return Text(words(call.status), style="dim" if call.status == CallStatus.DONE else "")
 
 
 def priority_cell(priority: Priority) -> Text:
@@ -71,7 +64,7 @@ def call_row(call: Call, now: datetime) -> tuple[int, list]:
 
 def fax_status_cell(fax: Fax) -> Text:
     style = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green"}
-    return Text(rules.status_words(fax.status), style=style.get(fax.status, ""))
+    return Text(words(fax.status), style=style.get(fax.status, ""))
 
 
 def fax_row(fax: Fax) -> tuple[int, list]:
@@ -79,7 +72,11 @@ def fax_row(fax: Fax) -> tuple[int, list]:
     return fax.id, [fax.recipient, readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}", next_try, fax.last_error]
 
 
-def call_detail(call: Call, now: datetime) -> Text:
+def contact_row(contact: Contact) -> tuple[int, list]:
+    return contact.id, [contact.name, contact.kind.value, contact.extension, contact.department]
+
+
+def call_detail(call: Call) -> Text:
     text = Text()
     text.append(call.caller, style="bold")
     if call.company:
@@ -116,6 +113,10 @@ def fax_detail(fax: Fax) -> Text:
     return inert(text)
 
 
+class RecordToEdit(Reply):
+    """(repository, the newest revision of the record a person opened), read in a thread."""
+
+
 class CallsScreen(TabbedSection):
     CSS_PATH = "calls.tcss"
     domains = frozenset({"calls"})
@@ -124,7 +125,7 @@ class CallsScreen(TabbedSection):
     BINDINGS = [
         Binding("n", "new", "New", id="calls.new", tooltip="A new call, fax or contact, by tab"),
         Binding("p", "pass_on", "Pass on", id="calls.pass_on", tooltip="Pass the call on to a person or department"),
-        Binding("m", "taken", "Message taken", id="calls.message_taken"),
+        Binding("m", "taken", "Message taken", id="calls.message_taken", tooltip="The caller left a message"),
         Binding("b", "callback", "Call back", id="calls.callback", tooltip="Schedule a callback at a time"),
         Binding("d", "done", "Done", id="calls.done", tooltip="The call is dealt with"),
         Binding("u", "reopen", "Reopen", id="calls.reopen", tooltip="Reopen a call that was done"),
@@ -133,16 +134,16 @@ class CallsScreen(TabbedSection):
         Binding("a", "all_calls", "All/open", id="calls.all", tooltip="Show done calls too, or only open ones"),
         Binding("s", "send", "Send now", id="faxes.send", tooltip="Send the fax now with the fax command"),
         Binding("r", "resend", "Resend", id="faxes.resend", tooltip="Queue a failed or given-up fax again"),
-        Binding("e", "edit_number", "Edit number", id="faxes.edit_number"),
-        Binding("x", "cancel_fax", "Cancel fax", id="faxes.cancel"),
+        Binding("e", "edit_number", "Edit number", id="faxes.edit_number", tooltip="Give the fax another number"),
+        Binding("x", "cancel_fax", "Cancel fax", id="faxes.cancel", tooltip="Take the fax out of the queue"),
         Binding("h", "sent_by_hand", "Sent by hand", id="faxes.sent_by_hand", tooltip="Mark the fax as sent on the machine"),
-        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab"),
-        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab", tooltip="The tab to the left"),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab", tooltip="The tab to the right"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: CallsData | None = None
+        self.data: CallsView | None = None
         self.show_done = False
         self.for_whom = ""
 
@@ -160,24 +161,16 @@ class CallsScreen(TabbedSection):
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
-    def fetch(self) -> CallsData:
-        store = self.store
-        return CallsData(store.repo("calls").list(), store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+    def fetch(self) -> CallsView:
+        return calls_view(self.store)
 
-    def show(self, data: CallsData) -> None:
+    def show(self, data: CallsView) -> None:
         self.data = data
-        calls = rules.for_person(data.calls, self.for_whom, data.contacts)
-        shown = rules.queue_order(calls, data.now)
-        if self.show_done:
-            shown += sorted((c for c in calls if not c.is_open), key=lambda c: c.updated_at or data.now, reverse=True)
-        self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in shown)
+        self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in data.queue(self.for_whom, self.show_done))
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
-        self.query_one("#contacts", RecordTable).set_rows(
-            (c.id, [c.name, c.kind.value, c.extension, c.department]) for c in sorted(data.contacts, key=lambda c: c.name)
-        )
-        open_count = len(rules.queue_order(data.calls, data.now))
+        self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("messages").label = title(f"Messages ({open_count})" + (f" for {self.for_whom}" if self.for_whom else ""))
+        tabs.get_tab("messages").label = title(f"Messages ({data.open_calls})" + (f" for {self.for_whom}" if self.for_whom else ""))
         self.update_detail()
 
     def selected(self, table_id: str) -> int | None:
@@ -185,33 +178,29 @@ class CallsScreen(TabbedSection):
         return int(key) if key is not None else None
 
     def selected_call(self) -> Call | None:
-        key = self.selected("queue")
-        return next((c for c in self.data.calls if c.id == key), None) if self.data and key else None
+        return self.data.call(self.selected("queue")) if self.data else None
 
     def selected_fax(self) -> Fax | None:
-        key = self.selected("fax-queue")
-        return next((f for f in self.data.faxes if f.id == key), None) if self.data and key else None
+        return self.data.fax(self.selected("fax-queue")) if self.data else None
 
     @on(DataTable.RowHighlighted)
     def update_detail(self) -> None:
         call, fax = self.selected_call(), self.selected_fax()
-        now = self.data.now if self.data else utc_now()
-        self.query_one("#call-detail", Static).update(call_detail(call, now) if call else Text("No open calls.", style="dim"))
+        self.query_one("#call-detail", Static).update(call_detail(call) if call else Text("No open calls.", style="dim"))
         self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:
             return False  # not loaded yet: tried again once the rows are in
-        tab, table = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts")}[collection]
-        if collection == "calls" and self.data and not any(c.id == record_id and c.is_open for c in self.data.calls):
-            self.show_done = True
-            self.for_whom = ""
-            if self.data:
-                self.show(self.data)
+        tab, table_id = TABLE_OF[collection]
+        call = self.data.call(record_id) if collection == "calls" else None
+        if call is not None and not call.is_open and not self.show_done:
+            self.show_done, self.for_whom = True, ""
+            self.show(self.data)
         self.query_one(TabbedContent).active = tab
-        found = self.query_one(f"#{table}", RecordTable)
-        if found.select_key(record_id):
-            found.focus()
+        table = self.query_one(f"#{table_id}", RecordTable)
+        if table.select_key(record_id):
+            table.focus()
             return True
         return False
 
@@ -220,34 +209,42 @@ class CallsScreen(TabbedSection):
         tabs.active = TABS[(TABS.index(self.current_tab()) + step) % len(TABS)]
 
     # -- messages ----------------------------------------------------------------------
-    def act(self, action, *args, done: str) -> None:
+    def chosen_call(self) -> Call | None:
         call = self.selected_call()
         if call is None:
             self.notify("Choose a call first.", severity="warning")
-            return
-        store = self.store
-        self.run_job(lambda: rules.act_on_call(store, call.id, action, *args, store.user, store.now()), done=done)
+        return call
 
     def action_taken(self) -> None:
-        self.act(rules.take_message, done="Message taken")
+        if call := self.chosen_call():
+            self.run_job(lambda: actions.take_message(self.store, call.id), notice="Message taken")
 
     def action_done(self) -> None:
-        self.act(rules.mark_done, done="Done")
+        if call := self.chosen_call():
+            self.run_job(lambda: actions.mark_done(self.store, call.id), notice="Done")
 
     def action_reopen(self) -> None:
-        self.act(rules.reopen, done="Reopened")
+        if call := self.chosen_call():
+            self.run_job(lambda: actions.reopen(self.store, call.id), notice="Reopened")
 
     def action_pass_on(self) -> None:
-        names = rules.directory_names(self.data.contacts) if self.data else []
+        call = self.chosen_call()
+        if call is None:
+            return
 
         def chosen(to: str | None) -> None:
             if to:
-                self.act(rules.pass_on, to, done=f"Passed on to {to}")
+                self.run_job(lambda: actions.pass_on(self.store, call.id, to), notice=f"Passed on to {to}")
 
-        self.app.push_screen(PromptModal("Pass on to", placeholder="a person or department", suggestions=names,
-                                         check=lambda v: None if v.strip() else "Say whom to pass it on to."), chosen)
+        prompt = PromptModal("Pass on to", placeholder="a person or department", suggestions=self.data.names if self.data else [],
+                             check=lambda v: None if v.strip() else "Say whom to pass it on to.")
+        self.app.push_screen(prompt, chosen)
 
     def action_callback(self) -> None:
+        call = self.chosen_call()
+        if call is None:
+            return
+
         def check(text: str) -> str | None:
             try:
                 when = parse_when(text, self.store.now())
@@ -258,29 +255,30 @@ class CallsScreen(TabbedSection):
         def chosen(text: str | None) -> None:
             if text:
                 when = parse_when(text, self.store.now())
-                self.act(rules.schedule_callback, when, done=f"Call back {local(when):%a %d %b %H:%M}")
+                self.run_job(lambda: actions.schedule_callback(self.store, call.id, when),
+                             notice=f"Call back {local(when):%a %d %b %H:%M}")
 
         self.app.push_screen(PromptModal("Call back at", placeholder=HINT, check=check), chosen)
 
     def action_note(self) -> None:
+        call = self.chosen_call()
+        if call is None:
+            return
+
         def chosen(note: str | None) -> None:
             if note and note.strip():
-                call = self.selected_call()
-                if call:
-                    store = self.store
-                    self.run_job(lambda: rules.act_on_call(store, call.id, rules.add_note, note, store.user, store.now()), done="Note added")
+                self.run_job(lambda: actions.add_note(self.store, call.id, note), notice="Note added")
 
         self.app.push_screen(PromptModal("Note", placeholder="what happened"), chosen)
 
     def action_for_whom(self) -> None:
-        names = rules.directory_names(self.data.contacts) if self.data else []
-
         def chosen(who: str | None) -> None:
             if who is not None:
                 self.for_whom = who.strip()
                 if self.data:
                     self.show(self.data)
 
+        names = self.data.names if self.data else []
         self.app.push_screen(PromptModal("Show calls for (empty: everyone)", value=self.for_whom, suggestions=names), chosen)
 
     def action_all_calls(self) -> None:
@@ -295,48 +293,48 @@ class CallsScreen(TabbedSection):
         if tab == "messages":
             open_call_slip(self.app)
         elif tab == "faxes":
-            store = self.store
-            self.app.push_screen(ModelForm(Fax, title="New fax", save=lambda edit: rules.queue_fax(store, edit.record)), self.saved)
+            form = ModelForm(Fax, title="New fax", save=lambda edit: actions.queue_fax(self.store, edit.record))
+            self.app.push_screen(form, self.saved)
         else:
             form = ModelForm(Contact, title="New contact", save=saving_to(self.store.repo("contacts")))
             self.app.push_screen(form, self.saved)
 
     @on(DataTable.RowSelected)
     def edit(self, event: DataTable.RowSelected) -> None:
-        collection = {"queue": "calls", "fax-queue": "faxes", "contacts": "contacts"}[event.data_table.id]
+        collection = next(name for name, (_, table) in TABLE_OF.items() if table == event.data_table.id)
         key = event.data_table.selected_key  # type: ignore[attr-defined]
-        if key is None:
-            return
-        repo = self.store.repo(collection)
+        if key is not None:
+            repo = self.store.repo(collection)
+            self.run_job(lambda: (repo, repo.get(int(key))), RecordToEdit)  # it may have been deleted a moment ago
 
-        def open_form(record) -> None:
-            heading = f"{repo.collection.title.capitalize()} {record.label()}"
-            form = ModelForm(type(record), title=heading, record=record, save=saving_to(repo), reload=lambda: repo.get(record.id))
-            self.app.push_screen(form, self.saved)
-
-        self.run_job(lambda: repo.get(int(key)), open_form)  # it may have been deleted a moment ago
+    @on(RecordToEdit)
+    def open_form(self, message: RecordToEdit) -> None:
+        repo, record = message.result
+        heading = f"{repo.collection.title.capitalize()} {record.label()}"
+        form = ModelForm(type(record), title=heading, record=record, save=saving_to(repo), reload=lambda: repo.get(record.id))
+        self.app.push_screen(form, self.saved)
 
     # -- faxes -------------------------------------------------------------------------
-    def fax_job(self, job, done: str) -> None:
+    def chosen_fax(self) -> Fax | None:
         fax = self.selected_fax()
         if fax is None:
             self.notify("Choose a fax first.", severity="warning")
-            return
-        faxes = self.store.repo("faxes")
-        self.run_job(lambda: faxes.update(fax.id, job), done=done)
+        return fax
 
     def action_resend(self) -> None:
-        self.fax_job(rules.resend, "Queued again")
+        if fax := self.chosen_fax():
+            self.run_job(lambda: actions.resend_fax(self.store, fax.id), notice="Queued again")
 
     def action_cancel_fax(self) -> None:
-        self.fax_job(rules.cancel, "Cancelled")
+        if fax := self.chosen_fax():
+            self.run_job(lambda: actions.cancel_fax(self.store, fax.id), notice="Cancelled")
 
     def action_sent_by_hand(self) -> None:
-        store = self.store
-        self.fax_job(lambda fax: rules.mark_sent_by_hand(fax, store.now(), store.user), "Marked as sent")
+        if fax := self.chosen_fax():
+            self.run_job(lambda: actions.fax_sent_by_hand(self.store, fax.id), notice="Marked as sent")
 
     def action_edit_number(self) -> None:
-        fax = self.selected_fax()
+        fax = self.chosen_fax()
         if fax is None:
             return
 
@@ -349,19 +347,24 @@ class CallsScreen(TabbedSection):
 
         def chosen(number: str | None) -> None:
             if number:
-                self.fax_job(lambda f: rules.change_number(f, number), "Number changed")
+                self.run_job(lambda: actions.change_fax_number(self.store, fax.id, number), notice="Number changed")
 
         self.app.push_screen(PromptModal("Fax number", value=readable_number(fax.fax_number), check=check), chosen)
 
     def action_send(self) -> None:
-        fax = self.selected_fax()
+        fax = self.chosen_fax()
         template = self.app.settings.fax_command  # type: ignore[attr-defined]
         if fax is None:
             return
         if not template.strip():
-            self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, or set fax_command in the settings.", title="Cannot send"))
+            self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, "
+                                            "or set fax_command in the settings.", title="Cannot send"))
             return
-        self.run_job(partial(rules.send_fax, self.store, fax.id, template), done="Fax send finished")
+        self.run_job(lambda: actions.send_fax(self.store, fax.id, template), notice="Fax send finished")
+
+
+class Directory(Reply):
+    """The calls and the directory a call slip recognises callers and names from."""
 
 
 class CallSlip(ModelForm):
@@ -371,32 +374,28 @@ class CallSlip(ModelForm):
     BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
 
     def __init__(self, store) -> None:
-        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: rules.log_call(store, edit.record))
+        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: actions.log_call(store, edit.record))
         self.store = store
         self.known_calls: list[Call] = []
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of("number").focus()
-        self.load_directory()
+        store = self.store
+        self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
 
-    @work(thread=True, exit_on_error=False)
-    def load_directory(self) -> None:
-        try:
-            result = self.store.repo("calls").list(), self.store.repo("contacts").list()
-        except Exception as error:  # no directory: the slip still takes the call
-            result = error
-        self.post_message(JobFinished(result, self.directory_loaded))
-
-    def directory_loaded(self, result) -> None:
-        if isinstance(result, Exception):
-            return  # the slip works without suggestions
-        self.known_calls, contacts = result
-        names = [visible(name, one_line=True) for name in rules.directory_names(contacts)]
+    @on(Directory)
+    def directory_loaded(self, message: Directory) -> None:
+        self.known_calls, contacts = message.result
+        names = [visible(name, one_line=True) for name in directory_names(contacts)]
         self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
+
+    def failed(self, error: Exception, group: str) -> None:
+        if group != "load":  # without the directory, the slip still takes the call
+            super().failed(error, group)
 
     @on(Input.Changed, "#field-number")
     def fill_known_caller(self, event: Input.Changed) -> None:
-        known = rules.known_caller(self.known_calls, event.value)
+        known = known_caller(self.known_calls, event.value)
         if known and not self.value_of("caller"):
             self.set_value("caller", known[0])
             self.set_value("company", known[1])

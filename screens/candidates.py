@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -11,17 +9,27 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from data import hiring
+from data.addresses import readable_number
+from data.candidates import actions, rules
+from data.candidates.models import Candidate, Interview, Position, PositionStatus, Stage
+from data.candidates.views import (
+    CandidatesView,
+    Comparison,
+    ComparisonRow,
+    candidates_view,
+    compare,
+    first_interview_to_rate,
+    position_order,
+)
 from data.engine.errors import RuleError
-from data.hiring import Candidate, Comparison, ComparisonRow, Interview, InterviewStatus, Position, PositionStatus, Stage
-from data.phone import readable_number
-from data.staff import Employee
+from data.engine.states import words
+from data.staff.models import Employee
 from data.when import HINT, parse_when
 from screens.base import SectionScreen
 from tui.plain import inert, plain
+from tui.widgets.dialogs import Dialog
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -34,18 +42,9 @@ STAGE_STYLE = {Stage.SHORTLISTED: "green", Stage.INTERVIEW: "cyan", Stage.OFFER:
                Stage.REJECTED: "dim red", Stage.WITHDREW: "dim"}
 
 
-@dataclass
-class HiringData:
-    positions: list[Position]
-    candidates: list[Candidate]
-    interviews: list[Interview]
-    now: datetime
-    user: str
-
-
-def position_order(positions: list[Position]) -> list[Position]:
-    """Open positions first, each group by title."""
-    return sorted(positions, key=lambda p: (p.status != PositionStatus.OPEN, p.title.casefold(), p.id or 0))
+def clipped(name: str, width: int = 20) -> str:
+    """A name short enough for two of them to sit side by side at 80 columns."""
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def score_words(value: float | None) -> str:
@@ -68,10 +67,10 @@ def position_line(position: Position | None, count: int, total: int) -> Text:
 
 
 def interview_words(interview: Interview) -> str:
-    text = f"{hiring.slot_words(interview)} with {', '.join(interview.interviewers)}"
+    text = f"{rules.slot_words(interview)} with {', '.join(interview.interviewers)}"
     if interview.place:
         text += f" in {interview.place}"
-    text += f" — {hiring.status_words(interview)}"
+    text += f" — {words(interview.status)}"
     if interview.rating:
         text += f", rated {interview.rating}/5"
     return text
@@ -116,16 +115,6 @@ class ScoreBar(Static, can_focus=True):
     """Focus it (tab) to score: the digits then score the lit criterion instead of switching sections."""
 
 
-def first_interview_to_rate(interviews: list[Interview], now: datetime) -> Interview | None:
-    """The latest interview that has started and is still booked, else the latest done one."""
-    started = [i for i in interviews if i.start <= now]
-    for status in (InterviewStatus.BOOKED, InterviewStatus.DONE):
-        found = [i for i in started if i.status == status]
-        if found:
-            return found[-1]
-    return None
-
-
 class CandidatesScreen(SectionScreen):
     CSS_PATH = "candidates.tcss"
     domains = frozenset({"people"})
@@ -162,7 +151,7 @@ class CandidatesScreen(SectionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: HiringData | None = None
+        self.data: CandidatesView | None = None
         self.position_id: int | None = None
         self.criterion_index = 0
         self.marked_id: int | None = None
@@ -180,21 +169,19 @@ class CandidatesScreen(SectionScreen):
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
-    def fetch(self) -> HiringData:
-        store = self.store
-        return HiringData(store.repo("positions").list(), store.repo("candidates").list(),
-                          store.repo("interviews").list(), store.now(), store.user)
+    def fetch(self) -> CandidatesView:
+        return candidates_view(self.store)
 
-    def show(self, data: HiringData) -> None:
+    def show(self, data: CandidatesView) -> None:
         self.data = data
         positions = position_order(data.positions)
         if self.position_id not in {p.id for p in positions}:
             self.position_id = positions[0].id if positions else None
         position = self.position
-        applicants = [c for c in data.candidates if c.position_id == self.position_id]
+        applicants = data.applicants(self.position_id)
         shown = [c for c in applicants if self.show_all or not c.is_closed]
         criteria = position.criteria if position else []
-        rows = (candidate_row(c, hiring.weighted_score(c, criteria), c.id == self.marked_id) for c in hiring.ranked(shown, criteria))
+        rows = (candidate_row(c, rules.weighted_score(c, criteria), c.id == self.marked_id) for c in rules.ranked(shown, criteria))
         self.query_one("#candidate-list", RecordTable).set_rows(rows)
         self.query_one("#position-line", Static).update(inert(position_line(position, len(shown), len(applicants)), one_line=True))
         self.update_detail()
@@ -203,20 +190,19 @@ class CandidatesScreen(SectionScreen):
     def position(self) -> Position | None:
         if self.data is None:
             return None
-        return next((p for p in self.data.positions if p.id == self.position_id), None)
+        return self.data.position(self.position_id)
 
     def candidate(self, candidate_id: int | None) -> Candidate | None:
         if self.data is None or candidate_id is None:
             return None
-        return next((c for c in self.data.candidates if c.id == candidate_id), None)
+        return self.data.candidate(candidate_id)
 
     def selected_candidate(self) -> Candidate | None:
         key = self.query_one("#candidate-list", RecordTable).selected_key
         return self.candidate(int(key)) if key is not None else None
 
     def interviews_of(self, candidate: Candidate) -> list[Interview]:
-        found = [i for i in self.data.interviews if i.candidate_id == candidate.id] if self.data else []
-        return sorted(found, key=lambda i: i.start)
+        return self.data.interviews_of(candidate) if self.data else []
 
     @on(DataTable.RowHighlighted)
     def update_detail(self) -> None:
@@ -313,7 +299,7 @@ class CandidatesScreen(SectionScreen):
         criterion = position.criteria[self.criterion_index].name
         store = self.store
         self.criterion_index = min(self.criterion_index + 1, len(position.criteria) - 1)  # on to the next criterion
-        self.run_job(lambda: hiring.set_score(store, candidate.id, criterion, int(value)))  # the strip shows it
+        self.run_job(lambda: actions.set_score(store, candidate.id, criterion, int(value)))  # the strip shows it
 
     def action_all_candidates(self) -> None:
         self.show_all = not self.show_all
@@ -325,7 +311,7 @@ class CandidatesScreen(SectionScreen):
     def action_shortlist(self) -> None:
         candidate, store = self.chosen(), self.store
         if candidate:
-            self.run_job(lambda: hiring.shortlist(store, candidate.id), done=f"Shortlisted {candidate.name}")
+            self.run_job(lambda: actions.shortlist(store, candidate.id), notice=f"Shortlisted {candidate.name}")
 
     def action_reject(self) -> None:
         candidate, store = self.chosen(), self.store
@@ -334,7 +320,7 @@ class CandidatesScreen(SectionScreen):
 
         def answered(reason: str | None) -> None:
             if reason is not None:
-                self.run_job(lambda: hiring.reject(store, candidate.id, reason), done=f"Rejected {candidate.name}")
+                self.run_job(lambda: actions.reject(store, candidate.id, reason), notice=f"Rejected {candidate.name}")
 
         self.app.push_screen(PromptModal(f"Why is {candidate.name} rejected?", placeholder="the reason (required)",
                                          check=lambda text: None if text.strip() else "Say why: the reason is required."), answered)
@@ -346,7 +332,7 @@ class CandidatesScreen(SectionScreen):
 
         def answered(terms: str | None) -> None:
             if terms is not None:
-                self.run_job(lambda: hiring.make_offer(store, candidate.id, terms), done=f"Offer made to {candidate.name}")
+                self.run_job(lambda: actions.make_offer(store, candidate.id, terms), notice=f"Offer made to {candidate.name}")
 
         self.app.push_screen(PromptModal(f"Offer to {candidate.name}", placeholder="terms, e.g. salary and start (optional)"), answered)
 
@@ -354,13 +340,13 @@ class CandidatesScreen(SectionScreen):
         candidate, position, store = self.chosen(), self.position, self.store
         if candidate is None or position is None:
             return
-        if Stage.HIRED not in hiring.STAGE_MOVES[candidate.stage]:  # say so before anyone types a start date
-            self.job_refused(RuleError(hiring.refusal(candidate, Stage.HIRED)))
+        if not rules.STAGE_MOVES.can(candidate, Stage.HIRED):  # say so before anyone types a start date
+            self.failed(RuleError(rules.refusal(candidate, Stage.HIRED)), "jobs")
             return
         form = ModelForm(
             Employee, title=f"Hire {candidate.name} as {position.title}", fields=["start_date", "role", "manager"],
             initial={"name": candidate.name, "role": position.title, "manager": position.hiring_manager},
-            save=lambda edit: hiring.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
+            save=lambda edit: actions.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
         )
         self.app.push_screen(form, self.hired)
 
@@ -375,7 +361,7 @@ class CandidatesScreen(SectionScreen):
         if candidate is None:
             return
         panel = [n for n in (store.user, position.hiring_manager if position else "") if n]
-        known = sorted({n for i in (self.data.interviews if self.data else []) for n in i.interviewers})
+        known = self.data.interviewers if self.data else []
         form = InterviewForm(
             store, title=f"Interview with {candidate.name}", initial={"candidate_id": candidate.id, "interviewers": panel},
             suggestions={"interviewers": known},
@@ -388,12 +374,12 @@ class CandidatesScreen(SectionScreen):
             return
         interview = first_interview_to_rate(self.interviews_of(candidate), store.now())
         if interview is None:
-            self.job_refused(RuleError(f"{candidate.name} has no interview that has taken place yet."))
+            self.failed(RuleError(f"{candidate.name} has no interview that has taken place yet."), "jobs")
             return
         form = ModelForm(
-            Interview, title=f"Feedback: {candidate.name}, {hiring.slot_words(interview)}", record=interview,
+            Interview, title=f"Feedback: {candidate.name}, {rules.slot_words(interview)}", record=interview,
             fields=["rating", "feedback"],
-            save=lambda edit: hiring.give_feedback(store, interview.id, edit.record.rating or 0, edit.record.feedback),
+            save=lambda edit: actions.give_feedback(store, interview.id, edit.record.rating or 0, edit.record.feedback),
         )
         self.app.push_screen(form, self.saved)
 
@@ -414,7 +400,7 @@ class CandidatesScreen(SectionScreen):
         if first is None or first.id == second.id:
             self.notify("Mark one candidate with m, then press v on another.", severity="warning")
             return
-        self.app.push_screen(ComparisonModal(hiring.compare(first, second, position.criteria)))
+        self.app.push_screen(ComparisonModal(compare(first, second, position.criteria)))
 
     # -- new and edit ------------------------------------------------------------------
     def action_new(self) -> None:
@@ -443,7 +429,7 @@ class InterviewForm(ModelForm):
 
     def __init__(self, store, *, title: str, initial: dict, suggestions: dict) -> None:
         super().__init__(Interview, title=title, initial=initial, fields=["start", "minutes", "interviewers", "place"],
-                         suggestions=suggestions, save=lambda edit: hiring.book_interview(store, edit.record))
+                         suggestions=suggestions, save=lambda edit: actions.book_interview(store, edit.record))
         self.store = store
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
@@ -460,10 +446,9 @@ class InterviewForm(ModelForm):
         return values
 
 
-class ComparisonModal(ModalScreen[None]):
+class ComparisonModal(Dialog[None]):
     """Two candidates side by side, criterion by criterion; the leader of each row in bold."""
 
-    CSS_PATH = "candidates.tcss"
     BINDINGS = [Binding("escape,v,enter", "close", "Close", id="compare.close", tooltip="Back to the list")]
 
     def __init__(self, comparison: Comparison) -> None:
@@ -472,11 +457,11 @@ class ComparisonModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         comparison = self.comparison
-        with Vertical():
+        with Vertical(classes="form compare"):
             yield Label("Compare candidates", classes="dialog-title")
             table: DataTable = DataTable(cursor_type="none", zebra_stripes=True)
-            table.add_columns("Criterion", "Weight", plain(comparison.first.name, one_line=True),
-                              plain(comparison.second.name, one_line=True))
+            table.add_columns("Criterion", "Weight", plain(clipped(comparison.first.name), one_line=True),
+                              plain(clipped(comparison.second.name), one_line=True))
             for row in comparison.rows:
                 cells = [self.cell(row.first, row.leader == 0), self.cell(row.second, row.leader == 1)]
                 table.add_row(plain(row.criterion, one_line=True), Text(f"×{row.weight:g}", style="dim"), *cells)
@@ -484,7 +469,7 @@ class ComparisonModal(ModalScreen[None]):
             table.add_row(Text(total.criterion, style="bold"), Text(""),
                           self.cell(total.first, total.leader == 0), self.cell(total.second, total.leader == 1))
             yield table
-            yield Label("esc close", classes="dialog-keys")
+            yield Label("esc close", classes="keys")
 
     @staticmethod
     def cell(value: float | None, leads: bool) -> Text:

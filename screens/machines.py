@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, OptionList, Sparkline, Static
-from textual.widgets.option_list import Option
 
-from data import machines as rules
-from data.engine.clock import local, office_day
-from data.machines import Machine, MachineKind, MachineStatus, MeterReading, Ticket, ticket_status_words
-from data.phone import readable_number
-from data.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
+from data.addresses import readable_number
+from data.engine.clock import local
+from data.engine.states import words
+from data.machines import actions, forecasts, rules
+from data.machines.actions import FIXED, NOT_FIXED
+from data.machines.forecasts import MaintenanceDue, Reliability, TonerForecast
+from data.machines.models import Machine, MachineKind, MachineStatus, MeterReading, Ticket
+from data.machines.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
+from data.machines.views import Board, BoardRow, MachinePage, board_view, machine_page
 from screens.base import SectionScreen
-from tui.messages import JobFinished
+from tui.jobs import JobScreen, Reply
 from tui.plain import inert, plain
+from tui.widgets.dialogs import ChoiceModal, Dialog
 from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-
-CSS = "machines.tcss"
 
 STATUS_LOOK = {
     MachineStatus.DOWN: ("DOWN", "bold red"),
@@ -47,22 +47,20 @@ COUNTERS_OF_KIND = {
     MachineKind.MULTIFUNCTION: ("total", "mono", "colour", "scans", "faxes"),
 }
 
-FIXED, NOT_FIXED = "fixed", "not fixed"
-
 
 # -- cells and lines ---------------------------------------------------------------------
 
 
 def status_cell(status: MachineStatus) -> Text:
-    words, style = STATUS_LOOK[status]
-    return Text(words, style=style)
+    said, style = STATUS_LOOK[status]
+    return Text(said, style=style)
 
 
 def number(value: float | None) -> Text:
     return Text("" if value is None else f"{value:,.0f}", justify="right")
 
 
-def maintenance_cell(due: rules.MaintenanceDue | None) -> Text:
+def maintenance_cell(due: MaintenanceDue | None) -> Text:
     if due is None or (due.due_on is None and not due.is_due):
         return Text("")
     if due.is_due:
@@ -86,15 +84,14 @@ def machine_line(machine: Machine, today: date) -> Text:
 
 
 def ticket_line(ticket: Ticket, now: datetime) -> Text:
-    text = Text(f"{symptom_words(ticket.symptom)}: {ticket_status_words(ticket.status)}, "
-                f"reported {local(ticket.opened_at):%d %b %H:%M}")
+    text = Text(f"{symptom_words(ticket.symptom)}: {words(ticket.status)}, reported {local(ticket.opened_at):%d %b %H:%M}")
     if ticket.vendor_reference:
         text.append(f", ref {ticket.vendor_reference}")
     text.append(f", {hours(rules.downtime(ticket, now))} so far")
     return text
 
 
-def service_line(due: rules.MaintenanceDue | None) -> Text:
+def service_line(due: MaintenanceDue | None) -> Text:
     if due is None:
         return Text("Service: no plan")
     text = Text("Service ")
@@ -107,10 +104,10 @@ def service_line(due: rules.MaintenanceDue | None) -> Text:
     return text.append(f": {due.plan.task}")
 
 
-def toner_line(forecasts: list[rules.TonerForecast], today: date) -> Text:
-    if not forecasts:
+def toner_line(toner: list[TonerForecast], today: date) -> Text:
+    if not toner:
         return Text("Toner: none issued to it yet")
-    soonest = forecasts[0]
+    soonest = toner[0]
     text = Text("Toner ")
     if soonest.runs_out_on:
         late = soonest.runs_out_on <= today
@@ -121,98 +118,38 @@ def toner_line(forecasts: list[rules.TonerForecast], today: date) -> Text:
     return text.append(soonest.item_name)
 
 
-def reliability_line(figures: rules.Reliability) -> Text:
+def reliability_line(figures: Reliability) -> Text:
     mtbf = f"{figures.mtbf_days:.0f} days" if figures.mtbf_days is not None else "—"
     mttr = f"{figures.mttr_hours:.1f} h" if figures.mttr_hours is not None else "—"
     return Text(f"Failures {figures.failures} · MTBF {mtbf} · MTTR {mttr}")
 
 
-# -- what the screens read and write -----------------------------------------------------
+def board_row(row: BoardRow) -> tuple[int, list]:
+    machine, last = row.machine, row.last_reading
+    return machine.id, [
+        machine.asset_tag, f"{machine.make} {machine.model}".strip()[:22], status_cell(machine.status),
+        number(last.total if last else None), f"{last.taken_on:%d %b}" if last else "",
+        number(row.per_day), str(row.open_tickets or ""), maintenance_cell(row.next_maintenance),
+    ]
 
 
-@dataclass
-class Board:
-    rows: list[rules.BoardRow]
-    tickets: list[Ticket]
-    now: datetime
-
-    def open_tickets(self, machine_id: int) -> list[Ticket]:
-        return [t for t in self.tickets if t.machine_id == machine_id and t.is_open]
-
-
-@dataclass
-class MachinePage:
-    detail: rules.MachineDetail
-    now: datetime
-
-
-def read_board(store) -> Board:
-    now = store.now()
-    return Board(rules.board(store, store.today()), store.repo("tickets").list(), now)
-
-
-def read_machine(store, machine_id: int) -> MachinePage:
-    now = store.now()
-    return MachinePage(rules.machine_detail(store, machine_id, store.today()), now)
-
-
-def end_checklist(store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None) -> Ticket:
-    """Keep the steps ticked as tried; then the ticket is fixed, goes to the vendor, or stays open."""
-    with store.transaction("machines"):
-        ticket = store.repo("tickets").get(ticket_id)
-        for step in [s for s in ticket.steps_tried if s not in tried]:
-            ticket = rules.tick(store, ticket_id, step, done=False)
-        for step in [s for s in tried if s not in ticket.steps_tried]:
-            ticket = rules.tick(store, ticket_id, step)
-        if outcome == FIXED:
-            return rules.resolve(store, ticket_id)
-        if outcome == NOT_FIXED:
-            return rules.escalate(store, ticket_id, counter)
-        return ticket
+def ticket_so_far(ticket: Ticket) -> str:
+    """What is known of a ticket before the checklist ends in a service-call sheet."""
+    tried = "\n".join(f"  - {s}" for s in ticket.steps_tried) or "  (none)"
+    seen = f"Seen: {ticket.detail}\n" if ticket.detail else ""
+    return f"{symptom_words(ticket.symptom)}: {words(ticket.status)}\n{seen}Tried:\n{tried}\n"
 
 
 # -- dialogs -----------------------------------------------------------------------------
-
-
-class ChoiceModal(ModalScreen[Hashable | None]):
-    """Pick one of a few choices: enter picks, escape goes back."""
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("j", "move('down')", "Down", show=False, id="choice.down", tooltip="Next choice"),
-        Binding("k", "move('up')", "Up", show=False, id="choice.up", tooltip="Previous choice"),
-        Binding("escape", "dismiss(None)", "Back", id="choice.cancel", tooltip="Close without choosing"),
-    ]
-
-    def __init__(self, title: str, choices: Sequence[tuple[Hashable, str]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.choices = list(choices)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
-            yield OptionList(*(Option(plain(label)) for _, label in self.choices))
-            yield Label("enter choose   esc back", classes="dialog-keys")
-
-    def action_move(self, direction: str) -> None:
-        options = self.query_one(OptionList)
-        options.action_cursor_down() if direction == "down" else options.action_cursor_up()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.choices[event.option_index][0])
 
 
 def step_line(step: str, ticked: bool) -> Text:
     return Text.assemble(("[x] " if ticked else "[ ] ", "bold green" if ticked else "dim"), plain(step))
 
 
-class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
+class ChecklistModal(Dialog[tuple[str | None, list[str]]]):
     """The usual fixes for a fault, ticked as they are tried; then fixed or not."""
 
-    CSS_PATH = CSS
     BINDINGS = [
         Binding("j", "move('down')", "Down", show=False, id="checklist.down", tooltip="Next step"),
         Binding("k", "move('up')", "Up", show=False, id="checklist.up", tooltip="Previous step"),
@@ -230,11 +167,10 @@ class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
         self.tried = set(tried)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="form checklist"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield OptionList(*(step_line(s, s in self.tried) for s in self.steps), id="steps")
-            yield Label("space tick a step   f fixed   v not fixed: call the vendor   esc later",
-                        classes="dialog-keys")
+            yield Label("space tick a step   f fixed   v not fixed: call the vendor   esc later", classes="keys")
 
     def action_move(self, direction: str) -> None:
         steps = self.query_one(OptionList)
@@ -255,10 +191,13 @@ class ChecklistModal(ModalScreen[tuple[str | None, list[str]]]):
         self.dismiss((outcome, [s for s in self.steps if s in self.tried]))
 
 
-class SheetModal(ModalScreen[None]):
+class Written(Reply):
+    """Where the service-call sheet's file went."""
+
+
+class SheetModal(Dialog[None], JobScreen):
     """A ticket's service-call sheet (or what is known so far); w writes it to a file."""
 
-    CSS_PATH = CSS
     BINDINGS = [
         Binding("w", "write", "Write to file", id="sheet.write", tooltip="Save the sheet as a text file to mail or print"),
         Binding("escape,enter", "dismiss(None)", "Close", id="sheet.close", tooltip="Back to the machines"),
@@ -271,43 +210,43 @@ class SheetModal(ModalScreen[None]):
         self.write = write
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="form sheet"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             with VerticalScroll():
                 yield Static(plain(self.text), id="sheet-text")
             yield Static("", id="sheet-where")
-            yield Label("w write to a file   enter close" if self.write else "enter close", classes="dialog-keys")
+            yield Label("w write to a file   enter close" if self.write else "enter close", classes="keys")
 
     def action_write(self) -> None:
         if self.write is not None:
-            self.write_in_background()
+            self.run_job(self.write, Written, group="write", exclusive=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def write_in_background(self) -> None:
-        try:
-            result: Path | Exception = self.write()
-        except Exception as error:  # said on the sheet, never a traceback
-            result = error
-        self.post_message(JobFinished(result, self.written))
-
-    @on(JobFinished)
-    def job_finished(self, message: JobFinished) -> None:
+    @on(Written)
+    def written(self, message: Written) -> None:
         message.stop()
-        message.then(message.result)
-
-    def written(self, result: Path | Exception) -> None:
-        where = self.query_one("#sheet-where", Static)
-        if isinstance(result, Exception):
-            where.update(plain(f"Not written: {result}", style="red"))
-        else:
-            where.update(plain(f"Written to {result}", style="green"))
+        self.query_one("#sheet-where", Static).update(plain(f"Written to {message.result}", style="green"))
 
 
 # -- what both screens do to a machine ---------------------------------------------------
 
 
-class MachineActions:
+class FaultReported(Reply):
+    """(the machine, the ticket just opened), to go through its checklist."""
+
+
+MACHINE_BINDINGS = [
+    Binding("r", "reading", "Reading", id="machines.reading", tooltip="Add a meter reading"),
+    Binding("f", "fault", "Fault", id="machines.fault", tooltip="Report a fault and go through its checklist"),
+    Binding("x", "fix", "Fixed", id="machines.fix", tooltip="A ticket is fixed: vendor reference and cost"),
+    Binding("e", "edit", "Edit", show=False, id="machines.edit", tooltip="Edit the machine's details"),
+]
+
+
+class MachineSection(SectionScreen):
     """The keys that act on the machine under the cursor, on the board and on its page."""
+
+    CSS_PATH = "machines.tcss"
+    domains = frozenset({"machines", "stock"})
 
     def current_machine(self) -> Machine | None:
         raise NotImplementedError
@@ -325,19 +264,16 @@ class MachineActions:
         return machine
 
     def action_new_machine(self) -> None:
-        store = self.store
-        form = ModelForm(Machine, title="New machine", save=saving_to(store.repo("machines")))
+        form = ModelForm(Machine, title="New machine", save=saving_to(self.store.repo("machines")))
         self.app.push_screen(form, self.saved)
 
     def action_edit(self) -> None:
         machine = self.chosen_machine()
         if machine is None:
             return
-        store = self.store
-        form = ModelForm(
-            Machine, title=f"Machine {machine.label()}", record=machine, save=saving_to(store.repo("machines")),
-            reload=lambda: store.repo("machines").get(machine.id),
-        )
+        repo = self.store.repo("machines")
+        form = ModelForm(Machine, title=f"Machine {machine.label()}", record=machine, save=saving_to(repo),
+                         reload=lambda: repo.get(machine.id))
         self.app.push_screen(form, self.saved)
 
     def action_reading(self) -> None:
@@ -349,7 +285,7 @@ class MachineActions:
             MeterReading, title=f"Meter reading — {machine.label()}",
             initial={"machine_id": machine.id, "taken_on": store.today()},
             fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
-            save=lambda edit: rules.add_reading(store, edit.record),
+            save=lambda edit: actions.add_reading(store, edit.record),
         )
         self.app.push_screen(form, lambda r: self.saved(r, f"Reading of {r.total:,} saved" if r else ""))
 
@@ -367,12 +303,17 @@ class MachineActions:
 
         def report(detail: str | None) -> None:
             if detail is not None:
-                self.run_job(lambda: rules.report_fault(store, machine.id, symptom, detail.strip()),
-                             lambda ticket: self.troubleshoot(machine, ticket))
+                self.run_job(lambda: (machine, actions.report_fault(store, machine.id, symptom, detail.strip())), FaultReported)
 
         prompt = PromptModal(f"{symptom_words(symptom).capitalize()}: what do you see? (enter to skip)",
                              placeholder="the error code, the noise, which tray…")
         self.app.push_screen(prompt, report)
+
+    @on(FaultReported)
+    def fault_reported(self, message: FaultReported) -> None:
+        message.stop()
+        self.reload()
+        self.troubleshoot(*message.result)
 
     def troubleshoot(self, machine: Machine, ticket: Ticket) -> None:
         def finished(answer: tuple[str | None, list[str]]) -> None:
@@ -380,12 +321,11 @@ class MachineActions:
             if outcome == NOT_FIXED:
                 self.ask_counter(machine, ticket, tried)
             else:
-                done = f"Fixed: the ticket is closed, {machine.asset_tag} is ok" if outcome == FIXED else "Kept; the ticket stays open"
-                self.end_checklist(ticket, tried, outcome, done=done)
+                notice = f"Fixed: the ticket is closed, {machine.asset_tag} is ok" if outcome == FIXED else "Kept; the ticket stays open"
+                self.end_checklist(ticket, tried, outcome, notice)
 
         title = f"{machine.asset_tag}: {symptom_words(ticket.symptom)} — tick what you tried"
-        steps = checklist(machine.kind, ticket.symptom)
-        self.app.push_screen(ChecklistModal(title, steps, ticket.steps_tried), finished)
+        self.app.push_screen(ChecklistModal(title, checklist(machine.kind, ticket.symptom), ticket.steps_tried), finished)
 
     def ask_counter(self, machine: Machine, ticket: Ticket, tried: list[str]) -> None:
         """Not fixed: the vendor will ask for the counter, so read it off the machine now."""
@@ -395,11 +335,11 @@ class MachineActions:
         def call_vendor(edit: FormEdit) -> Ticket:
             total = edit.record.total  # type: ignore[attr-defined]
             counter = None if last is not None and total == last.total else total
-            return end_checklist(store, ticket.id, tried, NOT_FIXED, counter)
+            return actions.end_checklist(store, ticket.id, tried, NOT_FIXED, counter)
 
         def answered(called: Ticket | None) -> None:
             if called is None:
-                self.end_checklist(ticket, tried, None, done="Not sent to the vendor; the ticket stays open")
+                self.end_checklist(ticket, tried, None, "Not sent to the vendor; the ticket stays open")
             else:
                 self.saved(called, f"{machine.asset_tag} is down: call the vendor")
                 self.show_sheet(machine, called)
@@ -411,20 +351,16 @@ class MachineActions:
         )
         self.app.push_screen(form, answered)
 
-    def end_checklist(self, ticket: Ticket, tried: list[str], outcome: str | None, counter: int | None = None,
-                      *, done: str, then: Callable[[Ticket], None] | None = None) -> None:
+    def end_checklist(self, ticket: Ticket, tried: list[str], outcome: str | None, notice: str) -> None:
         store = self.store
-        self.run_job(lambda: end_checklist(store, ticket.id, tried, outcome, counter), then, done=done)
+        self.run_job(lambda: actions.end_checklist(store, ticket.id, tried, outcome), notice=notice)
 
     def show_sheet(self, machine: Machine, ticket: Ticket) -> None:
         store = self.store
         if ticket.service_sheet:
-            text, write = ticket.service_sheet, (lambda: rules.export_service_sheet(store, ticket.id))
+            text, write = ticket.service_sheet, (lambda: actions.export_service_sheet(store, ticket.id))
         else:
-            tried = "\n".join(f"  - {s}" for s in ticket.steps_tried) or "  (none)"
-            seen = f"Seen: {ticket.detail}\n" if ticket.detail else ""
-            text = f"{symptom_words(ticket.symptom)}: {ticket_status_words(ticket.status)}\n{seen}Tried:\n{tried}\n"
-            write = None
+            text, write = ticket_so_far(ticket), None
         self.app.push_screen(SheetModal(f"{machine.asset_tag} — ticket {ticket.label()}", text, write))
 
     # -- the repair ------------------------------------------------------------------------
@@ -439,7 +375,7 @@ class MachineActions:
             self.fix_ticket(machine, tickets[0])
         else:
             by_id = {t.id: t for t in tickets}
-            choices = [(t.id, f"{t.label()} ({ticket_status_words(t.status)})") for t in tickets]
+            choices = [(t.id, f"{t.label()} ({words(t.status)})") for t in tickets]
             self.app.push_screen(ChoiceModal("Which ticket is fixed?", choices),
                                  lambda chosen: chosen and self.fix_ticket(machine, by_id[chosen]))
 
@@ -447,25 +383,15 @@ class MachineActions:
         store = self.store
         form = ModelForm(
             Ticket, title=f"Fixed: {machine.asset_tag} {ticket.label()}", record=ticket, fields=["vendor_reference", "cost"],
-            save=lambda edit: rules.fix(store, ticket.id, edit.record.cost, edit.record.vendor_reference),
+            save=lambda edit: actions.fix(store, ticket.id, edit.record.cost, edit.record.vendor_reference),
         )
         self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} fixed"))
-
-
-MACHINE_BINDINGS = [
-    Binding("r", "reading", "Reading", id="machines.reading", tooltip="Add a meter reading"),
-    Binding("f", "fault", "Fault", id="machines.fault", tooltip="Report a fault and go through its checklist"),
-    Binding("x", "fix", "Fixed", id="machines.fix", tooltip="A ticket is fixed: vendor reference and cost"),
-    Binding("e", "edit", "Edit", show=False, id="machines.edit", tooltip="Edit the machine's details"),
-]
 
 
 # -- the board ---------------------------------------------------------------------------
 
 
-class MachinesScreen(MachineActions, SectionScreen):
-    CSS_PATH = CSS
-    domains = frozenset({"machines", "stock"})
+class MachinesScreen(MachineSection):
     BINDINGS = [
         Binding("n", "new_machine", "New", id="machines.new", tooltip="Add a machine"),
         *MACHINE_BINDINGS,
@@ -484,35 +410,27 @@ class MachinesScreen(MachineActions, SectionScreen):
         yield Footer()
 
     def fetch(self) -> Board:
-        return read_board(self.store)
+        return board_view(self.store)
 
     def show(self, data: Board) -> None:
         self.data = data
-        self.query_one("#board", RecordTable).set_rows(self.board_row(row) for row in data.rows)
+        self.query_one("#board", RecordTable).set_rows(board_row(row) for row in data.rows)
         self.update_line()
 
-    @staticmethod
-    def board_row(row: rules.BoardRow) -> tuple[int, list]:
-        machine, last = row.machine, row.last_reading
-        return machine.id, [
-            machine.asset_tag, f"{machine.make} {machine.model}".strip()[:22], status_cell(machine.status),
-            number(last.total if last else None), f"{last.taken_on:%d %b}" if last else "",
-            number(row.per_day), str(row.open_tickets or ""), maintenance_cell(row.next_maintenance),
-        ]
+    def selected_row(self) -> BoardRow | None:
+        return self.data.row(self.query_one("#board", RecordTable).selected_key) if self.data else None
 
     def current_machine(self) -> Machine | None:
-        key = self.query_one("#board", RecordTable).selected_key
-        rows = self.data.rows if self.data else []
-        return next((r.machine for r in rows if r.machine.id == key), None)
+        row = self.selected_row()
+        return row.machine if row else None
 
     def open_tickets(self) -> list[Ticket]:
         machine = self.current_machine()
         return self.data.open_tickets(machine.id) if machine and self.data else []
 
     def last_reading(self) -> MeterReading | None:
-        key = self.query_one("#board", RecordTable).selected_key
-        rows = self.data.rows if self.data else []
-        return next((r.last_reading for r in rows if r.machine.id == key), None)
+        row = self.selected_row()
+        return row.last_reading if row else None
 
     @on(DataTable.RowHighlighted)
     def update_line(self) -> None:
@@ -521,7 +439,7 @@ class MachinesScreen(MachineActions, SectionScreen):
         if self.data is not None and not self.data.rows:
             line = Text("No machines yet: n adds one.")
         elif machine is not None and self.data is not None:
-            line = machine_line(machine, office_day(self.data.now))
+            line = machine_line(machine, local(self.data.now).date())
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")
                 line.append_text(ticket_line(ticket, self.data.now))
@@ -553,9 +471,7 @@ class MachinesScreen(MachineActions, SectionScreen):
 # -- one machine -------------------------------------------------------------------------
 
 
-class MachineScreen(MachineActions, SectionScreen):
-    CSS_PATH = CSS
-    domains = frozenset({"machines", "stock"})
+class MachineScreen(MachineSection):
     BINDINGS = [
         Binding("escape", "back", "Board", show=False, id="machine.back", tooltip="Back to the board of machines"),
         *MACHINE_BINDINGS,
@@ -585,29 +501,28 @@ class MachineScreen(MachineActions, SectionScreen):
         yield Footer()
 
     def fetch(self) -> MachinePage:
-        return read_machine(self.store, self.machine_id)
+        return machine_page(self.store, self.machine_id)
 
     def show(self, data: MachinePage) -> None:
         self.data = data
-        detail, now = data.detail, data.now
+        detail, now, today = data.detail, data.now, data.today
         machine = detail.machine
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{machine.label()} ", style="bold")
         title.append_text(status_cell(machine.status))
         title.append(f" · {machine.kind.value} · serial {machine.serial} · {machine.location or 'no location'}\n")
-        today = office_day(now)
         title.append(vendor_line(machine, today), style="dim")
         self.query_one("#machine-title", Static).update(inert(title))
         self.query_one("#pages-sparkline", Sparkline).data = detail.pages_per_day_series
-        per_day = rules.recent_pages_per_day(detail.readings, today)
+        per_day = forecasts.recent_pages_per_day(detail.readings, today)
         self.query_one("#usage-label", Label).update(
             f"Pages a day (lately {per_day:,.0f})" if per_day is not None else "Pages a day: needs two readings"
         )
         facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, today),
-                                 service_line(rules.next_due(detail.maintenance))])
+                                 service_line(forecasts.next_due(detail.maintenance))])
         self.query_one("#facts", Static).update(inert(facts))
         self.query_one("#tickets", RecordTable).set_rows(
-            (t.id, [f"{local(t.opened_at):%d %b}", symptom_words(t.symptom), ticket_status_words(t.status),
+            (t.id, [f"{local(t.opened_at):%d %b}", symptom_words(t.symptom), words(t.status),
                     hours(rules.downtime(t, now)), t.vendor_reference])
             for t in detail.tickets
         )
@@ -619,9 +534,7 @@ class MachineScreen(MachineActions, SectionScreen):
         return self.data.detail.machine if self.data else None
 
     def selected_ticket(self) -> Ticket | None:
-        key = self.query_one("#tickets", RecordTable).selected_key
-        tickets = self.data.detail.tickets if self.data else []
-        return next((t for t in tickets if t.id == key), None)
+        return self.data.ticket(self.query_one("#tickets", RecordTable).selected_key) if self.data else None
 
     def open_tickets(self) -> list[Ticket]:
         selected = self.selected_ticket()
@@ -630,7 +543,7 @@ class MachineScreen(MachineActions, SectionScreen):
         return [t for t in (self.data.detail.tickets if self.data else []) if t.is_open]
 
     def last_reading(self) -> MeterReading | None:
-        return rules.latest_reading(self.data.detail.readings) if self.data else None
+        return forecasts.latest_reading(self.data.detail.readings) if self.data else None
 
     def action_back(self) -> None:
         self.dismiss()
@@ -657,14 +570,12 @@ class MachineScreen(MachineActions, SectionScreen):
         if not plans:
             self.notify("This machine has no maintenance plan.", severity="warning")
             return
-        store = self.store
 
         def done(plan_id: Hashable | None) -> None:
             if plan_id is not None:
-                self.run_job(lambda: rules.maintenance_done(store, int(plan_id)), done="Maintenance done today")
+                self.run_job(lambda: actions.maintenance_done(self.store, int(plan_id)), notice="Maintenance done today")
 
-        choices = [(plan.id, plan.task) for plan in plans]
-        self.app.push_screen(ChoiceModal("Which maintenance was done today?", choices), done)
+        self.app.push_screen(ChoiceModal("Which maintenance was done today?", [(plan.id, plan.task) for plan in plans]), done)
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if collection == "machines" and record_id == self.machine_id:

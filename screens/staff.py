@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from data import staff
-from data.staff import Employee, EventKind, Mark, StaffEvent, TimelineEntry, WarningLevel
+from data.staff import actions, rules
+from data.staff.models import Employee, EventKind, StaffEvent, WarningLevel
+from data.staff.rules import Mark, TimelineEntry
+from data.staff.views import StaffView, staff_view
 from screens.base import SectionScreen
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
@@ -24,26 +25,15 @@ from tui.widgets.section_bar import SectionBar
 MARK_STYLE = {Mark.ACTIVE: "bold yellow", Mark.EXPIRED: "bold red", Mark.NOT_COMPLETED: "yellow"}
 
 
-@dataclass
-class StaffData:
-    employees: list[Employee]
-    events: list[StaffEvent]
-    today: date
-
-
-def events_of(data: StaffData, employee_id: int) -> list[StaffEvent]:
-    return [e for e in data.events if e.employee_id == employee_id]
-
-
 def attention(employee: Employee, events: list[StaffEvent], today: date) -> Text:
     """What needs a look in the list: active warnings, expired trainings, having left."""
     if not employee.is_active:
         return Text(f"left {employee.left_on:%d %b %Y}" if employee.left_on else "left", style="dim")
     words = []
-    warnings = staff.active_warnings(events, today)
+    warnings = rules.active_warnings(events, today)
     if warnings:
         words.append((f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}", "bold yellow"))
-    expired = [e for e in events if staff.training_expired(e, today)]
+    expired = [e for e in events if rules.training_expired(e, today)]
     if expired:
         words.append((f"{len(expired)} training expired", "bold red"))
     return Text("  ").join(Text(text, style=style) for text, style in words)
@@ -57,13 +47,6 @@ def employee_row(employee: Employee, events: list[StaffEvent], today: date) -> t
 def timeline_row(index: int, entry: TimelineEntry) -> tuple[int, list]:
     mark = Text(entry.mark.value.upper() if entry.mark == Mark.ACTIVE else entry.mark.value, style=MARK_STYLE.get(entry.mark, ""))
     return index, [f"{entry.on:%d %b %Y}", mark, entry.text]
-
-
-def shown_employees(employees: list[Employee], with_leavers: bool) -> list[Employee]:
-    active = staff.active_employees(employees)
-    if not with_leavers:
-        return active
-    return active + sorted((e for e in employees if not e.is_active), key=lambda e: e.name.casefold())
 
 
 class StaffScreen(SectionScreen):
@@ -81,7 +64,7 @@ class StaffScreen(SectionScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: StaffData | None = None
+        self.data: StaffView | None = None
         self.with_leavers = False
 
     def compose(self) -> ComposeResult:
@@ -93,21 +76,20 @@ class StaffScreen(SectionScreen):
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
-    def fetch(self) -> StaffData:
-        store = self.store
-        return StaffData(store.repo("employees").list(), store.repo("staff_events").list(), store.today())
+    def fetch(self) -> StaffView:
+        return staff_view(self.store)
 
-    def show(self, data: StaffData) -> None:
+    def show(self, data: StaffView) -> None:
         self.data = data
-        employees = shown_employees(data.employees, self.with_leavers)
-        self.query_one("#employees", RecordTable).set_rows(employee_row(e, events_of(data, e.id), data.today) for e in employees)
+        employees = data.shown(self.with_leavers)
+        self.query_one("#employees", RecordTable).set_rows(employee_row(e, data.events_of(e.id), data.today) for e in employees)
         self.show_timeline()
 
     def selected_employee(self) -> Employee | None:
         key = self.query_one("#employees", RecordTable).selected_key
         if self.data is None or key is None:
             return None
-        return next((e for e in self.data.employees if e.id == int(key)), None)
+        return self.data.employee(int(key))
 
     @on(DataTable.RowHighlighted, "#employees")
     def show_timeline(self) -> None:
@@ -118,7 +100,7 @@ class StaffScreen(SectionScreen):
             title.update(Text(" Nobody on the staff list yet: n adds an employee.", style="dim"))
             table.set_rows([])
             return
-        entries = staff.timeline(employee, events_of(data, employee.id), data.today)
+        entries = data.timeline(employee)
         heading = Text.assemble((f" {employee.name}", "bold"), f"  {employee.role}, {employee.department}")
         if employee.manager:
             heading.append(f", reports to {employee.manager}")
@@ -131,7 +113,7 @@ class StaffScreen(SectionScreen):
         if collection == "staff_events":
             event = next((e for e in self.data.events if e.id == record_id), None)
             record_id = event.employee_id if event else record_id
-        employee = next((e for e in self.data.employees if e.id == record_id), None)
+        employee = self.data.employee(record_id)
         if employee is not None and not employee.is_active and not self.with_leavers:
             self.with_leavers = True
             self.show(self.data)
@@ -174,10 +156,10 @@ class StaffScreen(SectionScreen):
         employee, store = self.chosen(), self.store
         if employee is None:
             return
-        courses = sorted({e.course for e in self.data.events if e.course}) if self.data else []
+        courses = self.data.courses if self.data else []
         form = self.event_form(
             employee, EventKind.TRAINING, f"Training for {employee.name}", ["course", "on", "completed", "valid_until", "notes"],
-            lambda edit: staff.add_training(store, employee.id, edit.record.course, edit.record.on, edit.record.completed,
+            lambda edit: actions.add_training(store, employee.id, edit.record.course, edit.record.on, edit.record.completed,
                                             edit.record.valid_until, edit.record.notes),
             completed=True,
         )
@@ -188,13 +170,13 @@ class StaffScreen(SectionScreen):
         employee, store, data = self.chosen(), self.store, self.data
         if employee is None or data is None:
             return
-        active = staff.active_warnings(events_of(data, employee.id), data.today)
-        level = staff.next_warning_level(active, data.today)
+        active = rules.active_warnings(data.events_of(employee.id), data.today)
+        level = rules.next_warning_level(active, data.today)
         history = ", ".join(w.level.value for w in active if w.level) or "none"
         form = self.event_form(
             employee, EventKind.WARNING, f"Warning for {employee.name} — active: {history}",
             ["reason", "level", "on", "expires_after_months"],
-            lambda edit: staff.issue_warning(store, employee.id, WarningLevel(edit.record.level), edit.record.reason, edit.record.on,
+            lambda edit: actions.issue_warning(store, employee.id, WarningLevel(edit.record.level), edit.record.reason, edit.record.on,
                                              edit.record.expires_after_months),
             level=level,
         )
@@ -207,7 +189,7 @@ class StaffScreen(SectionScreen):
 
         def check(edit) -> StaffEvent:
             event = edit.record
-            staff.leave(employee.model_copy(), event.on, event.reason)  # refusals show under the field
+            rules.leave(employee.model_copy(), event.on, event.reason)  # refusals show under the field
             return event
 
         def confirm(event: StaffEvent | None) -> None:
@@ -218,8 +200,8 @@ class StaffScreen(SectionScreen):
             self.app.push_screen(ConfirmModal(question, "End the employment?"), lambda yes: yes and terminate(event))
 
         def terminate(event: StaffEvent) -> None:
-            self.run_job(lambda: staff.terminate(store, employee.id, event.on, event.reason, event.notes),
-                         done=f"{employee.name} has left; the file is kept")
+            self.run_job(lambda: actions.terminate(store, employee.id, event.on, event.reason, event.notes),
+                         notice=f"{employee.name} has left; the file is kept")
 
         form = self.event_form(employee, EventKind.TERMINATION, f"End the employment of {employee.name}", ["on", "reason", "notes"], check)
         self.app.push_screen(form, confirm)

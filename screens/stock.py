@@ -1,62 +1,41 @@
 """Stock: the supplies list, the order list with its arithmetic, orders and deliveries,
-issuing and adjusting, the item detail with its level over time, and the count sheet."""
+issuing and adjusting, and an item's page with its level over time. (The count sheet has a
+screen of its own: screens/count_sheet.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Label, Sparkline, Static, TabbedContent, TabPane
 
-from data import stock as rules
 from data.engine.clock import local
-from data.engine.errors import FieldError
-from data.stock import CountSession, Order, OrderStatus, ReorderLine, StockMovement, SupplyItem
-from screens.base import TabbedSection, describe
-from tui.messages import JobFinished
-from tui.plain import inert, plain, title
-from tui.widgets.dialogs import ConfirmModal, close_unless_typed
-from tui.widgets.fields import PlainInput, PlainTextArea
+from data.engine.states import words
+from data.stock import actions, rules
+from data.stock.models import Order, OrderStatus, StockMovement, SupplyItem, received_field
+from data.stock.rules import ReorderLine
+from data.stock.views import ItemHistory, StockView, item_history, stock_view
+from screens.base import TabbedSection
+from screens.count_sheet import CountSheet
+from tui.jobs import Reply
+from tui.plain import inert, title
+from tui.widgets.dialogs import ConfirmModal, Dialog
+from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.text_modal import TextModal
 
 ITEM_ACTIONS = {"new", "edit", "use", "adjust"}
 ORDER_LIST_ACTIONS = {"draft"}
 ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "cancel_order"}
-
-
-# -- what the section shows ----------------------------------------------------------------
-
-
-@dataclass
-class StockData:
-    items: list[SupplyItem]
-    orders: list[Order]
-    order_list: list[ReorderLine]
-    now: datetime
-
-    def item(self, item_id: int | None) -> SupplyItem | None:
-        return next((i for i in self.items if i.id == item_id), None)
-
-    def order(self, order_id: int | None) -> Order | None:
-        return next((o for o in self.orders if o.id == order_id), None)
-
-
-def load_stock(store) -> StockData:
-    items = store.repo("supplies").list()
-    orders = store.repo("orders").list()
-    now = store.now()
-    return StockData(items, orders, rules.reorder_list(items, orders, store.repo("stock_movements").list(), now), now)
+ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderStatus.PARTLY_RECEIVED: "bold yellow",
+               OrderStatus.RECEIVED: "green", OrderStatus.CANCELLED: "dim strike"}
 
 
 def on_hand_cell(item: SupplyItem) -> Text:
@@ -90,201 +69,19 @@ def reorder_detail(line: ReorderLine) -> Text:
     return inert(text)
 
 
-ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderStatus.PARTLY_RECEIVED: "bold yellow",
-               OrderStatus.RECEIVED: "green", OrderStatus.CANCELLED: "dim strike"}
-
-
 def order_row(order: Order) -> tuple[int, list]:
     to_come = sum(line.outstanding for line in order.lines) if not rules.order_is_closed(order) else 0
-    status = Text(rules.status_words(order.status), style=ORDER_STYLE.get(order.status, ""))
+    status = Text(words(order.status), style=ORDER_STYLE.get(order.status, ""))
     ordered = f"{local(order.ordered_on):%Y-%m-%d}" if order.ordered_on else ""
     return order.id, [f"#{order.id}", order.supplier, status, len(order.lines), to_come, ordered]
 
 
 def order_detail(order: Order) -> Text:
     text = Text()
-    text.append(f"Order #{order.id} to {order.supplier}: {rules.status_words(order.status)}\n", style="bold")
+    text.append(f"Order #{order.id} to {order.supplier}: {words(order.status)}\n", style="bold")
     for line in order.lines:
         text.append(f"  {line.name:<34.34} ordered {line.quantity:>4}  received {line.received:>4}  to come {line.outstanding:>4}\n")
     return inert(text)
-
-
-# -- issuing and receiving: what the entry forms call ---------------------------------------------
-
-
-def machine_id_for(store, asset_tag: str) -> int | None:
-    tag = asset_tag.strip()
-    if not tag:
-        return None
-    found = [m for m in store.repo("machines").list() if m.asset_tag.casefold() == tag.casefold()]
-    if not found:
-        raise FieldError("machine_id", f"No machine has the asset tag {tag}.")
-    return found[0].id
-
-
-def issue(store, item_id: int, values: dict[str, str]) -> SupplyItem:
-    machine_id = machine_id_for(store, values["machine_id"])
-    return rules.use_item(store, item_id, values["quantity"], person=values["person"], machine_id=machine_id, note=values["note"])
-
-
-def change_draft(store, order_id: int, values: dict[str, str]) -> Order:
-    """New quantities for a draft's lines (0 takes a line off), all or nothing."""
-    order = None
-    with store.transaction("stock"):
-        for name, value in values.items():
-            try:
-                order = rules.change_order_line(store, order_id, int(name.removeprefix("line.")), value)
-            except FieldError as error:
-                raise FieldError(name, str(error)) from None
-    return order
-
-
-def receive_delivery(store, order_id: int, values: dict[str, str]) -> Order:
-    quantities = {int(name.removeprefix("received.")): value or "0" for name, value in values.items()}
-    return rules.receive(store, order_id, quantities)
-
-
-# -- a small form of typed lines ------------------------------------------------------------------
-
-
-@dataclass
-class Entry:
-    name: str  # the field a refusal (FieldError) names
-    label: str
-    value: str = ""
-    placeholder: str = ""
-
-
-class EntryForm(ModalScreen[Any]):
-    """A few lines to type and one data-layer call: ``submit(values)`` runs in a thread on
-    ctrl+s or enter on the last line. A refused value shows under its line and nothing is
-    changed; the form dismisses with the call's result."""
-
-    CSS_PATH = "stock.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="stock.form.save", tooltip="Check and save"),
-        Binding("escape", "close", "Close", id="stock.form.close", tooltip="Close without saving (asks first if you typed)"),
-    ]
-
-    def __init__(self, title: str, entries: list[Entry], submit: Callable[[dict[str, str]], Any], intro: str = "") -> None:
-        super().__init__()
-        self.form_title = title
-        self.entries = entries
-        self.submit = submit
-        self.intro = intro
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as frame:
-            frame.border_title = title(self.form_title)
-            if self.intro:
-                yield Static(plain(self.intro), classes="intro")
-            for index, entry in enumerate(self.entries):
-                with Horizontal(classes="entry-row"):
-                    yield Label(plain(entry.label, one_line=True), classes="entry-label")
-                    yield PlainInput(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", compact=True)
-                yield Static("", id=f"error-{index}", classes="entry-error")
-            yield Static("", id="entry-form-error", classes="entry-error")
-            yield Label("enter next / save   ctrl+s save   esc close", classes="form-keys")
-
-    def on_mount(self) -> None:
-        self._pristine = self.values()
-
-    def input_of(self, name: str) -> Input:
-        return self.query_one(f"#entry-{self.index_of(name)}", Input)
-
-    def error_of(self, name: str) -> Static:
-        index = self.index_of(name)
-        return self.query_one("#entry-form-error" if index is None else f"#error-{index}", Static)
-
-    def index_of(self, name: str | None) -> int | None:
-        return next((i for i, e in enumerate(self.entries) if e.name == name), None)
-
-    def values(self) -> dict[str, str]:
-        return {e.name: self.query_one(f"#entry-{i}", Input).value for i, e in enumerate(self.entries)}
-
-    @on(Input.Submitted)
-    def next_or_save(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == f"entry-{len(self.entries) - 1}":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        for error in self.query(".entry-error"):
-            error.display = False
-        self.save_in_background(self.values())
-
-    @work(thread=True, exclusive=True, group="entry-save", exit_on_error=False)
-    def save_in_background(self, values: dict[str, str]) -> None:
-        try:
-            result = self.submit(values)
-        except Exception as error:  # shown on the form, never a traceback
-            result = error
-        self.post_message(JobFinished(result, self.after_save))
-
-    @on(JobFinished)
-    def job_finished(self, message: JobFinished) -> None:
-        message.stop()
-        message.then(message.result)
-
-    def after_save(self, result: Any) -> None:
-        if not isinstance(result, Exception):
-            self.dismiss(result)
-            return
-        field_name = getattr(result, "field", None)
-        message = self.error_of(field_name)
-        message.update(plain(describe(result)))
-        message.display = True
-        if self.index_of(field_name) is not None:
-            self.input_of(field_name).focus()
-
-    def action_close(self) -> None:
-        typed = self.values() != self._pristine
-        close_unless_typed(self.app, typed, lambda: self.dismiss(None))
-
-
-class TextModal(ModalScreen[None]):
-    """Text to read and copy (select it, ctrl+c), and where its file went."""
-
-    CSS_PATH = "stock.tcss"
-    BINDINGS = [Binding("escape", "close", "Close", id="stock.text.close", tooltip="Close")]
-
-    def __init__(self, title: str, text: str, where: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.text = text
-        self.where = where
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as frame:
-            frame.border_title = title(self.title_text)
-            yield PlainTextArea(self.text, read_only=True, soft_wrap=True, id="text-body")
-            yield Static(plain(self.where), classes="where")
-            yield Label("select and ctrl+c to copy   esc close", classes="form-keys")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-# -- the item detail -----------------------------------------------------------------------------
-
-
-@dataclass
-class ItemHistory:
-    item: SupplyItem
-    movements: list[StockMovement]  # newest first
-    levels: list[tuple[datetime, int]]  # after each movement, oldest first
-    daily: list[int]  # the level at the end of each of the last 90 days
-    machine_tags: dict[int, str] = field(default_factory=dict)
-
-
-def load_history(store, item_id: int) -> ItemHistory:
-    item = store.repo("supplies").get(item_id)
-    movements = rules.item_movements(store, item_id)
-    tags = {m.id: m.asset_tag for m in store.repo("machines").list()}
-    return ItemHistory(item, movements, rules.level_history(item, movements),
-                       rules.daily_levels(item, movements, store.today()), tags)
 
 
 def item_fields(item: SupplyItem) -> Text:
@@ -307,10 +104,14 @@ def movement_row(movement: StockMovement, level: int | str, tags: dict[int, str]
     return movement.id, [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who, to]
 
 
-class ItemDetail(ModalScreen[None]):
+def line_quantities(values: dict[str, str], prefix: str) -> dict[int, str]:
+    """An entry form's lines named ``prefix`` + item id → item id → what was typed."""
+    return {int(name.removeprefix(prefix)): value for name, value in values.items()}
+
+
+class ItemDetail(Dialog[None]):
     """One item: its fields, its level over the last 90 days, and every movement."""
 
-    CSS_PATH = "stock.tcss"
     BINDINGS = [Binding("escape", "close", "Close", id="stock.detail.close", tooltip="Back to the list")]
 
     def __init__(self, history: ItemHistory) -> None:
@@ -319,21 +120,20 @@ class ItemDetail(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         history = self.history
-        with Vertical() as frame:
+        with Vertical(classes="form item-detail") as frame:
             frame.border_title = title(history.item.name)
             yield Static(item_fields(history.item), id="item-fields")
             daily = history.daily
             yield Label(f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}",
-                        classes="spark-label", markup=False)
+                        classes="intro")
             yield Sparkline(daily, summary_function=min, id="level-sparkline")
             yield RecordTable([("at", "When"), ("kind", "Kind"), ("change", "±"), ("level", "Level"), ("who", "Who"),
                                ("to", "To / note")], id="movements")
-            yield Label("j/k move   esc close", classes="form-keys")
+            yield Label("j/k move   esc close", classes="keys")
 
     def on_mount(self) -> None:
         history = self.history
-        oldest_first = sorted(history.movements, key=lambda m: (m.at, m.id or 0))
-        level_after = {m.id: level for m, (_, level) in zip(oldest_first, history.levels)}
+        level_after = history.level_after()
         table = self.query_one("#movements", RecordTable)
         table.set_rows(movement_row(m, level_after.get(m.id, ""), history.machine_tags) for m in history.movements)
         table.focus()
@@ -342,156 +142,24 @@ class ItemDetail(ModalScreen[None]):
         self.dismiss(None)
 
 
-# -- the count sheet -------------------------------------------------------------------------------
+class ItemToEdit(Reply):
+    """The newest revision of the item a person is about to edit."""
 
 
-class CountSheet(Screen[None]):
-    """Walks the items in location order; type what is there, enter moves on. Leaving keeps
-    the count, and opening it again resumes at the first item not yet counted."""
-
-    CSS_PATH = "stock.tcss"
-    BINDINGS = [
-        Binding("escape", "leave", "Leave (resumes later)", id="stock.count.leave",
-                tooltip="Leave the count; it resumes where it stopped"),
-        Binding("up", "step(-1)", "Back", id="stock.count.back", tooltip="Go back to count an item again"),
-        Binding("down", "step(1)", "Forward", show=False, id="stock.count.forward",
-                tooltip="Forward again, up to the first item not counted"),
-        Binding("ctrl+f", "finish", "Finish now", id="stock.count.finish",
-                tooltip="End the count here; items not counted keep their book figure"),
-    ]
-
-    def __init__(self, store) -> None:
-        super().__init__()
-        self.store = store
-        self.session: CountSession | None = None
-        self.items: dict[int, SupplyItem] = {}
-        self.current: int | None = None  # the item id on screen
-
-    def compose(self) -> ComposeResult:
-        yield SectionBar("stock")
-        with Vertical(id="count-sheet"):
-            yield Static("Count sheet: loading…", id="count-progress")
-            yield Static("", id="count-item")
-            with Horizontal(id="count-entry"):
-                yield Label("Counted", classes="entry-label")
-                yield PlainInput(placeholder="the quantity on the shelf", id="counted", compact=True)
-            yield Static("", id="count-error", classes="entry-error")
-            yield Label("enter next   ↑ back to count again   ctrl+f finish now   esc leave", classes="form-keys", id="count-keys")
-            yield Static("", id="count-summary")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#count-summary").display = False
-        store = self.store
-        self.count_in_background(lambda: rules.start_count(store))
-
-    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
-    def count_in_background(self, job: Callable[[], CountSession]) -> None:
-        try:
-            result: Any = (job(), rules.items_by_id(self.store))
-        except Exception as error:  # said under the entry, never a traceback
-            result = error
-        self.post_message(JobFinished(result, self.counted))
-
-    @on(JobFinished)
-    def job_finished(self, message: JobFinished) -> None:
-        message.stop()
-        message.then(message.result)
-
-    def counted(self, result: Any) -> None:
-        if isinstance(result, Exception):
-            error = self.query_one("#count-error", Static)
-            error.update(plain(describe(result)))
-            error.display = True
-            return
-        self.session, self.items = result
-        self.refresh_bindings()
-        self.query_one("#count-error").display = False
-        self.current = self.first_not_counted()
-        if self.session.finished or self.current is None:
-            self.show_summary()
-        else:
-            self.show_current()
-
-    def walk(self) -> list[int]:
-        """The sheet's items still in the office, in location order."""
-        return [i for i in self.session.item_ids if i in self.items] if self.session else []
-
-    def first_not_counted(self) -> int | None:
-        return next((i for i in self.walk() if i not in self.session.counted), None)
-
-    def show_current(self) -> None:
-        walk, item = self.walk(), self.items[self.current]
-        counted_before = self.session.counted.get(self.current)
-        again = f"; counted {counted_before} before, type it again to put it right" if counted_before is not None else ""
-        self.query_one("#count-progress", Static).update(
-            f"Count sheet: item {walk.index(self.current) + 1} of {len(walk)}{again}")
-        text = Text()
-        text.append(f"{item.location or 'No location'}\n", style="bold")
-        text.append(item.name, style="bold")
-        text.append(f"  ({item.sku or 'no SKU'}), counted in {item.unit}\n")
-        self.query_one("#count-item", Static).update(inert(text))
-        entry = self.query_one("#counted", Input)
-        entry.value = ""
-        entry.focus()
-
-    def action_step(self, step: int) -> None:
-        if self.current is None:
-            return
-        walk = self.walk()
-        last = walk.index(self.first_not_counted()) if self.first_not_counted() is not None else len(walk) - 1
-        index = min(max(walk.index(self.current) + step, 0), last)
-        self.current = walk[index]
-        self.query_one("#count-error").display = False
-        self.show_current()
-
-    @on(Input.Submitted, "#counted")
-    def record(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.session is None or self.current is None:
-            return
-        store, session_id, item_id, value = self.store, self.session.id, self.current, event.value
-        self.count_in_background(lambda: rules.record_count(store, session_id, item_id, value))
-
-    def action_finish(self) -> None:
-        if self.session is None or self.session.finished:
-            return
-        store, session_id = self.store, self.session.id
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.count_in_background(lambda: rules.finish_count(store, session_id))
-
-        self.app.push_screen(ConfirmModal("Finish the count now? The items not counted keep their book figure."), answered)
-
-    def show_summary(self) -> None:
-        for part in ("#count-entry", "#count-item", "#count-keys"):
-            self.query_one(part).display = False
-        counted, total = self.session.progress()
-        self.query_one("#count-progress", Static).update(f"Count finished: {counted} of {total} items counted")
-        summary = Text()
-        differences = rules.count_summary(self.session, self.items)
-        if not differences:
-            summary.append("Every count matched the book.\n" if counted else "Nothing was counted.\n")
-        for row in differences:
-            summary.append(f"{row.item.name:<36.36} book {row.book:>5}  counted {row.counted:>5}  ")
-            summary.append(f"{row.difference:+d}\n", style="bold red" if row.difference < 0 else "bold green")
-        summary.append("\nThe differences are booked as adjustments. esc closes.", style="dim")
-        widget = self.query_one("#count-summary", Static)
-        widget.update(inert(summary))
-        widget.display = True
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("step", "finish"):
-            return self.session is not None and not self.session.finished
-        return True
-
-    def action_leave(self) -> None:
-        self.dismiss(None)
+class ItemPage(Reply):
+    """An item's history, for its page."""
 
 
-# -- the section -------------------------------------------------------------------------------
+class Drafted(Reply):
+    """The draft orders made from the order list."""
+
+
+class OrderExported(Reply):
+    """(where the order's file went, its text), and how it is shown: "csv" or "email"."""
+
+    def __init__(self, result: Any, kind: str) -> None:
+        super().__init__(result)
+        self.kind = kind
 
 
 class StockScreen(TabbedSection):
@@ -521,7 +189,7 @@ class StockScreen(TabbedSection):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: StockData | None = None
+        self.data: StockView | None = None
 
     def compose(self) -> ComposeResult:
         yield SectionBar("stock")
@@ -540,10 +208,10 @@ class StockScreen(TabbedSection):
         yield Footer()
 
     # -- loading and showing -------------------------------------------------------------
-    def fetch(self) -> StockData:
-        return load_stock(self.store)
+    def fetch(self) -> StockView:
+        return stock_view(self.store)
 
-    def show(self, data: StockData) -> None:
+    def show(self, data: StockView) -> None:
         self.data = data
         items = sorted(data.items, key=lambda i: (not rules.needs_reorder(i), i.name.casefold()))
         self.query_one("#items", RecordTable).set_rows(item_row(i) for i in items)
@@ -551,15 +219,14 @@ class StockScreen(TabbedSection):
         orders = sorted(data.orders, key=lambda o: (rules.order_is_closed(o), -(o.id or 0)))
         self.query_one("#order-table", RecordTable).set_rows(order_row(o) for o in orders)
         tabs = self.query_one(TabbedContent)
-        low = sum(1 for i in data.items if rules.needs_reorder(i))
-        tabs.get_tab("supplies").label = f"Supplies ({len(data.items)}, {low} low)"
-        tabs.get_tab("order-list").label = f"Order list ({sum(1 for line in data.order_list if line.quantity)})"
-        tabs.get_tab("orders").label = f"Orders ({sum(1 for o in data.orders if not rules.order_is_closed(o))} open)"
+        tabs.get_tab("supplies").label = title(f"Supplies ({len(data.items)}, {data.low} low)")
+        tabs.get_tab("order-list").label = title(f"Order list ({len(data.to_order)})")
+        tabs.get_tab("orders").label = title(f"Orders ({data.open_orders} open)")
         self.update_details()
 
     @on(DataTable.RowHighlighted)
     def update_details(self) -> None:
-        line = self.selected_reorder_line()
+        line = self.data.reorder_line(self.selected_key("reorder")) if self.data else None
         self.query_one("#reorder-detail", Static).update(
             reorder_detail(line) if line else Text("Nothing is at or below its reorder point.", style="dim"))
         order = self.selected_order()
@@ -578,9 +245,11 @@ class StockScreen(TabbedSection):
     def selected_order(self) -> Order | None:
         return self.data.order(self.selected_key("order-table")) if self.data else None
 
-    def selected_reorder_line(self) -> ReorderLine | None:
-        key = self.selected_key("reorder")
-        return next((line for line in self.data.order_list if line.item.id == key), None) if self.data else None
+    def chosen_order(self) -> Order | None:
+        order = self.selected_order()
+        if order is None:
+            self.notify("Choose an order first.", severity="warning")
+        return order
 
     def select_record(self, collection: str, record_id: int) -> bool:
         tab, table_id = ("orders", "order-table") if collection == "orders" else ("supplies", "items")
@@ -594,34 +263,29 @@ class StockScreen(TabbedSection):
             return True
         return False
 
-    # -- tabs ------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
     # -- items -----------------------------------------------------------------------------
     def action_new(self) -> None:
-        store = self.store
-        form = ModelForm(SupplyItem, title="New supply item", suggestions=self.suggestions(),
-                         save=lambda edit: rules.add_item(store, edit.record.model_dump()))
+        form = ModelForm(SupplyItem, title="New supply item", suggestions=self.data.suggestions() if self.data else {},
+                         save=lambda edit: actions.add_item(self.store, edit.record.model_dump()))
         self.app.push_screen(form, self.saved)
 
     def action_edit(self) -> None:
-        item = self.selected_item()
-        if item is None:
-            return
-        store, repo = self.store, self.store.repo("supplies")
+        if item := self.selected_item():
+            repo = self.store.repo("supplies")
+            self.run_job(lambda: repo.get(item.id), ItemToEdit)
 
-        def open_form(fresh: SupplyItem) -> None:
-            form = ModelForm(SupplyItem, title=f"Supply item {fresh.name}", record=fresh, suggestions=self.suggestions(),
-                             save=lambda edit: rules.save_item(store, edit.record, force=edit.overwrite, fields=edit.changed),
-                             reload=lambda: repo.get(fresh.id))
-            self.app.push_screen(form, self.saved)
-
-        self.run_job(lambda: repo.get(item.id), open_form)
-
-    def suggestions(self) -> dict[str, list[str]]:
-        items = self.data.items if self.data else []
-        return {name: sorted({getattr(i, name) for i in items if getattr(i, name)}) for name in ("location", "supplier", "unit")}
+    @on(ItemToEdit)
+    def edit_item(self, message: ItemToEdit) -> None:
+        fresh = message.result
+        store = self.store
+        form = ModelForm(SupplyItem, title=f"Supply item {fresh.name}", record=fresh,
+                         suggestions=self.data.suggestions() if self.data else {},
+                         save=lambda edit: actions.save_item(store, edit.record, force=edit.overwrite, fields=edit.changed),
+                         reload=lambda: store.repo("supplies").get(fresh.id))
+        self.app.push_screen(form, self.saved)
 
     def action_use(self) -> None:
         item = self.selected_item()
@@ -631,8 +295,12 @@ class StockScreen(TabbedSection):
         entries = [Entry("quantity", "Quantity", "1"), Entry("person", "To person", placeholder="who took it"),
                    Entry("machine_id", "To machine", ", ".join(item.fits[:1]), "asset tag, e.g. CP-01"), Entry("note", "Note")]
         intro = f"{item.name}: {item.on_hand} {item.unit} on hand" + (f"; fits {', '.join(item.fits)}" if item.fits else "")
-        self.app.push_screen(EntryForm(f"Use {item.name}", entries, lambda values: issue(store, item.id, values), intro),
-                             lambda done: self.item_changed(done, "Issued"))
+
+        def issue(values: dict[str, str]) -> SupplyItem:
+            return actions.issue(store, item.id, values["quantity"], person=values["person"],
+                                 asset_tag=values["machine_id"], note=values["note"])
+
+        self.app.push_screen(EntryForm(f"Use {item.name}", entries, issue, intro), lambda done: self.item_changed(done, "Issued"))
 
     def action_adjust(self) -> None:
         item = self.selected_item()
@@ -640,12 +308,9 @@ class StockScreen(TabbedSection):
             return
         store = self.store
         entries = [Entry("change", "Change", placeholder="-3 takes away, 5 adds"), Entry("note", "Reason", placeholder="why: broken, found, …")]
-
-        def adjust(values: dict[str, str]) -> SupplyItem:
-            return rules.adjust_item(store, item.id, values["change"], values["note"])
-
-        self.app.push_screen(EntryForm(f"Adjust {item.name}", entries, adjust, f"{item.name}: {item.on_hand} {item.unit} on hand"),
-                             lambda done: self.item_changed(done, "Adjusted"))
+        form = EntryForm(f"Adjust {item.name}", entries, lambda values: actions.adjust_item(store, item.id, values["change"], values["note"]),
+                         f"{item.name}: {item.on_hand} {item.unit} on hand")
+        self.app.push_screen(form, lambda done: self.item_changed(done, "Adjusted"))
 
     def item_changed(self, item: SupplyItem | None, verb: str) -> None:
         if item is not None:
@@ -659,11 +324,16 @@ class StockScreen(TabbedSection):
         key = self.selected_key(event.data_table.id)
         if key is not None:
             store = self.store
-            self.run_job(lambda: load_history(store, key), lambda history: self.app.push_screen(ItemDetail(history)))
+            self.run_job(lambda: item_history(store, key), ItemPage)
+
+    @on(ItemPage)
+    def show_item(self, message: ItemPage) -> None:
+        message.stop()
+        self.app.push_screen(ItemDetail(message.result))
 
     # -- the order list and orders ---------------------------------------------------------
     def action_draft(self) -> None:
-        lines = [line for line in self.data.order_list if line.quantity] if self.data else []
+        lines = self.data.to_order if self.data else []
         if not lines:
             self.notify("Nothing to order: every low item is already on order.", severity="warning")
             return
@@ -672,26 +342,22 @@ class StockScreen(TabbedSection):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_job(lambda: rules.draft_orders(store, store.now()), self.drafted)
+                self.run_job(lambda: actions.draft_orders(store, store.now()), Drafted)
 
         self.app.push_screen(ConfirmModal(f"Create draft orders for {len(lines)} items from {suppliers} suppliers?"), answered)
 
-    def drafted(self, orders: list[Order]) -> None:
-        self.notify(f"{len(orders)} draft orders made; place them on the Orders tab (O)", timeout=5)
-
-    def order_job(self, job: Callable[[int], Any], then: Callable[[Any], None] | None = None, done: str = "") -> None:
-        order = self.selected_order()
-        if order is None:
-            self.notify("Choose an order first.", severity="warning")
-            return
-        self.run_job(lambda: job(order.id), then, done)
+    @on(Drafted)
+    def drafted(self, message: Drafted) -> None:
+        message.stop()
+        self.notify(f"{len(message.result)} draft orders made; place them on the Orders tab (O)", timeout=5)
+        self.reload()
 
     def action_place(self) -> None:
-        store = self.store
-        self.order_job(lambda order_id: rules.place_order(store, order_id), done="Order placed")
+        if order := self.chosen_order():
+            self.run_job(lambda: actions.place_order(self.store, order.id), notice="Order placed")
 
     def action_edit_draft(self) -> None:
-        order = self.selected_order()
+        order = self.chosen_order()
         if order is None:
             return
         if order.status != OrderStatus.DRAFT or not order.lines:
@@ -699,23 +365,25 @@ class StockScreen(TabbedSection):
             return
         store = self.store
         entries = [Entry(f"line.{line.item_id}", line.name[:28], str(line.quantity)) for line in order.lines]
-        self.app.push_screen(EntryForm(f"Draft order #{order.id}", entries, lambda values: change_draft(store, order.id, values),
-                                       f"{order.supplier}: the quantity of each line; 0 takes it off."), self.saved)
+        form = EntryForm(f"Draft order #{order.id}", entries,
+                         lambda values: actions.change_draft(store, order.id, line_quantities(values, "line.")),
+                         f"{order.supplier}: the quantity of each line; 0 takes it off.")
+        self.app.push_screen(form, self.saved)
 
     def action_cancel_order(self) -> None:
-        order = self.selected_order()
+        order = self.chosen_order()
         if order is None:
             return
-        store = self.store
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.order_job(lambda order_id: rules.cancel_order(store, order_id), done="Order cancelled")
+                self.run_job(lambda: actions.cancel_order(self.store, order.id), notice="Order cancelled")
 
-        self.app.push_screen(ConfirmModal(f"Cancel order #{order.id} to {order.supplier}? What has not arrived is no longer on order."), answered)
+        question = f"Cancel order #{order.id} to {order.supplier}? What has not arrived is no longer on order."
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def action_receive(self) -> None:
-        order = self.selected_order()
+        order = self.chosen_order()
         if order is None:
             return
         to_come = [line for line in order.lines if line.outstanding]
@@ -723,27 +391,38 @@ class StockScreen(TabbedSection):
             self.notify("Nothing is still to come on this order.", severity="warning")
             return
         store = self.store
-        entries = [Entry(rules.received_field(line.item_id), line.name[:28], str(line.outstanding), f"up to {line.outstanding}")
+        entries = [Entry(received_field(line.item_id), line.name[:28], str(line.outstanding), f"up to {line.outstanding}")
                    for line in to_come]
-        self.app.push_screen(EntryForm(f"Delivery for order #{order.id}", entries,
-                                       lambda values: receive_delivery(store, order.id, values),
-                                       f"{order.supplier}: type what arrived on each line (0 for nothing)."),
-                             self.received)
+
+        def receive(values: dict[str, str]) -> Order:
+            quantities = {item_id: typed or "0" for item_id, typed in line_quantities(values, "received.").items()}
+            return actions.receive(store, order.id, quantities)
+
+        form = EntryForm(f"Delivery for order #{order.id}", entries, receive,
+                         f"{order.supplier}: type what arrived on each line (0 for nothing).")
+        self.app.push_screen(form, self.received)
 
     def received(self, order: Order | None) -> None:
         if order is not None:
-            self.notify(f"Order #{order.id} is {rules.status_words(order.status)}", timeout=4)
+            self.notify(f"Order #{order.id} is {words(order.status)}", timeout=4)
             self.reload()
 
     def action_export_csv(self) -> None:
-        store = self.store
-        self.order_job(lambda order_id: rules.export_order(store, order_id, "csv"),
-                       lambda result: self.notify(f"Order written to {result[0]}", timeout=10))
+        if order := self.chosen_order():
+            self.run_job(lambda: actions.export_order(self.store, order.id, "csv"), lambda done: OrderExported(done, "csv"))
 
     def action_export_email(self) -> None:
-        store = self.store
-        self.order_job(lambda order_id: rules.export_order(store, order_id, "email"),
-                       lambda result: self.app.push_screen(TextModal("E-mail to the supplier", result[1], f"Also saved in {result[0]}")))
+        if order := self.chosen_order():
+            self.run_job(lambda: actions.export_order(self.store, order.id, "email"), lambda done: OrderExported(done, "email"))
+
+    @on(OrderExported)
+    def exported(self, message: OrderExported) -> None:
+        message.stop()
+        where, text = message.result
+        if message.kind == "csv":
+            self.notify(f"Order written to {where}", timeout=10)
+        else:
+            self.app.push_screen(TextModal("E-mail to the supplier", text, f"Also saved in {where}"))
 
     # -- the count sheet -------------------------------------------------------------------
     def action_count(self) -> None:

@@ -106,7 +106,7 @@ class BackOfficeApp(App[int]):
     def send_due_faxes(self) -> None:
         """Faxes queued or due for another try go out in the background. When several
         sessions run, the first to mark a fax as sending sends it; the others skip it."""
-        from data.calls import send_due_faxes
+        from data.calls.actions import send_due_faxes
 
         send_due_faxes(self.store, self.settings.fax_command)
 

@@ -172,7 +172,7 @@ def agenda(args: argparse.Namespace) -> int:
 
 
 def reorder(args: argparse.Namespace) -> int:
-    from data.stock import current_reorder_list, reorder_text
+    from data.stock.views import current_reorder_list, reorder_text
 
     store = open_store(args)
     say(reorder_text(current_reorder_list(store, store.now())))

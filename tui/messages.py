@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.message import Message
@@ -17,15 +16,6 @@ class DataChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, DataChanged) and message.domains <= self.domains
-
-
-class JobFinished(Message):
-    """A background job (a database read or write) finished; ``then`` runs on the UI thread."""
-
-    def __init__(self, result: Any, then: Callable[[Any], None]) -> None:
-        super().__init__()
-        self.result = result
-        self.then = then
 
 
 class OpenRecord(Message):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from data.calls import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority, Step
+from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority, Step
 from data.engine.store import Store
 
 PEOPLE = [

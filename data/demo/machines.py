@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from data.machines import (
-    Machine, MachineKind, MaintenancePlan, MeterReading, Ticket, TicketStatus, counter_on, last_service,
-    latest_reading, refresh_machine_status, service_sheet,
-)
 from data.engine.store import Store
-from data.troubleshooting import Symptom, checklist
+from data.machines.actions import refresh_machine_status
+from data.machines.forecasts import counter_on, latest_reading
+from data.machines.models import Machine, MachineKind, MaintenancePlan, MeterReading, Ticket, TicketStatus
+from data.machines.rules import last_service, service_sheet
+from data.machines.troubleshooting import Symptom, checklist
 
 # The stock demo issues toner to machine ids 1..8 in this order of asset tags.
 # tag, kind, make, model, serial, location, pages a day, vendor, phone, contract days left

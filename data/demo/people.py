@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from data.hiring import Candidate, Criterion, Interview, InterviewStatus, Position, Stage, StageStep
-from data.staff import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
+from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, Stage, StageStep
 from data.engine.store import Store
+from data.staff.models import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
 
 FIRST = ["Amelia", "Ben", "Chloe", "Dev", "Elif", "Finn", "Hana", "Isaac", "Jade", "Kwame", "Lena", "Milo", "Nadia",
          "Omar", "Poppy", "Quentin", "Rosa", "Sami", "Tara", "Umar", "Vera", "Will", "Xia", "Yusuf", "Zoe"]

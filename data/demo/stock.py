@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem, needs_reorder
 from data.engine.store import Store
+from data.stock.models import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem
+from data.stock.rules import needs_reorder
 
 # name, sku, category, unit, pack, location, reorder point, target, supplier, cost, fits
 ITEMS = [

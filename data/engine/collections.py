@@ -15,7 +15,7 @@ from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 from data.engine.errors import UnknownCollectionError
 from data.engine.record import Record
 
-DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.hiring", "data.staff")
+DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.candidates", "data.staff")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from data.hiring import Position
+from data.candidates.models import Position
 from data.engine.store import Store
 from tests.data.helpers import ROOT
 

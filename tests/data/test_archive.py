@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from data.calls.models import CallStatus
 from data.engine import archive
-from data.calls import CallStatus
 from data.engine.collections import get_collection
 from data.engine.store import Store
 

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 
-from data import calls as rules
+from data.addresses import readable_number
 from data.agenda import build_agenda
-from data.calls import Call, CallStatus, Contact, ContactKind, Priority
+from data.calls import COLLECTIONS, actions, rules, views
+from data.calls.models import Call, CallStatus, Contact, ContactKind, Priority, Step
 from data.demo.calls import seed
 from data.engine.errors import FieldError, RuleError
-from data.phone import readable_number
 from data.engine.store import Store
 from tui.cli import main
 
@@ -81,7 +81,7 @@ MOVES = [(name, status) for name in ACTIONS for status in CallStatus]
 
 def call_in(status: CallStatus) -> Call:
     earlier = NOW - timedelta(hours=1)
-    return Call(caller="Ann", status=status, history=[rules.Step(at=earlier, user="bob", action="call logged")])
+    return Call(caller="Ann", status=status, history=[Step(at=earlier, user="bob", action="call logged")])
 
 
 @pytest.mark.parametrize(("action", "status"), [m for m in MOVES if m[1] in ACTIONS[m[0]][1]])
@@ -145,9 +145,9 @@ def test_passing_on_to_nobody_is_an_error_under_for_whom():
 
 def test_a_logged_call_and_its_actions_are_kept_in_the_file_with_user_and_time(tmp_path, clock):
     store = Store(tmp_path / "office", user="ann", clock=clock)
-    call = rules.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
+    call = actions.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
     clock.now += timedelta(minutes=2)
-    rules.act_on_call(store, call.id, rules.pass_on, "Accounts", store.user, store.now())
+    actions.pass_on(store, call.id, "Accounts")
 
     reread = Store(tmp_path / "office", user="bob").repo("calls").get(call.id)
     assert reread.status == CallStatus.PASSED_ON
@@ -158,10 +158,10 @@ def test_a_logged_call_and_its_actions_are_kept_in_the_file_with_user_and_time(t
 
 
 def test_a_refused_action_on_a_stored_call_writes_nothing(store):
-    call = rules.log_call(store, Call(caller="Ann"))
-    rules.act_on_call(store, call.id, rules.mark_done, store.user, store.now())
+    call = actions.log_call(store, Call(caller="Ann"))
+    actions.mark_done(store, call.id)
     with pytest.raises(RuleError):
-        rules.act_on_call(store, call.id, rules.mark_done, store.user, store.now())
+        actions.mark_done(store, call.id)
     assert store.repo("calls").get(call.id).rev == 2
 
 
@@ -169,8 +169,8 @@ def test_a_refused_action_on_a_stored_call_writes_nothing(store):
 
 
 def test_a_callback_whose_time_has_passed_shows_as_overdue(store, clock):
-    call = rules.log_call(store, Call(caller="Ann", for_whom="Sales"))
-    rules.act_on_call(store, call.id, rules.schedule_callback, clock.now + timedelta(hours=1), "ann", clock.now)
+    call = actions.log_call(store, Call(caller="Ann", for_whom="Sales"))
+    actions.schedule_callback(store, call.id, clock.now + timedelta(hours=1))
     groups = {g.key: g for g in build_agenda(store)}
     assert not rules.is_overdue(store.repo("calls").get(call.id), store.now())
     assert (groups["callbacks_today"].count, groups["callbacks_overdue"].count) == (1, 0)
@@ -192,7 +192,7 @@ def test_a_callback_that_is_done_is_no_longer_overdue():
 
 def test_the_queue_shows_urgent_calls_first_then_overdue_callbacks_then_the_oldest(store, clock):
     def logged(caller: str, **fields) -> Call:
-        call = rules.log_call(store, Call(caller=caller, **fields))
+        call = actions.log_call(store, Call(caller=caller, **fields))
         clock.now += timedelta(minutes=10)
         return call
 
@@ -203,11 +203,11 @@ def test_the_queue_shows_urgent_calls_first_then_overdue_callbacks_then_the_olde
     newer = logged("newer")
     urgent = logged("urgent", priority=Priority.URGENT)
     calls = store.repo("calls")
-    rules.act_on_call(store, overdue.id, rules.schedule_callback, clock.now + timedelta(minutes=5), "ann", clock.now)
-    rules.act_on_call(store, done.id, rules.mark_done, "ann", clock.now)
+    actions.schedule_callback(store, overdue.id, clock.now + timedelta(minutes=5))
+    actions.mark_done(store, done.id)
     clock.now += timedelta(minutes=30)
 
-    queue = [c.caller for c in rules.queue_order(calls.list(), store.now())]
+    queue = [c.caller for c in views.queue_order(calls.list(), store.now())]
     assert queue == [urgent.caller, overdue.caller, oldest.caller, newer.caller, low.caller]
 
 
@@ -218,25 +218,25 @@ def test_the_queue_filters_to_a_person_or_to_a_department_and_its_people():
         Contact(name="Sales", kind=ContactKind.DEPARTMENT, extension="230", department="Sales"),
     ]
     calls = [Call(caller=f"for {who}", for_whom=who) for who in ("Marek Nowak", "Sales", "Tom Baines", "")]
-    assert [c.caller for c in rules.for_person(calls, "sales", directory)] == ["for Marek Nowak", "for Sales"]
-    assert [c.caller for c in rules.for_person(calls, "Tom Baines", directory)] == ["for Tom Baines"]
-    assert len(rules.for_person(calls, "", directory)) == len(calls)
+    assert [c.caller for c in views.for_person(calls, "sales", directory)] == ["for Marek Nowak", "for Sales"]
+    assert [c.caller for c in views.for_person(calls, "Tom Baines", directory)] == ["for Tom Baines"]
+    assert len(views.for_person(calls, "", directory)) == len(calls)
 
 
 # -- the caller and the directory --------------------------------------------------------
 
 
 def test_a_number_that_called_before_gives_the_caller_and_company_of_its_latest_call(store, clock):
-    rules.log_call(store, Call(caller="Kevin", company="Brightline", number="01632 960 245"))
+    actions.log_call(store, Call(caller="Kevin", company="Brightline", number="01632 960 245"))
     clock.now += timedelta(days=1)
-    rules.log_call(store, Call(caller="Kevin Lau", company="Brightline Print", number="01632960245"))
-    rules.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
+    actions.log_call(store, Call(caller="Kevin Lau", company="Brightline Print", number="01632960245"))
+    actions.log_call(store, Call(caller="Janet Moore", number="01632 960 118"))
     calls = store.repo("calls").list()
 
-    assert rules.known_caller(calls, "(01632) 960-245") == ("Kevin Lau", "Brightline Print")
-    assert rules.known_caller(calls, "0200 000 000") is None
-    assert rules.known_caller(calls, "not a number") is None
-    assert rules.known_caller(calls, "") is None
+    assert views.known_caller(calls, "(01632) 960-245") == ("Kevin Lau", "Brightline Print")
+    assert views.known_caller(calls, "0200 000 000") is None
+    assert views.known_caller(calls, "not a number") is None
+    assert views.known_caller(calls, "") is None
 
 
 def test_for_whom_completes_from_people_and_departments_once_each():
@@ -245,7 +245,7 @@ def test_for_whom_completes_from_people_and_departments_once_each():
         Contact(name="Sales", kind=ContactKind.DEPARTMENT, department="Sales"),
         Contact(name="grace Okafor", department="HR"),
     ]
-    assert rules.directory_names(directory) == ["grace Okafor", "HR", "Marek Nowak", "Sales"]
+    assert views.directory_names(directory) == ["grace Okafor", "HR", "Marek Nowak", "Sales"]
 
 
 # -- the command line --------------------------------------------------------------------
@@ -279,8 +279,8 @@ def test_a_bad_number_on_the_command_line_names_the_field_and_writes_nothing(tmp
 
 def test_a_call_history_travels_as_json_in_csv_and_comes_back_whole(tmp_path, capsys):
     source = Store(tmp_path / "source", user="ann", clock=lambda: NOW)
-    call = rules.log_call(source, Call(caller="Ann", number="0161 496 0732"))
-    rules.act_on_call(source, call.id, rules.pass_on, "Sales, 2nd floor", "ann", NOW)
+    call = actions.log_call(source, Call(caller="Ann", number="0161 496 0732"))
+    actions.pass_on(source, call.id, "Sales, 2nd floor")
     status, exported, _ = run_cli(capsys, tmp_path / "source", "export", "calls", "--format", "csv")
     assert status == 0
     row = next(csv.DictReader(io.StringIO(exported)))
@@ -299,7 +299,7 @@ def test_each_collection_lists_its_chosen_columns(tmp_path, capsys, collection):
     Store(tmp_path / "office")  # a new, empty office
     status, out, _ = run_cli(capsys, tmp_path / "office", "list", collection)
     assert status == 0
-    assert out.splitlines()[0].split()[1] == rules.COLLECTIONS[["calls", "faxes", "contacts"].index(collection)].columns[0]
+    assert out.splitlines()[0].split()[1] == COLLECTIONS[["calls", "faxes", "contacts"].index(collection)].columns[0]
 
 
 # -- the demo ----------------------------------------------------------------------------
@@ -318,7 +318,7 @@ def test_the_demo_has_calls_in_every_state_with_overdue_and_later_callbacks(tmp_
     assert {c.status for c in calls} == set(CallStatus)
     assert any(c.priority == Priority.URGENT and c.is_open for c in calls)
     assert any(rules.is_overdue(c, now) for c in calls)
-    assert any(rules.is_due_today(c, now) for c in calls)
+    assert any(views.is_due_today(c, now) for c in calls)
     assert all(c.history[0].at <= min(now, c.callback_due or now) for c in calls)
     contacts = store.repo("contacts").list()
     departments = {c.name for c in contacts if c.kind == ContactKind.DEPARTMENT}

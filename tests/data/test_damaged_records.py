@@ -7,8 +7,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from data import stock
 from data.engine.store import Store
+from data.stock import actions
 from tests.data.helpers import backoffice
 from tests.tui.conftest import SIZE
 from tui.app import BackOfficeApp
@@ -30,7 +30,7 @@ def damaged_office(store: Store) -> Store:
     """Four supplies, three of them damaged by hand edits: an `inf` that JSON wrote as null,
     a word where a number belongs, and a document that is not a record at all."""
     for name in ("Paper", "Pens", "Toner"):
-        stock.add_item(store, {"name": name, "on_hand": 5, "reorder_point": 6, "target": 10})
+        actions.add_item(store, {"name": name, "on_hand": 5, "reorder_point": 6, "target": 10})
     path = store.file("stock")
     data = orjson.loads(path.read_bytes())
     data["supplies"]["2"]["unit_cost"] = None
@@ -48,7 +48,7 @@ def test_the_rest_of_the_collection_lists_and_each_damaged_record_is_named(damag
 
 def test_saving_next_to_a_damaged_record_leaves_it_exactly_as_it_was(damaged_office):
     before = orjson.loads(damaged_office.file("stock").read_bytes())["supplies"]
-    stock.adjust_item(damaged_office, 1, 3, "found a box")
+    actions.adjust_item(damaged_office, 1, 3, "found a box")
     after = orjson.loads(damaged_office.file("stock").read_bytes())["supplies"]
     assert {k: after[k] for k in ("2", "3", "9")} == {k: before[k] for k in ("2", "3", "9")}
     assert after["1"]["on_hand"] == 8

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from data import calls as rules
 from data.agenda import build_agenda
-from data.calls import Fax, FaxStatus
+from data.calls import actions, rules
+from data.calls.models import Fax, FaxStatus
 from data.engine.errors import FieldError, RuleError
 from data.engine.store import Store
 
@@ -59,7 +59,7 @@ def sendfax(tmp_path):
 
 
 def queued(store: Store, document: Path, **fields) -> Fax:
-    return rules.queue_fax(store, Fax(recipient="Alan Pryce", fax_number="020 7946 0322", document=str(document), **fields))
+    return actions.queue_fax(store, Fax(recipient="Alan Pryce", fax_number="020 7946 0322", document=str(document), **fields))
 
 
 # -- the fax, as typed -------------------------------------------------------------------
@@ -202,18 +202,18 @@ def test_a_fax_that_fails_twice_then_goes_through_records_both_errors_then_is_se
     fax = queued(store, document)
     template = sendfax.template("NO CARRIER", "BUSY")
 
-    fax = rules.send_fax(store, fax.id, template)
+    fax = actions.send_fax(store, fax.id, template)
     assert (fax.status, fax.tries, fax.last_error) == (FaxStatus.RETRYING, 1, "NO CARRIER")
     assert fax.next_attempt == NOW + timedelta(minutes=2)
     assert rules.due_faxes(store.repo("faxes").list(), store.now()) == []
 
     clock.now += timedelta(minutes=2)
-    assert [f.status for f in rules.send_due_faxes(store, template)] == [FaxStatus.RETRYING]
+    assert [f.status for f in actions.send_due_faxes(store, template)] == [FaxStatus.RETRYING]
     fax = store.repo("faxes").get(fax.id)
     assert (fax.tries, fax.last_error, fax.next_attempt) == (2, "BUSY", clock.now + timedelta(minutes=4))
 
     clock.now += timedelta(minutes=4)
-    rules.send_due_faxes(store, template)
+    actions.send_due_faxes(store, template)
 
     fax = store.repo("faxes").get(fax.id)
     assert (fax.status, fax.sent_at, fax.tries, fax.last_error) == (FaxStatus.SENT, clock.now, 3, "")
@@ -221,21 +221,21 @@ def test_a_fax_that_fails_twice_then_goes_through_records_both_errors_then_is_se
     assert [a.at for a in fax.attempts] == [NOW, NOW + timedelta(minutes=2), NOW + timedelta(minutes=6)]
     assert len(sendfax.runs()) == 3
     clock.now += timedelta(hours=1)
-    assert rules.send_due_faxes(store, template) == []
+    assert actions.send_due_faxes(store, template) == []
     assert len(sendfax.runs()) == 3
 
 
 def test_with_max_tries_two_a_fax_that_keeps_failing_gives_up(store, clock, document, sendfax):
     fax = queued(store, document, max_tries=2)
     template = sendfax.template("BUSY", "NO ANSWER", "NO ANSWER")
-    rules.send_fax(store, fax.id, template)
+    actions.send_fax(store, fax.id, template)
     clock.now += timedelta(minutes=2)
-    rules.send_due_faxes(store, template)
+    actions.send_due_faxes(store, template)
 
     fax = store.repo("faxes").get(fax.id)
     assert (fax.status, fax.tries, fax.last_error, fax.next_attempt) == (FaxStatus.GAVE_UP, 2, "NO ANSWER", None)
     clock.now += timedelta(days=1)
-    assert rules.send_due_faxes(store, template) == []
+    assert actions.send_due_faxes(store, template) == []
     assert len(sendfax.runs()) == 2
     groups = {g.key: g for g in build_agenda(store)}
     assert groups["faxes_failed"].count == 1
@@ -246,12 +246,12 @@ def test_number_and_file_reach_the_command_as_one_argument_each_and_no_shell_see
     awkward = tmp_path / "it's $(rm -rf) `x`.pdf"
     awkward.write_bytes(b"%PDF")
     fax = queued(store, awkward)
-    assert rules.send_fax(store, fax.id, sendfax.template()).status == FaxStatus.SENT
+    assert actions.send_fax(store, fax.id, sendfax.template()).status == FaxStatus.SENT
     assert sendfax.runs() == [["-n", "-d", "02079460322", str(awkward)]]
 
 
 def test_a_missing_command_fails_the_fax_without_retrying(store, document):
-    fax = rules.send_fax(store, queued(store, document).id, "no-such-sendfax-command -d {number} {file}")
+    fax = actions.send_fax(store, queued(store, document).id, "no-such-sendfax-command -d {number} {file}")
     assert fax.status == FaxStatus.FAILED
     assert fax.last_error == "command not found: no-such-sendfax-command"
 
@@ -260,7 +260,7 @@ def test_a_command_that_hangs_counts_as_a_failed_try(store, document):
     def hangs(command, **options):
         raise subprocess.TimeoutExpired(command, options["timeout"])
 
-    fax = rules.send_fax(store, queued(store, document).id, "sendfax -d {number} {file}", run=hangs)
+    fax = actions.send_fax(store, queued(store, document).id, "sendfax -d {number} {file}", run=hangs)
     assert fax.status == FaxStatus.RETRYING
     assert "no answer within" in fax.last_error
 
@@ -268,7 +268,7 @@ def test_a_command_that_hangs_counts_as_a_failed_try(store, document):
 def test_a_document_deleted_after_queueing_fails_the_fax_without_running_the_command(store, document, sendfax):
     fax = queued(store, document)
     document.unlink()
-    fax = rules.send_fax(store, fax.id, sendfax.template())
+    fax = actions.send_fax(store, fax.id, sendfax.template())
     assert fax.status == FaxStatus.FAILED
     assert document.name in fax.last_error
     assert sendfax.runs() == []
@@ -278,7 +278,7 @@ def test_a_document_deleted_after_queueing_fails_the_fax_without_running_the_com
 def test_an_unusable_command_template_is_refused_and_the_fax_stays_queued(store, document, template):
     fax = queued(store, document)
     with pytest.raises(RuleError):
-        rules.send_fax(store, fax.id, template)
+        actions.send_fax(store, fax.id, template)
     assert store.repo("faxes").get(fax.id).status == FaxStatus.QUEUED
 
 
@@ -288,10 +288,10 @@ def test_a_fax_another_session_is_sending_is_skipped_not_sent_twice(store, tmp_p
     skipped = []
 
     def run_while_the_other_session_looks(command, **options):
-        skipped.extend(rules.send_due_faxes(other_session, sendfax.template()))
+        skipped.extend(actions.send_due_faxes(other_session, sendfax.template()))
         return subprocess.run(command, **options)
 
-    rules.send_fax(store, fax.id, sendfax.template(), run=run_while_the_other_session_looks)
+    actions.send_fax(store, fax.id, sendfax.template(), run=run_while_the_other_session_looks)
     assert skipped == []
     assert len(sendfax.runs()) == 1
     assert store.repo("faxes").get(fax.id).status == FaxStatus.SENT
@@ -304,7 +304,7 @@ def test_a_send_interrupted_half_way_goes_again_once_any_command_would_have_time
 
     clock.now += timedelta(seconds=rules.SEND_TIMEOUT + 61)
 
-    assert [f.status for f in rules.send_due_faxes(store, sendfax.template())] == [FaxStatus.SENT]
+    assert [f.status for f in actions.send_due_faxes(store, sendfax.template())] == [FaxStatus.SENT]
 
 
 def test_a_fax_marked_sent_by_hand_records_who_and_when(store, document):

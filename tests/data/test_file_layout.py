@@ -7,7 +7,7 @@ import json
 import pytest
 from tinydb import TinyDB
 
-from data.calls import CallStatus
+from data.calls.models import CallStatus
 from data.engine.errors import DataFileError
 from data.engine.storage import parse_file
 from tests.data.helpers import backoffice

@@ -10,11 +10,11 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-from data import hiring
+from data.candidates import actions as hiring
+from data.candidates.models import Candidate, Position
 from data.engine import audit
 from data.engine.archive import archive_old
 from data.engine.check import check_folder
-from data.hiring import Candidate, Position
 from data.engine.store import Store
 from tests.data.helpers import HR_GROUP, needs_accounts
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import signal
 import socket
-import shutil
 import tempfile
 import threading
 from datetime import UTC, datetime, timedelta

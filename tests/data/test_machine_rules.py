@@ -7,13 +7,38 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from data.engine.errors import FieldError, RuleError
-from data.machines import (
-    DueBy, Machine, MachineKind, MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, check_reading,
-    check_unique, counter_on, daily_pages_series, downtime, machine_status, maintenance_due, move_ticket, pages_per_cartridge,
-    pages_per_day, reliability, service_sheet, tick_step, toner_forecasts, toner_issues, toner_out_date,
+from data.machines.forecasts import (
+    counter_on,
+    daily_pages_series,
+    maintenance_due,
+    pages_per_cartridge,
+    pages_per_day,
+    reliability,
+    toner_forecasts,
+    toner_issues,
+    toner_out_date,
 )
-from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
-from data.troubleshooting import STEPS, SYMPTOM_KINDS, Symptom, checklist, symptoms_for
+from data.machines.models import (
+    DueBy,
+    Machine,
+    MachineKind,
+    MachineStatus,
+    MaintenancePlan,
+    MeterReading,
+    Ticket,
+    TicketStatus,
+)
+from data.machines.rules import (
+    check_reading,
+    check_unique,
+    downtime,
+    machine_status,
+    move_ticket,
+    service_sheet,
+    tick_step,
+)
+from data.machines.troubleshooting import STEPS, SYMPTOM_KINDS, Symptom, checklist, symptoms_for
+from data.stock.models import MovementKind, StockMovement, SupplyCategory, SupplyItem
 
 DAY0 = date(2026, 1, 5)
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)

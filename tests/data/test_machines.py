@@ -13,12 +13,23 @@ import pytest
 from data.demo import build_demo
 from data.demo.stock import MACHINE_IDS
 from data.engine.errors import FieldError, NotFoundError, RuleError
-from data.machines import (
-    MachineStatus, MaintenancePlan, MeterReading, TicketStatus, add_reading, agenda_groups, board, close,
-    downtime, escalate, export_service_sheet, fix, machine_detail, machine_toner, maintenance_done, report_fault, resolve, retire, tick,
+from data.machines.actions import (
+    add_reading,
+    close,
+    escalate,
+    export_service_sheet,
+    fix,
+    maintenance_done,
+    report_fault,
+    resolve,
+    retire,
+    tick,
 )
-from data.stock import MovementKind, StockMovement, SupplyCategory, SupplyItem
-from data.troubleshooting import Symptom, checklist
+from data.machines.models import MachineStatus, MaintenancePlan, MeterReading, TicketStatus
+from data.machines.rules import downtime
+from data.machines.troubleshooting import Symptom, checklist
+from data.machines.views import agenda_groups, board, machine_detail, machine_toner
+from data.stock.models import MovementKind, StockMovement, SupplyCategory, SupplyItem
 
 ROOT = Path(__file__).resolve().parents[2]
 

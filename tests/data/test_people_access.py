@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from data.hiring import Candidate, Position
+from data.candidates.models import Candidate, Position
 from data.engine.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

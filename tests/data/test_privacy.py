@@ -20,13 +20,22 @@ from pathlib import Path
 
 import pytest
 
-from data import hiring
+from data.candidates import actions as hiring
+from data.candidates.models import Candidate, Position
 from data.engine import backups
 from data.engine.archive import archive_old
-from data.hiring import Candidate, Position
 from data.engine.store import Store
 from tests.data.helpers import (
-    ANN, HARRIET, HR_GROUP, OFFICE_GROUP, Child, Report, every_path, needs_accounts, readable_by, shared_folder,
+    ANN,
+    HARRIET,
+    HR_GROUP,
+    OFFICE_GROUP,
+    Child,
+    Report,
+    every_path,
+    needs_accounts,
+    readable_by,
+    shared_folder,
 )
 
 DAY_ONE = datetime(2026, 3, 10, 9, 0)

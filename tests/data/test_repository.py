@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from data.calls import Call, CallStatus, Priority, mark_done
+from data.calls.models import Call, CallStatus, Priority
+from data.calls.rules import mark_done
 from data.engine.errors import ConflictError, NotFoundError, RuleError
 from data.engine.store import Store
 

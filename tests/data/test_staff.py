@@ -8,25 +8,18 @@ import pytest
 from pydantic import ValidationError
 
 from data.engine.errors import FieldError, RuleError
-from data.staff import (
-    Employee,
-    EmploymentStatus,
-    EventKind,
+from data.staff.actions import add_training, issue_warning, terminate
+from data.staff.models import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
+from data.staff.rules import (
     Mark,
-    StaffEvent,
     TimelineKind,
-    WarningLevel,
     active_employees,
     add_months,
-    add_training,
-    employee_timeline,
     is_active_warning,
-    issue_warning,
     next_warning_level,
-    suggested_warning_level,
-    terminate,
     timeline,
 )
+from data.staff.views import employee_timeline, suggested_warning_level
 
 START = date(2024, 5, 1)
 

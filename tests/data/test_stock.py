@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from data import stock
 from data.agenda import TOP
 from data.demo import build_demo
 from data.engine.errors import ConflictError, FieldError
-from data.stock import MovementKind, SupplyItem
+from data.stock import actions, rules, views
+from data.stock.models import MovementKind, OrderStatus, SupplyItem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def make_item(store, name="A4 paper", on_hand=0, **values) -> SupplyItem:
     """An item with an opening stock; shared by the stock test modules."""
     fields = {"unit": "ream", "pack_size": 5, "reorder_point": 10, "target": 20, "supplier": "Paper Co", **values}
-    return stock.add_item(store, {"name": name, "on_hand": on_hand, **fields})
+    return actions.add_item(store, {"name": name, "on_hand": on_hand, **fields})
 
 
 def stock_file(store) -> bytes:
@@ -31,7 +31,7 @@ def stock_file(store) -> bytes:
 def test_a_new_items_opening_stock_is_a_movement_so_it_has_a_history(store):
     item = make_item(store, on_hand=12)
     assert store.repo("supplies").get(item.id).on_hand == 12
-    [opening] = stock.item_movements(store, item.id)
+    [opening] = views.item_movements(store, item.id)
     assert (opening.kind, opening.quantity, opening.who) == (MovementKind.ADJUSTED, 12, "tester")
 
 
@@ -61,7 +61,7 @@ def test_editing_an_item_into_bad_numbers_is_refused_with_nothing_changed(store,
     item = make_item(store, on_hand=4)
     before = stock_file(store)
     with pytest.raises(FieldError) as refused:
-        stock.change_item(store, item.id, **changes)
+        actions.change_item(store, item.id, **changes)
     assert refused.value.field == field
     assert stock_file(store) == before
 
@@ -74,27 +74,27 @@ def test_the_target_error_names_the_reorder_point(store):
 def test_saving_an_edited_item_keeps_the_on_hand_of_movements_made_meanwhile(store):
     item = make_item(store, on_hand=10)
     opened = store.repo("supplies").get(item.id)
-    stock.use_item(store, item.id, 3, person="Tom")
+    actions.use_item(store, item.id, 3, person="Tom")
     opened.location = "Shelf 2"
     with pytest.raises(ConflictError):
-        stock.save_item(store, opened)
-    saved = stock.save_item(store, opened, force=True)
+        actions.save_item(store, opened)
+    saved = actions.save_item(store, opened, force=True)
     assert (saved.location, saved.on_hand) == ("Shelf 2", 7)
     assert store.repo("supplies").get(item.id).on_hand == 7
 
 
 def test_using_items_lowers_on_hand_and_records_who_took_them(store, clock):
     item = make_item(store, on_hand=10)
-    after = stock.use_item(store, item.id, "3", person="Lucy Fernandes", note="training room")
+    after = actions.use_item(store, item.id, "3", person="Lucy Fernandes", note="training room")
     assert after.on_hand == 7
-    used = stock.item_movements(store, item.id)[0]
+    used = views.item_movements(store, item.id)[0]
     assert (used.kind, used.quantity, used.person, used.who, used.at) == (MovementKind.USED, 3, "Lucy Fernandes", "tester", clock.now)
 
 
 def test_toner_issued_to_a_machine_carries_its_id(store):
     machine = store.repo("machines").add({"asset_tag": "PR-02", "kind": "printer", "make": "HP", "model": "M507", "serial": "PHB1"})
     toner = make_item(store, "Toner HP 89A", on_hand=3, category="toner", pack_size=1, reorder_point=1, target=3, fits=["PR-02"])
-    stock.use_item(store, toner.id, 1, machine_id=machine.id)
+    actions.use_item(store, toner.id, 1, machine_id=machine.id)
     issued = store.repo("stock_movements").find(kind=MovementKind.USED, machine_id=machine.id)
     assert [m.item_id for m in issued] == [toner.id]
 
@@ -115,7 +115,7 @@ def test_bad_use_is_refused_under_its_field_with_nothing_changed(store, quantity
     item = make_item(store, on_hand=10)
     before = stock_file(store)
     with pytest.raises(FieldError) as refused:
-        stock.use_item(store, item.id, quantity, **extra)
+        actions.use_item(store, item.id, quantity, **extra)
     assert refused.value.field == field
     assert stock_file(store) == before
 
@@ -123,21 +123,21 @@ def test_bad_use_is_refused_under_its_field_with_nothing_changed(store, quantity
 def test_an_adjustment_needs_a_reason_and_cannot_take_stock_below_zero(store):
     item = make_item(store, on_hand=2)
     with pytest.raises(FieldError) as no_reason:
-        stock.adjust_item(store, item.id, -1, " ")
+        actions.adjust_item(store, item.id, -1, " ")
     with pytest.raises(FieldError) as too_many:
-        stock.adjust_item(store, item.id, -3, "dropped in the rain")
+        actions.adjust_item(store, item.id, -3, "dropped in the rain")
     assert (no_reason.value.field, too_many.value.field) == ("note", "quantity")
-    assert stock.adjust_item(store, item.id, -2, "dropped in the rain").on_hand == 0
+    assert actions.adjust_item(store, item.id, -2, "dropped in the rain").on_hand == 0
 
 
 def test_level_history_rebuilds_on_hand_after_each_movement(store, clock):
     item = make_item(store, on_hand=10)
     clock.now += timedelta(days=1)
-    stock.use_item(store, item.id, 4, person="Tom")
+    actions.use_item(store, item.id, 4, person="Tom")
     clock.now += timedelta(days=1)
-    stock.adjust_item(store, item.id, 5, "box found")
+    actions.adjust_item(store, item.id, 5, "box found")
     item = store.repo("supplies").get(item.id)
-    history = stock.level_history(item, store.repo("stock_movements").list())
+    history = rules.level_history(item, store.repo("stock_movements").list())
     assert [level for _, level in history] == [10, 6, 11]
     assert history[-1][0] == clock.now
 
@@ -146,11 +146,11 @@ def test_daily_levels_carry_the_last_level_of_each_day_for_a_sparkline(store, cl
     start = clock.now
     item = make_item(store, on_hand=10)
     clock.now = start + timedelta(days=2)
-    stock.use_item(store, item.id, 4, person="Tom")
-    stock.use_item(store, item.id, 1, person="Tom")
+    actions.use_item(store, item.id, 4, person="Tom")
+    actions.use_item(store, item.id, 1, person="Tom")
     clock.now = start + timedelta(days=3)
     item = store.repo("supplies").get(item.id)
-    levels = stock.daily_levels(item, store.repo("stock_movements").list(), clock.now.date(), days=5)
+    levels = rules.daily_levels(item, store.repo("stock_movements").list(), clock.now.date(), days=5)
     assert levels == [0, 10, 10, 5, 5]
 
 
@@ -160,7 +160,7 @@ def test_the_agenda_counts_items_at_or_below_reorder_point_emptiest_first(store)
     make_item(store, "Empty", on_hand=0)
     for n in range(TOP):
         make_item(store, f"Low {n}", on_hand=5)
-    [group] = stock.agenda_groups(store, store.now())
+    [group] = views.agenda_groups(store, store.now())
     assert group.count == TOP + 2
     assert len(group.entries) == TOP
     assert group.entries[0].text.startswith("Empty") and group.entries[0].urgent
@@ -169,14 +169,14 @@ def test_the_agenda_counts_items_at_or_below_reorder_point_emptiest_first(store)
 
 def test_the_demo_office_has_low_items_an_open_order_and_toner_used_by_machines(store):
     build_demo(store)
-    items = stock.items_by_id(store)
+    items = views.items_by_id(store)
     movements = store.repo("stock_movements").list()
     assert len(items) >= 40
-    assert any(stock.needs_reorder(i) for i in items.values())
+    assert any(rules.needs_reorder(i) for i in items.values())
     for item in items.values():  # every figure is explained by its movements
-        assert [level for _, level in stock.level_history(item, movements)][-1:] in ([item.on_hand], [])
-        assert min([level for _, level in stock.level_history(item, movements)] or [0]) >= 0
-    [open_order] = [o for o in store.repo("orders").list() if o.status == stock.OrderStatus.PARTLY_RECEIVED]
+        assert [level for _, level in rules.level_history(item, movements)][-1:] in ([item.on_hand], [])
+        assert min([level for _, level in rules.level_history(item, movements)] or [0]) >= 0
+    [open_order] = [o for o in store.repo("orders").list() if o.status == OrderStatus.PARTLY_RECEIVED]
     received = sum(m.quantity for m in movements if m.order_id == open_order.id)
     assert received == sum(line.received for line in open_order.lines) > 0
     tags = {m.id: m.asset_tag for m in store.repo("machines").list()}

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from data import stock
 from data.engine.errors import FieldError, RuleError
-from data.stock import MovementKind
 from data.engine.store import Store
+from data.stock import actions, rules, views
+from data.stock.models import MovementKind
 from tests.data.test_stock import make_item, stock_file
 
 
@@ -28,8 +28,8 @@ def on_hand(store, item) -> int:
 
 
 def test_the_sheet_walks_the_items_in_location_order(store, shelves):
-    session = stock.start_count(store)
-    rows = stock.count_rows(session, stock.items_by_id(store))
+    session = actions.start_count(store)
+    rows = rules.count_rows(session, views.items_by_id(store))
     assert [(row.item.name, row.book, row.counted) for row in rows] == [
         ("A4 paper", 7, None), ("Envelopes", 4, None), ("Staples", 10, None),
     ]
@@ -37,16 +37,16 @@ def test_the_sheet_walks_the_items_in_location_order(store, shelves):
 
 def test_a_count_over_several_items_adjusts_only_the_differences(store, shelves, clock):
     staples, envelopes, paper = shelves
-    session = stock.start_count(store)
+    session = actions.start_count(store)
     for item, counted in ((paper, 5), (envelopes, 4), (staples, "12")):
-        session = stock.record_count(store, session.id, item.id, counted)
+        session = actions.record_count(store, session.id, item.id, counted)
     assert [on_hand(store, i) for i in shelves] == [12, 4, 5]
     counted = store.repo("stock_movements").find(kind=MovementKind.COUNTED)
     assert sorted((m.item_id, m.quantity, m.who, m.at) for m in counted) == sorted([
         (paper.id, -2, "tester", clock.now), (staples.id, 2, "tester", clock.now),
     ])
     assert session.finished and session.finished_at == clock.now
-    summary = stock.count_summary(session, stock.items_by_id(store))
+    summary = rules.count_summary(session, views.items_by_id(store))
     assert [row.explain() for row in summary] == [
         "A4 paper: book 7, counted 5, difference -2 ream",
         "Staples: book 10, counted 12, difference +2 ream",
@@ -55,66 +55,66 @@ def test_a_count_over_several_items_adjusts_only_the_differences(store, shelves,
 
 def test_a_count_left_half_way_resumes_where_it_stopped_for_anyone(store, shelves, clock):
     staples, envelopes, paper = shelves
-    session = stock.start_count(store)
-    stock.record_count(store, session.id, paper.id, 6)
+    session = actions.start_count(store)
+    actions.record_count(store, session.id, paper.id, 6)
     # Later, another member of staff opens the stock section in their own session.
     clock.now += timedelta(hours=3)
     colleague = Store(store.folder, user="grace", clock=clock)
-    resumed = stock.start_count(colleague)
+    resumed = actions.start_count(colleague)
     assert resumed.id == session.id
     assert resumed.progress() == (1, 3)
     assert resumed.next_item_id() == envelopes.id
     for item, counted in ((envelopes, 3), (staples, 10)):
-        resumed = stock.record_count(colleague, resumed.id, item.id, counted)
+        resumed = actions.record_count(colleague, resumed.id, item.id, counted)
     assert [on_hand(store, i) for i in shelves] == [10, 3, 6]
-    assert [m.who for m in stock.item_movements(store, envelopes.id) if m.kind == MovementKind.COUNTED] == ["grace"]
-    assert [row.item.name for row in stock.count_summary(resumed, stock.items_by_id(store))] == ["A4 paper", "Envelopes"]
-    assert stock.start_count(store).id != session.id  # that count is done; a new one begins
+    assert [m.who for m in views.item_movements(store, envelopes.id) if m.kind == MovementKind.COUNTED] == ["grace"]
+    assert [row.item.name for row in rules.count_summary(resumed, views.items_by_id(store))] == ["A4 paper", "Envelopes"]
+    assert actions.start_count(store).id != session.id  # that count is done; a new one begins
 
 
 def test_counting_an_item_again_corrects_against_the_same_book_figure(store, shelves):
     paper = shelves[2]
-    session = stock.start_count(store)
-    stock.record_count(store, session.id, paper.id, 70)  # a slip of the finger
-    session = stock.record_count(store, session.id, paper.id, 6)
+    session = actions.start_count(store)
+    actions.record_count(store, session.id, paper.id, 70)  # a slip of the finger
+    session = actions.record_count(store, session.id, paper.id, 6)
     assert on_hand(store, paper) == 6
-    [row] = stock.count_summary(session, stock.items_by_id(store))
+    [row] = rules.count_summary(session, views.items_by_id(store))
     assert (row.book, row.counted, row.difference) == (7, 6, -1)
 
 
 @pytest.mark.parametrize("counted", [-1, "-1", 2.5, "2.5", "seven", "--3", "²", "", None, True])
 def test_a_bad_count_is_refused_under_counted_with_nothing_changed(store, shelves, counted):
-    session = stock.start_count(store)
+    session = actions.start_count(store)
     before = stock_file(store)
     with pytest.raises(FieldError) as refused:
-        stock.record_count(store, session.id, shelves[0].id, counted)
+        actions.record_count(store, session.id, shelves[0].id, counted)
     assert refused.value.field == "counted"
     assert stock_file(store) == before
 
 
 def test_a_count_of_zero_empties_the_shelf(store, shelves):
-    session = stock.start_count(store)
-    stock.record_count(store, session.id, shelves[0].id, 0)
+    session = actions.start_count(store)
+    actions.record_count(store, session.id, shelves[0].id, 0)
     assert on_hand(store, shelves[0]) == 0
 
 
 def test_a_count_finished_early_keeps_the_rest_at_their_book_figure(store, shelves):
     staples, _, paper = shelves
-    session = stock.start_count(store)
-    stock.record_count(store, session.id, paper.id, 9)
-    session = stock.finish_count(store, session.id)
+    session = actions.start_count(store)
+    actions.record_count(store, session.id, paper.id, 9)
+    session = actions.finish_count(store, session.id)
     assert session.finished
-    rows = stock.count_rows(session, stock.items_by_id(store))
+    rows = rules.count_rows(session, views.items_by_id(store))
     assert [row.explain() for row in rows if row.counted is None] == [
         "Envelopes: not counted (book 4)", "Staples: not counted (book 10)",
     ]
     assert on_hand(store, staples) == 10
     with pytest.raises(RuleError, match="is finished"):
-        stock.record_count(store, session.id, staples.id, 1)
+        actions.record_count(store, session.id, staples.id, 1)
 
 
 def test_an_item_added_after_the_count_began_is_not_on_its_sheet(store, shelves):
-    session = stock.start_count(store)
+    session = actions.start_count(store)
     newcomer = make_item(store, "Scissors", on_hand=2)
     with pytest.raises(RuleError, match="not on count"):
-        stock.record_count(store, session.id, newcomer.id, 2)
+        actions.record_count(store, session.id, newcomer.id, 2)

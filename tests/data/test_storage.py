@@ -8,9 +8,9 @@ import stat
 
 import pytest
 
+from data.candidates.models import Position
 from data.engine import audit, migrations
 from data.engine.errors import DataFileError, NewerSchemaError
-from data.hiring import Position
 
 
 def test_a_truncated_file_is_named_left_untouched_and_its_backup_named(store, system_day):

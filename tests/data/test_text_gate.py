@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from data.engine.collections import all_collections
 from data.demo import build_demo
+from data.engine.collections import all_collections
 from data.engine.store import Store
 from tests.conftest import NOW, Clock
 from tests.hostile import poison_office, text_fields
@@ -144,10 +144,10 @@ def test_json_nested_too_deeply_is_bad_input(tmp_path, capsys):
 
 
 def test_an_order_exported_for_a_spreadsheet_shows_formulas_as_text(store):
-    from data import stock
+    from data.stock import actions
 
-    item = stock.add_item(store, {"name": "=cmd|' /C calc'!A0", "sku": "+SKU", "supplier": "Acme", "target": 5})
-    order = stock.draft_orders(store, store.now(), [item.id])[0]
-    _, text = stock.export_order(store, order.id, "csv")
+    item = actions.add_item(store, {"name": "=cmd|' /C calc'!A0", "sku": "+SKU", "supplier": "Acme", "target": 5})
+    order = actions.draft_orders(store, store.now(), [item.id])[0]
+    _, text = actions.export_order(store, order.id, "csv")
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["item"], row["sku"]) == ("'=cmd|' /C calc'!A0", "'+SKU")

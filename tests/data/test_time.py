@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import orjson
 import pytest
 
-from data import calls
+from data.calls import actions, rules
+from data.calls.models import Call
 from data.engine.clock import local, office_day, set_office_zone
 from data.when import parse_when
 from tests.conftest import Clock
@@ -34,27 +35,27 @@ def test_a_clock_time_is_the_offices_wall_clock_in_summer_and_in_winter(london):
 
 
 def test_a_callback_set_in_one_zone_is_due_at_the_same_instant_in_another(store, clock):
-    call = calls.log_call(store, calls.Call(caller="Ann"))
+    call = actions.log_call(store, Call(caller="Ann"))
     due = parse_when("+2h", store.now())
-    calls.act_on_call(store, call.id, calls.schedule_callback, due, store.user, store.now())
+    actions.schedule_callback(store, call.id, due)
     set_office_zone("America/New_York")  # a colleague whose clocks tell New York time
     try:
         stored = store.repo("calls").get(call.id)
-        assert not calls.is_overdue(stored, store.now())
-        assert calls.is_overdue(stored, store.now() + timedelta(hours=2, minutes=1))
+        assert not rules.is_overdue(stored, store.now())
+        assert rules.is_overdue(stored, store.now() + timedelta(hours=2, minutes=1))
         assert f"{local(stored.callback_due):%H:%M}" == "07:30"  # 11:30 UTC, as New York tells it in March (EDT)
     finally:
         set_office_zone("UTC")
 
 
 def test_moments_are_stored_with_their_zone(store):
-    calls.log_call(store, calls.Call(caller="Ann"))
+    actions.log_call(store, Call(caller="Ann"))
     stored = orjson.loads(store.file("calls").read_bytes())["calls"]["1"]
     assert stored["created_at"] == "2026-03-10T09:30:00Z"
 
 
 def test_a_file_from_an_older_version_without_zones_is_read_as_office_time(store, london):
-    calls.log_call(store, calls.Call(caller="Ann"))
+    actions.log_call(store, Call(caller="Ann"))
     path = store.file("calls")
     data = orjson.loads(path.read_bytes())
     data["calls"]["1"]["callback_due"] = "2026-07-01T14:00:00"  # written in local time, no zone

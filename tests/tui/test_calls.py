@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from data.calls import CallStatus, Priority
+from data.calls.models import CallStatus, Priority
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.widgets.record_table import RecordTable
@@ -96,7 +96,7 @@ async def test_a_fax_whose_document_is_missing_is_refused_under_its_field(make_a
         form = app.screen
         form.widget_of("fax_number").focus()
         await pilot.press(*"0161 496 0733", "enter", *"Licensing", "enter", "enter", *str(tmp_path / "missing.pdf"), "ctrl+s")
-        assert await wait_for(pilot, lambda: "-empty" not in form.query_one("#error-document").classes)
+        assert await wait_for(pilot, lambda: "-shown" in form.query_one("#error-document").classes)
         assert "There is no file" in str(form.query_one("#error-document").render())
         assert app.screen is form
     assert store.repo("faxes").count() == 0

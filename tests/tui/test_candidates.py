@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from data.hiring import Criterion, Interview, Position, PositionStatus, Stage
+from data.candidates.models import Criterion, Interview, Position, PositionStatus, Stage
 from data.engine.store import Store
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
@@ -139,7 +139,7 @@ async def test_an_interview_that_clashes_is_refused_naming_the_clash(make_app, s
         form = app.screen
         assert form.value_of("interviewers") == "tester, Grace"  # the hiring manager sits in
         await pilot.press(*"14:30", "ctrl+s")
-        assert await wait_for(pilot, lambda: "-empty" not in form.query_one("#error-start").classes)
+        assert await wait_for(pilot, lambda: "-shown" in form.query_one("#error-start").classes)
         assert "Grace is already interviewing Alice Byrne Tue 10 Mar 14:00–14:45" in str(form.query_one("#error-start").render())
         await pilot.press(*["backspace"] * 5, *"14:45", "tab", "tab", "tab", *"Room 2", "ctrl+s")  # back to back is fine
         assert await wait_for(pilot, lambda: app.screen is not form)

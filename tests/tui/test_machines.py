@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 from textual.widgets import Sparkline, Static
 
-from data.machines import (
-    Machine, MachineKind, MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus, daily_pages_series,
+from data.machines.forecasts import daily_pages_series
+from data.machines.models import (
+    Machine,
+    MachineKind,
+    MachineStatus,
+    MaintenancePlan,
+    MeterReading,
+    Ticket,
+    TicketStatus,
 )
-from data.troubleshooting import Symptom, checklist
+from data.machines.troubleshooting import Symptom, checklist
 from screens.machines import ChecklistModal, MachineScreen, SheetModal
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from data.staff import EmploymentStatus, EventKind, StaffEvent, WarningLevel
+from data.staff.models import EmploymentStatus, EventKind, StaffEvent, WarningLevel
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.widgets.dialogs import ConfirmModal

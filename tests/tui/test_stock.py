@@ -6,11 +6,15 @@ from datetime import timedelta
 
 from textual.widgets import Sparkline, Static
 
-from data.stock import MovementKind, Order, OrderLine, OrderStatus, StockMovement, on_order_by_item, record_movement
-from data.stock import exports_folder
-from screens.stock import CountSheet, EntryForm, ItemDetail
+from data.stock.actions import exports_folder, record_movement
+from data.stock.models import MovementKind, Order, OrderLine, OrderStatus, StockMovement
+from data.stock.rules import on_order_by_item
+from screens.count_sheet import CountSheet
+from screens.stock import ItemDetail
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
+from tui.widgets.dialogs import ErrorModal
+from tui.widgets.entry_form import EntryForm
 from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
 
@@ -33,7 +37,7 @@ def text_of(app, selector: str) -> str:
 def form_error(app, field: str) -> str:
     """The refusal shown under a line of the entry form ("" while hidden)."""
     error = app.screen.error_of(field)
-    return str(error.render()) if error.display else ""
+    return str(error.render()) if "-shown" in error.classes else ""
 
 
 def rows(app, table_id: str) -> list[str]:
@@ -278,8 +282,9 @@ async def test_place_an_order_and_export_it_as_csv_and_email_text(make_app, stor
         await pilot.press("O", "r")  # a draft is not received against
         assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
         await pilot.press("ctrl+s")
-        assert await wait_for(pilot, lambda: "placed order" in form_error(app, ""))
-        await pilot.press("escape", "p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        assert "placed order" in text_of(app, "#dialog-message")
+        await pilot.press("escape", "escape", "p")
         assert await wait_for(pilot, lambda: store.repo("orders").get(order.id).status == OrderStatus.ORDERED)
         await pilot.press("x")
         csv_file = exports_folder(store) / f"order-{order.id}-nordic-paper.csv"
@@ -288,7 +293,7 @@ async def test_place_an_order_and_export_it_as_csv_and_email_text(make_app, stor
         assert await wait_for(pilot, lambda: app.screen.query("#text-body"))
         email = app.screen.query_one("#text-body").text
         assert "Dear Nordic Paper" in email and "15 ream" in email and "Paper [PAP-A4]" in email
-        assert str(exports_folder(store)) in text_of(app, ".where")
+        assert str(exports_folder(store)) in text_of(app, ".intro")
     assert csv_file.read_text().splitlines()[1].startswith("PAP-A4,Paper,15,ream")
     assert exports_folder(store).parent == store.folder.parent
 

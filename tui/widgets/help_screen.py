@@ -6,8 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Label
+
+from tui.widgets.dialogs import Dialog
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -31,17 +33,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return sorted(rows, key=lambda row: order[row[0]])
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; background: $background 60%; }
-    HelpScreen > Vertical {
-        width: 78; max-width: 100%; height: 1fr; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    HelpScreen .help-title { text-style: bold; }
-    HelpScreen DataTable { height: 1fr; }
-    HelpScreen .help-keys { color: $text-muted; }
-    """
+class HelpScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,question_mark,f1,q", "close", "Close help", id="help.close"),
         Binding("j", "scroll('down')", "Down", show=False, id="help.down"),
@@ -53,14 +45,14 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("Keys", classes="help-title")
+        with Vertical(classes="form help"):
+            yield Label("Keys", classes="dialog-title")
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Where", "Does")
             for where, keys, what in binding_rows(self.beneath):
                 table.add_row(Text(keys, style="bold"), Text(where, style="dim"), Text(what))
             yield table
-            yield Label("esc close   ctrl+p command palette", classes="help-keys")
+            yield Label("esc close   ctrl+p command palette", classes="keys")
 
     def action_scroll(self, direction: str) -> None:
         table = self.query_one(DataTable)

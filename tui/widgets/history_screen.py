@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, ProgressBar, Static
 
 from data.engine.archive import search_history
 from data.engine.clock import local
-from tui.messages import JobFinished
+from tui.jobs import JobScreen, Reply, describe
 from tui.plain import plain, title
+from tui.widgets.dialogs import Dialog
 
 
 class Progress(Message):
@@ -23,14 +23,11 @@ class Progress(Message):
         self.done, self.total = done, total
 
 
-class HistoryScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HistoryScreen { align: center middle; background: $background 60%; }
-    HistoryScreen > Vertical { width: 78; max-width: 100%; height: 1fr; border: round $primary; background: $surface; padding: 0 1; }
-    HistoryScreen DataTable { height: 1fr; }
-    HistoryScreen #history-detail { height: 6; border-top: solid $primary; }
-    HistoryScreen .history-keys { color: $text-muted; }
-    """
+class Found(Reply):
+    """(collection, record) of every archived record that matched."""
+
+
+class HistoryScreen(Dialog[None], JobScreen):
     BINDINGS = [Binding("escape", "close", "Close", id="history.close")]
 
     def __init__(self, domains: set[str], text: str) -> None:
@@ -40,42 +37,37 @@ class HistoryScreen(ModalScreen[None]):
         self.results: list = []
 
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="form history") as frame:
             frame.border_title = title(f"History: {self.text}")
             yield ProgressBar(show_eta=False, id="history-progress")
             table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("What", "Record", "Last changed")
             yield table
             yield Static("", id="history-detail")
-            yield Label("archived records are read only   esc close", classes="history-keys")
+            yield Label("archived records are read only   esc close", classes="keys")
 
     def on_mount(self) -> None:
-        self.search()
+        store, domains, text = self.app.store, self.domains, self.text  # type: ignore[attr-defined]
 
-    @work(thread=True, exit_on_error=False)
-    def search(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
-        try:
-            found = search_history(store, self.domains, self.text, lambda d, t: self.post_message(Progress(d, t)))
-        except Exception as error:  # said on screen, never a traceback
-            found = error
-        self.post_message(JobFinished(found, self.show_results))
+        def progress(done: int, total: int) -> None:
+            self.post_message(Progress(done, total))
+
+        self.run_job(lambda: search_history(store, domains, text, progress), Found, group="load")
 
     @on(Progress)
     def advance(self, message: Progress) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=message.total, progress=message.done)
 
-    @on(JobFinished)
-    def finished(self, message: JobFinished) -> None:
-        message.then(message.result)
-
-    def show_results(self, found) -> None:
+    def failed(self, error: Exception, group: str) -> None:
         self.query_one(ProgressBar).display = False
-        if isinstance(found, Exception):
-            self.query_one("#history-detail", Static).update(plain(found))
-            return
-        self.results = found
+        self.query_one("#history-detail", Static).update(plain(describe(error)))
+
+    @on(Found)
+    def show_results(self, message: Found) -> None:
+        message.stop()
+        self.query_one(ProgressBar).display = False
+        self.results = found = message.result
         table = self.query_one(DataTable)
         for collection, record in found:
             when = f"{local(record.updated_at):%Y-%m-%d}" if record.updated_at else ""

@@ -17,23 +17,22 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from data.engine.clock import local
-from data.engine.errors import ConflictError, DataError, FieldError
+from data.engine.errors import ConflictError, FieldError
 from data.engine.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
 from data.engine.repository import Repository
 from data.engine.text import visible
-from tui.messages import JobFinished
+from tui.jobs import JobScreen, Reply
 from tui.plain import plain, title
-from tui.widgets.dialogs import ConflictModal, close_unless_typed
+from tui.widgets.dialogs import ConflictModal, Dialog, close_unless_typed
 from tui.widgets.fields import PlainInput, PlainTextArea
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -90,27 +89,15 @@ def display_value(value: Any) -> str:
     return visible(str(value))
 
 
-class ModelForm(ModalScreen[Record | None]):
-    DEFAULT_CSS = """
-    ModelForm { align: center middle; background: $background 60%; }
-    ModelForm > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-        border-title-style: bold;
-    }
-    ModelForm VerticalScroll { height: auto; max-height: 1fr; }
-    ModelForm .field-row { height: auto; }
-    ModelForm .field-label { width: 21; color: $text-muted; padding-top: 0; }
-    ModelForm Input, ModelForm Select { width: 1fr; background: $boost; }
-    ModelForm Input:focus { background: $primary 20%; }
-    ModelForm TextArea { width: 1fr; height: 5; }
-    ModelForm Checkbox { width: 1fr; border: none; padding: 0; background: $boost; }
-    ModelForm .field-error { color: $error; height: auto; margin-left: 21; }
-    ModelForm .field-error.-empty { display: none; }
-    ModelForm #form-error { color: $error; height: auto; }
-    ModelForm #form-error.-empty { display: none; }
-    ModelForm .form-keys { color: $text-muted; }
-    """
+class Saved(Reply):
+    """The record as the form's save stored it."""
+
+
+class Reloaded(Reply):
+    """The colleague's version, to fill the form with."""
+
+
+class ModelForm(Dialog[Record | None], JobScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
         Binding("escape", "close", "Close", id="form.close", tooltip="Close (asks first if changed)"),
@@ -141,16 +128,16 @@ class ModelForm(ModalScreen[Record | None]):
 
     # -- building ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
+        with Vertical(classes="form") as frame:
             frame.border_title = title(self.form_title)
             with VerticalScroll():
                 for name in self.fields:
                     with Horizontal(classes="field-row"):
                         yield Label(plain(label_of(self.model, name)), classes="field-label")
                         yield self.input_for(name)
-                    yield Static("", classes="field-error -empty", id=f"error-{name}")
-            yield Static("", id="form-error", classes="-empty")
-            yield Label("ctrl+s save   esc close   tab next field", classes="form-keys")
+                    yield Static("", classes="field-error", id=f"error-{name}")
+            yield Static("", id="form-error", classes="field-error")
+            yield Label("ctrl+s save   esc close   tab next field", classes="keys")
 
     def starting_value(self, name: str) -> Any:
         if self.record is not None:
@@ -240,21 +227,16 @@ class ModelForm(ModalScreen[Record | None]):
     # -- errors ------------------------------------------------------------------------
     def clear_errors(self) -> None:
         for error in self.query(".field-error"):
-            error.update("")
-            error.add_class("-empty")
-        self.query_one("#form-error", Static).update("")
-        self.query_one("#form-error").add_class("-empty")
+            error.remove_class("-shown")
 
     def show_error(self, field: str | None, message: str) -> None:
         if field in self.fields:
             error = self.query_one(f"#error-{field}", Static)
-            error.update(plain(message))
-            error.remove_class("-empty")
         else:
-            prefix = f"{label_of(self.model, field)}: " if field in self.model.model_fields else ""
-            general = self.query_one("#form-error", Static)
-            general.update(plain(prefix + message))
-            general.remove_class("-empty")
+            error = self.query_one("#form-error", Static)
+            message = (f"{label_of(self.model, field)}: " if field in self.model.model_fields else "") + message
+        error.update(plain(message))
+        error.add_class("-shown")
 
     def show_validation_errors(self, error: ValidationError) -> None:
         for detail in error.errors():
@@ -292,54 +274,36 @@ class ModelForm(ModalScreen[Record | None]):
         if record is not None:
             self.save_in_background(FormEdit(record, changed, overwrite))
 
-    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def save_in_background(self, edit: FormEdit) -> None:
-        try:
-            result: Record | Exception = self.save_record(edit)
-        except Exception as error:  # shown on the form, never a traceback
-            result = error
-        self.post_message(JobFinished(result, self.after_save))
+        self.run_job(lambda: self.save_record(edit), Saved, group="save", exclusive=True)
 
-    @on(JobFinished)
-    def job_finished(self, message: JobFinished) -> None:
-        message.then(message.result)
+    @on(Saved)
+    def after_save(self, message: Saved) -> None:
+        message.stop()
+        self.dismiss(message.result)
 
-    def after_save(self, result: Record | Exception) -> None:
-        if isinstance(result, Exception):
-            self.save_failed(result)
-        else:
-            self.dismiss(result)
-
-    def save_failed(self, error: Exception) -> None:
-        if isinstance(error, FieldError):
+    def failed(self, error: Exception, group: str) -> None:
+        """A refused value shows under its field; a conflict asks what to do; anything else
+        is said in a dialog over the form, which keeps what was typed."""
+        if isinstance(error, FieldError) and error.field in self.fields:
             self.show_error(error.field, str(error))
         elif isinstance(error, ValidationError):
             self.show_validation_errors(error)
         elif isinstance(error, ConflictError):
             self.app.push_screen(ConflictModal(str(error)), self.conflict_answered)
-        elif isinstance(error, DataError):
-            self.show_error(None, str(error))
         else:
-            self.show_error(None, f"Could not save: {error}")
+            super().failed(error, group)
 
     def conflict_answered(self, choice: str | None) -> None:
         if choice == "overwrite":
             self.action_save(overwrite=True)
         elif choice == "reload" and self.reload_record is not None:
-            self.reload_in_background()
+            self.run_job(self.reload_record, Reloaded, group="save", exclusive=True)
 
-    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
-    def reload_in_background(self) -> None:
-        try:
-            result: Record | Exception = self.reload_record()  # type: ignore[misc]
-        except Exception as error:  # the record may have been deleted meanwhile
-            result = error
-        self.post_message(JobFinished(result, self.refill))
-
-    def refill(self, record: Record | Exception) -> None:
-        if isinstance(record, Exception):
-            self.save_failed(record)
-            return
+    @on(Reloaded)
+    def refill(self, message: Reloaded) -> None:
+        message.stop()
+        record = message.result
         self.record = record
         for name in self.fields:
             self.set_value(name, getattr(record, name))

@@ -8,20 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from data.engine.text import visible
 from tui.plain import plain
-from tui.widgets.dialogs import DIALOG_CSS, close_unless_typed
+from tui.widgets.dialogs import Dialog, close_unless_typed
+from tui.widgets.fields import PlainInput
 
 
-class PromptModal(ModalScreen[str | None]):
-    DEFAULT_CSS = DIALOG_CSS.format(name="PromptModal") + """
-    PromptModal Input { width: 60; }
-    PromptModal #prompt-error { color: $error; height: auto; }
-    """
+class PromptModal(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Cancel (asks first if you typed)")]
 
     def __init__(
@@ -42,18 +38,20 @@ class PromptModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
-            yield Static("", id="prompt-error")
-            yield Label("enter ok   → accept suggestion   esc cancel", classes="dialog-keys")
+            yield PlainInput(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
+            yield Static("", id="prompt-error", classes="field-error")
+            yield Label("enter ok   → accept suggestion   esc cancel", classes="keys")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         event.stop()
         problem = self.check(event.value) if self.check else None
         if problem:
-            self.query_one("#prompt-error", Static).update(plain(problem))
+            error = self.query_one("#prompt-error", Static)
+            error.update(plain(problem))
+            error.add_class("-shown")
         else:
             self.dismiss(event.value)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from data.phone import normalise_number, readable_number
+from data.addresses import normalise_number, readable_number
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Phone and fax numbers: validated, stored as digits (with a leading + kept), shown readable."""
+"""How to reach someone: phone and fax numbers (validated, stored as digits with a leading +
+kept, shown readable) and e-mail addresses."""
 
 from __future__ import annotations
 
@@ -65,3 +66,10 @@ def readable_number(number: str) -> str:
     if number.startswith("0"):
         return " ".join(national_groups(number))
     return " ".join(groups_of_four(number))
+
+
+def check_email(value: str) -> str:
+    """An e-mail address as a person types it; ValueError when it cannot be one."""
+    if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+        raise ValueError("an e-mail address looks like name@example.com")
+    return value

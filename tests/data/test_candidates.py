@@ -10,34 +10,22 @@ import pytest
 from pydantic import ValidationError
 
 from data.agenda import build_agenda
-from data.demo import build_demo
-from data.engine.errors import FieldError, RuleError
-from data.hiring import (
-    Candidate,
-    Criterion,
-    Interview,
-    InterviewStatus,
-    Position,
-    PositionStatus,
-    Stage,
+from data.candidates.actions import (
     book_interview,
-    candidates_by_score,
-    compare,
-    find_clash,
     give_feedback,
     hire,
-    interviews_on,
     make_offer,
-    mark_no_show,
-    move_stage,
-    ranked,
     reject,
     reschedule,
     set_score,
     shortlist,
-    weighted_score,
 )
-from data.staff import EmploymentStatus
+from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, PositionStatus, Stage
+from data.candidates.rules import find_clash, interviews_on, mark_no_show, move_stage, ranked, weighted_score
+from data.candidates.views import candidates_by_score, compare
+from data.demo import build_demo
+from data.engine.errors import FieldError, RuleError
+from data.staff.models import EmploymentStatus
 from tui.cli import main
 
 CRITERIA = [Criterion(name="Experience", weight=3), Criterion(name="Phone manner", weight=1), Criterion(name="Excel", weight=2)]

@@ -1,0 +1,109 @@
+"""What a person does to calls and faxes in the store: one transaction each.
+
+Every action takes the store first, then the record's id (or the new record), then what the
+person said; it returns the record as saved.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from data.calls import rules
+from data.calls.fax_command import Runner, run_fax_command, split_template
+from data.calls.models import Call, Fax, FaxStatus
+from data.engine.errors import FieldError, RuleError
+from data.engine.store import Store
+
+
+# -- calls -------------------------------------------------------------------------------
+
+def log_call(store: Store, call: Call) -> Call:
+    return store.repo("calls").add(rules.new_call_logged(call, store.user, store.now()))
+
+
+def pass_on(store: Store, call_id: int, to: str, note: str = "") -> Call:
+    return store.repo("calls").update(call_id, lambda call: rules.pass_on(call, to, store.user, store.now(), note))
+
+
+def take_message(store: Store, call_id: int, note: str = "") -> Call:
+    return store.repo("calls").update(call_id, lambda call: rules.take_message(call, store.user, store.now(), note))
+
+
+def schedule_callback(store: Store, call_id: int, due, note: str = "") -> Call:
+    return store.repo("calls").update(
+        call_id, lambda call: rules.schedule_callback(call, due, store.user, store.now(), note))
+
+
+def mark_done(store: Store, call_id: int, note: str = "") -> Call:
+    return store.repo("calls").update(call_id, lambda call: rules.mark_done(call, store.user, store.now(), note))
+
+
+def reopen(store: Store, call_id: int, note: str = "") -> Call:
+    return store.repo("calls").update(call_id, lambda call: rules.reopen(call, store.user, store.now(), note))
+
+
+def add_note(store: Store, call_id: int, note: str) -> Call:
+    return store.repo("calls").update(call_id, lambda call: rules.add_note(call, note, store.user, store.now()))
+
+
+# -- faxes -------------------------------------------------------------------------------
+
+def queue_fax(store: Store, fax: Fax) -> Fax:
+    """Put a new fax in the queue; a missing document is refused before anything is written."""
+    rules.check_document(fax)
+    return store.repo("faxes").add(fax)
+
+
+def resend_fax(store: Store, fax_id: int) -> Fax:
+    return store.repo("faxes").update(fax_id, rules.resend)
+
+
+def cancel_fax(store: Store, fax_id: int) -> Fax:
+    return store.repo("faxes").update(fax_id, rules.cancel)
+
+
+def fax_sent_by_hand(store: Store, fax_id: int) -> Fax:
+    return store.repo("faxes").update(fax_id, lambda fax: rules.mark_sent_by_hand(fax, store.now(), store.user))
+
+
+def change_fax_number(store: Store, fax_id: int, number: str) -> Fax:
+    return store.repo("faxes").update(fax_id, lambda fax: rules.change_number(fax, number))
+
+
+def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.run) -> Fax:
+    """Send one fax with the command template; record the outcome and return the fax.
+
+    The command runs outside the lock, so others keep working while the line is busy.
+    A document that vanished since the fax was queued fails it without running anything.
+    """
+    split_template(template)
+    faxes = store.repo("faxes")
+
+    def begin(fax: Fax) -> None:
+        try:
+            rules.start_sending(fax, store.now())
+        except FieldError as missing_document:
+            fax.tries += 1
+            rules.sending_failed(fax, str(missing_document), store.now(), retry=False, user=store.user)
+
+    fax = faxes.update(fax_id, begin)
+    if fax.status != FaxStatus.SENDING:
+        return fax
+    outcome = run_fax_command(template, fax, run)
+    if outcome.sent:
+        return faxes.update(fax_id, lambda f: rules.sending_succeeded(f, store.now(), user=store.user))
+    return faxes.update(
+        fax_id, lambda f: rules.sending_failed(f, outcome.problem, store.now(), retry=outcome.retry, user=store.user))
+
+
+def send_due_faxes(store: Store, template: str, run: Runner = subprocess.run) -> list[Fax]:
+    """Send every fax that is due; one another session is already sending is skipped.
+    A fax command that cannot be used is said once, not skipped fax by fax."""
+    split_template(template)
+    sent = []
+    for fax in rules.due_faxes(store.repo("faxes").list(), store.now()):
+        try:
+            sent.append(send_fax(store, fax.id, template, run))
+        except RuleError:
+            continue
+    return sent

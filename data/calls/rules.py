@@ -1,0 +1,233 @@
+"""What may happen to a call and a fax: pure functions of the record, the user and ``now``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from data.calls.models import Call, CallStatus, Fax, FaxStatus, Priority, Step
+from data.engine.clock import local
+from data.engine.errors import FieldError, RuleError
+from data.engine.record import error_sentence
+from data.engine.states import Moves
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
+OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
+SEND_TIMEOUT = 600  # seconds the send command may take
+
+# -- calls -------------------------------------------------------------------------------
+
+CALL_STATE_WORDS = {
+    CallStatus.NEW: "new",
+    CallStatus.PASSED_ON: "passed on",
+    CallStatus.MESSAGE_TAKEN: "a message already taken",
+    CallStatus.CALLBACK: "waiting for a callback",
+    CallStatus.DONE: "done",
+}
+
+
+def call_refusal(call: Call, to: CallStatus) -> str:
+    if to == CallStatus.MESSAGE_TAKEN:
+        return f"A message can only be taken on a new or passed-on call; this one is {CALL_STATE_WORDS[call.status]}."
+    if to == CallStatus.NEW:
+        return "Only a call that is done can be reopened; this one is still open."
+    return "This call is already done; reopen it first."
+
+
+CALL_MOVES = Moves({
+    CallStatus.NEW: frozenset({CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK, CallStatus.DONE}),
+    CallStatus.PASSED_ON: frozenset({CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK, CallStatus.DONE}),
+    CallStatus.MESSAGE_TAKEN: frozenset({CallStatus.PASSED_ON, CallStatus.CALLBACK, CallStatus.DONE}),
+    CallStatus.CALLBACK: frozenset({CallStatus.PASSED_ON, CallStatus.CALLBACK, CallStatus.DONE}),
+    CallStatus.DONE: frozenset({CallStatus.NEW}),
+}, call_refusal)
+
+
+def add_step(call: Call, user: str, now: datetime, action: str, note: str = "") -> None:
+    call.history = [*call.history, Step(at=now, user=user, action=action, note=note)]
+
+
+def new_call_logged(call: Call, user: str, now: datetime) -> Call:
+    """A fresh call slip: its first history step says who took it."""
+    if not call.history:
+        add_step(call, user, now, "call logged")
+    return call
+
+
+def pass_on(call: Call, to: str, user: str, now: datetime, note: str = "") -> None:
+    to = to.strip()
+    if not to:
+        raise FieldError("for_whom", "Say whom to pass the call on to.")
+    CALL_MOVES.move(call, CallStatus.PASSED_ON)
+    call.for_whom = to
+    add_step(call, user, now, f"passed on to {to}", note)
+
+
+def take_message(call: Call, user: str, now: datetime, note: str = "") -> None:
+    CALL_MOVES.move(call, CallStatus.MESSAGE_TAKEN)
+    add_step(call, user, now, "message taken", note)
+
+
+def schedule_callback(call: Call, due: datetime, user: str, now: datetime, note: str = "") -> None:
+    if due <= now:
+        raise FieldError("callback_due", "A callback must be due later than now.")
+    CALL_MOVES.move(call, CallStatus.CALLBACK)
+    call.callback_due = due
+    add_step(call, user, now, f"callback at {local(due):%a %d %b %H:%M}", note)
+
+
+def mark_done(call: Call, user: str, now: datetime, note: str = "") -> None:
+    CALL_MOVES.move(call, CallStatus.DONE)
+    call.handled_by = user
+    add_step(call, user, now, "done", note)
+
+
+def reopen(call: Call, user: str, now: datetime, note: str = "") -> None:
+    CALL_MOVES.move(call, CallStatus.NEW)
+    add_step(call, user, now, "reopened", note)
+
+
+def add_note(call: Call, note: str, user: str, now: datetime) -> None:
+    if not note.strip():
+        raise FieldError("note", "The note is empty.")
+    add_step(call, user, now, "note", note.strip())
+
+
+def is_overdue(call: Call, now: datetime) -> bool:
+    return call.status == CallStatus.CALLBACK and call.callback_due is not None and call.callback_due < now
+
+
+def call_is_closed(call: Call) -> bool:
+    return call.status == CallStatus.DONE
+
+
+# -- faxes -------------------------------------------------------------------------------
+
+FAX_STATE_WORDS = {
+    FaxStatus.QUEUED: "is waiting in the queue",
+    FaxStatus.RETRYING: "is waiting to be tried again",
+    FaxStatus.FAILED: "failed",
+    FaxStatus.GAVE_UP: "was given up",
+    FaxStatus.CANCELLED: "was cancelled",
+}
+FAX_TO_WORDS = {FaxStatus.SENDING: "sent", FaxStatus.QUEUED: "queued again", FaxStatus.CANCELLED: "cancelled",
+                FaxStatus.SENT: "marked as sent"}
+NUMBER_CHANGES = frozenset({FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP})
+
+
+def fax_refusal(fax: Fax, to: FaxStatus | None) -> str:
+    """``to`` None: the fax would be given another number."""
+    if fax.status == FaxStatus.SENT:
+        when = f" on {local(fax.sent_at):%d %b %Y at %H:%M}" if fax.sent_at else ""
+        return f"This fax was already sent{when}; a fax is never sent twice."
+    if fax.status == FaxStatus.SENDING:
+        return "This fax is being sent right now; wait for the result."
+    return f"This fax {FAX_STATE_WORDS[fax.status]}, so it cannot be {FAX_TO_WORDS.get(to, 'given another number')}."
+
+
+FAX_MOVES = Moves({
+    # FAILED straight from the queue: the document vanished, so nothing was run
+    FaxStatus.QUEUED: frozenset({FaxStatus.SENDING, FaxStatus.CANCELLED, FaxStatus.SENT, FaxStatus.FAILED}),
+    FaxStatus.RETRYING: frozenset({FaxStatus.SENDING, FaxStatus.QUEUED, FaxStatus.CANCELLED, FaxStatus.SENT, FaxStatus.FAILED}),
+    FaxStatus.SENDING: frozenset({FaxStatus.SENT, FaxStatus.FAILED, FaxStatus.RETRYING, FaxStatus.GAVE_UP}),
+    FaxStatus.FAILED: frozenset({FaxStatus.QUEUED, FaxStatus.CANCELLED, FaxStatus.SENT}),
+    FaxStatus.GAVE_UP: frozenset({FaxStatus.QUEUED, FaxStatus.SENT}),
+    FaxStatus.CANCELLED: frozenset({FaxStatus.QUEUED}),
+    FaxStatus.SENT: frozenset(),
+}, fax_refusal)
+
+
+def check_document(fax: Fax) -> None:
+    if not Path(fax.document).expanduser().is_file():
+        raise FieldError("document", f"There is no file {fax.document}.")
+
+
+def retry_delay(tries: int) -> timedelta:
+    """2, 4, 8 … minutes after each failed try, at most an hour."""
+    return timedelta(minutes=min(2**tries, 60))
+
+
+def was_interrupted(fax: Fax, now: datetime) -> bool:
+    """Still "sending" long after any command would have timed out: the session that
+    sent it stopped half-way (a crash, a closed SSH connection). It may go again."""
+    return (
+        fax.status == FaxStatus.SENDING
+        and fax.updated_at is not None
+        and fax.updated_at + timedelta(seconds=SEND_TIMEOUT + 60) < now
+    )
+
+
+def start_sending(fax: Fax, now: datetime) -> None:
+    if not was_interrupted(fax, now):
+        FAX_MOVES.check(fax, FaxStatus.SENDING)
+    if fax.status == FaxStatus.RETRYING and fax.next_attempt and fax.next_attempt > now:
+        raise RuleError(f"The next try is due at {local(fax.next_attempt):%H:%M}; resend it to try at once.")
+    check_document(fax)
+    fax.status = FaxStatus.SENDING
+    fax.tries += 1
+    fax.next_attempt = None
+
+
+def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent") -> None:
+    FAX_MOVES.move(fax, FaxStatus.SENT)
+    fax.sent_at = now
+    fax.last_error = ""
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {how}")]
+
+
+def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True, user: str = "") -> None:
+    fax.last_error = error.strip()[-2000:] or "the fax command failed"
+    if not retry:
+        FAX_MOVES.move(fax, FaxStatus.FAILED)
+    elif fax.tries < fax.max_tries:
+        FAX_MOVES.move(fax, FaxStatus.RETRYING)
+        fax.next_attempt = now + retry_delay(fax.tries)
+    else:
+        FAX_MOVES.move(fax, FaxStatus.GAVE_UP)
+    outcome = {FaxStatus.RETRYING: "will try again", FaxStatus.GAVE_UP: "gave up"}.get(fax.status, "failed")
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {outcome}", note=fax.last_error)]
+
+
+def resend(fax: Fax) -> None:
+    FAX_MOVES.move(fax, FaxStatus.QUEUED)
+    fax.tries = 0
+    fax.next_attempt = None
+
+
+def cancel(fax: Fax) -> None:
+    FAX_MOVES.move(fax, FaxStatus.CANCELLED)
+    fax.next_attempt = None
+
+
+def mark_sent_by_hand(fax: Fax, now: datetime, user: str = "") -> None:
+    if fax.status == FaxStatus.SENDING:  # only the sender knows how that ends
+        raise RuleError(fax_refusal(fax, FaxStatus.SENT))
+    FAX_MOVES.check(fax, FaxStatus.SENT)
+    fax.tries += 1
+    sending_succeeded(fax, now, user, how="sent by hand")
+
+
+def change_number(fax: Fax, number: str) -> None:
+    if fax.status not in NUMBER_CHANGES:
+        raise RuleError(fax_refusal(fax, None))
+    try:
+        fax.fax_number = number
+    except ValidationError as error:
+        raise FieldError("fax_number", error_sentence(error.errors()[0])) from error
+
+
+def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:
+    """Faxes the sender should try now: queued, due for another try, or interrupted."""
+    return [
+        f for f in faxes
+        if f.status == FaxStatus.QUEUED
+        or (f.status == FaxStatus.RETRYING and (f.next_attempt is None or f.next_attempt <= now))
+        or was_interrupted(f, now)
+    ]
+
+
+def fax_is_closed(fax: Fax) -> bool:
+    return fax.status in (FaxStatus.SENT, FaxStatus.CANCELLED, FaxStatus.GAVE_UP)

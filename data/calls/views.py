@@ -1,0 +1,116 @@
+"""What the calls & faxes section, the call slip, the dashboard and the agenda show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from data.addresses import normalise_number
+from data.agenda import AgendaEntry, AgendaGroup
+from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.calls.rules import PRIORITY_RANK, is_overdue
+from data.engine.clock import EARLIEST, local, office_day
+from data.engine.states import words
+from data.engine.store import Store
+
+
+@dataclass(frozen=True)
+class CallsView:
+    calls: list[Call]
+    faxes: list[Fax]
+    contacts: list[Contact]
+    now: datetime
+
+    def queue(self, for_whom: str = "", with_done: bool = False) -> list[Call]:
+        """Open calls in the order to work through them, for one person if asked; with the
+        done ones after them, newest first."""
+        calls = for_person(self.calls, for_whom, self.contacts)
+        shown = queue_order(calls, self.now)
+        if with_done:
+            shown += sorted((c for c in calls if not c.is_open), key=lambda c: c.updated_at or self.now, reverse=True)
+        return shown
+
+    @property
+    def open_calls(self) -> int:
+        return sum(1 for c in self.calls if c.is_open)
+
+    def call(self, call_id: int | None) -> Call | None:
+        return next((c for c in self.calls if c.id == call_id), None)
+
+    def fax(self, fax_id: int | None) -> Fax | None:
+        return next((f for f in self.faxes if f.id == fax_id), None)
+
+    @property
+    def names(self) -> list[str]:
+        return directory_names(self.contacts)
+
+
+def calls_view(store: Store) -> CallsView:
+    return CallsView(store.repo("calls").list(), store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+
+
+def is_due_today(call: Call, now: datetime) -> bool:
+    due = call.callback_due
+    return call.status == CallStatus.CALLBACK and due is not None and office_day(due) == office_day(now) and due >= now
+
+
+def queue_order(calls: Iterable[Call], now: datetime) -> list[Call]:
+    """Open calls: urgent first, then overdue callbacks, then the oldest."""
+    open_calls = [c for c in calls if c.is_open]
+    return sorted(
+        open_calls,
+        key=lambda c: (PRIORITY_RANK[c.priority], not is_overdue(c, now), c.created_at or now, c.id or 0),
+    )
+
+
+def for_person(calls: Iterable[Call], who: str, contacts: Iterable[Contact] = ()) -> list[Call]:
+    """Calls for a person, or for a department and everyone in it."""
+    who = who.strip().casefold()
+    if not who:
+        return list(calls)
+    members = {c.name.casefold() for c in contacts if c.department.casefold() == who}
+    return [c for c in calls if c.for_whom.casefold() == who or c.for_whom.casefold() in members]
+
+
+def known_caller(calls: Iterable[Call], number: str) -> tuple[str, str] | None:
+    """(caller, company) of the most recent call from this number, if it called before."""
+    try:
+        number = normalise_number(number)
+    except ValueError:
+        return None
+    if not number:
+        return None
+    same = [c for c in calls if c.number == number]
+    if not same:
+        return None
+    latest = max(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0))
+    return latest.caller, latest.company
+
+
+def directory_names(contacts: Iterable[Contact]) -> list[str]:
+    """Everyone and every department a call can be for, for completion."""
+    names = {c.name for c in contacts} | {c.department for c in contacts if c.department}
+    return sorted(names, key=str.casefold)
+
+
+def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
+    calls = store.repo("calls").find(status=CallStatus.CALLBACK)  # only these can be due
+
+    def urgent_then_due(call: Call) -> tuple:
+        return PRIORITY_RANK[call.priority], call.callback_due
+
+    overdue = sorted((c for c in calls if is_overdue(c, now)), key=urgent_then_due)
+    today = sorted((c for c in calls if is_due_today(c, now)), key=urgent_then_due)
+    faxes = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.FAILED, FaxStatus.GAVE_UP)]
+
+    def call_entry(c: Call) -> AgendaEntry:
+        who = f" for {c.for_whom}" if c.for_whom else ""
+        return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
+
+    return [
+        AgendaGroup("callbacks_overdue", "Callbacks overdue", "calls", len(overdue), [call_entry(c) for c in overdue]),
+        AgendaGroup("callbacks_today", "Callbacks due today", "calls", len(today), [call_entry(c) for c in today]),
+        AgendaGroup("faxes_failed", "Faxes failed or given up", "calls", len(faxes),
+                    [AgendaEntry(f"to {f.recipient} — {f.last_error or words(f.status)}", "faxes", f.id) for f in faxes]),
+    ]

@@ -1,0 +1,110 @@
+"""What HR does to openings, candidates and interviews in the store: one transaction each,
+the store first, then the record's id (or the new record), then what was typed; each
+returns what was saved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from data.candidates import rules, views
+from data.candidates.models import Candidate, Interview, InterviewStatus, PositionStatus, Stage
+from data.engine.errors import FieldError
+from data.engine.repository import Repository
+from data.engine.store import Store
+from data.staff.models import Employee
+
+
+def move(store: Store, candidate_id: int, to: Stage, note: str = "") -> Candidate:
+    return store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, to, store.user, store.now(), note))
+
+
+def shortlist(store: Store, candidate_id: int, note: str = "") -> Candidate:
+    return move(store, candidate_id, Stage.SHORTLISTED, note)
+
+
+def reject(store: Store, candidate_id: int, reason: str) -> Candidate:
+    return move(store, candidate_id, Stage.REJECTED, reason)
+
+
+def make_offer(store: Store, candidate_id: int, note: str = "") -> Candidate:
+    return move(store, candidate_id, Stage.OFFER, note)
+
+
+def set_score(store: Store, candidate_id: int, criterion: str, value: int) -> Candidate:
+    """Score one criterion of the candidate's position as the current user."""
+
+    def change(candidate: Candidate) -> None:
+        position = store.repo("positions").get(candidate.position_id)
+        names = [c.name for c in position.criteria]
+        if criterion not in names:
+            known = ", ".join(names) or "none yet"
+            raise FieldError("scores", f"'{criterion}' is not a criterion of {position.title} (criteria: {known}).")
+        rules.score(candidate, store.user, criterion, value)
+
+    return store.repo("candidates").update(candidate_id, change)
+
+
+def check_interviews(repo: Repository, records: list[Interview]) -> None:
+    """Run under the lock on every write of interviews, from a screen, a script or an import:
+    each candidate exists, and no booked interview clashes with another."""
+    names = views.candidate_names(repo.store)
+    writing = {r.id for r in records if r.id is not None}
+    booked = [i for i in repo.list() if i.id not in writing]
+    for interview in records:
+        if interview.candidate_id not in names:
+            raise FieldError("candidate_id", f"Candidate #{interview.candidate_id} does not exist.")
+        clash = rules.find_clash(interview, booked, names) if interview.status == InterviewStatus.BOOKED else None
+        if clash:
+            raise FieldError("start", clash)
+        booked.append(interview)
+
+
+def check_positions_exist(repo: Repository, records: list[Candidate]) -> None:
+    positions = {p.id for p in repo.store.repo("positions").list()}
+    for candidate in records:
+        if candidate.position_id not in positions:
+            raise FieldError("position_id", f"{candidate.name}: position #{candidate.position_id} does not exist.")
+
+
+def book_interview(store: Store, interview: Interview) -> Interview:
+    """Book the slot unless it clashes; a shortlisted candidate moves to the interview stage."""
+    with store.transaction("people"):
+        candidate = store.repo("candidates").get(interview.candidate_id)
+        rules.check_booking(interview, candidate, store.now())
+        saved = store.repo("interviews").add(interview)  # check_interviews refuses a clash
+        if candidate.stage == Stage.SHORTLISTED:
+            move(store, candidate.id, Stage.INTERVIEW, f"interview {rules.slot_words(saved)}")
+        return saved
+
+
+def reschedule(store: Store, interview_id: int, start: datetime, minutes: int | None = None) -> Interview:
+    """Move a booked interview to another slot, with the same checks as a new booking."""
+
+    def change(interview: Interview) -> None:
+        rules.check_booked(interview)
+        interview.start = start
+        interview.minutes = minutes or interview.minutes
+        rules.check_booking(interview, store.repo("candidates").get(interview.candidate_id), store.now())
+
+    return store.repo("interviews").update(interview_id, change)  # check_interviews refuses a clash
+
+
+def give_feedback(store: Store, interview_id: int, rating: int, feedback: str) -> Interview:
+    return store.repo("interviews").update(interview_id, lambda i: rules.record_feedback(i, rating, feedback, store.now()))
+
+
+def hire(store: Store, candidate_id: int, start_date: date, role: str = "", manager: str = "") -> Employee:
+    """The candidate with an offer becomes an employee without retyping; the position
+    closes when its last place is filled. One transaction: all of it or nothing."""
+    with store.transaction("people"):
+        candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
+        position = store.repo("positions").get(candidate.position_id)
+        employee = store.repo("employees").add(Employee(
+            name=candidate.name, email=candidate.email, phone=candidate.phone, role=role or position.title,
+            department=position.department, start_date=start_date, manager=manager or position.hiring_manager,
+            candidate_id=candidate.id,
+        ))
+        hired = store.repo("candidates").find(position_id=position.id, stage=Stage.HIRED)
+        if len(hired) >= position.places and position.status == PositionStatus.OPEN:
+            store.repo("positions").update(position.id, lambda p: setattr(p, "status", PositionStatus.CLOSED))
+        return employee

@@ -1,0 +1,23 @@
+"""Machines: copiers, printers, fax machines and scanners; their meter readings, faults,
+repair tickets and maintenance.
+
+models (what a record is), rules (what may happen to it), forecasts (what the readings and
+the toner issued foretell), actions (what a person does to the store), views (what a screen
+shows), and the troubleshooting checklists.
+"""
+
+from data.engine.collections import Collection
+from data.machines.actions import check_machine_ids, check_machines, check_readings
+from data.machines.models import Machine, MaintenancePlan, MeterReading, Ticket
+from data.machines.rules import ticket_is_closed
+
+COLLECTIONS = [
+    Collection("machines", Machine, "machines", "machine",
+               columns=("asset_tag", "kind", "make", "model", "serial", "location", "status"), check=check_machines),
+    Collection("meter_readings", MeterReading, "machines", "meter reading",
+               columns=("machine_id", "taken_on", "total", "mono", "colour"), check=check_readings),
+    Collection("tickets", Ticket, "machines", "ticket", columns=("machine_id", "symptom", "status", "opened_at", "fixed_at"),
+               is_closed=ticket_is_closed, check=check_machine_ids),
+    Collection("maintenance_plans", MaintenancePlan, "machines", "maintenance plan",
+               columns=("machine_id", "task", "every_days", "every_pages", "last_done_on"), check=check_machine_ids),
+]

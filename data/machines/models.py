@@ -1,0 +1,135 @@
+"""What a machine, a meter reading, a maintenance plan and a repair ticket are."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field, field_validator, model_validator
+
+from data.addresses import check_email, normalise_number
+from data.engine.clock import Moment
+from data.engine.record import Lines, Record
+from data.machines.troubleshooting import Symptom, symptom_words
+
+MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life
+MAX_PRICE = 1_000_000
+
+
+class MachineKind(StrEnum):
+    COPIER = "copier"
+    PRINTER = "printer"
+    FAX = "fax"
+    SCANNER = "scanner"
+    MULTIFUNCTION = "multifunction"
+
+
+class MachineStatus(StrEnum):
+    OK = "ok"
+    NEEDS_ATTENTION = "needs_attention"
+    DOWN = "down"
+    RETIRED = "retired"
+
+
+class Machine(Record):
+    asset_tag: str = Field(min_length=1, max_length=40)
+    kind: MachineKind = MachineKind.PRINTER
+    make: str = Field(default="", max_length=100)
+    model: str = Field(default="", max_length=100)
+    serial: str = Field(min_length=1, max_length=100)
+    location: str = Field(default="", max_length=200)
+    status: MachineStatus = MachineStatus.OK
+    vendor: str = Field(default="", max_length=200, title="Service vendor")
+    vendor_phone: str = Field(default="", max_length=40)
+    vendor_email: str = Field(default="", max_length=200, title="Vendor e-mail")
+    contract_end: date | None = Field(default=None, title="Contract/warranty end")
+
+    form_fields = (
+        "asset_tag", "kind", "make", "model", "serial", "location",
+        "vendor", "vendor_phone", "vendor_email", "contract_end",
+    )
+
+    _phone = field_validator("vendor_phone", mode="before")(lambda cls, v: normalise_number(v or ""))
+    _email = field_validator("vendor_email")(lambda cls, v: check_email(v))
+
+    def label(self) -> str:
+        return f"{self.asset_tag} {self.make} {self.model}".strip()
+
+
+class MeterReading(Record):
+    machine_id: int
+    taken_on: date
+    total: int = Field(ge=0, le=MAX_COUNTER, title="Total pages")
+    mono: int | None = Field(default=None, ge=0, le=MAX_COUNTER, title="Black-and-white pages")
+    colour: int | None = Field(default=None, ge=0, le=MAX_COUNTER, title="Colour pages")
+    scans: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
+    faxes: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
+
+    def label(self) -> str:
+        return f"{self.total:,} on {self.taken_on:%d %b %Y}"
+
+
+COUNTER_WORDS = {"total": "total", "mono": "black-and-white", "colour": "colour", "scans": "scan", "faxes": "fax"}
+
+
+class MaintenancePlan(Record):
+    machine_id: int
+    task: str = Field(min_length=1, max_length=200)
+    every_days: int | None = Field(default=None, ge=1, le=3660)
+    every_pages: int | None = Field(default=None, ge=1, le=MAX_COUNTER)
+    last_done_on: date
+    last_done_pages: int = Field(default=0, ge=0, le=MAX_COUNTER, title="Counter when last done")
+
+    def label(self) -> str:
+        return self.task
+
+    @model_validator(mode="after")
+    def _needs_an_interval(self) -> MaintenancePlan:
+        if self.every_days is None and self.every_pages is None:
+            raise ValueError("say how often: every so many days, every so many pages, or both")
+        return self
+
+
+class DueBy(StrEnum):
+    DAYS = "days"
+    PAGES = "pages"
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    TROUBLESHOOTING = "troubleshooting"
+    VENDOR_CALLED = "vendor_called"
+    AWAITING_PARTS = "awaiting_parts"
+    FIXED = "fixed"
+    CLOSED = "closed"
+
+
+WITH_VENDOR = frozenset({TicketStatus.VENDOR_CALLED, TicketStatus.AWAITING_PARTS})
+
+
+class Ticket(Record):
+    machine_id: int
+    reported_by: str = Field(default="", max_length=100)
+    symptom: Symptom
+    detail: Lines = Field(default="", max_length=1000, title="What was seen")
+    steps_tried: list[str] = Field(default_factory=list)
+    status: TicketStatus = TicketStatus.OPEN
+    vendor_reference: str = Field(default="", max_length=100)
+    cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
+    opened_at: Moment
+    fixed_at: Moment | None = None
+    closed_at: Moment | None = None
+    service_sheet: Lines = Field(default="", max_length=20_000)
+
+    form_fields = ("machine_id", "symptom", "detail", "vendor_reference", "cost")
+
+    def label(self) -> str:
+        return f"#{self.id} {symptom_words(self.symptom)}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (TicketStatus.FIXED, TicketStatus.CLOSED)
+
+    @property
+    def with_vendor(self) -> bool:
+        return self.status in WITH_VENDOR

@@ -1,0 +1,161 @@
+"""What may happen to a machine and its tickets, and what a reading may say: pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from data.addresses import readable_number
+from data.engine.clock import local, office_day
+from data.engine.errors import FieldError, RuleError
+from data.engine.states import Moves, words
+from data.machines.models import (
+    COUNTER_WORDS,
+    Machine,
+    MachineStatus,
+    MaintenancePlan,
+    MeterReading,
+    Ticket,
+    TicketStatus,
+)
+from data.machines.troubleshooting import symptom_words
+
+
+def cover_words(machine: Machine, today: date) -> str:
+    """The contract or warranty, as the vendor will ask about it."""
+    if machine.contract_end is None:
+        return "no contract or warranty on record"
+    if machine.contract_end >= today:
+        return f"under contract/warranty until {machine.contract_end:%d %b %Y}"
+    return f"contract/warranty EXPIRED on {machine.contract_end:%d %b %Y}"
+
+
+def same_text(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def check_unique(machine: Machine, others: Iterable[Machine]) -> None:
+    """No two machines share a serial number or an asset tag."""
+    for other in others:
+        if other is machine or (other.id is not None and other.id == machine.id):
+            continue
+        if same_text(other.serial, machine.serial):
+            raise FieldError("serial", f"Serial {machine.serial} already belongs to {other.label()}.")
+        if same_text(other.asset_tag, machine.asset_tag):
+            raise FieldError("asset_tag", f"Asset tag {machine.asset_tag} is already used by {other.label()}.")
+
+
+def check_reading(new: MeterReading, others: Iterable[MeterReading], today: date) -> None:
+    """A counter never runs backwards: a reading may not be below an earlier one, nor above
+    a later one, for the same counter of the same machine."""
+    if new.taken_on > today:
+        raise FieldError("taken_on", f"A reading cannot be dated after today ({today:%d %b %Y}).")
+    own = [r for r in others if r is not new and r.machine_id == new.machine_id and (r.id is None or r.id != new.id)]
+    for counter, said in COUNTER_WORDS.items():
+        value = getattr(new, counter)
+        if value is None:
+            continue
+        known = [(r.taken_on, getattr(r, counter)) for r in own if getattr(r, counter) is not None]
+        earlier = [k for k in known if k[0] <= new.taken_on]
+        later = [k for k in known if k[0] > new.taken_on]
+        if earlier and value < (last := max(earlier))[1]:
+            raise FieldError(counter, f"The {said} counter read {last[1]:,} on {last[0]:%d %b %Y}; "
+                                      f"it cannot go down to {value:,}.")
+        if later and value > (following := min(later))[1]:
+            raise FieldError(counter, f"The {said} counter read {following[1]:,} later, on "
+                                      f"{following[0]:%d %b %Y}; {value:,} would make it go down.")
+
+
+def refusal(ticket: Ticket, to: TicketStatus) -> str:
+    name = f"Ticket {ticket.label()}"
+    if ticket.status == TicketStatus.CLOSED:
+        return f"{name} is closed; report a new fault if the machine broke again."
+    if ticket.status == TicketStatus.FIXED:
+        return f"{name} is already fixed; report a new fault if the machine broke again."
+    if to == TicketStatus.CLOSED:
+        return f"{name} is not fixed yet; mark it fixed before closing it."
+    if to == TicketStatus.AWAITING_PARTS:
+        return f"Call the vendor before waiting for parts on ticket {ticket.label()}."
+    if to in (TicketStatus.TROUBLESHOOTING, TicketStatus.OPEN):
+        return f"The vendor has been called for ticket {ticket.label()}; the checklist is behind it."
+    return f"{name} cannot go from {words(ticket.status)} to {words(to)}."
+
+
+TICKET_MOVES = Moves({
+    TicketStatus.OPEN: frozenset({TicketStatus.TROUBLESHOOTING, TicketStatus.VENDOR_CALLED, TicketStatus.FIXED}),
+    TicketStatus.TROUBLESHOOTING: frozenset({TicketStatus.VENDOR_CALLED, TicketStatus.FIXED}),
+    TicketStatus.VENDOR_CALLED: frozenset({TicketStatus.AWAITING_PARTS, TicketStatus.FIXED}),
+    TicketStatus.AWAITING_PARTS: frozenset({TicketStatus.VENDOR_CALLED, TicketStatus.FIXED}),
+    TicketStatus.FIXED: frozenset({TicketStatus.CLOSED}),
+    TicketStatus.CLOSED: frozenset(),
+}, refusal)
+
+
+def move_ticket(ticket: Ticket, to: TicketStatus, now: datetime) -> None:
+    """Move a ticket along open → troubleshooting → vendor called → awaiting parts → fixed → closed."""
+    TICKET_MOVES.move(ticket, to)
+    if to == TicketStatus.FIXED:
+        ticket.fixed_at = now
+    elif to == TicketStatus.CLOSED:
+        ticket.closed_at = now
+
+
+def tick_step(ticket: Ticket, step: str, done: bool = True) -> None:
+    """Tick (or untick) a checklist step as tried; the ticket is then being troubleshot."""
+    if ticket.status not in (TicketStatus.OPEN, TicketStatus.TROUBLESHOOTING):
+        raise RuleError(refusal(ticket, TicketStatus.TROUBLESHOOTING))
+    if ticket.status == TicketStatus.OPEN:
+        ticket.status = TicketStatus.TROUBLESHOOTING
+    tried = [s for s in ticket.steps_tried if s != step]
+    ticket.steps_tried = [*tried, step] if done else tried
+
+
+def machine_status(machine: Machine, tickets: Iterable[Ticket]) -> MachineStatus:
+    """Down while the vendor has an open ticket, needing attention while any other is open."""
+    if machine.status == MachineStatus.RETIRED:
+        return MachineStatus.RETIRED
+    open_tickets = [t for t in tickets if t.machine_id == machine.id and t.is_open]
+    if any(t.with_vendor for t in open_tickets):
+        return MachineStatus.DOWN
+    return MachineStatus.NEEDS_ATTENTION if open_tickets else MachineStatus.OK
+
+
+def downtime(ticket: Ticket, now: datetime) -> timedelta:
+    """From the report to the fix (to ``now`` while it is not fixed)."""
+    return (ticket.fixed_at or now) - ticket.opened_at
+
+
+def last_service(plans: Iterable[MaintenancePlan], tickets: Iterable[Ticket]) -> date | None:
+    """The last maintenance done or the last repair by the vendor."""
+    visits = [p.last_done_on for p in plans]
+    visits += [office_day(t.fixed_at) for t in tickets if t.fixed_at and t.service_sheet]
+    return max(visits, default=None)
+
+
+def service_sheet(machine: Machine, ticket: Ticket, reading: MeterReading | None, serviced: date | None, today: date) -> str:
+    """Everything the service company asks for on the phone, ready to read out or mail."""
+    contact = ", ".join(p for p in (readable_number(machine.vendor_phone), machine.vendor_email) if p)
+    counter = "no reading on record"
+    if reading is not None:
+        parts = [f"{COUNTER_WORDS[c]} {getattr(reading, c):,}" for c in ("mono", "colour", "scans", "faxes") if getattr(reading, c) is not None]
+        counter = f"{reading.total:,} pages (read {reading.taken_on:%d %b %Y})" + (f"; {', '.join(parts)}" if parts else "")
+    fault = symptom_words(ticket.symptom) + (f" — {ticket.detail}" if ticket.detail else "")
+    steps = "\n".join(f"  - {s}" for s in ticket.steps_tried) or "  (none)"
+    return "\n".join([
+        f"SERVICE CALL — ticket #{ticket.id}, {today:%d %b %Y}",
+        f"Vendor:       {machine.vendor or 'not on record'}" + (f" ({contact})" if contact else ""),
+        f"Machine:      {machine.make} {machine.model} ({machine.kind.value}), asset tag {machine.asset_tag}",
+        f"Serial:       {machine.serial}",
+        f"Location:     {machine.location or 'not on record'}",
+        f"Counter:      {counter}",
+        f"Fault:        {fault}",
+        f"Reported:     {local(ticket.opened_at):%d %b %Y %H:%M} by {ticket.reported_by or 'unknown'}",
+        "Steps tried:",
+        steps,
+        f"Cover:        {cover_words(machine, today)}",
+        f"Last service: {serviced:%d %b %Y}" if serviced else "Last service: none on record",
+    ]) + "\n"
+
+
+def ticket_is_closed(ticket: Ticket) -> bool:
+    return not ticket.is_open
