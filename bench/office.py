@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,7 +26,7 @@ PER_YEAR = {
     "calls": 10_000, "faxes": 1_200, "stock_movements": 5_000, "meter_readings": 240, "tickets": 60,
     "candidates": 400, "interviews": 200, "staff_events": 120,
 }
-NOW = datetime(2026, 11, 20, 10, 0)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 
 
 def stamped(at: datetime, body: dict) -> dict:

@@ -311,8 +311,15 @@ class CallsScreen(TabbedSection):
     def open_form(self, message: RecordToEdit) -> None:
         repo, record = message.result
         heading = f"{repo.collection.title.capitalize()} {record.label()}"
-        form = ModelForm(type(record), title=heading, record=record, save=saving_to(repo), reload=lambda: repo.get(record.id))
+        form = ModelForm(type(record), title=heading, record=record, save=self.saving(repo), reload=lambda: repo.get(record.id))
         self.app.push_screen(form, self.saved)
+
+    def saving(self, repo):
+        """How an edited record is saved: a call through its rules (a time to call back
+        makes it wait for the callback), the others as they are."""
+        if repo.collection.name != "calls":
+            return saving_to(repo)
+        return lambda edit: actions.save_call(self.store, edit.record, force=edit.overwrite, fields=edit.changed)
 
     # -- faxes -------------------------------------------------------------------------
     def chosen_fax(self) -> Fax | None:

@@ -173,7 +173,7 @@ class BackOfficeApp(App[int]):
             self.switch_mode(name)
 
 
-def run_app(data: str | None = None, demo: bool = False) -> int:
+def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> int:
     from data.engine.errors import DataError
     from tui.office import open_demo_office, open_office
 
@@ -189,6 +189,20 @@ def run_app(data: str | None = None, demo: bool = False) -> int:
     except DataError as error:
         print(f"backoffice: {error}", file=sys.stderr)
         return 1
+    if demo:
+        print(f"backoffice: the demo office is in {store.folder}", file=sys.stderr)
     app = BackOfficeApp(store, settings, demo=demo)
     app.run()
+    if demo:
+        say_goodbye_to_demo(store.folder, keep)
     return app.return_code or 0
+
+
+def say_goodbye_to_demo(folder, keep: bool) -> None:
+    import shutil
+
+    if keep:
+        print(f"backoffice: the demo office is kept in {folder}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        print("backoffice: removed the demo office (--keep keeps it)", file=sys.stderr)

@@ -1,7 +1,8 @@
 """The `backoffice` command: the TUI by default, plus commands for scripts and cron.
 
-Only the data layer is imported for the non-interactive commands, so they start fast and
-work without a terminal.
+Only the data layer (and rich, for tables) is imported for the non-interactive commands, so
+they start fast and work without a terminal. Every failure is one line on stderr and an
+exit status: 2 bad input, 3 a file stayed busy, 1 anything about the machine or the data.
 """
 
 from __future__ import annotations
@@ -14,68 +15,75 @@ from pathlib import Path
 EXIT_OK, EXIT_PROBLEM, EXIT_BAD_INPUT, EXIT_BUSY = 0, 1, 2, 3
 CREATING = ("add", "import")  # the only commands that start a new office where there is none
 LOCK_TIMEOUT = 10.0  # seconds a command waits for a file another session is saving
+TABLE_CELL = 28  # the widest a column of `list` grows
 
 
-def build_parser() -> argparse.ArgumentParser:
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("backoffice-tui")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def epilog() -> str:
+    from data.engine.collections import all_collections
+    from tui.settings import settings_file
+
+    names = ", ".join(sorted(all_collections()))
+    return (f"settings: {settings_file()} (any setting also as BACKOFFICE_<NAME>)\n"
+            f"collections: {names}\n"
+            "exit status: 0 done, 1 the machine or the data folder, 2 bad input, 3 a file stayed busy")
+
+
+def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
+                      help="data folder (default: $BACKOFFICE_DATA, else data in the settings file, else your user data folder)")
     parser = argparse.ArgumentParser(
-        prog="backoffice",
+        prog="backoffice", parents=[data], formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The back office of a small office: calls & faxes, stock, machines, HR.",
+        epilog=epilog() if with_epilog else None,
     )
-    parser.add_argument("--data", metavar="DIR", help="data folder (default: $BACKOFFICE_DATA, else data in the settings file, else your user data folder)")
+    parser.add_argument("--version", action="version", version=f"backoffice {version()}")
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo office in a temporary folder")
+    parser.add_argument("--keep", action="store_true", help="with --demo: keep the demo's folder when the app closes")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    add = commands.add_parser("add", help="add one record: backoffice add calls caller=Ann number=0123")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, parents=[data])
+
+    add = command("add", "add one record: backoffice add calls caller=Ann number=0123")
     add.add_argument("collection")
     add.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
-    listing = commands.add_parser("list", help="list records")
+    listing = command("list", "list records")
     listing.add_argument("collection")
     listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
     listing.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="keep records whose FIELD is VALUE (repeatable)")
     listing.add_argument("--archived", action="store_true", help="include archived records")
 
-    importing = commands.add_parser("import", help="import a .csv, .json or .jsonl file: all rows or none")
+    importing = command("import", "import a .csv, .json or .jsonl file: all rows or none")
     importing.add_argument("collection")
     importing.add_argument("file", type=Path)
 
-    export = commands.add_parser("export", help="export a collection as CSV or JSON")
+    export = command("export", "export a collection as CSV or JSON")
     export.add_argument("collection")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--archived", action="store_true", help="include archived records")
 
-    archiving = commands.add_parser("archive", help="move closed records past the retention age to the archive")
+    archiving = command("archive", "move closed records past the retention age to the archive")
     archiving.add_argument("--days", type=int, default=180, help="retention age in days (default 180)")
 
-    commands.add_parser("check", help="validate every data file and record; exit 1 on any problem")
-    commands.add_parser("agenda", help="today's 'what needs me' list, as text")
-    commands.add_parser("reorder", help="supplies at or below their reorder point and what to order, as text")
+    command("check", "validate every data file and record; exit 1 on any problem")
+    command("agenda", "today's 'what needs me' list, as text")
+    command("reorder", "supplies at or below their reorder point and what to order, as text")
     return parser
 
 
-def open_store(args: argparse.Namespace):
-    from tui.office import open_office
-    from tui.settings import load_settings
-
-    store = open_office(load_settings(data=args.data), create=args.command in CREATING, lock_timeout=lock_timeout())
-    if store.created:
-        note(f"started a new office in {store.folder}")
-    return store
-
-
-def lock_timeout() -> float:
-    import os
-
-    from data.engine.transfer import InputError
-
-    waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", str(LOCK_TIMEOUT))
-    try:
-        seconds = float(waited)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise InputError([f"BACKOFFICE_LOCK_TIMEOUT: expected a number of seconds, not '{waited}'"])
-    return seconds
+# -- saying things -------------------------------------------------------------------------
 
 
 def say(text: str) -> None:
@@ -98,6 +106,51 @@ def fail(problems: Sequence[str], status: int) -> int:
     return status
 
 
+# -- the office a command works on ---------------------------------------------------------
+
+
+class Office:
+    """The settings a command runs with, and the office it opens once it needs it."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from tui.settings import load_settings
+
+        self.args = args
+        self.settings = load_settings(data=getattr(args, "data", None))  # the office's time zone too, before any input is read
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from tui.office import open_office
+
+            self._store = open_office(self.settings, create=self.args.command in CREATING, lock_timeout=lock_timeout())
+            if self._store.created:
+                note(f"started a new office in {self._store.folder}")
+        return self._store
+
+    def left_out(self) -> None:
+        """Name the records a command could not read, so they get mended."""
+        if self._store is not None:
+            for damage in self._store.damaged.values():
+                note(f"left out a damaged record, {damage} (`backoffice check` lists them all)")
+
+
+def lock_timeout() -> float:
+    import os
+
+    from data.engine.transfer import InputError
+
+    waited = os.environ.get("BACKOFFICE_LOCK_TIMEOUT", str(LOCK_TIMEOUT))
+    try:
+        seconds = float(waited)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise InputError([f"BACKOFFICE_LOCK_TIMEOUT: expected a number of seconds, not '{waited}'"])
+    return seconds
+
+
 def parse_where(collection, pairs: list[str]) -> dict[str, str]:
     from data.engine.transfer import InputError
 
@@ -116,95 +169,79 @@ def parse_where(collection, pairs: list[str]) -> dict[str, str]:
     return where
 
 
-def run_command(args: argparse.Namespace) -> int:
-    return COMMANDS[args.command](args)
+# -- the commands --------------------------------------------------------------------------
 
 
-def add_record(args: argparse.Namespace) -> int:
+def add_record(office: Office) -> int:
     from data.engine import transfer
     from data.engine.collections import get_collection
 
-    collection = get_collection(args.collection)
-    record = transfer.parse_assignments(collection, args.assignments)  # bad input: nothing is opened or written
-    print(open_store(args).repo(collection).add(record).id)
+    collection = get_collection(office.args.collection)
+    record = transfer.parse_assignments(collection, office.args.assignments)  # bad input: nothing is opened or written
+    print(office.store.repo(collection).add(record).id)
     return EXIT_OK
 
 
-def import_records(args: argparse.Namespace) -> int:
+def import_records(office: Office) -> int:
     from data.engine import transfer
     from data.engine.collections import get_collection
 
-    collection = get_collection(args.collection)
-    records = transfer.records_from_file(collection, args.file)
-    added = open_store(args).repo(collection).add_many(records)
+    collection = get_collection(office.args.collection)
+    records = transfer.records_from_file(collection, office.args.file)
+    added = office.store.repo(collection).add_many(records)
     say(f"imported {len(added)} {collection.name}")
     return EXIT_OK
 
 
-def list_records(args: argparse.Namespace) -> int:
+def list_records(office: Office) -> int:
     from data.engine import transfer
     from data.engine.collections import get_collection
 
+    args = office.args
     collection = get_collection(args.collection)
     where = parse_where(collection, getattr(args, "where", []))
-    store = open_store(args)
-    records = [r for r in with_archive(store, collection, args.archived) if transfer.matches(r, where)]
-    print(render(records, collection, args.format), end="")
-    for damage in store.damaged.values():
-        note(f"left out a damaged record, {damage} (`backoffice check` lists them all)")
+    records = [r for r in with_archive(office.store, collection, args.archived) if transfer.matches(r, where)]
+    if args.format == "json":
+        print(transfer.to_json(records), end="")
+    elif args.format == "csv":
+        print(transfer.to_csv(records, transfer.export_fields(collection)), end="")
+    else:
+        print_table(records, ["id", *collection.list_columns()])
     return EXIT_OK
 
 
-def archive(args: argparse.Namespace) -> int:
+def archive(office: Office) -> int:
     from data.engine.archive import archive_old
 
-    store = open_store(args)
-    moved = archive_old(store, store.now(), args.days)
-    say(", ".join(f"{domain}: {count} archived" for domain, count in moved.items()))
+    store = office.store
+    moved = archive_old(store, store.now(), office.args.days)
+    said = [f"{domain}: {count} archived" for domain, count in moved.items()]
+    say(", ".join(said) if said else "nothing this account may archive")
     return EXIT_OK
 
 
-def agenda(args: argparse.Namespace) -> int:
+def agenda(office: Office) -> int:
     from data.agenda import agenda_text
 
-    say(agenda_text(open_store(args)))
+    say(agenda_text(office.store))
     return EXIT_OK
 
 
-def reorder(args: argparse.Namespace) -> int:
+def reorder(office: Office) -> int:
     from data.stock.views import current_reorder_list, reorder_text
 
-    store = open_store(args)
+    store = office.store
     say(reorder_text(current_reorder_list(store, store.now())))
     return EXIT_OK
 
 
-def with_archive(store, collection, archived: bool) -> list:
-    records = store.repo(collection).list()
-    if archived:
-        from data.engine.archive import archived_records
-
-        records = sorted([*archived_records(store, collection), *records], key=lambda r: r.id)
-    return records
-
-
-def render(records, collection, form: str) -> str:
-    from data.engine import transfer
-
-    if form == "json":
-        return transfer.to_json(records)
-    if form == "csv":
-        return transfer.to_csv(records, transfer.export_fields(collection))
-    return transfer.to_table(records, ["id", *collection.list_columns()])
-
-
-def check(args: argparse.Namespace) -> int:
+def check(office: Office) -> int:
     from data.engine.check import check_folder
 
-    store = open_store(args)
+    store = office.store
     problems, notes = check_folder(store)
-    for note in notes:
-        say(note)
+    for line in notes:
+        say(line)
     if problems:
         return fail(problems, EXIT_PROBLEM)
     say(f"{store.folder}: all files and records are valid")
@@ -217,26 +254,65 @@ COMMANDS = {
 }
 
 
+def with_archive(store, collection, archived: bool) -> list:
+    records = store.repo(collection).list()
+    if archived:
+        from data.engine.archive import archived_records
+
+        records = sorted([*archived_records(store, collection), *records], key=lambda r: r.id)
+    return records
+
+
+def print_table(records, fields: list[str]) -> None:
+    """Records as a table for a person, aligned however wide their characters are."""
+    import shutil
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from data.engine.text import visible
+    from data.engine.transfer import as_row, cell
+
+    table = Table(*fields, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for column in table.columns:
+        column.max_width, column.no_wrap, column.overflow = TABLE_CELL, True, "ellipsis"
+    for record in records:
+        row = as_row(record)
+        table.add_row(*(Text(visible(cell(row.get(f)), one_line=True)) for f in fields))
+    width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 10_000
+    Console(width=width, color_system=None, highlight=False, soft_wrap=False).print(table)
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
 def run_tui(args: argparse.Namespace) -> int:
     from tui.app import run_app
 
-    return run_app(data=args.data, demo=args.demo)
+    return run_app(data=getattr(args, "data", None), demo=args.demo, keep=args.keep)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_epilog={"-h", "--help"} & set(argv) != set()).parse_args(argv)
     if args.command is None:
         return run_tui(args)
+    office = None
     try:
-        return run_command(args)
+        office = Office(args)
+        return COMMANDS[args.command](office)
     except Exception as error:  # every failure is one line and a documented exit status
         problems, status = refusal(error)
         return fail(problems, status)
+    finally:
+        if office is not None:
+            office.left_out()
 
 
 def refusal(error: Exception) -> tuple[list[str], int]:
-    """What to say about a command that failed, and its exit status: 2 bad input, 3 busy,
-    1 anything about the machine or the data folder."""
+    """What to say about a command that failed, and its exit status."""
     from data.engine.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
     from data.engine.transfer import InputError
     from tui.settings import SettingsError

@@ -7,10 +7,11 @@ person said; it returns the record as saved.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
-from data.calls.models import Call, Fax, FaxStatus
+from data.calls.models import Call, CallStatus, Fax, FaxStatus
 from data.engine.errors import FieldError, RuleError
 from data.engine.store import Store
 
@@ -18,7 +19,19 @@ from data.engine.store import Store
 # -- calls -------------------------------------------------------------------------------
 
 def log_call(store: Store, call: Call) -> Call:
-    return store.repo("calls").add(rules.new_call_logged(call, store.user, store.now()))
+    return store.repo("calls").add(call)  # the collection adds the first line of its history
+
+
+def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable[str] | None = None) -> Call:
+    """Save an edited call; a time to call back set in the form makes it wait for that callback."""
+    calls = store.repo("calls")
+    with store.transaction("calls"):
+        saved = calls.save(call, force=force, fields=fields)
+        due = saved.callback_due
+        newly_due = fields is None or "callback_due" in fields
+        if newly_due and due is not None and saved.is_open and saved.status != CallStatus.CALLBACK and due > store.now():
+            saved = calls.update(saved.id, lambda c: rules.schedule_callback(c, due, store.user, store.now()))
+        return saved
 
 
 def pass_on(store: Store, call_id: int, to: str, note: str = "") -> Call:

@@ -51,9 +51,12 @@ def add_step(call: Call, user: str, now: datetime, action: str, note: str = "") 
 
 
 def new_call_logged(call: Call, user: str, now: datetime) -> Call:
-    """A fresh call slip: its first history step says who took it."""
+    """A fresh call slip: its first history step says who took it, and a time to call back
+    makes it wait for that callback."""
     if not call.history:
         add_step(call, user, now, "call logged")
+        if call.callback_due is not None and call.status == CallStatus.NEW and call.callback_due > now:
+            schedule_callback(call, call.callback_due, user, now)
     return call
 
 

@@ -30,6 +30,9 @@ class Collection:
     # A rule over records about to be written, run under the lock with the repository
     # (uniqueness, counters that never fall); raises a DataError to refuse them all.
     check: Callable[..., None] | None = field(default=None, compare=False)
+    # What a new record gets before it is stored, however it comes in (a form, add,
+    # import): (record, user, now) -> record.
+    prepare: Callable[..., Record] | None = field(default=None, compare=False)
 
     @property
     def fields(self) -> tuple[str, ...]:

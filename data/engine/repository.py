@@ -124,7 +124,8 @@ class Repository(Generic[M]):
 
     def add_many(self, records: Iterable[M | dict]) -> list[M]:
         """Insert all records in one transaction and one write; any error inserts none."""
-        stamped = [self._stamp(self._validated(r), rev=1) for r in records]
+        prepare = self.collection.prepare or (lambda record, user, now: record)
+        stamped = [self._stamp(prepare(self._validated(r), self.store.user, self.store.now()), rev=1) for r in records]
         with self.transaction():
             self._check(stamped)
             ids = self.table.insert_multiple([r.body() for r in stamped])

@@ -252,20 +252,6 @@ def to_json(records: Iterable[Record]) -> str:
     return text.translate(_JSON_ESCAPES) + "\n"
 
 
-def to_table(records: Iterable[Record], fields: list[str], width: int = 28) -> str:
-    rows = [[visible(cell(as_row(r).get(f)), one_line=True) for f in fields] for r in records]
-    widths = [min(width, max([len(f)] + [len(row[i]) for row in rows])) for i, f in enumerate(fields)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(clip(c, w).ljust(w) for c, w in zip(cells, widths)).rstrip()
-
-    return "\n".join([line(fields), line(["-" * w for w in widths]), *map(line, rows)]) + "\n"
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def matches(record: Record, where: dict[str, str]) -> bool:
     row = as_row(record)
     return all(cell(row.get(field)) == value for field, value in where.items())

@@ -333,3 +333,19 @@ def test_the_demo_is_the_same_every_time(tmp_path):
     first, second = demo_store(tmp_path / "one"), demo_store(tmp_path / "two")
     for name in ("calls", "faxes", "contacts"):
         assert bodies(first, name) == bodies(second, name)
+
+
+def test_a_call_added_with_a_time_to_call_back_waits_for_that_callback(tmp_path, capsys):
+    tomorrow = datetime.now(UTC) + timedelta(days=1)  # the command runs on the real clock
+    status, out, _ = run_cli(capsys, tmp_path, "add", "calls", "caller=Ann", f"callback_due={tomorrow:%Y-%m-%d} 15:00")
+    assert status == 0
+    call = Store(tmp_path).repo("calls").get(int(out))
+    assert call.status == CallStatus.CALLBACK
+    assert [step.action for step in call.history] == ["call logged", f"callback at {tomorrow:%a %d %b} 15:00"]
+
+
+def test_setting_a_time_to_call_back_in_the_call_form_schedules_the_callback(store, clock):
+    call = actions.log_call(store, Call(caller="Ann"))
+    call.callback_due = clock.now + timedelta(hours=2)
+    saved = actions.save_call(store, call, fields=["callback_due"])
+    assert saved.status == CallStatus.CALLBACK and rules.is_overdue(saved, clock.now + timedelta(hours=3))

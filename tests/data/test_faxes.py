@@ -326,3 +326,13 @@ def test_the_demo_has_faxes_waiting_sent_and_failing_with_the_errors_a_fax_line_
     assert {"NO CARRIER", "BUSY", "NO ANSWER"} <= {f.last_error for f in faxes}
     assert all(f.attempts[-1].note == f.last_error for f in faxes if f.last_error)
     assert all(f.next_attempt > NOW for f in faxes if f.status == FaxStatus.RETRYING)
+
+
+def test_what_the_fax_server_says_on_several_lines_and_in_colour_is_kept_as_plain_text(store, document, tmp_path):
+    chatty = tmp_path / "chatty-sendfax.sh"
+    chatty.write_text("#!/bin/sh\nprintf 'line one\\n\\tline two: \\033[31mmodem busy\\033[0m\\n' >&2\nexit 1\n")
+    chatty.chmod(0o755)
+    fax = actions.send_fax(store, queued(store, document).id, f"{chatty} {{number}} {{file}}")
+    assert fax.status == FaxStatus.RETRYING
+    assert fax.last_error == "line one\n\tline two: ␛[31mmodem busy␛[0m"  # kept, made visible, never refused
+    assert fax.attempts[-1].note == fax.last_error

@@ -52,6 +52,7 @@ async def test_pass_on_call_back_and_done_each_go_in_the_history(make_app, store
         assert await wait_for(pilot, lambda: queue_texts(app) == [])  # done calls leave the queue
     done = store.repo("calls").get(call.id)
     assert [step.action for step in done.history] == [
+        "call logged",
         "passed on to Sales",
         f"callback at {clock.now + timedelta(hours=2):%a %d %b %H:%M}",
         "done",

@@ -97,3 +97,37 @@ def test_no_control_sequence_from_the_data_reaches_a_real_terminal(hostile_folde
     assert not leaked, f"reached the terminal: {leaked}"
     assert "␛]0;pwned".encode() in output  # the text was on screen, its escapes made visible
     assert b"Traceback" not in output
+
+
+def demo_session(tmp_path, *flags: str) -> tuple[str, int]:
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "--demo", *flags], env)
+    terminal.read_until_quiet(1.5)
+    terminal.press(CTRL_Q)
+    code = terminal.close()
+    return bytes(terminal.output).decode(errors="replace"), code
+
+
+def demo_folder(said: str) -> Path:
+    import re
+
+    return Path(re.search(r"the demo office is in (\S+)", said).group(1))
+
+
+def test_the_demo_says_where_it_is_and_is_removed_when_the_app_closes(tmp_path):
+    said, code = demo_session(tmp_path)
+    assert code == 0
+    assert "removed the demo office (--keep keeps it)" in said
+    assert not demo_folder(said).exists()
+
+
+def test_the_demo_is_kept_when_asked(tmp_path):
+    said, code = demo_session(tmp_path, "--keep")
+    folder = demo_folder(said)
+    try:
+        assert code == 0 and folder.is_dir() and (folder / "calls.json").exists()
+        assert f"the demo office is kept in {folder}" in said
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
