@@ -3,7 +3,8 @@ into the data files the way a hand edit (or an older program) would: past the mo
 
 Each text field gets its own short tag first (``T17``), so a test can tell which fields a
 view shows; then markup that would crash a markup parser or vanish (``[b]``, ``[/b]``), a
-sequence that sets the terminal's title, one that wipes the screen, and C1 controls.
+sequence that sets the terminal's title, one that wipes the screen, C1 controls and a
+right-to-left override.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from data.engine.collections import all_collections
 from data.engine.record import SYSTEM_FIELDS
 from data.engine.store import Store
 
-PAYLOAD = "[b]\x1b]0;pwned\x07\x1b[2J\x9b2J\x9d0;x[/b]"
+PAYLOAD = "[b]\x1b]0;pwned\x07\x1b[2J\x9b2J\x9d0;x\u202e[/b]"
 SHOWN_PAYLOAD = "[b]␛]0;pwned␇␛[2J"  # how its start reads once made visible
 # Fields that hold a number, an address or a path in a shape their model insists on even
 # when reading a file: hostile text there makes the record unreadable (set aside, see

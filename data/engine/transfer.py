@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from data.engine.collections import Collection
 from data.engine.record import SYSTEM_FIELDS, Record
-from data.engine.text import from_spreadsheet, spreadsheet_safe, visible
+from data.engine.text import BIDI_CODES, from_spreadsheet, spreadsheet_safe, visible
 
 # The longest text a record holds (a CV) fits many times over; a longer cell is a mistake.
 MAX_CELL = 1 << 20
@@ -228,8 +228,11 @@ def cell(value: Any) -> str:
 
 def csv_cell(value: Any) -> str:
     """A cell for a spreadsheet: text that starts like a formula is shown, never run, and a
-    control character that a hand edit left in stored text shows as a symbol."""
-    return spreadsheet_safe(visible(cell(value))) if isinstance(value, (str, list, dict)) else cell(value)
+    control character that a hand edit left in stored text shows as a symbol; a list or a
+    table is JSON, its control characters escaped, so that `import` reads it back exactly."""
+    if isinstance(value, (list, dict)):
+        return json_text(value)
+    return spreadsheet_safe(visible(value)) if isinstance(value, str) else cell(value)
 
 
 def to_csv(records: Iterable[Record], fields: list[str]) -> str:
@@ -242,14 +245,18 @@ def to_csv(records: Iterable[Record], fields: list[str]) -> str:
     return out.getvalue()
 
 
-# JSON leaves DEL and C1 characters raw; escaped, they mean the same and stay off the terminal.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0))}
+# JSON leaves DEL, C1 and bidirectional controls raw; escaped, they mean the same and stay
+# off the terminal.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *BIDI_CODES)}
+
+
+def json_text(value: Any, option: int = 0) -> str:
+    return orjson.dumps(value, option=option).decode().translate(_JSON_ESCAPES)
 
 
 def to_json(records: Iterable[Record]) -> str:
     """Exact: every value as stored, control characters escaped the JSON way."""
-    text = orjson.dumps([as_row(r) for r in records], option=orjson.OPT_INDENT_2).decode()
-    return text.translate(_JSON_ESCAPES) + "\n"
+    return json_text([as_row(r) for r in records], orjson.OPT_INDENT_2) + "\n"
 
 
 def matches(record: Record, where: dict[str, str]) -> bool:

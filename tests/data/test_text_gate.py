@@ -17,7 +17,7 @@ from tests.conftest import NOW, Clock
 from tests.hostile import poison_office, text_fields
 from tui.cli import main
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J"
 
 # The least each collection needs besides the field under test.
@@ -61,8 +61,15 @@ def test_adding_text_with_escape_sequences_is_refused_naming_the_field(tmp_path,
 def test_the_refusal_says_which_character_and_where(tmp_path, capsys):
     status, _, err = run(tmp_path, capsys, "add", "calls", "caller=Ann\x1b[2J")
     assert status == 2
-    assert err == ("backoffice: arguments: field 'caller': contains the control character ESC at position 4; "
+    assert err == ("backoffice: arguments: field 'caller': contains the control character ESC (U+001B) at position 4; "
                    "only plain text can be stored\n")
+
+
+def test_text_that_would_read_in_another_order_than_it_is_stored_is_refused(tmp_path, capsys):
+    status, _, err = run(tmp_path, capsys, "add", "calls", "caller=Ann", "message=pay \u202eRCS.exe")
+    assert status == 2
+    assert "field 'message': contains the bidirectional control U+202E at position 5" in err
+    assert not (tmp_path / "calls.json").exists()
 
 
 def test_a_paragraph_field_keeps_line_breaks_and_tabs_a_one_line_field_refuses_them(tmp_path, capsys):
@@ -78,7 +85,7 @@ def test_importing_a_file_with_one_hostile_cell_names_its_line_and_field_and_imp
     source.write_text("caller,message\nAnn,hello\nBob,\u009b6n where am I\n", encoding="utf-8")
     status, _, err = run(tmp_path / "office", capsys, "import", "calls", str(source))
     assert status == 2
-    assert err.startswith("backoffice: line 3: field 'message': contains the control character U+009B")
+    assert err.startswith("backoffice: line 3: field 'message': contains the control character CSI (U+009B)")
     assert not (tmp_path / "office" / "calls.json").exists()
 
 
@@ -110,6 +117,15 @@ def test_json_export_is_exact_and_still_safe_to_print(hostile_office, capsys):
     for call in hostile_office.repo("calls").list():
         assert exported[call.id]["caller"] == call.caller  # to the character, escapes included
         assert "\x1b" in call.caller
+
+
+def test_a_list_in_a_csv_export_is_exact_json_and_still_safe_to_print(hostile_office, capsys):
+    status, out, _ = run(hostile_office.folder, capsys, "export", "calls", "--format", "csv")
+    assert status == 0
+    assert not CONTROL.search(out.replace("\n", ""))
+    exported = {int(row["id"]): json.loads(row["history"]) for row in csv.DictReader(io.StringIO(out))}
+    for call in hostile_office.repo("calls").list():
+        assert [step["user"] for step in exported[call.id]] == [step.user for step in call.history]
 
 
 def test_csv_export_shows_formulas_as_text_and_import_reads_them_back(tmp_path, capsys):

@@ -10,6 +10,7 @@ markup reads literally, and the app is still running.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.hostile import PAYLOAD, SHOWN_PAYLOAD, poison_office
 from tui.app import BackOfficeApp
 from tui.settings import Settings
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SIZE = (80, 24)
 
 
@@ -33,16 +34,25 @@ class Tour:
         self.tags = tags
         self.views: dict[str, set[str]] = {}  # view → fields it showed
 
-    async def settle(self) -> None:
-        await self.pilot.pause(0.1)
-        await self.app.workers.wait_for_complete()
-        await self.pilot.pause(0.1)
+    async def settle(self, seconds: float = 10.0) -> str:
+        """Until what the keys set going is done and drawn: no work left running, and the
+        screen the same over two refreshes in a row. Returns the screen as it would be drawn."""
+        deadline = time.monotonic() + seconds
+        drawn, unchanged = None, 0
+        while time.monotonic() < deadline:
+            await self.pilot.pause()
+            await self.app.workers.wait_for_complete()
+            screen = self.app.export_screenshot()
+            unchanged = unchanged + 1 if screen == drawn else 0
+            if unchanged == 2:
+                return screen
+            drawn = screen
+        raise AssertionError(f"the screen was still changing after {seconds} s")
 
     async def see(self, view: str, *keys: str) -> str:
         await self.pilot.press(*keys)
-        await self.settle()
+        screen = await self.settle()
         assert self.app.is_running, f"the app stopped at {view}"
-        screen = self.app.export_screenshot()
         leaked = sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(screen)})
         assert not leaked, f"{view}: control characters reached the terminal: {leaked}"
         self.views[view] = self.tags.seen_in(screen)

@@ -30,6 +30,7 @@ LEAKS = {
     "screen wipe": b"\x1b[2J\xc2\x9b",
     "C1 CSI": b"\xc2\x9b",
     "C1 OSC": b"\xc2\x9d",
+    "right-to-left override": "\u202e".encode(),
 }
 
 

@@ -95,8 +95,8 @@ class ConflictModal(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Changed by someone else", classes="dialog-title")
-            yield Static(plain(self.message), id="dialog-message")
-            yield Label("r reload theirs (drop my changes)   o overwrite with mine   esc back", classes="keys")
+            yield Static(plain(f"{self.message}\nReloading theirs drops what you changed here."), id="dialog-message")
+            yield Label("r reload theirs   o overwrite with mine   esc back", classes="keys")
 
     def action_choose(self, choice: str | None) -> None:
         self.dismiss(choice)

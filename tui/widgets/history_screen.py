@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +28,17 @@ class Progress(Message):
 
 class Found(Reply):
     """(collection, record) of every archived record that matched."""
+
+
+def shown(value: Any) -> str:
+    """A stored value as the detail pane says it: times in the office's time zone."""
+    if isinstance(value, datetime):
+        return f"{local(value):%a %d %b %Y %H:%M}"
+    if isinstance(value, dict):
+        return "  ".join(shown(item) for item in value.values() if item not in ("", None, [], {}))
+    if isinstance(value, list):
+        return "; ".join(shown(item) for item in value)
+    return str(value)
 
 
 class HistoryScreen(Dialog[None], JobScreen):
@@ -80,8 +94,8 @@ class HistoryScreen(Dialog[None], JobScreen):
     def detail(self, event: DataTable.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.results):
             _, record = self.results[event.cursor_row]
-            fields = record.body()
-            lines = [f"{k}: {v}" for k, v in fields.items() if v not in ("", None, [], {}) and k != "rev"]
+            values = record.model_dump(exclude={"id", "rev"})
+            lines = [f"{name}: {shown(value)}" for name, value in values.items() if value not in ("", None, [], {})]
             self.query_one("#history-detail", Static).update(plain("\n".join(lines)))
 
     def action_close(self) -> None:

@@ -270,6 +270,10 @@ class ModelForm(Dialog[Record | None], JobScreen):
     def action_save(self, overwrite: bool = False) -> None:
         self.clear_errors()
         changed = self.changed_fields()
+        if self.record is not None and not changed and not overwrite:
+            self.notify("Nothing changed: nothing to save.", timeout=3)
+            self.dismiss(None)
+            return
         record = self.build_record(changed)
         if record is not None:
             self.save_in_background(FormEdit(record, changed, overwrite))
