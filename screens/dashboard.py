@@ -16,13 +16,40 @@ from tui.plain import plain
 from tui.widgets.section_bar import SectionBar
 
 
-def group_heading(group: AgendaGroup) -> Text:
+def group_heading(group: AgendaGroup, shown: int) -> Text:
     style = "bold" if group.count else "dim"
-    return Text.assemble((f"{group.count:>4}  ", style), (group.title, style))
+    heading = Text.assemble((f"{group.count:>4}  ", style), (group.title, style))
+    if group.count > shown and not group.note:
+        heading.append(f"  … {group.count - shown} more", style="dim")
+    return heading
 
 
 def entry_line(text: str, urgent: bool) -> Text:
     return Text.assemble(("      ! " if urgent else "      · ", "bold red" if urgent else "dim"), plain(text, one_line=True))
+
+
+def entries_that_fit(groups: list[AgendaGroup], room: int) -> list[int]:
+    """How many entries of each group to show in ``room`` lines: every heading (and note) first,
+    then each group's first entry, then each one's second, and so on up to TOP."""
+    free = room - sum(1 + bool(group.note) for group in groups)
+    counts = [0] * len(groups)
+    for rank in range(TOP):
+        for index, group in enumerate(groups):
+            if free > 0 and rank < len(group.entries):
+                counts[index] += 1
+                free -= 1
+    return counts
+
+
+def agenda_options(groups: list[AgendaGroup], room: int) -> list[Option]:
+    options: list[Option] = []
+    for group, count in zip(groups, entries_that_fit(groups, room)):
+        options.append(Option(group_heading(group, count), id=f"section:{group.section}:{group.key}"))
+        if group.note:
+            options.append(Option(plain(f"      {group.note}", "dim", one_line=True), disabled=True))
+        for entry in group.entries[:count]:
+            options.append(Option(entry_line(entry.text, entry.urgent), id=f"{entry.collection}:{entry.record_id}:{group.key}"))
+    return options or [Option(Text("Nothing needs you today."), disabled=True)]
 
 
 class DashboardScreen(SectionScreen):
@@ -36,6 +63,7 @@ class DashboardScreen(SectionScreen):
     ]
 
     _shown: list[tuple[str | None, str]] = []
+    _groups: list[AgendaGroup] | None = None  # None until the agenda is first read
 
     def compose(self) -> ComposeResult:
         yield SectionBar("dashboard")
@@ -48,22 +76,14 @@ class DashboardScreen(SectionScreen):
         return build_agenda(self.store)
 
     def show(self, groups: list[AgendaGroup]) -> None:
+        self._groups = groups
         agenda = self.query_one("#agenda", OptionList)
-        highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
-        options: list[Option] = []
-        for group in groups:
-            options.append(Option(group_heading(group), id=f"section:{group.section}:{group.key}"))
-            if group.note:
-                options.append(Option(plain(f"      {group.note}", "dim", one_line=True), disabled=True))
-            for entry in group.entries[:TOP]:
-                entry_id = f"{entry.collection}:{entry.record_id}:{group.key}"
-                options.append(Option(entry_line(entry.text, entry.urgent), id=entry_id))
-        if not options:
-            options.append(Option(Text("Nothing needs you today."), disabled=True))
+        options = agenda_options(groups, agenda.scrollable_content_region.height)
         shown = [(o.id, str(o.prompt)) for o in options]
         if shown == self._shown:
             return  # nothing changed: draw nothing
         self._shown = shown
+        highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
         with self.app.batch_update():
             agenda.set_options(options)
             if highlighted is not None:
@@ -71,6 +91,13 @@ class DashboardScreen(SectionScreen):
                     agenda.highlighted = agenda.get_option_index(highlighted)
                 except OptionDoesNotExist:
                     pass
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_to_size)
+
+    def fit_to_size(self) -> None:
+        if self._groups is not None:
+            self.show(self._groups)
 
     def action_cursor(self, where: str) -> None:
         agenda = self.query_one("#agenda", OptionList)

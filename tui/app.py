@@ -27,7 +27,7 @@ DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 def section_bindings() -> list[Binding]:
     return [
-        Binding(s.key, f"switch_mode('{s.name}')", s.title, show=False, id=f"section.{s.name}", tooltip=f"Go to {s.title}")
+        Binding(s.key, f"switch_mode('{s.name}')", s.title, show=False, id=s.binding_id, tooltip=f"Go to {s.title}")
         for s in SECTIONS
     ]
 
@@ -72,6 +72,7 @@ class BackOfficeApp(App[int]):
             self.theme = self.settings.theme
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.call_after_refresh(self.report_setting_problems)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
         if self.store.created and not self.demo:
             self.notify(f"Started a new office in {self.store.folder}", timeout=10)
@@ -80,11 +81,34 @@ class BackOfficeApp(App[int]):
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
 
+    def get_line_filters(self):
+        """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not."""
+        filters = super().get_line_filters()
+        if not self.no_color:
+            return filters
+        from textual.filter import Monochrome
+
+        from tui.no_color import READABLE_GREY
+
+        return [READABLE_GREY if isinstance(f, Monochrome) else f for f in filters]
+
     def notify(self, message: str, *, title: str = "", markup: bool = False, **options) -> None:
         """Notices often quote what people typed: always plain text, shown as written."""
         from data.engine.text import visible
 
         super().notify(visible(message), title=visible(title, one_line=True), markup=False, **options)
+
+    def report_setting_problems(self) -> None:
+        """A theme or keymap the app cannot use is named once, in one line; the app opens anyway."""
+        problems = []
+        if self.settings.theme not in self.available_themes:
+            problems.append(f"there is no theme {self.settings.theme!r}, so {self.theme} is used")
+        if self.settings.keymap:
+            from tui.keymap import keymap_problems
+
+            problems += keymap_problems(type(self), self.settings.keymap)
+        if problems:
+            self.notify("Settings: " + "; ".join(problems), severity="warning", timeout=30)
 
     # -- live refresh ------------------------------------------------------------------
     def poll_files(self) -> None:

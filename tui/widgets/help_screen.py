@@ -1,8 +1,12 @@
-"""The help screen: every key of the screen beneath and of the app, from the bindings."""
+"""The help screen: every key of the screen beneath and of the app, with the binding id
+a keymap in settings.toml uses to change it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +15,21 @@ from textual.widgets import DataTable, Label
 
 from tui.widgets.dialogs import Dialog
 
+PLACES = ("This screen", "In the list", "Everywhere")
+KEY_WIDTH, DOES_WIDTH, ID_WIDTH = 11, 25, 29  # with their padding and a scroll bar, 73 of a 74-column box
 
-def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(where, keys, what) for each binding active on ``screen``, the app's last."""
+
+@dataclass(frozen=True)
+class KeyRow:
+    place: str  # one of PLACES
+    keys: str
+    does: str
+    about: str  # the binding's tooltip: said under the table for the row the cursor is on
+    binding_id: str
+
+
+def key_rows(screen: Screen) -> list[KeyRow]:
+    """One row per binding active on ``screen``, its keys together, in PLACES order."""
     app = screen.app
     grouped: dict[tuple[int, str, str], tuple[object, Binding, list[str]]] = {}
     for key, active in screen.active_bindings.items():
@@ -26,11 +42,9 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         keys.append(app.get_key_display(Binding(key, binding.action)))
     rows = []
     for node, binding, keys in grouped.values():
-        what = binding.description + (f" — {binding.tooltip}" if binding.tooltip else "")
-        where = "everywhere" if node is app else "this screen" if node is screen else "in the list"
-        rows.append((where, " ".join(dict.fromkeys(keys)), what))
-    order = {"this screen": 0, "everywhere": 1, "in the list": 2}
-    return sorted(rows, key=lambda row: order[row[0]])
+        place = PLACES[2] if node is app else PLACES[0] if node is screen else PLACES[1]
+        rows.append(KeyRow(place, " ".join(dict.fromkeys(keys)), binding.description, binding.tooltip, binding.id or ""))
+    return sorted(rows, key=lambda row: PLACES.index(row.place))
 
 
 class HelpScreen(Dialog[None]):
@@ -43,16 +57,29 @@ class HelpScreen(Dialog[None]):
     def __init__(self, beneath: Screen) -> None:
         super().__init__()
         self.beneath = beneath
+        self.abouts: dict[str, str] = {}  # row key → tooltip
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="form help"):
-            yield Label("Keys", classes="dialog-title")
-            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Where", "Does")
-            for where, keys, what in binding_rows(self.beneath):
-                table.add_row(Text(keys, style="bold"), Text(where, style="dim"), Text(what))
+        with Vertical(classes="form help") as box:
+            box.border_title = "Keys"
+            table: DataTable = DataTable(cursor_type="row")
+            table.add_column("Key", width=KEY_WIDTH)
+            table.add_column("Does", width=DOES_WIDTH)
+            table.add_column("Id for the keymap", width=ID_WIDTH)
+            place = ""
+            for index, row in enumerate(key_rows(self.beneath)):
+                if row.place != place:
+                    place = row.place
+                    table.add_row(Text(place, style="bold underline"), "", "")
+                table.add_row(Text(row.keys, style="bold"), Text(row.does), Text(row.binding_id), key=str(index))
+                self.abouts[str(index)] = row.about
             yield table
-            yield Label("esc close   ctrl+p command palette", classes="keys")
+            yield Label("", id="about", markup=False)
+            yield Label('esc close   a key of your own: settings.toml, [keymap] "id" = "key"', classes="keys", markup=False)
+
+    @on(DataTable.RowHighlighted)
+    def say_what_it_does(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one("#about", Label).update(self.abouts.get(event.row_key.value or "", ""))
 
     def action_scroll(self, direction: str) -> None:
         table = self.query_one(DataTable)
