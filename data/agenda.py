@@ -1,7 +1,7 @@
 """Today's "what needs me" list, gathered from every domain.
 
-A domain module may define ``agenda_groups(store, now) -> list[AgendaGroup]``; the
-dashboard and `backoffice agenda` show the groups in the order of DOMAIN_MODULES.
+A domain's views module may define ``agenda_groups(store, now) -> list[AgendaGroup]``; the
+dashboard and `backoffice agenda` show the groups in the order of DOMAIN_PACKAGES.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from data.domains import DOMAIN_PACKAGES
 from data.engine.clock import local
 from data.engine.errors import DataError, NoAccessError
 
@@ -39,16 +40,10 @@ class AgendaGroup:
 
 
 def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]:
-    from data.engine.collections import DOMAIN_MODULES
-
     now = now or store.now()
     groups: list[AgendaGroup] = []
-    for module_name in DOMAIN_MODULES:
-        try:
-            module = importlib.import_module(f"{module_name}.views")
-        except ModuleNotFoundError:
-            module = importlib.import_module(module_name)
-        gather = getattr(module, "agenda_groups", None)
+    for package in DOMAIN_PACKAGES:
+        gather = getattr(importlib.import_module(f"{package}.views"), "agenda_groups", None)
         if gather is None:
             continue
         try:
@@ -56,7 +51,8 @@ def build_agenda(store: Store, now: datetime | None = None) -> list[AgendaGroup]
         except NoAccessError:
             continue  # HR items are not for this user; the HR sections say so
         except DataError as error:
-            groups.append(AgendaGroup(module_name, module_name, "dashboard", note=str(error)))
+            name = package.rpartition(".")[2]
+            groups.append(AgendaGroup(name, name.capitalize(), "dashboard", note=str(error)))
     return groups
 
 

@@ -8,16 +8,14 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Static
 
 from data.addresses import readable_number
 from data.candidates import actions, rules
 from data.candidates.models import Candidate, Interview, Position, PositionStatus, Stage
 from data.candidates.views import (
     CandidatesView,
-    Comparison,
-    ComparisonRow,
     candidates_view,
     compare,
     first_interview_to_rate,
@@ -26,10 +24,9 @@ from data.candidates.views import (
 from data.engine.errors import RuleError
 from data.engine.states import words
 from data.staff.models import Employee
-from data.when import HINT, parse_when
 from screens.base import SectionScreen
-from tui.plain import inert, plain
-from tui.widgets.dialogs import Dialog
+from screens.candidate_dialogs import ComparisonModal, InterviewForm, score_words
+from tui.plain import inert
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -40,15 +37,6 @@ SCORE_KEYS = "12345"
 SCORING_ACTIONS = {"score", "criterion", "candidate", "stop_scoring"}
 STAGE_STYLE = {Stage.SHORTLISTED: "green", Stage.INTERVIEW: "cyan", Stage.OFFER: "bold yellow", Stage.HIRED: "bold green",
                Stage.REJECTED: "dim red", Stage.WITHDREW: "dim"}
-
-
-def clipped(name: str, width: int = 20) -> str:
-    """A name short enough for two of them to sit side by side at 80 columns."""
-    return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def score_words(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
 
 
 def candidate_row(candidate: Candidate, value: float | None, marked: bool) -> tuple[int, list]:
@@ -421,59 +409,3 @@ class CandidatesScreen(SectionScreen):
         form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate,
                          save=saving_to(repo), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)
-
-
-class InterviewForm(ModelForm):
-    """Booking an interview: the start may be typed the way people say it ('tomorrow 10');
-    a clash is refused under the start field, naming the other interview."""
-
-    def __init__(self, store, *, title: str, initial: dict, suggestions: dict) -> None:
-        super().__init__(Interview, title=title, initial=initial, fields=["start", "minutes", "interviewers", "place"],
-                         suggestions=suggestions, save=lambda edit: actions.book_interview(store, edit.record))
-        self.store = store
-
-    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
-        start = self.widget_of("start")
-        start.placeholder = HINT  # type: ignore[attr-defined]
-        self.call_after_refresh(self.set_focus, start)
-
-    def typed_values(self) -> dict[str, Any]:
-        values = super().typed_values()
-        try:
-            values["start"] = parse_when(values["start"] or "", self.store.now())
-        except ValueError:
-            pass  # the model says what is wrong under the field
-        return values
-
-
-class ComparisonModal(Dialog[None]):
-    """Two candidates side by side, criterion by criterion; the leader of each row in bold."""
-
-    BINDINGS = [Binding("escape,v,enter", "close", "Close", id="compare.close", tooltip="Back to the list")]
-
-    def __init__(self, comparison: Comparison) -> None:
-        super().__init__()
-        self.comparison = comparison
-
-    def compose(self) -> ComposeResult:
-        comparison = self.comparison
-        with Vertical(classes="form compare"):
-            yield Label("Compare candidates", classes="dialog-title")
-            table: DataTable = DataTable(cursor_type="none", zebra_stripes=True)
-            table.add_columns("Criterion", "Weight", plain(clipped(comparison.first.name), one_line=True),
-                              plain(clipped(comparison.second.name), one_line=True))
-            for row in comparison.rows:
-                cells = [self.cell(row.first, row.leader == 0), self.cell(row.second, row.leader == 1)]
-                table.add_row(plain(row.criterion, one_line=True), Text(f"×{row.weight:g}", style="dim"), *cells)
-            total = ComparisonRow("Weighted score", 0, comparison.first_score, comparison.second_score)
-            table.add_row(Text(total.criterion, style="bold"), Text(""),
-                          self.cell(total.first, total.leader == 0), self.cell(total.second, total.leader == 1))
-            yield table
-            yield Label("esc close", classes="keys")
-
-    @staticmethod
-    def cell(value: float | None, leads: bool) -> Text:
-        return Text(score_words(value), style="bold green" if leads else "", justify="right")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

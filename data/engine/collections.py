@@ -11,11 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from data.domains import DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
+from data.domains import DOMAIN_PACKAGES, DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 from data.engine.errors import UnknownCollectionError
 from data.engine.record import Record
-
-DOMAIN_MODULES = ("data.calls", "data.stock", "data.machines", "data.candidates", "data.staff")
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class Collection:
 @cache
 def all_collections() -> dict[str, Collection]:
     found: dict[str, Collection] = {}
-    for module_name in DOMAIN_MODULES:
+    for module_name in DOMAIN_PACKAGES:
         module = importlib.import_module(module_name)
         for collection in getattr(module, "COLLECTIONS", ()):
             found[collection.name] = collection

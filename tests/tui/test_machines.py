@@ -19,7 +19,8 @@ from data.machines.models import (
     TicketStatus,
 )
 from data.machines.troubleshooting import Symptom, checklist
-from screens.machines import ChecklistModal, MachineScreen, SheetModal
+from screens.fault_dialogs import ChecklistModal, SheetModal
+from screens.machines import MachineScreen
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.widgets.model_form import ModelForm
