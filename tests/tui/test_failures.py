@@ -9,6 +9,7 @@ import time
 from contextlib import suppress
 
 import pytest
+from textual.worker import WorkerState
 
 from data.engine.store import Store
 from tests.data.helpers import Child, backoffice
@@ -68,9 +69,10 @@ async def test_background_work_that_fails_says_so_once(store):
         said = str(app.screen.query_one("#dialog-message").render())
         assert said.startswith("Sending faxes in the background failed: The fax command")
         await pilot.press("escape")
-        app.send_due_faxes()
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, ErrorModal))
+        again = app.send_due_faxes()
+        assert await wait_for(pilot, lambda: again.state == WorkerState.ERROR)  # the next try fails the same way
+        await pilot.pause(0.5)  # a bounded wait: a dialog that is not to come has nothing to wait for
         assert not isinstance(app.screen, ErrorModal)  # the same trouble is not said again at every try
 
 
@@ -78,8 +80,8 @@ async def test_a_new_office_says_where_it_was_started(tmp_path):
     store = Store(tmp_path / "new-office", user="reception")
     app = BackOfficeApp(store, Settings(fax_command=""))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.2)
-        assert any(n.message == f"Started a new office in {tmp_path / 'new-office'}" for n in app._notifications)
+        said = f"Started a new office in {tmp_path / 'new-office'}"
+        assert await wait_for(pilot, lambda: any(n.message == said for n in app._notifications))
 
 
 def test_reading_a_folder_that_is_not_there_is_an_error_and_makes_nothing(tmp_path):
