@@ -38,6 +38,15 @@ def epilog() -> str:
             "exit status: 0 done, 1 the machine or the data folder, 2 bad input, 3 a file stayed busy")
 
 
+def days(text: str) -> int:
+    from tui.settings import retention_days
+
+    try:
+        return retention_days(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
@@ -75,7 +84,7 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     export.add_argument("--archived", action="store_true", help="include archived records")
 
     archiving = command("archive", "move closed records past the retention age to the archive")
-    archiving.add_argument("--days", type=int, default=180, help="retention age in days (default 180)")
+    archiving.add_argument("--days", type=days, default=180, help="retention age in days (default 180)")
 
     command("check", "validate every data file and record; exit 1 on any problem")
     command("agenda", "today's 'what needs me' list, as text")

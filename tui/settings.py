@@ -16,6 +16,7 @@ from pathlib import Path
 APP_NAME = "backoffice"
 ENV_PREFIX = "BACKOFFICE_"
 DEFAULT_FAX_COMMAND = "sendfax -n -d {number} {file}"
+MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
 
 
 class SettingsError(Exception):
@@ -80,11 +81,9 @@ def checked(values: dict, where: str) -> dict:
             raise SettingsError(f"{where}: {name} must be text")
     if "archive_after_days" in result:
         try:
-            result["archive_after_days"] = int(result["archive_after_days"])
-        except (TypeError, ValueError):
-            result["archive_after_days"] = 0
-        if result["archive_after_days"] < 1:
-            raise SettingsError(f"{where}: archive_after_days must be a whole number of days, at least 1")
+            result["archive_after_days"] = retention_days(result["archive_after_days"])
+        except ValueError as error:
+            raise SettingsError(f"{where}: archive_after_days {error}") from None
     if result.get("timezone"):
         from data.engine.clock import UnknownZoneError, set_office_zone
 
@@ -113,3 +112,14 @@ def apply_time_zone(settings: Settings) -> None:
     from data.engine.clock import set_office_zone
 
     set_office_zone(settings.timezone)
+
+
+def retention_days(value: object) -> int:
+    """How many days closed records stay in the working files, checked."""
+    try:
+        days = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_RETENTION_DAYS:
+        raise ValueError(f"must be a whole number of days from 1 to {MAX_RETENTION_DAYS:,}")
+    return days

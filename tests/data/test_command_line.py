@@ -31,6 +31,15 @@ def test_data_may_come_before_or_after_the_command(tmp_path):
     assert not missing.exists()
 
 
+def test_a_retention_out_of_range_is_refused_by_name(tmp_path):
+    backoffice(tmp_path, "add", "calls", "caller=Ann")
+    for days in ("-5", "0", "99999999999", "soon"):
+        done = backoffice(tmp_path, "archive", "--days", days)
+        assert done.returncode == 2 and "--days: must be a whole number of days from 1 to 36,500" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert backoffice(tmp_path, "archive", "--days", "36500").returncode == 0
+
+
 def backoffice_without_data(*args):
     import subprocess
     import sys

@@ -30,6 +30,7 @@ def test_the_file_is_read_and_the_environment_wins(monkeypatch):
     ("text", "named"),
     [
         ("archive_after_days = 0\n", "archive_after_days"),
+        ("archive_after_days = 99999999999\n", "from 1 to 36,500"),
         ("colour = 'red'\n", "unknown setting colour"),
         ("theme = [\n", "not valid TOML"),
         ("keymap = 'f3'\n", "keymap"),
