@@ -89,6 +89,10 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     command("check", "validate every data file and record; exit 1 on any problem")
     command("agenda", "today's 'what needs me' list, as text")
     command("reorder", "supplies at or below their reorder point and what to order, as text")
+
+    from tui.mail_commands import add_mail_commands
+
+    add_mail_commands(command("mail", "the office's mail: fetch, send, reply (see backoffice mail --help)"))
     return parser
 
 
@@ -257,9 +261,15 @@ def check(office: Office) -> int:
     return EXIT_OK
 
 
+def mail(office: Office) -> int:
+    from tui.mail_commands import mail_command
+
+    return mail_command(office)
+
+
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
 }
 
 

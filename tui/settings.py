@@ -31,6 +31,12 @@ class Settings:
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
     archive_after_days: int = 180  # closed records older than this move to the archive
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
+    mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
+
+    def mailboxes(self) -> list:
+        from data.mail.mailboxes import mailboxes
+
+        return mailboxes(self.mail)
 
 
 def settings_file() -> Path:
@@ -56,7 +62,7 @@ def from_environment() -> dict:
     found = {}
     for setting in fields(Settings):
         raw = os.environ.get(ENV_PREFIX + setting.name.upper())
-        if raw is None:
+        if raw is None or setting.name == "mail":
             continue
         if setting.name == "keymap":
             try:
@@ -65,7 +71,19 @@ def from_environment() -> dict:
                 raise SettingsError(f"{ENV_PREFIX}KEYMAP: not a JSON object ({error.msg})") from error
         else:
             found[setting.name] = raw
+    if mail := mail_from_environment():
+        found["mail"] = mail
     return found
+
+
+def mail_from_environment() -> dict:
+    """BACKOFFICE_MAIL_IMAP and the like: the keys of the office's own mailbox."""
+    from data.mail.mailboxes import KEYS
+
+    prefix = ENV_PREFIX + "MAIL_"
+    if not any(name.startswith(prefix) for name in os.environ):
+        return {}  # the mail code is not even imported
+    return {key: os.environ[prefix + key.upper()] for key in KEYS if prefix + key.upper() in os.environ}
 
 
 def checked(values: dict, where: str) -> dict:
@@ -91,6 +109,16 @@ def checked(values: dict, where: str) -> dict:
             set_office_zone(result["timezone"])
         except UnknownZoneError as error:
             raise SettingsError(f"{where}: timezone: {error}") from error
+    if result.get("mail"):
+        from data.engine.errors import DataError
+        from data.mail.mailboxes import mailboxes
+
+        if not isinstance(result["mail"], dict):
+            raise SettingsError(f"{where}: mail must be a table: [mail]")
+        try:
+            mailboxes(result["mail"])
+        except DataError as error:
+            raise SettingsError(f"{where}: {error}") from None
     keymap = result.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         raise SettingsError(f"{where}: keymap maps binding ids to keys, e.g. \"section.stock\" = \"f3\"")
@@ -101,7 +129,11 @@ def load_settings(**overrides) -> Settings:
     """The file, then the environment, then ``overrides`` (the command line), later winning."""
     path = settings_file()
     values = checked(from_file(path), str(path))
-    values.update(checked(from_environment(), "environment"))
+    environment = checked(from_environment(), "environment")
+    if "mail" in environment:  # the environment's keys go into the office's mailbox, not over the whole table
+        environment["mail"] = {**values.get("mail", {}), **environment["mail"]}
+        checked({"mail": environment["mail"]}, "environment")
+    values.update(environment)
     values.update(checked({k: v for k, v in overrides.items() if v is not None}, "command line"))
     settings = Settings(**values)
     apply_time_zone(settings)

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from data.addresses import normalise_number, readable_number
+from data.addresses import check_email, normalise_number, readable_number
 from data.engine.clock import Moment
 from data.engine.record import Lines, Model, Record
 
@@ -75,8 +75,11 @@ class Contact(Record):
     kind: ContactKind = ContactKind.PERSON
     extension: str = Field(default="", max_length=40)
     department: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200, title="E-mail")
 
-    form_fields = ("name", "kind", "extension", "department")
+    form_fields = ("name", "kind", "extension", "department", "email")
+
+    _email = field_validator("email")(lambda cls, v: check_email(v))
 
     @field_validator("extension", mode="before")
     @classmethod

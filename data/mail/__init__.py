@@ -1,0 +1,21 @@
+"""The office's mail: mailboxes fetched by IMAP into a queue worked like the calls, replies
+and notices sent by SMTP.
+
+models (what a message is), rules (what may happen to it), actions (what a person does to
+the store, and the fetch and send runs), views (what a screen shows), and the adapters:
+mailboxes (the settings), parse (a message as it came), servers (IMAP and SMTP).
+"""
+
+from data.engine.collections import Collection
+from data.mail.models import Mail, MailCursor
+from data.mail.rules import mail_is_closed
+
+COLUMNS = ("mailbox", "sender", "subject", "status", "assigned_to", "send_status", "sent_at")
+
+COLLECTIONS = [
+    Collection("mail", Mail, "mail", "message", columns=COLUMNS, is_closed=mail_is_closed),
+    Collection("mail_cursors", MailCursor, "mail", "mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+    # An HR mailbox's messages are HR data: they live in the HR file, as closed as it is.
+    Collection("hr_mail", Mail, "people", "HR message", columns=COLUMNS, is_closed=mail_is_closed),
+    Collection("hr_mail_cursors", MailCursor, "people", "HR mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+]

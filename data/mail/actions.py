@@ -1,0 +1,262 @@
+"""What a person (or cron) does with the office's mail: one transaction each.
+
+Every action takes the store first, then the mailbox or the message's collection and id,
+then what the person said; it returns what was saved. The servers are talked to outside
+the lock, so colleagues keep working while a server is slow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from data.engine.errors import DataError, NoAccessError, RuleError
+from data.engine.storage import atomic_write
+from data.engine.store import Store
+from data.mail import rules
+from data.mail.mailboxes import Mailbox
+from data.mail.models import Attachment, Mail, MailCursor
+from data.mail.parse import Part, line, parse_message
+from data.mail.servers import ImapSession, MailServerError, send
+
+FETCH_LIMIT = 500  # messages taken in one run; the next run goes on from there
+SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+@dataclass
+class FetchOutcome:
+    mailbox: str
+    new: int
+
+
+def fetch_mail(store: Store, box: Mailbox, limit: int = FETCH_LIMIT) -> FetchOutcome:
+    """Bring in what arrived since the last fetch. A UID is taken once per UIDVALIDITY,
+    even when two sessions fetch at once; nothing is removed from the server unless the
+    mailbox says ``delete_after_fetch``."""
+    with ImapSession(box) as session:
+        uidvalidity = session.open_folder()
+        cursor = cursor_of(store, box)
+        after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
+        arrived = [incoming_mail(store, box, uidvalidity, item) for item in session.new_messages(after, limit)]
+        taken = keep_new(store, box, uidvalidity, arrived)
+        if box.delete_after_fetch and taken:
+            session.delete([mail.uid for mail in taken])
+    return FetchOutcome(box.name, len(taken))
+
+
+def cursor_of(store: Store, box: Mailbox) -> MailCursor | None:
+    found = store.repo(box.cursors).find(mailbox=box.name, folder=box.imap.folder if box.imap else "")
+    return found[0] if found else None
+
+
+def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item) -> Mail:
+    if item.raw is None:
+        fields = {"subject": f"(a message of {item.size // 2**20} MB, too big to fetch: it is on the server)",
+                  "problems": ["too big to fetch"]}
+        parts: list[Part] = []
+    else:
+        parsed = parse_message(item.raw)
+        fields, parts = parsed.fields, parsed.attachments
+    mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, **fields)
+    mail.attachments = [keep_attachment(store, box, mail, number, part) for number, part in enumerate(parts, 1)]
+    return mail
+
+
+def attachments_folder(store: Store, box: Mailbox):
+    domain = store.repo(box.collection).collection.domain
+    return store.home(domain) / "attachments" / box.name
+
+
+def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: Part) -> Attachment:
+    """Save an attachment under a name of our own (the sender's name is only shown, so it
+    cannot reach outside the folder), as private as the mailbox's data file."""
+    suffix = SAFE_SUFFIX.search(part.name)
+    name = f"{mail.uidvalidity}-{mail.uid}-{number}{suffix.group().lower() if suffix else ''}"
+    folder = attachments_folder(store, box)
+    folder.mkdir(parents=True, exist_ok=True)
+    domain = store.repo(box.collection).collection.domain
+    atomic_write(folder / name, part.data, like=store.file(domain))
+    return Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type)
+
+
+def keep_new(store: Store, box: Mailbox, uidvalidity: int, arrived: list[Mail]) -> list[Mail]:
+    """Store the messages not yet taken and move the mailbox's cursor, in one transaction."""
+    mails, cursors = store.repo(box.collection), store.repo(box.cursors)
+    with mails.transaction():
+        cursor = cursor_of(store, box)
+        after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
+        fresh = [mail for mail in arrived if mail.uid > after]
+        recognise(store, box, fresh)
+        added = mails.add_many(fresh) if fresh else []
+        last = max([after, *(mail.uid for mail in fresh)])
+        folder = box.imap.folder if box.imap else ""
+        if cursor is None:
+            cursors.add(MailCursor(mailbox=box.name, folder=folder, uidvalidity=uidvalidity, last_uid=last))
+        elif (cursor.uidvalidity, cursor.last_uid) != (uidvalidity, last):
+            cursors.update(cursor.id, lambda c: c.model_copy(update={"uidvalidity": uidvalidity, "last_uid": last}))
+    return added
+
+
+def known_senders(store: Store, box: Mailbox) -> dict[str, str]:
+    """Who an address belongs to, from the directory and the machines' vendors — and, for
+    an HR mailbox only, from candidates and staff."""
+    known: dict[str, str] = {}
+    sources = [("contacts", "email", lambda r: f"contact {r.name}"),
+               ("machines", "vendor_email", lambda r: f"vendor of {r.label()}")]
+    if box.hr:
+        sources += [("candidates", "email", lambda r: f"candidate {r.name}"),
+                    ("employees", "email", lambda r: f"staff {r.name}")]
+    for collection, field, says in sources:
+        try:
+            records = store.repo(collection).list()
+        except NoAccessError:
+            continue
+        for record in records:
+            address = str(getattr(record, field, "") or "").lower()
+            if address:
+                known.setdefault(address, line(says(record), 300))
+    return known
+
+
+def recognise(store: Store, box: Mailbox, mails: Iterable[Mail]) -> None:
+    mails = list(mails)
+    if mails:
+        known = known_senders(store, box)
+        for mail in mails:
+            mail.known_as = known.get(mail.sender_address, "")
+
+
+# -- working the queue ---------------------------------------------------------------------
+
+def pass_on(store: Store, collection: str, mail_id: int, to: str, note: str = "") -> Mail:
+    return store.repo(collection).update(mail_id, lambda m: rules.pass_on(m, to, store.user, store.now(), note))
+
+
+def mark_done(store: Store, collection: str, mail_id: int, note: str = "") -> Mail:
+    return store.repo(collection).update(mail_id, lambda m: rules.mark_done(m, store.user, store.now(), note))
+
+
+def reopen(store: Store, collection: str, mail_id: int, note: str = "") -> Mail:
+    return store.repo(collection).update(mail_id, lambda m: rules.reopen(m, store.user, store.now(), note))
+
+
+def add_note(store: Store, collection: str, mail_id: int, note: str) -> Mail:
+    return store.repo(collection).update(mail_id, lambda m: rules.add_note(m, note, store.user, store.now()))
+
+
+def mark_read(store: Store, collection: str, mail_id: int) -> Mail:
+    return store.repo(collection).update(mail_id, rules.mark_read)
+
+
+def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox) -> Mail:
+    """Queue a reply and set the message waiting for the answer; the sender sends it."""
+    mails = store.repo(collection)
+    with mails.transaction():
+        original = mails.get(mail_id)
+        answer = mails.add(rules.reply_to(original, text, box.name, store.user, store.now()))
+
+        def waiting(mail: Mail) -> None:
+            mail.unread = False
+            if mail.is_open:
+                rules.MAIL_MOVES.move(mail, rules.MailStatus.WAITING)
+            rules.add_step(mail, store.user, store.now(), f"replied (#{answer.id})")
+
+        mails.update(mail_id, waiting)
+    return answer
+
+
+def forward(store: Store, collection: str, mail_id: int, to: list[str], text: str, box: Mailbox) -> Mail:
+    mails = store.repo(collection)
+    with mails.transaction():
+        original = mails.get(mail_id)
+        sent = mails.add(rules.forward(original, to, text, box.name, store.user, store.now()))
+        mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(), f"forwarded to {', '.join(sent.to)} (#{sent.id})"))
+    return sent
+
+
+def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str) -> Mail:
+    """A new message from the office, queued to be sent."""
+    return store.repo(box.collection).add(rules.outgoing(box.name, to, subject, text, store.user, store.now()))
+
+
+def tell_by_mail(store: Store, boxes: list[Mailbox], name: str, subject: str, text: str) -> Mail | None:
+    """Let a person know by e-mail — when the directory has their address and a mailbox
+    (not HR's) can send; None when not. A failed send stays on the mail list to send again."""
+    box = next((b for b in boxes if b.smtp is not None and not b.hr), None)
+    wanted = name.strip().casefold()
+    address = next((c.email for c in store.repo("contacts").list() if c.email and c.name.casefold() == wanted), "")
+    if box is None or not address:
+        return None
+    queued = compose(store, box, [address], subject, text)
+    return send_mail(store, box.collection, queued.id, box)
+
+
+def retry(store: Store, collection: str, mail_id: int) -> Mail:
+    return store.repo(collection).update(mail_id, rules.retry)
+
+
+# -- sending -------------------------------------------------------------------------------
+
+def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail:
+    """Send one queued message and keep a copy in the server's Sent folder. A failure is
+    written on the message (to try again), never lost."""
+    mails = store.repo(collection)
+    mail = mails.update(mail_id, lambda m: rules.start_sending(m, box.address))
+    message = rules.as_email(mail, box.sender, store.now())
+    try:
+        send(box, message)
+    except DataError as error:
+        problem = str(error)
+        return mails.update(mail_id, lambda m: rules.sending_failed(m, problem, store.user, store.now()))
+    filed = file_as_sent(box, message.as_bytes())
+    return mails.update(mail_id, lambda m: rules.sending_succeeded(m, store.user, store.now(), filed))
+
+
+def file_as_sent(box: Mailbox, raw: bytes) -> bool:
+    if box.imap is None:
+        return False
+    try:
+        with ImapSession(box) as session:
+            return session.file_as_sent(raw)
+    except MailServerError:
+        return False  # sent all the same; the copy is only a convenience
+
+
+def send_due_mail(store: Store, boxes: list[Mailbox]) -> list[Mail]:
+    """Send every queued message of every mailbox that can send; one another session is
+    already sending is skipped."""
+    sent = []
+    for box in boxes:
+        if box.smtp is None:
+            continue
+        try:
+            queued = store.repo(box.collection).find(rules.is_due, mailbox=box.name)
+        except NoAccessError:
+            continue
+        for mail in queued:
+            try:
+                sent.append(send_mail(store, box.collection, mail.id, box))
+            except RuleError:
+                continue
+    return sent
+
+
+def mailbox_of(boxes: list[Mailbox], mail: Mail) -> Mailbox:
+    for box in boxes:
+        if box.name == mail.mailbox:
+            return box
+    raise RuleError(f"The mailbox {mail.mailbox!r} this message belongs to is no longer set up.")
+
+
+def fetch_all(store: Store, boxes: list[Mailbox]) -> list[FetchOutcome | MailServerError]:
+    """Fetch every mailbox that has an IMAP server; one that fails does not stop the others."""
+    outcomes: list[FetchOutcome | MailServerError] = []
+    for box in boxes:
+        if box.imap is None:
+            continue
+        try:
+            outcomes.append(fetch_mail(store, box))
+        except (MailServerError, NoAccessError) as error:
+            outcomes.append(MailServerError(str(error)))
+    return outcomes

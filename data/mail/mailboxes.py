@@ -1,0 +1,148 @@
+"""The office's mailboxes, from the ``[mail]`` table of the settings.
+
+    [mail]                      # the office's mailbox
+    imap = "imaps://office@mail.example.com/INBOX"   # or imap:// (STARTTLS when offered)
+    smtp = "smtps://office@mail.example.com"          # or smtp:// (STARTTLS when offered)
+    from = "Front desk <office@example.com>"
+    password_file = "~/.config/backoffice/mail-password"   # else $BACKOFFICE_MAIL_PASSWORD
+    delete_after_fetch = false  # the default: nothing is removed from the server
+
+    [mail.jobs]                 # more mailboxes, each a table of the same keys
+    imap = "imaps://jobs@mail.example.com/INBOX"
+    hr = true                   # what it brings in is HR data
+
+A password file must be readable by its owner alone: a wider one is refused, with why.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from data.engine.errors import DataError
+
+DEFAULT_MAILBOX = "office"
+KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch")
+PORTS = {"imap": 143, "imaps": 993, "smtp": 25, "smtps": 465}
+
+
+class MailSettingsError(DataError):
+    """A mailbox setting that cannot be used; the message names the mailbox and the key."""
+
+
+@dataclass(frozen=True)
+class Server:
+    secure: bool  # TLS from the first byte (imaps, smtps); else STARTTLS when offered
+    host: str
+    port: int
+    user: str
+    folder: str = "INBOX"
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    name: str
+    imap: Server | None
+    smtp: Server | None
+    sender: str  # the From of what the office sends
+    password_file: Path | None = None
+    hr: bool = False
+    delete_after_fetch: bool = False
+
+    @property
+    def collection(self) -> str:
+        return "hr_mail" if self.hr else "mail"
+
+    @property
+    def cursors(self) -> str:
+        return "hr_mail_cursors" if self.hr else "mail_cursors"
+
+    @property
+    def address(self) -> str:
+        return parseaddr(self.sender)[1]
+
+    def password(self) -> str:
+        if self.password_file is None:
+            password = os.environ.get("BACKOFFICE_MAIL_PASSWORD")
+            if password is None:
+                raise MailSettingsError(f"mail {self.name}: no password: set password_file or BACKOFFICE_MAIL_PASSWORD")
+            return password
+        return read_password_file(self.name, self.password_file)
+
+
+def read_password_file(mailbox: str, path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as error:
+        raise MailSettingsError(f"mail {mailbox}: password_file {path} cannot be read ({error.strerror})") from None
+    with open(fd, encoding="utf-8") as file:
+        info = os.fstat(file.fileno())
+        if info.st_uid != os.getuid():
+            raise MailSettingsError(f"mail {mailbox}: password_file {path} belongs to someone else; it must be yours")
+        if info.st_mode & 0o077:
+            raise MailSettingsError(
+                f"mail {mailbox}: password_file {path} can be read by others (mode {stat.S_IMODE(info.st_mode):04o}); "
+                f"make it yours alone with: chmod 600 {path}")
+        return file.read().strip("\r\n")
+
+
+def server(mailbox: str, key: str, url: object) -> Server | None:
+    if url in (None, ""):
+        return None
+    parts = urlsplit(str(url))
+    schemes = (key, key + "s")
+    if parts.scheme not in schemes or not parts.hostname:
+        raise MailSettingsError(f"mail {mailbox}: {key} must look like {key}s://user@host or {key}://user@host, not {url!r}")
+    try:
+        port = parts.port or PORTS[parts.scheme]
+    except ValueError:
+        raise MailSettingsError(f"mail {mailbox}: {key} has a port that is not a number: {url!r}") from None
+    folder = unquote(parts.path.strip("/")) or "INBOX"
+    return Server(parts.scheme.endswith("s"), parts.hostname, port, unquote(parts.username or ""), folder)
+
+
+def flag(mailbox: str, key: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if str(value).strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if str(value).strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    raise MailSettingsError(f"mail {mailbox}: {key} must be true or false, not {value!r}")
+
+
+def mailbox(name: str, values: dict) -> Mailbox:
+    unknown = sorted(set(values) - set(KEYS))
+    if unknown:
+        raise MailSettingsError(f"mail {name}: unknown key {', '.join(unknown)} (known: {', '.join(KEYS)})")
+    imap, smtp = server(name, "imap", values.get("imap")), server(name, "smtp", values.get("smtp"))
+    sender = str(values.get("from") or "")
+    if smtp and "@" not in parseaddr(sender)[1]:
+        raise MailSettingsError(f"mail {name}: from must be an address to send from, e.g. \"Front desk <office@example.com>\"")
+    password_file = values.get("password_file")
+    return Mailbox(name, imap, smtp, sender, Path(str(password_file)).expanduser() if password_file else None,
+                   flag(name, "hr", values.get("hr", False)), flag(name, "delete_after_fetch", values.get("delete_after_fetch", False)))
+
+
+def mailboxes(table: dict) -> list[Mailbox]:
+    """Every mailbox of a ``[mail]`` table: its own keys are the office's, each sub-table another."""
+    own = {key: value for key, value in table.items() if not isinstance(value, dict)}
+    found = [mailbox(DEFAULT_MAILBOX, own)] if own else []
+    found += [mailbox(name, values) for name, values in table.items() if isinstance(values, dict)]
+    return found
+
+
+def mailbox_named(table: dict, name: str | None) -> Mailbox:
+    boxes = mailboxes(table)
+    if not boxes:
+        raise MailSettingsError("no mailbox is set up: add a [mail] table to the settings (see the README)")
+    if name is None:
+        return boxes[0]
+    for box in boxes:
+        if box.name == name:
+            return box
+    raise MailSettingsError(f"no mailbox named {name!r} (set up: {', '.join(b.name for b in boxes)})")

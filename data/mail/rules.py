@@ -1,0 +1,177 @@
+"""What may happen to a message: pure functions of the record, the user and ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+
+from data.addresses import check_email
+from data.calls.models import Step
+from data.engine.clock import local
+from data.engine.errors import FieldError, RuleError
+from data.engine.states import Moves
+from data.mail.models import Direction, Mail, MailStatus, SendStatus
+
+OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
+MAX_SEND_TRIES = 5
+
+
+def mail_refusal(mail: Mail, to: MailStatus) -> str:
+    if to == MailStatus.OPEN:
+        return "Only a message that is done can be reopened; this one is still open."
+    return "This message is already done; reopen it first."
+
+
+MAIL_MOVES = Moves({
+    MailStatus.OPEN: OPEN_MAIL | {MailStatus.DONE},
+    MailStatus.ASSIGNED: OPEN_MAIL | {MailStatus.DONE},
+    MailStatus.WAITING: OPEN_MAIL | {MailStatus.DONE},
+    MailStatus.DONE: frozenset({MailStatus.OPEN}),
+}, mail_refusal)
+
+
+def add_step(mail: Mail, user: str, now: datetime, action: str, note: str = "") -> None:
+    mail.history = [*mail.history, Step(at=now, user=user, action=action, note=note)]
+
+
+def pass_on(mail: Mail, to: str, user: str, now: datetime, note: str = "") -> None:
+    to = to.strip()
+    if not to:
+        raise FieldError("assigned_to", "Say whom to pass the message on to.")
+    MAIL_MOVES.move(mail, MailStatus.ASSIGNED)
+    mail.assigned_to = to
+    add_step(mail, user, now, f"passed on to {to}", note)
+
+
+def mark_done(mail: Mail, user: str, now: datetime, note: str = "") -> None:
+    MAIL_MOVES.move(mail, MailStatus.DONE)
+    mail.unread = False
+    add_step(mail, user, now, "done", note)
+
+
+def reopen(mail: Mail, user: str, now: datetime, note: str = "") -> None:
+    MAIL_MOVES.move(mail, MailStatus.OPEN)
+    add_step(mail, user, now, "reopened", note)
+
+
+def add_note(mail: Mail, note: str, user: str, now: datetime) -> None:
+    if not note.strip():
+        raise FieldError("note", "The note is empty.")
+    add_step(mail, user, now, "note", note.strip())
+
+
+def mark_read(mail: Mail) -> None:
+    mail.unread = False
+
+
+def mail_is_closed(mail: Mail) -> bool:
+    """Done, and nothing of it still to be sent."""
+    return mail.status == MailStatus.DONE and mail.send_status in (SendStatus.NOT_SENT, SendStatus.SENT)
+
+
+# -- composing ---------------------------------------------------------------------------
+
+def subject_with(prefix: str, subject: str) -> str:
+    bare = subject.strip()
+    return bare if bare.lower().startswith(prefix.lower()) else f"{prefix} {bare}".strip()
+
+
+def quoted(mail: Mail) -> str:
+    when = f"On {local(mail.sent_at):%a %d %b %Y %H:%M}, " if mail.sent_at else ""
+    lines = "\n".join("> " + line for line in mail.text.splitlines())
+    return f"{when}{mail.sender or mail.sender_address} wrote:\n{lines}"
+
+
+def reply_to(original: Mail, text: str, mailbox: str, user: str, now: datetime) -> Mail:
+    """A reply to ``original``, threaded by In-Reply-To and References, queued to be sent."""
+    if original.direction != Direction.INCOMING or not original.sender_address:
+        raise RuleError("Only a message that came in with a sender's address can be answered.")
+    if not text.strip():
+        raise FieldError("text", "The reply is empty.")
+    references = [*original.references, original.message_id] if original.message_id else list(original.references)
+    reply = outgoing(mailbox, [original.sender_address], subject_with("Re:", original.subject),
+                     f"{text.strip()}\n\n{quoted(original)}", user, now)
+    reply.in_reply_to, reply.references = original.message_id, references[-100:]
+    return reply
+
+
+def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, now: datetime) -> Mail:
+    if not to:
+        raise FieldError("to", "Say whom to forward the message to.")
+    header = f"---------- Forwarded message ----------\nFrom: {original.sender} <{original.sender_address}>\nSubject: {original.subject}"
+    return outgoing(mailbox, to, subject_with("Fwd:", original.subject),
+                    f"{text.strip()}\n\n{header}\n\n{original.text}".lstrip(), user, now)
+
+
+def outgoing(mailbox: str, to: list[str], subject: str, text: str, user: str, now: datetime) -> Mail:
+    addresses = checked_addresses(to)
+    mail = Mail(mailbox=mailbox, direction=Direction.OUTGOING, to=addresses, subject=subject, text=text,
+                status=MailStatus.DONE, unread=False, send_status=SendStatus.QUEUED)
+    add_step(mail, user, now, f"to send to {', '.join(addresses)}")
+    return mail
+
+
+def checked_addresses(to: list[str]) -> list[str]:
+    """The addresses of what was typed ("Ann <ann@example.com>" or the bare address); the
+    first that cannot be one is named as it was typed."""
+    if not [typed for typed in to if typed.strip()]:
+        raise FieldError("to", "Say whom to send it to.")
+    found = []
+    for typed in to:
+        address = parseaddr(typed)[1]
+        try:
+            check_email(address if address == typed.strip() or "<" in typed else typed.strip())
+        except ValueError:
+            raise FieldError("to", f"Not an e-mail address: {typed.strip()!r}") from None
+        found.append(address)
+    return found
+
+
+def as_email(mail: Mail, sender: str, now: datetime) -> EmailMessage:
+    """The message to hand to the SMTP server."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(mail.to)
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.sent_at or now)
+    message["Message-ID"] = mail.message_id
+    if mail.in_reply_to:
+        message["In-Reply-To"] = mail.in_reply_to
+    if mail.references:
+        message["References"] = " ".join(mail.references)
+    message.set_content(mail.text)
+    return message
+
+
+def start_sending(mail: Mail, sender_address: str) -> None:
+    """Claim the message for sending (under the lock: one sender only) and give it the
+    Message-ID it will be known by, so replies to it thread."""
+    if mail.send_status not in (SendStatus.QUEUED, SendStatus.FAILED):
+        raise RuleError("This message is not waiting to be sent.")
+    mail.send_status = SendStatus.SENDING
+    mail.send_tries += 1
+    if not mail.message_id:
+        mail.message_id = make_msgid(domain=sender_address.rpartition("@")[2] or None)
+
+
+def sending_succeeded(mail: Mail, user: str, now: datetime, filed: bool) -> None:
+    mail.send_status, mail.send_error, mail.sent_at = SendStatus.SENT, "", now
+    add_step(mail, user, now, "sent" + ("" if filed else " (the server has no Sent folder to keep a copy in)"))
+
+
+def sending_failed(mail: Mail, problem: str, user: str, now: datetime) -> None:
+    mail.send_status, mail.send_error = SendStatus.FAILED, problem[:2000]
+    add_step(mail, user, now, "sending failed", problem[:2000])
+
+
+def retry(mail: Mail) -> None:
+    if mail.send_status != SendStatus.FAILED:
+        raise RuleError("Only a message that failed to send can be tried again.")
+    mail.send_status = SendStatus.QUEUED
+
+
+def is_due(mail: Mail) -> bool:
+    return mail.send_status == SendStatus.QUEUED
