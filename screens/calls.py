@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -14,13 +15,16 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from data.addresses import readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.calls.views import CallsView, calls_view, directory_names, known_caller
+from data.calls.views import CallsView, call_notice, calls_view, directory_names, known_caller
+from data.mail.views import MailView, mail_view
 from data.engine.clock import local
 from data.engine.states import words
 from data.engine.text import visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
-from tui.jobs import Reply
+from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
+from screens.mail_tab import COLUMNS as MAIL_COLUMNS
+from tui.jobs import Done, Reply
 from tui.plain import inert, title
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.model_form import ModelForm, saving_to
@@ -28,10 +32,11 @@ from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
-TABS = ("messages", "faxes", "directory")
+TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
 FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand"}
-TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts")}
+TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts"),
+            "mail": ("mail", "mail-queue"), "hr_mail": ("mail", "mail-queue")}
 
 
 def age(since: datetime | None, now: datetime) -> str:
@@ -117,13 +122,18 @@ class RecordToEdit(Reply):
     """(repository, the newest revision of the record a person opened), read in a thread."""
 
 
-class CallsScreen(TabbedSection):
+class CallsPage(NamedTuple):
+    calls: CallsView
+    mail: MailView
+
+
+class CallsScreen(TabbedSection, MailActions):
     CSS_PATH = "calls.tcss"
-    domains = frozenset({"calls"})
+    domains = frozenset({"calls", "mail"})
     first_tab = "messages"
-    tab_actions = {"messages": MESSAGE_ACTIONS, "faxes": FAX_ACTIONS}
+    tab_actions = {"messages": MESSAGE_ACTIONS, "faxes": FAX_ACTIONS, "mail": MAIL_ACTIONS}
     BINDINGS = [
-        Binding("n", "new", "New", id="calls.new", tooltip="A new call, fax or contact, by tab"),
+        Binding("n", "new", "New", id="calls.new", tooltip="A new call, message, fax or contact, by tab"),
         Binding("p", "pass_on", "Pass on", id="calls.pass_on", tooltip="Pass the call on to a person or department"),
         Binding("m", "taken", "Message taken", id="calls.message_taken", tooltip="The caller left a message"),
         Binding("b", "callback", "Call back", id="calls.callback", tooltip="Schedule a callback at a time"),
@@ -137,6 +147,7 @@ class CallsScreen(TabbedSection):
         Binding("e", "edit_number", "Edit number", id="faxes.edit_number", tooltip="Give the fax another number"),
         Binding("x", "cancel_fax", "Cancel fax", id="faxes.cancel", tooltip="Take the fax out of the queue"),
         Binding("h", "sent_by_hand", "Sent by hand", id="faxes.sent_by_hand", tooltip="Mark the fax as sent on the machine"),
+        *MAIL_BINDINGS,
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab", tooltip="The tab to the left"),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab", tooltip="The tab to the right"),
     ]
@@ -146,6 +157,8 @@ class CallsScreen(TabbedSection):
         self.data: CallsView | None = None
         self.show_done = False
         self.for_whom = ""
+        if any(box.hr for box in self.mailboxes()):
+            self.domains = self.domains | {"people"}  # the HR mailbox's messages are in the HR file
 
     def compose(self) -> ComposeResult:
         yield SectionBar("calls")
@@ -153,6 +166,9 @@ class CallsScreen(TabbedSection):
             with TabPane("Messages", id="messages"):
                 yield RecordTable([("priority", "Pri"), ("caller", "Caller"), ("for", "For"), ("status", "Status"), ("age", "Age")], id="queue")
                 yield Static(id="call-detail")
+            with TabPane("Mail", id="mail"):
+                yield RecordTable(MAIL_COLUMNS, id="mail-queue")
+                yield Static(id="mail-detail")
             with TabPane("Faxes", id="faxes"):
                 yield RecordTable([("to", "To"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Next"), ("error", "Last error")], id="fax-queue")
                 yield Static(id="fax-detail")
@@ -161,16 +177,22 @@ class CallsScreen(TabbedSection):
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
-    def fetch(self) -> CallsView:
-        return calls_view(self.store)
+    def fetch(self) -> CallsPage:
+        return CallsPage(calls_view(self.store), mail_view(self.store))
 
-    def show(self, data: CallsView) -> None:
+    def show(self, page: CallsPage) -> None:
+        self.show_mail(page.mail)
+        self.show_calls(page.calls)
+
+    def show_calls(self, data: CallsView) -> None:
         self.data = data
         self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in data.queue(self.for_whom, self.show_done))
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("messages").label = title(f"Messages ({data.open_calls})" + (f" for {self.for_whom}" if self.for_whom else ""))
+        if self.mail_data is not None:
+            tabs.get_tab("mail").label = title(f"Mail ({self.mail_data.waiting})" + (f" for {self.mail_for_whom}" if self.mail_for_whom else ""))
         self.update_detail()
 
     def selected(self, table_id: str) -> int | None:
@@ -188,18 +210,27 @@ class CallsScreen(TabbedSection):
         call, fax = self.selected_call(), self.selected_fax()
         self.query_one("#call-detail", Static).update(call_detail(call) if call else Text("No open calls.", style="dim"))
         self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
+        self.query_one("#mail-detail", Static).update(self.mail_detail())
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:
             return False  # not loaded yet: tried again once the rows are in
         tab, table_id = TABLE_OF[collection]
         call = self.data.call(record_id) if collection == "calls" else None
+        if tab == "mail":
+            record_key = f"{collection}:{record_id}"
+            mail = self.mail_data.find(collection, record_id) if self.mail_data else None
+            if mail is not None and not mail.is_open and not self.mail_with_done:
+                self.mail_with_done, self.mail_for_whom = True, ""
+                self.show_mail(self.mail_data)
+        else:
+            record_key = record_id
         if call is not None and not call.is_open and not self.show_done:
             self.show_done, self.for_whom = True, ""
-            self.show(self.data)
+            self.show_calls(self.data)
         self.query_one(TabbedContent).active = tab
         table = self.query_one(f"#{table_id}", RecordTable)
-        if table.select_key(record_id):
+        if table.select_key(record_key):
             table.focus()
             return True
         return False
@@ -234,7 +265,8 @@ class CallsScreen(TabbedSection):
 
         def chosen(to: str | None) -> None:
             if to:
-                self.run_job(lambda: actions.pass_on(self.store, call.id, to), notice=f"Passed on to {to}")
+                self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to),
+                             lambda told: Done(told, notice=f"Passed on to {to}" + (" and told by e-mail" if told else "")))
 
         prompt = PromptModal("Pass on to", placeholder="a person or department", suggestions=self.data.names if self.data else [],
                              check=lambda v: None if v.strip() else "Say whom to pass it on to.")
@@ -276,7 +308,7 @@ class CallsScreen(TabbedSection):
             if who is not None:
                 self.for_whom = who.strip()
                 if self.data:
-                    self.show(self.data)
+                    self.show_calls(self.data)
 
         names = self.data.names if self.data else []
         self.app.push_screen(PromptModal("Show calls for (empty: everyone)", value=self.for_whom, suggestions=names), chosen)
@@ -284,7 +316,7 @@ class CallsScreen(TabbedSection):
     def action_all_calls(self) -> None:
         self.show_done = not self.show_done
         if self.data:
-            self.show(self.data)
+            self.show_calls(self.data)
         self.notify("Showing done calls too" if self.show_done else "Showing open calls", timeout=2)
 
     # -- new and edit ------------------------------------------------------------------
@@ -292,6 +324,8 @@ class CallsScreen(TabbedSection):
         tab = self.current_tab()
         if tab == "messages":
             open_call_slip(self.app)
+        elif tab == "mail":
+            self.action_mail_new()
         elif tab == "faxes":
             form = ModelForm(Fax, title="New fax", save=lambda edit: actions.queue_fax(self.store, edit.record))
             self.app.push_screen(form, self.saved)
@@ -301,6 +335,9 @@ class CallsScreen(TabbedSection):
 
     @on(DataTable.RowSelected)
     def edit(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "mail-queue":
+            self.action_mail_read()
+            return
         collection = next(name for name, (_, table) in TABLE_OF.items() if table == event.data_table.id)
         key = event.data_table.selected_key  # type: ignore[attr-defined]
         if key is not None:
@@ -368,6 +405,17 @@ class CallsScreen(TabbedSection):
                                             "or set fax_command in the settings.", title="Cannot send"))
             return
         self.run_job(lambda: actions.send_fax(self.store, fax.id, template), notice="Fax send finished")
+
+
+def pass_on_and_tell(store, boxes, call_id: int, to: str) -> bool:
+    """Pass the call on; tell the person by e-mail when the directory has their address.
+    True when the e-mail went out (one that did not stays on the mail list as not sent)."""
+    from data.mail.actions import tell_by_mail
+    from data.mail.models import SendStatus
+
+    call = actions.pass_on(store, call_id, to)
+    told = tell_by_mail(store, boxes, to, *call_notice(call)) if boxes else None
+    return told is not None and told.send_status == SendStatus.SENT
 
 
 class Directory(Reply):

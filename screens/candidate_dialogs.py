@@ -14,14 +14,9 @@ from data.candidates import actions
 from data.candidates.models import Interview
 from data.candidates.views import Comparison, ComparisonRow
 from data.when import HINT, parse_when
-from tui.plain import plain
+from tui.plain import clipped, plain
 from tui.widgets.dialogs import Dialog
 from tui.widgets.model_form import ModelForm
-
-
-def clipped(name: str, width: int = 20) -> str:
-    """A name short enough for two of them to sit side by side at 80 columns."""
-    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def score_words(value: float | None) -> str:

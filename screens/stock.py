@@ -27,13 +27,14 @@ from tui.plain import inert, title
 from tui.widgets.dialogs import ConfirmModal, Dialog
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.model_form import ModelForm
+from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.text_modal import TextModal
 
 ITEM_ACTIONS = {"new", "edit", "use", "adjust"}
 ORDER_LIST_ACTIONS = {"draft"}
-ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "cancel_order"}
+ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "send_order", "cancel_order"}
 ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderStatus.PARTLY_RECEIVED: "bold yellow",
                OrderStatus.RECEIVED: "green", OrderStatus.CANCELLED: "dim strike"}
 
@@ -162,6 +163,10 @@ class OrderExported(Reply):
         self.kind = kind
 
 
+class SupplierAddress(Reply):
+    """(the order, the supplier's e-mail address from the directory, or "")."""
+
+
 class StockScreen(TabbedSection):
     CSS_PATH = "stock.tcss"
     domains = frozenset({"stock"})
@@ -179,6 +184,7 @@ class StockScreen(TabbedSection):
         Binding("r", "receive", "Receive", id="stock.receive", tooltip="Receive a delivery against the order, in part or in full"),
         Binding("x", "export_csv", "CSV", id="stock.export_csv", tooltip="Write the order as a CSV file"),
         Binding("m", "export_email", "E-mail", id="stock.export_email", tooltip="The order as e-mail text to copy"),
+        Binding("M", "send_order", "Send", show=False, id="stock.send_order", tooltip="Send the order to the supplier by e-mail"),
         Binding("X", "cancel_order", "Cancel order", show=False, id="stock.cancel_order",
                 tooltip="What has not arrived is no longer on order"),
         Binding("C", "count", "Count", id="stock.count", tooltip="The count sheet: walk the shelves and type what is there"),
@@ -414,6 +420,36 @@ class StockScreen(TabbedSection):
     def action_export_email(self) -> None:
         if order := self.chosen_order():
             self.run_job(lambda: actions.export_order(self.store, order.id, "email"), lambda done: OrderExported(done, "email"))
+
+    def action_send_order(self) -> None:
+        from screens.mail_tab import sending_mailbox
+
+        order = self.chosen_order()
+        box = sending_mailbox(self, None)
+        if order is not None and box is not None:
+            self.run_job(lambda: (order, actions.supplier_address(self.store, order.supplier)), SupplierAddress)
+
+    @on(SupplierAddress)
+    def ask_where_to_send(self, message: SupplierAddress) -> None:
+        from data.addresses import check_email
+        from screens.mail_tab import mail_the_order, sending_mailbox
+
+        message.stop()
+        order, address = message.result
+        box = sending_mailbox(self, None)
+
+        def check(text: str) -> str | None:
+            try:
+                check_email(text.strip())
+            except ValueError as error:
+                return str(error)
+            return None if text.strip() else "Say where to send it."
+
+        def chosen(to: str | None) -> None:
+            if to and box is not None:
+                self.run_job(lambda: mail_the_order(self.store, box, order.id, to.strip()), notice=f"Order #{order.id} sent to {to.strip()}")
+
+        self.app.push_screen(PromptModal(f"Send order #{order.id} to {order.supplier} at", value=address, check=check), chosen)
 
     @on(OrderExported)
     def exported(self, message: OrderExported) -> None:

@@ -18,10 +18,13 @@ from tui.settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from data.engine.store import Store
 
-BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background"}
+BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background",
+                   "mail": "Fetching and sending mail"}
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
 ARCHIVE_DELAY = 10.0
+MAIL_SECONDS = 60.0
+MAIL_DELAY = 2.0  # the first fetch, once the first screen is drawn
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
@@ -80,6 +83,9 @@ class BackOfficeApp(App[int]):
         self.set_timer(ARCHIVE_DELAY, self.archive_once_a_day)  # not while starting up
         if self.settings.fax_command.strip():
             self.set_interval(FAX_SECONDS, self.send_due_faxes)
+        if self.settings.mail:
+            self.set_timer(MAIL_DELAY, self.work_the_mail)
+            self.set_interval(MAIL_SECONDS, self.work_the_mail)
 
     def get_line_filters(self):
         """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not."""
@@ -133,6 +139,19 @@ class BackOfficeApp(App[int]):
         from data.calls.actions import send_due_faxes
 
         send_due_faxes(self.store, self.settings.fax_command)
+
+    @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
+    def work_the_mail(self) -> None:
+        """New mail comes in and queued mail goes out while the app is open; a mailbox whose
+        server cannot be reached is said once, and the others are still worked."""
+        from data.mail.actions import fetch_all, send_due_mail
+        from data.mail.servers import MailServerError
+
+        boxes = self.settings.mailboxes()
+        problems = [str(outcome) for outcome in fetch_all(self.store, boxes) if isinstance(outcome, Exception)]
+        send_due_mail(self.store, boxes)
+        if problems:
+            raise MailServerError("; ".join(problems))
 
     @on(Worker.StateChanged)
     def background_work_failed(self, event: Worker.StateChanged) -> None:

@@ -29,3 +29,9 @@ def inert(text: Text, *, one_line: bool = False) -> Text:
 def title(value: object) -> Content:
     """For border titles and tab labels, which Textual would otherwise read as markup."""
     return Content(visible(str(value), one_line=True))
+
+
+def clipped(text: str, width: int = 20) -> str:
+    """``text`` cut to ``width`` characters, with an ellipsis where it was cut: for columns
+    that must leave room for the others at 80 columns."""
+    return text if len(text) <= width else text[: width - 1] + "…"

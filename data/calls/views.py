@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from data.addresses import normalise_number
+from data.addresses import normalise_number, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
 from data.calls.rules import PRIORITY_RANK, is_overdue
@@ -92,6 +92,17 @@ def directory_names(contacts: Iterable[Contact]) -> list[str]:
     """Everyone and every department a call can be for, for completion."""
     names = {c.name for c in contacts} | {c.department for c in contacts if c.department}
     return sorted(names, key=str.casefold)
+
+
+def call_notice(call: Call) -> tuple[str, str]:
+    """(subject, text) of an e-mail telling the person a call was passed on to them."""
+    who = f"{call.caller} ({call.company})" if call.company else call.caller
+    taken = call.history[0] if call.history else None
+    lines = [f"{who} called" + (f" on {local(taken.at):%a %d %b at %H:%M}" if taken else "") + ".",
+             f"Number: {readable_number(call.number)}" if call.number else "",
+             "", call.message or "(no message)", "",
+             f"Taken by {taken.user}." if taken else ""]
+    return f"Call from {who}", "\n".join(lines).strip() + "\n"
 
 
 def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:

@@ -15,8 +15,8 @@ def build_demo(store: Store, now: datetime | None = None, seed: int = 7) -> None
     The parts reckon on the office's wall clock (``now`` in the office's zone). Each part
     draws from its own generator, named by the part, not by where its code lives: moving a
     module changes no demo record."""
-    from data.demo import calls, machines, people, stock
+    from data.demo import calls, machines, mail, people, stock
 
     now = local(now or store.now()).replace(second=0)
-    for name, part in (("calls", calls), ("stock", stock), ("machines", machines), ("people", people)):
+    for name, part in (("calls", calls), ("mail", mail), ("stock", stock), ("machines", machines), ("people", people)):
         part.seed(store, now, random.Random(f"{seed}-{name}"))

@@ -207,6 +207,20 @@ def export_order(store: Store, order_id: int, kind: str) -> tuple[Path, str]:
     return path, text
 
 
+def order_for_mail(store: Store, order_id: int) -> tuple[str, str]:
+    """(subject, text) of the order as an e-mail to its supplier."""
+    order = store.repo("orders").get(order_id)
+    text = views.order_email(order, views.items_by_id(store), store.user)
+    subject, _, body = text.partition("\n\n")
+    return subject.removeprefix("Subject: "), body
+
+
+def supplier_address(store: Store, supplier: str) -> str:
+    """The supplier's e-mail address when the directory has one under its name, else ""."""
+    wanted = supplier.strip().casefold()
+    return next((c.email for c in store.repo("contacts").list() if c.email and c.name.casefold() == wanted), "")
+
+
 def start_count(store: Store) -> CountSession:
     """Resume the count in progress, or start one over every item in location order."""
     sessions = store.repo("count_sessions")

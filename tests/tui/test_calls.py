@@ -91,7 +91,7 @@ async def test_an_illegal_move_is_refused_with_a_sentence(make_app, store):
 async def test_a_fax_whose_document_is_missing_is_refused_under_its_field(make_app, store, tmp_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "right_square_bracket")
+        await pilot.press("1", "right_square_bracket", "right_square_bracket")
         await pilot.pause()
         await pilot.press("n")
         form = app.screen

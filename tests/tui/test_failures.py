@@ -38,7 +38,7 @@ def stopped_holder(store):
 async def test_a_save_held_up_by_a_stopped_session_names_it_and_can_stop_waiting(make_app, store, stopped_holder):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "right_square_bracket", "right_square_bracket", "n")
+        await pilot.press("1", "right_square_bracket", "right_square_bracket", "right_square_bracket", "n")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
         form = app.screen
         await pilot.press(*"Bilal Khan")

@@ -279,7 +279,7 @@ async def test_overwrite_with_mine_keeps_what_a_colleague_changed_in_other_field
     contact = store.repo("contacts").add({"name": "Harriet Cole", "department": "Sales"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "right_square_bracket", "right_square_bracket")
+        await pilot.press("1", "right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert await wait_for(pilot, lambda: app.screen.query_one("#contacts").row_count == 1)
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
@@ -300,7 +300,7 @@ async def test_saving_an_untouched_form_changes_nothing_and_gives_nobody_a_confl
     contact = store.repo("contacts").add({"name": "Harriet Cole"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1", "right_square_bracket", "right_square_bracket")
+        await pilot.press("1", "right_square_bracket", "right_square_bracket", "right_square_bracket")
         assert await wait_for(pilot, lambda: app.screen.query_one("#contacts").row_count == 1)
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))

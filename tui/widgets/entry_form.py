@@ -11,13 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from data.engine.errors import FieldError
 from tui.jobs import JobScreen, Reply, describe
 from tui.plain import plain, title
 from tui.widgets.dialogs import Dialog, close_unless_typed
-from tui.widgets.fields import PlainInput
+from tui.widgets.fields import PlainInput, PlainTextArea
 
 
 @dataclass
@@ -26,6 +26,11 @@ class Entry:
     label: str
     value: str = ""
     placeholder: str = ""
+    paragraphs: bool = False  # a text area, where enter starts a new line
+
+
+def text_of(field: Input | TextArea) -> str:
+    return field.text if isinstance(field, TextArea) else field.value
 
 
 class Entered(Reply):
@@ -56,17 +61,21 @@ class EntryForm(Dialog[Any], JobScreen):
             for index, entry in enumerate(self.entries):
                 with Horizontal(classes="field-row"):
                     yield Label(plain(entry.label, one_line=True), classes="field-label")
-                    yield PlainInput(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", compact=True)
+                    if entry.paragraphs:
+                        yield PlainTextArea(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", soft_wrap=True)
+                    else:
+                        yield PlainInput(entry.value, placeholder=entry.placeholder, id=f"entry-{index}", compact=True)
                 yield Static("", id=f"error-{index}", classes="field-error")
             yield Static("", id="form-error", classes="field-error")
-            yield Label("enter next / save   ctrl+s save   esc close", classes="keys")
+            enter = "" if self.entries[-1].paragraphs else "enter next / save   "
+            yield Label(f"{enter}ctrl+s save   esc close", classes="keys")
 
     def on_mount(self) -> None:
         self.query_one(".form").border_title = title(self.heading)
         self._pristine = self.values()
 
-    def input_of(self, name: str) -> Input:
-        return self.query_one(f"#entry-{self.index_of(name)}", Input)
+    def input_of(self, name: str) -> Input | TextArea:
+        return self.query_one(f"#entry-{self.index_of(name)}")  # type: ignore[return-value]
 
     def error_of(self, name: str | None) -> Static:
         index = self.index_of(name)
@@ -76,7 +85,7 @@ class EntryForm(Dialog[Any], JobScreen):
         return next((i for i, e in enumerate(self.entries) if e.name == name), None)
 
     def values(self) -> dict[str, str]:
-        return {e.name: self.query_one(f"#entry-{i}", Input).value for i, e in enumerate(self.entries)}
+        return {e.name: text_of(self.query_one(f"#entry-{i}")) for i, e in enumerate(self.entries)}
 
     @on(Input.Submitted)
     def next_or_save(self, event: Input.Submitted) -> None:

@@ -1,0 +1,291 @@
+"""The Mail tab of Calls & faxes: the office's mailbox worked as a queue, like the messages.
+
+Its keys are bound on the calls screen (a key may do one thing on one tab and another on
+the next); what they do is here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.binding import Binding
+
+from data.engine.clock import local
+from data.engine.errors import DataError
+from data.engine.states import words
+from data.mail import actions
+from data.mail.mailboxes import Mailbox
+from data.mail.models import Direction, Mail, SendStatus
+from data.mail.views import MailView, age_words, arrived
+from tui.plain import clipped, inert
+from tui.widgets.entry_form import Entry, EntryForm
+from tui.widgets.prompt import PromptModal
+from tui.widgets.record_table import RecordTable
+from tui.widgets.text_modal import TextModal
+
+MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_forward",
+                "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read"}
+MAIL_BINDINGS = [
+    Binding("p", "mail_pass_on", "Pass on", id="mail.pass_on", tooltip="Pass the message on to a person or department"),
+    Binding("r", "mail_reply", "Reply", id="mail.reply", tooltip="Reply to the sender, threaded"),
+    Binding("f", "mail_forward", "Forward", id="mail.forward", tooltip="Forward the message to an address"),
+    Binding("d", "mail_done", "Done", id="mail.done", tooltip="The message is dealt with"),
+    Binding("u", "mail_reopen", "Reopen", show=False, id="mail.reopen", tooltip="Reopen a message that was done"),
+    Binding("t", "mail_note", "Note", show=False, id="mail.note", tooltip="Add a note to the message's history"),
+    Binding("s", "mail_retry", "Send again", id="mail.retry", tooltip="Try again to send a message that failed"),
+    Binding("w", "mail_for_whom", "For whom", show=False, id="mail.for_whom", tooltip="Show only the mail passed on to one person"),
+    Binding("a", "mail_all", "All/open", show=False, id="mail.all", tooltip="Show done mail too, or only open mail"),
+]
+COLUMNS = [("new", " "), ("who", "From / to"), ("subject", "Subject"), ("for", "For"), ("status", "Status"), ("age", "Age")]
+
+
+def mail_key(collection: str, mail: Mail) -> str:
+    return f"{collection}:{mail.id}"
+
+
+def status_cell(mail: Mail) -> Text:
+    if mail.direction == Direction.OUTGOING:
+        style = {SendStatus.FAILED: "bold red", SendStatus.SENT: "green"}.get(mail.send_status, "yellow")
+        said = {SendStatus.QUEUED: "to send", SendStatus.FAILED: "NOT SENT"}.get(mail.send_status, words(mail.send_status))
+        return Text(said, style=style)
+    return Text(words(mail.status), style="dim" if not mail.is_open else "")
+
+
+def mail_row(collection: str, mail: Mail, now: datetime, answer: bool) -> tuple[str, list]:
+    outgoing = mail.direction == Direction.OUTGOING
+    who = ("→ " + ", ".join(mail.to[:2])) if outgoing else (mail.sender or mail.sender_address)
+    style = "bold" if mail.unread else ""
+    subject = ("↳ " if answer else "") + (mail.subject or "(no subject)")
+    return mail_key(collection, mail), [
+        Text("●" if mail.unread else "", style="bold"), Text(clipped(who, 16), style=style),
+        Text(clipped(subject, 24), style=style), clipped(mail.assigned_to, 12), status_cell(mail), age_words(arrived(mail), now)]
+
+
+def rows(view: MailView, for_whom: str, with_done: bool):
+    seen: set[str] = set()
+    for collection, mail in view.queue(for_whom, with_done):
+        yield mail_row(collection, mail, view.now, mail.thread in seen)
+        seen.add(mail.thread)
+
+
+def heading(mail: Mail) -> Text:
+    text = Text()
+    if mail.direction == Direction.OUTGOING:
+        text.append(f"To {', '.join(mail.to)}", style="bold")
+    else:
+        text.append(mail.sender or mail.sender_address, style="bold")
+        if mail.sender_address and mail.sender:
+            text.append(f" <{mail.sender_address}>")
+        if mail.known_as:
+            text.append(f"  ({mail.known_as})", style="italic")
+    when = mail.sent_at or mail.created_at
+    if when:
+        text.append(f"  {local(when):%a %d %b %H:%M}", style="dim")
+    return text
+
+
+def detail(view: MailView, mail: Mail) -> Text:
+    """The highlighted message: who, the subject, its first lines, and what else is in its thread."""
+    text = heading(mail)
+    text.append(f"\n{mail.subject or '(no subject)'}\n", style="bold")
+    if mail.send_error:
+        text.append(f"Not sent: {mail.send_error}\n", style="red")
+    for problem in mail.problems[:2]:
+        text.append(f"Could not read all of it: {problem}\n", style="yellow")
+    text.append("\n".join(mail.text.splitlines()[:4]) or "(no text)")
+    others = len(view.thread_of(mail)) - 1
+    extras = [f"{len(mail.attachments)} attachment(s)" if mail.attachments else "",
+              f"{others} more in this conversation" if others else "", "enter reads it all"]
+    text.append("\n" + " · ".join(e for e in extras if e), style="dim")
+    return inert(text)
+
+
+def thread_text(view: MailView, mail: Mail, folder: str) -> str:
+    """The whole conversation, oldest first, for reading."""
+    parts = []
+    for each in view.thread_of(mail):
+        lines = [heading(each).plain, f"Subject: {each.subject}"]
+        lines += [f"Attachment: {a.name} ({a.size:,} bytes) — {folder}/{a.file}" for a in each.attachments]
+        lines += [f"Could not read all of it: {p}" for p in each.problems]
+        lines += ["", each.text or "(no text)"]
+        lines += [f"  {local(step.at):%a %d %b %H:%M}  {step.user}  {step.action}" + (f" — {step.note}" if step.note else "")
+                  for step in each.history]
+        parts.append("\n".join(lines))
+    return ("\n\n" + "─" * 40 + "\n\n").join(parts)
+
+
+class MailActions:
+    """The Mail tab's actions, mixed into the calls screen (which binds their keys)."""
+
+    mail_data: MailView | None = None
+    mail_for_whom = ""
+    mail_with_done = False
+
+    def mailboxes(self) -> list[Mailbox]:
+        return self.app.settings.mailboxes()  # type: ignore[attr-defined]
+
+    def show_mail(self, view: MailView) -> None:
+        self.mail_data = view
+        self.query_one("#mail-queue", RecordTable).set_rows(rows(view, self.mail_for_whom, self.mail_with_done))
+
+    def selected_mail(self) -> tuple[str, Mail] | None:
+        key = self.query_one("#mail-queue", RecordTable).selected_key
+        if key is None or self.mail_data is None:
+            return None
+        collection, _, mail_id = str(key).partition(":")
+        mail = self.mail_data.find(collection, int(mail_id))
+        return (collection, mail) if mail else None
+
+    def mail_detail(self) -> Text:
+        chosen = self.selected_mail()
+        if chosen is None or self.mail_data is None:
+            return Text("No mail waiting." if self.mailboxes() else "No mailbox is set up: see [mail] in the README.", style="dim")
+        return detail(self.mail_data, chosen[1])
+
+    def chosen_mail(self) -> tuple[str, Mail] | None:
+        chosen = self.selected_mail()
+        if chosen is None:
+            self.notify("Choose a message first.", severity="warning")
+        return chosen
+
+    def mailbox_for(self, mail: Mail | None) -> Mailbox | None:
+        return sending_mailbox(self, mail)
+
+    def action_mail_read(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None or self.mail_data is None:
+            return
+        collection, mail = chosen
+        folder = str(actions.attachments_folder(self.store, actions.mailbox_of(self.mailboxes(), mail))) if mail.attachments else ""
+        self.app.push_screen(TextModal(mail.subject or "(no subject)", thread_text(self.mail_data, mail, folder), folder))
+        if mail.unread:
+            self.run_job(lambda: actions.mark_read(self.store, collection, mail.id))
+
+    def action_mail_pass_on(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None:
+            return
+        collection, mail = chosen
+
+        def chosen_person(to: str | None) -> None:
+            if to:
+                self.run_job(lambda: actions.pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
+
+        names = sorted(set(self.data.names if self.data else []) | set(self.mail_data.names if self.mail_data else []))
+        self.app.push_screen(PromptModal("Pass on to", placeholder="a person or department", suggestions=names,
+                                         check=lambda v: None if v.strip() else "Say whom to pass it on to."), chosen_person)
+
+    def action_mail_done(self) -> None:
+        if chosen := self.chosen_mail():
+            self.run_job(lambda: actions.mark_done(self.store, chosen[0], chosen[1].id), notice="Done")
+
+    def action_mail_reopen(self) -> None:
+        if chosen := self.chosen_mail():
+            self.run_job(lambda: actions.reopen(self.store, chosen[0], chosen[1].id), notice="Reopened")
+
+    def action_mail_note(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None:
+            return
+
+        def noted(note: str | None) -> None:
+            if note and note.strip():
+                self.run_job(lambda: actions.add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
+
+        self.app.push_screen(PromptModal("Note", placeholder="what happened"), noted)
+
+    def action_mail_retry(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+            return
+        collection, mail = chosen
+
+        def again() -> Mail:
+            actions.retry(self.store, collection, mail.id)
+            return sent_or_said(self.store, collection, mail.id, box)
+
+        self.run_job(again, notice=f"Sent to {', '.join(mail.to)}")
+
+    def action_mail_reply(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+            return
+        collection, mail = chosen
+        entries = [Entry("text", f"Reply to {mail.sender or mail.sender_address}", paragraphs=True)]
+        self.compose_and_send(f"Re: {mail.subject}", entries, collection, box,
+                              lambda values: actions.reply(self.store, collection, mail.id, values["text"], box))
+
+    def action_mail_forward(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+            return
+        collection, mail = chosen
+        entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("text", "Note", paragraphs=True)]
+        self.compose_and_send(f"Forward: {mail.subject}", entries, collection, box,
+                              lambda values: actions.forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
+
+    def action_mail_new(self) -> None:
+        box = self.mailbox_for(None)
+        if box is None:
+            return
+        entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("subject", "Subject"), Entry("text", "Message", paragraphs=True)]
+        self.compose_and_send("New message", entries, box.collection, box,
+                              lambda values: actions.compose(self.store, box, split(values["to"]), values["subject"], values["text"]))
+
+    def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue) -> None:
+        """The form queues the message (nothing typed is lost, even if sending fails); then it is sent."""
+
+        def queued(mail: Mail | None) -> None:
+            if mail is not None:
+                self.run_job(lambda: sent_or_said(self.store, collection, mail.id, box), notice=f"Sent to {', '.join(mail.to)}")
+
+        self.app.push_screen(EntryForm(heading, entries, queue, intro=f"From {box.sender}"), queued)
+
+    def action_mail_for_whom(self) -> None:
+        def chosen(who: str | None) -> None:
+            if who is not None:
+                self.mail_for_whom = who.strip()
+                if self.mail_data:
+                    self.show_mail(self.mail_data)
+
+        names = self.mail_data.names if self.mail_data else []
+        self.app.push_screen(PromptModal("Show mail for (empty: everyone)", value=self.mail_for_whom, suggestions=names), chosen)
+
+    def action_mail_all(self) -> None:
+        self.mail_with_done = not self.mail_with_done
+        if self.mail_data:
+            self.show_mail(self.mail_data)
+        self.notify("Showing done mail too" if self.mail_with_done else "Showing open mail", timeout=2)
+
+
+def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:
+    """The mailbox to send with: the message's own, else the first that can send (not HR's
+    for a new message); None, and said, when there is none."""
+    boxes = [box for box in screen.app.settings.mailboxes() if box.smtp is not None]
+    match = [box for box in boxes if mail is not None and box.name == mail.mailbox]
+    usable = match or [box for box in boxes if not box.hr]
+    if not usable:
+        screen.notify("No mailbox is set up to send with: see [mail] in the README.", severity="warning")
+        return None
+    return usable[0]
+
+
+def mail_the_order(store, box: Mailbox, order_id: int, to: str) -> Mail:
+    from data.stock.actions import order_for_mail
+
+    subject, text = order_for_mail(store, order_id)
+    queued = actions.compose(store, box, [to], subject, text)
+    return sent_or_said(store, box.collection, queued.id, box)
+
+
+def sent_or_said(store, collection: str, mail_id: int, box: Mailbox) -> Mail:
+    """Send a queued message; one the server did not take is kept, and the failure said."""
+    sent = actions.send_mail(store, collection, mail_id, box)
+    if sent.send_status != SendStatus.SENT:
+        raise DataError(f"Not sent, kept to try again (s): {sent.send_error}")
+    return sent
+
+
+def split(addresses: str) -> list[str]:
+    return [a.strip() for a in addresses.replace(";", ",").split(",") if a.strip()]
