@@ -78,11 +78,11 @@ def from_environment() -> dict:
 
 def mail_from_environment() -> dict:
     """BACKOFFICE_MAIL_IMAP and the like: the keys of the office's own mailbox."""
-    from data.mail.mailboxes import KEYS
-
     prefix = ENV_PREFIX + "MAIL_"
     if not any(name.startswith(prefix) for name in os.environ):
         return {}  # the mail code is not even imported
+    from data.mail.mailboxes import KEYS
+
     return {key: os.environ[prefix + key.upper()] for key in KEYS if prefix + key.upper() in os.environ}
 
 

@@ -19,7 +19,9 @@ from data.engine.record import Record
 @dataclass(frozen=True)
 class Collection:
     name: str
-    model: type[Record]
+    # The model, or where it is ("data.mail.models:Mail"): a domain an office may not use
+    # names it, so its models are built only once one of its records is read or written.
+    model_ref: type[Record] | str
     domain: str
     title: str  # one record, in words: "call", "supply item"
     columns: tuple[str, ...] = ()  # default columns of `backoffice list`
@@ -31,6 +33,13 @@ class Collection:
     # What a new record gets before it is stored, however it comes in (a form, add,
     # import): (record, user, now) -> record.
     prepare: Callable[..., Record] | None = field(default=None, compare=False)
+
+    @property
+    def model(self) -> type[Record]:
+        if isinstance(self.model_ref, str):
+            module, _, name = self.model_ref.partition(":")
+            return getattr(importlib.import_module(module), name)
+        return self.model_ref
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -34,8 +34,11 @@ class Repository(Generic[M]):
     def __init__(self, store: Store, collection: Collection) -> None:
         self.store = store
         self.collection = collection
-        self.model: type[M] = collection.model  # type: ignore[assignment]
         self.domain = collection.domain
+
+    @property
+    def model(self) -> type[M]:
+        return self.collection.model  # type: ignore[return-value]
 
     @property
     def table(self):

@@ -7,15 +7,21 @@ mailboxes (the settings), parse (a message as it came), servers (IMAP and SMTP).
 """
 
 from data.engine.collections import Collection
-from data.mail.models import Mail, MailCursor
-from data.mail.rules import mail_is_closed
+
+MAIL, CURSOR = "data.mail.models:Mail", "data.mail.models:MailCursor"  # built once an office has mail
+
+
+def mail_is_closed(mail) -> bool:
+    """Done, and nothing of it still to be sent."""
+    return mail.status == "done" and mail.send_status in ("", "sent")
+
 
 COLUMNS = ("mailbox", "sender", "subject", "status", "assigned_to", "send_status", "sent_at")
 
 COLLECTIONS = [
-    Collection("mail", Mail, "mail", "message", columns=COLUMNS, is_closed=mail_is_closed),
-    Collection("mail_cursors", MailCursor, "mail", "mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+    Collection("mail", MAIL, "mail", "message", columns=COLUMNS, is_closed=mail_is_closed),
+    Collection("mail_cursors", CURSOR, "mail", "mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
     # An HR mailbox's messages are HR data: they live in the HR file, as closed as it is.
-    Collection("hr_mail", Mail, "people", "HR message", columns=COLUMNS, is_closed=mail_is_closed),
-    Collection("hr_mail_cursors", MailCursor, "people", "HR mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+    Collection("hr_mail", MAIL, "people", "HR message", columns=COLUMNS, is_closed=mail_is_closed),
+    Collection("hr_mail_cursors", CURSOR, "people", "HR mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
 ]

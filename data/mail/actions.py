@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
 
 from data.engine.errors import DataError, NoAccessError, RuleError
 from data.engine.storage import atomic_write
@@ -18,7 +21,7 @@ from data.mail import rules
 from data.mail.mailboxes import Mailbox
 from data.mail.models import Attachment, Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
-from data.mail.servers import ImapSession, MailServerError, send
+from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
 FETCH_LIMIT = 500  # messages taken in one run; the next run goes on from there
 SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
@@ -40,8 +43,9 @@ def fetch_mail(store: Store, box: Mailbox, limit: int = FETCH_LIMIT) -> FetchOut
         after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
         arrived = [incoming_mail(store, box, uidvalidity, item) for item in session.new_messages(after, limit)]
         taken = keep_new(store, box, uidvalidity, arrived)
-        if box.delete_after_fetch and taken:
-            session.delete([mail.uid for mail in taken])
+        whole = [mail.uid for mail in taken if not mail.problems]  # one read only in part stays on the server
+        if box.delete_after_fetch and whole:
+            session.delete(whole)
     return FetchOutcome(box.name, len(taken))
 
 
@@ -50,7 +54,9 @@ def cursor_of(store: Store, box: Mailbox) -> MailCursor | None:
     return found[0] if found else None
 
 
-def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item) -> Mail:
+def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) -> Mail:
+    """The record of a fetched message; one that cannot be read at all is still recorded,
+    saying so, so that it is not lost from sight (it stays on the server)."""
     if item.raw is None:
         fields = {"subject": f"(a message of {item.size // 2**20} MB, too big to fetch: it is on the server)",
                   "problems": ["too big to fetch"]}
@@ -58,14 +64,23 @@ def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item) -> Mail:
     else:
         parsed = parse_message(item.raw)
         fields, parts = parsed.fields, parsed.attachments
-    mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, **fields)
+    try:
+        mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, **fields)
+    except ValidationError as error:
+        problem = line(f"it could not be read: {error.errors()[0].get('msg', '')}", 300)
+        mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, subject="(a message that could not be read)",
+                    problems=[problem])
+        parts = []
     mail.attachments = [keep_attachment(store, box, mail, number, part) for number, part in enumerate(parts, 1)]
     return mail
 
 
-def attachments_folder(store: Store, box: Mailbox):
-    domain = store.repo(box.collection).collection.domain
-    return store.home(domain) / "attachments" / box.name
+def attachments_folder(store: Store, box: Mailbox) -> Path:
+    return store.home(domain_of(store, box)) / "attachments" / box.name
+
+
+def domain_of(store: Store, box: Mailbox) -> str:
+    return store.repo(box.collection).collection.domain
 
 
 def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: Part) -> Attachment:
@@ -75,8 +90,7 @@ def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: P
     name = f"{mail.uidvalidity}-{mail.uid}-{number}{suffix.group().lower() if suffix else ''}"
     folder = attachments_folder(store, box)
     folder.mkdir(parents=True, exist_ok=True)
-    domain = store.repo(box.collection).collection.domain
-    atomic_write(folder / name, part.data, like=store.file(domain))
+    atomic_write(folder / name, part.data, like=store.file(domain_of(store, box)))
     return Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type)
 
 
@@ -86,10 +100,14 @@ def keep_new(store: Store, box: Mailbox, uidvalidity: int, arrived: list[Mail]) 
     with mails.transaction():
         cursor = cursor_of(store, box)
         after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
-        fresh = [mail for mail in arrived if mail.uid > after]
+        newer = [mail for mail in arrived if mail.uid > after]
+        fresh = newer
+        if cursor and cursor.uidvalidity != uidvalidity:  # the server numbered the folder anew: same messages, new UIDs
+            kept = {m.message_id for m in mails.find(mailbox=box.name) if m.message_id}
+            fresh = [mail for mail in newer if not mail.message_id or mail.message_id not in kept]
         recognise(store, box, fresh)
         added = mails.add_many(fresh) if fresh else []
-        last = max([after, *(mail.uid for mail in fresh)])
+        last = max([after, *(mail.uid for mail in newer)])
         folder = box.imap.folder if box.imap else ""
         if cursor is None:
             cursors.add(MailCursor(mailbox=box.name, folder=folder, uidvalidity=uidvalidity, last_uid=last))
@@ -193,7 +211,7 @@ def tell_by_mail(store: Store, boxes: list[Mailbox], name: str, subject: str, te
 
 
 def retry(store: Store, collection: str, mail_id: int) -> Mail:
-    return store.repo(collection).update(mail_id, rules.retry)
+    return store.repo(collection).update(mail_id, lambda mail: rules.retry(mail, store.now()))
 
 
 # -- sending -------------------------------------------------------------------------------
@@ -250,13 +268,16 @@ def mailbox_of(boxes: list[Mailbox], mail: Mail) -> Mailbox:
 
 
 def fetch_all(store: Store, boxes: list[Mailbox]) -> list[FetchOutcome | MailServerError]:
-    """Fetch every mailbox that has an IMAP server; one that fails does not stop the others."""
+    """Fetch every mailbox that has an IMAP server (and this user may keep the mail of); one
+    that fails does not stop the others."""
     outcomes: list[FetchOutcome | MailServerError] = []
     for box in boxes:
         if box.imap is None:
             continue
         try:
             outcomes.append(fetch_mail(store, box))
-        except (MailServerError, NoAccessError) as error:
-            outcomes.append(MailServerError(str(error)))
+        except NoAccessError:
+            continue  # an HR mailbox, for HR's sessions to fetch
+        except MailServerError as error:
+            outcomes.append(error)
     return outcomes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
@@ -14,7 +14,7 @@ from data.engine.states import Moves
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
 
 OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
-MAX_SEND_TRIES = 5
+SENDING_STUCK = timedelta(minutes=10)
 
 
 def mail_refusal(mail: Mail, to: MailStatus) -> str:
@@ -63,11 +63,6 @@ def add_note(mail: Mail, note: str, user: str, now: datetime) -> None:
 
 def mark_read(mail: Mail) -> None:
     mail.unread = False
-
-
-def mail_is_closed(mail: Mail) -> bool:
-    """Done, and nothing of it still to be sent."""
-    return mail.status == MailStatus.DONE and mail.send_status in (SendStatus.NOT_SENT, SendStatus.SENT)
 
 
 # -- composing ---------------------------------------------------------------------------
@@ -167,8 +162,11 @@ def sending_failed(mail: Mail, problem: str, user: str, now: datetime) -> None:
     add_step(mail, user, now, "sending failed", problem[:2000])
 
 
-def retry(mail: Mail) -> None:
-    if mail.send_status != SendStatus.FAILED:
+def retry(mail: Mail, now: datetime) -> None:
+    """Queue again a message that failed — or one claimed for sending so long ago that the
+    session sending it must have stopped (a server answers within a minute or gives up)."""
+    stuck = mail.send_status == SendStatus.SENDING and mail.updated_at is not None and now - mail.updated_at > SENDING_STUCK
+    if mail.send_status != SendStatus.FAILED and not stuck:
         raise RuleError("Only a message that failed to send can be tried again.")
     mail.send_status = SendStatus.QUEUED
 

@@ -6,13 +6,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from typing import TYPE_CHECKING
+
 from data.agenda import AgendaEntry, AgendaGroup
 from data.engine.clock import EARLIEST
 from data.engine.errors import NoAccessError
 from data.engine.store import Store
-from data.mail.models import Direction, Mail, SendStatus
+
+if TYPE_CHECKING:
+    from data.mail.models import Mail
 
 COLLECTIONS = ("mail", "hr_mail")
+# Statuses by their values: the dashboard of an office without mail never builds the mail models.
+INCOMING, FAILED = "incoming", "failed"
+NOT_YET_SENT = frozenset({"queued", "sending", "failed"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class MailView:
 
     @property
     def waiting(self) -> int:
-        return sum(1 for _, m in self.mails if m.is_open and m.direction == Direction.INCOMING)
+        return sum(1 for _, m in self.mails if m.is_open and m.direction == INCOMING)
 
     @property
     def names(self) -> list[str]:
@@ -55,7 +62,7 @@ def is_for(mail: Mail, who: str) -> bool:
 
 
 def waiting_to_send(mail: Mail) -> bool:
-    return mail.send_status in (SendStatus.QUEUED, SendStatus.SENDING, SendStatus.FAILED)
+    return mail.send_status in NOT_YET_SENT
 
 
 def readable_mail(store: Store) -> Iterable[tuple[str, Mail]]:
@@ -83,8 +90,8 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     mails = list(readable_mail(store))
     if not mails:
         return []  # an office without mail: no line for it
-    waiting = sorted((m for c, m in mails if m.is_open and m.direction == Direction.INCOMING), key=arrived)
-    failed = [(c, m) for c, m in mails if m.send_status == SendStatus.FAILED]
+    waiting = sorted((m for c, m in mails if m.is_open and m.direction == INCOMING), key=arrived)
+    failed = [(c, m) for c, m in mails if m.send_status == FAILED]
     oldest = f" (oldest {age_words(arrived(waiting[0]), now)})" if waiting else ""
 
     def entry(collection: str, mail: Mail) -> AgendaEntry:

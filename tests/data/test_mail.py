@@ -16,7 +16,7 @@ import pytest
 
 from data.calls.models import Contact
 from data.engine.errors import DataError
-from data.mail import actions
+from data.mail import actions, rules
 from data.mail.mailboxes import MailSettingsError, mailbox, mailboxes
 from data.mail.models import MailStatus, SendStatus
 from tests.data.helpers import ROOT
@@ -91,17 +91,19 @@ def test_a_new_uidvalidity_means_the_folder_is_read_again(store, dovecot, mail_t
     client.delete_folder("Orders")  # the server starts the folder again: UIDs begin anew
     client.create_folder("Orders")
     client.logout()
+    deliver(dovecot, user, message(1), "Orders")  # the same message, with the new numbering
     deliver(dovecot, user, message(2), "Orders")
     assert actions.fetch_mail(store, box).new == 1
     assert [m.subject for m in store.repo("mail").list()] == ["Order 1", "Order 2"]
 
 
-def test_delete_after_fetch_removes_only_what_was_stored(store, dovecot, mail_table):
+def test_delete_after_fetch_removes_only_what_was_stored_whole(store, dovecot, mail_table):
     deliver(dovecot, user_of(mail_table), message(1))
+    deliver(dovecot, user_of(mail_table), b"Subject: odd\r\nContent-Type: text/plain; charset=klingon\r\n\r\n\xff\r\n")
     box = mailbox("office", {**mail_table, "delete_after_fetch": True})
-    assert actions.fetch_mail(store, box).new == 1
-    assert on_server(dovecot, mail_table) == []
-    assert store.repo("mail").count() == 1
+    assert actions.fetch_mail(store, box).new == 2
+    assert on_server(dovecot, mail_table) == [2]  # read only in part: kept on the server
+    assert store.repo("mail").count() == 2
 
 
 def test_a_reply_goes_out_threaded_and_lands_in_sent(store, dovecot, mail_table, smtp):
@@ -245,3 +247,17 @@ def test_without_a_mailbox_the_command_says_how_to_set_one_up(tmp_path):
                           cwd=ROOT, capture_output=True, text=True,
                           env={k: v for k, v in os.environ.items() if not k.startswith("BACKOFFICE_MAIL")})
     assert done.returncode == 1 and "no mailbox is set up: add a [mail] table to the settings" in done.stderr
+
+
+def test_a_send_cut_off_midway_can_be_tried_again_once_it_is_clearly_stuck(store, clock, mail_table, smtp):
+    from datetime import timedelta
+
+    box = mailboxes(mail_table)[0]
+    queued = actions.compose(store, box, ["ann@supplier.example"], "Hello", "Hi")
+    store.repo("mail").update(queued.id, lambda m: rules.start_sending(m, box.address))  # and then the session died
+    with pytest.raises(DataError, match="Only a message that failed to send"):
+        actions.retry(store, "mail", queued.id)  # it may still be going out
+    clock.now += timedelta(minutes=11)
+    actions.retry(store, "mail", queued.id)
+    assert actions.send_mail(store, "mail", queued.id, box).send_status == SendStatus.SENT
+    assert len(smtp.messages) == 1
