@@ -1,8 +1,11 @@
 """Real mail servers on localhost for the tests: Dovecot (IMAP) and aiosmtpd (SMTP).
 
-Dovecot runs from a configuration of its own in a temporary folder, on a free port, with
-Maildirs; each test gets a mailbox user of its own. Where Dovecot is not installed the mail
-tests are skipped with the reason, except in CI (CI=true), where that is a failure.
+Dovecot runs from a configuration of its own in a temporary folder, on free ports, with
+Maildirs; each test gets a mailbox user of its own. Both servers speak TLS as real ones do:
+IMAP offers STARTTLS and listens for imaps too, SMTP offers STARTTLS, all with a certificate
+made for the session, which the session trusts (SSL_CERT_FILE) and nothing else does. Where
+Dovecot is not installed the mail tests are skipped with the reason, except in CI (CI=true),
+where that is a failure.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 {login_user}
@@ -40,7 +45,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {secure_port}
   }}
 }}
 passdb {{
@@ -60,6 +65,23 @@ namespace inbox {{
   }}
 }}
 """
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its key, valid for two days."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def server_context(cert: Path, key: Path):
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def free_port() -> int:
@@ -92,7 +114,8 @@ class Dovecot:
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="backoffice-dovecot-"))
         self.root.chmod(0o755)
-        self.port = free_port()
+        self.port, self.secure_port = free_port(), free_port()
+        self.cert, self.key = make_certificate(self.root)
         if os.getuid() == 0:  # Dovecot will not run a mailbox as root: then the mail belongs to "nobody"
             uid, gid, login_user = 65534, 65534, ""
         else:  # not root: every Dovecot process runs as this account
@@ -103,10 +126,12 @@ class Dovecot:
         os.chown(self.root / "home", uid, gid)
         # Every test's user up front: Dovecot notices a changed users file only a second later.
         (self.root / "users").write_text("".join(f"office{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
-        (self.root / "dovecot.conf").write_text(CONFIG.format(root=self.root, port=self.port, uid=uid, gid=gid, login_user=login_user))
+        (self.root / "dovecot.conf").write_text(CONFIG.format(root=self.root, port=self.port, secure_port=self.secure_port, uid=uid, gid=gid,
+                                                                login_user=login_user))
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port, self.process)
+        wait_for_port(self.secure_port, self.process)
         self.users = count(1)
 
     def new_user(self) -> str:
@@ -143,11 +168,13 @@ class SmtpInbox:
         return "250 Message accepted for delivery"
 
 
-def start_smtp():
+def start_smtp(context, implicit_tls: bool = False):
+    """An SMTP server that offers STARTTLS, or (``implicit_tls``) speaks TLS from the start."""
     from aiosmtpd.controller import Controller
 
     inbox = SmtpInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    tls = {"ssl_context": context} if implicit_tls else {"tls_context": context}
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **tls)
     controller.start()
     return controller, inbox
 
@@ -157,13 +184,19 @@ def dovecot():
     if DOVECOT is None:
         missing("Dovecot")
     server = Dovecot()
+    trusted = os.environ.get("SSL_CERT_FILE")
+    os.environ["SSL_CERT_FILE"] = str(server.cert)  # this session, and the commands it runs, trust its servers
     yield server
     server.stop()
+    if trusted is None:
+        os.environ.pop("SSL_CERT_FILE", None)
+    else:
+        os.environ["SSL_CERT_FILE"] = trusted
 
 
 @pytest.fixture
-def smtp():
-    controller, inbox = start_smtp()
+def smtp(dovecot):
+    controller, inbox = start_smtp(server_context(dovecot.cert, dovecot.key))
     inbox.port = controller.port
     yield inbox
     controller.stop()

@@ -21,7 +21,7 @@ from data.mail.mailboxes import MailSettingsError, mailbox, mailboxes
 from data.mail.models import MailStatus, SendStatus
 from tests.data.helpers import ROOT
 from tests.hostile import PAYLOAD
-from tests.servers import PASSWORD, deliver
+from tests.servers import PASSWORD, deliver, make_certificate, server_context, start_smtp
 
 
 def user_of(table: dict) -> str:
@@ -261,3 +261,37 @@ def test_a_send_cut_off_midway_can_be_tried_again_once_it_is_clearly_stuck(store
     actions.retry(store, "mail", queued.id)
     assert actions.send_mail(store, "mail", queued.id, box).send_status == SendStatus.SENT
     assert len(smtp.messages) == 1
+
+
+def test_imap_and_smtp_use_tls_when_the_server_offers_it(store, dovecot, mail_table, smtp):
+    user = user_of(mail_table)
+    deliver(dovecot, user, message(1))
+    box = mailboxes(mail_table)[0]
+    actions.fetch_mail(store, box)
+    logins = [line for line in (dovecot.root / "dovecot.log").read_text().splitlines() if f"Login: user=<{user}>" in line]
+    assert len(logins) == 2 and ", TLS," not in logins[0]  # the test's own delivery, in the clear
+    assert ", TLS," in logins[1]  # the fetch: STARTTLS, offered, was taken
+    sent = actions.send_mail(store, "mail", actions.compose(store, box, ["ann@supplier.example"], "Hi", "Hello").id, box)
+    assert sent.send_status == SendStatus.SENT and smtp.messages[-1]["Subject"] == "Hi"
+
+
+def test_tls_from_the_first_byte_with_imaps_and_smtps(store, dovecot, mail_table):
+    controller, inbox = start_smtp(server_context(dovecot.cert, dovecot.key), implicit_tls=True)
+    try:
+        user = user_of(mail_table)
+        box = mailbox("office", {**mail_table, "imap": f"imaps://{user}@127.0.0.1:{dovecot.secure_port}/INBOX",
+                                 "smtp": f"smtps://127.0.0.1:{controller.port}"})
+        deliver(dovecot, user, message(1))
+        assert actions.fetch_mail(store, box).new == 1
+        queued = actions.reply(store, "mail", 1, "Thanks.", box)
+        assert actions.send_mail(store, "mail", queued.id, box).send_status == SendStatus.SENT
+        assert inbox.messages[-1]["In-Reply-To"] == "<m1@supplier.example>"
+    finally:
+        controller.stop()
+
+
+def test_a_server_whose_certificate_is_not_trusted_is_refused(store, dovecot, mail_table, monkeypatch, tmp_path):
+    other, _ = make_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(other))  # trust some other certificate only
+    with pytest.raises(DataError, match="certificate verify failed"):
+        actions.fetch_mail(store, mailboxes(mail_table)[0])
