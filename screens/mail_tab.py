@@ -149,15 +149,12 @@ class MailActions:
             self.notify("Choose a message first.", severity="warning")
         return chosen
 
-    def mailbox_for(self, mail: Mail | None) -> Mailbox | None:
-        return sending_mailbox(self, mail)
-
     def action_mail_read(self) -> None:
         chosen = self.chosen_mail()
         if chosen is None or self.mail_data is None:
             return
         collection, mail = chosen
-        folder = str(actions.attachments_folder(self.store, actions.mailbox_of(self.mailboxes(), mail))) if mail.attachments else ""
+        folder = str(actions.attachments_folder(self.store, collection, mail.mailbox)) if mail.attachments else ""
         self.app.push_screen(TextModal(mail.subject or "(no subject)", thread_text(self.mail_data, mail, folder), folder))
         if mail.unread:
             self.run_job(lambda: actions.mark_read(self.store, collection, mail.id))
@@ -197,7 +194,7 @@ class MailActions:
 
     def action_mail_retry(self) -> None:
         chosen = self.chosen_mail()
-        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
 
@@ -209,7 +206,7 @@ class MailActions:
 
     def action_mail_reply(self) -> None:
         chosen = self.chosen_mail()
-        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
         entries = [Entry("text", f"Reply to {mail.sender or mail.sender_address}", paragraphs=True)]
@@ -218,7 +215,7 @@ class MailActions:
 
     def action_mail_forward(self) -> None:
         chosen = self.chosen_mail()
-        if chosen is None or (box := self.mailbox_for(chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("text", "Note", paragraphs=True)]
@@ -226,7 +223,7 @@ class MailActions:
                               lambda values: actions.forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
 
     def action_mail_new(self) -> None:
-        box = self.mailbox_for(None)
+        box = sending_mailbox(self, None)
         if box is None:
             return
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("subject", "Subject"), Entry("text", "Message", paragraphs=True)]

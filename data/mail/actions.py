@@ -75,12 +75,9 @@ def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) 
     return mail
 
 
-def attachments_folder(store: Store, box: Mailbox) -> Path:
-    return store.home(domain_of(store, box)) / "attachments" / box.name
-
-
-def domain_of(store: Store, box: Mailbox) -> str:
-    return store.repo(box.collection).collection.domain
+def attachments_folder(store: Store, collection: str, mailbox: str) -> Path:
+    """Beside the data file the mailbox's messages are in: HR's in hr/."""
+    return store.home(store.repo(collection).collection.domain) / "attachments" / mailbox
 
 
 def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: Part) -> Attachment:
@@ -88,9 +85,9 @@ def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: P
     cannot reach outside the folder), as private as the mailbox's data file."""
     suffix = SAFE_SUFFIX.search(part.name)
     name = f"{mail.uidvalidity}-{mail.uid}-{number}{suffix.group().lower() if suffix else ''}"
-    folder = attachments_folder(store, box)
+    folder = attachments_folder(store, box.collection, box.name)
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / name, part.data, like=store.file(domain_of(store, box)))
+    atomic_write(folder / name, part.data, like=store.file(store.repo(box.collection).collection.domain))
     return Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type)
 
 
