@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from data.addresses import readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.calls.views import CallsView, call_notice, calls_view, directory_names, known_caller
+from data.calls.views import CallsView, call_notice, calls_view, directory_names, known_caller, recent_calls_from
 from data.mail.views import MailView, mail_view
 from data.engine.clock import local
 from data.engine.states import words
@@ -25,7 +25,7 @@ from screens.base import TabbedSection
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
 from tui.jobs import Done, Reply
-from tui.plain import inert, title
+from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
@@ -424,17 +424,27 @@ class Directory(Reply):
 
 class CallSlip(ModelForm):
     """The call slip: a known number fills caller and company; ctrl+t makes it urgent;
-    enter jumps to the next empty field."""
+    enter jumps to the next empty field. For a call the phone system says is ringing
+    (``ringing``), the slip opens on it, says who called before and about what, and saving
+    it — even unchanged — answers the call."""
 
     BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
 
-    def __init__(self, store) -> None:
-        super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: actions.log_call(store, edit.record))
+    def __init__(self, store, ringing: Call | None = None) -> None:
+        if ringing is None:
+            super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: actions.log_call(store, edit.record))
+        else:
+            # The slip opens without the missed call's "call back now": a time written there is a real callback.
+            super().__init__(Call, title=f"Ringing: {readable_number(ringing.number) or 'a hidden number'} — ctrl+t urgent",
+                             record=ringing.model_copy(update={"callback_due": None}),
+                             reload=lambda: store.repo("calls").get(ringing.id),
+                             save=lambda edit: actions.answer_ring(store, edit.record, edit.changed, force=edit.overwrite))
         self.store = store
+        self.ringing = ringing
         self.known_calls: list[Call] = []
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
-        self.widget_of("number").focus()
+        self.widget_of("message" if self.ringing else "number").focus()
         store = self.store
         self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
 
@@ -443,6 +453,12 @@ class CallSlip(ModelForm):
         self.known_calls, contacts = message.result
         names = [visible(name, one_line=True) for name in directory_names(contacts)]
         self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
+        if self.ringing:
+            self.say_above(caller_so_far(self.known_calls, self.ringing))
+
+    def action_save(self, overwrite: bool = False) -> None:
+        # A ringing call is answered by saving its slip, whether or not anything was written on it.
+        super().action_save(overwrite or (self.ringing is not None and not self.changed_fields()))
 
     def failed(self, error: Exception, group: str) -> None:
         if group != "load":  # without the directory, the slip still takes the call
@@ -467,6 +483,23 @@ class CallSlip(ModelForm):
     def action_urgent(self) -> None:
         urgent = self.value_of("priority") == Priority.URGENT.value
         self.set_value("priority", Priority.NORMAL if urgent else Priority.URGENT)
+
+
+def caller_so_far(calls: list[Call], ringing: Call) -> str:
+    """Who is ringing, as far as the office knows: their last calls, and what is still open."""
+    earlier = [c for c in recent_calls_from(calls, ringing.number, limit=4) if c.id != ringing.id][:3]
+    if not earlier:
+        return "Not called before."
+    open_ones = sum(1 for c in calls if c.number == ringing.number and c.is_open and c.id != ringing.id)
+    lines = [f"{local(c.created_at):%a %d %b %H:%M}  for {c.for_whom or 'nobody'}: {c.message or '(no message)'}"
+             for c in earlier if c.created_at]
+    return "\n".join([f"Called before — {open_ones} still open:", *(clipped(line, 74) for line in lines)])
+
+
+def open_ringing_slip(app, call: Call) -> None:
+    """The phone system rang for this session: the slip of that call, over whatever is open."""
+    app.push_screen(CallSlip(app.store, ringing=call),
+                    lambda saved: saved and app.notify(f"Answered the call from {saved.caller}", timeout=3))
 
 
 def open_call_slip(app) -> None:

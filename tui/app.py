@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord
+from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
 
@@ -68,6 +68,8 @@ class BackOfficeApp(App[int]):
         self._file_keys = store.stat_keys()
         self._background_errors: set[str] = set()
         self._lock_waits: dict[str, Screen] = {}
+        self._started = store.now()  # rings from before the app opened are in the queue, not popped up
+        self._rings_shown: set[int] = set()
         store.lock_waits = self  # a save that waits for a busy file says for whom
 
     def on_mount(self) -> None:
@@ -125,6 +127,28 @@ class BackOfficeApp(App[int]):
             self._file_keys = keys
             for screen in self.screen_stack:
                 screen.post_message(DataChanged(changed))
+            if "calls" in changed:
+                self.look_for_rings()
+
+    # -- the phone system rings --------------------------------------------------------
+    @work(thread=True, exclusive=True, group="rings", exit_on_error=False)
+    def look_for_rings(self) -> None:
+        from data.calls.views import rings_for
+
+        me = {self.store.user, self.settings.extension}
+        rings = [c for c in rings_for(self.store.repo("calls").find(status="callback"), me, self._started)
+                 if c.id not in self._rings_shown]
+        if rings:
+            self.post_message(Rings(rings))
+
+    @on(Rings)
+    def show_rings(self, message: Rings) -> None:
+        from screens.calls import open_ringing_slip
+
+        for call in message.calls:
+            if call.id not in self._rings_shown:
+                self._rings_shown.add(call.id)
+                open_ringing_slip(self, call)
 
     @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
     def archive_once_a_day(self) -> None:

@@ -90,6 +90,10 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     command("agenda", "today's 'what needs me' list, as text")
     command("reorder", "supplies at or below their reorder point and what to order, as text")
 
+    ringing = command("ring", "the phone system: NUMBER rings; the sessions it is for show the call slip at once")
+    ringing.add_argument("number")
+    ringing.add_argument("--to", default="", metavar="USER_OR_EXTENSION", help="whose phone rings (default: everyone's)")
+
     from tui.mail_commands import add_mail_commands
 
     add_mail_commands(command("mail", "the office's mail: fetch, send, reply (see backoffice mail --help)"))
@@ -261,6 +265,15 @@ def check(office: Office) -> int:
     return EXIT_OK
 
 
+def ring(office: Office) -> int:
+    from data.calls.actions import ring as log_ring
+
+    call = log_ring(office.store, office.args.number, office.args.to)
+    company = f" ({call.company})" if call.company else ""
+    say(f"call #{call.id}: {call.caller}{company} rang" + (f" for {call.rang_for}" if call.rang_for else ""))
+    return EXIT_OK
+
+
 def mail(office: Office) -> int:
     from tui.mail_commands import mail_command
 
@@ -269,7 +282,7 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring,
 }
 
 
@@ -333,11 +346,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def refusal(error: Exception) -> tuple[list[str], int]:
     """What to say about a command that failed, and its exit status."""
     from data.engine.errors import DataError, FieldError, LockTimeout, RuleError, UnknownCollectionError
+    from pydantic import ValidationError
+
     from data.engine.transfer import InputError
     from tui.settings import SettingsError
 
     if isinstance(error, InputError):
         return error.problems, EXIT_BAD_INPUT
+    if isinstance(error, ValidationError):  # a value a model refused, from an argument
+        from data.engine.record import error_sentence
+
+        return [f"field '{'.'.join(map(str, d['loc']))}': {error_sentence(d)}" for d in error.errors()], EXIT_BAD_INPUT
     if isinstance(error, FieldError):  # a rule refused a value: bad input too
         return [f"field '{error.field}': {error}"], EXIT_BAD_INPUT
     if isinstance(error, (UnknownCollectionError, RuleError, SettingsError)):

@@ -43,3 +43,11 @@ class LockWaitOver(Message):
     def __init__(self, file_name: str) -> None:
         super().__init__()
         self.file_name = file_name
+
+
+class Rings(Message):
+    """Calls the phone system says are ringing for this session (from a worker)."""
+
+    def __init__(self, calls: list[Any]) -> None:
+        super().__init__()
+        self.calls = calls

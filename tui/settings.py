@@ -31,6 +31,7 @@ class Settings:
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
     archive_after_days: int = 180  # closed records older than this move to the archive
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
+    extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
     def mailboxes(self) -> list:
@@ -94,7 +95,7 @@ def checked(values: dict, where: str) -> dict:
     result = dict(values)
     if "data" in result and result["data"] is not None:
         result["data"] = Path(str(result["data"])).expanduser()
-    for name in ("theme", "fax_command", "timezone"):
+    for name in ("theme", "fax_command", "timezone", "extension"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if "archive_after_days" in result:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 
+from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
 from data.calls.models import Call, CallStatus, Fax, FaxStatus
@@ -32,6 +33,36 @@ def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable
         if newly_due and due is not None and saved.is_open and saved.status != CallStatus.CALLBACK and due > store.now():
             saved = calls.update(saved.id, lambda c: rules.schedule_callback(c, due, store.user, store.now()))
         return saved
+
+
+def ring(store: Store, number: str, to: str = "") -> Call:
+    """The phone system says ``number`` is ringing (for a user or an extension ``to``, or
+    for everyone): log it at once, caller recognised from earlier calls, as a missed call
+    until someone answers it."""
+    from data.calls.views import known_caller
+
+    try:
+        number = normalise_number(number)
+    except ValueError:
+        number = ""  # "anonymous", "Restricted": the caller's number is withheld, the ring still counts
+    calls = store.repo("calls")
+    with store.transaction("calls"):
+        return calls.add(rules.ringing(number, to, known_caller(calls.list(), number), store.now()))
+
+
+def answer_ring(store: Store, call: Call, fields: Iterable[str], *, force: bool = False) -> Call:
+    """Save what was written on the slip of a ringing call, and mark it answered."""
+    fields = frozenset(fields)
+    with store.transaction("calls"):
+        saved = store.repo("calls").save(call, force=force, fields=fields)
+
+        def answered(c: Call) -> None:
+            due = c.callback_due if "callback_due" in fields else None  # a time written on the slip
+            rules.answer(c, store.user, store.now())
+            if due is not None and due > store.now():
+                rules.schedule_callback(c, due, store.user, store.now())
+
+        return store.repo("calls").update(saved.id, answered)
 
 
 def pass_on(store: Store, call_id: int, to: str, note: str = "") -> Call:

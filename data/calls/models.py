@@ -50,6 +50,7 @@ class Call(Record):
     status: CallStatus = CallStatus.NEW
     callback_due: Moment | None = Field(default=None, title="Call back at")
     handled_by: str = Field(default="", max_length=100)
+    rang_for: str = Field(default="", max_length=100)  # whom the phone system rang: a user or an extension; "" everyone
     history: list[Step] = Field(default_factory=list)
 
     form_fields = ("number", "caller", "company", "for_whom", "priority", "message", "callback_due")

@@ -17,6 +17,7 @@ from data.engine.states import Moves
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
 SEND_TIMEOUT = 600  # seconds the send command may take
+RANG = "rang"  # the first step of a call the phone system announced
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -58,6 +59,26 @@ def new_call_logged(call: Call, user: str, now: datetime) -> Call:
         if call.callback_due is not None and call.status == CallStatus.NEW and call.callback_due > now:
             schedule_callback(call, call.callback_due, user, now)
     return call
+
+
+def ringing(number: str, to: str, known: tuple[str, str] | None, now: datetime) -> Call:
+    """A call the phone system says is ringing: logged at once as missed — a callback due
+    now — until someone answers it on the slip."""
+    caller, company = known or ("Unknown caller", "")
+    call = Call(number=number, caller=caller, company=company, rang_for=to.strip(), status=CallStatus.CALLBACK, callback_due=now)
+    add_step(call, "phone system", now, RANG + (f" for {to.strip()}" if to.strip() else ""))
+    return call
+
+
+def is_unanswered_ring(call: Call) -> bool:
+    return call.status == CallStatus.CALLBACK and bool(call.history) and call.history[-1].action.startswith(RANG)
+
+
+def answer(call: Call, user: str, now: datetime) -> None:
+    """Someone took the call the phone rang for: it is no longer a missed call."""
+    if is_unanswered_ring(call):
+        call.status, call.callback_due = CallStatus.NEW, None
+        add_step(call, user, now, "answered")
 
 
 def pass_on(call: Call, to: str, user: str, now: datetime, note: str = "") -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from data.addresses import normalise_number, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.calls.rules import PRIORITY_RANK, is_overdue
+from data.calls.rules import PRIORITY_RANK, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
 from data.engine.states import words
 from data.engine.store import Store
@@ -86,6 +86,20 @@ def known_caller(calls: Iterable[Call], number: str) -> tuple[str, str] | None:
         return None
     latest = max(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0))
     return latest.caller, latest.company
+
+
+def rings_for(calls: Iterable[Call], who: Iterable[str], since: datetime) -> list[Call]:
+    """Calls the phone system announced since ``since`` that nobody answered yet, for one of
+    ``who`` (a user name, an extension) or for everyone."""
+    names = {w.strip().casefold() for w in who if w.strip()}
+    return [c for c in calls if is_unanswered_ring(c) and (c.created_at or EARLIEST) >= since
+            and (not c.rang_for or c.rang_for.casefold() in names)]
+
+
+def recent_calls_from(calls: Iterable[Call], number: str, limit: int = 3) -> list[Call]:
+    """The latest calls from a number, newest first."""
+    same = [c for c in calls if number and c.number == number]
+    return sorted(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0), reverse=True)[:limit]
 
 
 def directory_names(contacts: Iterable[Contact]) -> list[str]:

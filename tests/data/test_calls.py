@@ -349,3 +349,22 @@ def test_setting_a_time_to_call_back_in_the_call_form_schedules_the_callback(sto
     call.callback_due = clock.now + timedelta(hours=2)
     saved = actions.save_call(store, call, fields=["callback_due"])
     assert saved.status == CallStatus.CALLBACK and rules.is_overdue(saved, clock.now + timedelta(hours=3))
+
+
+def test_a_ring_is_logged_at_once_as_a_missed_call_until_answered(store, clock):
+    from data.calls.actions import answer_ring, ring
+    from data.calls.views import rings_for
+
+    store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "020 7946 0000"})
+    rang = ring(store, "020 7946 0000", "ann")
+    assert (rang.caller, rang.company, rang.status, rang.callback_due) == ("Janet Moore", "Moore Logistics", CallStatus.CALLBACK, clock.now)
+    assert rings_for(store.repo("calls").list(), {"ann"}, clock.now) == [rang]
+    assert rings_for(store.repo("calls").list(), {"bob"}, clock.now) == []
+    later = clock.now + timedelta(hours=2)
+    edited = rang.model_copy(update={"message": "Call back about the invoice", "callback_due": later})
+    answered = answer_ring(store, edited, {"message", "callback_due"})
+    assert answered.status == CallStatus.CALLBACK and answered.callback_due == later  # the time written on the slip
+    assert [step.action for step in answered.history][:2] == ["rang for ann", "answered"]
+    assert rings_for(store.repo("calls").list(), {"ann"}, clock.now) == []
+    withheld = ring(store, "anonymous")
+    assert (withheld.number, withheld.caller, withheld.rang_for) == ("", "Unknown caller", "")

@@ -80,3 +80,11 @@ def test_a_table_keeps_its_columns_lined_up_with_wide_characters(tmp_path):
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
     assert width(rows[0][: rows[0].index("Acme")]) == width(rows[1][: rows[1].index("Acme")])
+
+
+def test_a_ring_names_what_it_refuses_and_takes_a_withheld_number(tmp_path):
+    backoffice(tmp_path, "add", "calls", "caller=Ann")
+    refused = backoffice(tmp_path, "ring", "0161 496 0000", "--to", "ann\x1b]0;x\x07")
+    assert refused.returncode == 2 and "field 'rang_for': contains the control character ESC (U+001B)" in refused.stderr
+    withheld = backoffice(tmp_path, "ring", "Restricted")
+    assert (withheld.returncode, withheld.stdout) == (0, "call #2: Unknown caller rang\n")

@@ -130,6 +130,7 @@ class ModelForm(Dialog[Record | None], JobScreen):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form") as frame:
             frame.border_title = title(self.form_title)
+            yield Static("", id="form-intro", classes="intro")
             with VerticalScroll():
                 for name in self.fields:
                     with Horizontal(classes="field-row"):
@@ -138,6 +139,12 @@ class ModelForm(Dialog[Record | None], JobScreen):
                     yield Static("", classes="field-error", id=f"error-{name}")
             yield Static("", id="form-error", classes="field-error")
             yield Label("ctrl+s save   esc close   tab next field", classes="keys")
+
+    def say_above(self, text: str) -> None:
+        """A few lines above the fields: what the person should know before filling them in."""
+        intro = self.query_one("#form-intro", Static)
+        intro.update(plain(text))
+        intro.display = bool(text)
 
     def starting_value(self, name: str) -> Any:
         if self.record is not None:

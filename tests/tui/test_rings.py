@@ -1,0 +1,67 @@
+"""The phone system rings the app: `backoffice ring` from another process, and the sessions
+it is for show the call slip at once, the caller recognised. Real processes, real files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from data.calls.models import CallStatus
+from tests.data.helpers import ROOT
+from tests.tui.conftest import SIZE
+from tests.tui.test_shell import wait_for
+from tui.app import BackOfficeApp
+from tui.settings import Settings
+
+
+def ring(store, number: str, *to: str) -> subprocess.CompletedProcess:
+    """What a PBX's hook runs: a process of its own."""
+    return subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(store.folder), "ring", number, *to],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+def ringing_slip(app):
+    screen = app.screen
+    return screen if getattr(screen, "ringing", None) is not None else None
+
+
+async def test_a_ring_for_me_pops_the_slip_with_the_caller_and_saving_answers_it(store):
+    store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "020 7946 0000",
+                             "message": "Invoice 4471"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")  # somewhere else in the app
+        done = ring(store, "02079460000", "--to", "tester")
+        assert done.stdout == "call #2: Janet Moore (Moore Logistics) rang for tester\n"
+        started = time.monotonic()
+        assert await wait_for(pilot, lambda: ringing_slip(app) is not None, seconds=5)
+        assert time.monotonic() - started < 2.5  # the files are looked at every second
+        slip = ringing_slip(app)
+        assert (slip.value_of("caller"), slip.value_of("company")) == ("Janet Moore", "Moore Logistics")
+        assert await wait_for(pilot, lambda: "Invoice 4471" in str(slip.query_one("#form-intro").render()))
+        await pilot.press(*"Wants a copy of the invoice", "ctrl+s")
+        assert await wait_for(pilot, lambda: ringing_slip(app) is None)
+        assert app.current_mode == "stock"
+    answered = store.repo("calls").get(2)
+    assert answered.status == CallStatus.NEW and answered.callback_due is None
+    assert answered.message == "Wants a copy of the invoice"
+    assert [step.action for step in answered.history] == ["rang for tester", "answered"]
+
+
+async def test_a_ring_for_someone_else_leaves_this_session_alone_and_one_for_everyone_does_not(store):
+    app = BackOfficeApp(store, Settings(fax_command="", extension="214"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        ring(store, "0161 496 0732", "--to", "grace")
+        await pilot.pause(2.5)
+        assert ringing_slip(app) is None
+        ring(store, "0161 496 0733", "--to", "214")  # this person's extension
+        assert await wait_for(pilot, lambda: ringing_slip(app) is not None, seconds=5)
+        assert ringing_slip(app).value_of("caller") == "Unknown caller"
+        await pilot.press("escape")  # not answered here
+        assert await wait_for(pilot, lambda: ringing_slip(app) is None)
+        ring(store, "0161 496 0734")  # for everyone
+        assert await wait_for(pilot, lambda: ringing_slip(app) is not None, seconds=5)
+    missed = store.repo("calls").find(rang_for="214")[0]
+    assert missed.status == CallStatus.CALLBACK and missed.callback_due is not None  # a missed call: call back
