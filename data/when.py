@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from data.engine.clock import as_utc, office_day
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-HINT = "e.g. 14:30, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
+HINT = "e.g. 14:30, 2pm, noon, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
 
 
 def parse_when(text: str, now: datetime) -> datetime:
@@ -29,7 +29,8 @@ def parse_when(text: str, now: datetime) -> datetime:
         pass
     today = office_day(now)
     day = today
-    if words[0] in ("today", "tomorrow") or words[0][:3] in DAYS:
+    day_said = words[0] in ("today", "tomorrow") or words[0][:3] in DAYS
+    if day_said:
         first = words.pop(0)
         if first == "tomorrow":
             day += timedelta(days=1)
@@ -38,13 +39,30 @@ def parse_when(text: str, now: datetime) -> datetime:
             day += timedelta(days=ahead)
         if not words:
             words = ["9:00"]
+    if len(words) == 2 and words[1] in ("am", "pm"):  # "2 pm"
+        words = [words[0] + words[1]]
     if len(words) != 1:
         raise ValueError(f"not understood: {HINT}")
-    clock = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?", words[0])
-    if not clock or int(clock.group(1)) > 23 or int(clock.group(2) or 0) > 59:
-        raise ValueError(f"not a time: {HINT}")
-    wall = time(int(clock.group(1)), int(clock.group(2) or 0))
+    wall = clock_time(words[0])
     moment = as_utc(datetime.combine(day, wall))
-    if moment <= as_utc(now) and day == today and len(text.split()) == 1:
+    if moment <= as_utc(now) and not day_said:
         moment = as_utc(datetime.combine(day + timedelta(days=1), wall))  # "9:00" said in the afternoon: tomorrow
     return moment
+
+
+def clock_time(word: str) -> time:
+    """'14:30', '1430', '9', '2pm', '9:15am', 'noon', 'midnight' as a time of day."""
+    named = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+    if word in named:
+        return named[word]
+    clock = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm)?", word)
+    if not clock:
+        raise ValueError(f"not a time: {HINT}")
+    hour, minute, half = int(clock.group(1)), int(clock.group(2) or 0), clock.group(3)
+    if half and not 1 <= hour <= 12:
+        raise ValueError(f"not a time: {HINT}")
+    if half:
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"not a time: {HINT}")
+    return time(hour, minute)

@@ -445,6 +445,7 @@ class CallSlip(ModelForm):
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of("message" if self.ringing else "number").focus()
+        self.widget_of("callback_due").placeholder = "14:30, 2pm, +2h, fri 10 …"
         store = self.store
         self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
 
@@ -456,7 +457,23 @@ class CallSlip(ModelForm):
         if self.ringing:
             self.say_above(caller_so_far(self.known_calls, self.ringing))
 
+    def typed_values(self) -> dict:
+        """"Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10."""
+        values = super().typed_values()
+        due = values.get("callback_due")
+        if isinstance(due, str) and due:
+            values["callback_due"] = parse_when(due, self.store.now())
+        return values
+
     def action_save(self, overwrite: bool = False) -> None:
+        self.clear_errors()
+        due = self.value_of("callback_due").strip()
+        try:
+            parse_when(due, self.store.now()) if due else None
+        except ValueError as error:
+            self.show_error("callback_due", str(error))
+            self.widget_of("callback_due").focus()
+            return
         # A ringing call is answered by saving its slip, whether or not anything was written on it.
         super().action_save(overwrite or (self.ringing is not None and not self.changed_fields()))
 

@@ -52,6 +52,9 @@ def agenda_options(groups: list[AgendaGroup], room: int) -> list[Option]:
     return options or [Option(Text("Nothing needs you today."), disabled=True)]
 
 
+MINUTE = 60.0
+
+
 class DashboardScreen(SectionScreen):
     CSS_PATH = "dashboard.tcss"
     domains = frozenset(DOMAINS)
@@ -69,6 +72,14 @@ class DashboardScreen(SectionScreen):
         yield SectionBar("dashboard")
         yield OptionList(id="agenda")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(MINUTE, self.read_again_if_shown)
+
+    def read_again_if_shown(self) -> None:
+        """What is due depends on the clock too: look again every minute (drawn only if it changed)."""
+        if self.is_current:
+            self.reload()
 
     def fetch(self) -> list[AgendaGroup]:
         from data.agenda import build_agenda

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui.background import BACKGROUND_WORK, BackgroundWork
 from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
 from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
@@ -18,13 +19,12 @@ from tui.settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from data.engine.store import Store
 
-BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background",
-                   "mail": "Fetching and sending mail"}
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
 ARCHIVE_DELAY = 10.0
 MAIL_SECONDS = 60.0
 MAIL_DELAY = 2.0  # the first fetch, once the first screen is drawn
+MINUTE = 60.0
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
@@ -47,7 +47,7 @@ def record_commands():
     return RecordCommands
 
 
-class BackOfficeApp(App[int]):
+class BackOfficeApp(BackgroundWork, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "backoffice"
     MODES = {s.name: s.make_screen for s in SECTIONS}
@@ -70,6 +70,7 @@ class BackOfficeApp(App[int]):
         self._lock_waits: dict[str, Screen] = {}
         self._started = store.now()  # rings from before the app opened are in the queue, not popped up
         self._rings_shown: set[int] = set()
+        self._callbacks_seen_until = self._started
         store.lock_waits = self  # a save that waits for a busy file says for whom
 
     def on_mount(self) -> None:
@@ -88,6 +89,7 @@ class BackOfficeApp(App[int]):
         if self.settings.mail:
             self.set_timer(MAIL_DELAY, self.work_the_mail)
             self.set_interval(MAIL_SECONDS, self.work_the_mail)
+        self.set_interval(MINUTE, self.say_callbacks_due)
 
     def get_line_filters(self):
         """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not."""
@@ -131,16 +133,6 @@ class BackOfficeApp(App[int]):
                 self.look_for_rings()
 
     # -- the phone system rings --------------------------------------------------------
-    @work(thread=True, exclusive=True, group="rings", exit_on_error=False)
-    def look_for_rings(self) -> None:
-        from data.calls.views import rings_for
-
-        me = {self.store.user, self.settings.extension}
-        rings = [c for c in rings_for(self.store.repo("calls").find(status="callback"), me, self._started)
-                 if c.id not in self._rings_shown]
-        if rings:
-            self.post_message(Rings(rings))
-
     @on(Rings)
     def show_rings(self, message: Rings) -> None:
         from screens.calls import open_ringing_slip
@@ -149,33 +141,6 @@ class BackOfficeApp(App[int]):
             if call.id not in self._rings_shown:
                 self._rings_shown.add(call.id)
                 open_ringing_slip(self, call)
-
-    @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
-    def archive_once_a_day(self) -> None:
-        from data.engine.archive import archive_once_a_day
-
-        archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
-
-    @work(thread=True, exclusive=True, group="fax-sender", exit_on_error=False)
-    def send_due_faxes(self) -> None:
-        """Faxes queued or due for another try go out in the background. When several
-        sessions run, the first to mark a fax as sending sends it; the others skip it."""
-        from data.calls.actions import send_due_faxes
-
-        send_due_faxes(self.store, self.settings.fax_command)
-
-    @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
-    def work_the_mail(self) -> None:
-        """New mail comes in and queued mail goes out while the app is open; a mailbox whose
-        server cannot be reached is said once, and the others are still worked."""
-        from data.mail.actions import fetch_all, send_due_mail
-        from data.mail.servers import MailServerError
-
-        boxes = self.settings.mailboxes()
-        problems = [str(outcome) for outcome in fetch_all(self.store, boxes) if isinstance(outcome, Exception)]
-        send_due_mail(self.store, boxes)
-        if problems:
-            raise MailServerError("; ".join(problems))
 
     @on(Worker.StateChanged)
     def background_work_failed(self, event: Worker.StateChanged) -> None:

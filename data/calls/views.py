@@ -15,6 +15,9 @@ from data.engine.states import words
 from data.engine.store import Store
 
 
+UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
+
+
 @dataclass(frozen=True)
 class CallsView:
     calls: list[Call]
@@ -96,6 +99,12 @@ def rings_for(calls: Iterable[Call], who: Iterable[str], since: datetime) -> lis
             and (not c.rang_for or c.rang_for.casefold() in names)]
 
 
+def callbacks_falling_due(calls: Iterable[Call], since: datetime, now: datetime) -> list[Call]:
+    """Callbacks whose time came in (since, now]: what to say once, as it happens."""
+    return [c for c in calls if c.status == CallStatus.CALLBACK and c.callback_due is not None
+            and since < c.callback_due <= now and not is_unanswered_ring(c)]
+
+
 def recent_calls_from(calls: Iterable[Call], number: str, limit: int = 3) -> list[Call]:
     """The latest calls from a number, newest first."""
     same = [c for c in calls if number and c.number == number]
@@ -133,9 +142,20 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
         who = f" for {c.for_whom}" if c.for_whom else ""
         return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
 
+    waiting = queue_order((c for c in store.repo("calls").list() if c.status in UNANSWERED), now)
+    queued = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.QUEUED, FaxStatus.RETRYING)]
+
+    def message_entry(c: Call) -> AgendaEntry:
+        who = f" for {c.for_whom}" if c.for_whom else ""
+        return AgendaEntry(f"{c.caller}{who} — {words(c.status)}, {local(c.created_at or now):%a %H:%M}", "calls", c.id,
+                           c.priority == Priority.URGENT)
+
     return [
         AgendaGroup("callbacks_overdue", "Callbacks overdue", "calls", len(overdue), [call_entry(c) for c in overdue]),
         AgendaGroup("callbacks_today", "Callbacks due today", "calls", len(today), [call_entry(c) for c in today]),
+        AgendaGroup("messages_open", "Messages not dealt with", "calls", len(waiting), [message_entry(c) for c in waiting]),
         AgendaGroup("faxes_failed", "Faxes failed or given up", "calls", len(faxes),
                     [AgendaEntry(f"to {f.recipient} — {f.last_error or words(f.status)}", "faxes", f.id) for f in faxes]),
+        AgendaGroup("faxes_queued", "Faxes waiting to go", "calls", len(queued),
+                    [AgendaEntry(f"to {f.recipient} — {words(f.status)}", "faxes", f.id) for f in queued]),
     ]

@@ -75,3 +75,18 @@ def test_today_is_the_offices_date_not_utcs(tmp_path):
         assert office_day(late) == date(2026, 3, 11)
     finally:
         set_office_zone("UTC")
+
+
+@pytest.mark.parametrize(("said", "wall"), [
+    ("2pm", "Tue 14:00"), ("2 pm", "Tue 14:00"), ("9:15am", "Wed 09:15"), ("noon", "Tue 12:00"),
+    ("midnight", "Wed 00:00"), ("tomorrow 2pm", "Wed 14:00"), ("fri 10", "Fri 10:00"), ("12pm", "Tue 12:00"),
+])
+def test_times_said_the_way_people_say_them(said, wall):
+    now = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)  # a Tuesday morning, office time UTC
+    assert f"{local(parse_when(said, now)):%a %H:%M}" == wall
+
+
+@pytest.mark.parametrize("said", ["13pm", "0am", "soonish", "25:00", "2 o'clock"])
+def test_a_time_not_understood_says_how_to_say_it(said):
+    with pytest.raises(ValueError, match="e.g. 14:30, 2pm, noon"):
+        parse_when(said, datetime(2026, 3, 10, 9, 30, tzinfo=UTC))

@@ -119,3 +119,46 @@ async def test_a_caller_typed_as_markup_shows_literally(make_app, store, monkeyp
         monkeypatch.setattr(App, "notify", lambda self, message, **options: shown.append((message, options)))
         app.screen.notify("Saved [bold red]Mallory[/]")
         assert [(message, options["markup"]) for message, options in shown] == [("Saved [bold red]Mallory[/]", False)]
+
+
+async def test_the_slip_takes_a_callback_time_in_the_words_b_takes(make_app, store, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        slip = app.screen
+        await pilot.press(*"0161 496 0732", "tab", *"Fatima Begum")
+        slip.widget_of("callback_due").focus()
+        await pilot.press(*"soonish", "ctrl+s")
+        assert await wait_for(pilot, lambda: "-shown" in slip.query_one("#error-callback_due").classes)
+        assert "not a time" in str(slip.query_one("#error-callback_due").render())
+        await pilot.press("ctrl+u", *"2pm", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is not slip)
+    logged = store.repo("calls").list()[-1]
+    assert logged.status == CallStatus.CALLBACK
+    assert logged.callback_due == clock.now.replace(hour=14, minute=0, second=0)
+
+
+async def test_a_callback_falling_due_is_said_once_wherever_one_is(make_app, store, clock):
+    call = store.repo("calls").add({"caller": "Peter Walsh", "for_whom": "Dan Whitfield"})
+    from data.calls import actions
+
+    actions.schedule_callback(store, call.id, clock.now + timedelta(minutes=1))
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("3")
+        app.say_callbacks_due()  # what the app does every minute
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not [n for n in notices(app) if n.startswith("Callback due")]
+        clock.now += timedelta(minutes=2)
+        app.say_callbacks_due()
+        await app.workers.wait_for_complete()
+        assert await wait_for(pilot, lambda: "Callback due now: Peter Walsh for Dan Whitfield" in notices(app))
+        app.say_callbacks_due()  # once, not every minute after
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notices(app).count("Callback due now: Peter Walsh for Dan Whitfield") == 1
+
+
+def notices(app) -> list[str]:
+    return [notice.message for notice in app._notifications]

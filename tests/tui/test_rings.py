@@ -22,8 +22,9 @@ def ring(store, number: str, *to: str) -> subprocess.CompletedProcess:
 
 
 def ringing_slip(app):
+    """The slip of a ringing call, once it is on screen with its fields."""
     screen = app.screen
-    return screen if getattr(screen, "ringing", None) is not None else None
+    return screen if getattr(screen, "ringing", None) is not None and screen.query("#field-caller") else None
 
 
 async def test_a_ring_for_me_pops_the_slip_with_the_caller_and_saving_answers_it(store):

@@ -1,0 +1,78 @@
+"""Work the app does by itself, in thread workers: the daily archive run, faxes and mail in
+and out, rings from the phone system, callbacks falling due. What it finds comes back as
+messages and notices; a failure is said once (see BackOfficeApp.background_work_failed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.messages import Rings
+
+if TYPE_CHECKING:
+    from data.engine.store import Store
+    from tui.settings import Settings
+
+BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background",
+                   "mail": "Fetching and sending mail", "callbacks": "Looking for callbacks falling due"}
+
+
+class BackgroundWork:
+    """Mixed into the app, which has ``store``, ``settings`` and runs the workers."""
+
+    store: Store
+    settings: Settings
+    _started: datetime
+    _rings_shown: set[int]
+    _callbacks_seen_until: datetime
+
+    @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
+    def archive_once_a_day(self) -> None:
+        from data.engine.archive import archive_once_a_day
+
+        archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
+
+    @work(thread=True, exclusive=True, group="fax-sender", exit_on_error=False)
+    def send_due_faxes(self) -> None:
+        """Faxes queued or due for another try go out in the background. When several
+        sessions run, the first to mark a fax as sending sends it; the others skip it."""
+        from data.calls.actions import send_due_faxes
+
+        send_due_faxes(self.store, self.settings.fax_command)
+
+    @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
+    def work_the_mail(self) -> None:
+        """New mail comes in and queued mail goes out while the app is open; a mailbox whose
+        server cannot be reached is said once, and the others are still worked."""
+        from data.mail.actions import fetch_all, send_due_mail
+        from data.mail.servers import MailServerError
+
+        boxes = self.settings.mailboxes()
+        problems = [str(outcome) for outcome in fetch_all(self.store, boxes) if isinstance(outcome, Exception)]
+        send_due_mail(self.store, boxes)
+        if problems:
+            raise MailServerError("; ".join(problems))
+
+    @work(thread=True, exclusive=True, group="rings", exit_on_error=False)
+    def look_for_rings(self) -> None:
+        from data.calls.views import rings_for
+
+        me = {self.store.user, self.settings.extension}
+        rings = [c for c in rings_for(self.store.repo("calls").find(status="callback"), me, self._started)
+                 if c.id not in self._rings_shown]
+        if rings:
+            self.post_message(Rings(rings))  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="callbacks", exit_on_error=False)
+    def say_callbacks_due(self) -> None:
+        """Each callback that fell due since the last look, said once in a notice."""
+        from data.calls.views import callbacks_falling_due
+
+        now = self.store.now()
+        due = callbacks_falling_due(self.store.repo("calls").find(status="callback"), self._callbacks_seen_until, now)
+        self._callbacks_seen_until = now
+        for call in due:
+            who = f" for {call.for_whom}" if call.for_whom else ""
+            self.call_from_thread(self.notify, f"Callback due now: {call.caller}{who}", severity="warning", timeout=20)  # type: ignore[attr-defined]
