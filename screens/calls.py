@@ -24,6 +24,7 @@ from data.when import HINT, parse_when
 from screens.base import TabbedSection
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
+from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ErrorModal
@@ -263,14 +264,11 @@ class CallsScreen(TabbedSection, MailActions):
         if call is None:
             return
 
-        def chosen(to: str | None) -> None:
-            if to:
-                self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to),
-                             lambda told: Done(told, notice=f"Passed on to {to}" + (" and told by e-mail" if told else "")))
+        def chosen(to: str) -> None:
+            self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to),
+                         lambda told: Done(told, notice=f"Passed on to {to}" + (" and told by e-mail" if told else "")))
 
-        prompt = PromptModal("Pass on to", placeholder="a person or department", suggestions=self.data.names if self.data else [],
-                             check=lambda v: None if v.strip() else "Say whom to pass it on to.")
-        self.app.push_screen(prompt, chosen)
+        ask_whom(self.app, self.data.names if self.data else [], chosen)
 
     def action_callback(self) -> None:
         call = self.chosen_call()

@@ -18,6 +18,7 @@ from data.mail import actions
 from data.mail.mailboxes import Mailbox
 from data.mail.models import Direction, Mail, SendStatus
 from data.mail.views import MailView, age_words, arrived
+from screens.pass_on import ask_whom
 from tui.plain import clipped, inert
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.prompt import PromptModal
@@ -165,13 +166,10 @@ class MailActions:
             return
         collection, mail = chosen
 
-        def chosen_person(to: str | None) -> None:
-            if to:
-                self.run_job(lambda: actions.pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
+        def chosen_person(to: str) -> None:
+            self.run_job(lambda: actions.pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
 
-        names = sorted(set(self.data.names if self.data else []) | set(self.mail_data.names if self.mail_data else []))
-        self.app.push_screen(PromptModal("Pass on to", placeholder="a person or department", suggestions=names,
-                                         check=lambda v: None if v.strip() else "Say whom to pass it on to."), chosen_person)
+        ask_whom(self.app, self.data.names if self.data else [], chosen_person)
 
     def action_mail_done(self) -> None:
         if chosen := self.chosen_mail():

@@ -20,6 +20,8 @@ class SectionCommands(Provider):
     def commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.app
         found = [(f"Go to {s.title}", partial(app.switch_mode, s.name), f"key {s.key}") for s in SECTIONS]
+        # From the palette the slip opens over anything, a half-filled form included, which stays as it was.
+        found.append(("Call slip: log a phone call", partial(app.run_action, "call_slip"), "key c, or here from any form"))
         seen = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding

@@ -162,3 +162,44 @@ async def test_a_callback_falling_due_is_said_once_wherever_one_is(make_app, sto
 
 def notices(app) -> list[str]:
     return [notice.message for notice in app._notifications]
+
+
+async def test_passing_on_to_a_name_the_directory_does_not_know_asks_first(make_app, store):
+    from tui.widgets.dialogs import ConfirmModal
+
+    store.repo("contacts").add({"name": "Sales", "kind": "department"})
+    call = store.repo("calls").add({"caller": "Alan Pryce"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        app.screen.query_one("#queue").focus()
+        await pilot.press("p", *"Slaes", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert "Slaes is not in the directory" in str(app.screen.query_one("#dialog-message").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert store.repo("calls").get(call.id).status == CallStatus.NEW
+        await pilot.press("p", *"sales", "enter")  # known, whatever the case: no question
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).status == CallStatus.PASSED_ON)
+
+
+async def test_the_slip_opens_from_the_palette_over_a_half_filled_form_which_stays(make_app, store):
+    from tests.tui.test_shell import palette_choice
+    from tui.widgets.model_form import ModelForm
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "n")  # a new supply item, half typed
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press(*"Toner HP 89A")
+        await pilot.press("ctrl+p", *"call slip")
+        assert await wait_for(pilot, lambda: palette_choice(app).startswith("Call slip"))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm) and app.screen is not form
+                              and "Call slip" in app.screen.form_title)
+        await pilot.press(*"0161 496 0732", "tab", *"Fatima Begum", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is form)
+        assert form.value_of("name") == "Toner HP 89A"
+    assert store.repo("calls").list()[-1].caller == "Fatima Begum"
