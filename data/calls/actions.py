@@ -13,6 +13,7 @@ from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
 from data.calls.models import Call, CallStatus, Fax, FaxStatus
+from data.calls.views import known_caller
 from data.engine.errors import FieldError, RuleError
 from data.engine.store import Store
 
@@ -39,8 +40,6 @@ def ring(store: Store, number: str, to: str = "") -> Call:
     """The phone system says ``number`` is ringing (for a user or an extension ``to``, or
     for everyone): log it at once, caller recognised from earlier calls, as a missed call
     until someone answers it."""
-    from data.calls.views import known_caller
-
     try:
         number = normalise_number(number)
     except ValueError:
