@@ -207,11 +207,19 @@ class CallsScreen(TabbedSection, MailActions):
         return self.data.fax(self.selected("fax-queue")) if self.data else None
 
     @on(DataTable.RowHighlighted)
-    def update_detail(self) -> None:
-        call, fax = self.selected_call(), self.selected_fax()
-        self.query_one("#call-detail", Static).update(call_detail(call) if call else Text("No open calls.", style="dim"))
-        self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
-        self.query_one("#mail-detail", Static).update(self.mail_detail())
+    def detail_of_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.update_detail(event.data_table.id)
+
+    def update_detail(self, table_id: str | None = None) -> None:
+        """The detail under a table (``table_id``), or under each once the rows are new."""
+        if table_id in (None, "queue"):
+            call = self.selected_call()
+            self.query_one("#call-detail", Static).update(call_detail(call) if call else Text("No open calls.", style="dim"))
+        if table_id in (None, "fax-queue"):
+            fax = self.selected_fax()
+            self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
+        if table_id in (None, "mail-queue"):
+            self.query_one("#mail-detail", Static).update(self.mail_detail())
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:
@@ -429,12 +437,16 @@ class CallSlip(ModelForm):
     BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
 
     def __init__(self, store, ringing: Call | None = None) -> None:
+        # "Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10.
+        when = {"callback_due": lambda text: parse_when(text, store.now())}
         if ringing is None:
-            super().__init__(Call, title="Call slip — ctrl+t urgent", save=lambda edit: actions.log_call(store, edit.record))
+            super().__init__(Call, title="Call slip — ctrl+t urgent", parsers=when,
+                             save=lambda edit: actions.log_call(store, edit.record))
         else:
-            # The slip opens without the missed call's "call back now": a time written there is a real callback.
+            # The slip opens without the missed call's "call back now": a time written there is a
+            # real callback. Saving it answers the call, whether or not anything was written.
             super().__init__(Call, title=f"Ringing: {readable_number(ringing.number) or 'a hidden number'} — ctrl+t urgent",
-                             record=ringing.model_copy(update={"callback_due": None}),
+                             record=ringing.model_copy(update={"callback_due": None}), parsers=when, save_unchanged=True,
                              reload=lambda: store.repo("calls").get(ringing.id),
                              save=lambda edit: actions.answer_ring(store, edit.record, edit.changed, force=edit.overwrite))
         self.store = store
@@ -454,26 +466,6 @@ class CallSlip(ModelForm):
         self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
         if self.ringing:
             self.say_above(caller_so_far(self.known_calls, self.ringing))
-
-    def typed_values(self) -> dict:
-        """"Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10."""
-        values = super().typed_values()
-        due = values.get("callback_due")
-        if isinstance(due, str) and due:
-            values["callback_due"] = parse_when(due, self.store.now())
-        return values
-
-    def action_save(self, overwrite: bool = False) -> None:
-        self.clear_errors()
-        due = self.value_of("callback_due").strip()
-        try:
-            parse_when(due, self.store.now()) if due else None
-        except ValueError as error:
-            self.show_error("callback_due", str(error))
-            self.widget_of("callback_due").focus()
-            return
-        # A ringing call is answered by saving its slip, whether or not anything was written on it.
-        super().action_save(overwrite or (self.ringing is not None and not self.changed_fields()))
 
     def failed(self, error: Exception, group: str) -> None:
         if group != "load":  # without the directory, the slip still takes the call

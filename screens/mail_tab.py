@@ -15,7 +15,7 @@ from data.engine.clock import local
 from data.engine.errors import DataError
 from data.engine.states import words
 from data.mail import actions
-from data.mail.mailboxes import Mailbox
+from data.mail.mailboxes import Mailbox, sender_for
 from data.mail.models import Direction, Mail, SendStatus
 from data.mail.views import MailView, age_words, arrived
 from screens.pass_on import ask_whom
@@ -141,7 +141,8 @@ class MailActions:
     def mail_detail(self) -> Text:
         chosen = self.selected_mail()
         if chosen is None or self.mail_data is None:
-            return Text("No mail waiting." if self.mailboxes() else "No mailbox is set up: see [mail] in the README.", style="dim")
+            set_up = bool(self.app.settings.mail)  # type: ignore[attr-defined]
+            return Text("No mail waiting." if set_up else "No mailbox is set up: see [mail] in the README.", style="dim")
         return detail(self.mail_data, chosen[1])
 
     def chosen_mail(self) -> tuple[str, Mail] | None:
@@ -257,13 +258,10 @@ class MailActions:
 def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:
     """The mailbox to send with: the message's own, else the first that can send (not HR's
     for a new message); None, and said, when there is none."""
-    boxes = [box for box in screen.app.settings.mailboxes() if box.smtp is not None]
-    match = [box for box in boxes if mail is not None and box.name == mail.mailbox]
-    usable = match or [box for box in boxes if not box.hr]
-    if not usable:
+    box = sender_for(screen.app.settings.mailboxes(), mail.mailbox if mail is not None else "")
+    if box is None:
         screen.notify("No mailbox is set up to send with: see [mail] in the README.", severity="warning")
-        return None
-    return usable[0]
+    return box
 
 
 def mail_the_order(store, box: Mailbox, order_id: int, to: str) -> Mail:

@@ -422,12 +422,13 @@ class StockScreen(TabbedSection):
             self.run_job(lambda: actions.export_order(self.store, order.id, "email"), lambda done: OrderExported(done, "email"))
 
     def action_send_order(self) -> None:
+        from data.calls.views import directory_address
         from screens.mail_tab import sending_mailbox
 
         order = self.chosen_order()
         box = sending_mailbox(self, None)
         if order is not None and box is not None:
-            self.run_job(lambda: (order, actions.supplier_address(self.store, order.supplier)), SupplierAddress)
+            self.run_job(lambda: (order, directory_address(self.store.repo("contacts").list(), order.supplier)), SupplierAddress)
 
     @on(SupplierAddress)
     def ask_where_to_send(self, message: SupplierAddress) -> None:

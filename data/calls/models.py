@@ -8,7 +8,8 @@ from pydantic import Field, field_validator
 
 from data.addresses import check_email, normalise_number, readable_number
 from data.engine.clock import Moment
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Record
+from data.engine.steps import Step
 
 
 class Direction(StrEnum):
@@ -28,15 +29,6 @@ class CallStatus(StrEnum):
     MESSAGE_TAKEN = "message_taken"
     CALLBACK = "callback"
     DONE = "done"
-
-
-class Step(Model):
-    """One line of a call's or a fax's history: who did what, when."""
-
-    at: Moment
-    user: str
-    action: str
-    note: Lines = Field(default="", max_length=2000)
 
 
 class Call(Record):

@@ -13,6 +13,7 @@ from data.engine.clock import local
 from data.engine.errors import FieldError, RuleError
 from data.engine.record import error_sentence
 from data.engine.states import Moves
+from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the rule for notes, shared)
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
@@ -45,10 +46,6 @@ CALL_MOVES = Moves({
     CallStatus.CALLBACK: frozenset({CallStatus.PASSED_ON, CallStatus.CALLBACK, CallStatus.DONE}),
     CallStatus.DONE: frozenset({CallStatus.NEW}),
 }, call_refusal)
-
-
-def add_step(call: Call, user: str, now: datetime, action: str, note: str = "") -> None:
-    call.history = [*call.history, Step(at=now, user=user, action=action, note=note)]
 
 
 def new_call_logged(call: Call, user: str, now: datetime) -> Call:
@@ -112,12 +109,6 @@ def mark_done(call: Call, user: str, now: datetime, note: str = "") -> None:
 def reopen(call: Call, user: str, now: datetime, note: str = "") -> None:
     CALL_MOVES.move(call, CallStatus.NEW)
     add_step(call, user, now, "reopened", note)
-
-
-def add_note(call: Call, note: str, user: str, now: datetime) -> None:
-    if not note.strip():
-        raise FieldError("note", "The note is empty.")
-    add_step(call, user, now, "note", note.strip())
 
 
 def is_overdue(call: Call, now: datetime) -> bool:

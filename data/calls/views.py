@@ -111,6 +111,12 @@ def recent_calls_from(calls: Iterable[Call], number: str, limit: int = 3) -> lis
     return sorted(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0), reverse=True)[:limit]
 
 
+def directory_address(contacts: Iterable[Contact], name: str) -> str:
+    """The e-mail address the directory has for a person, a department or a supplier, else ""."""
+    wanted = name.strip().casefold()
+    return next((c.email for c in contacts if c.email and c.name.casefold() == wanted), "")
+
+
 def directory_names(contacts: Iterable[Contact]) -> list[str]:
     """Everyone and every department a call can be for, for completion."""
     names = {c.name for c in contacts} | {c.department for c in contacts if c.department}

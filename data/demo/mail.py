@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from data.calls.models import Step
+from data.engine.steps import Step
 from data.engine.store import Store
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from data.calls.views import directory_address
 from data.engine.errors import DataError, NoAccessError, RuleError
 from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.mail import rules
-from data.mail.mailboxes import Mailbox
+from data.mail.mailboxes import Mailbox, sender_for
 from data.mail.models import Attachment, Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
@@ -198,9 +199,8 @@ def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str) 
 def tell_by_mail(store: Store, boxes: list[Mailbox], name: str, subject: str, text: str) -> Mail | None:
     """Let a person know by e-mail — when the directory has their address and a mailbox
     (not HR's) can send; None when not. A failed send stays on the mail list to send again."""
-    box = next((b for b in boxes if b.smtp is not None and not b.hr), None)
-    wanted = name.strip().casefold()
-    address = next((c.email for c in store.repo("contacts").list() if c.email and c.name.casefold() == wanted), "")
+    box = sender_for(boxes)
+    address = directory_address(store.repo("contacts").list(), name)
     if box is None or not address:
         return None
     queued = compose(store, box, [address], subject, text)

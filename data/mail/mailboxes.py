@@ -136,6 +136,13 @@ def mailboxes(table: dict) -> list[Mailbox]:
     return found
 
 
+def sender_for(boxes: list[Mailbox], mailbox: str = "") -> Mailbox | None:
+    """The mailbox to send with: the one named, when it can send; else the first that can
+    send and is not HR's; None when none can."""
+    senders = [box for box in boxes if box.smtp is not None]
+    return next((box for box in senders if box.name == mailbox), None) or next((box for box in senders if not box.hr), None)
+
+
 def mailbox_named(table: dict, name: str | None) -> Mailbox:
     boxes = mailboxes(table)
     if not boxes:

@@ -7,10 +7,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from data.addresses import check_email
-from data.calls.models import Step
 from data.engine.clock import local
 from data.engine.errors import FieldError, RuleError
 from data.engine.states import Moves
+from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the rule for notes, shared)
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
 
 OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
@@ -31,10 +31,6 @@ MAIL_MOVES = Moves({
 }, mail_refusal)
 
 
-def add_step(mail: Mail, user: str, now: datetime, action: str, note: str = "") -> None:
-    mail.history = [*mail.history, Step(at=now, user=user, action=action, note=note)]
-
-
 def pass_on(mail: Mail, to: str, user: str, now: datetime, note: str = "") -> None:
     to = to.strip()
     if not to:
@@ -53,12 +49,6 @@ def mark_done(mail: Mail, user: str, now: datetime, note: str = "") -> None:
 def reopen(mail: Mail, user: str, now: datetime, note: str = "") -> None:
     MAIL_MOVES.move(mail, MailStatus.OPEN)
     add_step(mail, user, now, "reopened", note)
-
-
-def add_note(mail: Mail, note: str, user: str, now: datetime) -> None:
-    if not note.strip():
-        raise FieldError("note", "The note is empty.")
-    add_step(mail, user, now, "note", note.strip())
 
 
 def mark_read(mail: Mail) -> None:

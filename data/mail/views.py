@@ -90,18 +90,16 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     mails = list(readable_mail(store))
     if not mails:
         return []  # an office without mail: no line for it
-    waiting = sorted((m for c, m in mails if m.is_open and m.direction == INCOMING), key=arrived)
+    waiting = sorted(((c, m) for c, m in mails if m.is_open and m.direction == INCOMING), key=lambda p: arrived(p[1]))
     failed = [(c, m) for c, m in mails if m.send_status == FAILED]
-    oldest = f" (oldest {age_words(arrived(waiting[0]), now)})" if waiting else ""
+    oldest = f" (oldest {age_words(arrived(waiting[0][1]), now)})" if waiting else ""
 
     def entry(collection: str, mail: Mail) -> AgendaEntry:
         who = f" for {mail.assigned_to}" if mail.assigned_to else ""
         return AgendaEntry(f"{mail.sender or mail.sender_address}{who}: {mail.subject or '(no subject)'} — "
                            f"{age_words(arrived(mail), now)}", collection, mail.id, mail.unread)
 
-    by_id = {id(m): c for c, m in mails}
-    groups = [AgendaGroup("mail_waiting", f"Mail waiting{oldest}", "calls", len(waiting),
-                          [entry(by_id[id(m)], m) for m in waiting])]
+    groups = [AgendaGroup("mail_waiting", f"Mail waiting{oldest}", "calls", len(waiting), [entry(c, m) for c, m in waiting])]
     if failed:
         groups.append(AgendaGroup("mail_failed", "Mail that could not be sent", "calls", len(failed),
                                   [AgendaEntry(f"to {', '.join(m.to[:2])}: {m.subject} — {m.send_error}", c, m.id, True)

@@ -215,12 +215,6 @@ def order_for_mail(store: Store, order_id: int) -> tuple[str, str]:
     return subject.removeprefix("Subject: "), body
 
 
-def supplier_address(store: Store, supplier: str) -> str:
-    """The supplier's e-mail address when the directory has one under its name, else ""."""
-    wanted = supplier.strip().casefold()
-    return next((c.email for c in store.repo("contacts").list() if c.email and c.name.casefold() == wanted), "")
-
-
 def start_count(store: Store) -> CountSession:
     """Resume the count in progress, or start one over every item in location order."""
     sessions = store.repo("count_sessions")

@@ -114,7 +114,12 @@ class ModelForm(Dialog[Record | None], JobScreen):
         fields: Sequence[str] | None = None,
         suggestions: dict[str, list[str]] | None = None,
         reload: Callable[[], Record] | None = None,
+        parsers: dict[str, Callable[[str], Any]] | None = None,
+        save_unchanged: bool = False,
     ) -> None:
+        """``parsers``: how the text typed in a field becomes its value (a ValueError is shown
+        under the field); ``save_unchanged``: saving a stored record the person did not change
+        still calls ``save`` (the save itself means something, such as answering a call)."""
         super().__init__()
         self.model = model
         self.form_title = title
@@ -124,6 +129,8 @@ class ModelForm(Dialog[Record | None], JobScreen):
         self.fields = list(fields or model.editable_fields())
         self.suggestions = suggestions or {}
         self.reload_record = reload
+        self.parsers = parsers or {}
+        self.save_unchanged = save_unchanged
         self._pristine: dict[str, Any] = {}
 
     # -- building ----------------------------------------------------------------------
@@ -257,6 +264,8 @@ class ModelForm(Dialog[Record | None], JobScreen):
         A new record passes the model's gate whole. In a stored one, only what this user
         changed passes it: a field nobody touched keeps what is stored, as it is."""
         typed = self.typed_values()
+        if not self.parse(typed):
+            return None
         if self.record is None:
             data, context = {**self.initial, **typed}, None
         else:
@@ -274,10 +283,25 @@ class ModelForm(Dialog[Record | None], JobScreen):
         record.id = self.record.id if self.record is not None else None
         return record
 
+    def parse(self, typed: dict[str, Any]) -> bool:
+        """Turn the text of fields with a parser into their values, in place; False, with
+        each problem under its field and the cursor in the first, when one is not understood."""
+        refused = []
+        for name, parse in self.parsers.items():
+            if isinstance(typed.get(name), str) and typed[name]:
+                try:
+                    typed[name] = parse(typed[name])
+                except ValueError as error:
+                    self.show_error(name, str(error))
+                    refused.append(name)
+        if refused:
+            self.widget_of(refused[0]).focus()
+        return not refused
+
     def action_save(self, overwrite: bool = False) -> None:
         self.clear_errors()
         changed = self.changed_fields()
-        if self.record is not None and not changed and not overwrite:
+        if self.record is not None and not changed and not overwrite and not self.save_unchanged:
             self.notify("Nothing changed: nothing to save.", timeout=3)
             self.dismiss(None)
             return
