@@ -91,3 +91,26 @@ async def test_passing_a_call_on_tells_the_person_by_mail_when_the_directory_has
     told = smtp.messages[0]
     assert told["To"] == "priya@office.example" and told["Subject"] == "Call from Raj Patel (Patel Accountancy)"
     assert "Number: 0121 496 0884" in told.get_payload() and "VAT receipt for March, please." in told.get_payload()
+
+
+async def test_an_order_goes_to_its_supplier_at_the_address_the_directory_has(store, mail_table, smtp):
+    from tests.tui.test_stock import add_item, open_stock, placed_order, rows
+    from tui.widgets.prompt import PromptModal
+
+    store.repo("contacts").add({"name": "OfficeDirect", "kind": "department", "email": "orders@officedirect.example"})
+    paper = add_item(store, "Paper", 2)
+    order = placed_order(store, (paper.id, "Paper", 10))
+    app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stock(pilot, app)
+        await pilot.press("O")
+        assert await wait_for(pilot, lambda: bool(rows(app, "order-table")))
+        await pilot.press("M")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        assert app.screen.query_one("Input").value == "orders@officedirect.example"  # from the directory
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: len(smtp.messages) == 1, seconds=10)
+    sent = smtp.messages[0]
+    assert sent["To"] == "orders@officedirect.example" and sent["Subject"].startswith(f"Order {order.id} of ")
+    assert "quoting our order number" in sent.get_payload() and "Paper" in sent.get_payload()
+    assert store.repo("mail").list()[-1].send_status == SendStatus.SENT  # what went out is on the mail list
