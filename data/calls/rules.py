@@ -19,6 +19,7 @@ PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
 SEND_TIMEOUT = 600  # seconds the send command may take
 RANG = "rang"  # the first step of a call the phone system announced
+UNKNOWN_CALLER = "Unknown caller"  # the caller of a ring from a number nobody has named yet
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -61,7 +62,7 @@ def new_call_logged(call: Call, user: str, now: datetime) -> Call:
 def ringing(number: str, to: str, known: tuple[str, str] | None, now: datetime) -> Call:
     """A call the phone system says is ringing: logged at once as missed — a callback due
     now — until someone answers it on the slip."""
-    caller, company = known or ("Unknown caller", "")
+    caller, company = known or (UNKNOWN_CALLER, "")
     call = Call(number=number, caller=caller, company=company, rang_for=to.strip(), status=CallStatus.CALLBACK, callback_due=now)
     add_step(call, "phone system", now, RANG + (f" for {to.strip()}" if to.strip() else ""))
     return call

@@ -9,7 +9,7 @@ from datetime import datetime
 from data.addresses import normalise_number, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.calls.rules import PRIORITY_RANK, is_overdue, is_unanswered_ring
+from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
 from data.engine.states import words
 from data.engine.store import Store
@@ -84,7 +84,7 @@ def known_caller(calls: Iterable[Call], number: str) -> tuple[str, str] | None:
         return None
     if not number:
         return None
-    same = [c for c in calls if c.number == number]
+    same = [c for c in calls if c.number == number and c.caller != UNKNOWN_CALLER]  # a ring nobody named
     if not same:
         return None
     latest = max(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0))

@@ -353,7 +353,7 @@ def test_setting_a_time_to_call_back_in_the_call_form_schedules_the_callback(sto
 
 def test_a_ring_is_logged_at_once_as_a_missed_call_until_answered(store, clock):
     from data.calls.actions import answer_ring, ring
-    from data.calls.views import rings_for
+    from data.calls.views import known_caller, rings_for
 
     store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "020 7946 0000"})
     rang = ring(store, "020 7946 0000", "ann")
@@ -368,3 +368,5 @@ def test_a_ring_is_logged_at_once_as_a_missed_call_until_answered(store, clock):
     assert rings_for(store.repo("calls").list(), {"ann"}, clock.now) == []
     withheld = ring(store, "anonymous")
     assert (withheld.number, withheld.caller, withheld.rang_for) == ("", "Unknown caller", "")
+    assert ring(store, "0161 496 0999").caller == "Unknown caller"
+    assert known_caller(store.repo("calls").list(), "0161 496 0999") is None  # the placeholder is not a name to fill in
