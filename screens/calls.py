@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from data.addresses import readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
-from data.calls.views import CallsView, call_notice, calls_view, directory_names, known_caller, recent_calls_from
+from data.calls.views import CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
 from data.mail.views import MailView, mail_view
 from data.engine.clock import local
 from data.engine.states import words
@@ -35,7 +35,7 @@ from tui.widgets.section_bar import SectionBar
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
-FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand"}
+FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand", "fax_pass_on", "fax_close", "fax_reopen"}
 TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts"),
             "mail": ("mail", "mail-queue"), "hr_mail": ("mail", "mail-queue")}
 
@@ -68,14 +68,31 @@ def call_row(call: Call, now: datetime) -> tuple[int, list]:
     return call.id, [priority_cell(call.priority), who, call.for_whom, status_cell(call, now), age(call.created_at, now)]
 
 
+FAX_STYLES = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green",
+              FaxStatus.RECEIVED: "bold", FaxStatus.CLOSED: "dim", FaxStatus.AT_SERVER: "cyan"}
+
+
 def fax_status_cell(fax: Fax) -> Text:
-    style = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green"}
-    return Text(words(fax.status), style=style.get(fax.status, ""))
+    state = f"at server, job {fax.job}" if fax.status == FaxStatus.AT_SERVER else fax_state(fax)
+    return Text(state, style=FAX_STYLES.get(fax.status, ""))
+
+
+def fax_correspondent(fax: Fax) -> str:
+    return f"← {fax.sender or 'unknown sender'}" if fax.incoming else f"→ {fax.recipient}"
 
 
 def fax_row(fax: Fax) -> tuple[int, list]:
+    if fax.incoming:
+        return fax.id, [fax_correspondent(fax), readable_number(fax.fax_number), fax_status_cell(fax), "",
+                        f"{local(fax.sent_at):%H:%M}" if fax.sent_at else "", fax.last_error]
     next_try = f"{local(fax.next_attempt):%H:%M}" if fax.next_attempt else ""
-    return fax.id, [fax.recipient, readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}", next_try, fax.last_error]
+    return fax.id, [fax_correspondent(fax), readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}",
+                    next_try, fax.last_error or (fax.server_said if fax.status == FaxStatus.AT_SERVER else "")]
+
+
+def fax_said(fax: Fax) -> str:
+    """What a send came to, for the notice: 'queued at the fax server (job 12)'."""
+    return f"Fax {fax_state(fax)}" + (f": {fax.last_error}" if fax.last_error else "")
 
 
 def contact_row(contact: Contact) -> tuple[int, list]:
@@ -101,21 +118,35 @@ def call_detail(call: Call) -> Text:
     return inert(text)
 
 
+def upper_first(words: str) -> str:
+    return words[:1].upper() + words[1:]  # not str.capitalize: it lowers a name in the middle
+
+
 def fax_detail(fax: Fax) -> Text:
     text = Text()
-    text.append(f"To {fax.recipient}", style="bold")
-    text.append(f"{', ' + fax.company if fax.company else ''}  {readable_number(fax.fax_number)}  {fax.pages} page(s)\n")
-    text.append(f"Document: {fax.document}\n")
-    if fax.cover_note:
-        text.append(f"Cover note: {fax.cover_note}\n")
+    number = readable_number(fax.fax_number)
+    if fax.incoming:
+        text.append(f"From {fax.sender or 'an unknown sender'}", style="bold")
+        text.append(f"  {number}  {fax.pages} page(s)")
+        text.append(f"  received {local(fax.sent_at):%a %d %b %H:%M}\n" if fax.sent_at else "\n")
+        text.append(f"Document: {fax.document}\n")
+        text.append(f"{upper_first(fax_state(fax))}\n", style="bold" if fax.status == FaxStatus.RECEIVED else "")
+    else:
+        text.append(f"To {fax.recipient}", style="bold")
+        text.append(f"{', ' + fax.company if fax.company else ''}  {number}  {fax.pages} page(s)\n")
+        text.append(f"Document: {fax.document}\n")
+        if fax.cover_note:
+            text.append(f"Cover note: {fax.cover_note}\n")
+        if fax.status == FaxStatus.AT_SERVER:
+            text.append(upper_first(fax_state(fax)) + (f": {fax.server_said}" if fax.server_said else "") + "\n", style="cyan")
     if fax.last_error:
         text.append(f"Last error: {fax.last_error}\n", style="red")
     if fax.next_attempt:
         text.append(f"Next try at {local(fax.next_attempt):%H:%M}\n")
-    if fax.sent_at:
+    if fax.sent_at and fax.status == FaxStatus.SENT:
         text.append(f"Sent {local(fax.sent_at):%a %d %b %H:%M}\n", style="green")
     for step in reversed(fax.attempts[-3:]):
-        text.append(f"  {local(step.at):%a %d %b %H:%M}  {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
+        text.append(f"  {local(step.at):%a %d %b %H:%M}  {step.user:<10} {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
     return inert(text)
 
 
@@ -148,6 +179,9 @@ class CallsScreen(TabbedSection, MailActions):
         Binding("e", "edit_number", "Edit number", id="faxes.edit_number", tooltip="Give the fax another number"),
         Binding("x", "cancel_fax", "Cancel fax", id="faxes.cancel", tooltip="Take the fax out of the queue"),
         Binding("h", "sent_by_hand", "Sent by hand", id="faxes.sent_by_hand", tooltip="Mark the fax as sent on the machine"),
+        Binding("p", "fax_pass_on", "Pass on", id="faxes.pass_on", tooltip="Pass a fax that came in on to a person or department"),
+        Binding("d", "fax_close", "Close", id="faxes.close", tooltip="A fax that came in is dealt with"),
+        Binding("u", "fax_reopen", "Reopen", show=False, id="faxes.reopen", tooltip="Reopen a fax that came in and was closed"),
         *MAIL_BINDINGS,
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab", tooltip="The tab to the left"),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab", tooltip="The tab to the right"),
@@ -171,7 +205,7 @@ class CallsScreen(TabbedSection, MailActions):
                 yield RecordTable(MAIL_COLUMNS, id="mail-queue")
                 yield Static(id="mail-detail")
             with TabPane("Faxes", id="faxes"):
-                yield RecordTable([("to", "To"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Next"), ("error", "Last error")], id="fax-queue")
+                yield RecordTable([("who", "To / from"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Time"), ("error", "Last word")], id="fax-queue")
                 yield Static(id="fax-detail")
             with TabPane("Directory", id="directory"):
                 yield RecordTable([("name", "Name"), ("kind", "Kind"), ("extension", "Ext."), ("department", "Department")], id="contacts")
@@ -377,7 +411,23 @@ class CallsScreen(TabbedSection, MailActions):
 
     def action_cancel_fax(self) -> None:
         if fax := self.chosen_fax():
-            self.run_job(lambda: actions.cancel_fax(self.store, fax.id), notice="Cancelled")
+            at_server = " and removed from the fax server" if fax.status == FaxStatus.AT_SERVER else ""
+            server = self.app.settings.fax_server  # type: ignore[attr-defined]
+            self.run_job(lambda: actions.cancel_fax(self.store, fax.id, server), notice=f"Cancelled{at_server}")
+
+    def action_fax_pass_on(self) -> None:
+        fax = self.chosen_fax()
+        if fax is not None:
+            ask_whom(self.app, self.data.names if self.data else [],
+                     lambda to: self.run_job(lambda: actions.pass_on_fax(self.store, fax.id, to), notice=f"Passed on to {to}"))
+
+    def action_fax_close(self) -> None:
+        if fax := self.chosen_fax():
+            self.run_job(lambda: actions.close_fax(self.store, fax.id), notice="Closed")
+
+    def action_fax_reopen(self) -> None:
+        if fax := self.chosen_fax():
+            self.run_job(lambda: actions.reopen_fax(self.store, fax.id), notice="Reopened")
 
     def action_sent_by_hand(self) -> None:
         if fax := self.chosen_fax():
@@ -410,7 +460,8 @@ class CallsScreen(TabbedSection, MailActions):
             self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, "
                                             "or set fax_command in the settings.", title="Cannot send"))
             return
-        self.run_job(lambda: actions.send_fax(self.store, fax.id, template), notice="Fax send finished")
+        server = self.app.settings.fax_server  # type: ignore[attr-defined]
+        self.run_job(lambda: actions.send_fax(self.store, fax.id, template, server=server), lambda sent: Done(sent, notice=fax_said(sent)))
 
 
 def pass_on_and_tell(store, boxes, call_id: int, to: str) -> bool:

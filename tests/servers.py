@@ -90,10 +90,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def missing(what: str) -> None:
+def missing(what: str, packages: str = "dovecot-imapd") -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what} is not installed; CI installs it (see .ci/run)")
-    pytest.skip(f"{what} is not installed (Debian: apt-get install dovecot-imapd)")
+    pytest.skip(f"{what} is not installed (Debian: apt-get install {packages})")
 
 
 def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 10) -> None:

@@ -84,8 +84,8 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.notify(f"Started a new office in {self.store.folder}", timeout=10)
         self.set_interval(POLL_SECONDS, self.poll_files)
         self.set_timer(ARCHIVE_DELAY, self.archive_once_a_day)  # not while starting up
-        if self.settings.fax_command.strip():
-            self.set_interval(FAX_SECONDS, self.send_due_faxes)
+        if self.settings.fax_command.strip() or self.settings.fax_server.strip():
+            self.set_interval(FAX_SECONDS, self.work_the_faxes)
         if self.settings.mail:
             self.set_timer(MAIL_DELAY, self.work_the_mail)
             self.set_interval(MAIL_SECONDS, self.work_the_mail)
@@ -215,7 +215,7 @@ def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> 
         print(f"backoffice: {error}", file=sys.stderr)
         return 2
     if demo:
-        settings.fax_command = ""  # the demo's fax numbers are not real: mark faxes sent by hand
+        settings.fax_command = settings.fax_server = ""  # the demo's fax numbers are not real: mark faxes sent by hand
     try:
         store = open_demo_office() if demo else open_office(settings, create=True)
     except DataError as error:

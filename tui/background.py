@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from data.engine.store import Store
     from tui.settings import Settings
 
-BACKGROUND_WORK = {"archive": "The daily archive run", "fax-sender": "Sending faxes in the background",
+BACKGROUND_WORK = {"archive": "The daily archive run", "faxes": "Sending and following faxes",
                    "mail": "Fetching and sending mail", "callbacks": "Looking for callbacks falling due"}
 
 
@@ -34,13 +34,19 @@ class BackgroundWork:
 
         archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
 
-    @work(thread=True, exclusive=True, group="fax-sender", exit_on_error=False)
-    def send_due_faxes(self) -> None:
-        """Faxes queued or due for another try go out in the background. When several
-        sessions run, the first to mark a fax as sending sends it; the others skip it."""
-        from data.calls.actions import send_due_faxes
+    @work(thread=True, exclusive=True, group="faxes", exit_on_error=False)
+    def work_the_faxes(self) -> None:
+        """Faxes queued or due for another try go out, the fax server's jobs are followed and
+        received faxes come in, as `backoffice fax run` does. When several sessions run, the
+        first to mark a fax as sending sends it; the others skip it."""
+        from data.calls.actions import fax_run
+        from data.calls.fax_server import FaxServerError
 
-        send_due_faxes(self.store, self.settings.fax_command)
+        run = fax_run(self.store, self.settings.fax_command, self.settings.fax_server)
+        if run.received:
+            self.call_from_thread(self.notify, f"{len(run.received)} fax(es) came in: see Calls › Faxes", timeout=10)  # type: ignore[attr-defined]
+        if run.problems:
+            raise FaxServerError("; ".join(run.problems))
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def work_the_mail(self) -> None:

@@ -94,6 +94,9 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     ringing.add_argument("number")
     ringing.add_argument("--to", default="", metavar="USER_OR_EXTENSION", help="whose phone rings (default: everyone's)")
 
+    faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
+    faxing.add_argument("verb", choices=("run",))
+
     from tui.mail_commands import add_mail_commands
 
     add_mail_commands(command("mail", "the office's mail: fetch, send, reply (see backoffice mail --help)"))
@@ -274,6 +277,21 @@ def ring(office: Office) -> int:
     return EXIT_OK
 
 
+def fax(office: Office) -> int:
+    """For cron or a systemd timer: what the open app does every half minute."""
+    from data.calls.actions import fax_run
+    from data.calls.views import fax_state
+
+    settings = office.settings
+    run = fax_run(office.store, settings.fax_command, settings.fax_server)
+    for fax in [*run.sent, *run.followed]:
+        reason = f": {fax.last_error}" if fax.last_error else f", {fax.server_said}" if fax.server_said else ""
+        say(f"{fax.label()}: {fax_state(fax)}{reason}")
+    for fax in run.received:
+        say(f"{fax.label()}: received, {fax.pages} page(s)")
+    return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK
+
+
 def mail(office: Office) -> int:
     from tui.mail_commands import mail_command
 
@@ -282,7 +300,7 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "fax": fax,
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 APP_NAME = "backoffice"
 ENV_PREFIX = "BACKOFFICE_"
-DEFAULT_FAX_COMMAND = "sendfax -n -d {number} {file}"
+DEFAULT_FAX_COMMAND = "sendfax -h {server} -t {max_tries} -x {company} -c {cover_note} -d {recipient}@{number} {file}"
 MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
 
 
@@ -29,6 +29,7 @@ class Settings:
     theme: str = "textual-dark"  # a Textual theme name
     keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, e.g. "section.stock" = "f3"
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
+    fax_server: str = "localhost:4559"  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
     archive_after_days: int = 180  # closed records older than this move to the archive
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
@@ -95,9 +96,16 @@ def checked(values: dict, where: str) -> dict:
     result = dict(values)
     if "data" in result and result["data"] is not None:
         result["data"] = Path(str(result["data"])).expanduser()
-    for name in ("theme", "fax_command", "timezone", "extension"):
+    for name in ("theme", "fax_command", "fax_server", "timezone", "extension"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
+    if result.get("fax_server"):
+        from data.calls.fax_server import FaxServerError, split_address
+
+        try:
+            split_address(result["fax_server"])
+        except FaxServerError as error:
+            raise SettingsError(f"{where}: fax_server: {error}") from None
     if "archive_after_days" in result:
         try:
             result["archive_after_days"] = retention_days(result["archive_after_days"])

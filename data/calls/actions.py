@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
+from data.calls.fax_server import FaxServer, FaxServerError
 from data.calls.models import Call, CallStatus, Fax, FaxStatus
 from data.calls.views import known_caller
 from data.engine.errors import FieldError, RuleError
+from data.engine.storage import atomic_write
 from data.engine.store import Store
-
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -101,8 +104,18 @@ def resend_fax(store: Store, fax_id: int) -> Fax:
     return store.repo("faxes").update(fax_id, rules.resend)
 
 
-def cancel_fax(store: Store, fax_id: int) -> Fax:
-    return store.repo("faxes").update(fax_id, rules.cancel)
+def cancel_fax(store: Store, fax_id: int, server: str = "") -> Fax:
+    """Cancel a fax; one the fax server holds is first removed there (at ``server``), so a
+    fax cancelled here never goes out after all."""
+    fax = store.repo("faxes").get(fax_id)
+    rules.FAX_MOVES.check(fax, FaxStatus.CANCELLED)
+    if fax.status == FaxStatus.AT_SERVER:
+        if not server:
+            raise RuleError(f"This fax is with the fax server as job {fax.job}, and no fax server is set up"
+                            " to cancel it at: remove it there (faxrm), then mark it here.")
+        with FaxServer(server) as at:
+            at.cancel(fax.job)
+    return store.repo("faxes").update(fax_id, lambda f: rules.cancel(f, store.now(), store.user))
 
 
 def fax_sent_by_hand(store: Store, fax_id: int) -> Fax:
@@ -113,7 +126,7 @@ def change_fax_number(store: Store, fax_id: int, number: str) -> Fax:
     return store.repo("faxes").update(fax_id, lambda fax: rules.change_number(fax, number))
 
 
-def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.run) -> Fax:
+def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.run, server: str = "") -> Fax:
     """Send one fax with the command template; record the outcome and return the fax.
 
     The command runs outside the lock, so others keep working while the line is busy.
@@ -132,21 +145,111 @@ def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.
     fax = faxes.update(fax_id, begin)
     if fax.status != FaxStatus.SENDING:
         return fax
-    outcome = run_fax_command(template, fax, run)
+    outcome = run_fax_command(template, fax, run, server)
+    if outcome.job:
+        return faxes.update(fax_id, lambda f: rules.handed_to_server(f, outcome.job, store.now(), user=store.user))
     if outcome.sent:
         return faxes.update(fax_id, lambda f: rules.sending_succeeded(f, store.now(), user=store.user))
     return faxes.update(
         fax_id, lambda f: rules.sending_failed(f, outcome.problem, store.now(), retry=outcome.retry, user=store.user))
 
 
-def send_due_faxes(store: Store, template: str, run: Runner = subprocess.run) -> list[Fax]:
+def send_due_faxes(store: Store, template: str, run: Runner = subprocess.run, server: str = "") -> list[Fax]:
     """Send every fax that is due; one another session is already sending is skipped.
     A fax command that cannot be used is said once, not skipped fax by fax."""
     split_template(template)
     sent = []
     for fax in rules.due_faxes(store.repo("faxes").list(), store.now()):
         try:
-            sent.append(send_fax(store, fax.id, template, run))
+            sent.append(send_fax(store, fax.id, template, run, server))
         except RuleError:
             continue
     return sent
+
+
+def follow_fax_jobs(store: Store, server: str) -> list[Fax]:
+    """Ask the fax server how each of its jobs stands and record what changed (only that:
+    every open session asks every half minute)."""
+    faxes = store.repo("faxes")
+    asked = {fax.id for fax in faxes.find(status=FaxStatus.AT_SERVER)}
+    if not asked:
+        return []
+    with FaxServer(server) as at:
+        jobs = at.jobs()
+    with faxes.transaction():  # read again under the lock: a fax cancelled meanwhile stays cancelled;
+        # one handed over since the server answered is not in its answer: the next look judges it
+        return [faxes.save(fax) for fax in faxes.find(status=FaxStatus.AT_SERVER)
+                if fax.id in asked and rules.server_said(fax, jobs.get(fax.job), store.now())]
+
+
+def received_faxes_folder(store: Store) -> Path:
+    return store.home(store.repo("faxes").collection.domain) / "faxes-in"
+
+
+def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
+    """Faxes in the server's receive queue not yet here become incoming faxes, their document
+    copied into the data folder. Taken in one transaction, so two runners never take one twice."""
+    faxes = store.repo("faxes")
+    with FaxServer(server) as at:
+        waiting = [f for f in at.received() if not f.receiving]
+        known = {f.received_file for f in faxes.find(direction="incoming")}
+        new = [f for f in waiting if f.file not in known]
+        documents = {f.file: at.fetch(f.file) for f in new}
+    if not new:
+        return []
+    folder = received_faxes_folder(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    calls = store.repo("calls").list()
+    with faxes.transaction():
+        known = {f.received_file for f in faxes.find(direction="incoming")}
+        added = []
+        for found in (f for f in new if f.file not in known):
+            document = folder / found.file
+            atomic_write(document, documents[found.file], like=store.file(faxes.collection.domain))
+            number = number_or_nothing(found.caller_number)
+            caller = known_caller(calls, number) if number else None
+            sender = caller[0] if caller else found.caller_name or (found.caller_number if not number else "")
+            added.append(faxes.add(rules.received(found, number, sender, str(document))))
+    return added
+
+
+def number_or_nothing(text: str) -> str:
+    try:
+        return normalise_number(text)
+    except ValueError:  # a fax machine's identity is often a name, not a number
+        return ""
+
+
+def pass_on_fax(store: Store, fax_id: int, to: str, note: str = "") -> Fax:
+    return store.repo("faxes").update(fax_id, lambda fax: rules.pass_on_fax(fax, to, store.user, store.now(), note))
+
+
+def close_fax(store: Store, fax_id: int) -> Fax:
+    return store.repo("faxes").update(fax_id, lambda fax: rules.close_fax(fax, store.user, store.now()))
+
+
+def reopen_fax(store: Store, fax_id: int) -> Fax:
+    return store.repo("faxes").update(fax_id, lambda fax: rules.reopen_fax(fax, store.user, store.now()))
+
+
+def fax_run(store: Store, template: str, server: str) -> FaxRun:
+    """What `backoffice fax run` and the open app do: send what is due, follow the server's
+    jobs, take in received faxes. Each part goes on when another fails; the problems are kept."""
+    run = FaxRun()
+    parts = [("sent", lambda: send_due_faxes(store, template, server=server) if template.strip() else [])]
+    if server:
+        parts += [("followed", lambda: follow_fax_jobs(store, server)), ("received", lambda: take_in_received_faxes(store, server))]
+    for name, part in parts:
+        try:
+            setattr(run, name, part())
+        except (FaxServerError, RuleError) as problem:
+            run.problems.append(str(problem))
+    return run
+
+
+@dataclass
+class FaxRun:
+    sent: list[Fax] = field(default_factory=list)
+    followed: list[Fax] = field(default_factory=list)
+    received: list[Fax] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)

@@ -2,10 +2,16 @@
 
 The command template is split like a shell would and then filled in, so no shell ever sees
 a number or a file name: each is always one argument, however it is spelt.
+
+The contract a fax command keeps (README, "Faxes"): exit 0 when the fax server took the fax,
+and print ``request id is N`` (as ``sendfax`` does) so that job N is followed at the server
+until it is sent or given up; a command that prints no job id is taken to have sent the fax
+before it exits. Any other exit status is a failed try, its output the reason.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from collections.abc import Callable
@@ -16,16 +22,18 @@ from data.calls.rules import SEND_TIMEOUT
 from data.engine.errors import RuleError
 from data.engine.text import visible
 
-PLACEHOLDERS = ("number", "file", "recipient")
+PLACEHOLDERS = ("number", "file", "recipient", "company", "cover_note", "max_tries", "server")
+JOB_ID = re.compile(r"request id is (\w+)")
 Runner = Callable[..., subprocess.CompletedProcess]
 
 
 class Outcome:
     """What running the command came to: sent, or a problem and whether to try again."""
 
-    def __init__(self, problem: str = "", retry: bool = True) -> None:
+    def __init__(self, problem: str = "", retry: bool = True, job: str = "") -> None:
         self.problem = problem
         self.retry = retry
+        self.job = job  # the fax server's job id: taken, not yet sent
 
     @property
     def sent(self) -> bool:
@@ -48,20 +56,26 @@ def split_template(template: str) -> list[str]:
     return words
 
 
-def fax_command(template: str, fax: Fax) -> list[str]:
-    values = {"number": fax.fax_number, "file": str(Path(fax.document).expanduser()), "recipient": fax.recipient}
+def fax_command(template: str, fax: Fax, server: str = "") -> list[str]:
+    values = {
+        "number": fax.fax_number, "file": str(Path(fax.document).expanduser()),
+        # sendfax reads "name@number": an @ in the name would move the number
+        "recipient": re.sub(r"\s*@\s*", " at ", fax.recipient), "company": fax.company, "cover_note": fax.cover_note,
+        "max_tries": str(fax.max_tries), "server": server or "localhost",
+    }
     return [part.format(**values) for part in split_template(template)]
 
 
-def run_fax_command(template: str, fax: Fax, run: Runner = subprocess.run) -> Outcome:
+def run_fax_command(template: str, fax: Fax, run: Runner = subprocess.run, server: str = "") -> Outcome:
     try:
-        result = run(fax_command(template, fax), capture_output=True, text=True, timeout=SEND_TIMEOUT)
+        result = run(fax_command(template, fax, server), capture_output=True, text=True, timeout=SEND_TIMEOUT)
     except OSError as error:  # the command is missing or may not be run: retrying will not help
         problem = f"command not found: {error.filename}" if isinstance(error, FileNotFoundError) else str(error)
         return Outcome(problem, retry=False)
     except subprocess.TimeoutExpired:
         return Outcome(f"no answer within {SEND_TIMEOUT} s")
     if result.returncode == 0:
-        return Outcome()
+        job = JOB_ID.search(result.stdout or "")
+        return Outcome(job=job.group(1) if job else "")
     said = result.stderr or result.stdout or f"exit status {result.returncode}"
     return Outcome(visible(said))  # the server's words, stored as text that drives no terminal

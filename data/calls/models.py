@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number, readable_number
 from data.engine.clock import Moment
@@ -89,17 +89,24 @@ class Contact(Record):
 class FaxStatus(StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
+    AT_SERVER = "at_server"  # the fax server took it (job N) and has not said how it ended
     SENT = "sent"
     FAILED = "failed"
     RETRYING = "retrying"
     GAVE_UP = "gave_up"
     CANCELLED = "cancelled"
+    RECEIVED = "received"  # incoming, from here on like a message: passed on, then closed
+    PASSED_ON = "passed_on"
+    CLOSED = "closed"
+
+
+INCOMING_STATUSES = frozenset({FaxStatus.RECEIVED, FaxStatus.PASSED_ON, FaxStatus.CLOSED})
 
 
 class Fax(Record):
     direction: Direction = Direction.OUTGOING
-    fax_number: str = Field(max_length=40, title="Fax number")
-    recipient: str = Field(min_length=1, max_length=200)
+    fax_number: str = Field(default="", max_length=40, title="Fax number", validate_default=True)
+    recipient: str = Field(default="", max_length=200, validate_default=True)
     company: str = Field(default="", max_length=200)
     document: str = Field(min_length=1, max_length=1000, title="Document file")
     pages: int = Field(default=1, ge=1, le=999)
@@ -110,17 +117,42 @@ class Fax(Record):
     last_error: Lines = Field(default="", max_length=2000)
     next_attempt: Moment | None = None
     sent_at: Moment | None = None
-    attempts: list[Step] = Field(default_factory=list)  # each run of the send command and its outcome
+    attempts: list[Step] = Field(default_factory=list)  # each try and its outcome; for an incoming fax, its steps
+    job: str = Field(default="", max_length=40)  # the fax server's job id
+    server_said: Lines = Field(default="", max_length=2000)  # the fax server's last word on the job
+    sender: str = Field(default="", max_length=200)  # incoming: who sent it, as the line or the directory knows them
+    received_file: str = Field(default="", max_length=200)  # incoming: its name in the fax server's receive queue
+    passed_to: str = Field(default="", max_length=200)
 
     form_fields = ("fax_number", "recipient", "company", "document", "pages", "cover_note", "max_tries")
 
     @field_validator("fax_number", mode="before")
     @classmethod
-    def _fax_number(cls, value: str) -> str:
+    def _fax_number(cls, value: str, info: ValidationInfo) -> str:
         number = normalise_number(value or "")
-        if not number:
+        if not number and info.data.get("direction") != Direction.INCOMING:
             raise ValueError("a fax needs a number to go to")
         return number
 
+    @field_validator("recipient")
+    @classmethod
+    def _recipient(cls, value: str, info: ValidationInfo) -> str:
+        if not value.strip() and info.data.get("direction") != Direction.INCOMING:
+            raise ValueError("a fax needs someone to go to")
+        return value
+
+    @model_validator(mode="after")
+    def _incoming_is_never_sent(self) -> Fax:
+        if self.incoming != (self.status in INCOMING_STATUSES):
+            raise ValueError("an incoming fax is received, passed on or closed, and an outgoing one is never"
+                             f" '{self.status}'; direction and status do not go together")
+        return self
+
+    @property
+    def incoming(self) -> bool:
+        return self.direction == Direction.INCOMING
+
     def label(self) -> str:
+        if self.incoming:
+            return f"#{self.id} from {self.sender or readable_number(self.fax_number) or 'an unknown sender'}"
         return f"#{self.id} to {self.recipient} ({readable_number(self.fax_number)})"

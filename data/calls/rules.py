@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from data.calls.models import Call, CallStatus, Fax, FaxStatus, Priority, Step
+from data.calls.fax_server import JobState, ReceivedFax
+from data.calls.models import Call, CallStatus, Direction, Fax, FaxStatus, Priority, Step
 from data.engine.clock import local
 from data.engine.errors import FieldError, RuleError
 from data.engine.record import error_sentence
@@ -19,6 +20,7 @@ PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
 SEND_TIMEOUT = 600  # seconds the send command may take
 RANG = "rang"  # the first step of a call the phone system announced
+FAX_SERVER = "fax server"  # who a step the fax server took is by
 UNKNOWN_CALLER = "Unknown caller"  # the caller of a ring from a number nobody has named yet
 
 # -- calls -------------------------------------------------------------------------------
@@ -128,6 +130,7 @@ FAX_STATE_WORDS = {
     FaxStatus.FAILED: "failed",
     FaxStatus.GAVE_UP: "was given up",
     FaxStatus.CANCELLED: "was cancelled",
+    FaxStatus.AT_SERVER: "is with the fax server",
 }
 FAX_TO_WORDS = {FaxStatus.SENDING: "sent", FaxStatus.QUEUED: "queued again", FaxStatus.CANCELLED: "cancelled",
                 FaxStatus.SENT: "marked as sent"}
@@ -136,11 +139,15 @@ NUMBER_CHANGES = frozenset({FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAIL
 
 def fax_refusal(fax: Fax, to: FaxStatus | None) -> str:
     """``to`` None: the fax would be given another number."""
+    if fax.incoming:
+        return "This fax came in: an incoming fax is passed on and closed, never sent."
     if fax.status == FaxStatus.SENT:
         when = f" on {local(fax.sent_at):%d %b %Y at %H:%M}" if fax.sent_at else ""
         return f"This fax was already sent{when}; a fax is never sent twice."
     if fax.status == FaxStatus.SENDING:
         return "This fax is being sent right now; wait for the result."
+    if fax.status == FaxStatus.AT_SERVER:
+        return f"This fax is with the fax server as job {fax.job}, which says when it has gone; cancel it to do otherwise."
     return f"This fax {FAX_STATE_WORDS[fax.status]}, so it cannot be {FAX_TO_WORDS.get(to, 'given another number')}."
 
 
@@ -148,11 +155,14 @@ FAX_MOVES = Moves({
     # FAILED straight from the queue: the document vanished, so nothing was run
     FaxStatus.QUEUED: frozenset({FaxStatus.SENDING, FaxStatus.CANCELLED, FaxStatus.SENT, FaxStatus.FAILED}),
     FaxStatus.RETRYING: frozenset({FaxStatus.SENDING, FaxStatus.QUEUED, FaxStatus.CANCELLED, FaxStatus.SENT, FaxStatus.FAILED}),
-    FaxStatus.SENDING: frozenset({FaxStatus.SENT, FaxStatus.FAILED, FaxStatus.RETRYING, FaxStatus.GAVE_UP}),
+    FaxStatus.SENDING: frozenset({FaxStatus.AT_SERVER, FaxStatus.SENT, FaxStatus.FAILED, FaxStatus.RETRYING, FaxStatus.GAVE_UP}),
+    # the server's own outcome; FAILED when it no longer knows the job
+    FaxStatus.AT_SERVER: frozenset({FaxStatus.SENT, FaxStatus.GAVE_UP, FaxStatus.CANCELLED, FaxStatus.FAILED}),
     FaxStatus.FAILED: frozenset({FaxStatus.QUEUED, FaxStatus.CANCELLED, FaxStatus.SENT}),
     FaxStatus.GAVE_UP: frozenset({FaxStatus.QUEUED, FaxStatus.SENT}),
     FaxStatus.CANCELLED: frozenset({FaxStatus.QUEUED}),
     FaxStatus.SENT: frozenset(),
+    FaxStatus.RECEIVED: frozenset(), FaxStatus.PASSED_ON: frozenset(), FaxStatus.CLOSED: frozenset(),
 }, fax_refusal)
 
 
@@ -194,6 +204,34 @@ def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent"
     fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {how}")]
 
 
+def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "") -> None:
+    FAX_MOVES.move(fax, FaxStatus.AT_SERVER)
+    fax.job, fax.last_error, fax.server_said = job, "", ""
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"queued at the fax server (job {job})")]
+
+
+def server_said(fax: Fax, job: JobState | None, now: datetime) -> bool:
+    """Bring a fax at the server up to what the server says of its job; True when it changed.
+    Tries and retries are the server's own, shown as it counts them."""
+    if job is None:
+        FAX_MOVES.move(fax, FaxStatus.FAILED)
+        fax.last_error = f"The fax server no longer knows job {fax.job}: check there whether it went."
+        fax.attempts = [*fax.attempts, Step(at=now, user=FAX_SERVER, action=f"job {fax.job} lost at the fax server")]
+        return True
+    words = job.words()
+    if job.done:
+        sending_succeeded(fax, now, user=FAX_SERVER, how=f"sent by the fax server (job {fax.job}, {job.pages.replace(':', ' of ')} pages)")
+    elif job.failed:
+        FAX_MOVES.move(fax, FaxStatus.GAVE_UP)
+        fax.last_error = job.reason or "the fax server gave up"
+        fax.attempts = [*fax.attempts, Step(at=now, user=FAX_SERVER, action=f"the fax server gave up job {fax.job}", note=fax.last_error)]
+    elif words == fax.server_said:
+        return False
+    fax.server_said = words
+    fax.tries = max(fax.tries, job.tries)
+    return True
+
+
 def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True, user: str = "") -> None:
     fax.last_error = error.strip()[-2000:] or "the fax command failed"
     if not retry:
@@ -211,15 +249,57 @@ def resend(fax: Fax) -> None:
     FAX_MOVES.move(fax, FaxStatus.QUEUED)
     fax.tries = 0
     fax.next_attempt = None
+    fax.job = fax.server_said = ""
 
 
-def cancel(fax: Fax) -> None:
+def cancel(fax: Fax, now: datetime | None = None, user: str = "") -> None:
     FAX_MOVES.move(fax, FaxStatus.CANCELLED)
     fax.next_attempt = None
+    if now is not None:
+        at_server = f" (job {fax.job} removed from the fax server)" if fax.job else ""
+        fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"cancelled{at_server}")]
+
+
+# -- incoming faxes: like messages ------------------------------------------------------------
+
+INCOMING_OPEN = frozenset({FaxStatus.RECEIVED, FaxStatus.PASSED_ON})
+
+
+def received(found: ReceivedFax, number: str, sender: str, document: str) -> Fax:
+    return Fax(direction=Direction.INCOMING, status=FaxStatus.RECEIVED, fax_number=number,
+               sender=sender, document=document, pages=min(max(found.pages, 1), 999), received_file=found.file,
+               sent_at=found.received_at, last_error=found.error)
+
+
+def only_incoming(fax: Fax, doing: str) -> None:
+    if not fax.incoming:
+        raise RuleError(f"Only a fax that came in is {doing}; this one goes out.")
+
+
+def pass_on_fax(fax: Fax, to: str, user: str, now: datetime, note: str = "") -> None:
+    only_incoming(fax, "passed on")
+    fax.status, fax.passed_to = FaxStatus.PASSED_ON, to
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"passed on to {to}", note=note)]
+
+
+def close_fax(fax: Fax, user: str, now: datetime) -> None:
+    only_incoming(fax, "closed")
+    if fax.status == FaxStatus.CLOSED:
+        raise RuleError("This fax is already closed.")
+    fax.status = FaxStatus.CLOSED
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action="closed")]
+
+
+def reopen_fax(fax: Fax, user: str, now: datetime) -> None:
+    only_incoming(fax, "reopened")
+    if fax.status != FaxStatus.CLOSED:
+        raise RuleError("This fax is still open.")
+    fax.status = FaxStatus.PASSED_ON if fax.passed_to else FaxStatus.RECEIVED
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action="reopened")]
 
 
 def mark_sent_by_hand(fax: Fax, now: datetime, user: str = "") -> None:
-    if fax.status == FaxStatus.SENDING:  # only the sender knows how that ends
+    if fax.status in (FaxStatus.SENDING, FaxStatus.AT_SERVER):  # only the sender knows how that ends
         raise RuleError(fax_refusal(fax, FaxStatus.SENT))
     FAX_MOVES.check(fax, FaxStatus.SENT)
     fax.tries += 1
@@ -239,11 +319,12 @@ def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:
     """Faxes the sender should try now: queued, due for another try, or interrupted."""
     return [
         f for f in faxes
-        if f.status == FaxStatus.QUEUED
-        or (f.status == FaxStatus.RETRYING and (f.next_attempt is None or f.next_attempt <= now))
-        or was_interrupted(f, now)
+        if not f.incoming and (
+            f.status == FaxStatus.QUEUED
+            or (f.status == FaxStatus.RETRYING and (f.next_attempt is None or f.next_attempt <= now))
+            or was_interrupted(f, now))
     ]
 
 
 def fax_is_closed(fax: Fax) -> bool:
-    return fax.status in (FaxStatus.SENT, FaxStatus.CANCELLED, FaxStatus.GAVE_UP)
+    return fax.status in (FaxStatus.SENT, FaxStatus.CANCELLED, FaxStatus.GAVE_UP, FaxStatus.CLOSED)

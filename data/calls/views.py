@@ -53,6 +53,15 @@ def calls_view(store: Store) -> CallsView:
     return CallsView(store.repo("calls").list(), store.repo("faxes").list(), store.repo("contacts").list(), store.now())
 
 
+def fax_state(fax: Fax) -> str:
+    """Where a fax stands, in words: 'queued at the fax server (job 12)', 'passed on to Ann'."""
+    if fax.status == FaxStatus.AT_SERVER:
+        return f"queued at the fax server (job {fax.job})"
+    if fax.status == FaxStatus.PASSED_ON:
+        return f"passed on to {fax.passed_to}"
+    return words(fax.status)
+
+
 def is_due_today(call: Call, now: datetime) -> bool:
     due = call.callback_due
     return call.status == CallStatus.CALLBACK and due is not None and office_day(due) == office_day(now) and due >= now

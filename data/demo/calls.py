@@ -51,6 +51,12 @@ FAXES = [
     ("Hale Electrical", "Service desk", "0113 496 0657", FaxStatus.SENT, ""),
     ("Moore Logistics", "Billing", "01632 960 120", FaxStatus.SENT, ""),
     ("Brightline Print", "Studio", "01632 960 247", FaxStatus.RETRYING, "NO CARRIER"),
+    ("Pryce & Daughters", "Accounts", "020 7946 0323", FaxStatus.AT_SERVER, ""),
+]
+RECEIVED = [  # sender, number, status, passed to
+    ("Grant Legal", "020 7946 0991", FaxStatus.RECEIVED, ""),
+    ("CITY COUNCIL LIC", "", FaxStatus.PASSED_ON, "Priya"),
+    ("Walsh Couriers", "0117 496 0204", FaxStatus.CLOSED, "Tom"),
 ]
 
 
@@ -119,6 +125,16 @@ def demo_faxes(now: datetime, rng: random.Random) -> list[Fax]:
             pages=rng.randint(1, 6), cover_note="Please see attached.", status=status, tries=tries, last_error=error,
             next_attempt=now + timedelta(minutes=4 * tries) if status == FaxStatus.RETRYING else None,
             sent_at=now - timedelta(hours=rng.randint(2, 90)) if status == FaxStatus.SENT else None,
-            attempts=attempts,
+            attempts=attempts, job=str(4100 + n) if status == FaxStatus.AT_SERVER else "",
+            server_said="waiting for a free line" if status == FaxStatus.AT_SERVER else "",
+        ))
+    for n, (sender, number, status, passed_to) in enumerate(RECEIVED):
+        steps = [Step(at=now - timedelta(minutes=30), user="reception", action=f"passed on to {passed_to}")] if passed_to else []
+        faxes.append(Fax(
+            direction="incoming", sender=sender, fax_number=number, status=status, passed_to=passed_to,
+            document=f"/srv/office/faxes-in/fax{n + 1:09d}.tif", received_file=f"fax{n + 1:09d}.tif",
+            pages=rng.randint(1, 4), sent_at=now - timedelta(minutes=rng.randint(40, 600)),
+            attempts=steps + ([Step(at=now - timedelta(minutes=10), user=passed_to.lower(), action="closed")]
+                              if status == FaxStatus.CLOSED else []),
         ))
     return faxes

@@ -12,14 +12,15 @@ from pydantic import ValidationError
 
 from data.agenda import build_agenda
 from data.calls import actions, rules
-from data.calls.models import Fax, FaxStatus
+from data.calls.models import INCOMING_STATUSES, Fax, FaxStatus
 from data.engine.errors import FieldError, RuleError
 from data.engine.store import Store
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
-# Exits 1 with the next line of its script on stderr until the lines run out, then 0;
-# counts its runs in a file and writes its arguments there.
+# A fax back-end that sends before it exits (so prints no job id): exits 1 with the next line
+# of its script on stderr until the lines run out, then 0; counts its runs in a file and
+# writes its arguments there.
 FLAKY_SENDFAX = """\
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ with log.open("a") as out:
 if runs < len(errors):
     sys.stderr.write("  " + errors[runs] + "\\n")
     sys.exit(1)
-print("request id is 41 (group id 41) for host localhost (1 file)")
+print("sent, 1 page")
 """
 
 
@@ -99,7 +100,7 @@ ACTIONS = {
         [FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP, FaxStatus.CANCELLED],
         FaxStatus.QUEUED,
     ),
-    "cancel": (rules.cancel, [FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED], FaxStatus.CANCELLED),
+    "cancel": (rules.cancel, [FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.AT_SERVER], FaxStatus.CANCELLED),
     "sent by hand": (
         lambda f: rules.mark_sent_by_hand(f, NOW, "ann"),
         [FaxStatus.QUEUED, FaxStatus.RETRYING, FaxStatus.FAILED, FaxStatus.GAVE_UP],
@@ -116,6 +117,7 @@ MOVES = [(name, status) for name in ACTIONS for status in FaxStatus]
 
 def fax_in(status: FaxStatus, document: Path) -> Fax:
     return Fax(
+        direction="incoming" if status in INCOMING_STATUSES else "outgoing",
         recipient="Alan Pryce", fax_number="020 7946 0322", document=str(document), status=status, tries=1,
         sent_at=SENT_AT if status == FaxStatus.SENT else None, updated_at=NOW,
     )

@@ -147,10 +147,11 @@ def priority_cell(priority):
 
 
 def fax_status_cell(status):
-    from data.calls.models import Fax
+    from data.calls.models import INCOMING_STATUSES, Fax
     from screens.calls import fax_status_cell
 
-    return fax_status_cell(Fax(recipient="Ann", fax_number="0123 456", document="/tmp/a.pdf", status=status))
+    direction = "incoming" if status in INCOMING_STATUSES else "outgoing"
+    return fax_status_cell(Fax(recipient="Ann", fax_number="0123 456", document="/tmp/a.pdf", status=status, direction=direction))
 
 
 def on_hand(count):

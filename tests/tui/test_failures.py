@@ -62,15 +62,15 @@ async def test_a_save_held_up_by_a_stopped_session_names_it_and_can_stop_waiting
 
 async def test_background_work_that_fails_says_so_once(store):
     store.repo("faxes").add({"fax_number": "0123 456", "recipient": "Ann", "document": __file__})
-    app = BackOfficeApp(store, Settings(fax_command="sendfax {nonsense}"))
+    app = BackOfficeApp(store, Settings(fax_command="sendfax {nonsense}", fax_server=""))
     async with app.run_test(size=SIZE) as pilot:
-        app.send_due_faxes()  # what its timer runs every 30 seconds
+        app.work_the_faxes()  # what its timer runs every 30 seconds
         assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
         said = str(app.screen.query_one("#dialog-message").render())
-        assert said.startswith("Sending faxes in the background failed: The fax command")
+        assert said.startswith("Sending and following faxes failed: The fax command")
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: not isinstance(app.screen, ErrorModal))
-        again = app.send_due_faxes()
+        again = app.work_the_faxes()
         assert await wait_for(pilot, lambda: again.state == WorkerState.ERROR)  # the next try fails the same way
         await pilot.pause(0.5)  # a bounded wait: a dialog that is not to come has nothing to wait for
         assert not isinstance(app.screen, ErrorModal)  # the same trouble is not said again at every try
