@@ -1,71 +1,92 @@
-"""How to reach someone: phone and fax numbers (validated, stored as digits with a leading +
-kept, shown readable) and e-mail addresses."""
+"""How to reach someone: phone and fax numbers (parsed and validated with libphonenumber's
+data, stored E.164, shown national or international for the office's region) and e-mail
+addresses.
+
+``phonenumbers`` is imported on the first number, not at start-up. A record is validated at
+every read, so the same few hundred numbers of an office are parsed again and again: the
+results are cached, and a number already stored E.164 is taken as it is.
+"""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ALLOWED = re.compile(r"^\+?[\d\s().\-/]+$")
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+SHORT = re.compile(r"^\d{3,6}$")  # an extension or a service number: dialled as it is
+DEFAULT_REGION = "GB"
+_region = DEFAULT_REGION
+
+
+def set_office_region(region: str) -> None:
+    """The country whose numbers are typed without +: 'GB', 'SE', 'US'. ValueError if unknown."""
+    import phonenumbers
+
+    region = region.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"{region!r} is not a country code libphonenumber knows (two letters, like GB or SE)")
+    global _region
+    _region = region
+
+
+def office_region() -> str:
+    return _region
 
 
 def normalise_number(text: str) -> str:
-    """'+44 (20) 7946-0000' → '+442079460000'. Empty stays empty. Raises ValueError."""
+    """'+44 (0)20 7946-0000', '020 7946 0000' (in GB) → '+442079460000'; '214' stays '214'.
+    Empty stays empty. ValueError, in words, for what cannot be a number."""
     text = text.strip()
-    if not text:
-        return ""
+    if not text or E164.match(text):
+        return text
+    return _normalised(text, _region)
+
+
+@lru_cache(maxsize=8192)
+def _normalised(text: str, region: str) -> str:
     if not ALLOWED.match(text):
         raise ValueError("a phone number has only digits, spaces, + ( ) . - /")
     digits = re.sub(r"\D", "", text)
-    if not 3 <= len(digits) <= 17:
-        raise ValueError("a phone number has between 3 and 17 digits")
-    return ("+" if text.startswith("+") else "") + digits
+    if SHORT.match(digits) and not text.startswith("+"):
+        return digits
+    import phonenumbers
 
-
-def national_groups(digits: str) -> list[str]:
-    """A national number beginning with 0, grouped the way such numbers are read out."""
-    if len(digits) == 11 and digits.startswith("02"):
-        return [digits[:3], digits[3:7], digits[7:]]  # 020 7946 0000
-    if len(digits) == 11 and (digits.startswith("011") or digits[3] == "1"):
-        return [digits[:4], digits[4:7], digits[7:]]  # 0161 496 0732
-    if len(digits) in (10, 11):
-        return [digits[:5], digits[5:]]  # 01632 960118, 07700 900412
-    return groups_of_four(digits)
-
-
-def groups_of_four(digits: str) -> list[str]:
-    groups = []
-    while len(digits) > 5:
-        groups.insert(0, digits[-4:])
-        digits = digits[:-4]
-    return [digits, *groups] if digits else groups
-
-
-TWO_DIGIT_CODES = {
-    "20", "27", "30", "31", "32", "33", "34", "36", "39", "40", "41", "43", "44", "45", "46", "47", "48",
-    "49", "51", "52", "53", "54", "55", "56", "57", "58", "60", "61", "62", "63", "64", "65", "66", "81",
-    "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
-}
-
-
-def country_code_length(digits: str) -> int:
-    """Country codes have one, two or three digits; the first two digits tell which."""
-    if digits[:1] in ("1", "7"):
-        return 1
-    return 2 if digits[:2] in TWO_DIGIT_CODES else 3
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        kinds = phonenumbers.NumberParseException
+        said = {kinds.INVALID_COUNTRY_CODE: "does not start with a country code (like +44 or +46)",
+                kinds.TOO_LONG: "is too long for a phone number", kinds.TOO_SHORT_NSN: "is too short for a phone number",
+                kinds.TOO_SHORT_AFTER_IDD: "is too short for a phone number"}.get(error.error_type, "is not a phone number")
+        raise ValueError(f"{text} {said}") from None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        where = phonenumbers.region_code_for_country_code(number.country_code)
+        words = {phonenumbers.ValidationResult.TOO_SHORT: "too short", phonenumbers.ValidationResult.TOO_LONG: "too long",
+                 phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "an unknown country code"}.get(reason, "the wrong length")
+        raise ValueError(f"{text} has {words}" if "unknown" in words else f"{text} is {words} for a number in {where}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def readable_number(number: str) -> str:
-    """'+442079460000' → '+44 20 7946 0000'; '02079460000' → '020 7946 0000'; '214' → '214'."""
-    if not number:
-        return ""
-    if number.startswith("+"):
-        size = country_code_length(number[1:])
-        country, rest = number[1 : 1 + size], number[1 + size :]
-        national = national_groups("0" + rest) if country == "44" else groups_of_four("0" + rest)
-        return f"+{country} " + " ".join([national[0][1:], *national[1:]]).strip()
-    if number.startswith("0"):
-        return " ".join(national_groups(number))
-    return " ".join(groups_of_four(number))
+    """'+442079460000' → '020 7946 0000' in GB, '+44 20 7946 0000' elsewhere; '214' → '214'."""
+    if not number.startswith("+"):
+        return number
+    return _readable(number, _region)
+
+
+@lru_cache(maxsize=8192)
+def _readable(number: str, region: str) -> str:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    home = region in phonenumbers.region_codes_for_country_code(parsed.country_code)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
 
 
 def check_email(value: str) -> str:

@@ -32,6 +32,7 @@ class Settings:
     fax_server: str = "localhost:4559"  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
     archive_after_days: int = 180  # closed records older than this move to the archive
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
+    region: str = "GB"  # the office's country: numbers typed without + are its numbers, and shown national
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
@@ -96,7 +97,7 @@ def checked(values: dict, where: str) -> dict:
     result = dict(values)
     if "data" in result and result["data"] is not None:
         result["data"] = Path(str(result["data"])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "timezone", "extension"):
+    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if result.get("fax_server"):
@@ -118,6 +119,13 @@ def checked(values: dict, where: str) -> dict:
             set_office_zone(result["timezone"])
         except UnknownZoneError as error:
             raise SettingsError(f"{where}: timezone: {error}") from error
+    if result.get("region"):
+        from data.addresses import set_office_region
+
+        try:
+            set_office_region(result["region"])
+        except ValueError as error:
+            raise SettingsError(f"{where}: region: {error}") from None
     if result.get("mail"):
         from data.engine.errors import DataError
         from data.mail.mailboxes import mailboxes

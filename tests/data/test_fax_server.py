@@ -127,7 +127,7 @@ def test_a_received_fax_comes_in_once_with_sender_pages_and_its_document(store, 
 def test_a_received_fax_from_a_known_number_is_named_from_past_calls(store, hylafax):
     from data.calls.models import Call
 
-    actions.log_call(store, Call(caller="Grace Okafor", company="Okafor Legal", number="+44 20 7946 0001"))
+    actions.log_call(store, Call(caller="Grace Okafor", company="Okafor Legal", number="020 7946 0001"))  # as typed: the same number
     hylafax.receive("+44 20 7946 0001")
 
     (fax,) = actions.take_in_received_faxes(store, hylafax.address)
