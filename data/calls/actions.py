@@ -28,15 +28,46 @@ def log_call(store: Store, call: Call) -> Call:
 
 
 def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable[str] | None = None) -> Call:
-    """Save an edited call; a time to call back set in the form makes it wait for that callback."""
+    """Save an edited call as a line in its history. A time to call back set in the form makes
+    it wait for that callback; a corrected number names a caller the ring could not."""
     calls = store.repo("calls")
     with store.transaction("calls"):
+        before = calls.get(call.id)
         saved = calls.save(call, force=force, fields=fields)
+        changed = rules.edited_fields(before, saved)
+        if not changed:
+            return saved
+        now, known = store.now(), None
+        if "number" in changed and saved.caller in ("", rules.UNKNOWN_CALLER):
+            known = known_caller((c for c in calls.list() if c.id != saved.id), saved.number)
+
+        def record_the_edit(c: Call) -> None:
+            c.history = [*c.history, rules.edit_step(changed, store.user, now)]
+            if known:
+                c.caller, c.company = known[0], c.company or known[1]
+                rules.add_step(c, store.user, now, f"recognised as {known[0]}")
+
+        saved = calls.update(saved.id, record_the_edit)
         due = saved.callback_due
-        newly_due = fields is None or "callback_due" in fields
-        if newly_due and due is not None and saved.is_open and saved.status != CallStatus.CALLBACK and due > store.now():
-            saved = calls.update(saved.id, lambda c: rules.schedule_callback(c, due, store.user, store.now()))
+        if "callback_due" in changed and due is not None and saved.is_open and saved.status != CallStatus.CALLBACK and due > now:
+            saved = calls.update(saved.id, lambda c: rules.schedule_callback(c, due, store.user, now))
         return saved
+
+
+def save_fax(store: Store, fax: Fax, *, force: bool = False, fields: Iterable[str] | None = None) -> Fax:
+    """Save an edited fax through the same rules as the keys, as a line in its history."""
+    faxes = store.repo("faxes")
+    with faxes.transaction():
+        before = faxes.get(fax.id)
+        wanted = fax if fields is None else before.model_copy(update={name: getattr(fax, name) for name in fields})
+        changed = rules.edited_fields(before, wanted)
+        rules.check_fax_edit(before, changed)
+        if "document" in changed:
+            rules.check_document(wanted)
+        saved = faxes.save(fax, force=force, fields=fields)
+        if saved.rev == before.rev:
+            return saved
+        return faxes.update(saved.id, lambda f: setattr(f, "attempts", [*f.attempts, rules.edit_step(changed, store.user, store.now())]))
 
 
 def ring(store: Store, number: str, to: str = "") -> Call:

@@ -315,6 +315,24 @@ def change_number(fax: Fax, number: str) -> None:
         raise FieldError("fax_number", error_sentence(error.errors()[0])) from error
 
 
+WHAT_GOES_OUT = frozenset({"fax_number", "recipient", "company", "document", "pages", "cover_note"})
+
+
+def check_fax_edit(before: Fax, changed: Iterable[str]) -> None:
+    """What a fax says and where it goes change only while it has not gone: the same rule
+    as the keys."""
+    if WHAT_GOES_OUT & set(changed) and (before.incoming or before.status not in NUMBER_CHANGES):
+        raise RuleError(fax_refusal(before, None).replace("given another number", "changed"))
+
+
+def edited_fields(before: Call | Fax, after: Call | Fax) -> list[str]:
+    return [name for name in type(after).form_fields if getattr(before, name) != getattr(after, name)]
+
+
+def edit_step(changed: list[str], user: str, now: datetime) -> Step:
+    return Step(at=now, user=user, action=f"edited {', '.join(name.replace('_', ' ') for name in changed)}")
+
+
 def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:
     """Faxes the sender should try now: queued, due for another try, or interrupted."""
     return [

@@ -28,14 +28,15 @@ NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 @pytest.mark.parametrize(
     ("typed", "stored", "shown"),
     [
-        ("+44 (20) 7946-0000", "+442079460000", "+44 20 7946 0000"),
-        ("020 7946 0000", "02079460000", "020 7946 0000"),
-        ("020.7946/0000", "02079460000", "020 7946 0000"),
+        ("+44 (20) 7946-0000", "+442079460000", "020 7946 0000"),
+        ("020 7946 0000", "+442079460000", "020 7946 0000"),
+        ("020.7946/0000", "+442079460000", "020 7946 0000"),
+        ("+46 8 555 0148", "+4685550148", "+46 8 555 01 48"),
         ("214", "214", "214"),
         ("", "", ""),
     ],
 )
-def test_a_number_is_stored_as_digits_and_shown_in_groups(typed, stored, shown):
+def test_a_number_is_stored_e164_and_shown_as_the_office_dials_it(typed, stored, shown):
     call = Call(caller="Ann", number=typed)
     assert call.number == stored
     assert readable_number(call.number) == shown
@@ -50,7 +51,7 @@ def test_a_bad_number_is_an_error_under_the_number_field(typed):
 
 def test_a_short_internal_extension_is_kept_and_a_long_one_normalised():
     assert Contact(name="Tom", extension="21").extension == "21"
-    assert Contact(name="Tom", extension="0161 496 0732").extension == "01614960732"
+    assert Contact(name="Tom", extension="0161 496 0732").extension == "+441614960732"
 
 
 def test_the_call_slip_shows_its_fields_in_the_order_a_receptionist_fills_them():
@@ -370,3 +371,14 @@ def test_a_ring_is_logged_at_once_as_a_missed_call_until_answered(store, clock):
     assert (withheld.number, withheld.caller, withheld.rang_for) == ("", "Unknown caller", "")
     assert ring(store, "0161 496 0999").caller == "Unknown caller"
     assert known_caller(store.repo("calls").list(), "0161 496 0999") is None  # the placeholder is not a name to fill in
+
+
+def test_an_edited_call_gets_a_history_line_and_a_corrected_number_names_the_caller(store):
+    actions.log_call(store, Call(caller="Grace Okafor", company="Okafor Legal", number="020 7946 0001"))
+    rang = actions.ring(store, "020 7946 0999")  # a wrong digit on the phone system's side
+    assert rang.caller == rules.UNKNOWN_CALLER
+
+    corrected = actions.save_call(store, rang.model_copy(update={"number": "+44 20 7946 0001"}), fields={"number"})
+
+    assert (corrected.caller, corrected.company) == ("Grace Okafor", "Okafor Legal")
+    assert [s.action for s in corrected.history[-2:]] == ["edited number", "recognised as Grace Okafor"]

@@ -249,7 +249,7 @@ def test_number_and_file_reach_the_command_as_one_argument_each_and_no_shell_see
     awkward.write_bytes(b"%PDF")
     fax = queued(store, awkward)
     assert actions.send_fax(store, fax.id, sendfax.template()).status == FaxStatus.SENT
-    assert sendfax.runs() == [["-n", "-d", "02079460322", str(awkward)]]
+    assert sendfax.runs() == [["-n", "-d", "+442079460322", str(awkward)]]  # E.164: HylaFAX's dial rules take it
 
 
 def test_a_missing_command_fails_the_fax_without_retrying(store, document):
@@ -338,3 +338,33 @@ def test_what_the_fax_server_says_on_several_lines_and_in_colour_is_kept_as_plai
     assert fax.status == FaxStatus.RETRYING
     assert fax.last_error == "line one\n\tline two: ␛[31mmodem busy␛[0m"  # kept, made visible, never refused
     assert fax.attempts[-1].note == fax.last_error
+
+
+# -- editing with enter: the same rules as the keys ----------------------------------------
+
+
+def test_an_edit_of_a_queued_fax_is_a_line_in_its_history(store, document):
+    fax = queued(store, document)
+    edited = actions.save_fax(store, fax.model_copy(update={"cover_note": "Pages 2-3 signed"}), fields={"cover_note"})
+
+    assert edited.cover_note == "Pages 2-3 signed"
+    assert [(a.action, a.user) for a in edited.attempts] == [("edited cover note", "tester")]
+
+
+@pytest.mark.parametrize("status", [FaxStatus.SENT, FaxStatus.AT_SERVER])
+def test_a_fax_that_has_gone_gets_no_new_number_by_editing_either(store, document, status):
+    fax = queued(store, document)
+    store.repo("faxes").update(fax.id, lambda f: setattr(f, "status", status))
+    fax = store.repo("faxes").get(fax.id)
+
+    with pytest.raises(RuleError, match="never sent twice|says when it has gone"):
+        actions.save_fax(store, fax.model_copy(update={"fax_number": "+441134960656"}), fields={"fax_number"})
+    assert store.repo("faxes").get(fax.id).fax_number == "+442079460322"
+    more_tries = actions.save_fax(store, fax.model_copy(update={"max_tries": 5}), fields={"max_tries"})
+    assert more_tries.max_tries == 5  # what does not change where it goes may still be edited
+
+
+def test_an_edit_to_a_document_that_is_not_there_is_refused_under_its_field(store, document, tmp_path):
+    fax = queued(store, document)
+    with pytest.raises(FieldError, match="There is no file"):
+        actions.save_fax(store, fax.model_copy(update={"document": str(tmp_path / "gone.pdf")}), fields={"document"})

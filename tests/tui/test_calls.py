@@ -203,3 +203,26 @@ async def test_the_slip_opens_from_the_palette_over_a_half_filled_form_which_sta
         assert await wait_for(pilot, lambda: app.screen is form)
         assert form.value_of("name") == "Toner HP 89A"
     assert store.repo("calls").list()[-1].caller == "Fatima Begum"
+
+
+async def test_editing_a_sent_fax_with_enter_cannot_give_it_a_new_number(make_app, store, tmp_path):
+    from data.calls.models import Fax, FaxStatus
+
+    document = tmp_path / "quote.pdf"
+    document.write_bytes(b"%PDF")
+    fax = store.repo("faxes").add(Fax(fax_number="020 7946 0322", recipient="Alan Pryce", document=str(document),
+                                      status=FaxStatus.SENT, tries=1))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert await wait_for(pilot, lambda: app.screen.query_one("#fax-queue", RecordTable).row_count == 1)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: hasattr(app.screen, "widget_of"))
+        form = app.screen
+        form.widget_of("fax_number").focus()
+        await pilot.press("ctrl+u", *"0113 496 0656", "ctrl+s")
+        assert await wait_for(pilot, lambda: "never sent twice" in str(app.screen.query_one("#dialog-message").render()))
+    stored = store.repo("faxes").get(fax.id)
+    assert stored.fax_number == "+442079460322" and stored.rev == fax.rev
