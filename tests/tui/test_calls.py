@@ -226,3 +226,20 @@ async def test_editing_a_sent_fax_with_enter_cannot_give_it_a_new_number(make_ap
         assert await wait_for(pilot, lambda: "never sent twice" in str(app.screen.query_one("#dialog-message").render()))
     stored = store.repo("faxes").get(fax.id)
     assert stored.fax_number == "+442079460322" and stored.rev == fax.rev
+
+
+async def test_enter_on_a_name_takes_the_suggestion_shown(make_app, store):
+    from data.calls.models import Contact
+
+    store.repo("contacts").add(Contact(name="Priya Shah", extension="214"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: hasattr(app.screen, "widget_of"))
+        slip = app.screen
+        assert await wait_for(pilot, lambda: slip.widget_of("for_whom").suggester is not None)
+        slip.widget_of("for_whom").focus()
+        await pilot.press(*"pri")
+        assert await wait_for(pilot, lambda: slip.widget_of("for_whom")._suggestion == "Priya Shah")
+        await pilot.press("enter")
+        assert slip.value_of("for_whom") == "Priya Shah"

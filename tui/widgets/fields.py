@@ -14,6 +14,13 @@ class PlainInput(Input):
     def validate_value(self, value: str) -> str:  # every way a value is set comes here
         return visible(value, one_line=True)
 
+    async def action_submit(self) -> None:
+        """Enter takes the suggestion shown after what was typed ("Pri" → "Priya Shah"), as a
+        person expects of a name field. (``_suggestion``: Textual's own, pinned below 9.)"""
+        if self.has_focus and len(self._suggestion) > len(self.value):
+            self.value = self._suggestion
+        await super().action_submit()
+
 
 class PlainTextArea(TextArea):
     def __init__(self, text: str = "", *args, **kwargs) -> None:

@@ -42,7 +42,7 @@ class PromptModal(Dialog[str | None]):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield PlainInput(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
             yield Static("", id="prompt-error", classes="field-error")
-            yield Label("enter ok   → accept suggestion   esc cancel", classes="keys")
+            yield Label("enter ok (with the suggestion)   esc cancel", classes="keys")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
