@@ -35,6 +35,7 @@ from tui.widgets.section_bar import SectionBar
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
+DIRECTORY_ACTIONS = {"list_callers"}
 FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand", "fax_pass_on", "fax_close", "fax_reopen"}
 TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts"),
             "mail": ("mail", "mail-queue"), "hr_mail": ("mail", "mail-queue")}
@@ -96,7 +97,8 @@ def fax_said(fax: Fax) -> str:
 
 
 def contact_row(contact: Contact) -> tuple[int, list]:
-    return contact.id, [contact.name, contact.kind.value, contact.extension, contact.department]
+    reach = readable_number(contact.number or contact.extension or contact.fax_number)
+    return contact.id, [contact.name, contact.kind.value, reach, contact.company or contact.department]
 
 
 def call_detail(call: Call) -> Text:
@@ -163,7 +165,7 @@ class CallsScreen(TabbedSection, MailActions):
     CSS_PATH = "calls.tcss"
     domains = frozenset({"calls", "mail"})
     first_tab = "messages"
-    tab_actions = {"messages": MESSAGE_ACTIONS, "faxes": FAX_ACTIONS, "mail": MAIL_ACTIONS}
+    tab_actions = {"messages": MESSAGE_ACTIONS, "faxes": FAX_ACTIONS, "mail": MAIL_ACTIONS, "directory": DIRECTORY_ACTIONS}
     BINDINGS = [
         Binding("n", "new", "New", id="calls.new", tooltip="A new call, message, fax or contact, by tab"),
         Binding("p", "pass_on", "Pass on", id="calls.pass_on", tooltip="Pass the call on to a person or department"),
@@ -182,6 +184,8 @@ class CallsScreen(TabbedSection, MailActions):
         Binding("p", "fax_pass_on", "Pass on", id="faxes.pass_on", tooltip="Pass a fax that came in on to a person or department"),
         Binding("d", "fax_close", "Close", id="faxes.close", tooltip="A fax that came in is dealt with"),
         Binding("u", "fax_reopen", "Reopen", show=False, id="faxes.reopen", tooltip="Reopen a fax that came in and was closed"),
+        Binding("f", "list_callers", "From calls", id="directory.from_calls",
+                tooltip="Put every caller whose number the directory lacks into it, as an outside contact"),
         *MAIL_BINDINGS,
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="calls.previous_tab", tooltip="The tab to the left"),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="calls.next_tab", tooltip="The tab to the right"),
@@ -208,7 +212,7 @@ class CallsScreen(TabbedSection, MailActions):
                 yield RecordTable([("who", "To / from"), ("number", "Fax number"), ("status", "Status"), ("tries", "Tries"), ("next", "Time"), ("error", "Last word")], id="fax-queue")
                 yield Static(id="fax-detail")
             with TabPane("Directory", id="directory"):
-                yield RecordTable([("name", "Name"), ("kind", "Kind"), ("extension", "Ext."), ("department", "Department")], id="contacts")
+                yield RecordTable([("name", "Name"), ("kind", "Kind"), ("reach", "Number / ext."), ("where", "Company / department")], id="contacts")
         yield Footer()
 
     # -- loading and showing -----------------------------------------------------------
@@ -399,6 +403,12 @@ class CallsScreen(TabbedSection, MailActions):
             return saving_to(repo)
         return lambda edit: save(self.store, edit.record, force=edit.overwrite, fields=edit.changed)
 
+    # -- the directory ---------------------------------------------------------------
+    def action_list_callers(self) -> None:
+        self.run_job(lambda: actions.list_callers(self.store),
+                     lambda added: Done(added, notice=f"{len(added)} caller(s) put in the directory" if added
+                                        else "Every caller with a number is in the directory already"))
+
     # -- faxes -------------------------------------------------------------------------
     def chosen_fax(self) -> Fax | None:
         fax = self.selected_fax()
@@ -504,6 +514,7 @@ class CallSlip(ModelForm):
         self.store = store
         self.ringing = ringing
         self.known_calls: list[Call] = []
+        self.contacts: list[Contact] = []
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of("message" if self.ringing else "number").focus()
@@ -513,8 +524,8 @@ class CallSlip(ModelForm):
 
     @on(Directory)
     def directory_loaded(self, message: Directory) -> None:
-        self.known_calls, contacts = message.result
-        names = [visible(name, one_line=True) for name in directory_names(contacts)]
+        self.known_calls, self.contacts = message.result
+        names = [visible(name, one_line=True) for name in directory_names(self.contacts)]
         self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
         if self.ringing:
             self.say_above(caller_so_far(self.known_calls, self.ringing))
@@ -525,7 +536,7 @@ class CallSlip(ModelForm):
 
     @on(Input.Changed, "#field-number")
     def fill_known_caller(self, event: Input.Changed) -> None:
-        known = known_caller(self.known_calls, event.value)
+        known = known_caller(self.known_calls, event.value, self.contacts)
         if known and not self.value_of("caller"):
             self.set_value("caller", known[0])
             self.set_value("company", known[1])

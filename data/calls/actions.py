@@ -15,7 +15,8 @@ from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
 from data.calls.fax_server import FaxServer, FaxServerError
-from data.calls.models import Call, CallStatus, Fax, FaxStatus
+from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus
+from data.calls import views
 from data.calls.views import known_caller
 from data.engine.errors import FieldError, RuleError
 from data.engine.storage import atomic_write
@@ -39,7 +40,7 @@ def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable
             return saved
         now, known = store.now(), None
         if "number" in changed and saved.caller in ("", rules.UNKNOWN_CALLER):
-            known = known_caller((c for c in calls.list() if c.id != saved.id), saved.number)
+            known = known_caller((c for c in calls.list() if c.id != saved.id), saved.number, store.repo("contacts").list())
 
         def record_the_edit(c: Call) -> None:
             c.history = [*c.history, rules.edit_step(changed, store.user, now)]
@@ -52,6 +53,14 @@ def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable
         if "callback_due" in changed and due is not None and saved.is_open and saved.status != CallStatus.CALLBACK and due > now:
             saved = calls.update(saved.id, lambda c: rules.schedule_callback(c, due, store.user, now))
         return saved
+
+
+def list_callers(store: Store) -> list[Contact]:
+    """Put every caller with a number the directory lacks into it, as an outside contact."""
+    contacts = store.repo("contacts")
+    with contacts.transaction():
+        new = views.callers_to_list(store.repo("calls").list(), contacts.list())
+        return contacts.add_many(new) if new else []
 
 
 def save_fax(store: Store, fax: Fax, *, force: bool = False, fields: Iterable[str] | None = None) -> Fax:
@@ -80,7 +89,8 @@ def ring(store: Store, number: str, to: str = "") -> Call:
         number = ""  # "anonymous", "Restricted": the caller's number is withheld, the ring still counts
     calls = store.repo("calls")
     with store.transaction("calls"):
-        return calls.add(rules.ringing(number, to, known_caller(calls.list(), number), store.now()))
+        known = known_caller(calls.list(), number, store.repo("contacts").list())
+        return calls.add(rules.ringing(number, to, known, store.now()))
 
 
 def answer_ring(store: Store, call: Call, fields: Iterable[str], *, force: bool = False) -> Call:
@@ -230,7 +240,7 @@ def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
         return []
     folder = received_faxes_folder(store)
     folder.mkdir(parents=True, exist_ok=True)
-    calls = store.repo("calls").list()
+    calls, contacts = store.repo("calls").list(), store.repo("contacts").list()
     with faxes.transaction():
         known = {f.received_file for f in faxes.find(direction="incoming")}
         added = []
@@ -238,7 +248,7 @@ def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
             document = folder / found.file
             atomic_write(document, documents[found.file], like=store.file(faxes.collection.domain))
             number = number_or_nothing(found.caller_number)
-            caller = known_caller(calls, number) if number else None
+            caller = known_caller(calls, number, contacts) if number else None
             sender = caller[0] if caller else found.caller_name or (found.caller_number if not number else "")
             added.append(faxes.add(rules.received(found, number, sender, str(document))))
     return added

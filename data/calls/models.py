@@ -61,6 +61,7 @@ class Call(Record):
 class ContactKind(StrEnum):
     PERSON = "person"
     DEPARTMENT = "department"
+    OUTSIDE = "outside"  # a person or company outside the office: a caller, a customer, a supplier
 
 
 class Contact(Record):
@@ -69,10 +70,14 @@ class Contact(Record):
     extension: str = Field(default="", max_length=40)
     department: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=200, title="E-mail")
+    company: str = Field(default="", max_length=200)
+    number: str = Field(default="", max_length=40, title="Phone")
+    fax_number: str = Field(default="", max_length=40, title="Fax")
 
-    form_fields = ("name", "kind", "extension", "department", "email")
+    form_fields = ("name", "kind", "company", "number", "fax_number", "email", "extension", "department")
 
     _email = field_validator("email")(lambda cls, v: check_email(v))
+    _numbers = field_validator("number", "fax_number", mode="before")(lambda cls, v: normalise_number(v or ""))
 
     @field_validator("extension", mode="before")
     @classmethod

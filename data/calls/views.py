@@ -8,7 +8,7 @@ from datetime import datetime
 
 from data.addresses import normalise_number, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
-from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
 from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
 from data.engine.states import words
@@ -85,19 +85,35 @@ def for_person(calls: Iterable[Call], who: str, contacts: Iterable[Contact] = ()
     return [c for c in calls if c.for_whom.casefold() == who or c.for_whom.casefold() in members]
 
 
-def known_caller(calls: Iterable[Call], number: str) -> tuple[str, str] | None:
-    """(caller, company) of the most recent call from this number, if it called before."""
+def known_caller(calls: Iterable[Call], number: str, contacts: Iterable[Contact] = ()) -> tuple[str, str] | None:
+    """(name, company) of whoever has this number: the directory first, else the most recent
+    call from it."""
     try:
         number = normalise_number(number)
     except ValueError:
         return None
     if not number:
         return None
+    listed = next((c for c in contacts if number in (c.number, c.fax_number)), None)
+    if listed is not None:
+        return listed.name, listed.company
     same = [c for c in calls if c.number == number and c.caller != UNKNOWN_CALLER]  # a ring nobody named
     if not same:
         return None
     latest = max(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0))
     return latest.caller, latest.company
+
+
+def callers_to_list(calls: Iterable[Call], contacts: Iterable[Contact]) -> list[Contact]:
+    """Outside contacts for the callers with a number the directory does not have yet: the
+    name and company of each number's latest call."""
+    listed = {n for c in contacts for n in (c.number, c.fax_number) if n}
+    latest: dict[str, Call] = {}
+    for call in sorted(calls, key=lambda c: (c.created_at or EARLIEST, c.id or 0)):
+        if call.number and len(call.number) > 6 and call.number not in listed and call.caller != UNKNOWN_CALLER:
+            latest[call.number] = call
+    return [Contact(name=c.caller, kind=ContactKind.OUTSIDE, company=c.company, number=c.number)
+            for c in sorted(latest.values(), key=lambda c: c.caller.casefold())]
 
 
 def rings_for(calls: Iterable[Call], who: Iterable[str], since: datetime) -> list[Call]:
@@ -128,7 +144,8 @@ def directory_address(contacts: Iterable[Contact], name: str) -> str:
 
 def directory_names(contacts: Iterable[Contact]) -> list[str]:
     """Everyone and every department a call can be for, for completion."""
-    names = {c.name for c in contacts} | {c.department for c in contacts if c.department}
+    inside = [c for c in contacts if c.kind != ContactKind.OUTSIDE]
+    names = {c.name for c in inside} | {c.department for c in inside if c.department}
     return sorted(names, key=str.casefold)
 
 

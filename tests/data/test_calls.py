@@ -382,3 +382,25 @@ def test_an_edited_call_gets_a_history_line_and_a_corrected_number_names_the_cal
 
     assert (corrected.caller, corrected.company) == ("Grace Okafor", "Okafor Legal")
     assert [s.action for s in corrected.history[-2:]] == ["edited number", "recognised as Grace Okafor"]
+
+
+def test_callers_go_into_the_directory_once_and_the_ring_then_knows_them_from_it(store):
+    actions.log_call(store, Call(caller="Grace Okafor", company="Okafor Legal", number="020 7946 0001"))
+    actions.log_call(store, Call(caller="G. Okafor", company="Okafor Legal", number="+44 20 7946 0001"))  # the latest name wins
+    actions.log_call(store, Call(caller="Tom", number="214"))  # an extension: one of us
+    actions.ring(store, "01632 960 999")  # nobody named it
+
+    added = actions.list_callers(store)
+    again = actions.list_callers(store)
+
+    assert [(c.name, c.kind, c.company, c.number) for c in added] == [
+        ("G. Okafor", ContactKind.OUTSIDE, "Okafor Legal", "+442079460001")]
+    assert again == []
+    store.repo("contacts").update(added[0].id, lambda c: setattr(c, "name", "Grace Okafor"))
+    assert actions.ring(store, "02079460001").caller == "Grace Okafor"  # the directory over past calls
+    assert "Grace Okafor" not in views.directory_names(store.repo("contacts").list())  # calls are not passed on to her
+
+
+def test_a_fax_number_in_the_directory_names_the_sender_of_a_ring_too(store):
+    store.repo("contacts").add(Contact(name="Nordic Paper", kind=ContactKind.OUTSIDE, fax_number="+46 8 555 0148"))
+    assert views.known_caller([], "+4685550148", store.repo("contacts").list()) == ("Nordic Paper", "")
