@@ -305,7 +305,7 @@ def test_hiring_makes_the_employee_from_the_candidate_and_closes_the_full_positi
     make_offer(store, first.id)
 
     employee = hire(store, first.id, date(2026, 4, 1))
-    assert (employee.name, employee.email, employee.phone) == ("Ann Lee", "ann@example.com", "07700900123")
+    assert (employee.name, employee.email, employee.phone) == ("Ann Lee", "ann@example.com", "+447700900123")
     assert (employee.role, employee.department, employee.manager) == ("Accounts Clerk", "Accounts", "Tom Baines")
     assert (employee.start_date, employee.candidate_id, employee.status) == (date(2026, 4, 1), first.id, EmploymentStatus.ACTIVE)
     assert store.repo("candidates").get(first.id).stage == Stage.HIRED
@@ -357,7 +357,7 @@ def test_import_candidates_from_csv(store, position, tmp_path, capsys):
     assert main(["--data", str(store.folder), "import", "candidates", str(cvs)]) == 0
     assert "imported 2 candidates" in capsys.readouterr().out
     ann, bob = store.repo("candidates").list()
-    assert (ann.name, ann.phone, ann.stage, ann.scores, ann.history) == ("Ann Lee", "07700900123", Stage.APPLIED, {}, [])
+    assert (ann.name, ann.phone, ann.stage, ann.scores, ann.history) == ("Ann Lee", "+447700900123", Stage.APPLIED, {}, [])
     assert ann.cv_text.splitlines()[2:4] == ["PROFILE", "Bookkeeper for a charity, five years."]
     assert (bob.position_id, bob.source, bob.email) == (position.id, "referral", "")
 
