@@ -19,7 +19,7 @@ from data.calls.views import CallsView, call_notice, calls_view, directory_names
 from data.mail.views import MailView, mail_view
 from data.engine.clock import local
 from data.engine.states import words
-from data.engine.text import visible
+from data.engine.text import upper_first, visible
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
@@ -118,10 +118,6 @@ def call_detail(call: Call) -> Text:
             text.append(f" — {step.note}", style="dim")
         text.append("\n")
     return inert(text)
-
-
-def upper_first(words: str) -> str:
-    return words[:1].upper() + words[1:]  # not str.capitalize: it lowers a name in the middle
 
 
 def fax_detail(fax: Fax) -> Text:
@@ -410,6 +406,10 @@ class CallsScreen(TabbedSection, MailActions):
                                         else "Every caller with a number is in the directory already"))
 
     # -- faxes -------------------------------------------------------------------------
+    @property
+    def fax_settings(self):
+        return self.app.settings  # type: ignore[attr-defined]
+
     def chosen_fax(self) -> Fax | None:
         fax = self.selected_fax()
         if fax is None:
@@ -423,7 +423,7 @@ class CallsScreen(TabbedSection, MailActions):
     def action_cancel_fax(self) -> None:
         if fax := self.chosen_fax():
             at_server = " and removed from the fax server" if fax.status == FaxStatus.AT_SERVER else ""
-            server = self.app.settings.fax_server  # type: ignore[attr-defined]
+            server = self.fax_settings.fax_server
             self.run_job(lambda: actions.cancel_fax(self.store, fax.id, server), notice=f"Cancelled{at_server}")
 
     def action_fax_pass_on(self) -> None:
@@ -464,14 +464,13 @@ class CallsScreen(TabbedSection, MailActions):
 
     def action_send(self) -> None:
         fax = self.chosen_fax()
-        template = self.app.settings.fax_command  # type: ignore[attr-defined]
+        template, server = self.fax_settings.fax_command, self.fax_settings.fax_server
         if fax is None:
             return
         if not template.strip():
             self.app.push_screen(ErrorModal("No fax command is set up. Send it on the machine and mark it with h, "
                                             "or set fax_command in the settings.", title="Cannot send"))
             return
-        server = self.app.settings.fax_server  # type: ignore[attr-defined]
         self.run_job(lambda: actions.send_fax(self.store, fax.id, template, server=server), lambda sent: Done(sent, notice=fax_said(sent)))
 
 

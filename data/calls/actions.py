@@ -16,8 +16,7 @@ from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
 from data.calls.fax_server import FaxServer, FaxServerError
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus
-from data.calls import views
-from data.calls.views import known_caller
+from data.calls.views import callers_to_list, known_caller
 from data.engine.errors import FieldError, RuleError
 from data.engine.storage import atomic_write
 from data.engine.store import Store
@@ -43,7 +42,7 @@ def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable
             known = known_caller((c for c in calls.list() if c.id != saved.id), saved.number, store.repo("contacts").list())
 
         def record_the_edit(c: Call) -> None:
-            c.history = [*c.history, rules.edit_step(changed, store.user, now)]
+            rules.add_step(c, store.user, now, rules.edited(changed))
             if known:
                 c.caller, c.company = known[0], c.company or known[1]
                 rules.add_step(c, store.user, now, f"recognised as {known[0]}")
@@ -59,7 +58,7 @@ def list_callers(store: Store) -> list[Contact]:
     """Put every caller with a number the directory lacks into it, as an outside contact."""
     contacts = store.repo("contacts")
     with contacts.transaction():
-        new = views.callers_to_list(store.repo("calls").list(), contacts.list())
+        new = callers_to_list(store.repo("calls").list(), contacts.list())
         return contacts.add_many(new) if new else []
 
 
@@ -76,7 +75,7 @@ def save_fax(store: Store, fax: Fax, *, force: bool = False, fields: Iterable[st
         saved = faxes.save(fax, force=force, fields=fields)
         if saved.rev == before.rev:
             return saved
-        return faxes.update(saved.id, lambda f: setattr(f, "attempts", [*f.attempts, rules.edit_step(changed, store.user, store.now())]))
+        return faxes.update(saved.id, lambda f: rules.add_attempt(f, store.user, store.now(), rules.edited(changed)))
 
 
 def ring(store: Store, number: str, to: str = "") -> Call:

@@ -166,6 +166,11 @@ FAX_MOVES = Moves({
 }, fax_refusal)
 
 
+def add_attempt(fax: Fax, user: str, now: datetime, action: str, note: str = "") -> None:
+    """A line in a fax's history — its tries, the server's verdicts, what people did."""
+    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=action, note=note)]
+
+
 def check_document(fax: Fax) -> None:
     if not Path(fax.document).expanduser().is_file():
         raise FieldError("document", f"There is no file {fax.document}.")
@@ -201,13 +206,13 @@ def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent"
     FAX_MOVES.move(fax, FaxStatus.SENT)
     fax.sent_at = now
     fax.last_error = ""
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {how}")]
+    add_attempt(fax, user, now, f"try {fax.tries}: {how}")
 
 
 def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "") -> None:
     FAX_MOVES.move(fax, FaxStatus.AT_SERVER)
     fax.job, fax.last_error, fax.server_said = job, "", ""
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"queued at the fax server (job {job})")]
+    add_attempt(fax, user, now, f"queued at the fax server (job {job})")
 
 
 def server_said(fax: Fax, job: JobState | None, now: datetime) -> bool:
@@ -216,7 +221,7 @@ def server_said(fax: Fax, job: JobState | None, now: datetime) -> bool:
     if job is None:
         FAX_MOVES.move(fax, FaxStatus.FAILED)
         fax.last_error = f"The fax server no longer knows job {fax.job}: check there whether it went."
-        fax.attempts = [*fax.attempts, Step(at=now, user=FAX_SERVER, action=f"job {fax.job} lost at the fax server")]
+        add_attempt(fax, FAX_SERVER, now, f"job {fax.job} lost at the fax server")
         return True
     words = job.words()
     if job.done:
@@ -224,7 +229,7 @@ def server_said(fax: Fax, job: JobState | None, now: datetime) -> bool:
     elif job.failed:
         FAX_MOVES.move(fax, FaxStatus.GAVE_UP)
         fax.last_error = job.reason or "the fax server gave up"
-        fax.attempts = [*fax.attempts, Step(at=now, user=FAX_SERVER, action=f"the fax server gave up job {fax.job}", note=fax.last_error)]
+        add_attempt(fax, FAX_SERVER, now, f"the fax server gave up job {fax.job}", fax.last_error)
     elif words == fax.server_said:
         return False
     fax.server_said = words
@@ -242,7 +247,7 @@ def sending_failed(fax: Fax, error: str, now: datetime, retry: bool = True, user
     else:
         FAX_MOVES.move(fax, FaxStatus.GAVE_UP)
     outcome = {FaxStatus.RETRYING: "will try again", FaxStatus.GAVE_UP: "gave up"}.get(fax.status, "failed")
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"try {fax.tries}: {outcome}", note=fax.last_error)]
+    add_attempt(fax, user, now, f"try {fax.tries}: {outcome}", fax.last_error)
 
 
 def resend(fax: Fax) -> None:
@@ -257,7 +262,7 @@ def cancel(fax: Fax, now: datetime | None = None, user: str = "") -> None:
     fax.next_attempt = None
     if now is not None:
         at_server = f" (job {fax.job} removed from the fax server)" if fax.job else ""
-        fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"cancelled{at_server}")]
+        add_attempt(fax, user, now, f"cancelled{at_server}")
 
 
 # -- incoming faxes: like messages ------------------------------------------------------------
@@ -279,7 +284,7 @@ def only_incoming(fax: Fax, doing: str) -> None:
 def pass_on_fax(fax: Fax, to: str, user: str, now: datetime, note: str = "") -> None:
     only_incoming(fax, "passed on")
     fax.status, fax.passed_to = FaxStatus.PASSED_ON, to
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action=f"passed on to {to}", note=note)]
+    add_attempt(fax, user, now, f"passed on to {to}", note)
 
 
 def close_fax(fax: Fax, user: str, now: datetime) -> None:
@@ -287,7 +292,7 @@ def close_fax(fax: Fax, user: str, now: datetime) -> None:
     if fax.status == FaxStatus.CLOSED:
         raise RuleError("This fax is already closed.")
     fax.status = FaxStatus.CLOSED
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action="closed")]
+    add_attempt(fax, user, now, "closed")
 
 
 def reopen_fax(fax: Fax, user: str, now: datetime) -> None:
@@ -295,7 +300,7 @@ def reopen_fax(fax: Fax, user: str, now: datetime) -> None:
     if fax.status != FaxStatus.CLOSED:
         raise RuleError("This fax is still open.")
     fax.status = FaxStatus.PASSED_ON if fax.passed_to else FaxStatus.RECEIVED
-    fax.attempts = [*fax.attempts, Step(at=now, user=user, action="reopened")]
+    add_attempt(fax, user, now, "reopened")
 
 
 def mark_sent_by_hand(fax: Fax, now: datetime, user: str = "") -> None:
@@ -329,8 +334,9 @@ def edited_fields(before: Call | Fax, after: Call | Fax) -> list[str]:
     return [name for name in type(after).form_fields if getattr(before, name) != getattr(after, name)]
 
 
-def edit_step(changed: list[str], user: str, now: datetime) -> Step:
-    return Step(at=now, user=user, action=f"edited {', '.join(name.replace('_', ' ') for name in changed)}")
+def edited(changed: list[str]) -> str:
+    """The history line of an edit: 'edited number, cover note'."""
+    return f"edited {', '.join(name.replace('_', ' ') for name in changed)}"
 
 
 def due_faxes(faxes: Iterable[Fax], now: datetime) -> list[Fax]:

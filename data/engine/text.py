@@ -62,6 +62,11 @@ def normalise_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
+def upper_first(words: str) -> str:
+    """'passed on to Ann' → 'Passed on to Ann' (str.capitalize would lower 'Ann')."""
+    return words[:1].upper() + words[1:]
+
+
 def visible(text: str, *, one_line: bool = False) -> str:
     """``text`` with every control character replaced by one visible symbol; with
     ``one_line``, tabs and line breaks become spaces."""

@@ -15,7 +15,7 @@ from data.engine.errors import FieldError, NotFoundError, RuleError
 from data.engine.record import STORED, error_sentence
 from data.engine.states import words
 from data.engine.store import Store
-from data.engine.text import visible
+from data.engine.text import upper_first, visible
 from data.stock import rules, views
 from data.stock.models import CountSession, MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyItem, received_field
 
@@ -30,8 +30,7 @@ def validated_item(values: Mapping[str, Any], context: dict | None = None) -> Su
 
 
 def sentence(detail: dict) -> str:
-    said = error_sentence(detail)
-    return said[:1].upper() + said[1:] + "."
+    return upper_first(error_sentence(detail)) + "."
 
 
 def add_item(store: Store, values: Mapping[str, Any]) -> SupplyItem:
