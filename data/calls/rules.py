@@ -283,6 +283,11 @@ def only_incoming(fax: Fax, doing: str) -> None:
 
 def pass_on_fax(fax: Fax, to: str, user: str, now: datetime, note: str = "") -> None:
     only_incoming(fax, "passed on")
+    to = to.strip()
+    if not to:
+        raise FieldError("passed_to", "Say whom to pass the fax on to.")
+    if fax.status == FaxStatus.CLOSED:
+        raise RuleError("This fax is closed; reopen it to pass it on.")
     fax.status, fax.passed_to = FaxStatus.PASSED_ON, to
     add_attempt(fax, user, now, f"passed on to {to}", note)
 

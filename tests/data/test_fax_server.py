@@ -13,7 +13,7 @@ import pytest
 from data.calls import actions
 from data.calls.fax_server import FaxServer, FaxServerError
 from data.calls.models import Fax, FaxStatus
-from data.engine.errors import RuleError
+from data.engine.errors import FieldError, RuleError
 from tests.fax_server import PAGE
 from tui.settings import DEFAULT_FAX_COMMAND
 
@@ -148,6 +148,12 @@ def test_an_incoming_fax_is_never_sent_and_is_passed_on_and_closed_like_a_messag
     assert (passed.status, passed.passed_to) == (FaxStatus.PASSED_ON, "Ann")
     assert closed.status == FaxStatus.CLOSED
     assert [s.action for s in closed.attempts] == ["passed on to Ann", "closed"]
+    with pytest.raises(RuleError, match="closed; reopen it"):
+        actions.pass_on_fax(store, fax.id, "Tom")
+    reopened = actions.reopen_fax(store, fax.id)
+    assert (reopened.status, reopened.passed_to) == (FaxStatus.PASSED_ON, "Ann")
+    with pytest.raises(FieldError, match="Say whom"):
+        actions.pass_on_fax(store, fax.id, "  ")
     assert not hylafax.jobs()  # nothing was dialled
 
 
