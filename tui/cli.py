@@ -47,6 +47,10 @@ def days(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+AS_IS_HELP = ("take records as they were (status, history…), for bringing in old records; "
+              "without it a new record starts as the app's form would make it")
+
+
 def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
@@ -67,6 +71,7 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     add = command("add", "add one record: backoffice add calls caller=Ann number=0123")
     add.add_argument("collection")
     add.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    add.add_argument("--as-is", action="store_true", help=AS_IS_HELP)
 
     listing = command("list", "list records")
     listing.add_argument("collection")
@@ -77,6 +82,7 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     importing = command("import", "import a .csv, .json or .jsonl file: all rows or none")
     importing.add_argument("collection")
     importing.add_argument("file", type=Path)
+    importing.add_argument("--as-is", action="store_true", help=AS_IS_HELP)
 
     export = command("export", "export a collection as CSV or JSON")
     export.add_argument("collection")
@@ -197,8 +203,9 @@ def add_record(office: Office) -> int:
     from data.engine.collections import get_collection
 
     collection = get_collection(office.args.collection)
-    record = transfer.parse_assignments(collection, office.args.assignments)  # bad input: nothing is opened or written
-    print(office.store.repo(collection).add(record).id)
+    as_is = office.args.as_is
+    record = transfer.parse_assignments(collection, office.args.assignments, as_is)  # bad input: nothing is opened or written
+    print(transfer.add_records(office.store, collection, [("arguments", record)], as_is)[0].id)
     return EXIT_OK
 
 
@@ -207,8 +214,8 @@ def import_records(office: Office) -> int:
     from data.engine.collections import get_collection
 
     collection = get_collection(office.args.collection)
-    records = transfer.records_from_file(collection, office.args.file)
-    added = office.store.repo(collection).add_many(records)
+    rows = transfer.records_from_file(collection, office.args.file, office.args.as_is)
+    added = transfer.add_records(office.store, collection, rows, office.args.as_is)
     say(f"imported {len(added)} {collection.name}")
     return EXIT_OK
 

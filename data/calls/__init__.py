@@ -14,6 +14,6 @@ COLLECTIONS = [
                is_closed=call_is_closed, prepare=new_call_logged),
     Collection("faxes", Fax, "calls", "fax",
                columns=("recipient", "fax_number", "status", "tries", "last_error", "next_attempt"),
-               is_closed=fax_is_closed),
+               is_closed=fax_is_closed, adder="data.calls.actions:queue_fax"),
     Collection("contacts", Contact, "calls", "contact", columns=("name", "kind", "extension", "department")),
 ]

@@ -11,9 +11,11 @@ from data.candidates.models import Candidate, Interview, InterviewStatus, Positi
 from data.engine.collections import Collection
 
 COLLECTIONS = [
-    Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "status", "places")),
+    Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "status", "places"),
+               new_fields=(*Position.form_fields, "criteria")),
     Collection("candidates", Candidate, "people", "candidate", columns=("name", "position_id", "stage", "source", "email", "phone"),
                is_closed=lambda c: c.is_closed, check=check_positions_exist),
     Collection("interviews", Interview, "people", "interview", columns=("candidate_id", "start", "minutes", "interviewers", "status"),
-               is_closed=lambda i: i.status != InterviewStatus.BOOKED, check=check_interviews),
+               is_closed=lambda i: i.status != InterviewStatus.BOOKED, check=check_interviews,
+               adder="data.candidates.actions:book_interview"),
 ]

@@ -33,6 +33,14 @@ class Collection:
     # What a new record gets before it is stored, however it comes in (a form, add,
     # import): (record, user, now) -> record.
     prepare: Callable[..., Record] | None = field(default=None, compare=False)
+    # What `add` and `import` may set on a new record, as its form would; None: the model's
+    # form fields. The rest starts at its default and changes by the keys' rules (`--as-is`
+    # takes old records as they were). Empty: nobody adds one by hand; ``made_by`` says how.
+    new_fields: tuple[str, ...] | None = None
+    made_by: str = ""
+    # The action the screens add one record with, when that is more than storing it
+    # ("data.stock.actions:add_opening_item"): (store, record) -> record.
+    adder: str = ""
 
     @property
     def model(self) -> type[Record]:
@@ -44,6 +52,15 @@ class Collection:
     @property
     def fields(self) -> tuple[str, ...]:
         return tuple(n for n in self.model.model_fields if n != "id")
+
+    def fields_on_add(self) -> tuple[str, ...]:
+        return self.model.editable_fields() if self.new_fields is None else self.new_fields
+
+    def add_one(self) -> Callable[..., Record] | None:
+        if not self.adder:
+            return None
+        module, _, name = self.adder.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     def list_columns(self) -> tuple[str, ...]:
         return self.columns or self.model.editable_fields()

@@ -12,14 +12,18 @@ import json
 import typing
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, ValidationError
 
 from data.engine.collections import Collection
+from data.engine.errors import FieldError, RuleError
 from data.engine.record import SYSTEM_FIELDS, Record
 from data.engine.text import BIDI_CODES, from_spreadsheet, spreadsheet_safe, visible
+
+if TYPE_CHECKING:
+    from data.engine.store import Store
 
 # The longest text a record holds (a CV) fits many times over; a longer cell is a mistake.
 MAX_CELL = 1 << 20
@@ -93,7 +97,21 @@ def validate(collection: Collection, values: dict[str, Any], where: str) -> tupl
         return None, describe_errors(error, where, collection)
 
 
-def parse_assignments(collection: Collection, pairs: Iterable[str]) -> Record:
+def not_for_new(collection: Collection, values: dict[str, Any], where: str) -> list[str]:
+    """A new record from outside starts as its form would make it: what else it carries is
+    named, unless it is an old record brought in ``--as-is``."""
+    allowed = collection.fields_on_add()
+    if not allowed:
+        return [f"{where}: {collection.made_by} (--as-is brings in old ones as they were)"]
+    kept = collection.model.model_fields  # an unknown field is named by the model's gate
+    extra = [f"'{name}'" for name in values if name in kept and name not in (*allowed, "id", *SYSTEM_FIELDS)]
+    if not extra:
+        return []
+    return [f"{where}: a new {collection.title} does not start with {', '.join(extra)}: "
+            f"that changes by the app's rules (--as-is brings in old records as they were)"]
+
+
+def parse_assignments(collection: Collection, pairs: Iterable[str], as_is: bool = False) -> Record:
     """``FIELD=VALUE`` arguments → a validated record, or InputError."""
     raw: dict[str, str] = {}
     problems = []
@@ -105,7 +123,10 @@ def parse_assignments(collection: Collection, pairs: Iterable[str]) -> Record:
         raw[field.strip()] = value
     if problems:
         raise InputError(problems)
-    record, problems = validate(collection, from_text(collection, raw), "arguments")
+    values = from_text(collection, raw)
+    if not as_is and (problems := not_for_new(collection, values, "arguments")):
+        raise InputError(problems)
+    record, problems = validate(collection, values, "arguments")
     if problems:
         raise InputError(problems)
     return record  # type: ignore[return-value]
@@ -193,20 +214,42 @@ def read_json(text: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
     return [(f"record {n}", row) for n, row in enumerate(value, start=1)]
 
 
-def records_from_file(collection: Collection, path: Path) -> list[Record]:
-    """Validate every row; InputError lists every bad row, so a file is fixed in one pass."""
+def records_from_file(collection: Collection, path: Path, as_is: bool = False) -> list[tuple[str, Record]]:
+    """(where, record) per row, every row validated; InputError lists every bad row, so a
+    file is fixed in one pass."""
     records = []
     problems = []
     for where, row in read_rows(path):
         values = row if path.suffix.lower() != ".csv" else from_text(collection, row)
         values = {k: v for k, v in values.items() if k not in SYSTEM_FIELDS}
+        if not as_is and (refused := not_for_new(collection, values, where)):
+            problems.extend(refused)
+            continue
         record, row_problems = validate(collection, values, where)
         problems.extend(row_problems)
         if record is not None:
-            records.append(record)
+            records.append((where, record))
     if problems:
         raise InputError(problems)
     return records
+
+
+def add_records(store: Store, collection: Collection, rows: list[tuple[str, Record]], as_is: bool = False) -> list[Record]:
+    """Add the rows all or none: through the action the screens use, unless ``as_is``.
+    A rule that refuses a row names it."""
+    add = None if as_is else collection.add_one()
+    if add is None:
+        return store.repo(collection).add_many([record for _, record in rows])
+    added = []
+    with store.transaction(collection.domain):
+        for where, record in rows:
+            try:
+                added.append(add(store, record))
+            except FieldError as error:
+                raise InputError([f"{where}: field '{error.field}': {error}"]) from error
+            except RuleError as error:
+                raise InputError([f"{where}: {error}"]) from error
+    return added
 
 
 # -- out -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ COLLECTIONS = [
     Collection("meter_readings", MeterReading, "machines", "meter reading",
                columns=("machine_id", "taken_on", "total", "mono", "colour"), check=check_readings),
     Collection("tickets", Ticket, "machines", "ticket", columns=("machine_id", "symptom", "status", "opened_at", "fixed_at"),
-               is_closed=ticket_is_closed, check=check_machine_ids),
+               is_closed=ticket_is_closed, check=check_machine_ids,
+               new_fields=("machine_id", "symptom", "detail"), adder="data.machines.actions:add_ticket"),
     Collection("maintenance_plans", MaintenancePlan, "machines", "maintenance plan",
                columns=("machine_id", "task", "every_days", "every_pages", "last_done_on"), check=check_machine_ids),
 ]

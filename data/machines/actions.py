@@ -97,6 +97,11 @@ def report_fault(store: Store, machine_id: int, symptom: Symptom | str, detail: 
         return ticket
 
 
+def add_ticket(store: Store, ticket: Ticket) -> Ticket:
+    """A ticket from outside (add, import) is a fault reported, as by the key."""
+    return report_fault(store, ticket.machine_id, ticket.symptom, ticket.detail)
+
+
 def tick(store: Store, ticket_id: int, step: str, done: bool = True) -> Ticket:
     return change_ticket(store, ticket_id, lambda t: rules.tick_step(t, step, done))
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.clock import Moment
+from data.engine.clock import Moment, utc_now
 from data.engine.record import Lines, Record
 from data.machines.troubleshooting import Symptom, symptom_words
 
@@ -116,7 +116,7 @@ class Ticket(Record):
     status: TicketStatus = TicketStatus.OPEN
     vendor_reference: str = Field(default="", max_length=100)
     cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
-    opened_at: Moment
+    opened_at: Moment = Field(default_factory=utc_now)  # reporting the fault sets the office's clock
     fixed_at: Moment | None = None
     closed_at: Moment | None = None
     service_sheet: Lines = Field(default="", max_length=20_000)

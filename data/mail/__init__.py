@@ -17,11 +17,12 @@ def mail_is_closed(mail) -> bool:
 
 
 COLUMNS = ("mailbox", "sender", "subject", "status", "assigned_to", "send_status", "sent_at")
+FETCHED = dict(new_fields=(), made_by="mail comes in with `backoffice mail fetch` and goes out with `backoffice mail send`")
 
 COLLECTIONS = [
-    Collection("mail", MAIL, "mail", "message", columns=COLUMNS, is_closed=mail_is_closed),
-    Collection("mail_cursors", CURSOR, "mail", "mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+    Collection("mail", MAIL, "mail", "message", columns=COLUMNS, is_closed=mail_is_closed, **FETCHED),
+    Collection("mail_cursors", CURSOR, "mail", "mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid"), **FETCHED),
     # An HR mailbox's messages are HR data: they live in the HR file, as closed as it is.
-    Collection("hr_mail", MAIL, "people", "HR message", columns=COLUMNS, is_closed=mail_is_closed),
-    Collection("hr_mail_cursors", CURSOR, "people", "HR mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid")),
+    Collection("hr_mail", MAIL, "people", "HR message", columns=COLUMNS, is_closed=mail_is_closed, **FETCHED),
+    Collection("hr_mail_cursors", CURSOR, "people", "HR mailbox position", columns=("mailbox", "folder", "uidvalidity", "last_uid"), **FETCHED),
 ]

@@ -19,6 +19,20 @@ def check_employees_exist(repo: Repository, records: list[StaffEvent]) -> None:
             raise FieldError("employee_id", f"Employee #{event.employee_id} does not exist.")
 
 
+def add_event(store: Store, event: StaffEvent) -> StaffEvent:
+    """An event from outside (add, import) under the rules of its key: only for someone still
+    employed; a termination ends the employment, a warning expires as its level says."""
+    with store.transaction("people"):
+        employee = store.repo("employees").get(event.employee_id)
+        rules.check_still_employed(employee, event.kind.value)
+        if event.kind == EventKind.TERMINATION:
+            store.repo("employees").update(employee.id, lambda e: rules.leave(e, event.on, event.reason))
+        if event.kind == EventKind.WARNING and event.expires_after_months is None and event.level:
+            event.expires_after_months = WARNING_MONTHS[event.level]
+        event.issued_by = event.issued_by or store.user
+        return store.repo("staff_events").add(event)
+
+
 def terminate(store: Store, employee_id: int, on: date, reason: str, notes: str = "") -> Employee:
     """The employee leaves the active list; their record and file stay."""
     with store.transaction("people"):

@@ -11,13 +11,14 @@ from data.stock.rules import order_is_closed
 
 COLLECTIONS = [
     Collection("supplies", SupplyItem, "stock", "supply item",
-               columns=("name", "category", "on_hand", "reorder_point", "target", "unit", "location", "supplier")),
+               columns=("name", "category", "on_hand", "reorder_point", "target", "unit", "location", "supplier"),
+               new_fields=(*SupplyItem.form_fields, "on_hand"), adder="data.stock.actions:add_opening_item"),
     # A movement is history once made: old ones go to the archive like closed records.
     Collection("stock_movements", StockMovement, "stock", "stock movement",
                columns=("item_id", "kind", "quantity", "at", "who", "person", "machine_id", "note"),
-               is_closed=lambda movement: True),
+               is_closed=lambda movement: True, adder="data.stock.actions:add_movement"),
     Collection("orders", Order, "stock", "order", columns=("supplier", "status", "ordered_on", "received_on"),
-               is_closed=order_is_closed),
+               is_closed=order_is_closed, new_fields=(*Order.form_fields, "lines")),
     Collection("count_sessions", CountSession, "stock", "count", columns=("started_by", "finished", "finished_at"),
-               is_closed=lambda s: s.finished),
+               is_closed=lambda s: s.finished, new_fields=(), made_by="a count is started with its key on the stock screen"),
 ]

@@ -74,8 +74,21 @@ def change_item(store: Store, item_id: int, **changes: Any) -> SupplyItem:
         return items.save(checked, force=True)
 
 
+def add_opening_item(store: Store, item: SupplyItem) -> SupplyItem:
+    return add_item(store, item.model_dump())
+
+
 def record_movement(store: Store, movement: StockMovement) -> SupplyItem:
     """Add a movement and change the item's on_hand by it, in one transaction."""
+    return move_stock(store, movement)[0]
+
+
+def add_movement(store: Store, movement: StockMovement) -> StockMovement:
+    """A movement from outside (add, import): what is on hand changes with it, as by a key."""
+    return move_stock(store, movement)[1]
+
+
+def move_stock(store: Store, movement: StockMovement) -> tuple[SupplyItem, StockMovement]:
     if movement.kind in (MovementKind.RECEIVED, MovementKind.USED) and movement.quantity < 1:
         raise FieldError("quantity", "Give a number above zero.")
     items = store.repo("supplies")
@@ -84,9 +97,9 @@ def record_movement(store: Store, movement: StockMovement) -> SupplyItem:
         new_level = item.on_hand + movement.change
         if new_level < 0:
             raise FieldError("quantity", f"Only {item.on_hand} {item.unit} of {item.name} on hand.")
-        store.repo("stock_movements").add(movement)
+        added = store.repo("stock_movements").add(movement)
         item.on_hand = new_level
-        return items.save(item)
+        return items.save(item), added
 
 
 def use_item(store: Store, item_id: int, quantity: object, *, person: str = "", machine_id: int | None = None, note: str = "") -> SupplyItem:

@@ -289,7 +289,7 @@ def test_a_call_history_travels_as_json_in_csv_and_comes_back_whole(tmp_path, ca
 
     exported_file = tmp_path / "calls.csv"
     exported_file.write_text(exported)
-    status, _, _ = run_cli(capsys, tmp_path / "copy", "import", "calls", str(exported_file))
+    status, _, _ = run_cli(capsys, tmp_path / "copy", "import", "calls", str(exported_file), "--as-is")
     assert status == 0
     copy = Store(tmp_path / "copy").repo("calls").list()[0]
     assert copy.history == source.repo("calls").get(call.id).history

@@ -126,7 +126,7 @@ def test_export_then_import_round_trips(run, folder, tmp_path):
         _, exported, _ = run("export", "calls", "--format", form)
         (tmp_path / f"out.{form}").write_text(exported)
         other = tmp_path / f"other-{form}"
-        assert run("import", "calls", str(tmp_path / f"out.{form}"), data=other)[0] == 0
+        assert run("import", "calls", str(tmp_path / f"out.{form}"), "--as-is", data=other)[0] == 0
         assert contents(other) == contents(folder)
 
 

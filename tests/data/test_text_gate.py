@@ -55,7 +55,7 @@ def run(folder, capsys, *args: str) -> tuple[int, str, str]:
 def test_adding_text_with_escape_sequences_is_refused_naming_the_field(tmp_path, capsys, collection, field):
     folder = tmp_path / "office"
     others = [pair for pair in REQUIRED[collection] if not pair.startswith(f"{field}=")]
-    status, out, err = run(folder, capsys, "add", collection, *others, f"{field}=Ann{ESCAPES}")
+    status, out, err = run(folder, capsys, "add", collection, "--as-is", *others, f"{field}=Ann{ESCAPES}")
     assert status == 2
     assert f"field '{field}'" in err
     assert out == "" and not CONTROL.search(err)
