@@ -16,14 +16,14 @@ from data.addresses import readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
 from data.calls.views import CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
-from data.mail.views import MailView, mail_view
 from data.engine.clock import local
 from data.engine.states import words
 from data.engine.text import upper_first, visible
+from data.mail.views import MailView, mail_view
 from data.when import HINT, parse_when
 from screens.base import TabbedSection
-from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
+from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
 from tui.plain import clipped, inert, title
@@ -225,9 +225,7 @@ class CallsScreen(TabbedSection, MailActions):
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("messages").label = title(f"Messages ({data.open_calls})" + (f" for {self.for_whom}" if self.for_whom else ""))
-        if self.mail_data is not None:
-            tabs.get_tab("mail").label = title(f"Mail ({self.mail_data.waiting})" + (f" for {self.mail_for_whom}" if self.mail_for_whom else ""))
+        tabs.get_tab("messages").label = title(f"Messages ({data.open_count(self.for_whom)})" + (f" for {self.for_whom}" if self.for_whom else ""))
         self.update_detail()
 
     def selected(self, table_id: str) -> int | None:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import TabbedContent
 
 from data.engine.clock import local
 from data.engine.errors import DataError
@@ -19,7 +20,7 @@ from data.mail.mailboxes import Mailbox, sender_for
 from data.mail.models import Direction, Mail, SendStatus
 from data.mail.views import MailView, age_words, arrived
 from screens.pass_on import ask_whom
-from tui.plain import clipped, inert
+from tui.plain import clipped, inert, title
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -129,6 +130,8 @@ class MailActions:
     def show_mail(self, view: MailView) -> None:
         self.mail_data = view
         self.query_one("#mail-queue", RecordTable).set_rows(rows(view, self.mail_for_whom, self.mail_with_done))
+        whom = f" for {self.mail_for_whom}" if self.mail_for_whom else ""
+        self.query_one(TabbedContent).get_tab("mail").label = title(f"Mail ({view.waiting_count(self.mail_for_whom)}){whom}")
 
     def selected_mail(self) -> tuple[str, Mail] | None:
         key = self.query_one("#mail-queue", RecordTable).selected_key

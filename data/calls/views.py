@@ -34,9 +34,8 @@ class CallsView:
             shown += sorted((c for c in calls if not c.is_open), key=lambda c: c.updated_at or self.now, reverse=True)
         return shown
 
-    @property
-    def open_calls(self) -> int:
-        return sum(1 for c in self.calls if c.is_open)
+    def open_count(self, for_whom: str = "") -> int:
+        return sum(1 for c in for_person(self.calls, for_whom, self.contacts) if c.is_open)
 
     def call(self, call_id: int | None) -> Call | None:
         return next((c for c in self.calls if c.id == call_id), None)

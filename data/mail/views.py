@@ -43,9 +43,8 @@ class MailView:
     def find(self, collection: str, mail_id: int | None) -> Mail | None:
         return next((m for c, m in self.mails if c == collection and m.id == mail_id), None)
 
-    @property
-    def waiting(self) -> int:
-        return sum(1 for _, m in self.mails if m.is_open and m.direction == INCOMING)
+    def waiting_count(self, for_whom: str = "") -> int:
+        return sum(1 for _, m in self.mails if m.is_open and m.direction == INCOMING and is_for(m, for_whom))
 
     @property
     def names(self) -> list[str]:

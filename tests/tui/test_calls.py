@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import TabbedContent
+
 from data.calls.models import CallStatus, Priority
 from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
@@ -243,3 +245,24 @@ async def test_enter_on_a_name_takes_the_suggestion_shown(make_app, store):
         assert await wait_for(pilot, lambda: slip.widget_of("for_whom")._suggestion == "Priya Shah")
         await pilot.press("enter")
         assert slip.value_of("for_whom") == "Priya Shah"
+
+
+async def test_the_counts_in_the_tab_titles_follow_the_for_whom_filter(make_app, store):
+    for caller, whom in (("Alan Pryce", "Sales"), ("Bea Long", "Sales"), ("Cy Moss", "Ann Lee")):
+        store.repo("calls").add({"caller": caller, "for_whom": whom})
+    for subject, whom in (("Toner", "Dan Whitfield"), ("Invoice", "")):
+        store.repo("mail").add({"mailbox": "office", "subject": subject, "assigned_to": whom,
+                                "status": "assigned" if whom else "open"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        tabs = app.screen.query_one(TabbedContent)
+        label = lambda tab: str(tabs.get_tab(tab).label)  # noqa: E731
+        assert await wait_for(pilot, lambda: label("messages") == "Messages (3)" and label("mail") == "Mail (2)")
+        app.screen.query_one("#queue").focus()
+        await pilot.press("w", *"Sales", "enter")
+        assert await wait_for(pilot, lambda: label("messages") == "Messages (2) for Sales")
+        await pilot.press("right_square_bracket", "w", *"Dan Whitfield", "enter")
+        assert await wait_for(pilot, lambda: label("mail") == "Mail (1) for Dan Whitfield")
+        await pilot.press("w", "ctrl+u", "enter")
+        assert await wait_for(pilot, lambda: label("mail") == "Mail (2)")
