@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from data.addresses import readable_number
 from data.calls import actions, rules
-from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus, Priority
+from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus, Priority
 from data.calls.views import CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
 from data.engine.clock import local
 from data.engine.states import words
@@ -66,6 +66,7 @@ def priority_cell(priority: Priority) -> Text:
 
 def call_row(call: Call, now: datetime) -> tuple[int, list]:
     who = f"{call.caller}, {call.company}" if call.company else call.caller
+    who = f"→ {who}" if call.direction == Direction.OUTGOING else who
     return call.id, [priority_cell(call.priority), who, call.for_whom, status_cell(call, now), age(call.created_at, now)]
 
 
@@ -103,12 +104,15 @@ def contact_row(contact: Contact) -> tuple[int, list]:
 
 def call_detail(call: Call) -> Text:
     text = Text()
-    text.append(call.caller, style="bold")
+    text.append(f"Called {call.caller}" if call.direction == Direction.OUTGOING else call.caller, style="bold")
     if call.company:
         text.append(f", {call.company}")
     if call.number:
         text.append(f"  {readable_number(call.number)}")
-    text.append(f"  for {call.for_whom or '(nobody yet)'}", style="bold")
+    if call.direction == Direction.OUTGOING:
+        text.append(f"  by {call.handled_by or (call.history[0].user if call.history else 'someone here')}", style="bold")
+    else:
+        text.append(f"  for {call.for_whom or '(nobody yet)'}", style="bold")
     text.append("\n")
     text.append(call.message or "(no message)")
     text.append("\n")
@@ -487,20 +491,27 @@ class Directory(Reply):
     """The calls and the directory a call slip recognises callers and names from."""
 
 
+SLIP_TITLES = {Direction.INCOMING: "Call slip — ctrl+t urgent, ctrl+o a call made",
+               Direction.OUTGOING: "Call made — ctrl+o a call taken"}
+
+
 class CallSlip(ModelForm):
     """The call slip: a known number fills caller and company; ctrl+t makes it urgent;
     enter jumps to the next empty field. For a call the phone system says is ringing
     (``ringing``), the slip opens on it, says who called before and about what, and saving
     it — even unchanged — answers the call."""
 
-    BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)")]
+    BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)"),
+                Binding("ctrl+o", "outgoing", "Call made", id="slip.outgoing",
+                        tooltip="A call someone here made, not one taken (again: taken)")]
 
     def __init__(self, store, ringing: Call | None = None) -> None:
         # "Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10.
         when = {"callback_due": lambda text: parse_when(text, store.now())}
+        self.direction = Direction.INCOMING
         if ringing is None:
-            super().__init__(Call, title="Call slip — ctrl+t urgent", parsers=when,
-                             save=lambda edit: actions.log_call(store, edit.record))
+            super().__init__(Call, title=SLIP_TITLES[self.direction], parsers=when,
+                             save=lambda edit: actions.log_call(store, edit.record.model_copy(update={"direction": self.direction})))
         else:
             # The slip opens without the missed call's "call back now": a time written there is a
             # real callback. Saving it answers the call, whether or not anything was written.
@@ -547,6 +558,14 @@ class CallSlip(ModelForm):
                 return
         self.focus_next()
 
+    def action_outgoing(self) -> None:
+        if self.ringing is None:
+            made = self.direction == Direction.INCOMING
+            self.direction = Direction.OUTGOING if made else Direction.INCOMING
+            self.query_one(".form").border_title = title(SLIP_TITLES[self.direction])
+            self.say_above("A call made: the caller is whom you called. Done once saved, unless a time to call again is set."
+                           if made else "")
+
     def action_urgent(self) -> None:
         urgent = self.value_of("priority") == Priority.URGENT.value
         self.set_value("priority", Priority.NORMAL if urgent else Priority.URGENT)
@@ -571,4 +590,8 @@ def open_ringing_slip(app, call: Call) -> None:
 
 def open_call_slip(app) -> None:
     """The `c` key: a call slip over any section."""
-    app.push_screen(CallSlip(app.store), lambda call: call and app.notify(f"Logged the call from {call.caller}", timeout=3))
+    def logged(call: Call | None) -> None:
+        if call:
+            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.caller}", timeout=3)
+
+    app.push_screen(CallSlip(app.store), logged)

@@ -100,6 +100,10 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     ringing.add_argument("number")
     ringing.add_argument("--to", default="", metavar="USER_OR_EXTENSION", help="whose phone rings (default: everyone's)")
 
+    dialling = command("dialled", "the phone system: someone in the office dialled NUMBER; the call is logged as made")
+    dialling.add_argument("number")
+    dialling.add_argument("--by", default="", metavar="USER_OR_EXTENSION", help="who made the call")
+
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
 
@@ -284,6 +288,15 @@ def ring(office: Office) -> int:
     return EXIT_OK
 
 
+def dialled(office: Office) -> int:
+    from data.calls.actions import dialled as log_dialled
+
+    call = log_dialled(office.store, office.args.number, office.args.by)
+    company = f" ({call.company})" if call.company else ""
+    say(f"call #{call.id}: {call.caller}{company} called" + (f" by {call.handled_by}" if call.handled_by else ""))
+    return EXIT_OK
+
+
 def fax(office: Office) -> int:
     """For cron or a systemd timer: what the open app does every half minute."""
     from data.calls.actions import fax_run
@@ -307,7 +320,7 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "fax": fax,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "dialled": dialled, "fax": fax,
 }
 
 

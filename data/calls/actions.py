@@ -15,7 +15,7 @@ from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
 from data.calls.fax_server import FaxServer, FaxServerError
-from data.calls.models import Call, CallStatus, Contact, Fax, FaxStatus
+from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, known_caller
 from data.engine.errors import FieldError, RuleError
 from data.engine.storage import atomic_write
@@ -24,7 +24,32 @@ from data.engine.store import Store
 # -- calls -------------------------------------------------------------------------------
 
 def log_call(store: Store, call: Call) -> Call:
-    return store.repo("calls").add(call)  # the collection adds the first line of its history
+    with store.transaction("calls"):
+        logged = store.repo("calls").add(call)  # the collection adds the first line of its history
+        if logged.direction == Direction.OUTGOING:
+            mark_called_back(store, logged)
+        return logged
+
+
+def dialled(store: Store, number: str, by: str = "") -> Call:
+    """The phone system says ``by`` (a user or an extension) dialled ``number``: a call made,
+    the person called recognised, and a callback waiting on that number told of it."""
+    try:
+        number = normalise_number(number)
+    except ValueError as error:
+        raise FieldError("number", str(error)) from error
+    calls = store.repo("calls")
+    with store.transaction("calls"):
+        known = known_caller(calls.list(), number, store.repo("contacts").list())
+        made = calls.add(rules.dialled(number, by, known, store.now()))
+        mark_called_back(store, made)
+        return made
+
+
+def mark_called_back(store: Store, made: Call) -> None:
+    calls = store.repo("calls")
+    for waiting in calls.find(number=made.number, status=CallStatus.CALLBACK) if made.number else []:
+        calls.update(waiting.id, lambda c: rules.called_back(c, made, store.now()))
 
 
 def save_call(store: Store, call: Call, *, force: bool = False, fields: Iterable[str] | None = None) -> Call:

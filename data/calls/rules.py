@@ -21,6 +21,7 @@ OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_
 SEND_TIMEOUT = 600  # seconds the send command may take
 RANG = "rang"  # the first step of a call the phone system announced
 FAX_SERVER = "fax server"  # who a step the fax server took is by
+CALL_MADE = "call made"  # the first step of an outgoing call
 UNKNOWN_CALLER = "Unknown caller"  # the caller of a ring from a number nobody has named yet
 
 # -- calls -------------------------------------------------------------------------------
@@ -53,12 +54,31 @@ CALL_MOVES = Moves({
 
 def new_call_logged(call: Call, user: str, now: datetime) -> Call:
     """A fresh call slip: its first history step says who took it, and a time to call back
-    makes it wait for that callback."""
+    makes it wait for that callback. A call made is done once logged, unless it is to be
+    made again."""
     if not call.history:
-        add_step(call, user, now, "call logged")
+        outgoing = call.direction == Direction.OUTGOING
+        add_step(call, user, now, CALL_MADE if outgoing else "call logged")
         if call.callback_due is not None and call.status == CallStatus.NEW and call.callback_due > now:
             schedule_callback(call, call.callback_due, user, now)
+        elif outgoing and call.status == CallStatus.NEW:
+            call.status = CallStatus.DONE
     return call
+
+
+def dialled(number: str, by: str, known: tuple[str, str] | None, now: datetime) -> Call:
+    """A call the phone system says someone in the office made."""
+    callee, company = known or (UNKNOWN_CALLER, "")
+    call = Call(direction=Direction.OUTGOING, number=number, caller=callee, company=company,
+                handled_by=by.strip(), status=CallStatus.DONE)
+    add_step(call, "phone system", now, CALL_MADE + (f" by {by.strip()}" if by.strip() else ""))
+    return call
+
+
+def called_back(waiting: Call, made: Call, now: datetime) -> None:
+    """A call made to a number that waits for a callback: a line on the waiting call, which
+    stays open until someone says the callback is done."""
+    add_step(waiting, made.handled_by or made.history[0].user, now, f"called back (call #{made.id})")
 
 
 def ringing(number: str, to: str, known: tuple[str, str] | None, now: datetime) -> Call:
