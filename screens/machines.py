@@ -18,9 +18,10 @@ from data.engine.states import words
 from data.machines import actions, forecasts, rules
 from data.machines.actions import FIXED, NOT_FIXED
 from data.machines.forecasts import MaintenanceDue, Reliability, TonerForecast
-from data.machines.models import Machine, MachineKind, MachineStatus, MeterReading, Ticket
+from data.machines.models import Machine, MachineKind, MachineStatus, MeterReading, SupplyLevel, Ticket
+from data.machines.supply_levels import is_low, short_label
 from data.machines.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
-from data.machines.views import Board, BoardRow, MachinePage, board_view, machine_page
+from data.machines.views import STATUS_ORDER, Board, BoardRow, MachinePage, board_view, machine_page
 from screens.base import SectionScreen
 from screens.fault_dialogs import ChecklistModal, SheetModal, ticket_so_far
 from tui.jobs import Reply
@@ -54,6 +55,36 @@ COUNTERS_OF_KIND = {
 def status_cell(status: MachineStatus) -> Text:
     said, style = STATUS_LOOK[status]
     return Text(said, style=style)
+
+
+def board_status_cell(machine: Machine) -> Text:
+    """The status people set, and what the machine says when that is worse: a suggestion."""
+    cell = status_cell(machine.status)
+    if says_worse(machine):
+        cell.append(" ▸ ").append_text(status_cell(machine.reported_status))  # type: ignore[arg-type]
+    elif machine.polled_at is not None and machine.reported_status is None:
+        cell.append(" ▸ ?", style="yellow")  # not answering, or what it said cannot be kept
+    return cell
+
+
+def says_worse(machine: Machine) -> bool:
+    reported = machine.reported_status
+    return (reported is not None and machine.status != MachineStatus.RETIRED
+            and STATUS_ORDER[reported] < STATUS_ORDER[machine.status])
+
+
+def reported_line(machine: Machine, levels: list[SupplyLevel]) -> Text:
+    """What the machine said when last polled: its state and supply levels, low ones marked."""
+    if machine.polled_at is None:
+        return Text("Not read over the network" + ("" if machine.snmp else ": no SNMP address (e edits it)"), style="dim")
+    text = Text(f"Says at {local(machine.polled_at):%d %b %H:%M}: ")
+    text.append(machine.reported, style="bold red" if says_worse(machine) else "")
+    for level in levels:
+        text.append(" · ")
+        text.append(short_label(level), style="bold yellow" if is_low(level) else "")
+    if says_worse(machine):
+        text.append(" — f reports the fault", style="bold")
+    return text
 
 
 def number(value: float | None) -> Text:
@@ -127,7 +158,7 @@ def reliability_line(figures: Reliability) -> Text:
 def board_row(row: BoardRow) -> tuple[int, list]:
     machine, last = row.machine, row.last_reading
     return machine.id, [
-        machine.asset_tag, f"{machine.make} {machine.model}".strip()[:22], status_cell(machine.status),
+        machine.asset_tag, f"{machine.make} {machine.model}".strip()[:22], board_status_cell(machine),
         number(last.total if last else None), f"{last.taken_on:%d %b}" if last else "",
         number(row.per_day), str(row.open_tickets or ""), maintenance_cell(row.next_maintenance),
     ]
@@ -346,6 +377,8 @@ class MachinesScreen(MachineSection):
             line = Text("No machines yet: n adds one.")
         elif machine is not None and self.data is not None:
             line = machine_line(machine, local(self.data.now).date())
+            if machine.polled_at is not None:
+                line.append("\n").append_text(reported_line(machine, []))
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")
                 line.append_text(ticket_line(ticket, self.data.now))
@@ -403,7 +436,7 @@ class MachineScreen(MachineSection):
         with Horizontal(id="lists"):
             yield RecordTable([("opened", "Opened"), ("symptom", "Fault"), ("status", "Status"), ("down", "Down"),
                                ("ref", "Ref")], id="tickets")
-            yield RecordTable([("taken_on", "Read on"), ("total", "Counter")], id="readings")
+            yield RecordTable([("taken_on", "Read on"), ("total", "Counter"), ("how", "")], id="readings")
         yield Footer()
 
     def fetch(self) -> MachinePage:
@@ -418,6 +451,7 @@ class MachineScreen(MachineSection):
         title.append_text(status_cell(machine.status))
         title.append(f" · {machine.kind.value} · serial {machine.serial} · {machine.location or 'no location'}\n")
         title.append(vendor_line(machine, today), style="dim")
+        title.append("\n").append_text(reported_line(machine, detail.levels))
         self.query_one("#machine-title", Static).update(inert(title))
         self.query_one("#pages-sparkline", Sparkline).data = detail.pages_per_day_series
         per_day = forecasts.recent_pages_per_day(detail.readings, today)
@@ -433,7 +467,7 @@ class MachineScreen(MachineSection):
             for t in detail.tickets
         )
         self.query_one("#readings", RecordTable).set_rows(
-            (r.id, [f"{r.taken_on:%d %b %y}", number(r.total)]) for r in reversed(detail.readings)
+            (r.id, [f"{r.taken_on:%d %b %y}", number(r.total), "net" if r.polled else ""]) for r in reversed(detail.readings)
         )
 
     def current_machine(self) -> Machine | None:

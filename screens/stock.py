@@ -54,7 +54,8 @@ def item_row(item: SupplyItem) -> tuple[int, list]:
 
 def reorder_row(line: ReorderLine) -> tuple[int, list]:
     sums = line.arithmetic
-    arithmetic = f"{sums.target}−{sums.on_hand}−{sums.on_order}={sums.shortfall} → {sums.packs}×{sums.pack_size}"
+    needed = f"+{len(sums.soon_needed)}" if sums.soon_needed else ""
+    arithmetic = f"{sums.target}−{sums.on_hand}−{sums.on_order}{needed}={sums.shortfall} → {sums.packs}×{sums.pack_size}"
     quantity = Text(str(line.quantity), style="bold" if line.quantity else "dim")
     cover = "no use" if line.days_of_cover is None else f"{line.days_of_cover:.0f} d"
     return line.item.id, [line.item.name, quantity, arithmetic, cover, line.item.supplier]
@@ -169,7 +170,7 @@ class SupplierAddress(Reply):
 
 class StockScreen(TabbedSection):
     CSS_PATH = "stock.tcss"
-    domains = frozenset({"stock"})
+    domains = frozenset({"stock", "machines"})  # machines reporting toner low change the order list
     first_tab = "supplies"
     tab_actions = {"supplies": ITEM_ACTIONS, "order-list": ORDER_LIST_ACTIONS, "orders": ORDER_ACTIONS}
     BINDINGS = [

@@ -90,6 +90,9 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.set_timer(MAIL_DELAY, self.work_the_mail)
             self.set_interval(MAIL_SECONDS, self.work_the_mail)
         self.set_interval(MINUTE, self.say_callbacks_due)
+        if self.settings.poll_minutes:
+            self.set_timer(MAIL_DELAY, self.poll_the_machines)
+            self.set_interval(self.settings.poll_minutes * MINUTE, self.poll_the_machines)
 
     def get_line_filters(self):
         """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not."""

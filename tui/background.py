@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from tui.settings import Settings
 
 BACKGROUND_WORK = {"archive": "The daily archive run", "faxes": "Sending and following faxes",
+                   "machines": "Reading the machines on the network",
                    "mail": "Fetching and sending mail", "callbacks": "Looking for callbacks falling due"}
 
 
@@ -47,6 +48,19 @@ class BackgroundWork:
             self.call_from_thread(self.notify, f"{len(run.received)} fax(es) came in: see Calls › Faxes", timeout=10)  # type: ignore[attr-defined]
         if run.problems:
             raise FaxServerError("; ".join(run.problems))
+
+    @work(thread=True, exclusive=True, group="machines", exit_on_error=False)
+    def poll_the_machines(self) -> None:
+        """Counters, toner and state of the machines with an SNMP address, as `backoffice
+        machines poll` reads them; a machine another session just polled is left alone. A
+        machine that does not answer (switched off for the night) is said on the board, not
+        in a dialog."""
+        from datetime import timedelta
+
+        from data.machines.polling import poll_machines
+
+        within = timedelta(minutes=self.settings.poll_minutes * 0.9)
+        poll_machines(self.store, self.settings.snmp_community, unless_polled_within=within)
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def work_the_mail(self) -> None:

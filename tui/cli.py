@@ -104,6 +104,9 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     dialling.add_argument("number")
     dialling.add_argument("--by", default="", metavar="USER_OR_EXTENSION", help="who made the call")
 
+    machines = command("machines", "the machines on the network: 'backoffice machines poll' reads their counters, toner and state")
+    machines.add_argument("verb", choices=("poll",))
+
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
 
@@ -297,6 +300,16 @@ def dialled(office: Office) -> int:
     return EXIT_OK
 
 
+def machines(office: Office) -> int:
+    """For cron: what the open app does every few minutes."""
+    from data.machines.polling import poll_machines
+
+    run = poll_machines(office.store, office.settings.snmp_community)
+    for machine in run.polled:
+        say(f"{machine.asset_tag}: {machine.reported}")
+    return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK
+
+
 def fax(office: Office) -> int:
     """For cron or a systemd timer: what the open app does every half minute."""
     from data.calls.actions import fax_run
@@ -320,7 +333,7 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "dialled": dialled, "fax": fax,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
 }
 
 

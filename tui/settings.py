@@ -34,6 +34,8 @@ class Settings:
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
     region: str = "GB"  # the office's country: numbers typed without + are its numbers, and shown national
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
+    snmp_community: str = "public"  # the SNMP community machines with an snmp address are read with
+    poll_minutes: int = 5  # how often the open app asks those machines; 0: only `backoffice machines poll`
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
     def mailboxes(self) -> list:
@@ -97,7 +99,7 @@ def checked(values: dict, where: str) -> dict:
     result = dict(values)
     if "data" in result and result["data"] is not None:
         result["data"] = Path(str(result["data"])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension"):
+    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if result.get("fax_server"):
@@ -112,6 +114,11 @@ def checked(values: dict, where: str) -> dict:
             result["archive_after_days"] = retention_days(result["archive_after_days"])
         except ValueError as error:
             raise SettingsError(f"{where}: archive_after_days {error}") from None
+    if "poll_minutes" in result:
+        minutes = str(result["poll_minutes"]).strip()
+        if not minutes.isdigit() or int(minutes) > 24 * 60:
+            raise SettingsError(f"{where}: poll_minutes must be a whole number of minutes from 0 (never) to 1,440")
+        result["poll_minutes"] = int(minutes)
     if result.get("timezone"):
         from data.engine.clock import UnknownZoneError, set_office_zone
 

@@ -43,14 +43,28 @@ class Machine(Record):
     vendor_phone: str = Field(default="", max_length=40)
     vendor_email: str = Field(default="", max_length=200, title="Vendor e-mail")
     contract_end: date | None = Field(default=None, title="Contract/warranty end")
+    snmp: str = Field(default="", max_length=300, title="SNMP address")  # host or host:port: polled when set
+    # What the machine last said of itself when polled: a suggestion beside ``status``, which people set.
+    reported_status: MachineStatus | None = None
+    reported: str = Field(default="", max_length=500)  # "jammed, door open"
+    polled_at: Moment | None = None
 
     form_fields = (
         "asset_tag", "kind", "make", "model", "serial", "location",
-        "vendor", "vendor_phone", "vendor_email", "contract_end",
+        "vendor", "vendor_phone", "vendor_email", "contract_end", "snmp",
     )
 
     _phone = field_validator("vendor_phone", mode="before")(lambda cls, v: normalise_number(v or ""))
     _email = field_validator("vendor_email")(lambda cls, v: check_email(v))
+
+    @field_validator("snmp")
+    @classmethod
+    def _snmp_address(cls, value: str) -> str:
+        if value.strip():
+            from data.machines.printer_snmp import split_address
+
+            split_address(value)  # ValueError says what is wrong with it
+        return value.strip()
 
     def label(self) -> str:
         return f"{self.asset_tag} {self.make} {self.model}".strip()
@@ -64,12 +78,26 @@ class MeterReading(Record):
     colour: int | None = Field(default=None, ge=0, le=MAX_COUNTER, title="Colour pages")
     scans: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
     faxes: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
+    polled: bool = False  # read from the machine over the network, not typed
 
     def label(self) -> str:
         return f"{self.total:,} on {self.taken_on:%d %b %Y}"
 
 
 COUNTER_WORDS = {"total": "total", "mono": "black-and-white", "colour": "colour", "scans": "scan", "faxes": "fax"}
+
+
+class SupplyLevel(Record):
+    """A supply's level as the machine reported it; a new record each time it changed."""
+
+    machine_id: int
+    at: Moment
+    description: str = Field(max_length=200)  # as the machine names it: "Canon C-EXV51 Cyan Toner"
+    kind: str = Field(default="toner", max_length=40)
+    percent: int | None = Field(default=None, ge=0, le=100)  # None: the machine only says "some left"
+
+    def label(self) -> str:
+        return f"{self.description}: {'some left' if self.percent is None else f'{self.percent}%'}"
 
 
 class MaintenancePlan(Record):

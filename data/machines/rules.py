@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from data.addresses import readable_number
 from data.engine.clock import local, office_day
@@ -19,6 +20,9 @@ from data.machines.models import (
     TicketStatus,
 )
 from data.machines.troubleshooting import symptom_words
+
+if TYPE_CHECKING:
+    from data.machines.printer_snmp import PrinterReport
 
 
 def cover_words(machine: Machine, today: date) -> str:
@@ -108,6 +112,22 @@ def tick_step(ticket: Ticket, step: str, done: bool = True) -> None:
         ticket.status = TicketStatus.TROUBLESHOOTING
     tried = [s for s in ticket.steps_tried if s != step]
     ticket.steps_tried = [*tried, step] if done else tried
+
+
+# What a machine reports that stops it printing; any other report asks for attention.
+STOPPING_ERRORS = frozenset({"no paper", "no toner", "door open", "jammed", "offline", "service requested",
+                             "input tray missing", "output tray missing", "marker supply missing", "output full"})
+
+
+def reported_state(report: PrinterReport) -> tuple[MachineStatus, str]:
+    """What the machine says of itself, as a status and in words: down when it cannot print,
+    needing attention when it warns (toner low, paper low)."""
+    said = ", ".join(report.errors) or report.device_state
+    if report.device_state == "down" or STOPPING_ERRORS.intersection(report.errors):
+        return MachineStatus.DOWN, said
+    if report.device_state in ("warning", "testing") or report.errors:
+        return MachineStatus.NEEDS_ATTENTION, said
+    return MachineStatus.OK, said
 
 
 def machine_status(machine: Machine, tickets: Iterable[Ticket]) -> MachineStatus:

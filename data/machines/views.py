@@ -10,7 +10,8 @@ from data.engine.clock import office_day
 from data.engine.store import Store
 from data.machines import forecasts
 from data.machines.forecasts import MaintenanceDue, Reliability, TonerForecast
-from data.machines.models import Machine, MachineStatus, MaintenancePlan, MeterReading, Ticket
+from data.machines.models import Machine, MachineStatus, MaintenancePlan, MeterReading, SupplyLevel, Ticket
+from data.machines.supply_levels import latest_levels, low_supplies
 from data.stock.models import StockMovement, SupplyItem
 from data.stock.views import toner_issued
 
@@ -78,6 +79,7 @@ class MachineDetail:
     maintenance: list[MaintenanceDue]
     toner: list[TonerForecast]
     reliability: Reliability
+    levels: list[SupplyLevel]  # the newest of each supply, as the machine last reported it
 
 
 def machine_detail(store: Store, machine_id: int, today: date) -> MachineDetail:
@@ -88,6 +90,7 @@ def machine_detail(store: Store, machine_id: int, today: date) -> MachineDetail:
     return MachineDetail(
         machine, readings, forecasts.daily_pages_series(readings), tickets,
         [forecasts.plan_due(p, readings, today) for p in plans], machine_toner(store, machine_id, today), forecasts.reliability(tickets),
+        latest_levels(store.repo("supply_levels").find(machine_id=machine_id)).get(machine_id, []),
     )
 
 
@@ -113,8 +116,12 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
         hours = f", down {(now - since).total_seconds() / 3600:.0f} h" if since else ""
         return AgendaEntry(f"{machine.label()} — {machine.location}{hours}", "machines", machine.id, True)
 
+    low = low_supplies(records.machines, store.repo("supply_levels").list())
     return [
         AgendaGroup("machines_down", "Machines down", "machines", len(down), [down_entry(m) for m in down[:TOP]]),
+        AgendaGroup("supplies_low", "Toner low", "machines", len(low), [
+            AgendaEntry(f"{s.machine.label()} — {s.level.label()}", "machines", s.machine.id) for s in low[:TOP]
+        ]),
         AgendaGroup("maintenance_due", "Maintenance due", "machines", len(due), [
             AgendaEntry(f"{m.label()} — {d.plan.task} (by {d.due_by.value})", "machines", m.id) for m, d in due[:TOP]
         ]),

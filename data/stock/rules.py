@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -107,25 +107,28 @@ class OrderArithmetic:
     on_hand: int
     on_order: int
     pack_size: int
-    shortfall: int  # target − on hand − on order, never below zero
+    shortfall: int  # target − on hand − on order + soon needed, never below zero
     packs: int
     quantity: int  # packs × pack size
+    soon_needed: tuple[str, ...] = ()  # machines that report this supply low, in words: one unit each
 
     def explain(self) -> str:
         packs = f"{self.packs} pack{'' if self.packs == 1 else 's'} of {self.pack_size}"
+        needed = f" + {len(self.soon_needed)} soon needed ({'; '.join(self.soon_needed)})" if self.soon_needed else ""
         return (
-            f"target {self.target} − on hand {self.on_hand} − on order {self.on_order}"
+            f"target {self.target} − on hand {self.on_hand} − on order {self.on_order}{needed}"
             f" = {self.shortfall} → {packs} = {self.quantity}"
         )
 
 
-def order_quantity(target: int, on_hand: int, on_order: int, pack_size: int) -> OrderArithmetic:
-    """target − on hand − on order, never below zero, rounded up to whole packs."""
+def order_quantity(target: int, on_hand: int, on_order: int, pack_size: int, soon_needed: Sequence[str] = ()) -> OrderArithmetic:
+    """target − on hand − on order + one for each machine that reports it low, never below
+    zero, rounded up to whole packs."""
     if pack_size < 1:
         raise FieldError("pack_size", "The pack size must be at least 1.")
-    shortfall = max(target - on_hand - on_order, 0)
+    shortfall = max(target - on_hand - on_order + len(soon_needed), 0)
     packs = math.ceil(shortfall / pack_size)
-    return OrderArithmetic(target, on_hand, on_order, pack_size, shortfall, packs, packs * pack_size)
+    return OrderArithmetic(target, on_hand, on_order, pack_size, shortfall, packs, packs * pack_size, tuple(soon_needed))
 
 
 @dataclass(frozen=True)
@@ -156,14 +159,19 @@ def on_order_by_item(orders: Iterable[Order]) -> dict[int, int]:
     return totals
 
 
-def reorder_list(items: Iterable[SupplyItem], orders: Iterable[Order], movements: Iterable[StockMovement], now: datetime) -> list[ReorderLine]:
-    """Items at or below their reorder point with what to order, by supplier then name."""
+def reorder_list(items: Iterable[SupplyItem], orders: Iterable[Order], movements: Iterable[StockMovement], now: datetime,
+                 soon_needed: Mapping[int, Sequence[str]] | None = None) -> list[ReorderLine]:
+    """Items at or below their reorder point — counting out what machines reporting it low
+    will soon take (``soon_needed``: item id → those machines, in words) — with what to
+    order, by supplier then name."""
     on_order = on_order_by_item(orders)
     per_day = use_per_day(movements, now)
+    soon_needed = soon_needed or {}
     lines = []
     for item in items:
-        if needs_reorder(item):
-            arithmetic = order_quantity(item.target, item.on_hand, on_order.get(item.id, 0), item.pack_size)
+        needed = soon_needed.get(item.id, ())  # type: ignore[arg-type]
+        if item.on_hand - len(needed) <= item.reorder_point:
+            arithmetic = order_quantity(item.target, item.on_hand, on_order.get(item.id, 0), item.pack_size, needed)
             rate = per_day.get(item.id, 0.0)
             lines.append(ReorderLine(item, arithmetic, rate, days_of_cover(item.on_hand, rate)))
     return sorted(lines, key=lambda line: (line.item.supplier.casefold(), line.item.name.casefold()))

@@ -30,9 +30,16 @@ def item_movements(store: Store, item_id: int) -> list[StockMovement]:
 
 
 def current_reorder_list(store: Store, now: datetime) -> list[ReorderLine]:
-    return rules.reorder_list(
-        store.repo("supplies").list(), store.repo("orders").list(), store.repo("stock_movements").list(), now
-    )
+    items = store.repo("supplies").list()
+    return rules.reorder_list(items, store.repo("orders").list(), store.repo("stock_movements").list(), now,
+                              soon_needed(store, items))
+
+
+def soon_needed(store: Store, items: list[SupplyItem]) -> dict[int, list[str]]:
+    """Stock item id → the machines that report it low over the network, in words."""
+    from data.machines.supply_levels import wanted_for_low_supplies  # the machines' views import this module
+
+    return wanted_for_low_supplies(store.repo("machines").list(), store.repo("supply_levels").list(), items)
 
 
 def reorder_text(lines: list[ReorderLine]) -> str:
@@ -141,7 +148,8 @@ def stock_view(store: Store) -> StockView:
     items = store.repo("supplies").list()
     orders = store.repo("orders").list()
     now = store.now()
-    return StockView(items, orders, rules.reorder_list(items, orders, store.repo("stock_movements").list(), now), now)
+    lines = rules.reorder_list(items, orders, store.repo("stock_movements").list(), now, soon_needed(store, items))
+    return StockView(items, orders, lines, now)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,101 @@
+"""Machines that report themselves: every machine with an SNMP address is asked for its page
+counter, its supply levels and its state, and what it says is recorded — by
+`backoffice machines poll` from cron, and by the open app every few minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from data.engine.errors import DataError
+from data.engine.store import Store
+from data.machines import rules
+from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
+from data.machines.printer_snmp import PrinterReport
+
+Reader = Callable[[str, str], PrinterReport]
+
+
+@dataclass
+class PollRun:
+    polled: list[Machine] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one sentence each, naming the machine
+
+
+def read_over_snmp(address: str, community: str) -> PrinterReport:
+    from data.machines.printer_snmp import read_printer
+
+    return read_printer(address, community)
+
+
+def poll_machines(store: Store, community: str = "public", read: Reader = read_over_snmp,
+                  unless_polled_within: timedelta | None = None) -> PollRun:
+    """Ask every machine that has an SNMP address; one that does not answer is named and the
+    others are still asked. With ``unless_polled_within``, a machine another session polled
+    that recently is left alone: ten open sessions poll each machine once, not ten times."""
+    run = PollRun()
+    now = store.now()
+    for machine in store.repo("machines").list():
+        if not machine.snmp or machine.status == MachineStatus.RETIRED:
+            continue
+        if unless_polled_within and machine.polled_at and now - machine.polled_at < unless_polled_within:
+            continue
+        try:
+            report = read(machine.snmp, community)
+        except (DataError, ValueError) as error:
+            run.problems.append(f"{machine.asset_tag}: {error}")
+            note_report(store, machine.id, None, f"not answering: {error}")
+            continue
+        saved = record_report(store, machine.id, report)
+        run.polled.append(saved)
+        if saved.reported_status is None:
+            run.problems.append(f"{machine.asset_tag}: {saved.reported}")
+    return run
+
+
+def record_report(store: Store, machine_id: int, report: PrinterReport) -> Machine:
+    """Keep what the machine said: its counter as today's polled reading, each supply level
+    that changed, its state as a suggestion beside the status people set. A counter that
+    cannot be kept is said in the machine's report."""
+    with store.transaction("machines"):
+        problem = record_counter(store, machine_id, report.total) if report.total is not None else ""
+        record_levels(store, machine_id, report)
+        status, said = rules.reported_state(report)
+        return note_report(store, machine_id, None if problem else status, f"{said}; {problem}" if problem else said)
+
+
+def note_report(store: Store, machine_id: int, status: MachineStatus | None, said: str) -> Machine:
+    """What the machine said, and when; ``status`` None: nothing it said could be trusted."""
+    def reported(machine: Machine) -> None:
+        machine.reported_status, machine.reported, machine.polled_at = status, said[:500], store.now()
+
+    return store.repo("machines").update(machine_id, reported)
+
+
+def record_counter(store: Store, machine_id: int, total: int) -> str:
+    """Today's polled reading, raised as the day goes on; a counter below the last reading is
+    not recorded but said (a wrong reading typed by hand is voided, not overwritten)."""
+    readings = store.repo("meter_readings")
+    today = store.today()
+    latest = max(readings.find(machine_id=machine_id), key=lambda r: (r.taken_on, r.id), default=None)
+    if latest is not None and total < latest.total:
+        return f"the machine's counter reads {total:,}, below the reading of {latest.label()}, which may be wrong"
+    if latest is not None and total == latest.total:
+        return ""
+    if latest is not None and latest.polled and latest.taken_on == today:
+        latest.total = total
+        readings.save(latest)
+    else:
+        readings.add(MeterReading(machine_id=machine_id, taken_on=today, total=total, polled=True))
+    return ""
+
+
+def record_levels(store: Store, machine_id: int, report: PrinterReport) -> None:
+    levels = store.repo("supply_levels")
+    last = {level.description: level for level in sorted(levels.find(machine_id=machine_id), key=lambda lv: lv.at)}
+    for supply in report.supplies:
+        before = last.get(supply.description)
+        if before is None or before.percent != supply.percent:
+            levels.add(SupplyLevel(machine_id=machine_id, at=store.now(), description=supply.description,
+                                   kind=supply.kind, percent=supply.percent))

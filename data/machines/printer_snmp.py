@@ -1,0 +1,161 @@
+"""A printer or copier asked over SNMP what it knows of itself: the Printer MIB (RFC 3805)
+and the Host Resources MIB (RFC 2790), as GLPI's agent and every print-management tool ask.
+
+pysnmp is imported on the first poll only: an office that polls nothing never loads it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from data.engine.errors import DataError
+
+PORT = 161
+
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+HR_DEVICE_STATUS = "1.3.6.1.2.1.25.3.2.1.5.1"  # 1 unknown, 2 running, 3 warning, 4 testing, 5 down
+HR_PRINTER_STATUS = "1.3.6.1.2.1.25.3.5.1.1.1"  # 1 other, 2 unknown, 3 idle, 4 printing, 5 warm-up
+HR_PRINTER_ERRORS = "1.3.6.1.2.1.25.3.5.1.2.1"  # a bit string, first bit the highest of the first byte
+MARKER_LIFE_COUNT = "1.3.6.1.2.1.43.10.2.1.4"  # prtMarkerLifeCount, per marker: pages (or impressions)
+SUPPLY_TYPE = "1.3.6.1.2.1.43.11.1.1.5"  # prtMarkerSuppliesType: 3 toner, 4 waste toner, 5 ink, 9 opc (drum)…
+SUPPLY_DESCRIPTION = "1.3.6.1.2.1.43.11.1.1.6"
+SUPPLY_MAX_CAPACITY = "1.3.6.1.2.1.43.11.1.1.8"
+SUPPLY_LEVEL = "1.3.6.1.2.1.43.11.1.1.9"  # −3: some left, −2: unknown, −1: no limit
+
+SUPPLY_KINDS = {3: "toner", 4: "waste toner", 5: "ink", 6: "ink cartridge", 9: "drum", 15: "fuser", 21: "transfer unit"}
+PRINTER_ERRORS = ["low paper", "no paper", "low toner", "no toner", "door open", "jammed", "offline",
+                  "service requested", "input tray missing", "output tray missing", "marker supply missing",
+                  "output near full", "output full", "input tray empty", "overdue maintenance"]
+DEVICE_STATES = {1: "unknown", 2: "running", 3: "warning", 4: "testing", 5: "down"}
+SOME_LEFT = -3
+
+
+class SnmpError(DataError):
+    """The machine did not answer, or answered with an error: said in words."""
+
+
+@dataclass(frozen=True)
+class SupplyReport:
+    description: str
+    kind: str
+    level: int  # in units of max_capacity; SOME_LEFT when the machine only says "some left"
+    max_capacity: int
+
+    @property
+    def percent(self) -> int | None:
+        if self.level < 0 or self.max_capacity <= 0:
+            return None
+        return round(100 * min(self.level, self.max_capacity) / self.max_capacity)
+
+
+@dataclass(frozen=True)
+class PrinterReport:
+    total: int | None  # the page counter of the first marker
+    supplies: list[SupplyReport] = field(default_factory=list)
+    device_state: str = "unknown"  # running, warning, down…
+    errors: list[str] = field(default_factory=list)  # "jammed", "low toner"…
+    description: str = ""
+
+
+def split_address(address: str) -> tuple[str, int]:
+    """'copier-2' → ('copier-2', 161); 'copier-2:1161' → ('copier-2', 1161); ValueError in words."""
+    text = address.strip()
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = text, str(PORT)
+    if not host or any(c.isspace() for c in host):
+        raise ValueError("give the machine's network name or address, optionally with :port")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"'{port}' is not a port number (1–65535)")
+    return host, int(port)
+
+
+def error_bits(octets: bytes) -> list[str]:
+    """hrPrinterDetectedErrorState: bit 0 is the high bit of the first byte."""
+    found = []
+    for index, name in enumerate(PRINTER_ERRORS):
+        byte, bit = divmod(index, 8)
+        if byte < len(octets) and octets[byte] & (0x80 >> bit):
+            found.append(name)
+    return found
+
+
+def read_printer(address: str, community: str = "public", timeout: float = 2.0) -> PrinterReport:
+    """Ask the machine at ``address`` (host or host:port); SnmpError when it does not answer."""
+    host, port = split_address(address)
+    return asyncio.run(_read(host, port, community, timeout))
+
+
+async def _read(host: str, port: int, community: str, timeout: float) -> PrinterReport:
+    from pysnmp.hlapi.v3arch.asyncio import CommunityData, ContextData, SnmpEngine, UdpTransportTarget
+
+    engine = SnmpEngine()
+    try:
+        try:
+            target = await UdpTransportTarget.create((host, port), timeout=timeout, retries=1)
+        except Exception as error:  # pysnmp says an unknown host with its own error types
+            cause = getattr(error.__cause__, "strerror", None) or error
+            raise SnmpError(f"{host} cannot be found on the network ({cause})") from error
+        ask = (engine, CommunityData(community), target, ContextData())
+        scalars = await _get(ask, host, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
+        columns = await _walk(ask, host, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
+    finally:
+        engine.close_dispatcher()
+    counts = [int(v) for _, v in sorted(columns[MARKER_LIFE_COUNT].items())]
+    return PrinterReport(
+        total=counts[0] if counts else None,
+        supplies=supplies_of(columns),
+        device_state=DEVICE_STATES.get(as_int(scalars.get(HR_DEVICE_STATUS)), "unknown"),
+        errors=error_bits(bytes(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
+        description=str(scalars.get(SYS_DESCR, "")),
+    )
+
+
+def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
+    supplies = []
+    for index, description in sorted(columns[SUPPLY_DESCRIPTION].items()):
+        kind = as_int(columns[SUPPLY_TYPE].get(index))
+        supplies.append(SupplyReport(
+            description=bytes(description).decode("utf-8", "replace").strip(),  # type: ignore[call-overload]
+            kind=SUPPLY_KINDS.get(kind, "supply"),
+            level=as_int(columns[SUPPLY_LEVEL].get(index), default=-2),
+            max_capacity=as_int(columns[SUPPLY_MAX_CAPACITY].get(index), default=-2),
+        ))
+    return supplies
+
+
+def as_int(value: object, default: int = 0) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
+
+
+async def _get(ask: tuple, host: str, *oids: str) -> dict[str, object]:
+    from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType, get_cmd
+    from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
+
+    indication, status, _, binds = await get_cmd(*ask, *(ObjectType(ObjectIdentity(oid)) for oid in oids))
+    check(host, indication, status)
+    return {str(oid): value for oid, value in binds if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
+
+
+async def _walk(ask: tuple, host: str, *columns: str) -> dict[str, dict[str, object]]:
+    """Each column's values by row index ('1.2'); rows past the column end the walk."""
+    from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType, walk_cmd
+
+    found: dict[str, dict[str, object]] = {column: {} for column in columns}
+    for column in columns:
+        async for indication, status, _, binds in walk_cmd(*ask, ObjectType(ObjectIdentity(column)), lexicographicMode=False):
+            check(host, indication, status)
+            for oid, value in binds:
+                found[column][str(oid).removeprefix(column + ".")] = value
+    return found
+
+
+def check(host: str, indication: object, status: object) -> None:
+    if indication:
+        raise SnmpError(f"{host} did not answer over SNMP ({indication})")
+    if status:
+        raise SnmpError(f"{host} answered with an SNMP error: {status.prettyPrint()}")  # type: ignore[attr-defined]

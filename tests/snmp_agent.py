@@ -1,0 +1,117 @@
+"""A networked copier or printer for the tests: snmpsimd, the SNMP agent simulator, answering
+on a UDP port of its own from a recording in the Printer MIB's shape. The tests rewrite the
+recording between polls (counters advance, toner falls, the machine goes down); snmpsimd
+re-reads a recording whose file time changed. Where snmpsimd is not installed the tests are
+skipped with the reason, except in CI (CI=true)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from data.machines import printer_snmp as mib
+from tests.servers import missing
+
+SNMPSIMD = "snmpsimd"
+DEVICE_STATES = {"running": 2, "warning": 3, "down": 5}
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SnmpPrinter:
+    """One machine on the network; ``show`` sets what it reports."""
+
+    def __init__(self, description: str) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="backoffice-snmp-"))
+        (self.root / "data").mkdir()
+        (self.root / "cache").mkdir()
+        self.description = description
+        self.recording = self.root / "data" / "public.snmprec"
+        self.stamp = time.time() - 100
+        self.port = free_udp_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.show(total=1000, supplies={"Black Toner": 80})
+        for path in (self.root, self.root / "data", self.root / "cache"):
+            path.chmod(0o777)  # snmpsimd run by root drops to nobody
+        as_nobody = ["--process-user=nobody", "--process-group=nogroup"] if os.getuid() == 0 else []
+        self.process = subprocess.Popen(
+            [SNMPSIMD, f"--data-dir={self.root / 'data'}", f"--cache-dir={self.root / 'cache'}",
+             f"--agent-udpv4-endpoint={self.address}", "--logging-method=null", *as_nobody],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.wait_until_it_answers()
+
+    def show(self, total: int, supplies: dict[str, int], state: str = "running", errors: tuple[str, ...] = ()) -> None:
+        """What the machine reports from now on: its page counter, each supply's level in
+        percent (of a capacity of 100), its device state and error bits."""
+        values = {
+            mib.SYS_DESCR: ("4", self.description),
+            mib.HR_DEVICE_STATUS: ("2", str(DEVICE_STATES[state])),
+            mib.HR_PRINTER_STATUS: ("2", "3"),
+            mib.HR_PRINTER_ERRORS: ("4x", error_octets(errors)),
+            f"{mib.MARKER_LIFE_COUNT}.1.1": ("65", str(total)),
+        }
+        for index, (description, percent) in enumerate(supplies.items(), start=1):
+            values[f"{mib.SUPPLY_TYPE}.1.{index}"] = ("2", "3")
+            values[f"{mib.SUPPLY_DESCRIPTION}.1.{index}"] = ("4", description)
+            values[f"{mib.SUPPLY_MAX_CAPACITY}.1.{index}"] = ("2", "100")
+            values[f"{mib.SUPPLY_LEVEL}.1.{index}"] = ("2", str(percent))
+        ordered = sorted(values, key=lambda oid: tuple(int(part) for part in oid.split(".")))
+        self.recording.write_text("".join(f"{oid}|{kind}|{value}\n" for oid in ordered for kind, value in [values[oid]]))
+        self.recording.chmod(0o644)
+        self.stamp += 2  # a new file time, which makes snmpsimd read the recording again
+        os.utime(self.recording, (self.stamp, self.stamp))
+
+    def wait_until_it_answers(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"snmpsimd stopped at start with status {self.process.returncode}")
+            try:
+                mib.read_printer(self.address, timeout=0.5)
+                return
+            except mib.SnmpError:
+                time.sleep(0.2)
+        raise RuntimeError("snmpsimd did not answer")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def error_octets(errors: tuple[str, ...]) -> str:
+    bits = 0
+    for name in errors:
+        bits |= 0x8000 >> mib.PRINTER_ERRORS.index(name)
+    return f"{bits:04x}"
+
+
+@pytest.fixture
+def snmp_printers():
+    """Start machines on the network: ``snmp_printers("Canon iR-ADV C5535")`` → SnmpPrinter."""
+    if shutil.which(SNMPSIMD) is None:
+        missing("snmpsimd", "snmpsim")
+    started: list[SnmpPrinter] = []
+
+    def start(description: str) -> SnmpPrinter:
+        started.append(SnmpPrinter(description))
+        return started[-1]
+
+    yield start
+    for printer in started:
+        printer.stop()
