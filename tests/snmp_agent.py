@@ -38,7 +38,7 @@ class SnmpPrinter:
         (self.root / "cache").mkdir()
         self.description = description
         self.recording = self.root / "data" / "public.snmprec"
-        self.stamp = time.time() - 100
+        self.stamp = 0.0
         self.port = free_udp_port()
         self.address = f"127.0.0.1:{self.port}"
         self.show(total=1000, supplies={"Black Toner": 80})
@@ -56,7 +56,7 @@ class SnmpPrinter:
         """What the machine reports from now on: its page counter, each supply's level in
         percent (of a capacity of 100), its device state and error bits."""
         values = {
-            mib.SYS_DESCR: ("4", self.description),
+            mib.SYS_DESCR: ("4x", self.description.encode().hex()),
             mib.HR_DEVICE_STATUS: ("2", str(DEVICE_STATES[state])),
             mib.HR_PRINTER_STATUS: ("2", "3"),
             mib.HR_PRINTER_ERRORS: ("4x", error_octets(errors)),
@@ -64,13 +64,15 @@ class SnmpPrinter:
         }
         for index, (description, percent) in enumerate(supplies.items(), start=1):
             values[f"{mib.SUPPLY_TYPE}.1.{index}"] = ("2", "3")
-            values[f"{mib.SUPPLY_DESCRIPTION}.1.{index}"] = ("4", description)
+            values[f"{mib.SUPPLY_DESCRIPTION}.1.{index}"] = ("4x", description.encode().hex())  # any bytes at all
             values[f"{mib.SUPPLY_MAX_CAPACITY}.1.{index}"] = ("2", "100")
             values[f"{mib.SUPPLY_LEVEL}.1.{index}"] = ("2", str(percent))
         ordered = sorted(values, key=lambda oid: tuple(int(part) for part in oid.split(".")))
         self.recording.write_text("".join(f"{oid}|{kind}|{value}\n" for oid in ordered for kind, value in [values[oid]]))
         self.recording.chmod(0o644)
-        self.stamp += 2  # a new file time, which makes snmpsimd read the recording again
+        # snmpsimd indexes a recording again when the file is newer than its index: a time
+        # ahead of any index it built, and later at every change.
+        self.stamp = max(self.stamp + 2, time.time() + 60)
         os.utime(self.recording, (self.stamp, self.stamp))
 
     def wait_until_it_answers(self, seconds: float = 30) -> None:

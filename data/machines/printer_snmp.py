@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from data.engine.errors import DataError
+from data.engine.text import visible
 
 PORT = 161
 
@@ -29,6 +30,7 @@ PRINTER_ERRORS = ["low paper", "no paper", "low toner", "no toner", "door open",
                   "output near full", "output full", "input tray empty", "overdue maintenance"]
 DEVICE_STATES = {1: "unknown", 2: "running", 3: "warning", 4: "testing", 5: "down"}
 SOME_LEFT = -3
+MAX_ROWS = 64  # markers or supplies of one machine: a copier has a dozen
 
 
 class SnmpError(DataError):
@@ -108,7 +110,7 @@ async def _read(host: str, port: int, community: str, timeout: float) -> Printer
         supplies=supplies_of(columns),
         device_state=DEVICE_STATES.get(as_int(scalars.get(HR_DEVICE_STATUS)), "unknown"),
         errors=error_bits(bytes(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
-        description=str(scalars.get(SYS_DESCR, "")),
+        description=as_text(scalars.get(SYS_DESCR, b""))[:200],
     )
 
 
@@ -117,12 +119,18 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
     for index, description in sorted(columns[SUPPLY_DESCRIPTION].items()):
         kind = as_int(columns[SUPPLY_TYPE].get(index))
         supplies.append(SupplyReport(
-            description=bytes(description).decode("utf-8", "replace").strip(),  # type: ignore[call-overload]
+            description=as_text(description)[:200],
             kind=SUPPLY_KINDS.get(kind, "supply"),
             level=as_int(columns[SUPPLY_LEVEL].get(index), default=-2),
             max_capacity=as_int(columns[SUPPLY_MAX_CAPACITY].get(index), default=-2),
         ))
     return supplies
+
+
+def as_text(value: object) -> str:
+    """What a machine names itself or a supply: text from outside, its control characters made
+    visible so that it is stored and shown inert."""
+    return visible(bytes(value).decode("utf-8", "replace"), one_line=True).strip()  # type: ignore[call-overload]
 
 
 def as_int(value: object, default: int = 0) -> int:
@@ -142,15 +150,24 @@ async def _get(ask: tuple, host: str, *oids: str) -> dict[str, object]:
 
 
 async def _walk(ask: tuple, host: str, *columns: str) -> dict[str, dict[str, object]]:
-    """Each column's values by row index ('1.2'); rows past the column end the walk."""
+    """Each column's values by row index ('1.2'). The walk of a column ends past its last
+    row, and also where an agent answers with an OID that does not increase (an agent with a
+    broken index answers the same OID again and again), or after MAX_ROWS rows: no machine
+    keeps a poll going forever."""
     from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType, walk_cmd
 
     found: dict[str, dict[str, object]] = {column: {} for column in columns}
     for column in columns:
-        async for indication, status, _, binds in walk_cmd(*ask, ObjectType(ObjectIdentity(column)), lexicographicMode=False):
+        rows = walk_cmd(*ask, ObjectType(ObjectIdentity(column)), lexicographicMode=False)
+        previous: tuple[int, ...] = ()
+        async for indication, status, _, binds in rows:
             check(host, indication, status)
-            for oid, value in binds:
-                found[column][str(oid).removeprefix(column + ".")] = value
+            oid, value = binds[0]
+            if tuple(oid) <= previous or len(found[column]) >= MAX_ROWS:
+                break
+            previous = tuple(oid)
+            found[column][str(oid).removeprefix(column + ".")] = value
+        await rows.aclose()
     return found
 
 
