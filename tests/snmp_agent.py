@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,8 @@ class SnmpPrinter:
             if self.process.poll() is not None:
                 raise RuntimeError(f"snmpsimd stopped at start with status {self.process.returncode}")
             try:
-                mib.read_printer(self.address, timeout=0.5)
+                with ThreadPoolExecutor(1) as thread:  # a thread of its own: async tests run a loop already
+                    thread.submit(mib.read_printer, self.address, "public", 0.5).result()
                 return
             except mib.SnmpError:
                 time.sleep(0.2)

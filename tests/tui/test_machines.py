@@ -241,3 +241,28 @@ async def test_an_empty_board_says_how_to_add_a_machine(make_app, store):
         await pilot.press(*"SN-1", "ctrl+s")
         assert await wait_for(pilot, lambda: "SN-1" in str(line.render()))
     assert [m.asset_tag for m in store.repo("machines").list()] == ["PR-01"]
+
+
+def board_texts(app) -> list[str]:
+    table = app.screen.query_one("#board", RecordTable)
+    return [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
+
+
+async def test_the_open_app_polls_a_jammed_printer_and_suggests_down_with_its_toner_on_the_page(store, snmp_printers):
+    from tui.app import BackOfficeApp
+    from tui.settings import Settings
+
+    agent = snmp_printers("HP LaserJet M507")
+    agent.show(total=45_000, supplies={"Drum [bold]unit\x1b[2J": 7}, state="down", errors=("jammed",))
+    store.repo("machines").add(Machine(asset_tag="PR-08", kind=MachineKind.PRINTER, serial="S8", snmp=agent.address))
+    app = BackOfficeApp(store, Settings(fax_command="", fax_server="", poll_minutes=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        assert await wait_for(pilot, lambda: any("PR-08" in row and "ok ▸ DOWN" in row for row in board_texts(app)), seconds=15)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        title = str(app.screen.query_one("#machine-title", Static).render())
+        assert "Says at" in title and "jammed" in title and "Drum [bold]unit␛[2J 7%" in title
+        assert "f reports the fault" in title
+    assert store.repo("machines").get(1).status == MachineStatus.OK, "what the machine says is a suggestion"
+    assert [(r.total, r.polled) for r in store.repo("meter_readings").list()] == [(45_000, True)]
