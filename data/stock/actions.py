@@ -241,7 +241,8 @@ def start_count(store: Store) -> CountSession:
 def record_count(store: Store, session_id: int, item_id: int, counted: object) -> CountSession:
     """Record a counted quantity; a difference from the book becomes a "counted" movement.
 
-    Counting an item again (a typo put right) corrects it against the same book figure.
+    Counting an item again (a typo put right) corrects the first count by the difference
+    between the two: what was delivered or used since the first count stays counted.
     """
     quantity = rules.whole_number(counted, "counted")
     sessions = store.repo("count_sessions")
@@ -252,11 +253,14 @@ def record_count(store: Store, session_id: int, item_id: int, counted: object) -
         if item_id not in session.item_ids:
             raise RuleError(f"Item #{item_id} is not on count #{session_id}.")
         item = store.repo("supplies").get(item_id)
-        difference = quantity - item.on_hand
+        before = session.counted.get(item_id)
+        if before is None:
+            difference, note = quantity - item.on_hand, f"count #{session_id}: book {item.on_hand}, counted {quantity}"
+        else:
+            difference, note = quantity - before, f"count #{session_id}: counted {quantity}, not {before}"
         if difference:
             record_movement(store, StockMovement(
-                item_id=item_id, kind=MovementKind.COUNTED, quantity=difference, at=store.now(),
-                who=store.user, note=f"count #{session_id}: book {item.on_hand}, counted {quantity}",
+                item_id=item_id, kind=MovementKind.COUNTED, quantity=difference, at=store.now(), who=store.user, note=note,
             ))
         book = session.book.get(item_id, item.on_hand)
         session = session.model_copy(update={"book": {**session.book, item_id: book}, "counted": {**session.counted, item_id: quantity}})

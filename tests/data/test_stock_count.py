@@ -9,7 +9,7 @@ import pytest
 from data.engine.errors import FieldError, RuleError
 from data.engine.store import Store
 from data.stock import actions, rules, views
-from data.stock.models import MovementKind
+from data.stock.models import MovementKind, StockMovement
 from tests.data.test_stock import make_item, stock_file
 
 
@@ -80,6 +80,17 @@ def test_counting_an_item_again_corrects_against_the_same_book_figure(store, she
     assert on_hand(store, paper) == 6
     [row] = rules.count_summary(session, views.items_by_id(store))
     assert (row.book, row.counted, row.difference) == (7, 6, -1)
+
+
+def test_a_recount_corrects_the_first_count_and_keeps_a_delivery_booked_in_between(store, shelves):
+    paper = shelves[2]
+    session = actions.start_count(store)
+    actions.record_count(store, session.id, paper.id, 4)
+    actions.record_movement(store, StockMovement(item_id=paper.id, kind=MovementKind.RECEIVED, quantity=10, at=store.now(), who="ann"))
+    actions.record_count(store, session.id, paper.id, 3)  # the first count was one too many
+    assert on_hand(store, paper) == 13
+    notes = [m.note for m in views.item_movements(store, paper.id) if m.kind == MovementKind.COUNTED]
+    assert notes == [f"count #{session.id}: counted 3, not 4", f"count #{session.id}: book 7, counted 4"]
 
 
 @pytest.mark.parametrize("counted", [-1, "-1", 2.5, "2.5", "seven", "--3", "²", "", None, True])
