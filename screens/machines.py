@@ -155,6 +155,14 @@ def reliability_line(figures: Reliability) -> Text:
     return Text(f"Failures {figures.failures} · MTBF {mtbf} · MTTR {mttr}")
 
 
+def reading_row(reading: MeterReading) -> tuple[int, list]:
+    """A reading in the machine's list: a voided one struck through, with who voided it and why."""
+    if reading.is_void:
+        struck = Text(f"{reading.total:,}", style="dim strike", justify="right")
+        return reading.id, [f"{reading.taken_on:%d %b %y}", struck, Text(f"void: {reading.void_reason} ({reading.voided_by})", style="dim")]  # type: ignore[return-value]
+    return reading.id, [f"{reading.taken_on:%d %b %y}", number(reading.total), "net" if reading.polled else ""]  # type: ignore[return-value]
+
+
 def board_row(row: BoardRow) -> tuple[int, list]:
     machine, last = row.machine, row.last_reading
     return machine.id, [
@@ -218,11 +226,19 @@ class MachineSection(SectionScreen):
         if machine is None:
             return
         store = self.store
+        unlikely: dict[str, int] = {}  # the total refused as unlikely: saving it again means it is right
+
+        def save(edit: FormEdit) -> MeterReading:
+            try:
+                return actions.add_reading(store, edit.record, sure=edit.record.total == unlikely.get("total"))
+            except actions.UnlikelyReading as error:
+                unlikely["total"] = edit.record.total
+                raise actions.UnlikelyReading("total", f"{error} If it is right, ctrl+s saves it.") from None
+
         form = ModelForm(
             MeterReading, title=f"Meter reading — {machine.label()}",
             initial={"machine_id": machine.id, "taken_on": store.today()},
-            fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
-            save=lambda edit: actions.add_reading(store, edit.record),
+            fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]], save=save,
         )
         self.app.push_screen(form, lambda r: self.saved(r, f"Reading of {r.total:,} saved" if r else ""))
 
@@ -418,6 +434,8 @@ class MachineScreen(MachineSection):
         Binding("s", "sheet", "Sheet", id="machine.sheet", tooltip="The ticket's service-call sheet"),
         Binding("m", "maintenance_done", "Serviced", show=False, id="machine.maintenance_done",
                 tooltip="A maintenance task was done today"),
+        Binding("v", "void_reading", "Void reading", show=False, id="machine.void_reading",
+                tooltip="A wrong reading: void it with the reason (it stays in the history)"),
     ]
 
     def __init__(self, machine_id: int) -> None:
@@ -466,9 +484,7 @@ class MachineScreen(MachineSection):
                     hours(rules.downtime(t, now)), t.vendor_reference])
             for t in detail.tickets
         )
-        self.query_one("#readings", RecordTable).set_rows(
-            (r.id, [f"{r.taken_on:%d %b %y}", number(r.total), "net" if r.polled else ""]) for r in reversed(detail.readings)
-        )
+        self.query_one("#readings", RecordTable).set_rows(reading_row(r) for r in reversed(detail.history))
 
     def current_machine(self) -> Machine | None:
         return self.data.detail.machine if self.data else None
@@ -516,6 +532,21 @@ class MachineScreen(MachineSection):
                 self.run_job(lambda: actions.maintenance_done(self.store, int(plan_id)), notice="Maintenance done today")
 
         self.app.push_screen(ChoiceModal("Which maintenance was done today?", [(plan.id, plan.task) for plan in plans]), done)
+
+    def action_void_reading(self) -> None:
+        key = self.query_one("#readings", RecordTable).selected_key
+        reading = next((r for r in self.data.detail.history if r.id == key), None) if self.data else None
+        if reading is None or reading.is_void:
+            self.notify("Choose a reading that counts, in the list of readings.", severity="warning")
+            return
+
+        def void(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: actions.void_reading(self.store, reading.id, reason),  # type: ignore[arg-type]
+                             notice=f"Reading of {reading.label()} voided")
+
+        self.app.push_screen(PromptModal(f"Why is the reading of {reading.label()} wrong?", placeholder="typed 900,000,000 for 90,000",
+                                         check=lambda text: None if text.strip() else "Say why the reading is wrong."), void)
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if collection == "machines" and record_id == self.machine_id:

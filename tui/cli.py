@@ -104,8 +104,11 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     dialling.add_argument("number")
     dialling.add_argument("--by", default="", metavar="USER_OR_EXTENSION", help="who made the call")
 
-    machines = command("machines", "the machines on the network: 'backoffice machines poll' reads their counters, toner and state")
-    machines.add_argument("verb", choices=("poll",))
+    machines = command("machines", "'machines poll' reads the counters, toner and state of the machines on the network; "
+                                   "'machines void-reading ID --reason TEXT' voids a wrong meter reading")
+    machines.add_argument("verb", choices=("poll", "void-reading"))
+    machines.add_argument("reading", nargs="?", type=int, metavar="ID", help="with void-reading: the reading's id")
+    machines.add_argument("--reason", default="", help="with void-reading: why the reading is wrong")
 
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
@@ -301,7 +304,18 @@ def dialled(office: Office) -> int:
 
 
 def machines(office: Office) -> int:
-    """For cron: what the open app does every few minutes."""
+    """`poll` for cron, what the open app does every few minutes; `void-reading` puts a
+    mistake right."""
+    args = office.args
+    if args.verb == "void-reading":
+        from data.engine.transfer import InputError
+        from data.machines.actions import void_reading
+
+        if args.reading is None:
+            raise InputError(["machines void-reading: give the reading's id (backoffice list meter_readings)"])
+        reading = void_reading(office.store, args.reading, args.reason)
+        say(f"reading #{reading.id} of {reading.label()} voided: {reading.void_reason}")
+        return EXIT_OK
     from data.machines.polling import poll_machines
 
     run = poll_machines(office.store, office.settings.snmp_community)

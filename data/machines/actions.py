@@ -38,15 +38,40 @@ def check_machine_ids(repo: Repository, records: list[Record]) -> None:
 def check_readings(repo: Repository, readings: list[MeterReading]) -> None:
     check_machine_ids(repo, readings)
     today = repo.store.today()
-    known = others_than(repo, readings)
-    for reading in readings:
+    known = forecasts.counting(others_than(repo, readings))
+    for reading in forecasts.counting(readings):
         rules.check_reading(reading, known, today)
         known.append(reading)
 
 
-def add_reading(store: Store, reading: MeterReading) -> MeterReading:
-    """Store a reading; refused with a FieldError when a counter would run backwards."""
-    return store.repo("meter_readings").add(reading)
+class UnlikelyReading(FieldError):
+    """A reading far above what the machine prints: taken only once someone is sure."""
+
+
+def add_reading(store: Store, reading: MeterReading, sure: bool = False) -> MeterReading:
+    """Store a reading; refused with a FieldError when a counter would run backwards, and
+    with UnlikelyReading, unless ``sure``, when it means far more pages than the machine prints."""
+    with store.transaction("machines"):
+        if not sure:
+            known = forecasts.counting(store.repo("meter_readings").find(machine_id=reading.machine_id))
+            usual = forecasts.recent_pages_per_day(known, store.today())
+            if unlikely := rules.unlikely_jump(reading, known, usual):
+                raise UnlikelyReading("total", unlikely)
+        return store.repo("meter_readings").add(reading)
+
+
+def void_reading(store: Store, reading_id: int, reason: str) -> MeterReading:
+    """A wrong reading is voided with the reason: it stays in the history, with who and when,
+    and leaves every figure — so the right readings after it are no longer refused."""
+    if not reason.strip():
+        raise FieldError("reason", "Say why the reading is wrong.")
+
+    def void(reading: MeterReading) -> None:
+        if reading.is_void:
+            raise RuleError(f"The reading of {reading.label()} was already voided by {reading.voided_by}: {reading.void_reason}")
+        reading.void_reason, reading.voided_by, reading.voided_at = reason.strip(), store.user, store.now()
+
+    return store.repo("meter_readings").update(reading_id, void)
 
 
 def maintenance_done(store: Store, plan_id: int, counter: int | None = None) -> MaintenancePlan:
@@ -56,7 +81,7 @@ def maintenance_done(store: Store, plan_id: int, counter: int | None = None) -> 
         today = store.today()
         if counter is not None:
             add_reading(store, MeterReading(machine_id=plan.machine_id, taken_on=today, total=counter))
-        readings = store.repo("meter_readings").find(machine_id=plan.machine_id)
+        readings = forecasts.counting(store.repo("meter_readings").find(machine_id=plan.machine_id))
         pages = forecasts.counter_on(readings, today, forecasts.recent_pages_per_day(readings, today))
 
         def done(p: MaintenancePlan) -> None:
@@ -125,7 +150,7 @@ def escalate(store: Store, ticket_id: int, counter: int | None = None, vendor_re
         machine = store.repo("machines").get(ticket.machine_id)
         tickets = store.repo("tickets").find(machine_id=machine.id)
         serviced = rules.last_service(store.repo("maintenance_plans").find(machine_id=machine.id), tickets)
-        reading = forecasts.latest_reading(store.repo("meter_readings").find(machine_id=machine.id))
+        reading = forecasts.latest_reading(forecasts.counting(store.repo("meter_readings").find(machine_id=machine.id)))
 
         def call_vendor(t: Ticket) -> None:
             rules.move_ticket(t, TicketStatus.VENDOR_CALLED, store.now())

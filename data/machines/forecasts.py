@@ -16,6 +16,11 @@ RATE_WINDOW_DAYS = 90  # pages per day for forecasts: the recent rate, not years
 TONER_CATEGORIES = (SupplyCategory.TONER, SupplyCategory.INK)
 
 
+def counting(readings: Iterable[MeterReading]) -> list[MeterReading]:
+    """The readings figures are made of: a voided one is history only."""
+    return [r for r in readings if not r.is_void]
+
+
 def in_order(readings: Iterable[MeterReading]) -> list[MeterReading]:
     return sorted(readings, key=lambda r: (r.taken_on, r.total))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
 from data.engine.clock import Moment, utc_now
@@ -79,9 +79,30 @@ class MeterReading(Record):
     scans: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
     faxes: int | None = Field(default=None, ge=0, le=MAX_COUNTER)
     polled: bool = False  # read from the machine over the network, not typed
+    # A wrong reading is voided, never deleted: kept in the history, left out of every figure.
+    void_reason: str = Field(default="", max_length=500)
+    voided_by: str = Field(default="", max_length=100)
+    voided_at: Moment | None = None
+
+    form_fields = ("machine_id", "taken_on", "total", "mono", "colour", "scans", "faxes")
 
     def label(self) -> str:
         return f"{self.total:,} on {self.taken_on:%d %b %Y}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @field_validator("mono", "colour")
+    @classmethod
+    def _parts_within_total(cls, value: int | None, info: ValidationInfo) -> int | None:
+        total = info.data.get("total")
+        parts = (value or 0) + (info.data.get("mono") or 0 if info.field_name == "colour" else 0)
+        if total is not None and parts > total:
+            counted = ("mono", "colour") if info.field_name == "colour" and info.data.get("mono") else (info.field_name,)
+            said = " and ".join(COUNTER_WORDS[name] for name in counted) + " pages"
+            raise ValueError(f"{said} ({parts:,}) cannot be more than the total ({total:,})")
+        return value
 
 
 COUNTER_WORDS = {"total": "total", "mono": "black-and-white", "colour": "colour", "scans": "scan", "faxes": "fax"}

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from data.engine.errors import DataError
 from data.engine.store import Store
-from data.machines import rules
+from data.machines import forecasts, rules
 from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
 from data.machines.printer_snmp import PrinterReport
 
@@ -78,9 +78,11 @@ def record_counter(store: Store, machine_id: int, total: int) -> str:
     not recorded but said (a wrong reading typed by hand is voided, not overwritten)."""
     readings = store.repo("meter_readings")
     today = store.today()
-    latest = max(readings.find(machine_id=machine_id), key=lambda r: (r.taken_on, r.id), default=None)
+    counted = forecasts.counting(readings.find(machine_id=machine_id))
+    latest = max(counted, key=lambda r: (r.taken_on, r.id), default=None)
     if latest is not None and total < latest.total:
-        return f"the machine's counter reads {total:,}, below the reading of {latest.label()}, which may be wrong"
+        return (f"the machine's counter reads {total:,}, below the reading of {latest.label()}; "
+                "if that reading is wrong, void it (v on the machine's page)")
     if latest is not None and total == latest.total:
         return ""
     if latest is not None and latest.polled and latest.taken_on == today:

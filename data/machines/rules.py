@@ -70,6 +70,25 @@ def check_reading(new: MeterReading, others: Iterable[MeterReading], today: date
                                       f"{following[0]:%d %b %Y}; {value:,} would make it go down.")
 
 
+UNLIKELY_TIMES = 10  # a reading that many times the machine's usual pages a day is checked first
+UNLIKELY_PAGES_A_DAY = 20_000  # with no usual rate yet: more than the fastest office copier prints
+
+
+def unlikely_jump(new: MeterReading, others: Iterable[MeterReading], usual: float | None) -> str:
+    """A sentence when the reading means far more pages a day than the machine prints
+    (``usual``: its recent pages a day), else ''."""
+    earlier = [r for r in others if r.machine_id == new.machine_id and r.taken_on < new.taken_on]
+    if not earlier:
+        return ""
+    last = max(earlier, key=lambda r: (r.taken_on, r.total))
+    per_day = (new.total - last.total) / (new.taken_on - last.taken_on).days
+    limit = max(UNLIKELY_TIMES * usual, 500) if usual else UNLIKELY_PAGES_A_DAY
+    if per_day <= limit:
+        return ""
+    usually = f"; it usually prints about {usual:,.0f}" if usual else ""
+    return f"That is {per_day:,.0f} pages a day since {last.label()}{usually}. Check the counter."
+
+
 def refusal(ticket: Ticket, to: TicketStatus) -> str:
     name = f"Ticket {ticket.label()}"
     if ticket.status == TicketStatus.CLOSED:

@@ -45,7 +45,8 @@ class MachineRecords:
                 grouped.setdefault(record.machine_id, []).append(record)
             return grouped
 
-        return cls(store.repo("machines").list(), by_machine("meter_readings"), by_machine("tickets"), by_machine("maintenance_plans"))
+        readings = {machine_id: forecasts.counting(found) for machine_id, found in by_machine("meter_readings").items()}
+        return cls(store.repo("machines").list(), readings, by_machine("tickets"), by_machine("maintenance_plans"))
 
 
 def board_row(machine: Machine, records: MachineRecords, toner: list[StockMovement], supplies: dict[int, SupplyItem],
@@ -73,7 +74,8 @@ def board(store: Store, today: date) -> list[BoardRow]:
 @dataclass(frozen=True)
 class MachineDetail:
     machine: Machine
-    readings: list[MeterReading]  # oldest first
+    readings: list[MeterReading]  # oldest first, the voided ones left out
+    history: list[MeterReading]  # every reading, the voided ones too
     pages_per_day_series: list[float]  # for a sparkline
     tickets: list[Ticket]  # newest first
     maintenance: list[MaintenanceDue]
@@ -84,11 +86,12 @@ class MachineDetail:
 
 def machine_detail(store: Store, machine_id: int, today: date) -> MachineDetail:
     machine = store.repo("machines").get(machine_id)
-    readings = forecasts.in_order(store.repo("meter_readings").find(machine_id=machine_id))
+    history = forecasts.in_order(store.repo("meter_readings").find(machine_id=machine_id))
+    readings = forecasts.counting(history)
     tickets = sorted(store.repo("tickets").find(machine_id=machine_id), key=lambda t: t.opened_at, reverse=True)
     plans = store.repo("maintenance_plans").find(machine_id=machine_id)
     return MachineDetail(
-        machine, readings, forecasts.daily_pages_series(readings), tickets,
+        machine, readings, history, forecasts.daily_pages_series(readings), tickets,
         [forecasts.plan_due(p, readings, today) for p in plans], machine_toner(store, machine_id, today), forecasts.reliability(tickets),
         latest_levels(store.repo("supply_levels").find(machine_id=machine_id)).get(machine_id, []),
     )
@@ -96,7 +99,7 @@ def machine_detail(store: Store, machine_id: int, today: date) -> MachineDetail:
 
 def machine_toner(store: Store, machine_id: int, today: date) -> list[TonerForecast]:
     movements, supplies = toner_issued(store)
-    readings = store.repo("meter_readings").find(machine_id=machine_id)
+    readings = forecasts.counting(store.repo("meter_readings").find(machine_id=machine_id))
     return forecasts.toner_forecasts(forecasts.toner_issues(movements, supplies, machine_id), supplies, readings, today)
 
 

@@ -102,3 +102,29 @@ def test_mail_is_not_added_by_hand_and_the_refusal_says_where_it_comes_from(run)
     assert status == 2
     assert err == ["backoffice: arguments: mail comes in with `backoffice mail fetch` and goes out with "
                    "`backoffice mail send` (--as-is brings in old ones as they were)"]
+
+
+def test_a_wrong_reading_is_voided_by_command_and_the_right_ones_count_again(run):
+    assert run("add", "machines", "asset_tag=CP-01", "kind=copier", "serial=S1")[0] == 0
+    assert run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-05", "total=90000")[0] == 0
+    status, _, err = run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-06", "total=900000000")
+    assert status == 2 and err == ["backoffice: arguments: field 'total': That is 899,910,000 pages a day since 90,000 on "
+                                   "05 Jan 2026. Check the counter."]
+    assert run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-06", "total=900000000", "--as-is")[0] == 0
+    status, _, err = run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-07", "total=90500")
+    assert status == 2 and "cannot go down to 90,500" in err[0]
+
+    status, out, _ = run("machines", "void-reading", "2", "--reason", "typed 900,000,000 for 90,000")
+    assert (status, out) == (0, "reading #2 of 900,000,000 on 06 Jan 2026 voided: typed 900,000,000 for 90,000\n")
+    assert run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-07", "total=90500")[0] == 0
+    status, _, err = run("machines", "void-reading", "2", "--reason", "again")
+    assert status == 2 and err == ["backoffice: The reading of 900,000,000 on 06 Jan 2026 was already voided by "
+                                   f"{run.store().repo('meter_readings').get(2).voided_by}: typed 900,000,000 for 90,000"]
+    assert run("machines", "void-reading", "3")[2] == ["backoffice: field 'reason': Say why the reading is wrong."]
+
+
+def test_black_and_white_and_colour_pages_cannot_be_more_than_the_total(run):
+    assert run("add", "machines", "asset_tag=CP-01", "kind=copier", "serial=S1")[0] == 0
+    status, _, err = run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-05", "total=1000", "mono=800", "colour=300")
+    assert status == 2
+    assert err == ["backoffice: arguments: field 'colour': black-and-white and colour pages (1,100) cannot be more than the total (1,000)"]

@@ -266,3 +266,37 @@ async def test_the_open_app_polls_a_jammed_printer_and_suggests_down_with_its_to
         assert "f reports the fault" in title
     assert store.repo("machines").get(1).status == MachineStatus.OK, "what the machine says is a suggestion"
     assert [(r.total, r.polled) for r in store.repo("meter_readings").list()] == [(45_000, True)]
+
+
+async def test_a_reading_far_above_the_machines_rate_is_asked_about_then_voided_and_put_right(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press("tab", *"900000000", "ctrl+s")  # meant 90,000
+        error = form.query_one("#error-total", Static)
+        assert await wait_for(pilot, lambda: "pages a day since 46,000" in str(error.render()))
+        assert "If it is right, ctrl+s saves it." in str(error.render())
+        await pilot.press("ctrl+s")  # sure, as the form says: it is saved as typed
+        assert await wait_for(pilot, lambda: app.screen is not form)
+        assert await wait_for(pilot, lambda: "900,000,000" in board_row(app, printer))
+
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+        readings = app.screen.query_one("#readings", RecordTable)
+        readings.focus()
+        await pilot.press("home", "v")  # the newest reading first
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"typed 900,000,000 for 90,000", "enter")
+        wrong = max(store.repo("meter_readings").list(), key=lambda r: r.total)
+        assert await wait_for(pilot, lambda: store.repo("meter_readings").get(wrong.id).is_void)
+        assert await wait_for(pilot, lambda: "void: typed 900,000,000 for 90,000 (tester)" in row_text(readings, wrong.id))
+
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press("tab", *"46400", "ctrl+s")  # no longer refused as "cannot go down"
+        assert await wait_for(pilot, lambda: any(r.total == 46_400 for r in store.repo("meter_readings").list()))
+    voided = store.repo("meter_readings").get(wrong.id)
+    assert (voided.void_reason, voided.voided_by) == ("typed 900,000,000 for 90,000", "tester")
