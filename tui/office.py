@@ -29,7 +29,10 @@ def data_folder(settings: Settings) -> Path:
 def open_office(settings: Settings, *, create: bool, lock_timeout: float | None = None) -> Store:
     from data.engine.store import Store
 
-    return Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
+    store = Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
+    store.outputs = {kind: folder for kind, folder in (("exports", settings.exports), ("service-sheets", settings.service_sheets))
+                     if folder is not None}
+    return store
 
 
 def open_demo_office() -> Store:

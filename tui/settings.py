@@ -36,6 +36,8 @@ class Settings:
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
     snmp_community: str = "public"  # the SNMP community machines with an snmp address are read with
     poll_minutes: int = 5  # how often the open app asks those machines; 0: only `backoffice machines poll`
+    exports: Path | None = None  # orders written for suppliers; default: exports/ in the data folder
+    service_sheets: Path | None = None  # service-call sheets for vendors; default: service-sheets/ in the data folder
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
     def mailboxes(self) -> list:
@@ -97,8 +99,9 @@ def checked(values: dict, where: str) -> dict:
     if unknown:
         raise SettingsError(f"{where}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})")
     result = dict(values)
-    if "data" in result and result["data"] is not None:
-        result["data"] = Path(str(result["data"])).expanduser()
+    for name in ("data", "exports", "service_sheets"):
+        if result.get(name) is not None:
+            result[name] = Path(str(result[name])).expanduser()
     for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community"):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from data.addresses import normalise_number
 from data.calls import rules
@@ -247,10 +246,6 @@ def follow_fax_jobs(store: Store, server: str) -> list[Fax]:
                 if fax.id in asked and rules.server_said(fax, jobs.get(fax.job), store.now())]
 
 
-def received_faxes_folder(store: Store) -> Path:
-    return store.home(store.repo("faxes").collection.domain) / "faxes-in"
-
-
 def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
     """Faxes in the server's receive queue not yet here become incoming faxes, their document
     copied into the data folder. Taken in one transaction, so two runners never take one twice."""
@@ -262,8 +257,7 @@ def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
         documents = {f.file: at.fetch(f.file) for f in new}
     if not new:
         return []
-    folder = received_faxes_folder(store)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = store.output_folder("faxes-in")
     calls, contacts = store.repo("calls").list(), store.repo("contacts").list()
     with faxes.transaction():
         known = {f.received_file for f in faxes.find(direction="incoming")}

@@ -107,3 +107,23 @@ def copy_like(source: Path, target: Path) -> None:
         target.unlink(missing_ok=True)
         raise
     os.close(fd)
+
+
+def give_folders_group(folder: Path, like: Path) -> None:
+    """A folder made for the office: the group and the mode (setgid too) of ``like``."""
+    source = os.stat(like)
+    try:
+        os.chown(folder, -1, source.st_gid)
+    except PermissionError:
+        return  # not a member of that group: the folder stays its maker's
+    os.chmod(folder, stat.S_IMODE(source.st_mode))
+
+
+def write_for_people(path: Path, text: str) -> None:
+    """A file for people in an output folder, as open as the folder: whoever may write the
+    folder may write the file again."""
+    path.write_text(text, encoding="utf-8")
+    try:
+        os.chmod(path, stat.S_IMODE(os.stat(path.parent).st_mode) & 0o666)
+    except PermissionError:
+        pass  # another's file written again: it keeps the mode its maker gave it

@@ -16,6 +16,7 @@ from data.domains import DOMAINS, HR_DOMAIN
 from data.engine import audit, backups, migrations
 from data.engine.clock import as_utc, office_day, utc_now
 from data.engine.errors import NoAccessError, NoOfficeError, StorageError, saving, trouble
+from data.engine.files import give_folders_group
 from data.engine.locks import LockWaits
 from data.engine.storage import SafeJSONStorage
 from data.engine.tables import LeanTable, LeanTinyDB
@@ -58,6 +59,7 @@ class Store:
         self._audit: dict[str, list[dict]] = {}
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
         self._hr_home: Path | None = None
+        self.outputs: dict[str, Path] = {}  # "exports" → a folder of the settings, instead of the data folder's own
 
     def _open_folder(self, create: bool) -> bool:
         """True when this store made the folder."""
@@ -91,10 +93,19 @@ class Store:
         """The office's date now."""
         return office_day(self.now())
 
-    def beside(self, kind: str) -> Path:
-        """A folder next to the data folder, never in it, for files meant for people
-        (orders to mail, service-call sheets): ``/srv/backoffice-exports``."""
-        return self.folder.with_name(f"{self.folder.name}-{kind}")
+    def output_folder(self, kind: str) -> Path:
+        """The folder for files meant for people — ``exports`` (orders to mail) and
+        ``service-sheets`` — in the data folder unless ``outputs`` names another. It is made
+        with the data folder's group and mode: whoever of the office writes there first, the
+        others can write there too."""
+        folder = self.outputs.get(kind) or self.folder / kind
+        if not folder.is_dir():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                give_folders_group(folder, self.folder)
+            except OSError as error:
+                raise StorageError(f"Could not make {folder} for the {kind}: {trouble(error)}.") from error
+        return folder
 
     def home(self, domain: str) -> Path:
         """The folder of a domain's file, its lock, audit, backups and archive: HR's is

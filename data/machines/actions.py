@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from data.engine.errors import FieldError, RuleError
+from data.engine.files import write_for_people
 from data.engine.record import Record
 from data.engine.repository import Repository
 from data.engine.store import Store
@@ -197,9 +198,8 @@ def export_service_sheet(store: Store, ticket_id: int) -> Path:
         raise RuleError(f"Ticket {ticket.label()} has no service-call sheet: it is made when the checklist does not fix the fault.")
     machine = store.repo("machines").get(ticket.machine_id)
     tag = "".join(c if c.isalnum() or c in "-_" else "-" for c in machine.asset_tag)
-    path = store.beside("service-sheets") / f"{tag}-ticket-{ticket.id}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(visible(ticket.service_sheet), encoding="utf-8")  # for people: a control character shows as a symbol
+    path = store.output_folder("service-sheets") / f"{tag}-ticket-{ticket.id}.txt"
+    write_for_people(path, visible(ticket.service_sheet))  # for people: a control character shows as a symbol
     return path
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from data.engine.errors import FieldError, NotFoundError, RuleError
+from data.engine.files import write_for_people
 from data.engine.record import STORED, error_sentence
 from data.engine.states import words
 from data.engine.store import Store
@@ -203,19 +204,14 @@ def receive(store: Store, order_id: int, quantities: Mapping[int, object]) -> Or
         return orders.save(order)
 
 
-def exports_folder(store: Store) -> Path:
-    return store.beside("exports")
-
-
 def export_order(store: Store, order_id: int, kind: str) -> tuple[Path, str]:
     """Write the order as CSV ("csv") or e-mail text ("email"); (where it went, the text)."""
     order = store.repo("orders").get(order_id)
     items = views.items_by_id(store)
     text = views.order_csv(order, items) if kind == "csv" else views.order_email(order, items, store.user)
     slug = re.sub(r"[^a-z0-9]+", "-", order.supplier.casefold()).strip("-") or "supplier"
-    path = exports_folder(store) / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(visible(text), encoding="utf-8")  # for people: a control character shows as a symbol
+    path = store.output_folder("exports") / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
+    write_for_people(path, visible(text))  # for people: a control character shows as a symbol
     return path, text
 
 

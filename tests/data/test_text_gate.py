@@ -35,6 +35,8 @@ REQUIRED = {
     "count_sessions": [],
     "machines": ["asset_tag=PR-09", "serial=S1"],
     "tickets": ["machine_id=1", "symptom=paper_jam", "opened_at=2026-03-10 09:00"],
+    "meter_readings": ["machine_id=1", "taken_on=2026-03-01", "total=10"],
+    "supply_levels": ["machine_id=1", "at=2026-03-10 09:00", "description=Toner"],
     "maintenance_plans": ["machine_id=1", "task=Clean", "every_days=30", "last_done_on=2026-03-01"],
     "positions": ["title=Clerk"],
     "candidates": ["name=Ann", "position_id=1"],

@@ -83,7 +83,7 @@ async def test_a_fault_the_checklist_cannot_fix_puts_the_printer_down_and_the_fi
         assert await wait_for(pilot, lambda: "Written to" in str(where.render()))
         written = Path(str(where.render()).removeprefix("Written to").strip())
         assert "PHB-55501" in written.read_text() and "46,210" in written.read_text()
-        assert written.parent != store.folder
+        assert written.parent == store.folder / "service-sheets"
 
         ticket = store.repo("tickets").find(machine_id=printer.id)[0]
         assert ticket.status == TicketStatus.VENDOR_CALLED

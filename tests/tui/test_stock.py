@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import Sparkline, Static
 
-from data.stock.actions import exports_folder, record_movement
+from data.stock.actions import record_movement
 from data.stock.models import MovementKind, Order, OrderLine, OrderStatus, StockMovement
 from data.stock.rules import on_order_by_item
 from screens.count_sheet import CountSheet
@@ -288,15 +288,15 @@ async def test_place_an_order_and_export_it_as_csv_and_email_text(make_app, stor
         await pilot.press("escape", "escape", "p")
         assert await wait_for(pilot, lambda: store.repo("orders").get(order.id).status == OrderStatus.ORDERED)
         await pilot.press("x")
-        csv_file = exports_folder(store) / f"order-{order.id}-nordic-paper.csv"
+        csv_file = store.output_folder("exports") / f"order-{order.id}-nordic-paper.csv"
         assert await wait_for(pilot, csv_file.exists)
         await pilot.press("m")
         assert await wait_for(pilot, lambda: app.screen.query("#text-body"))
         email = app.screen.query_one("#text-body").text
         assert "Dear Nordic Paper" in email and "15 ream" in email and "Paper [PAP-A4]" in email
-        assert str(exports_folder(store)) in text_of(app, ".intro")
+        assert str(store.output_folder("exports")) in text_of(app, ".intro")
     assert csv_file.read_text().splitlines()[1].startswith("PAP-A4,Paper,15,ream")
-    assert exports_folder(store).parent == store.folder.parent
+    assert store.output_folder("exports") == store.folder / "exports"
 
 
 async def test_enter_opens_the_item_detail_with_its_history_and_level_over_time(make_app, store, clock):
