@@ -304,24 +304,28 @@ def dialled(office: Office) -> int:
 
 
 def machines(office: Office) -> int:
-    """`poll` for cron, what the open app does every few minutes; `void-reading` puts a
-    mistake right."""
-    args = office.args
-    if args.verb == "void-reading":
-        from data.engine.transfer import InputError
-        from data.machines.actions import void_reading
+    return void_reading(office) if office.args.verb == "void-reading" else poll(office)
 
-        if args.reading is None:
-            raise InputError(["machines void-reading: give the reading's id (backoffice list meter_readings)"])
-        reading = void_reading(office.store, args.reading, args.reason)
-        say(f"reading #{reading.id} of {reading.label()} voided: {reading.void_reason}")
-        return EXIT_OK
+
+def poll(office: Office) -> int:
+    """For cron: what the open app does every few minutes."""
     from data.machines.polling import poll_machines
 
     run = poll_machines(office.store, office.settings.snmp_community)
     for machine in run.polled:
         say(f"{machine.asset_tag}: {machine.reported}")
     return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK
+
+
+def void_reading(office: Office) -> int:
+    from data.engine.transfer import InputError
+    from data.machines.actions import void_reading as void
+
+    if office.args.reading is None:
+        raise InputError(["machines void-reading: give the reading's id (backoffice list meter_readings)"])
+    reading = void(office.store, office.args.reading, office.args.reason)
+    say(f"reading #{reading.id} of {reading.label()} voided: {reading.void_reason}")
+    return EXIT_OK
 
 
 def fax(office: Office) -> int:
@@ -347,7 +351,8 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail, "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
+    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
+    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
 }
 
 

@@ -135,14 +135,14 @@ def test_a_fault_the_checklist_cannot_fix_puts_the_machine_down_with_a_service_s
     assert (ticket.status, ticket.cost, ticket.vendor_reference) == (TicketStatus.CLOSED, 120.0, "PF-1")
 
 
-def test_the_service_sheet_is_exported_as_a_text_file_outside_the_data_folder(store, printer):
+def test_the_service_sheet_is_exported_as_a_text_file_in_the_service_sheets_folder(store, printer):
     ticket = report_fault(store, printer.id, Symptom.PAPER_JAM)
     with pytest.raises(RuleError, match="no service-call sheet"):
         export_service_sheet(store, ticket.id)
     escalate(store, ticket.id)
     path = export_service_sheet(store, ticket.id)
     assert "PHBLB12345" in path.read_text(encoding="utf-8")
-    assert store.folder not in path.parents
+    assert path.parent == store.folder / "service-sheets"
 
 
 def test_a_fault_the_checklist_fixes_closes_the_ticket_and_the_machine_is_ok(store, clock, printer):
