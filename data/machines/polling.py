@@ -13,6 +13,7 @@ from data.engine.store import Store
 from data.machines import forecasts, rules
 from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
 from data.machines.printer_snmp import PrinterReport
+from data.machines.supply_levels import latest_levels
 
 Reader = Callable[[str, str], PrinterReport]
 
@@ -78,8 +79,7 @@ def record_counter(store: Store, machine_id: int, total: int) -> str:
     not recorded but said (a wrong reading typed by hand is voided, not overwritten)."""
     readings = store.repo("meter_readings")
     today = store.today()
-    counted = forecasts.counting(readings.find(machine_id=machine_id))
-    latest = max(counted, key=lambda r: (r.taken_on, r.id), default=None)
+    latest = forecasts.latest_reading(forecasts.counting(readings.find(machine_id=machine_id)))
     if latest is not None and total < latest.total:
         return (f"the machine's counter reads {total:,}, below the reading of {latest.label()}; "
                 "if that reading is wrong, void it (v on the machine's page)")
@@ -95,7 +95,7 @@ def record_counter(store: Store, machine_id: int, total: int) -> str:
 
 def record_levels(store: Store, machine_id: int, report: PrinterReport) -> None:
     levels = store.repo("supply_levels")
-    last = {level.description: level for level in sorted(levels.find(machine_id=machine_id), key=lambda lv: lv.at)}
+    last = {level.description: level for level in latest_levels(levels.find(machine_id=machine_id)).get(machine_id, [])}
     for supply in report.supplies:
         before = last.get(supply.description)
         if before is None or before.percent != supply.percent:

@@ -19,6 +19,7 @@ from data.machines.models import (
     Ticket,
     TicketStatus,
 )
+from data.machines.forecasts import latest_reading
 from data.machines.troubleshooting import symptom_words
 
 if TYPE_CHECKING:
@@ -77,10 +78,9 @@ UNLIKELY_PAGES_A_DAY = 20_000  # with no usual rate yet: more than the fastest o
 def unlikely_jump(new: MeterReading, others: Iterable[MeterReading], usual: float | None) -> str:
     """A sentence when the reading means far more pages a day than the machine prints
     (``usual``: its recent pages a day), else ''."""
-    earlier = [r for r in others if r.machine_id == new.machine_id and r.taken_on < new.taken_on]
-    if not earlier:
+    last = latest_reading(r for r in others if r.machine_id == new.machine_id and r.taken_on < new.taken_on)
+    if last is None:
         return ""
-    last = max(earlier, key=lambda r: (r.taken_on, r.total))
     per_day = (new.total - last.total) / (new.taken_on - last.taken_on).days
     limit = max(UNLIKELY_TIMES * usual, 500) if usual else UNLIKELY_PAGES_A_DAY
     if per_day <= limit:

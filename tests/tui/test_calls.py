@@ -17,6 +17,13 @@ def queue_texts(app) -> list[str]:
     return [" ".join(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)]
 
 
+async def open_the_one_call(pilot, app) -> None:
+    """Calls, once its one call is in the queue, with the cursor on it."""
+    await pilot.press("1")
+    assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+    app.screen.query_one("#queue").focus()
+
+
 async def test_a_call_slip_from_the_stock_section_fills_in_a_known_caller(make_app, store):
     store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "01632 960118"})
     store.repo("contacts").add({"name": "Harriet Cole", "extension": "201"})
@@ -42,9 +49,7 @@ async def test_pass_on_call_back_and_done_each_go_in_the_history(make_app, store
     call = store.repo("calls").add({"caller": "Alan Pryce", "message": "About the contract"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1")
-        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
-        app.screen.query_one("#queue").focus()
+        await open_the_one_call(pilot, app)
         await pilot.press("p", *"Sales", "enter")
         assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).status == CallStatus.PASSED_ON)
         await pilot.press("b", *"+2h", "enter")
@@ -81,9 +86,7 @@ async def test_an_illegal_move_is_refused_with_a_sentence(make_app, store):
     store.repo("calls").update(call.id, lambda c: setattr(c, "status", CallStatus.CALLBACK))
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1")
-        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
-        app.screen.query_one("#queue").focus()
+        await open_the_one_call(pilot, app)
         await pilot.press("m")  # a message cannot be taken on a call waiting for a callback
         assert await wait_for(pilot, lambda: type(app.screen).__name__ == "ErrorModal")
         assert "can only be taken on a new or passed-on call" in str(app.screen.query_one("#dialog-message").render())
@@ -173,9 +176,7 @@ async def test_passing_on_to_a_name_the_directory_does_not_know_asks_first(make_
     call = store.repo("calls").add({"caller": "Alan Pryce"})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("1")
-        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
-        app.screen.query_one("#queue").focus()
+        await open_the_one_call(pilot, app)
         await pilot.press("p", *"Slaes", "enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         assert "Slaes is not in the directory" in str(app.screen.query_one("#dialog-message").render())

@@ -140,13 +140,17 @@ async def test_ticks_are_kept_when_the_checklist_is_left_for_later(make_app, sto
     assert store.repo("tickets").list()[0].status == TicketStatus.TROUBLESHOOTING
 
 
+async def open_reading_form(pilot, app, machine: Machine) -> ModelForm:
+    await open_board(pilot, app, machine)
+    await pilot.press("r")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+    return app.screen
+
+
 async def test_a_falling_reading_is_refused_under_its_field(make_app, store, printer):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_board(pilot, app, printer)
-        await pilot.press("r")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
-        form = app.screen
+        form = await open_reading_form(pilot, app, printer)
         await pilot.press("tab", *"45000", "ctrl+s")
         error = form.query_one("#error-total", Static)
         assert await wait_for(pilot, lambda: "cannot go down" in str(error.render()))
@@ -271,10 +275,7 @@ async def test_the_open_app_polls_a_jammed_printer_and_suggests_down_with_its_to
 async def test_a_reading_far_above_the_machines_rate_is_asked_about_then_voided_and_put_right(make_app, store, printer):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_board(pilot, app, printer)
-        await pilot.press("r")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
-        form = app.screen
+        form = await open_reading_form(pilot, app, printer)
         await pilot.press("tab", *"900000000", "ctrl+s")  # meant 90,000
         error = form.query_one("#error-total", Static)
         assert await wait_for(pilot, lambda: "pages a day since 46,000" in str(error.render()))
