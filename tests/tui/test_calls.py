@@ -267,3 +267,17 @@ async def test_the_counts_in_the_tab_titles_follow_the_for_whom_filter(make_app,
         assert await wait_for(pilot, lambda: label("mail") == "Mail (1) for Dan Whitfield")
         await pilot.press("w", "ctrl+u", "enter")
         assert await wait_for(pilot, lambda: label("mail") == "Mail (2)")
+
+
+async def test_a_call_made_shows_whom_and_by_whom_literally(make_app, store):
+    from textual.widgets import Static
+
+    store.repo("calls").add({"caller": "[bold red]Mallory[/]", "direction": "outgoing", "handled_by": "[link=x]201[/link]",
+                             "status": "done"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "a")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        assert "→ [bold red]Mallory[/]" in queue_texts(app)[0]
+        detail = str(app.screen.query_one("#call-detail", Static).render())
+        assert "Called [bold red]Mallory[/]" in detail and "by [link=x]201[/link]" in detail
