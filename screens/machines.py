@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime, timedelta
 
 from rich.text import Text
@@ -14,11 +14,12 @@ from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from data.addresses import readable_number
 from data.engine.clock import local
+from data.engine.record import Record
 from data.engine.states import words
 from data.machines import actions, forecasts, rules
 from data.machines.actions import FIXED, NOT_FIXED
 from data.machines.forecasts import MaintenanceDue, Reliability, TonerForecast
-from data.machines.models import Machine, MachineKind, MachineStatus, MeterReading, SupplyLevel, Ticket
+from data.machines.models import Machine, MachineKind, MachineStatus, MeterReading, SupplyLevel, Ticket, TicketStatus
 from data.machines.supply_levels import is_low, short_label
 from data.machines.troubleshooting import Symptom, checklist, symptom_words, symptoms_for
 from data.machines.views import STATUS_ORDER, Board, BoardRow, MachinePage, board_view, machine_page
@@ -26,7 +27,7 @@ from screens.base import SectionScreen
 from screens.fault_dialogs import ChecklistModal, SheetModal, ticket_so_far
 from tui.jobs import Reply
 from tui.plain import inert
-from tui.widgets.dialogs import ChoiceModal
+from tui.widgets.dialogs import ChoiceModal, ConfirmModal
 from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -73,8 +74,15 @@ def says_worse(machine: Machine) -> bool:
             and STATUS_ORDER[reported] < STATUS_ORDER[machine.status])
 
 
+def retired_line(machine: Machine) -> Text:
+    when = f" on {machine.retired_on:%d %b %Y}" if machine.retired_on else ""
+    return Text(f"Retired{when}: {machine.retired_reason or 'no reason given'} — R brings it back into service", style="dim")
+
+
 def reported_line(machine: Machine, levels: list[SupplyLevel]) -> Text:
     """What the machine said when last polled: its state and supply levels, low ones marked."""
+    if machine.status == MachineStatus.RETIRED:
+        return retired_line(machine)
     if machine.polled_at is None:
         return Text("Not read over the network" + ("" if machine.snmp else ": no SNMP address (e edits it)"), style="dim")
     text = Text(f"Says at {local(machine.polled_at):%d %b %H:%M}: ")
@@ -163,6 +171,14 @@ def reading_row(reading: MeterReading) -> tuple[int, list]:
     return reading.id, [f"{reading.taken_on:%d %b %y}", number(reading.total), "net" if reading.polled else ""]  # type: ignore[return-value]
 
 
+def ticket_row(ticket: Ticket, now: datetime) -> tuple[int, list]:
+    """A ticket on the machine's page: a voided one struck through, with who voided it and why."""
+    opened, symptom = f"{local(ticket.opened_at):%d %b}", symptom_words(ticket.symptom)
+    if ticket.is_void:
+        return ticket.id, [opened, Text(symptom, style="dim strike"), Text(f"void: {ticket.void_reason} ({ticket.voided_by})", style="dim"), "", ""]
+    return ticket.id, [opened, symptom, words(ticket.status), hours(rules.downtime(ticket, now)), ticket.vendor_reference]
+
+
 def board_row(row: BoardRow) -> tuple[int, list]:
     machine, last = row.machine, row.last_reading
     return machine.id, [
@@ -175,6 +191,22 @@ def board_row(row: BoardRow) -> tuple[int, list]:
 # -- what both screens do to a machine ---------------------------------------------------
 
 
+def sure_on_second_save(save: Callable[[FormEdit, bool], Record]) -> Callable[[FormEdit], Record]:
+    """A reading form's save: a total far above the machine's rate is refused once with the
+    reason under the field; saving the same total again means the person is sure."""
+    refused: dict[str, int] = {}
+
+    def save_unless_unlikely(edit: FormEdit) -> Record:
+        total = edit.record.total  # type: ignore[attr-defined]
+        try:
+            return save(edit, total == refused.get("total"))
+        except actions.UnlikelyReading as error:
+            refused["total"] = total
+            raise actions.UnlikelyReading("total", f"{error} If it is right, ctrl+s saves it.") from None
+
+    return save_unless_unlikely
+
+
 class FaultReported(Reply):
     """(the machine, the ticket just opened), to go through its checklist."""
 
@@ -184,6 +216,8 @@ MACHINE_BINDINGS = [
     Binding("f", "fault", "Fault", id="machines.fault", tooltip="Report a fault and go through its checklist"),
     Binding("x", "fix", "Fixed", id="machines.fix", tooltip="A ticket is fixed: vendor reference and cost"),
     Binding("e", "edit", "Edit", show=False, id="machines.edit", tooltip="Edit the machine's details"),
+    Binding("R", "retire", "Retire", show=False, id="machines.retire",
+            tooltip="Take the machine out of service (kept with its history), or bring a retired one back"),
 ]
 
 
@@ -221,24 +255,36 @@ class MachineSection(SectionScreen):
                          reload=lambda: repo.get(machine.id))
         self.app.push_screen(form, self.saved)
 
+    def action_retire(self) -> None:
+        machine = self.chosen_machine()
+        if machine is None:
+            return
+        store = self.store
+        if machine.status == MachineStatus.RETIRED:
+            def bring_back(yes: bool | None) -> None:
+                if yes:
+                    self.run_job(lambda: actions.return_to_service(store, machine.id), notice=f"{machine.asset_tag} is in service again")
+
+            self.app.push_screen(ConfirmModal(f"Bring {machine.label()} back into service?\n{retired_line(machine).plain}"), bring_back)
+            return
+
+        def retire(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: actions.retire(store, machine.id, reason), notice=f"{machine.asset_tag} retired")
+
+        self.app.push_screen(PromptModal(f"Why is {machine.label()} retired?", placeholder="sold, scrapped, replaced by…",
+                                         check=lambda text: None if text.strip() else "Say why the machine is retired."), retire)
+
     def action_reading(self) -> None:
         machine = self.chosen_machine()
         if machine is None:
             return
         store = self.store
-        unlikely: dict[str, int] = {}  # the total refused as unlikely: saving it again means it is right
-
-        def save(edit: FormEdit) -> MeterReading:
-            try:
-                return actions.add_reading(store, edit.record, sure=edit.record.total == unlikely.get("total"))
-            except actions.UnlikelyReading as error:
-                unlikely["total"] = edit.record.total
-                raise actions.UnlikelyReading("total", f"{error} If it is right, ctrl+s saves it.") from None
-
         form = ModelForm(
             MeterReading, title=f"Meter reading — {machine.label()}",
             initial={"machine_id": machine.id, "taken_on": store.today()},
-            fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]], save=save,
+            fields=["taken_on", *COUNTERS_OF_KIND[machine.kind]],
+            save=sure_on_second_save(lambda edit, sure: actions.add_reading(store, edit.record, sure=sure)),
         )
         self.app.push_screen(form, lambda r: self.saved(r, f"Reading of {r.total:,} saved" if r else ""))
 
@@ -285,10 +331,10 @@ class MachineSection(SectionScreen):
         store = self.store
         last = self.last_reading()
 
-        def call_vendor(edit: FormEdit) -> Ticket:
+        def call_vendor(edit: FormEdit, sure: bool) -> Ticket:
             total = edit.record.total  # type: ignore[attr-defined]
             counter = None if last is not None and total == last.total else total
-            return actions.end_checklist(store, ticket.id, tried, NOT_FIXED, counter)
+            return actions.end_checklist(store, ticket.id, tried, NOT_FIXED, counter, sure=sure)
 
         def answered(called: Ticket | None) -> None:
             if called is None:
@@ -300,7 +346,7 @@ class MachineSection(SectionScreen):
         form = ModelForm(
             MeterReading, title=f"{machine.asset_tag} not fixed: its counter now, for the vendor", fields=["total"],
             initial={"machine_id": machine.id, "taken_on": store.today(), "total": last.total if last else None},
-            save=call_vendor,
+            save=sure_on_second_save(call_vendor),
         )
         self.app.push_screen(form, answered)
 
@@ -336,7 +382,7 @@ class MachineSection(SectionScreen):
         store = self.store
         form = ModelForm(
             Ticket, title=f"Fixed: {machine.asset_tag} {ticket.label()}", record=ticket, fields=["vendor_reference", "cost"],
-            save=lambda edit: actions.fix(store, ticket.id, edit.record.cost, edit.record.vendor_reference),
+            save=lambda edit: actions.fix(store, ticket.id, edit.record.cost, edit.record.vendor_reference), save_unchanged=True,
         )
         self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} fixed"))
 
@@ -349,11 +395,13 @@ class MachinesScreen(MachineSection):
         Binding("n", "new_machine", "New", id="machines.new", tooltip="Add a machine"),
         *MACHINE_BINDINGS,
         Binding("enter", "open", "Open", id="machines.open", tooltip="The machine's readings, tickets and figures"),
+        Binding("a", "all", "Retired too", show=False, id="machines.all", tooltip="Show retired machines too, or hide them"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.data: Board | None = None
+        self.show_retired = False
 
     def compose(self) -> ComposeResult:
         yield SectionBar("machines")
@@ -367,8 +415,18 @@ class MachinesScreen(MachineSection):
 
     def show(self, data: Board) -> None:
         self.data = data
-        self.query_one("#board", RecordTable).set_rows(board_row(row) for row in data.rows)
+        self.query_one("#board", RecordTable).set_rows(board_row(row) for row in self.shown_rows())
         self.update_line()
+
+    def shown_rows(self) -> list[BoardRow]:
+        rows = self.data.rows if self.data else []
+        return rows if self.show_retired else [r for r in rows if r.machine.status != MachineStatus.RETIRED]
+
+    def action_all(self) -> None:
+        self.show_retired = not self.show_retired
+        if self.data is not None:
+            self.show(self.data)
+        self.notify("Retired machines shown" if self.show_retired else "Retired machines hidden", timeout=2)
 
     def selected_row(self) -> BoardRow | None:
         return self.data.row(self.query_one("#board", RecordTable).selected_key) if self.data else None
@@ -389,8 +447,8 @@ class MachinesScreen(MachineSection):
     def update_line(self) -> None:
         machine = self.current_machine()
         line = Text()
-        if self.data is not None and not self.data.rows:
-            line = Text("No machines yet: n adds one.")
+        if self.data is not None and not self.shown_rows():
+            line = Text("No machines in service: a shows the retired ones." if self.data.rows else "No machines yet: n adds one.")
         elif machine is not None and self.data is not None:
             line = machine_line(machine, local(self.data.now).date())
             if machine.polled_at is not None:
@@ -414,6 +472,9 @@ class MachinesScreen(MachineSection):
             if ticket is None:
                 return False
             record_id = ticket.machine_id
+        row = self.data.row(record_id)
+        if row is not None and row.machine.status == MachineStatus.RETIRED and not self.show_retired:
+            self.action_all()  # a retired machine asked for by name is shown
         board = self.query_one("#board", RecordTable)
         if not board.select_key(record_id):
             return False
@@ -434,8 +495,14 @@ class MachineScreen(MachineSection):
         Binding("s", "sheet", "Sheet", id="machine.sheet", tooltip="The ticket's service-call sheet"),
         Binding("m", "maintenance_done", "Serviced", show=False, id="machine.maintenance_done",
                 tooltip="A maintenance task was done today"),
-        Binding("v", "void_reading", "Void reading", show=False, id="machine.void_reading",
-                tooltip="A wrong reading: void it with the reason (it stays in the history)"),
+        Binding("v", "void", "Void", show=False, id="machine.void",
+                tooltip="A wrong reading or a ticket opened by mistake (the list you are in): void it with the reason"),
+        Binding("p", "parts", "Parts", show=False, id="machine.parts",
+                tooltip="The vendor waits for parts; pressed again, the parts came"),
+        Binding("C", "close_ticket", "Close ticket", show=False, id="machine.close_ticket",
+                tooltip="Close a fixed ticket with its final cost, once the invoice is in"),
+        Binding("P", "plans", "Plans", show=False, id="machine.plans",
+                tooltip="Maintenance plans: add, edit, remove, and when each was done"),
     ]
 
     def __init__(self, machine_id: int) -> None:
@@ -479,11 +546,7 @@ class MachineScreen(MachineSection):
         facts = Text("\n").join([reliability_line(detail.reliability), toner_line(detail.toner, today),
                                  service_line(forecasts.next_due(detail.maintenance))])
         self.query_one("#facts", Static).update(inert(facts))
-        self.query_one("#tickets", RecordTable).set_rows(
-            (t.id, [f"{local(t.opened_at):%d %b}", symptom_words(t.symptom), words(t.status),
-                    hours(rules.downtime(t, now)), t.vendor_reference])
-            for t in detail.tickets
-        )
+        self.query_one("#tickets", RecordTable).set_rows(ticket_row(t, now) for t in detail.tickets)
         self.query_one("#readings", RecordTable).set_rows(reading_row(r) for r in reversed(detail.history))
 
     def current_machine(self) -> Machine | None:
@@ -533,20 +596,63 @@ class MachineScreen(MachineSection):
 
         self.app.push_screen(ChoiceModal("Which maintenance was done today?", [(plan.id, plan.task) for plan in plans]), done)
 
-    def action_void_reading(self) -> None:
+    def action_void(self) -> None:
+        if self.query_one("#tickets", RecordTable).has_focus:
+            self.void_ticket()
+        else:
+            self.void_reading()
+
+    def void_reading(self) -> None:
         key = self.query_one("#readings", RecordTable).selected_key
         reading = next((r for r in self.data.detail.history if r.id == key), None) if self.data else None
         if reading is None or reading.is_void:
             self.notify("Choose a reading that counts, in the list of readings.", severity="warning")
             return
+        self.ask_reason(f"Why is the reading of {reading.label()} wrong?", "typed 900,000,000 for 90,000", "reading",
+                        lambda reason: actions.void_reading(self.store, reading.id, reason), f"Reading of {reading.label()} voided")
 
-        def void(reason: str | None) -> None:
+    def void_ticket(self) -> None:
+        ticket = self.selected_ticket()
+        if ticket is None or ticket.is_void:
+            self.notify("Choose a ticket that is not voided, in the list of tickets.", severity="warning")
+            return
+        self.ask_reason(f"Why is ticket {ticket.label()} wrong?", "the wrong machine, not a fault…", "ticket",
+                        lambda reason: actions.void_ticket(self.store, ticket.id, reason), f"Ticket {ticket.label()} voided")
+
+    def ask_reason(self, question: str, example: str, what: str, void: Callable[[str], object], notice: str) -> None:
+        def answered(reason: str | None) -> None:
             if reason is not None:
-                self.run_job(lambda: actions.void_reading(self.store, reading.id, reason),  # type: ignore[arg-type]
-                             notice=f"Reading of {reading.label()} voided")
+                self.run_job(lambda: void(reason), notice=notice)
 
-        self.app.push_screen(PromptModal(f"Why is the reading of {reading.label()} wrong?", placeholder="typed 900,000,000 for 90,000",
-                                         check=lambda text: None if text.strip() else "Say why the reading is wrong."), void)
+        self.app.push_screen(PromptModal(question, placeholder=example,
+                                         check=lambda text: None if text.strip() else f"Say why the {what} is wrong."), answered)
+
+    def action_parts(self) -> None:
+        ticket = self.selected_ticket() or next(iter(self.open_tickets()), None)
+        if ticket is None or not ticket.with_vendor:
+            self.notify("Choose a ticket the vendor has (the checklist's v calls the vendor).", severity="warning")
+        elif ticket.status == TicketStatus.AWAITING_PARTS:
+            self.run_job(lambda: actions.parts_came(self.store, ticket.id), notice="The parts came: the vendor has it again")
+        else:
+            self.run_job(lambda: actions.await_parts(self.store, ticket.id), notice=f"{ticket.label()}: awaiting parts")
+
+    def action_close_ticket(self) -> None:
+        ticket, machine = self.selected_ticket(), self.current_machine()
+        if ticket is None or machine is None or ticket.status != TicketStatus.FIXED or ticket.is_void:
+            self.notify("Choose a fixed ticket in the list of tickets (x marks one fixed).", severity="warning")
+            return
+        store = self.store
+        form = ModelForm(
+            Ticket, title=f"Close {machine.asset_tag} {ticket.label()}: the final cost", record=ticket,
+            fields=["cost", "vendor_reference"],
+            save=lambda edit: actions.close(store, ticket.id, edit.record.cost, edit.record.vendor_reference), save_unchanged=True,
+        )
+        self.app.push_screen(form, lambda t: self.saved(t, f"{machine.asset_tag} {ticket.label()} closed"))
+
+    def action_plans(self) -> None:
+        from screens.maintenance_plans import PlansScreen
+
+        self.app.push_screen(PlansScreen(self.machine_id))
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if collection == "machines" and record_id == self.machine_id:

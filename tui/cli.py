@@ -105,10 +105,12 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     dialling.add_argument("--by", default="", metavar="USER_OR_EXTENSION", help="who made the call")
 
     machines = command("machines", "'machines poll' reads the counters, toner and state of the machines on the network; "
-                                   "'machines void-reading ID --reason TEXT' voids a wrong meter reading")
-    machines.add_argument("verb", choices=("poll", "void-reading"))
-    machines.add_argument("reading", nargs="?", type=int, metavar="ID", help="with void-reading: the reading's id")
-    machines.add_argument("--reason", default="", help="with void-reading: why the reading is wrong")
+                                   "'machines void-reading ID --reason TEXT' voids a wrong meter reading, "
+                                   "'void-ticket ID --reason TEXT' a ticket opened by mistake; "
+                                   "'retire ID --reason TEXT' takes a machine out of service, 'return ID' brings it back")
+    machines.add_argument("verb", choices=tuple(MACHINE_VERBS))
+    machines.add_argument("id", nargs="?", type=int, metavar="ID", help="the reading's, ticket's or machine's id")
+    machines.add_argument("--reason", default="", help="why the reading or ticket is wrong, why the machine is retired")
 
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
@@ -304,7 +306,15 @@ def dialled(office: Office) -> int:
 
 
 def machines(office: Office) -> int:
-    return void_reading(office) if office.args.verb == "void-reading" else poll(office)
+    if office.args.verb == "poll":
+        return poll(office)
+    if office.args.id is None:
+        from data.engine.transfer import InputError
+
+        collection, _ = MACHINE_VERBS[office.args.verb]
+        raise InputError([f"machines {office.args.verb}: give the id (backoffice list {collection})"])
+    say(MACHINE_VERBS[office.args.verb][1](office))
+    return EXIT_OK
 
 
 def poll(office: Office) -> int:
@@ -317,15 +327,38 @@ def poll(office: Office) -> int:
     return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK
 
 
-def void_reading(office: Office) -> int:
-    from data.engine.transfer import InputError
+def void_reading(office: Office) -> str:
     from data.machines.actions import void_reading as void
 
-    if office.args.reading is None:
-        raise InputError(["machines void-reading: give the reading's id (backoffice list meter_readings)"])
-    reading = void(office.store, office.args.reading, office.args.reason)
-    say(f"reading #{reading.id} of {reading.label()} voided: {reading.void_reason}")
-    return EXIT_OK
+    reading = void(office.store, office.args.id, office.args.reason)
+    return f"reading #{reading.id} of {reading.label()} voided: {reading.void_reason}"
+
+
+def void_ticket(office: Office) -> str:
+    from data.machines.actions import void_ticket as void
+
+    ticket = void(office.store, office.args.id, office.args.reason)
+    return f"ticket {ticket.label()} voided: {ticket.void_reason}"
+
+
+def retire(office: Office) -> str:
+    from data.machines.actions import retire as retire_machine
+
+    machine = retire_machine(office.store, office.args.id, office.args.reason)
+    return f"{machine.label()} retired: {machine.retired_reason}"
+
+
+def return_to_service(office: Office) -> str:
+    from data.machines.actions import return_to_service as back
+
+    return f"{back(office.store, office.args.id).label()} is in service again"
+
+
+# verb → (the collection its id is of, what it does)
+MACHINE_VERBS = {
+    "poll": ("machines", poll), "void-reading": ("meter_readings", void_reading), "void-ticket": ("tickets", void_ticket),
+    "retire": ("machines", retire), "return": ("machines", return_to_service),
+}
 
 
 def fax(office: Office) -> int:

@@ -13,7 +13,7 @@ from data.engine.repository import Repository
 from data.engine.store import Store
 from data.engine.text import visible
 from data.machines import forecasts, rules
-from data.machines.models import Machine, MachineStatus, MaintenancePlan, MeterReading, Ticket, TicketStatus
+from data.machines.models import Machine, MachineStatus, MaintenancePlan, MaintenanceVisit, MeterReading, Ticket, TicketStatus
 from data.machines.troubleshooting import Symptom, symptoms_for
 
 
@@ -64,32 +64,66 @@ def add_reading(store: Store, reading: MeterReading, sure: bool = False) -> Mete
 def void_reading(store: Store, reading_id: int, reason: str) -> MeterReading:
     """A wrong reading is voided with the reason: it stays in the history, with who and when,
     and leaves every figure — so the right readings after it are no longer refused."""
+    return store.repo("meter_readings").update(reading_id, voiding(store, reason, "reading"))
+
+
+def voiding(store: Store, reason: str, what: str) -> Callable[[MeterReading | Ticket], None]:
+    """What voids a record: the reason, who and when; refused without a reason or twice."""
     if not reason.strip():
-        raise FieldError("reason", "Say why the reading is wrong.")
+        raise FieldError("reason", f"Say why the {what} is wrong.")
 
-    def void(reading: MeterReading) -> None:
-        if reading.is_void:
-            raise RuleError(f"The reading of {reading.label()} was already voided by {reading.voided_by}: {reading.void_reason}")
-        reading.void_reason, reading.voided_by, reading.voided_at = reason.strip(), store.user, store.now()
+    def void(record: MeterReading | Ticket) -> None:
+        if record.is_void:
+            said = f"The reading of {record.label()}" if what == "reading" else f"Ticket {record.label()}"
+            raise RuleError(f"{said} was already voided by {record.voided_by}: {record.void_reason}")
+        record.void_reason, record.voided_by, record.voided_at = reason.strip(), store.user, store.now()
 
-    return store.repo("meter_readings").update(reading_id, void)
+    return void
+
+
+def void_ticket(store: Store, ticket_id: int, reason: str) -> Ticket:
+    """A ticket opened by mistake (the wrong machine, a fault that was not one) is voided with
+    the reason: kept in the history, out of the machine's figures and status."""
+    return change_ticket(store, ticket_id, voiding(store, reason, "ticket"))
 
 
 def maintenance_done(store: Store, plan_id: int, counter: int | None = None) -> MaintenancePlan:
-    """The task was done today; with ``counter`` the machine's counter is read at the same time."""
+    """The task was done today, and the log says so; with ``counter`` the machine's counter
+    is read at the same time."""
     with store.transaction("machines"):
         plan = store.repo("maintenance_plans").get(plan_id)
+        if plan.is_removed:
+            raise RuleError(f"The plan {plan.label()} was removed on {plan.removed_on:%d %b %Y}.")
         today = store.today()
         if counter is not None:
             add_reading(store, MeterReading(machine_id=plan.machine_id, taken_on=today, total=counter))
         readings = forecasts.counting(store.repo("meter_readings").find(machine_id=plan.machine_id))
-        pages = forecasts.counter_on(readings, today, forecasts.recent_pages_per_day(readings, today))
+        pages = round(forecasts.counter_on(readings, today, forecasts.recent_pages_per_day(readings, today)) or 0)
 
         def done(p: MaintenancePlan) -> None:
-            p.last_done_on = today
-            p.last_done_pages = round(pages or 0)
+            p.last_done_on, p.last_done_pages = today, pages
+            p.log = [*p.log, MaintenanceVisit(done_on=today, pages=pages, by=store.user)]
 
         return store.repo("maintenance_plans").update(plan_id, done)
+
+
+def add_plan(store: Store, plan: MaintenancePlan) -> MaintenancePlan:
+    """A new maintenance plan for a machine in service."""
+    with store.transaction("machines"):
+        machine = store.repo("machines").get(plan.machine_id)
+        if machine.status == MachineStatus.RETIRED:
+            raise RuleError(f"{machine.label()} is retired; it is not serviced any more.")
+        return store.repo("maintenance_plans").add(plan)
+
+
+def remove_plan(store: Store, plan_id: int) -> MaintenancePlan:
+    """The plan is no longer followed: off the machine's page and due dates, its log kept."""
+    def remove(plan: MaintenancePlan) -> None:
+        if plan.is_removed:
+            raise RuleError(f"The plan {plan.label()} was already removed, by {plan.removed_by}.")
+        plan.removed_on, plan.removed_by = store.today(), store.user
+
+    return store.repo("maintenance_plans").update(plan_id, remove)
 
 
 def refresh_machine_status(store: Store, machine_id: int) -> Machine:
@@ -141,13 +175,14 @@ def resolve(store: Store, ticket_id: int) -> Ticket:
     return change_ticket(store, ticket_id, fixed_and_closed)
 
 
-def escalate(store: Store, ticket_id: int, counter: int | None = None, vendor_reference: str = "") -> Ticket:
+def escalate(store: Store, ticket_id: int, counter: int | None = None, vendor_reference: str = "", sure: bool = False) -> Ticket:
     """The checklist did not fix it: the machine is down and the vendor is called with a
-    service-call sheet, kept in the ticket. ``counter``: the total read off the machine now."""
+    service-call sheet, kept in the ticket. ``counter``: the total read off the machine now
+    (``sure``: taken even when far above the machine's rate)."""
     with store.transaction("machines"):
         ticket = store.repo("tickets").get(ticket_id)
         if counter is not None:
-            add_reading(store, MeterReading(machine_id=ticket.machine_id, taken_on=store.today(), total=counter))
+            add_reading(store, MeterReading(machine_id=ticket.machine_id, taken_on=store.today(), total=counter), sure)
         machine = store.repo("machines").get(ticket.machine_id)
         tickets = store.repo("tickets").find(machine_id=machine.id)
         serviced = rules.last_service(store.repo("maintenance_plans").find(machine_id=machine.id), tickets)
@@ -165,6 +200,10 @@ def await_parts(store: Store, ticket_id: int) -> Ticket:
     return change_ticket(store, ticket_id, lambda t: rules.move_ticket(t, TicketStatus.AWAITING_PARTS, store.now()))
 
 
+def parts_came(store: Store, ticket_id: int) -> Ticket:
+    return change_ticket(store, ticket_id, lambda t: rules.move_ticket(t, TicketStatus.VENDOR_CALLED, store.now()))
+
+
 def fix(store: Store, ticket_id: int, cost: float | None = None, vendor_reference: str = "") -> Ticket:
     """The machine works again: downtime ends, and with no other open ticket it is ok."""
     def fixed(ticket: Ticket) -> None:
@@ -175,20 +214,41 @@ def fix(store: Store, ticket_id: int, cost: float | None = None, vendor_referenc
     return change_ticket(store, ticket_id, fixed)
 
 
-def close(store: Store, ticket_id: int, cost: float | None = None) -> Ticket:
+def close(store: Store, ticket_id: int, cost: float | None = None, vendor_reference: str = "") -> Ticket:
     """Close a fixed ticket, with the final cost once the invoice is in."""
     def closed(ticket: Ticket) -> None:
         rules.move_ticket(ticket, TicketStatus.CLOSED, store.now())
         ticket.cost = ticket.cost if cost is None else cost
+        ticket.vendor_reference = vendor_reference or ticket.vendor_reference
 
     return change_ticket(store, ticket_id, closed)
 
 
-def retire(store: Store, machine_id: int) -> Machine:
+def retire(store: Store, machine_id: int, reason: str) -> Machine:
+    """The machine leaves service (sold, scrapped): kept with its history, out of the board,
+    the polling and the due dates."""
+    if not reason.strip():
+        raise FieldError("reason", "Say why the machine is retired (sold, scrapped, replaced by…).")
     with store.transaction("machines"):
         if any(t.is_open for t in store.repo("tickets").find(machine_id=machine_id)):
-            raise RuleError("This machine has open tickets; fix or close them before retiring it.")
-        return store.repo("machines").update(machine_id, lambda m: setattr(m, "status", MachineStatus.RETIRED))
+            raise RuleError("This machine has open tickets; fix, close or void them before retiring it.")
+
+        def retired(machine: Machine) -> None:
+            if machine.status == MachineStatus.RETIRED:
+                raise RuleError(f"{machine.label()} was already retired on {machine.retired_on:%d %b %Y}.")
+            machine.status, machine.retired_on, machine.retired_reason = MachineStatus.RETIRED, store.today(), reason.strip()
+
+        return store.repo("machines").update(machine_id, retired)
+
+
+def return_to_service(store: Store, machine_id: int) -> Machine:
+    """A machine retired by mistake, or back from storage, is in service again."""
+    def back(machine: Machine) -> None:
+        if machine.status != MachineStatus.RETIRED:
+            raise RuleError(f"{machine.label()} is in service.")
+        machine.status, machine.retired_on, machine.retired_reason = MachineStatus.OK, None, ""
+
+    return store.repo("machines").update(machine_id, back)
 
 
 def export_service_sheet(store: Store, ticket_id: int) -> Path:
@@ -206,7 +266,8 @@ def export_service_sheet(store: Store, ticket_id: int) -> Path:
 FIXED, NOT_FIXED = "fixed", "not fixed"
 
 
-def end_checklist(store: Store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None) -> Ticket:
+def end_checklist(store: Store, ticket_id: int, tried: Sequence[str], outcome: str | None, counter: int | None = None,
+                  sure: bool = False) -> Ticket:
     """Keep the steps ticked as tried; then the ticket is fixed (FIXED), goes to the vendor
     with the counter read now (NOT_FIXED), or stays open (None)."""
     with store.transaction("machines"):
@@ -218,5 +279,5 @@ def end_checklist(store: Store, ticket_id: int, tried: Sequence[str], outcome: s
         if outcome == FIXED:
             return resolve(store, ticket_id)
         if outcome == NOT_FIXED:
-            return escalate(store, ticket_id, counter)
+            return escalate(store, ticket_id, counter, sure=sure)
         return ticket

@@ -182,7 +182,7 @@ class Reliability:
 
 def reliability(tickets: Iterable[Ticket]) -> Reliability:
     """From the machine's fixed and closed tickets."""
-    done = sorted((t for t in tickets if t.fixed_at is not None), key=lambda t: t.opened_at)
+    done = sorted((t for t in tickets if t.fixed_at is not None and not t.is_void), key=lambda t: t.opened_at)
     if not done:
         return Reliability(0, None, None, 0.0)
     uptimes = [max((b.opened_at - a.fixed_at).total_seconds(), 0) / 86400 for a, b in zip(done, done[1:])]

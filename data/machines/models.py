@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
 from data.engine.clock import Moment, utc_now
-from data.engine.record import Lines, Record
+from data.engine.record import Lines, Model, Record
 from data.machines.troubleshooting import Symptom, symptom_words
 
 MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life
@@ -48,6 +48,8 @@ class Machine(Record):
     reported_status: MachineStatus | None = None
     reported: str = Field(default="", max_length=500)  # "jammed, door open"
     polled_at: Moment | None = None
+    retired_on: date | None = None  # kept with its history, out of the board
+    retired_reason: str = Field(default="", max_length=500)
 
     form_fields = (
         "asset_tag", "kind", "make", "model", "serial", "location",
@@ -121,6 +123,14 @@ class SupplyLevel(Record):
         return f"{self.description}: {'some left' if self.percent is None else f'{self.percent}%'}"
 
 
+class MaintenanceVisit(Model):
+    """One time a planned task was done."""
+
+    done_on: date
+    pages: int = Field(default=0, ge=0, le=MAX_COUNTER)  # the counter then, as near as known
+    by: str = Field(default="", max_length=100)
+
+
 class MaintenancePlan(Record):
     machine_id: int
     task: str = Field(min_length=1, max_length=200)
@@ -128,9 +138,19 @@ class MaintenancePlan(Record):
     every_pages: int | None = Field(default=None, ge=1, le=MAX_COUNTER)
     last_done_on: date
     last_done_pages: int = Field(default=0, ge=0, le=MAX_COUNTER, title="Counter when last done")
+    log: list[MaintenanceVisit] = Field(default_factory=list, max_length=10_000)  # when it was done, newest last
+    # A plan no longer followed is removed from the machine's page and its due dates, its log kept.
+    removed_on: date | None = None
+    removed_by: str = Field(default="", max_length=100)
+
+    form_fields = ("machine_id", "task", "every_days", "every_pages", "last_done_on", "last_done_pages")
 
     def label(self) -> str:
         return self.task
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_on is not None
 
     @model_validator(mode="after")
     def _needs_an_interval(self) -> MaintenancePlan:
@@ -169,6 +189,10 @@ class Ticket(Record):
     fixed_at: Moment | None = None
     closed_at: Moment | None = None
     service_sheet: Lines = Field(default="", max_length=20_000)
+    # A ticket opened by mistake is voided, never deleted: kept in the history, out of every figure.
+    void_reason: str = Field(default="", max_length=500)
+    voided_by: str = Field(default="", max_length=100)
+    voided_at: Moment | None = None
 
     form_fields = ("machine_id", "symptom", "detail", "vendor_reference", "cost")
 
@@ -176,8 +200,12 @@ class Ticket(Record):
         return f"#{self.id} {symptom_words(self.symptom)}"
 
     @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
     def is_open(self) -> bool:
-        return self.status not in (TicketStatus.FIXED, TicketStatus.CLOSED)
+        return self.status not in (TicketStatus.FIXED, TicketStatus.CLOSED) and not self.is_void
 
     @property
     def with_vendor(self) -> bool:

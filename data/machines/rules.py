@@ -91,6 +91,8 @@ def unlikely_jump(new: MeterReading, others: Iterable[MeterReading], usual: floa
 
 def refusal(ticket: Ticket, to: TicketStatus) -> str:
     name = f"Ticket {ticket.label()}"
+    if ticket.is_void:
+        return f"{name} was voided: {ticket.void_reason}"
     if ticket.status == TicketStatus.CLOSED:
         return f"{name} is closed; report a new fault if the machine broke again."
     if ticket.status == TicketStatus.FIXED:
@@ -116,6 +118,8 @@ TICKET_MOVES = Moves({
 
 def move_ticket(ticket: Ticket, to: TicketStatus, now: datetime) -> None:
     """Move a ticket along open → troubleshooting → vendor called → awaiting parts → fixed → closed."""
+    if ticket.is_void:
+        raise RuleError(refusal(ticket, to))
     TICKET_MOVES.move(ticket, to)
     if to == TicketStatus.FIXED:
         ticket.fixed_at = now
@@ -125,7 +129,7 @@ def move_ticket(ticket: Ticket, to: TicketStatus, now: datetime) -> None:
 
 def tick_step(ticket: Ticket, step: str, done: bool = True) -> None:
     """Tick (or untick) a checklist step as tried; the ticket is then being troubleshot."""
-    if ticket.status not in (TicketStatus.OPEN, TicketStatus.TROUBLESHOOTING):
+    if ticket.is_void or ticket.status not in (TicketStatus.OPEN, TicketStatus.TROUBLESHOOTING):
         raise RuleError(refusal(ticket, TicketStatus.TROUBLESHOOTING))
     if ticket.status == TicketStatus.OPEN:
         ticket.status = TicketStatus.TROUBLESHOOTING
@@ -167,7 +171,7 @@ def downtime(ticket: Ticket, now: datetime) -> timedelta:
 def last_service(plans: Iterable[MaintenancePlan], tickets: Iterable[Ticket]) -> date | None:
     """The last maintenance done or the last repair by the vendor."""
     visits = [p.last_done_on for p in plans]
-    visits += [office_day(t.fixed_at) for t in tickets if t.fixed_at and t.service_sheet]
+    visits += [office_day(t.fixed_at) for t in tickets if t.fixed_at and t.service_sheet and not t.is_void]
     return max(visits, default=None)
 
 
@@ -194,6 +198,11 @@ def service_sheet(machine: Machine, ticket: Ticket, reading: MeterReading | None
         f"Cover:        {cover_words(machine, today)}",
         f"Last service: {serviced:%d %b %Y}" if serviced else "Last service: none on record",
     ]) + "\n"
+
+
+def active_plans(plans: Iterable[MaintenancePlan]) -> list[MaintenancePlan]:
+    """The plans still followed: a removed one keeps its log but falls due no more."""
+    return [p for p in plans if not p.is_removed]
 
 
 def ticket_is_closed(ticket: Ticket) -> bool:

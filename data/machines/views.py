@@ -8,7 +8,7 @@ from datetime import date, datetime
 from data.agenda import TOP, AgendaEntry, AgendaGroup
 from data.engine.clock import office_day
 from data.engine.store import Store
-from data.machines import forecasts
+from data.machines import forecasts, rules
 from data.machines.forecasts import MaintenanceDue, Reliability, TonerForecast
 from data.machines.models import Machine, MachineStatus, MaintenancePlan, MeterReading, SupplyLevel, Ticket
 from data.machines.supply_levels import latest_levels, low_supplies
@@ -46,7 +46,8 @@ class MachineRecords:
             return grouped
 
         readings = {machine_id: forecasts.counting(found) for machine_id, found in by_machine("meter_readings").items()}
-        return cls(store.repo("machines").list(), readings, by_machine("tickets"), by_machine("maintenance_plans"))
+        plans = {machine_id: rules.active_plans(found) for machine_id, found in by_machine("maintenance_plans").items()}
+        return cls(store.repo("machines").list(), readings, by_machine("tickets"), plans)
 
 
 def board_row(machine: Machine, records: MachineRecords, toner: list[StockMovement], supplies: dict[int, SupplyItem],
@@ -89,7 +90,7 @@ def machine_detail(store: Store, machine_id: int, today: date) -> MachineDetail:
     history = forecasts.in_order(store.repo("meter_readings").find(machine_id=machine_id))
     readings = forecasts.counting(history)
     tickets = sorted(store.repo("tickets").find(machine_id=machine_id), key=lambda t: t.opened_at, reverse=True)
-    plans = store.repo("maintenance_plans").find(machine_id=machine_id)
+    plans = rules.active_plans(store.repo("maintenance_plans").find(machine_id=machine_id))
     return MachineDetail(
         machine, readings, history, forecasts.daily_pages_series(readings), tickets,
         [forecasts.plan_due(p, readings, today) for p in plans], machine_toner(store, machine_id, today), forecasts.reliability(tickets),
@@ -165,3 +166,26 @@ class MachinePage:
 
 def machine_page(store: Store, machine_id: int) -> MachinePage:
     return MachinePage(machine_detail(store, machine_id, store.today()), store.now())
+
+
+@dataclass(frozen=True)
+class PlansPage:
+    """A machine's maintenance plans: those followed, when each falls due, and the removed ones."""
+
+    machine: Machine
+    dues: list[MaintenanceDue]  # the plans followed, the soonest due first
+    removed: list[MaintenancePlan]
+
+    def plan(self, plan_id: int | None) -> MaintenancePlan | None:
+        plans = [due.plan for due in self.dues] + self.removed
+        return next((p for p in plans if p.id == plan_id), None)
+
+
+def plans_page(store: Store, machine_id: int) -> PlansPage:
+    machine = store.repo("machines").get(machine_id)
+    plans = store.repo("maintenance_plans").find(machine_id=machine_id)
+    readings = forecasts.counting(store.repo("meter_readings").find(machine_id=machine_id))
+    today = store.today()
+    dues = sorted((forecasts.plan_due(p, readings, today) for p in rules.active_plans(plans)),
+                  key=lambda d: (not d.is_due, d.due_on or date.max, d.plan.task.casefold()))
+    return PlansPage(machine, dues, [p for p in plans if p.is_removed])

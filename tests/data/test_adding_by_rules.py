@@ -123,6 +123,20 @@ def test_a_wrong_reading_is_voided_by_command_and_the_right_ones_count_again(run
     assert run("machines", "void-reading", "3")[2] == ["backoffice: field 'reason': Say why the reading is wrong."]
 
 
+def test_a_ticket_is_voided_and_a_machine_retired_and_brought_back_by_command(run):
+    assert run("add", "machines", "asset_tag=PR-01", "kind=printer", "serial=S1")[0] == 0
+    assert run("add", "tickets", "machine_id=1", "symptom=paper_jam")[0] == 0
+    status, _, err = run("machines", "retire", "1", "--reason", "sold")
+    assert status == 2 and "open tickets" in err[0]
+    assert run("machines", "void-ticket")[2] == ["backoffice: machines void-ticket: give the id (backoffice list tickets)"]
+    status, out, _ = run("machines", "void-ticket", "1", "--reason", "wrong printer")
+    assert (status, out) == (0, "ticket #1 paper jam voided: wrong printer\n")
+    status, out, _ = run("machines", "retire", "1", "--reason", "sold to [b]Acme[/b]")
+    assert (status, out) == (0, "PR-01 retired: sold to [b]Acme[/b]\n")
+    assert run("machines", "return", "1")[1] == "PR-01 is in service again\n"
+    assert run.store().repo("machines").get(1).status == "ok"
+
+
 def test_black_and_white_and_colour_pages_cannot_be_more_than_the_total(run):
     assert run("add", "machines", "asset_tag=CP-01", "kind=copier", "serial=S1")[0] == 0
     status, _, err = run("add", "meter_readings", "machine_id=1", "taken_on=2026-01-05", "total=1000", "mono=800", "colour=300")

@@ -14,21 +14,27 @@ from data.demo import build_demo
 from data.demo.stock import MACHINE_IDS
 from data.engine.errors import FieldError, NotFoundError, RuleError
 from data.machines.actions import (
+    add_plan,
     add_reading,
+    await_parts,
     close,
     escalate,
     export_service_sheet,
     fix,
     maintenance_done,
+    parts_came,
+    remove_plan,
     report_fault,
     resolve,
     retire,
+    return_to_service,
     tick,
+    void_ticket,
 )
 from data.machines.models import MachineStatus, MaintenancePlan, MeterReading, TicketStatus
 from data.machines.rules import downtime
 from data.machines.troubleshooting import Symptom, checklist
-from data.machines.views import agenda_groups, board, machine_detail, machine_toner
+from data.machines.views import agenda_groups, board, machine_detail, machine_toner, plans_page
 from data.stock.models import MovementKind, StockMovement, SupplyCategory, SupplyItem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,11 +191,23 @@ def test_a_symptom_the_machine_cannot_have_is_refused(store):
 def test_a_retired_machine_takes_no_faults_and_is_not_retired_with_open_tickets(store, printer):
     ticket = report_fault(store, printer.id, Symptom.NOISE)
     with pytest.raises(RuleError, match="open tickets"):
-        retire(store, printer.id)
+        retire(store, printer.id, "sold")
     resolve(store, ticket.id)
-    assert retire(store, printer.id).status == MachineStatus.RETIRED
+    with pytest.raises(FieldError, match="Say why"):
+        retire(store, printer.id, "  ")
+    retired = retire(store, printer.id, "replaced by PR-09")
+    assert (retired.status, retired.retired_on, retired.retired_reason) == (MachineStatus.RETIRED, store.today(), "replaced by PR-09")
     with pytest.raises(RuleError, match="retired"):
         report_fault(store, printer.id, Symptom.PAPER_JAM)
+
+
+def test_a_machine_retired_by_mistake_comes_back_into_service(store, printer):
+    retire(store, printer.id, "wrong machine")
+    back = return_to_service(store, printer.id)
+    assert (back.status, back.retired_on, back.retired_reason) == (MachineStatus.OK, None, "")
+    assert report_fault(store, printer.id, Symptom.PAPER_JAM).is_open
+    with pytest.raises(RuleError, match="in service"):
+        return_to_service(store, printer.id)
 
 
 # -- toner from stock, maintenance, board, agenda ----------------------------------------
@@ -224,6 +242,60 @@ def test_maintenance_done_today_starts_the_interval_again(store, clock, printer)
     done = maintenance_done(store, plan.id, counter=20_100)
     assert (done.last_done_on, done.last_done_pages) == (clock.now.date(), 20_100)
     assert not machine_detail(store, printer.id, clock.now.date()).maintenance[0].is_due
+
+
+def test_a_plan_done_twice_keeps_a_log_and_a_removed_plan_falls_due_no_more(store, clock, printer):
+    read(store, printer, 0, 10_000)
+    plan = add_plan(store, MaintenancePlan(machine_id=printer.id, task="Clean rollers", every_days=30,
+                                           last_done_on=clock.now.date() - timedelta(days=40)))
+    assert [d.is_due for d in machine_detail(store, printer.id, clock.now.date()).maintenance] == [True]
+    maintenance_done(store, plan.id)
+    clock.now += timedelta(days=31)
+    plan = maintenance_done(store, plan.id)
+    assert [(v.done_on, v.by) for v in plan.log] == [(clock.now.date() - timedelta(days=31), "tester"), (clock.now.date(), "tester")]
+
+    removed = remove_plan(store, plan.id)
+    assert (removed.removed_on, removed.removed_by) == (clock.now.date(), "tester")
+    assert machine_detail(store, printer.id, clock.now.date()).maintenance == []
+    page = plans_page(store, printer.id)
+    assert (page.dues, [p.task for p in page.removed], len(page.removed[0].log)) == ([], ["Clean rollers"], 2)
+    with pytest.raises(RuleError, match="removed"):
+        maintenance_done(store, plan.id)
+    retire(store, printer.id, "scrapped")
+    with pytest.raises(RuleError, match="retired"):
+        add_plan(store, MaintenancePlan(machine_id=printer.id, task="Clean", every_days=30, last_done_on=clock.now.date()))
+
+
+def test_a_ticket_opened_by_mistake_is_voided_and_leaves_the_status_and_figures(store, clock, printer):
+    right = report_fault(store, printer.id, Symptom.PAPER_JAM)
+    clock.now += timedelta(hours=2)
+    resolve(store, right.id)
+    wrong = escalate(store, report_fault(store, printer.id, Symptom.NO_POWER).id)
+    assert machine_status(store, printer) == MachineStatus.DOWN
+    with pytest.raises(FieldError, match="Say why the ticket is wrong"):
+        void_ticket(store, wrong.id, "")
+    voided = void_ticket(store, wrong.id, "the plug was out: not a fault")
+    assert (voided.status, voided.voided_by, voided.void_reason, voided.is_open) == (
+        TicketStatus.VENDOR_CALLED, "tester", "the plug was out: not a fault", False)
+    assert machine_status(store, printer) == MachineStatus.OK
+    assert machine_detail(store, printer.id, clock.now.date()).reliability.failures == 1
+    with pytest.raises(RuleError, match="voided"):
+        fix(store, wrong.id)
+    with pytest.raises(RuleError, match="already voided by tester"):
+        void_ticket(store, wrong.id, "again")
+
+
+def test_a_ticket_waits_for_parts_and_is_closed_with_its_final_cost(store, printer):
+    ticket = report_fault(store, printer.id, Symptom.NOISE)
+    with pytest.raises(RuleError, match="Call the vendor"):
+        await_parts(store, ticket.id)
+    escalate(store, ticket.id)
+    assert await_parts(store, ticket.id).status == TicketStatus.AWAITING_PARTS
+    assert machine_status(store, printer) == MachineStatus.DOWN
+    assert parts_came(store, ticket.id).status == TicketStatus.VENDOR_CALLED
+    fix(store, ticket.id, cost=80.0)
+    closed = close(store, ticket.id, cost=142.5, vendor_reference="INV-2231")
+    assert (closed.status, closed.cost, closed.vendor_reference) == (TicketStatus.CLOSED, 142.5, "INV-2231")
 
 
 def test_the_board_puts_machines_down_first_with_their_figures(store, printer):

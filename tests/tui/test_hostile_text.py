@@ -196,8 +196,15 @@ async def machines_steps(tour: Tour) -> None:
         await tour.see(f"checklist {number}", "t")
         await tour.back_to("MachineScreen")
         await tour.see(f"maintenance {number}", "m")
+        await tour.back_to("MachineScreen")
+        await tour.see(f"maintenance plans {number}", "P")
+        await tour.see(f"plan form {number}", "e")
         await tour.back_to("MachinesScreen")
         await tour.see(f"board, machine {number + 1}", "j")
+    await tour.see("retire prompt", "R")
+    await tour.type("sold [b]to[/b]")
+    await tour.see("retired and hidden", "enter")
+    await tour.see("retired shown", "a")
 
 
 async def people_steps(tour: Tour) -> None:

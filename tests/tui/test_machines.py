@@ -301,3 +301,127 @@ async def test_a_reading_far_above_the_machines_rate_is_asked_about_then_voided_
         assert await wait_for(pilot, lambda: any(r.total == 46_400 for r in store.repo("meter_readings").list()))
     voided = store.repo("meter_readings").get(wrong.id)
     assert (voided.void_reason, voided.voided_by) == ("typed 900,000,000 for 90,000", "tester")
+
+
+async def open_page(pilot, app, machine: Machine) -> MachineScreen:
+    await open_board(pilot, app, machine)
+    await pilot.press("enter")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen) and app.screen.data is not None)
+    return app.screen
+
+
+async def test_a_ticket_opened_by_mistake_is_voided_by_key_and_struck_through(make_app, store, printer):
+    ticket = store.repo("tickets").add(Ticket(machine_id=printer.id, symptom=Symptom.NOISE, status=TicketStatus.VENDOR_CALLED))
+    store.repo("machines").update(printer.id, lambda m: setattr(m, "status", MachineStatus.DOWN))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        page = await open_page(pilot, app, printer)
+        tickets = page.query_one("#tickets", RecordTable)
+        tickets.focus()
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press("enter")  # no reason: said, and nothing voided
+        assert "Say why the ticket is wrong." in " ".join(str(s.render()) for s in app.screen.query(Static))
+        await pilot.press(*"wrong [b]printer[/b]", "enter")
+        assert await wait_for(pilot, lambda: "void: wrong [b]printer[/b] (tester)" in row_text(tickets, ticket.id))
+        assert await wait_for(pilot, lambda: " ok " in f" {page.query_one('#machine-title', Static).render()} ")
+    assert store.repo("machines").get(printer.id).status == MachineStatus.OK
+
+
+async def test_parts_awaited_and_come_and_a_fixed_ticket_is_closed_with_its_final_cost(make_app, store, printer):
+    ticket = store.repo("tickets").add(Ticket(machine_id=printer.id, symptom=Symptom.NOISE, status=TicketStatus.VENDOR_CALLED))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        page = await open_page(pilot, app, printer)
+        tickets = page.query_one("#tickets", RecordTable)
+        tickets.focus()
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: "awaiting parts" in row_text(tickets, ticket.id))
+        await pilot.press("C")  # not fixed yet: said
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, ModelForm))
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: "vendor called" in row_text(tickets, ticket.id))
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: " fixed " in f" {row_text(tickets, ticket.id)} ")
+        await pilot.press("C")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press("ctrl+a", "ctrl+k", *"142.50", "tab", *"INV-2231", "ctrl+s")
+        assert await wait_for(pilot, lambda: " closed " in f" {row_text(tickets, ticket.id)} ")
+    closed = store.repo("tickets").get(ticket.id)
+    assert (closed.status, closed.cost, closed.vendor_reference) == (TicketStatus.CLOSED, 142.5, "INV-2231")
+
+
+async def test_a_retired_machine_leaves_the_board_and_comes_back_by_key(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"replaced by PR-09", "enter")
+        assert await wait_for(pilot, lambda: board_row(app, printer) == "")
+        line = app.screen.query_one("#machine-line", Static)
+        assert await wait_for(pilot, lambda: "a shows the retired ones" in str(line.render()))
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "retired" in board_row(app, printer))
+        assert "Retired on" in str(line.render()) or "replaced by PR-09" in store.repo("machines").get(printer.id).retired_reason
+        await pilot.press("R", "y")
+        assert await wait_for(pilot, lambda: " ok " in f" {board_row(app, printer)} ")
+    assert store.repo("machines").get(printer.id).status == MachineStatus.OK
+
+
+async def test_maintenance_plans_are_added_done_and_removed_on_their_own_page(make_app, store, printer, clock):
+    from screens.maintenance_plans import PlansScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_page(pilot, app, printer)
+        await pilot.press("P")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PlansScreen) and app.screen.data is not None)
+        plans = app.screen
+        log = plans.query_one("#plan-log", Static)
+        assert "n plans a task" in str(log.render())
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        await pilot.press(*"Clean [red]rollers", "ctrl+s")  # how often is missing
+        assert await wait_for(pilot, lambda: "say how often" in " ".join(str(s.render()) for s in app.screen.query(".field-error")))
+        await pilot.press("tab", *"90", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is plans and plans.data is not None and plans.data.dues)
+        [plan] = store.repo("maintenance_plans").list()
+        table = plans.query_one("#plans", RecordTable)
+        assert "Clean [red]rollers 90 days" in row_text(table, plan.id)
+
+        clock.now += timedelta(days=3)
+        await pilot.press("m")
+        assert await wait_for(pilot, lambda: "done " in str(log.render()))
+        assert f"Clean [red]rollers: done {clock.now.date():%d %b %Y} at 47,071 pages by tester" == str(log.render())
+
+        await pilot.press("d", "y")
+        assert await wait_for(pilot, lambda: "removed" in row_text(table, plan.id))
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen))
+        assert await wait_for(pilot, lambda: "Service: no plan" in str(app.screen.query_one("#facts", Static).render()))
+    removed = store.repo("maintenance_plans").get(plan.id)
+    assert (removed.removed_by, len(removed.log), removed.task) == ("tester", 1, "Clean [red]rollers")
+
+
+async def test_the_counter_read_for_the_vendor_asks_about_an_unlikely_jump_then_takes_it(make_app, store, printer):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("f", "enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChecklistModal))
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press("ctrl+a", "ctrl+k", *"4600000", "ctrl+s")  # a zero too many
+        error = form.query_one("#error-total", Static)
+        assert await wait_for(pilot, lambda: "If it is right, ctrl+s saves it." in str(error.render()))
+        assert store.repo("tickets").list()[0].status == TicketStatus.OPEN
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, SheetModal))
+    assert store.repo("tickets").list()[0].status == TicketStatus.VENDOR_CALLED
+    assert max(r.total for r in store.repo("meter_readings").list()) == 4_600_000
