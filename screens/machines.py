@@ -417,6 +417,7 @@ class MachinesScreen(MachineSection):
         self.data = data
         self.query_one("#board", RecordTable).set_rows(board_row(row) for row in self.shown_rows())
         self.update_line()
+        self.call_after_refresh(self.update_line)  # a row gone under the cursor moves it only once drawn
 
     def shown_rows(self) -> list[BoardRow]:
         rows = self.data.rows if self.data else []
@@ -451,7 +452,9 @@ class MachinesScreen(MachineSection):
             line = Text("No machines in service: a shows the retired ones." if self.data.rows else "No machines yet: n adds one.")
         elif machine is not None and self.data is not None:
             line = machine_line(machine, local(self.data.now).date())
-            if machine.polled_at is not None:
+            if machine.status == MachineStatus.RETIRED:
+                line.append("\n").append_text(retired_line(machine))
+            elif machine.polled_at is not None:
                 line.append("\n").append_text(reported_line(machine, []))
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")

@@ -38,12 +38,12 @@ def due_cell(due: MaintenanceDue) -> Text:
 
 def plan_row(due: MaintenanceDue) -> tuple[int, list]:
     plan = due.plan
-    return plan.id, [plan.task, every_words(plan), f"{plan.last_done_on:%d %b %Y}", due_cell(due)]  # type: ignore[return-value]
+    return plan.id, [plan.task, due_cell(due), f"{plan.last_done_on:%d %b %Y}", every_words(plan)]  # type: ignore[return-value]
 
 
 def removed_row(plan: MaintenancePlan) -> tuple[int, list]:
     removed = Text(f"removed {plan.removed_on:%d %b %Y} ({plan.removed_by})", style="dim")
-    return plan.id, [Text(plan.task, style="dim strike"), every_words(plan), f"{plan.last_done_on:%d %b %Y}", removed]  # type: ignore[return-value]
+    return plan.id, [Text(plan.task, style="dim strike"), removed, f"{plan.last_done_on:%d %b %Y}", every_words(plan)]  # type: ignore[return-value]
 
 
 def log_text(plan: MaintenancePlan) -> Text:
@@ -74,7 +74,7 @@ class PlansScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield SectionBar("machines")
         yield Static(id="plans-title")
-        yield RecordTable([("task", "Task"), ("every", "Every"), ("last", "Last done"), ("due", "Next due")], id="plans")
+        yield RecordTable([("task", "Task"), ("due", "Next due"), ("last", "Last done"), ("every", "Every")], id="plans")
         yield Static(id="plan-log")
         yield Footer()
 
@@ -111,9 +111,11 @@ class PlansScreen(SectionScreen):
         self.dismiss()
 
     def action_new(self) -> None:
+        if self.data is None:
+            return
         store = self.store
-        form = ModelForm(MaintenancePlan, title=f"New plan — {self.data.machine.asset_tag if self.data else ''}",
-                         initial={"machine_id": self.machine_id, "last_done_on": store.today()}, fields=PLAN_FIELDS,
+        form = ModelForm(MaintenancePlan, title=f"New plan — {self.data.machine.asset_tag}", fields=PLAN_FIELDS,
+                         initial={"machine_id": self.machine_id, "last_done_on": store.today(), "last_done_pages": self.data.counter},
                          save=lambda edit: actions.add_plan(store, edit.record))
         self.app.push_screen(form, self.saved)
 

@@ -134,8 +134,8 @@ class MaintenanceVisit(Model):
 class MaintenancePlan(Record):
     machine_id: int
     task: str = Field(min_length=1, max_length=200)
-    every_days: int | None = Field(default=None, ge=1, le=3660)
-    every_pages: int | None = Field(default=None, ge=1, le=MAX_COUNTER)
+    every_days: int | None = Field(default=None, ge=1, le=3660, title="Every (days)")
+    every_pages: int | None = Field(default=None, ge=1, le=MAX_COUNTER, title="Every (pages)")
     last_done_on: date
     last_done_pages: int = Field(default=0, ge=0, le=MAX_COUNTER, title="Counter when last done")
     log: list[MaintenanceVisit] = Field(default_factory=list, max_length=10_000)  # when it was done, newest last

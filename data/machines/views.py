@@ -53,13 +53,14 @@ class MachineRecords:
 def board_row(machine: Machine, records: MachineRecords, toner: list[StockMovement], supplies: dict[int, SupplyItem],
               today: date) -> BoardRow:
     readings = records.readings.get(machine.id, [])
+    plans = [] if machine.status == MachineStatus.RETIRED else records.plans.get(machine.id, [])
     toner_left = forecasts.toner_forecasts(forecasts.toner_issues(toner, supplies, machine.id), supplies, readings, today)
     return BoardRow(
         machine,
         forecasts.latest_reading(readings),
         forecasts.recent_pages_per_day(readings, today),
         sum(1 for t in records.tickets.get(machine.id, []) if t.is_open),
-        forecasts.next_due(forecasts.plan_due(p, readings, today) for p in records.plans.get(machine.id, [])),
+        forecasts.next_due(forecasts.plan_due(p, readings, today) for p in plans),
         toner_left[0].runs_out_on if toner_left else None,
     )
 
@@ -175,6 +176,7 @@ class PlansPage:
     machine: Machine
     dues: list[MaintenanceDue]  # the plans followed, the soonest due first
     removed: list[MaintenancePlan]
+    counter: int  # the machine's last reading: a new plan starts from it
 
     def plan(self, plan_id: int | None) -> MaintenancePlan | None:
         plans = [due.plan for due in self.dues] + self.removed
@@ -188,4 +190,5 @@ def plans_page(store: Store, machine_id: int) -> PlansPage:
     today = store.today()
     dues = sorted((forecasts.plan_due(p, readings, today) for p in rules.active_plans(plans)),
                   key=lambda d: (not d.is_due, d.due_on or date.max, d.plan.task.casefold()))
-    return PlansPage(machine, dues, [p for p in plans if p.is_removed])
+    last = forecasts.latest_reading(readings)
+    return PlansPage(machine, dues, [p for p in plans if p.is_removed], last.total if last else 0)

@@ -390,7 +390,7 @@ async def test_maintenance_plans_are_added_done_and_removed_on_their_own_page(ma
         assert await wait_for(pilot, lambda: app.screen is plans and plans.data is not None and plans.data.dues)
         [plan] = store.repo("maintenance_plans").list()
         table = plans.query_one("#plans", RecordTable)
-        assert "Clean [red]rollers 90 days" in row_text(table, plan.id)
+        assert row_text(table, plan.id) == f"Clean [red]rollers {clock.now.date() + timedelta(days=90):%d %b %Y} {clock.now.date():%d %b %Y} 90 days"
 
         clock.now += timedelta(days=3)
         await pilot.press("m")
