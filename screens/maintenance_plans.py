@@ -17,6 +17,7 @@ from screens.base import SectionScreen
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
+from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
@@ -51,8 +52,14 @@ def log_text(plan: MaintenancePlan) -> Text:
     text = Text.assemble((plan.task, "bold"), ": ")
     if not plan.log:
         return text.append(f"last done {plan.last_done_on:%d %b %Y} (before the log began)", style="dim")
-    visits = [f"{v.done_on:%d %b %Y} at {v.pages:,} pages" + (f" by {v.by}" if v.by else "") for v in reversed(plan.log)]
-    return text.append("done " + "; ".join(visits))
+    for number, visit in enumerate(reversed(plan.log)):
+        said = f"{visit.done_on:%d %b %Y} at {visit.pages:,} pages" + (f" by {visit.by}" if visit.by else "")
+        text.append("; " if number else "done ")
+        if visit.is_void:
+            text.append(said, style="dim strike").append(f" (not done: {visit.void_reason}, {visit.voided_by})", style="dim")
+        else:
+            text.append(said)
+    return text
 
 
 class PlansScreen(SectionScreen):
@@ -64,6 +71,8 @@ class PlansScreen(SectionScreen):
         Binding("e", "edit", "Edit", id="plans.edit", tooltip="Change the task, how often, or when it was last done"),
         Binding("m", "done", "Done today", id="plans.done", tooltip="The task was done today: logged, next due moves on"),
         Binding("d", "remove", "Remove", id="plans.remove", tooltip="The plan is no longer followed (its log is kept)"),
+        Binding("v", "void_visit", "Not done", show=False, id="plans.void_visit",
+                tooltip="The last 'done' was logged by mistake: take it back with the reason"),
     ]
 
     def __init__(self, machine_id: int) -> None:
@@ -143,3 +152,15 @@ class PlansScreen(SectionScreen):
                 self.run_job(lambda: actions.remove_plan(self.store, plan.id), notice=f"Plan {plan.task} removed")
 
         self.app.push_screen(ConfirmModal(f"Stop following the plan {plan.task}? Its log is kept."), remove)
+
+    def action_void_visit(self) -> None:
+        plan = self.followed_plan()
+        if plan is None:
+            return
+
+        def take_back(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: actions.void_last_visit(self.store, plan.id, reason), notice=f"{plan.task}: the last visit taken back")
+
+        self.app.push_screen(PromptModal(f"Why was {plan.task} not done after all?", placeholder="pressed on the wrong plan…",
+                                         check=lambda text: None if text.strip() else "Say why the maintenance was not done."), take_back)

@@ -101,10 +101,28 @@ def maintenance_done(store: Store, plan_id: int, counter: int | None = None) -> 
         pages = round(forecasts.counter_on(readings, today, forecasts.recent_pages_per_day(readings, today)) or 0)
 
         def done(p: MaintenancePlan) -> None:
-            p.last_done_on, p.last_done_pages = today, pages
-            p.log = [*p.log, MaintenanceVisit(done_on=today, pages=pages, by=store.user)]
+            visit = MaintenanceVisit(done_on=today, pages=pages, by=store.user, before_on=p.last_done_on, before_pages=p.last_done_pages)
+            p.last_done_on, p.last_done_pages, p.log = today, pages, [*p.log, visit]
 
         return store.repo("maintenance_plans").update(plan_id, done)
+
+
+def void_last_visit(store: Store, plan_id: int, reason: str) -> MaintenancePlan:
+    """Maintenance logged as done by mistake: the last visit is voided with the reason, kept
+    in the log, and the plan falls due as it did before."""
+    if not reason.strip():
+        raise FieldError("reason", "Say why the maintenance was not done.")
+
+    def take_back(plan: MaintenancePlan) -> None:
+        visit = next((v for v in reversed(plan.log) if not v.is_void), None)
+        if visit is None or visit.before_on is None:
+            raise RuleError(f"The plan {plan.label()} has no logged visit to take back.")
+        if (visit.done_on, visit.pages) != (plan.last_done_on, plan.last_done_pages):
+            raise RuleError(f"The plan {plan.label()} was edited since the visit of {visit.done_on:%d %b %Y}; edit it (e) instead.")
+        plan.last_done_on, plan.last_done_pages = visit.before_on, visit.before_pages
+        plan.log = [v.model_copy(update={"void_reason": reason.strip(), "voided_by": store.user}) if v is visit else v for v in plan.log]
+
+    return store.repo("maintenance_plans").update(plan_id, take_back)
 
 
 def add_plan(store: Store, plan: MaintenancePlan) -> MaintenancePlan:

@@ -129,6 +129,15 @@ class MaintenanceVisit(Model):
     done_on: date
     pages: int = Field(default=0, ge=0, le=MAX_COUNTER)  # the counter then, as near as known
     by: str = Field(default="", max_length=100)
+    # What the plan said before, so a visit logged by mistake is taken back exactly.
+    before_on: date | None = None
+    before_pages: int = Field(default=0, ge=0, le=MAX_COUNTER)
+    void_reason: str = Field(default="", max_length=500)
+    voided_by: str = Field(default="", max_length=100)
+
+    @property
+    def is_void(self) -> bool:
+        return bool(self.voided_by)
 
 
 class MaintenancePlan(Record):

@@ -351,3 +351,18 @@ def test_the_demo_office_has_machines_in_every_state_and_toner_reaches_them(stor
     assert all(len(store.repo("meter_readings").find(machine_id=m.id)) >= 6 for m in machines)
     closed = [t for t in store.repo("tickets").list() if t.status == TicketStatus.CLOSED]
     assert machine_detail(store, closed[0].machine_id, clock.now.date()).reliability.failures >= 1
+
+
+def test_maintenance_logged_by_mistake_is_taken_back_and_falls_due_as_before(store, clock, printer):
+    from data.machines.actions import void_last_visit
+
+    before = clock.now.date() - timedelta(days=100)
+    plan = add_plan(store, MaintenancePlan(machine_id=printer.id, task="Fuser", every_days=90, last_done_on=before))
+    with pytest.raises(RuleError, match="no logged visit"):
+        void_last_visit(store, plan.id, "oops")
+    maintenance_done(store, plan.id)
+    with pytest.raises(FieldError, match="Say why"):
+        void_last_visit(store, plan.id, "")
+    plan = void_last_visit(store, plan.id, "pressed on the wrong plan")
+    assert (plan.last_done_on, [(v.void_reason, v.voided_by) for v in plan.log]) == (before, [("pressed on the wrong plan", "tester")])
+    assert machine_detail(store, printer.id, clock.now.date()).maintenance[0].is_due

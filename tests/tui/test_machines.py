@@ -396,6 +396,11 @@ async def test_maintenance_plans_are_added_done_and_removed_on_their_own_page(ma
         await pilot.press("m")
         assert await wait_for(pilot, lambda: "done " in str(log.render()))
         assert f"Clean [red]rollers: done {clock.now.date():%d %b %Y} at 47,071 pages by tester" == str(log.render())
+        await pilot.press("v")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"wrong plan", "enter")
+        assert await wait_for(pilot, lambda: "(not done: wrong plan, tester)" in str(log.render()))
+        assert store.repo("maintenance_plans").get(plan.id).last_done_on == clock.now.date() - timedelta(days=3)
 
         await pilot.press("d", "y")
         assert await wait_for(pilot, lambda: "removed" in row_text(table, plan.id))
@@ -403,7 +408,7 @@ async def test_maintenance_plans_are_added_done_and_removed_on_their_own_page(ma
         assert await wait_for(pilot, lambda: isinstance(app.screen, MachineScreen))
         assert await wait_for(pilot, lambda: "Service: no plan" in str(app.screen.query_one("#facts", Static).render()))
     removed = store.repo("maintenance_plans").get(plan.id)
-    assert (removed.removed_by, len(removed.log), removed.task) == ("tester", 1, "Clean [red]rollers")
+    assert (removed.removed_by, [v.void_reason for v in removed.log], removed.task) == ("tester", ["wrong plan"], "Clean [red]rollers")
 
 
 async def test_the_counter_read_for_the_vendor_asks_about_an_unlikely_jump_then_takes_it(make_app, store, printer):
