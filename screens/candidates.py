@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from data.addresses import readable_number
@@ -27,6 +28,7 @@ from data.staff.models import Employee
 from screens.base import SectionScreen
 from screens.candidate_dialogs import ComparisonModal, InterviewForm, score_words
 from tui.plain import inert
+from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -47,7 +49,7 @@ def candidate_row(candidate: Candidate, value: float | None, marked: bool) -> tu
 
 def position_line(position: Position | None, count: int, total: int) -> Text:
     if position is None:
-        return Text("No positions yet: add one with `backoffice add positions title=...`.", style="dim")
+        return Text("No openings yet: p, then n adds one.", style="dim")
     line = Text.assemble((f" {position.title}", "bold"), f"  {position.department}")
     line.append(f"  {position.status.value}", style="green" if position.status == PositionStatus.OPEN else "dim")
     line.append(f"  {count} shown of {total}   [ ] other position", style="dim")
@@ -73,6 +75,8 @@ def candidate_detail(candidate: Candidate, position: Position, interviews: list[
         text.append(contact + "\n", style="dim")
     if candidate.stage == Stage.REJECTED and candidate.reject_reason:
         text.append(f"Rejected: {candidate.reject_reason}\n", style="red")
+    if candidate.offer_terms and candidate.stage in (Stage.OFFER, Stage.HIRED):
+        text.append(f"Offer: {candidate.offer_terms}\n", style="yellow")
     for reviewer, scores in sorted(candidate.scores.items()):
         given = ", ".join(f"{c.name} {scores[c.name]}" for c in position.criteria if c.name in scores)
         text.append(f"{reviewer}: {given}\n", style="dim")
@@ -87,16 +91,21 @@ def candidate_detail(candidate: Candidate, position: Position, interviews: list[
     return text
 
 
-def criteria_strip(position: Position | None, candidate: Candidate | None, user: str, focused: int | None) -> Text:
-    """The scores the user gave the candidate; while scoring, the criterion the digits score is lit."""
+def criteria_strip(position: Position | None, candidate: Candidate | None, user: str, focused: int | None, width: int = 80) -> Text:
+    """The scores the user gave the candidate; while scoring, the criterion the digits score is lit.
+    Names are shortened so that every criterion fits the width."""
     if position is None or not position.criteria:
         return Text(" This position has no criteria to score.", style="dim")
     mine = candidate.scores.get(user, {}) if candidate else {}
+    hint = "  1–5 score ←→ j/k esc" if focused is not None else "  tab: score"
+    longest = max(len(c.name) for c in position.criteria)
+    room = (width - len(hint)) // len(position.criteria) - 4  # " name 5 " around each
+    shown = max(min(longest, room), 3)
     strip = Text("")
     for index, criterion in enumerate(position.criteria):
-        strip.append(f" {criterion.name} {mine.get(criterion.name, '·')} ", style="bold reverse" if index == focused else "")
-    strip.append("  1–5 score ←→ j/k esc" if focused is not None else "  tab: score", style="dim")
-    return strip
+        name = criterion.name if len(criterion.name) <= shown else criterion.name[:shown - 1] + "…"
+        strip.append(f" {name} {mine.get(criterion.name, '·')} ", style="bold reverse" if index == focused else "")
+    return strip.append(hint, style="dim")
 
 
 class ScoreBar(Static, can_focus=True):
@@ -109,9 +118,9 @@ class CandidatesScreen(SectionScreen):
     BINDINGS = [
         *(Binding(key, f"score({key})", f"Score {key}", show=False, id=f"candidates.score_{key}",
                   tooltip=f"In the score bar (tab): {key} of 5") for key in SCORE_KEYS),
-        Binding("left,h", "criterion(-1)", "Previous criterion", show=False, id="candidates.previous_criterion",
+        Binding("left", "criterion(-1)", "Previous criterion", show=False, id="candidates.previous_criterion",
                 tooltip="In the score bar"),
-        Binding("right,l", "criterion(1)", "Next criterion", show=False, id="candidates.next_criterion",
+        Binding("right", "criterion(1)", "Next criterion", show=False, id="candidates.next_criterion",
                 tooltip="In the score bar"),
         Binding("j,down", "candidate(1)", "Next candidate", show=False, id="candidates.next_candidate",
                 tooltip="In the score bar"),
@@ -122,7 +131,11 @@ class CandidatesScreen(SectionScreen):
         Binding("space", "scroll_cv(1)", "CV down", show=False, id="candidates.cv_down", tooltip="Scroll the CV"),
         Binding("b", "scroll_cv(-1)", "CV up", show=False, id="candidates.cv_up", tooltip="Scroll the CV"),
         Binding("s", "shortlist", "Shortlist", id="candidates.shortlist", tooltip="Put the candidate on the shortlist"),
+        Binding("S", "screening", "Screening", show=False, id="candidates.screening", tooltip="The CV is being looked at"),
         Binding("r", "reject", "Reject", id="candidates.reject", tooltip="Reject the candidate, saying why"),
+        Binding("R", "reconsider", "Reconsider", show=False, id="candidates.reconsider",
+                tooltip="A rejected candidate is looked at again (back to screening)"),
+        Binding("w", "withdrew", "Withdrew", show=False, id="candidates.withdrew", tooltip="The candidate withdrew"),
         Binding("i", "interview", "Interview", id="candidates.interview", tooltip="Book a slot, clashes refused"),
         Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating after the interview"),
         Binding("o", "offer", "Offer", priority=True, id="candidates.offer", tooltip="Make the candidate an offer"),
@@ -130,6 +143,7 @@ class CandidatesScreen(SectionScreen):
         Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark one to compare"),
         Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
+        Binding("p", "openings", "Openings", id="candidates.openings", tooltip="Openings: add, edit criteria, close, reopen"),
         Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show closed candidates too"),
         Binding("left_square_bracket", "position(-1)", "Prev position", key_display="[", show=False, id="candidates.previous_position",
                 tooltip="Triage the previous position"),
@@ -150,7 +164,8 @@ class CandidatesScreen(SectionScreen):
         yield SectionBar("candidates")
         yield Static(id="position-line")
         with Horizontal(id="triage"):
-            yield RecordTable([("score", "Score"), ("name", "Name"), ("stage", "Stage")], id="candidate-list")
+            with Vertical(id="list-pane"):  # the / filter opens above the list, inside its pane
+                yield RecordTable([("score", "Score"), ("name", "Name"), ("stage", "Stage")], id="candidate-list")
             with VerticalScroll(id="cv-pane", can_focus=False):  # space and b scroll it
                 yield Static(id="cv")
         yield ScoreBar(id="criteria", markup=False)
@@ -207,7 +222,7 @@ class CandidatesScreen(SectionScreen):
         user = self.data.user if self.data else ""
         self.criterion_index = min(self.criterion_index, max(len(position.criteria) - 1, 0)) if position else 0
         scoring = self.focused is self.query_one("#criteria")
-        strip = criteria_strip(position, candidate, user, self.criterion_index if scoring else None)
+        strip = criteria_strip(position, candidate, user, self.criterion_index if scoring else None, self.size.width)
         self.query_one("#criteria", Static).update(inert(strip, one_line=True))
 
     def select_record(self, collection: str, record_id: int) -> bool:
@@ -296,10 +311,40 @@ class CandidatesScreen(SectionScreen):
         self.notify("Showing every candidate" if self.show_all else "Showing open candidates", timeout=2)
 
     # -- stages ------------------------------------------------------------------------
+    def ask_if_skipping(self, candidate: Candidate, to: Stage, go: Callable[[bool], None]) -> None:
+        """``go(sure)``, after asking when the move skips a step of the usual way."""
+        skipped = rules.skipped_steps(candidate, to, self.interviews_of(candidate)) if rules.STAGE_MOVES.can(candidate, to) else ""
+        if skipped:
+            self.app.push_screen(ConfirmModal(f"{skipped} {to.value.capitalize()} anyway?"), lambda sure: sure and go(True))
+        else:
+            go(False)
+
     def action_shortlist(self) -> None:
         candidate, store = self.chosen(), self.store
         if candidate:
-            self.run_job(lambda: actions.shortlist(store, candidate.id), notice=f"Shortlisted {candidate.name}")
+            self.ask_if_skipping(candidate, Stage.SHORTLISTED, lambda sure: self.run_job(
+                lambda: actions.shortlist(store, candidate.id, sure=sure), notice=f"Shortlisted {candidate.name}"))
+
+    def action_screening(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate:
+            self.run_job(lambda: actions.screen(store, candidate.id), notice=f"{candidate.name}: screening")
+
+    def action_withdrew(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+
+        def answered(note: str | None) -> None:
+            if note is not None:
+                self.run_job(lambda: actions.withdraw(store, candidate.id, note), notice=f"{candidate.name} withdrew")
+
+        self.app.push_screen(PromptModal(f"{candidate.name} withdrew: why? (enter to skip)", placeholder="took another job…"), answered)
+
+    def action_reconsider(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate:
+            self.run_job(lambda: actions.reconsider(store, candidate.id), notice=f"{candidate.name}: looked at again")
 
     def action_reject(self) -> None:
         candidate, store = self.chosen(), self.store
@@ -318,11 +363,15 @@ class CandidatesScreen(SectionScreen):
         if candidate is None:
             return
 
-        def answered(terms: str | None) -> None:
-            if terms is not None:
-                self.run_job(lambda: actions.make_offer(store, candidate.id, terms), notice=f"Offer made to {candidate.name}")
+        def ask_terms(sure: bool) -> None:
+            def answered(terms: str | None) -> None:
+                if terms is not None:
+                    self.run_job(lambda: actions.make_offer(store, candidate.id, terms, sure), notice=f"Offer made to {candidate.name}")
 
-        self.app.push_screen(PromptModal(f"Offer to {candidate.name}", placeholder="terms, e.g. salary and start (optional)"), answered)
+            self.app.push_screen(PromptModal(f"Offer to {candidate.name}", value=candidate.offer_terms,
+                                             placeholder="terms: salary, hours, start date"), answered)
+
+        self.ask_if_skipping(candidate, Stage.OFFER, ask_terms)
 
     def action_hire(self) -> None:
         candidate, position, store = self.chosen(), self.position, self.store
@@ -391,6 +440,15 @@ class CandidatesScreen(SectionScreen):
         self.app.push_screen(ComparisonModal(compare(first, second, position.criteria)))
 
     # -- new and edit ------------------------------------------------------------------
+    def action_openings(self) -> None:
+        from screens.openings import OpeningsScreen
+
+        self.app.push_screen(OpeningsScreen(), lambda position_id: position_id is not None and self.choose_position(position_id))
+
+    def opening_choices(self) -> dict[str, list[tuple[str, int]]]:
+        positions = position_order(self.data.positions) if self.data else []
+        return {"position_id": [(f"{p.title} ({p.status.value})" if p.status != PositionStatus.OPEN else p.title, p.id) for p in positions]}
+
     def action_new(self) -> None:
         if self.position_id is None:
             self.notify("Add a position first.", severity="warning")
@@ -406,6 +464,6 @@ class CandidatesScreen(SectionScreen):
         if candidate is None:
             return
         repo = self.store.repo("candidates")
-        form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate,
+        form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate, choices=self.opening_choices(),
                          save=saving_to(repo), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from data.candidates import rules, views
-from data.candidates.models import Candidate, Interview, InterviewStatus, PositionStatus, Stage
+from data.candidates.models import Candidate, Interview, InterviewStatus, Position, PositionStatus, Stage
 from data.engine.errors import FieldError
 from data.engine.repository import Repository
 from data.engine.store import Store
@@ -18,16 +18,41 @@ def move(store: Store, candidate_id: int, to: Stage, note: str = "") -> Candidat
     return store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, to, store.user, store.now(), note))
 
 
-def shortlist(store: Store, candidate_id: int, note: str = "") -> Candidate:
-    return move(store, candidate_id, Stage.SHORTLISTED, note)
+def move_on(store: Store, candidate_id: int, to: Stage, note: str = "", sure: bool = False) -> Candidate:
+    """A move along the usual way; one that skips a step raises SkipsSteps unless ``sure``."""
+    with store.transaction("people"):
+        candidate = store.repo("candidates").get(candidate_id)
+        rules.STAGE_MOVES.check(candidate, to)
+        skipped = rules.skipped_steps(candidate, to, store.repo("interviews").find(candidate_id=candidate_id))
+        if skipped and not sure:
+            raise rules.SkipsSteps(skipped)
+        return move(store, candidate_id, to, note)
+
+
+def screen(store: Store, candidate_id: int) -> Candidate:
+    return move_on(store, candidate_id, Stage.SCREENING)
+
+
+def shortlist(store: Store, candidate_id: int, note: str = "", sure: bool = False) -> Candidate:
+    return move_on(store, candidate_id, Stage.SHORTLISTED, note, sure)
 
 
 def reject(store: Store, candidate_id: int, reason: str) -> Candidate:
     return move(store, candidate_id, Stage.REJECTED, reason)
 
 
-def make_offer(store: Store, candidate_id: int, note: str = "") -> Candidate:
-    return move(store, candidate_id, Stage.OFFER, note)
+def withdraw(store: Store, candidate_id: int, note: str = "") -> Candidate:
+    return move(store, candidate_id, Stage.WITHDREW, note)
+
+
+def reconsider(store: Store, candidate_id: int, note: str = "") -> Candidate:
+    """A rejected candidate's CV is looked at again: back to screening."""
+    return move(store, candidate_id, Stage.SCREENING, note or "reconsidered")
+
+
+def make_offer(store: Store, candidate_id: int, terms: str = "", sure: bool = False) -> Candidate:
+    """The offer, its terms kept with the candidate; before any interview only when ``sure``."""
+    return move_on(store, candidate_id, Stage.OFFER, terms, sure)
 
 
 def set_score(store: Store, candidate_id: int, criterion: str, value: int) -> Candidate:
@@ -42,6 +67,14 @@ def set_score(store: Store, candidate_id: int, criterion: str, value: int) -> Ca
         rules.score(candidate, store.user, criterion, value)
 
     return store.repo("candidates").update(candidate_id, change)
+
+
+def close_or_reopen(store: Store, position_id: int) -> Position:
+    """An opening is closed (no more hiring) or opened again."""
+    def toggle(position: Position) -> None:
+        position.status = PositionStatus.OPEN if position.status == PositionStatus.CLOSED else PositionStatus.CLOSED
+
+    return store.repo("positions").update(position_id, toggle)
 
 
 def check_interviews(repo: Repository, records: list[Interview]) -> None:
@@ -97,8 +130,11 @@ def hire(store: Store, candidate_id: int, start_date: date, role: str = "", mana
     """The candidate with an offer becomes an employee without retyping; the position
     closes when its last place is filled. One transaction: all of it or nothing."""
     with store.transaction("people"):
-        candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
+        candidate = store.repo("candidates").get(candidate_id)
         position = store.repo("positions").get(candidate.position_id)
+        rules.STAGE_MOVES.check(candidate, Stage.HIRED)
+        rules.check_place(position, len(store.repo("candidates").find(position_id=position.id, stage=Stage.HIRED)))
+        candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
         employee = store.repo("employees").add(Employee(
             name=candidate.name, email=candidate.email, phone=candidate.phone, role=role or position.title,
             department=position.department, start_date=start_date, manager=manager or position.hiring_manager,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -15,6 +16,24 @@ from data.engine.record import Lines, Model, Record
 class Criterion(Model):
     name: str = Field(min_length=1, max_length=100)
     weight: float = Field(default=1.0, gt=0, le=100)
+
+    def __str__(self) -> str:
+        """As typed in the opening's form: 'Bookkeeping ×2', or the name alone for a weight of 1."""
+        return self.name if self.weight == 1 else f"{self.name} ×{self.weight:g}"
+
+
+def criteria_typed(text: str) -> list[Criterion]:
+    """'Bookkeeping ×2, Accuracy, Software x0.5' → the criteria; ValueError naming the part."""
+    criteria = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        named = re.fullmatch(r"(.+?)\s*[×x*]\s*([0-9]+(?:\.[0-9]+)?)", part)
+        name, weight = (named[1], float(named[2])) if named else (part, 1.0)
+        if not 0 < weight <= 100:
+            raise ValueError(f"'{part}': a weight goes from above 0 to 100")
+        criteria.append(Criterion(name=name, weight=weight))
+    return criteria
 
 
 class PositionStatus(StrEnum):
@@ -72,6 +91,7 @@ class Candidate(Record):
     cv_path: str = Field(default="", max_length=1000, title="CV file")
     stage: Stage = Stage.APPLIED
     reject_reason: Lines = Field(default="", max_length=1000, title="Reason for rejection")
+    offer_terms: Lines = Field(default="", max_length=2000, title="Offer terms")  # kept as offered: salary, start…
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Stage, StageStep
+from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, PositionStatus, Stage, StageStep
 from data.engine.clock import local, office_day
 from data.engine.errors import FieldError, RuleError
 from data.engine.states import Moves, words
@@ -43,6 +43,36 @@ STAGE_MOVES = Moves({
 }, refusal, field="stage")
 
 
+# The usual way through; a move past a step not taken is asked about first.
+PIPELINE = (Stage.APPLIED, Stage.SCREENING, Stage.SHORTLISTED, Stage.INTERVIEW, Stage.OFFER, Stage.HIRED)
+
+
+class SkipsSteps(RuleError):
+    """A move past a step of the usual way: made only once someone is sure."""
+
+
+def skipped_steps(candidate: Candidate, to: Stage, interviews: Iterable[Interview]) -> str:
+    """A sentence when moving to ``to`` leaves out a step of the usual way, else ''."""
+    if to == Stage.OFFER and not any(i.status == InterviewStatus.DONE for i in interviews):
+        booked = [i for i in interviews if i.status == InterviewStatus.BOOKED]
+        when = f" (one is booked {slot_words(min(booked, key=lambda i: i.start))})" if booked else ""
+        return f"{candidate.name} has not been interviewed yet{when}."
+    if candidate.stage in PIPELINE and to in PIPELINE:
+        between = PIPELINE[PIPELINE.index(candidate.stage) + 1:PIPELINE.index(to)]
+        if between:
+            return f"{candidate.name} would skip {either(between)}."
+    return ""
+
+
+def check_place(position: Position, hired: int) -> None:
+    """No hire beyond the places of an opening, and none on a closed one."""
+    if position.status == PositionStatus.CLOSED:
+        raise RuleError(f"{position.title} is closed; reopen it (p, then x) to hire for it.")
+    if hired >= position.places:
+        places = f"{position.places} place{'s' if position.places != 1 else ''}"
+        raise RuleError(f"{position.title} has {places}, all filled; give it more places (p, then e) to hire again.")
+
+
 def move_stage(candidate: Candidate, to: Stage, user: str, now: datetime, note: str = "") -> None:
     """Move the candidate to ``to`` and write the step into the history; a rejection needs a reason."""
     STAGE_MOVES.check(candidate, to)
@@ -50,6 +80,8 @@ def move_stage(candidate: Candidate, to: Stage, user: str, now: datetime, note: 
     if to == Stage.REJECTED and not note:
         raise FieldError("reject_reason", f"Say why {candidate.name} is rejected.")
     candidate.reject_reason = note if to == Stage.REJECTED else ""
+    if to == Stage.OFFER:
+        candidate.offer_terms = note
     candidate.stage = to
     candidate.history = [*candidate.history, StageStep(at=now, user=user, stage=to, note=note)]
 

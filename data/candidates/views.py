@@ -131,3 +131,20 @@ def first_interview_to_rate(interviews: list[Interview], now: datetime) -> Inter
         if found:
             return found[-1]
     return None
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    position: Position
+    open_candidates: int
+    hired: int
+
+
+def openings(store: Store) -> list[OpeningRow]:
+    """Every opening, open ones first, with how many candidates are in play and how many were hired."""
+    candidates = store.repo("candidates").list()
+    return [
+        OpeningRow(p, sum(1 for c in candidates if c.position_id == p.id and not c.is_closed),
+                   sum(1 for c in candidates if c.position_id == p.id and c.stage == Stage.HIRED))
+        for p in position_order(store.repo("positions").list())
+    ]

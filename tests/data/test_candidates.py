@@ -15,13 +15,16 @@ from data.candidates.actions import (
     give_feedback,
     hire,
     make_offer,
+    reconsider,
     reject,
     reschedule,
+    screen,
     set_score,
     shortlist,
+    withdraw,
 )
 from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, PositionStatus, Stage
-from data.candidates.rules import find_clash, interviews_on, mark_no_show, move_stage, ranked, weighted_score
+from data.candidates.rules import SkipsSteps, find_clash, interviews_on, mark_no_show, move_stage, ranked, weighted_score
 from data.candidates.views import candidates_by_score, compare
 from data.demo import build_demo
 from data.engine.errors import FieldError, RuleError
@@ -167,7 +170,7 @@ def test_reconsidering_a_rejected_candidate_clears_the_old_reason():
 def test_shortlist_and_reject_are_stored_with_who_and_when(store, position, clock):
     ann = add_candidate(store, position, "Ann")
     bob = add_candidate(store, position, "Bob")
-    shortlist(store, ann.id)
+    shortlist(store, ann.id, sure=True)
     clock.now += timedelta(minutes=5)
     reject(store, bob.id, "No experience with Sage")
     ann, bob = store.repo("candidates").get(ann.id), store.repo("candidates").get(bob.id)
@@ -302,7 +305,7 @@ def test_todays_interviews_leave_out_other_days_and_cancelled_ones():
 def test_hiring_makes_the_employee_from_the_candidate_and_closes_the_full_position(store, position):
     first = add_candidate(store, position, "Ann Lee", Stage.INTERVIEW, email="ann@example.com", phone="07700 900123")
     second = add_candidate(store, position, "Bob Ray", Stage.OFFER)
-    make_offer(store, first.id)
+    make_offer(store, first.id, sure=True)
 
     employee = hire(store, first.id, date(2026, 4, 1))
     assert (employee.name, employee.email, employee.phone) == ("Ann Lee", "ann@example.com", "+447700900123")
@@ -324,6 +327,42 @@ def test_hiring_without_an_offer_is_refused_and_creates_no_employee(store, posit
     assert store.repo("candidates").get(ann.id).stage == Stage.INTERVIEW
 
 
+def test_no_hire_beyond_the_places_of_an_opening_nor_on_a_closed_one(store, position):
+    store.repo("positions").update(position.id, lambda p: setattr(p, "places", 1))
+    ann = add_candidate(store, position, "Ann Lee", Stage.OFFER)
+    bob = add_candidate(store, position, "Bob Ray", Stage.OFFER)
+    hire(store, ann.id, date(2026, 4, 1))
+    with pytest.raises(RuleError, match="is closed; reopen it"):
+        hire(store, bob.id, date(2026, 4, 1))
+    store.repo("positions").update(position.id, lambda p: setattr(p, "status", PositionStatus.OPEN))
+    with pytest.raises(RuleError, match="has 1 place, all filled"):
+        hire(store, bob.id, date(2026, 4, 1))
+    assert (store.repo("employees").count(), store.repo("candidates").get(bob.id).stage) == (1, Stage.OFFER)
+
+
+def test_a_move_that_skips_a_step_is_asked_about_and_an_offer_keeps_its_terms(store, position, clock):
+    ann = add_candidate(store, position, "Ann Lee")
+    with pytest.raises(SkipsSteps, match="Ann Lee would skip screening."):
+        shortlist(store, ann.id)
+    screen(store, ann.id)
+    shortlist(store, ann.id)
+    interview = book_interview(store, Interview(candidate_id=ann.id, start=clock.now + timedelta(days=1), interviewers=["Grace"]))
+    with pytest.raises(SkipsSteps, match=r"Ann Lee has not been interviewed yet \(one is booked .*\)\."):
+        make_offer(store, ann.id, "£24,000, starting 1 April")
+    clock.now += timedelta(days=1, hours=1)
+    give_feedback(store, interview.id, 4, "good")
+    offered = make_offer(store, ann.id, "£24,000, starting 1 April")
+    assert (offered.stage, offered.offer_terms) == (Stage.OFFER, "£24,000, starting 1 April")
+
+
+def test_withdrew_and_reconsidered_by_the_actions_the_keys_use(store, position):
+    ann, bob = add_candidate(store, position, "Ann Lee"), add_candidate(store, position, "Bob Ray")
+    assert withdraw(store, ann.id, "took another job").stage == Stage.WITHDREW
+    reject(store, bob.id, "no licence")
+    back = reconsider(store, bob.id)
+    assert (back.stage, back.reject_reason, back.history[-1].note) == (Stage.SCREENING, "", "reconsidered")
+
+
 # -- agenda, import, demo ------------------------------------------------------------------
 
 
@@ -331,7 +370,7 @@ def test_agenda_shows_todays_interviews_and_waiting_offers(store, position, cloc
     booked(store, position, "Ann Lee", TEN, ["Grace Okafor"])
     booked(store, position, "Bob Ray", TEN + timedelta(days=1), ["Grace Okafor"])
     cem = add_candidate(store, position, "Cem Kaya", Stage.INTERVIEW)
-    make_offer(store, cem.id)
+    make_offer(store, cem.id, sure=True)
     clock.now += timedelta(days=2)
     groups = {g.key: g for g in build_agenda(store, TEN)}
     assert [e.text for e in groups["interviews_today"].entries] == ["10:00 Ann Lee with Grace Okafor"]

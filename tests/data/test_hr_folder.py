@@ -34,7 +34,7 @@ def test_every_hr_file_is_in_the_hr_folder(store, clock, system_day):
     hire_and_reject(store)
     system_day.next()
     store.repo("calls").add({"caller": "Bob"})
-    hiring.shortlist(store, 1)
+    hiring.shortlist(store, 1, sure=True)
     archive_old(store, clock.now + timedelta(days=200), 180)
 
     assert store.file("people") == store.folder / "hr" / "people.json"
@@ -85,7 +85,7 @@ def test_an_office_from_before_keeps_its_hr_files_where_they_are(tmp_path, clock
     an_office_from_before(folder, clock)
     store = Store(folder, user="harriet", clock=clock)
     assert [c.name for c in store.repo("candidates").list()] == ["Ann", "Bob"]
-    hiring.shortlist(store, 1)
+    hiring.shortlist(store, 1, sure=True)
     archive_old(store, clock.now + timedelta(days=200), 180)
     assert not (folder / "hr").exists()
     assert store.file("people") == folder / "people.json"
@@ -110,7 +110,7 @@ def test_check_says_how_to_move_hr_files_from_before_and_the_commands_do_it(tmp_
     store = Store(folder, user="harriet", clock=clock)
     assert check_folder(store) == ([], [])
     assert [c.name for c in store.repo("candidates").list()] == ["Ann"]  # Bob is archived
-    hiring.shortlist(store, 1)
+    hiring.shortlist(store, 1, sure=True)
     assert files_under(folder / "hr") == {
         "people.json", "people.json.lock", "people-audit.jsonl", "backups/people-2026-03-01.json",
         "backups/people-2026-03-10.json", "archive/people-2026.json",

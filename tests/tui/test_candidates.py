@@ -70,9 +70,13 @@ async def test_triage_of_three_candidates_by_keys(make_app, store):
         # Sorted by the weighted score: (5·2 + 4)/3, (4·2 + 5)/3, (2·2 + 2)/3.
         assert await wait_for(pilot, lambda: [r[:2] for r in rows(app)] == [["4.7", "Alice Byrne"], ["4.3", "Carol Dunn"], ["2.0", "Bob Carr"]])
 
-        await pilot.press("g", "s")
+        await pilot.press("g", "s")  # straight from applied: asked first
+        assert await wait_for(pilot, lambda: "would skip screening" in str(app.screen.query_one("#dialog-message").render()))
+        await pilot.press("y")
         assert await wait_for(pilot, lambda: store.repo("candidates").get(alice.id).stage == Stage.SHORTLISTED)
-        await pilot.press("j", "s")
+        await pilot.press("j", "S")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(carol.id).stage == Stage.SCREENING)
+        await pilot.press("s")
         assert await wait_for(pilot, lambda: store.repo("candidates").get(carol.id).stage == Stage.SHORTLISTED)
         await pilot.press("j", "r", "enter")  # no reason: refused in the prompt
         prompt = app.screen
@@ -283,3 +287,127 @@ def test_outside_hr_the_hr_sections_say_so_and_calls_still_work(shared_folder):
         assert "no access to people.json" in sentence and tables == "0"
     assert "Alice" not in run.stdout and "private CV" not in run.stdout
     assert "Janet Moore" in lines["CALLS"]
+
+
+async def test_an_opening_is_made_with_weighted_criteria_triaged_and_closed_by_keys(make_app, store):
+    from screens.openings import OpeningsScreen
+    from tui.widgets.model_form import ModelForm
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        line = app.screen.query_one("#position-line")
+        assert await wait_for(pilot, lambda: "p, then n adds one" in str(line.render()))
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OpeningsScreen))
+        await pilot.press("n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        form = app.screen
+        await pilot.press(*"Office [b]Manager", "tab", *"Admin", "tab", "tab", "tab", *"Organisation x2, Bookkeeping x0, Tact", "ctrl+s")
+        error = form.query_one("#error-criteria")
+        assert await wait_for(pilot, lambda: "'Bookkeeping x0': a weight goes from above 0 to 100" in str(error.render()))
+        form.widget_of("criteria").value = "Organisation x2, Bookkeeping, Tact ×0.5"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, OpeningsScreen) and app.screen.rows)
+        [position] = store.repo("positions").list()
+        assert [(c.name, c.weight) for c in position.criteria] == [("Organisation", 2), ("Bookkeeping", 1), ("Tact", 0.5)]
+        assert "criteria: Organisation ×2, Bookkeeping, Tact ×0.5" in str(app.screen.query_one("#opening-line").render())
+
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: store.repo("positions").get(position.id).status == PositionStatus.CLOSED)
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: store.repo("positions").get(position.id).status == PositionStatus.OPEN)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, OpeningsScreen))
+        assert await wait_for(pilot, lambda: "Office [b]Manager" in str(app.screen.query_one("#position-line").render()))
+        strip = str(app.screen.query_one("#criteria").render())
+        assert "Organisation" in strip and "Tact" in strip
+
+
+async def test_the_candidate_form_picks_the_opening_by_name(make_app, store):
+    from tui.widgets.model_form import ModelForm
+
+    first, second = add_position(store), add_position(store, title="Receptionist [i]")
+    ann = add_candidate(store, first, "Ann Lee")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee"])
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ModelForm))
+        chooser = app.screen.widget_of("position_id")
+        assert [str(prompt) for prompt, _ in chooser._options if _ is not chooser.BLANK] == ["Office Assistant", "Receptionist [i]"]
+        chooser.value = second.id
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(ann.id).position_id == second.id)
+
+
+async def test_five_long_criteria_fit_the_score_bar_and_the_filter_keeps_both_panes(make_app, store):
+    criteria = [Criterion(name=f"{word} and more words") for word in ("Bookkeeping", "Accuracy", "Software", "Languages", "Teamwork")]
+    position = add_position(store, criteria=criteria)
+    add_candidate(store, position, "Ann Lee", cv_text="CV of Ann")
+    add_candidate(store, position, "Bob Ray")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee", "Bob Ray"])
+        await pilot.press("tab", "right", "right", "right", "right", "3")
+        assert await wait_for(pilot, lambda: mine(store, 1) == {"Teamwork and more words": 3})
+        assert "Teamw" in screen_text(app).splitlines()[-2], "the fifth criterion is on screen"
+
+        await pilot.press("escape", "slash", *"ann")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee"])
+        cv = app.screen.query_one("#cv-pane")
+        assert cv.region.width > 30 and cv.region.right <= SIZE[0], "the CV stays beside the list"
+        assert "CV of Ann" in screen_text(app)
+
+
+async def test_hire_is_listed_in_help_under_h(make_app, store):
+    from tui.widgets.help_screen import HelpScreen
+
+    add_candidate(store, add_position(store), "Ann Lee")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee"])
+        await pilot.press("question_mark")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        table = app.screen.query_one("DataTable")
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert ["h", "Hire", "candidates.hire"] in rows
+
+
+def screen_text(app) -> str:
+    from tests.tui.test_conventions import screen_lines
+
+    return "\n".join(screen_lines(app))
+
+
+async def test_an_offer_before_any_interview_is_asked_about_and_its_terms_shown(make_app, store, clock):
+    from datetime import timedelta
+
+    position = add_position(store)
+    ann = add_candidate(store, position, "Ann Lee", Stage.INTERVIEW)
+    store.repo("interviews").add(Interview(candidate_id=ann.id, start=clock.now + timedelta(days=2), interviewers=["Grace"]))
+    bob = add_candidate(store, position, "Bob Ray", Stage.REJECTED, reject_reason="no licence")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee"])
+        await pilot.press("o")
+        assert await wait_for(pilot, lambda: "has not been interviewed yet (one is booked"
+                              in str(app.screen.query_one("#dialog-message").render()))
+        await pilot.press("y")
+        await pilot.press(*"24,000 [b]a year[/b]", "enter")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(ann.id).stage == Stage.OFFER)
+        assert await wait_for(pilot, lambda: "Offer: 24,000 [b]a year[/b]" in screen_text(app))
+
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: "Bob Ray" in names(app))
+        table = app.screen.query_one("#candidate-list", RecordTable)
+        table.select_key(bob.id)
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(bob.id).stage == Stage.SCREENING)
+        await pilot.press("w", *"took another job", "enter")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(bob.id).stage == Stage.WITHDREW)
+    assert store.repo("candidates").get(ann.id).offer_terms == "24,000 [b]a year[/b]"

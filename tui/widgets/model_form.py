@@ -116,10 +116,14 @@ class ModelForm(Dialog[Record | None], JobScreen):
         reload: Callable[[], Record] | None = None,
         parsers: dict[str, Callable[[str], Any]] | None = None,
         save_unchanged: bool = False,
+        intro: str = "",
+        choices: dict[str, Sequence[tuple[str, Any]]] | None = None,
     ) -> None:
         """``parsers``: how the text typed in a field becomes its value (a ValueError is shown
         under the field); ``save_unchanged``: saving a stored record the person did not change
-        still calls ``save`` (the save itself means something, such as answering a call)."""
+        still calls ``save`` (the save itself means something, such as answering a call);
+        ``intro``: a line above the fields saying how to fill them in; ``choices``: a field
+        picked from a list, (what a person reads, the value stored) — an opening by its name."""
         super().__init__()
         self.model = model
         self.form_title = title
@@ -131,6 +135,8 @@ class ModelForm(Dialog[Record | None], JobScreen):
         self.reload_record = reload
         self.parsers = parsers or {}
         self.save_unchanged = save_unchanged
+        self.intro = intro
+        self.choices = choices or {}
         self._pristine: dict[str, Any] = {}
 
     # -- building ----------------------------------------------------------------------
@@ -165,6 +171,10 @@ class ModelForm(Dialog[Record | None], JobScreen):
         kind, optional = field_type(self.model, name)
         value = self.starting_value(name)
         widget_id = f"field-{name}"
+        if name in self.choices:
+            options = [(plain(label, one_line=True), stored) for label, stored in self.choices[name]]
+            current = value if any(stored == value for _, stored in options) else Select.BLANK
+            return Select(options, value=current, allow_blank=optional or current is Select.BLANK, id=widget_id, compact=True)
         if isinstance(kind, type) and issubclass(kind, enum.Enum):
             options = [(str(m.value).replace("_", " "), str(m.value)) for m in kind]
             current = display_value(value) if value is not None else Select.BLANK
@@ -185,6 +195,8 @@ class ModelForm(Dialog[Record | None], JobScreen):
 
     def on_mount(self) -> None:
         self._pristine = self.raw_values()
+        if self.intro:
+            self.say_above(self.intro)
         self.focus_next()
 
     # -- reading and writing the widgets -----------------------------------------------
@@ -222,7 +234,7 @@ class ModelForm(Dialog[Record | None], JobScreen):
                 raw = raw.strip()
                 if raw == "" and optional:
                     raw = None
-                elif typing.get_origin(kind) in (list, set, tuple):
+                elif typing.get_origin(kind) in (list, set, tuple) and name not in self.parsers:
                     raw = [part.strip() for part in raw.split(",") if part.strip()]
             values[name] = raw
         return values
