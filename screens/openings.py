@@ -14,7 +14,7 @@ from data.candidates.models import Position, PositionStatus, criteria_typed
 from data.candidates.views import OpeningRow, openings
 from screens.base import SectionScreen
 from tui.plain import inert
-from tui.widgets.model_form import ModelForm, saving_to
+from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
@@ -80,8 +80,14 @@ class OpeningsScreen(SectionScreen):
         return position
 
     def form(self, title: str, record: Position | None = None) -> ModelForm:
-        repo = self.store.repo("positions")
-        return ModelForm(Position, title=title, record=record, fields=OPENING_FIELDS, save=saving_to(repo), intro=CRITERIA_HINT,
+        store, repo = self.store, self.store.repo("positions")
+
+        def save(edit: FormEdit) -> Position:
+            if edit.record.id is None:
+                return repo.add(edit.record)
+            return actions.save_opening(store, edit.record, edit.changed, edit.overwrite)
+
+        return ModelForm(Position, title=title, record=record, fields=OPENING_FIELDS, save=save, intro=CRITERIA_HINT,
                          parsers={"criteria": criteria_typed}, reload=(lambda: repo.get(record.id)) if record else None)
 
     def action_new(self) -> None:

@@ -4,6 +4,7 @@ returns what was saved."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from data.candidates import rules, views
@@ -67,6 +68,19 @@ def set_score(store: Store, candidate_id: int, criterion: str, value: int) -> Ca
         rules.score(candidate, store.user, criterion, value)
 
     return store.repo("candidates").update(candidate_id, change)
+
+
+def save_opening(store: Store, position: Position, fields: Iterable[str], force: bool = False) -> Position:
+    """Save an edited opening; a criterion renamed in place (same place in the list, as
+    many criteria as before) takes its scores with it."""
+    with store.transaction("people"):
+        before = store.repo("positions").get(position.id)
+        saved = store.repo("positions").save(position, force=force, fields=fields)
+        renamed = rules.renamed_criteria(before.criteria, saved.criteria)
+        if renamed:
+            for candidate in store.repo("candidates").find(position_id=position.id):
+                store.repo("candidates").update(candidate.id, lambda c: rules.rename_scores(c, renamed))
+        return saved
 
 
 def close_or_reopen(store: Store, position_id: int) -> Position:

@@ -94,6 +94,18 @@ def score(candidate: Candidate, reviewer: str, criterion: str, value: int) -> No
     candidate.scores = {**candidate.scores, reviewer: mine}
 
 
+def renamed_criteria(before: list[Criterion], after: list[Criterion]) -> dict[str, str]:
+    """Old name → new name of the criteria renamed in place; none when criteria were added or taken away."""
+    if len(before) != len(after):
+        return {}
+    return {old.name: new.name for old, new in zip(before, after) if old.name != new.name}
+
+
+def rename_scores(candidate: Candidate, renamed: dict[str, str]) -> None:
+    candidate.scores = {reviewer: {renamed.get(name, name): value for name, value in given.items()}
+                        for reviewer, given in candidate.scores.items()}
+
+
 def criterion_average(candidate: Candidate, criterion: str) -> float | None:
     """The average over the reviewers who scored this criterion; None when nobody did."""
     given = [by[criterion] for by in candidate.scores.values() if criterion in by]

@@ -327,6 +327,19 @@ def test_hiring_without_an_offer_is_refused_and_creates_no_employee(store, posit
     assert store.repo("candidates").get(ann.id).stage == Stage.INTERVIEW
 
 
+def test_a_criterion_renamed_in_place_keeps_its_scores(store, position):
+    from data.candidates.actions import save_opening
+
+    ann = add_candidate(store, position, "Ann Lee")
+    first, second = (c.name for c in position.criteria[:2])
+    set_score(store, ann.id, first, 4)
+    set_score(store, ann.id, second, 2)
+    edited = position.model_copy(update={"criteria": [Criterion(name="Book-keeping", weight=c.weight) if c.name == first else c
+                                                      for c in position.criteria]})
+    save_opening(store, edited, {"criteria"})
+    assert store.repo("candidates").get(ann.id).scores["tester"] == {"Book-keeping": 4, second: 2}
+
+
 def test_no_hire_beyond_the_places_of_an_opening_nor_on_a_closed_one(store, position):
     store.repo("positions").update(position.id, lambda p: setattr(p, "places", 1))
     ann = add_candidate(store, position, "Ann Lee", Stage.OFFER)
