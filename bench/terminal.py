@@ -28,6 +28,7 @@ class Terminal:
         )
         os.close(slave)
         self.output = bytearray()
+        self.last_write = self.started  # when the program last wrote anything
 
     def read_for(self, seconds: float) -> bytes:
         """Everything written during the next ``seconds``."""
@@ -41,6 +42,7 @@ class Terminal:
                 except OSError:
                     break
                 got += chunk
+                self.last_write = time.perf_counter()
         self.output += got
         return bytes(got)
 
@@ -60,6 +62,39 @@ class Terminal:
             if not self.read_for(quiet):
                 return
 
+    def press(self, keys: bytes) -> float:
+        """Send ``keys`` as typed; the moment they were sent."""
+        self.read_for(0)  # what came before is not the answer to these keys
+        os.write(self.master, keys)
+        return time.perf_counter()
+
+    def settled_after(self, sent: float, quiet: float = 0.15, timeout: float = 120.0) -> float:
+        """Seconds from ``sent`` to the last byte written before the screen settled.
+
+        Settled: nothing written for ``quiet`` seconds, while the program used at most one
+        clock tick of CPU and none of its threads was running at the end, so a program busy
+        without drawing is not taken for one that is done. 0 if nothing was written.
+        """
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            ticks = cpu_ticks(self.process.pid)
+            if not self.read_for(quiet) and cpu_ticks(self.process.pid) - ticks <= 1 and not running(self.process.pid):
+                return max(self.last_write - sent, 0.0)
+        raise TimeoutError(f"still busy {timeout:.0f} s after the key")
+
+    def rest(self, window: float = 1.0, timeout: float = 120.0) -> None:
+        """Wait for a window in which the program used next to no CPU (a blinking cursor may still draw)."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            ticks = cpu_ticks(self.process.pid)
+            self.read_for(window)
+            if cpu_ticks(self.process.pid) - ticks <= 2:
+                return
+
+    def memory_kib(self) -> dict[str, int]:
+        """VmRSS and VmHWM of the program, in KiB."""
+        return memory_kib(self.process.pid)
+
     def close(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -67,6 +102,29 @@ class Terminal:
             pass
         self.process.wait(timeout=10)
         os.close(self.master)
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system CPU of a process and all its threads, in clock ticks (usually 10 ms)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def running(pid: int) -> bool:
+    """Whether any thread of the process is on a CPU or waiting for one."""
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
+                return True
+        except OSError:  # the thread ended meanwhile
+            continue
+    return False
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    with open(f"/proc/{pid}/status") as status:
+        return {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmRSS:", "VmHWM:"))}
 
 
 def python(*args: str) -> list[str]:
