@@ -17,13 +17,15 @@ from textual.widgets import DataTable, Footer, Label, Sparkline, Static, TabbedC
 from data.engine.clock import local
 from data.engine.states import words
 from data.stock import actions, rules
-from data.stock.models import Order, OrderStatus, StockMovement, SupplyItem, received_field
+from data.engine.store import Store
+from data.stock.models import MovementKind, Order, OrderStatus, StockMovement, SupplyItem, received_field
 from data.stock.rules import ReorderLine
 from data.stock.views import ItemHistory, StockView, item_history, stock_view
 from screens.base import TabbedSection
 from screens.count_sheet import CountSheet
-from tui.jobs import Reply
-from tui.plain import inert, title
+from tui.jobs import JobScreen, Reply
+from tui.messages import DataChanged
+from tui.plain import inert, plain, title
 from tui.widgets.dialogs import ConfirmModal, Dialog
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.model_form import ModelForm
@@ -86,7 +88,7 @@ def order_detail(order: Order) -> Text:
     return inert(text)
 
 
-def item_fields(item: SupplyItem) -> Text:
+def item_fields(item: SupplyItem, per_day: float = 0.0) -> Text:
     text = Text()
     text.append(item.name, style="bold")
     text.append(f"  {item.sku or 'no SKU'} · {item.category.value}\n", style="dim")
@@ -101,47 +103,21 @@ def item_fields(item: SupplyItem) -> Text:
 
 
 def movement_row(movement: StockMovement, level: int | str, tags: dict[int, str]) -> tuple[int, list]:
+    """A movement in the item's history: a reversed one struck through, with why and who."""
     went_to = tags.get(movement.machine_id or 0, "") or movement.person or (f"order #{movement.order_id}" if movement.order_id else "")
+    if movement.kind == MovementKind.REVERSAL:
+        went_to = f"reverses #{movement.reverses}"
     to = " — ".join(part for part in (went_to, movement.note) if part)
-    return movement.id, [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who, to]
+    cells = [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who]
+    if movement.is_void:
+        struck = [plain(cell, "dim strike", one_line=True) for cell in cells]
+        return movement.id, [*struck, plain(f"reversed: {movement.void_reason} ({movement.voided_by})", "dim", one_line=True)]
+    return movement.id, [*cells, to]
 
 
 def line_quantities(values: dict[str, str], prefix: str) -> dict[int, str]:
     """An entry form's lines named ``prefix`` + item id → item id → what was typed."""
     return {int(name.removeprefix(prefix)): value for name, value in values.items()}
-
-
-class ItemDetail(Dialog[None]):
-    """One item: its fields, its level over the last 90 days, and every movement."""
-
-    BINDINGS = [Binding("escape", "close", "Close", id="stock.detail.close", tooltip="Back to the list")]
-
-    def __init__(self, history: ItemHistory) -> None:
-        super().__init__()
-        self.history = history
-
-    def compose(self) -> ComposeResult:
-        history = self.history
-        with Vertical(classes="form item-detail") as frame:
-            frame.border_title = title(history.item.name)
-            yield Static(item_fields(history.item), id="item-fields")
-            daily = history.daily
-            yield Label(f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}",
-                        classes="intro")
-            yield Sparkline(daily, summary_function=min, id="level-sparkline")
-            yield RecordTable([("at", "When"), ("kind", "Kind"), ("change", "±"), ("level", "Level"), ("who", "Who"),
-                               ("to", "To / note")], id="movements")
-            yield Label("j/k move   esc close", classes="keys")
-
-    def on_mount(self) -> None:
-        history = self.history
-        level_after = history.level_after()
-        table = self.query_one("#movements", RecordTable)
-        table.set_rows(movement_row(m, level_after.get(m.id, ""), history.machine_tags) for m in history.movements)
-        table.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class ItemToEdit(Reply):
@@ -150,6 +126,84 @@ class ItemToEdit(Reply):
 
 class ItemPage(Reply):
     """An item's history, for its page."""
+
+
+class ItemDetail(Dialog[None], JobScreen):
+    """One item: its fields, its level over the last 90 days, and every movement; ``v``
+    reverses the movement under the cursor."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="stock.detail.close", tooltip="Back to the list"),
+        Binding("v", "reverse", "Reverse", id="stock.detail.reverse",
+                tooltip="A mistaken movement: reverse it with the reason (it stays in the history)"),
+    ]
+
+    def __init__(self, store: Store, history: ItemHistory) -> None:
+        super().__init__()
+        self.store = store
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form item-detail") as frame:
+            frame.border_title = title(self.history.item.name)
+            yield Static(id="item-fields")
+            yield Label(id="level-label", classes="intro")
+            yield Sparkline([], summary_function=min, id="level-sparkline")
+            yield RecordTable([("at", "When"), ("kind", "Kind"), ("change", "±"), ("level", "Level"), ("who", "Who"),
+                               ("to", "To / note")], id="movements")
+            yield Label("j/k move   v reverse   esc close", classes="keys")
+
+    def on_mount(self) -> None:
+        self.show(self.history)
+        self.query_one("#movements", RecordTable).focus()
+
+    def show(self, history: ItemHistory) -> None:
+        self.history = history
+        self.query_one("#item-fields", Static).update(item_fields(history.item, history.per_day))
+        daily = history.daily
+        self.query_one("#level-label", Label).update(
+            f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}")
+        self.query_one("#level-sparkline", Sparkline).data = daily
+        level_after = history.level_after()
+        table = self.query_one("#movements", RecordTable)
+        table.set_rows(movement_row(m, level_after.get(m.id, ""), history.machine_tags) for m in history.movements)
+
+    @on(DataChanged)
+    def data_changed(self, message: DataChanged) -> None:
+        if "stock" in message.domains:
+            self.reload()
+
+    def reload(self) -> None:
+        store, item_id = self.store, self.history.item.id
+        self.run_job(lambda: item_history(store, item_id), ItemPage, group="load", exclusive=True)
+
+    @on(ItemPage)
+    def reloaded(self, message: ItemPage) -> None:
+        message.stop()
+        self.show(message.result)
+
+    def changed(self, result: Any) -> None:
+        self.reload()
+
+    def action_reverse(self) -> None:
+        key = self.query_one("#movements", RecordTable).selected_key
+        movement = next((m for m in self.history.movements if m.id == key), None)
+        if movement is None or movement.is_void or movement.kind == MovementKind.REVERSAL:
+            self.notify("Choose a movement that was not reversed, in the list.", severity="warning")
+            return
+        store = self.store
+
+        def reverse(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: actions.reverse_movement(store, movement.id, reason),  # type: ignore[arg-type]
+                             notice=f"Movement {movement.label()} reversed")
+
+        question = f"Why is {movement.kind.value} {movement.change:+d} on {local(movement.at):%d %b} wrong?"
+        self.app.push_screen(PromptModal(question, placeholder="typed 20 for 2, went to the wrong machine",
+                                         check=lambda text: None if text.strip() else "Say why the movement is wrong."), reverse)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class Drafted(Reply):
@@ -336,7 +390,7 @@ class StockScreen(TabbedSection):
     @on(ItemPage)
     def show_item(self, message: ItemPage) -> None:
         message.stop()
-        self.app.push_screen(ItemDetail(message.result))
+        self.app.push_screen(ItemDetail(self.store, message.result), lambda _: self.reload())
 
     # -- the order list and orders ---------------------------------------------------------
     def action_draft(self) -> None:

@@ -10,7 +10,7 @@ cannot hide the rest.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -111,6 +111,25 @@ class Record(Model):
     def body(self) -> dict:
         """The stored JSON body."""
         return self.model_dump(mode="json")
+
+
+class Voidable:
+    """A record put right by voiding it, never by editing it away: it stays in the history
+    with why, who and when, and leaves every figure. The model declares ``void_reason``,
+    ``voided_by`` and ``voided_at`` where its columns should go (pydantic would put a
+    mixin's fields before all the others)."""
+
+    if TYPE_CHECKING:  # the model's own fields: annotations here would become fields of every model
+        void_reason: str
+        voided_by: str
+        voided_at: Any
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    def void(self, reason: str, by: str, at: Any) -> None:
+        self.void_reason, self.voided_by, self.voided_at = reason.strip(), by, at
 
 
 def error_sentence(detail: dict) -> str:

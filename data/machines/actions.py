@@ -70,7 +70,7 @@ def void_reading(store: Store, reading_id: int, reason: str) -> MeterReading:
     def void(reading: MeterReading) -> None:
         if reading.is_void:
             raise RuleError(f"The reading of {reading.label()} was already voided by {reading.voided_by}: {reading.void_reason}")
-        reading.void_reason, reading.voided_by, reading.voided_at = reason.strip(), store.user, store.now()
+        reading.void(reason, store.user, store.now())
 
     return store.repo("meter_readings").update(reading_id, void)
 

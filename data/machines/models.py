@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
 from data.engine.clock import Moment, utc_now
-from data.engine.record import Lines, Record
+from data.engine.record import Lines, Record, Voidable
 from data.machines.troubleshooting import Symptom, symptom_words
 
 MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life
@@ -70,7 +70,7 @@ class Machine(Record):
         return f"{self.asset_tag} {self.make} {self.model}".strip()
 
 
-class MeterReading(Record):
+class MeterReading(Record, Voidable):
     machine_id: int
     taken_on: date
     total: int = Field(ge=0, le=MAX_COUNTER, title="Total pages")
@@ -88,10 +88,6 @@ class MeterReading(Record):
 
     def label(self) -> str:
         return f"{self.total:,} on {self.taken_on:%d %b %Y}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
     @field_validator("mono", "colour")
     @classmethod

@@ -16,7 +16,8 @@ COLLECTIONS = [
     # A movement is history once made: old ones go to the archive like closed records.
     Collection("stock_movements", StockMovement, "stock", "stock movement",
                columns=("item_id", "kind", "quantity", "at", "who", "person", "machine_id", "note"),
-               is_closed=lambda movement: True, adder="data.stock.actions:add_movement"),
+               is_closed=lambda movement: True, adder="data.stock.actions:add_movement",
+               new_fields=("item_id", "kind", "quantity", "at", "who", "note", "order_id", "machine_id", "person")),
     Collection("orders", Order, "stock", "order", columns=("supplier", "status", "ordered_on", "received_on"),
                is_closed=order_is_closed, new_fields=(*Order.form_fields, "lines")),
     Collection("count_sessions", CountSession, "stock", "count", columns=("started_by", "finished", "finished_at"),

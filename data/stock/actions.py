@@ -89,9 +89,11 @@ def add_movement(store: Store, movement: StockMovement) -> StockMovement:
     return move_stock(store, movement)[1]
 
 
-def move_stock(store: Store, movement: StockMovement) -> tuple[SupplyItem, StockMovement]:
+def move_stock(store: Store, movement: StockMovement, *, check_kind: bool = True) -> tuple[SupplyItem, StockMovement]:
     if movement.kind in (MovementKind.RECEIVED, MovementKind.USED) and movement.quantity < 1:
         raise FieldError("quantity", "Give a number above zero.")
+    if check_kind and (movement.kind == MovementKind.REVERSAL or movement.is_void):
+        raise FieldError("kind", "A movement is reversed with its key on the item's page, or `backoffice stock void-movement`.")
     items = store.repo("supplies")
     with store.transaction("stock"):
         item = items.get(movement.item_id)
@@ -101,6 +103,30 @@ def move_stock(store: Store, movement: StockMovement) -> tuple[SupplyItem, Stock
         added = store.repo("stock_movements").add(movement)
         item.on_hand = new_level
         return items.save(item), added
+
+
+def reverse_movement(store: Store, movement_id: int, reason: str) -> StockMovement:
+    """Undo a mistaken movement with the reason: it stays in the history, voided, and a
+    "reversal" movement takes its change back off on_hand in the same transaction. A
+    delivery's units are off its order again, so they are still to come."""
+    if not reason.strip():
+        raise FieldError("reason", "Say why the movement is wrong.")
+    movements = store.repo("stock_movements")
+    with store.transaction("stock"):
+        movement = movements.get(movement_id)
+        item = store.repo("supplies").get(movement.item_id)
+        rules.check_reversal(movement, item)
+        movement.void(reason, store.user, store.now())
+        movements.save(movement)
+        move_stock(store, StockMovement(
+            item_id=item.id, kind=MovementKind.REVERSAL, quantity=-movement.change, at=store.now(), who=store.user,
+            note=reason.strip(), order_id=movement.order_id, machine_id=movement.machine_id, person=movement.person,
+            reverses=movement.id,
+        ), check_kind=False)
+        if movement.order_id is not None and movement.kind == MovementKind.RECEIVED:
+            orders = store.repo("orders")
+            orders.save(rules.undo_delivery(orders.get(movement.order_id), item.id, movement.quantity))
+        return movement
 
 
 def use_item(store: Store, item_id: int, quantity: object, *, person: str = "", machine_id: int | None = None, note: str = "") -> SupplyItem:

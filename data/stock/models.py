@@ -9,9 +9,9 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from data.engine.clock import Moment
+from data.engine.clock import Moment, local
 from data.engine.errors import FieldError
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Record, Voidable
 
 MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line
 MAX_PRICE = 1_000_000
@@ -70,18 +70,27 @@ class MovementKind(StrEnum):
     USED = "used"
     ADJUSTED = "adjusted"
     COUNTED = "counted"
+    REVERSAL = "reversal"  # undoes a mistaken movement, which stays in the history, voided
 
 
-class StockMovement(Record):
+class StockMovement(Record, Voidable):
     item_id: int
     kind: MovementKind
-    quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; adjusted/counted: the signed change
+    quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; the others: the signed change
     at: Moment
     who: str = ""
     note: str = Field(default="", max_length=500)
     order_id: int | None = None
     machine_id: int | None = None  # the Machine it went to
     person: str = Field(default="", max_length=200)
+    reverses: int | None = Field(default=None, ge=1)  # a reversal: the id of the movement it undoes
+    # A mistaken movement is reversed, never edited: kept in the history, left out of use and forecasts.
+    void_reason: str = Field(default="", max_length=500)
+    voided_by: str = Field(default="", max_length=100)
+    voided_at: Moment | None = None
+
+    def label(self) -> str:
+        return f"#{self.id} ({self.kind.value} {self.change:+d} on {local(self.at):%d %b %Y})"
 
     @property
     def change(self) -> int:

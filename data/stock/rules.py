@@ -91,7 +91,7 @@ def use_per_day(movements: Iterable[StockMovement], now: datetime) -> dict[int, 
     since = now - timedelta(days=USE_WINDOW_DAYS)
     used: dict[int, int] = {}
     for movement in movements:
-        if movement.kind == MovementKind.USED and since <= movement.at <= now:
+        if movement.kind == MovementKind.USED and not movement.is_void and since <= movement.at <= now:
             used[movement.item_id] = used.get(movement.item_id, 0) + movement.quantity
     return {item_id: total / USE_WINDOW_DAYS for item_id, total in used.items()}
 
@@ -175,6 +175,32 @@ def reorder_list(items: Iterable[SupplyItem], orders: Iterable[Order], movements
             rate = per_day.get(item.id, 0.0)
             lines.append(ReorderLine(item, arithmetic, rate, days_of_cover(item.on_hand, rate)))
     return sorted(lines, key=lambda line: (line.item.supplier.casefold(), line.item.name.casefold()))
+
+
+def check_reversal(movement: StockMovement, item: SupplyItem) -> None:
+    """RuleError unless the movement may be reversed: not a reversal, not reversed yet, and
+    undoing it leaves the item's stock at zero or more."""
+    if movement.kind == MovementKind.REVERSAL:
+        raise RuleError(f"Movement {movement.label()} is itself a reversal; record the movement again instead.")
+    if movement.is_void:
+        raise RuleError(f"Movement {movement.label()} was already reversed by {movement.voided_by}: {movement.void_reason}")
+    if item.on_hand - movement.change < 0:
+        raise RuleError(
+            f"Reversing movement {movement.label()} would take {item.name} below zero: only {item.on_hand} {item.unit} left."
+        )
+
+
+def undo_delivery(order: Order, item_id: int, amount: int) -> Order:
+    """The order with ``amount`` of an item no longer received: still to come, so the order
+    is back to ordered or partly received (a cancelled order stays cancelled)."""
+    line = order.line_for(item_id)
+    lines = [ln.model_copy(update={"received": max(ln.received - amount, 0)}) if ln is line else ln for ln in order.lines]
+    order = order.model_copy(update={"lines": lines})
+    if order.status != OrderStatus.CANCELLED:
+        anything = any(ln.received for ln in lines)
+        order.status = OrderStatus.PARTLY_RECEIVED if anything else OrderStatus.ORDERED
+        order.received_on = None
+    return order
 
 
 def move_order(order: Order, to: OrderStatus, now: datetime) -> None:

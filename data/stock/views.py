@@ -159,6 +159,7 @@ class ItemHistory:
     levels: list[tuple[datetime, int]]  # after each movement, oldest first
     daily: list[int]  # the level at the end of each of the last 90 days
     machine_tags: dict[int, str] = field(default_factory=dict)
+    per_day: float = 0.0  # average use over the last 90 days
 
     def level_after(self) -> dict[int, int]:
         """Movement id → the level it left."""
@@ -171,11 +172,12 @@ def item_history(store: Store, item_id: int) -> ItemHistory:
     movements = item_movements(store, item_id)
     tags = {m.id: m.asset_tag for m in store.repo("machines").list()}
     return ItemHistory(item, movements, rules.level_history(item, movements),
-                       rules.daily_levels(item, movements, store.today()), tags)
+                       rules.daily_levels(item, movements, store.today()), tags,
+                       rules.use_per_day(movements, store.now()).get(item_id, 0.0))
 
 
 def toner_issued(store: Store) -> tuple[list[StockMovement], dict[int, SupplyItem]]:
-    """What the machines' toner forecasts need: the movements of supplies to machines, and
-    the supply items by id."""
-    movements = store.repo("stock_movements").find(lambda m: m.machine_id is not None)
+    """What the machines' toner forecasts need: the movements of supplies to machines (a
+    reversed one never went), and the supply items by id."""
+    movements = store.repo("stock_movements").find(lambda m: m.machine_id is not None and not m.is_void)
     return movements, items_by_id(store)
