@@ -14,25 +14,29 @@ from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Label, Sparkline, Static, TabbedContent, TabPane
 
+from data.addresses import readable_number
 from data.engine.clock import local
 from data.engine.states import words
 from data.stock import actions, rules
-from data.stock.models import Order, OrderStatus, StockMovement, SupplyItem, received_field
+from data.engine.store import Store
+from data.stock.models import MovementKind, Order, OrderStatus, StockMovement, Supplier, SupplyItem, received_field
 from data.stock.rules import ReorderLine
-from data.stock.views import ItemHistory, StockView, item_history, stock_view
+from data.stock.views import ItemHistory, StockView, item_history, stock_view, supplier_address
 from screens.base import TabbedSection
 from screens.count_sheet import CountSheet
-from tui.jobs import Reply
-from tui.plain import inert, title
+from tui.jobs import JobScreen, Reply
+from tui.messages import DataChanged
+from tui.plain import clipped, inert, plain, title
 from tui.widgets.dialogs import ConfirmModal, Dialog
 from tui.widgets.entry_form import Entry, EntryForm
-from tui.widgets.model_form import ModelForm
+from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.text_modal import TextModal
 
-ITEM_ACTIONS = {"new", "edit", "use", "adjust"}
+ITEM_ACTIONS = {"use", "adjust"}
+EDIT_TABS = ("supplies", "suppliers")  # n and e work on the supply items, and on the suppliers
 ORDER_LIST_ACTIONS = {"draft"}
 ORDER_ACTIONS = {"place", "edit_draft", "receive", "export_csv", "export_email", "send_order", "cancel_order"}
 ORDER_STYLE = {OrderStatus.DRAFT: "dim", OrderStatus.ORDERED: "yellow", OrderStatus.PARTLY_RECEIVED: "bold yellow",
@@ -47,28 +51,37 @@ def on_hand_cell(item: SupplyItem) -> Text:
     return Text(str(item.on_hand))
 
 
-def item_row(item: SupplyItem) -> tuple[int, list]:
+def cover_cell(days: float | None) -> str:
+    return "no use" if days is None else f"{days:.0f} d"
+
+
+def item_row(item: SupplyItem, cover: float | None) -> tuple[int, list]:
     name = Text(item.name, style="bold" if rules.needs_reorder(item) else "")
-    return item.id, [name, on_hand_cell(item), item.reorder_point, item.target, item.location, item.unit]
+    return item.id, [name, on_hand_cell(item), cover_cell(cover), item.reorder_point, item.target,
+                     clipped(item.location, 14), item.unit]
 
 
 def reorder_row(line: ReorderLine) -> tuple[int, list]:
     sums = line.arithmetic
     needed = f"+{len(sums.soon_needed)}" if sums.soon_needed else ""
-    arithmetic = f"{sums.target}−{sums.on_hand}−{sums.on_order}{needed}={sums.shortfall} → {sums.packs}×{sums.pack_size}"
+    lead = f"+{sums.lead_use.units}" if sums.lead_use else ""
+    arithmetic = f"{sums.target}−{sums.on_hand}−{sums.on_order}{needed}{lead}={sums.shortfall} → {sums.packs}×{sums.pack_size}"
     quantity = Text(str(line.quantity), style="bold" if line.quantity else "dim")
-    cover = "no use" if line.days_of_cover is None else f"{line.days_of_cover:.0f} d"
-    return line.item.id, [line.item.name, quantity, arithmetic, cover, line.item.supplier]
+    return line.item.id, [line.item.name, quantity, arithmetic, cover_cell(line.days_of_cover), line.item.supplier]
 
 
-def reorder_detail(line: ReorderLine) -> Text:
+def reorder_detail(line: ReorderLine, lead_days: int) -> Text:
     item = line.item
     text = Text()
     text.append(f"{item.name}: order {line.quantity} {item.unit}\n", style="bold")
     text.append(line.explain() + "\n")
-    text.append(f"{line.cover_text()} at {line.per_day:.2f} a day; {item.supplier or 'no supplier'}, {item.lead_days} days lead",
+    text.append(f"{line.cover_text()} at {line.per_day:.2f} a day; {item.supplier or 'no supplier'}, {lead_days} days lead",
                 style="dim")
     return inert(text)
+
+
+def supplier_row(supplier: Supplier) -> tuple[int, list]:
+    return supplier.id, [supplier.name, supplier.email, readable_number(supplier.phone), supplier.lead_days, supplier.note]
 
 
 def order_row(order: Order) -> tuple[int, list]:
@@ -86,62 +99,40 @@ def order_detail(order: Order) -> Text:
     return inert(text)
 
 
-def item_fields(item: SupplyItem) -> Text:
+def item_fields(history: ItemHistory) -> Text:
+    item = history.item
     text = Text()
     text.append(item.name, style="bold")
     text.append(f"  {item.sku or 'no SKU'} · {item.category.value}\n", style="dim")
     text.append("On hand ")
     text.append_text(on_hand_cell(item))
-    text.append(f" {item.unit} · reorder at {item.reorder_point} · target {item.target}\n")
+    cover = rules.days_of_cover(item.on_hand, history.per_day)
+    used = "no use in 90 days" if cover is None else f"{cover:.0f} days of cover at {history.per_day:.2f} a day"
+    text.append(f" {item.unit} · reorder at {item.reorder_point} · target {item.target} · {used}\n")
+    lead = f"{history.lead_days} days lead" + (" (the supplier's)" if item.lead_days is None else "")
     text.append(f"Pack of {item.pack_size} · {item.location or 'no location'} · {item.supplier or 'no supplier'}"
-                f" · {item.unit_cost:.2f} each · {item.lead_days} days lead\n")
+                f" · {item.unit_cost:.2f} each · {lead}\n")
     if item.fits:
         text.append(f"Fits {', '.join(item.fits)}\n")
     return inert(text)
 
 
 def movement_row(movement: StockMovement, level: int | str, tags: dict[int, str]) -> tuple[int, list]:
+    """A movement in the item's history: a reversed one struck through, with why and who."""
     went_to = tags.get(movement.machine_id or 0, "") or movement.person or (f"order #{movement.order_id}" if movement.order_id else "")
+    if movement.kind == MovementKind.REVERSAL:
+        went_to = f"reverses #{movement.reverses}"
     to = " — ".join(part for part in (went_to, movement.note) if part)
-    return movement.id, [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who, to]
+    cells = [f"{local(movement.at):%Y-%m-%d %H:%M}", movement.kind.value, f"{movement.change:+d}", level, movement.who]
+    if movement.is_void:
+        struck = [plain(cell, "dim strike", one_line=True) for cell in cells]
+        return movement.id, [*struck, plain(f"reversed: {movement.void_reason} ({movement.voided_by})", "dim", one_line=True)]
+    return movement.id, [*cells, to]
 
 
 def line_quantities(values: dict[str, str], prefix: str) -> dict[int, str]:
     """An entry form's lines named ``prefix`` + item id → item id → what was typed."""
     return {int(name.removeprefix(prefix)): value for name, value in values.items()}
-
-
-class ItemDetail(Dialog[None]):
-    """One item: its fields, its level over the last 90 days, and every movement."""
-
-    BINDINGS = [Binding("escape", "close", "Close", id="stock.detail.close", tooltip="Back to the list")]
-
-    def __init__(self, history: ItemHistory) -> None:
-        super().__init__()
-        self.history = history
-
-    def compose(self) -> ComposeResult:
-        history = self.history
-        with Vertical(classes="form item-detail") as frame:
-            frame.border_title = title(history.item.name)
-            yield Static(item_fields(history.item), id="item-fields")
-            daily = history.daily
-            yield Label(f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}",
-                        classes="intro")
-            yield Sparkline(daily, summary_function=min, id="level-sparkline")
-            yield RecordTable([("at", "When"), ("kind", "Kind"), ("change", "±"), ("level", "Level"), ("who", "Who"),
-                               ("to", "To / note")], id="movements")
-            yield Label("j/k move   esc close", classes="keys")
-
-    def on_mount(self) -> None:
-        history = self.history
-        level_after = history.level_after()
-        table = self.query_one("#movements", RecordTable)
-        table.set_rows(movement_row(m, level_after.get(m.id, ""), history.machine_tags) for m in history.movements)
-        table.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class ItemToEdit(Reply):
@@ -150,6 +141,84 @@ class ItemToEdit(Reply):
 
 class ItemPage(Reply):
     """An item's history, for its page."""
+
+
+class ItemDetail(Dialog[None], JobScreen):
+    """One item: its fields, its level over the last 90 days, and every movement; ``v``
+    reverses the movement under the cursor."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="stock.detail.close", tooltip="Back to the list"),
+        Binding("v", "reverse", "Reverse", id="stock.detail.reverse",
+                tooltip="A mistaken movement: reverse it with the reason (it stays in the history)"),
+    ]
+
+    def __init__(self, store: Store, history: ItemHistory) -> None:
+        super().__init__()
+        self.store = store
+        self.history = history
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form item-detail") as frame:
+            frame.border_title = title(self.history.item.name)
+            yield Static(id="item-fields")
+            yield Label(id="level-label", classes="intro")
+            yield Sparkline([], summary_function=min, id="level-sparkline")
+            yield RecordTable([("at", "When"), ("kind", "Kind"), ("change", "±"), ("level", "Level"), ("who", "Who"),
+                               ("to", "To / note")], id="movements")
+            yield Label("j/k move   v reverse   esc close", classes="keys")
+
+    def on_mount(self) -> None:
+        self.show(self.history)
+        self.query_one("#movements", RecordTable).focus()
+
+    def show(self, history: ItemHistory) -> None:
+        self.history = history
+        self.query_one("#item-fields", Static).update(item_fields(history))
+        daily = history.daily
+        self.query_one("#level-label", Label).update(
+            f"Level, last {len(daily)} days: low {min(daily)}, high {max(daily)}, now {history.item.on_hand}")
+        self.query_one("#level-sparkline", Sparkline).data = daily
+        level_after = history.level_after()
+        table = self.query_one("#movements", RecordTable)
+        table.set_rows(movement_row(m, level_after.get(m.id, ""), history.machine_tags) for m in history.movements)
+
+    @on(DataChanged)
+    def data_changed(self, message: DataChanged) -> None:
+        if "stock" in message.domains:
+            self.reload()
+
+    def reload(self) -> None:
+        store, item_id = self.store, self.history.item.id
+        self.run_job(lambda: item_history(store, item_id), ItemPage, group="load", exclusive=True)
+
+    @on(ItemPage)
+    def reloaded(self, message: ItemPage) -> None:
+        message.stop()
+        self.show(message.result)
+
+    def changed(self, result: Any) -> None:
+        self.reload()
+
+    def action_reverse(self) -> None:
+        key = self.query_one("#movements", RecordTable).selected_key
+        movement = next((m for m in self.history.movements if m.id == key), None)
+        if movement is None or movement.is_void or movement.kind == MovementKind.REVERSAL:
+            self.notify("Choose a movement that was not reversed, in the list.", severity="warning")
+            return
+        store = self.store
+
+        def reverse(reason: str | None) -> None:
+            if reason is not None:
+                self.run_job(lambda: actions.reverse_movement(store, movement.id, reason),  # type: ignore[arg-type]
+                             notice=f"Movement {movement.label()} reversed")
+
+        question = f"Why is {movement.kind.value} {movement.change:+d} on {local(movement.at):%d %b} wrong?"
+        self.app.push_screen(PromptModal(question, placeholder="typed 20 for 2, went to the wrong machine",
+                                         check=lambda text: None if text.strip() else "Say why the movement is wrong."), reverse)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class Drafted(Reply):
@@ -165,7 +234,11 @@ class OrderExported(Reply):
 
 
 class SupplierAddress(Reply):
-    """(the order, the supplier's e-mail address from the directory, or "")."""
+    """(the order, the supplier's e-mail address — its own, else the directory's — or "")."""
+
+
+class SupplierToEdit(Reply):
+    """The newest revision of the supplier a person is about to edit."""
 
 
 class StockScreen(TabbedSection):
@@ -174,8 +247,8 @@ class StockScreen(TabbedSection):
     first_tab = "supplies"
     tab_actions = {"supplies": ITEM_ACTIONS, "order-list": ORDER_LIST_ACTIONS, "orders": ORDER_ACTIONS}
     BINDINGS = [
-        Binding("n", "new", "New", id="stock.new", tooltip="Add a supply item"),
-        Binding("e", "edit", "Edit", show=False, id="stock.edit", tooltip="Edit the item's details"),
+        Binding("n", "new", "New", id="stock.new", tooltip="Add a supply item (on the Suppliers tab: a supplier)"),
+        Binding("e", "edit", "Edit", show=False, id="stock.edit", tooltip="Edit the item's (or the supplier's) details"),
         Binding("u", "use", "Use", id="stock.use", tooltip="Issue items to a person or a machine"),
         Binding("a", "adjust", "Adjust", id="stock.adjust", tooltip="Correct the stock with a reason"),
         Binding("d", "draft", "Draft orders", id="stock.draft", tooltip="Create draft orders, one per supplier, from the order list"),
@@ -192,6 +265,8 @@ class StockScreen(TabbedSection):
         Binding("s", "tab('supplies')", "Supplies", show=False, id="stock.supplies", tooltip="The supplies list"),
         Binding("l", "tab('order-list')", "Order list", id="stock.order_list", tooltip="What to order, with the arithmetic"),
         Binding("O", "tab('orders')", "Orders", id="stock.orders", tooltip="Orders: place, receive, export"),
+        Binding("S", "tab('suppliers')", "Suppliers", show=False, id="stock.suppliers",
+                tooltip="Suppliers: e-mail, phone, lead time"),
     ]
 
     def __init__(self) -> None:
@@ -202,8 +277,8 @@ class StockScreen(TabbedSection):
         yield SectionBar("stock")
         with TabbedContent(id="stock-tabs"):
             with TabPane("Supplies", id="supplies"):
-                yield RecordTable([("name", "Item"), ("on_hand", "On hand"), ("reorder", "Reorder"), ("target", "Target"),
-                                   ("location", "Location"), ("unit", "Unit")], id="items")
+                yield RecordTable([("name", "Item"), ("on_hand", "On hand"), ("cover", "Cover"), ("reorder", "Reorder"),
+                                   ("target", "Target"), ("location", "Location"), ("unit", "Unit")], id="items")
             with TabPane("Order list", id="order-list"):
                 yield RecordTable([("name", "Item"), ("quantity", "Order"), ("sums", "Target−on hand−on order"),
                                    ("cover", "Cover"), ("supplier", "Supplier")], id="reorder")
@@ -212,6 +287,9 @@ class StockScreen(TabbedSection):
                 yield RecordTable([("id", "#"), ("supplier", "Supplier"), ("status", "Status"), ("lines", "Lines"),
                                    ("to_come", "To come"), ("ordered", "Ordered")], id="order-table")
                 yield Static(id="order-detail")
+            with TabPane("Suppliers", id="suppliers"):
+                yield RecordTable([("name", "Supplier"), ("email", "E-mail"), ("phone", "Phone"), ("lead", "Lead days"),
+                                   ("note", "Note")], id="supplier-table")
         yield Footer()
 
     # -- loading and showing -------------------------------------------------------------
@@ -221,21 +299,24 @@ class StockScreen(TabbedSection):
     def show(self, data: StockView) -> None:
         self.data = data
         items = sorted(data.items, key=lambda i: (not rules.needs_reorder(i), i.name.casefold()))
-        self.query_one("#items", RecordTable).set_rows(item_row(i) for i in items)
+        self.query_one("#items", RecordTable).set_rows(item_row(i, data.cover(i)) for i in items)
         self.query_one("#reorder", RecordTable).set_rows(reorder_row(line) for line in data.order_list)
         orders = sorted(data.orders, key=lambda o: (rules.order_is_closed(o), -(o.id or 0)))
         self.query_one("#order-table", RecordTable).set_rows(order_row(o) for o in orders)
+        suppliers = sorted(data.suppliers, key=lambda s: s.name.casefold())
+        self.query_one("#supplier-table", RecordTable).set_rows(supplier_row(s) for s in suppliers)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("supplies").label = title(f"Supplies ({len(data.items)}, {data.low} low)")
         tabs.get_tab("order-list").label = title(f"Order list ({len(data.to_order)})")
         tabs.get_tab("orders").label = title(f"Orders ({data.open_orders} open)")
+        tabs.get_tab("suppliers").label = title(f"Suppliers ({len(data.suppliers)})")
         self.update_details()
 
     @on(DataTable.RowHighlighted)
     def update_details(self) -> None:
         line = self.data.reorder_line(self.selected_key("reorder")) if self.data else None
         self.query_one("#reorder-detail", Static).update(
-            reorder_detail(line) if line else Text("Nothing is at or below its reorder point.", style="dim"))
+            reorder_detail(line, self.data.lead_days(line.item)) if line and self.data else Text("Nothing is at or below its reorder point.", style="dim"))
         order = self.selected_order()
         self.query_one("#order-detail", Static).update(order_detail(order) if order else Text("No orders yet.", style="dim"))
 
@@ -259,7 +340,8 @@ class StockScreen(TabbedSection):
         return order
 
     def select_record(self, collection: str, record_id: int) -> bool:
-        tab, table_id = ("orders", "order-table") if collection == "orders" else ("supplies", "items")
+        tab, table_id = {"orders": ("orders", "order-table"), "suppliers": ("suppliers", "supplier-table")}.get(
+            collection, ("supplies", "items"))
         try:
             self.query_one(TabbedContent).active = tab
             table = self.query_one(f"#{table_id}", RecordTable)
@@ -273,14 +355,24 @@ class StockScreen(TabbedSection):
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("new", "edit"):
+            return (self.current_tab() if self.is_mounted else self.first_tab) in EDIT_TABS
+        return super().check_action(action, parameters)
+
     # -- items -----------------------------------------------------------------------------
     def action_new(self) -> None:
+        if self.current_tab() == "suppliers":
+            self.new_supplier()
+            return
         form = ModelForm(SupplyItem, title="New supply item", suggestions=self.data.suggestions() if self.data else {},
                          save=lambda edit: actions.add_item(self.store, edit.record.model_dump()))
         self.app.push_screen(form, self.saved)
 
     def action_edit(self) -> None:
-        if item := self.selected_item():
+        if self.current_tab() == "suppliers":
+            self.edit_supplier()
+        elif item := self.selected_item():
             repo = self.store.repo("supplies")
             self.run_job(lambda: repo.get(item.id), ItemToEdit)
 
@@ -303,9 +395,16 @@ class StockScreen(TabbedSection):
                    Entry("machine_id", "To machine", ", ".join(item.fits[:1]), "asset tag, e.g. CP-01"), Entry("note", "Note")]
         intro = f"{item.name}: {item.on_hand} {item.unit} on hand" + (f"; fits {', '.join(item.fits)}" if item.fits else "")
 
+        doubted: dict[str, str] = {}  # the machine asked about: ctrl+s again with it means it is right
+
         def issue(values: dict[str, str]) -> SupplyItem:
-            return actions.issue(store, item.id, values["quantity"], person=values["person"],
-                                 asset_tag=values["machine_id"], note=values["note"])
+            tag = values["machine_id"].strip().casefold()
+            try:
+                return actions.issue(store, item.id, values["quantity"], person=values["person"],
+                                     asset_tag=values["machine_id"], note=values["note"], sure=tag == doubted.get("tag"))
+            except actions.UnlikelyMachine as error:
+                doubted["tag"] = tag
+                raise actions.UnlikelyMachine("machine_id", f"{error} If it is right, ctrl+s issues it.") from None
 
         self.app.push_screen(EntryForm(f"Use {item.name}", entries, issue, intro), lambda done: self.item_changed(done, "Issued"))
 
@@ -326,6 +425,9 @@ class StockScreen(TabbedSection):
 
     @on(DataTable.RowSelected)
     def open_detail(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "supplier-table":
+            self.edit_supplier()
+            return
         if event.data_table.id not in ("items", "reorder"):
             return
         key = self.selected_key(event.data_table.id)
@@ -336,7 +438,27 @@ class StockScreen(TabbedSection):
     @on(ItemPage)
     def show_item(self, message: ItemPage) -> None:
         message.stop()
-        self.app.push_screen(ItemDetail(message.result))
+        self.app.push_screen(ItemDetail(self.store, message.result), lambda _: self.reload())
+
+    # -- suppliers -------------------------------------------------------------------------
+    def new_supplier(self) -> None:
+        self.app.push_screen(ModelForm(Supplier, title="New supplier", save=saving_to(self.store.repo("suppliers"))), self.saved)
+
+    def edit_supplier(self) -> None:
+        supplier = self.data.supplier(self.selected_key("supplier-table")) if self.data else None
+        if supplier is None:
+            self.notify("Choose a supplier first.", severity="warning")
+            return
+        repo = self.store.repo("suppliers")
+        self.run_job(lambda: repo.get(supplier.id), SupplierToEdit)
+
+    @on(SupplierToEdit)
+    def supplier_form(self, message: SupplierToEdit) -> None:
+        message.stop()
+        fresh, repo = message.result, self.store.repo("suppliers")
+        form = ModelForm(Supplier, title=f"Supplier {fresh.name}", record=fresh, save=saving_to(repo),
+                         reload=lambda: repo.get(fresh.id))
+        self.app.push_screen(form, self.saved)
 
     # -- the order list and orders ---------------------------------------------------------
     def action_draft(self) -> None:
@@ -423,13 +545,12 @@ class StockScreen(TabbedSection):
             self.run_job(lambda: actions.export_order(self.store, order.id, "email"), lambda done: OrderExported(done, "email"))
 
     def action_send_order(self) -> None:
-        from data.calls.views import directory_address
         from screens.mail_tab import sending_mailbox
 
         order = self.chosen_order()
         box = sending_mailbox(self, None)
         if order is not None and box is not None:
-            self.run_job(lambda: (order, directory_address(self.store.repo("contacts").list(), order.supplier)), SupplierAddress)
+            self.run_job(lambda: (order, supplier_address(self.store, order.supplier)), SupplierAddress)
 
     @on(SupplierAddress)
     def ask_where_to_send(self, message: SupplierAddress) -> None:

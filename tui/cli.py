@@ -112,6 +112,11 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     machines.add_argument("id", nargs="?", type=int, metavar="ID", help="the reading's, ticket's or machine's id")
     machines.add_argument("--reason", default="", help="why the reading or ticket is wrong, why the machine is retired")
 
+    stock = command("stock", "'stock void-movement ID --reason TEXT' reverses a mistaken stock movement (kept in the history)")
+    stock.add_argument("verb", choices=("void-movement",))
+    stock.add_argument("movement", nargs="?", type=int, metavar="ID", help="the movement's id (backoffice list stock_movements)")
+    stock.add_argument("--reason", default="", help="why the movement is wrong")
+
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
 
@@ -361,6 +366,19 @@ MACHINE_VERBS = {
 }
 
 
+def stock(office: Office) -> int:
+    from data.engine.transfer import InputError
+    from data.stock.actions import reverse_movement
+
+    if office.args.movement is None:
+        raise InputError(["stock void-movement: give the movement's id (backoffice list stock_movements)"])
+    store = office.store
+    movement = reverse_movement(store, office.args.movement, office.args.reason)
+    item = store.repo("supplies").get(movement.item_id)
+    say(f"movement {movement.label()} of {item.name} reversed: {movement.void_reason}; {item.on_hand} {item.unit} on hand")
+    return EXIT_OK
+
+
 def fax(office: Office) -> int:
     """For cron or a systemd timer: what the open app does every half minute."""
     from data.calls.actions import fax_run
@@ -385,7 +403,7 @@ def mail(office: Office) -> int:
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
     "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
-    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
+    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines, "stock": stock,
 }
 
 

@@ -65,7 +65,7 @@ class Section:
 SECTIONS = (
     Section("dashboard", "0", "Dashboard", "Today", dashboard_screen),
     Section("calls", "1", "Calls & faxes", "Calls", calls_screen, ("calls", "mail", "hr_mail", "faxes", "contacts"), "calls"),
-    Section("stock", "2", "Stock", "Stock", stock_screen, ("supplies", "stock_movements", "orders"), "stock"),
+    Section("stock", "2", "Stock", "Stock", stock_screen, ("supplies", "stock_movements", "orders", "suppliers"), "stock"),
     Section("machines", "3", "Machines", "Machines", machines_screen, ("machines", "tickets"), "machines"),
     Section("candidates", "4", "Candidates", "Candidates", candidates_screen, ("positions", "candidates", "interviews"), "people"),
     Section("staff", "5", "Staff", "Staff", staff_screen, ("employees", "staff_events"), "people"),

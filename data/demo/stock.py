@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from data.engine.store import Store
-from data.stock.models import MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyCategory, SupplyItem
+from data.stock.models import MovementKind, Order, OrderLine, OrderStatus, StockMovement, Supplier, SupplyCategory, SupplyItem
 from data.stock.rules import needs_reorder
 
 # name, sku, category, unit, pack, location, reorder point, target, supplier, cost, fits
@@ -62,7 +62,23 @@ USERS = ["ann", "tom", "grace"]
 ON_ORDER = {"PAP-A4-80": (40, 20), "PAP-A3-80": (10, 0)}  # sku → (ordered, received so far)
 
 
+SUPPLIERS = [  # name, e-mail, phone, lead days
+    ("OfficeDirect", "orders@officedirect.example", "020 7946 0410", 2),
+    ("Nordic Paper AB", "order@nordicpaper.example", "+46 8 555 01 47", 10),
+    ("Canon Business Direct", "supplies@canon-direct.example", "020 7946 0522", 5),
+    ("CleanCo", "sales@cleanco.example", "020 7946 0633", 3),
+    ("Bean There Ltd", "hello@beanthere.example", "020 7946 0744", 4),
+    ("HP Store", "", "020 7946 0855", 7),
+    ("PrintFix Ltd", "parts@printfix.example", "020 7946 0966", 14),
+    ("Ricoh Supplies", "supplies@ricoh.example", "020 7946 0177", 5),
+    ("Brightline Print", "orders@brightline.example", "020 7946 0288", 3),
+]
+
+
 def seed(store: Store, now: datetime, rng: random.Random) -> None:
+    store.repo("suppliers").add_many(
+        Supplier(name=name, email=email, phone=phone, lead_days=days) for name, email, phone, days in SUPPLIERS
+    )
     items = store.repo("supplies").add_many(
         SupplyItem(name=name, sku=sku, category=SupplyCategory(category), unit=unit, pack_size=pack, location=location,
                    reorder_point=point, target=target, supplier=supplier, unit_cost=cost,

@@ -10,7 +10,7 @@ cannot hide the rest.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -20,6 +20,7 @@ from data.engine.text import control_problem, normalise_line_ends
 SYSTEM_FIELDS = ("rev", "created_at", "updated_at", "updated_by")
 STORED = {"stored": True}  # validation context of records read from a data file
 LARGEST_NUMBER = 2**53  # exact in JSON and in every spreadsheet; far past any real count
+TOO_LARGE = f"Give a number of at most {LARGEST_NUMBER:,}."
 
 
 class Paragraphs:
@@ -62,6 +63,8 @@ class Model(BaseModel):
     @classmethod
     def _plain_and_sane(cls, value: Any, info: ValidationInfo) -> Any:
         if info.context and info.context.get("stored"):
+            if unwritable_number(value):  # no file holds one: it was typed into a stored record
+                raise ValueError(TOO_LARGE)
             return value
         problem = first_problem(value, multiline=info.field_name in cls._paragraph_fields)
         if problem:
@@ -74,7 +77,7 @@ def first_problem(value: Any, *, multiline: bool) -> str | None:
     if isinstance(value, str):
         return control_problem(value, multiline=multiline)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST_NUMBER:
-        return "is far too large a number"
+        return TOO_LARGE  # a field without a bound of its own: past it, the file could not even be written
     if isinstance(value, (list, tuple, set, frozenset)):
         return next((p for item in value if (p := first_problem(item, multiline=multiline))), None)
     if isinstance(value, dict):
@@ -83,6 +86,17 @@ def first_problem(value: Any, *, multiline: bool) -> str | None:
             if problem:
                 return problem
     return None
+
+
+def unwritable_number(value: Any) -> bool:
+    """A whole number the data files cannot hold (JSON as orjson writes it: 64 bits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return not -(2**63) <= value < 2**64
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(unwritable_number(item) for item in value)
+    if isinstance(value, dict):
+        return any(unwritable_number(k) or unwritable_number(v) for k, v in value.items())
+    return False
 
 
 class Record(Model):
@@ -113,6 +127,36 @@ class Record(Model):
         return self.model_dump(mode="json")
 
 
+class Voidable:
+    """A record put right by voiding it, never by editing it away: it stays in the history
+    with why, who and when, and leaves every figure. The model declares ``void_reason``,
+    ``voided_by`` and ``voided_at`` where its columns should go (pydantic would put a
+    mixin's fields before all the others)."""
+
+    if TYPE_CHECKING:  # the model's own fields: annotations here would become fields of every model
+        void_reason: str
+        voided_by: str
+        voided_at: Any
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    def void(self, reason: str, by: str, at: Any) -> None:
+        self.void_reason, self.voided_by, self.voided_at = reason.strip(), by, at
+
+
+BOUNDS = {"less_than_equal": "of at most", "less_than": "below", "greater_than_equal": "of at least", "greater_than": "above"}
+NUMBER_ERRORS = frozenset({*BOUNDS, "int_parsing_size"})  # said in words of our own, naming the bound
+
+
+def number_words(bound: object) -> str:
+    """A bound as people read it: 1,000,000; 0.5."""
+    if isinstance(bound, int) or (isinstance(bound, float) and bound.is_integer()):
+        return f"{int(bound):,}"
+    return str(bound)
+
+
 def error_sentence(detail: dict) -> str:
     """pydantic's message for one error, said the way a form or a person would."""
     kind = detail.get("type", "")
@@ -125,13 +169,14 @@ def error_sentence(detail: dict) -> str:
         return "not a date and time: use YYYY-MM-DD HH:MM"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return "not a date: use YYYY-MM-DD"
-    if kind in ("int_parsing", "int_type", "int_from_float", "int_parsing_size"):
+    if kind == "int_parsing_size":  # thousands of digits
+        return TOO_LARGE
+    if kind in ("int_parsing", "int_type", "int_from_float"):
         return "not a whole number"
     if kind == "finite_number":
         return "not a finite number"
     if kind in ("float_parsing", "float_type", "decimal_parsing"):
         return "not a number"
-    bounds = {"less_than_equal": "at most {le}", "less_than": "below {lt}", "greater_than_equal": "at least {ge}", "greater_than": "above {gt}"}
-    if kind in bounds:
-        return "must be " + bounds[kind].format(**context)
+    if kind in BOUNDS:
+        return f"Give a number {BOUNDS[kind]} {number_words(next(iter(context.values())))}."
     return str(detail.get("msg", "not valid")).removeprefix("Value error, ")

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from data.engine.collections import Collection
 from data.engine.errors import FieldError, RuleError
-from data.engine.record import SYSTEM_FIELDS, Record
+from data.engine.record import NUMBER_ERRORS, SYSTEM_FIELDS, Record, error_sentence
 from data.engine.text import BIDI_CODES, from_spreadsheet, spreadsheet_safe, visible
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ def describe_errors(error: ValidationError, where: str, collection: Collection) 
             problems.append(f"{where}: unknown field '{field}' (fields: {known})")
         elif detail["type"] == "missing":
             problems.append(f"{where}: field '{field}' is required")
+        elif detail["type"] in NUMBER_ERRORS:
+            problems.append(f"{where}: field '{field}': {error_sentence(detail)}")
         else:
             message = detail["msg"].removeprefix("Value error, ")
             problems.append(f"{where}: field '{field}': {message}")

@@ -76,7 +76,7 @@ def voiding(store: Store, reason: str, what: str) -> Callable[[MeterReading | Ti
         if record.is_void:
             said = f"The reading of {record.label()}" if what == "reading" else f"Ticket {record.label()}"
             raise RuleError(f"{said} was already voided by {record.voided_by}: {record.void_reason}")
-        record.void_reason, record.voided_by, record.voided_at = reason.strip(), store.user, store.now()
+        record.void(reason, store.user, store.now())
 
     return void
 

@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
 from data.engine.clock import Moment, utc_now
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Record, Voidable
 from data.machines.troubleshooting import Symptom, symptom_words
 
 MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life
@@ -72,7 +72,7 @@ class Machine(Record):
         return f"{self.asset_tag} {self.make} {self.model}".strip()
 
 
-class MeterReading(Record):
+class MeterReading(Record, Voidable):
     machine_id: int
     taken_on: date
     total: int = Field(ge=0, le=MAX_COUNTER, title="Total pages")
@@ -90,10 +90,6 @@ class MeterReading(Record):
 
     def label(self) -> str:
         return f"{self.total:,} on {self.taken_on:%d %b %Y}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
     @field_validator("mono", "colour")
     @classmethod
@@ -185,7 +181,7 @@ class TicketStatus(StrEnum):
 WITH_VENDOR = frozenset({TicketStatus.VENDOR_CALLED, TicketStatus.AWAITING_PARTS})
 
 
-class Ticket(Record):
+class Ticket(Record, Voidable):
     machine_id: int
     reported_by: str = Field(default="", max_length=100)
     symptom: Symptom
@@ -207,10 +203,6 @@ class Ticket(Record):
 
     def label(self) -> str:
         return f"#{self.id} {symptom_words(self.symptom)}"
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
     @property
     def is_open(self) -> bool:

@@ -14,11 +14,21 @@ from pydantic import ValidationError
 from data.engine.errors import FieldError, NotFoundError, RuleError
 from data.engine.files import write_for_people
 from data.engine.record import STORED, error_sentence
+from data.engine.repository import Repository
 from data.engine.states import words
 from data.engine.store import Store
 from data.engine.text import upper_first, visible
 from data.stock import rules, views
-from data.stock.models import CountSession, MovementKind, Order, OrderLine, OrderStatus, StockMovement, SupplyItem, received_field
+from data.stock.models import CountSession, MovementKind, Order, OrderLine, OrderStatus, StockMovement, Supplier, SupplyItem, received_field
+
+
+def check_suppliers(repo: Repository, suppliers: list[Supplier]) -> None:
+    """The collection's rule, under the lock: a supplier's name is its own."""
+    writing = {s.id for s in suppliers if s.id is not None}
+    known = [s for s in repo.list() if s.id not in writing]
+    for supplier in suppliers:
+        rules.check_supplier_name(supplier, known)
+        known.append(supplier)
 
 
 def validated_item(values: Mapping[str, Any], context: dict | None = None) -> SupplyItem:
@@ -85,13 +95,19 @@ def record_movement(store: Store, movement: StockMovement) -> SupplyItem:
 
 
 def add_movement(store: Store, movement: StockMovement) -> StockMovement:
-    """A movement from outside (add, import): what is on hand changes with it, as by a key."""
+    """A movement from outside (add, import): what is on hand changes with it, as by a key,
+    and a supply goes only to a machine it fits (`--as-is` takes it as it was)."""
+    if movement.kind == MovementKind.USED and movement.machine_id is not None:
+        check_machine(store, movement.machine_id)
+        check_fits(store, movement.item_id, movement.machine_id)
     return move_stock(store, movement)[1]
 
 
-def move_stock(store: Store, movement: StockMovement) -> tuple[SupplyItem, StockMovement]:
+def move_stock(store: Store, movement: StockMovement, *, check_kind: bool = True) -> tuple[SupplyItem, StockMovement]:
     if movement.kind in (MovementKind.RECEIVED, MovementKind.USED) and movement.quantity < 1:
         raise FieldError("quantity", "Give a number above zero.")
+    if check_kind and (movement.kind == MovementKind.REVERSAL or movement.is_void):
+        raise FieldError("kind", "A movement is reversed with its key on the item's page, or `backoffice stock void-movement`.")
     items = store.repo("supplies")
     with store.transaction("stock"):
         item = items.get(movement.item_id)
@@ -103,13 +119,57 @@ def move_stock(store: Store, movement: StockMovement) -> tuple[SupplyItem, Stock
         return items.save(item), added
 
 
-def use_item(store: Store, item_id: int, quantity: object, *, person: str = "", machine_id: int | None = None, note: str = "") -> SupplyItem:
-    """Issue items to a person or a machine: a "used" movement."""
+def reverse_movement(store: Store, movement_id: int, reason: str) -> StockMovement:
+    """Undo a mistaken movement with the reason: it stays in the history, voided, and a
+    "reversal" movement takes its change back off on_hand in the same transaction. A
+    delivery's units are off its order again, so they are still to come."""
+    if not reason.strip():
+        raise FieldError("reason", "Say why the movement is wrong.")
+    movements = store.repo("stock_movements")
+    with store.transaction("stock"):
+        movement = movements.get(movement_id)
+        item = store.repo("supplies").get(movement.item_id)
+        rules.check_reversal(movement, item)
+        movement.void(reason, store.user, store.now())
+        movements.save(movement)
+        move_stock(store, StockMovement(
+            item_id=item.id, kind=MovementKind.REVERSAL, quantity=-movement.change, at=store.now(), who=store.user,
+            note=reason.strip(), order_id=movement.order_id, machine_id=movement.machine_id, person=movement.person,
+            reverses=movement.id,
+        ), check_kind=False)
+        if movement.order_id is not None and movement.kind == MovementKind.RECEIVED:
+            orders = store.repo("orders")
+            orders.save(rules.undo_delivery(orders.get(movement.order_id), item.id, movement.quantity))
+        return movement
+
+
+class UnlikelyMachine(FieldError):
+    """A supply issued to a machine it is not said to fit: issued only once someone is sure."""
+
+
+def check_fits(store: Store, item_id: int, machine_id: int) -> None:
+    """UnlikelyMachine when the item names the machines it fits and this is not one of them
+    (an item that names none may go to any machine)."""
+    item = store.repo("supplies").get(item_id)
+    machine = store.repo("machines").get(machine_id)
+    if not item.fits or machine.asset_tag.casefold() in {tag.casefold() for tag in item.fits}:
+        return
+    model = f"{machine.make} {machine.model}".strip()
+    raise UnlikelyMachine("machine_id", f"{item.name} fits {', '.join(item.fits)}, not {machine.asset_tag}"
+                                        + (f" ({model})." if model else "."))
+
+
+def use_item(store: Store, item_id: int, quantity: object, *, person: str = "", machine_id: int | None = None, note: str = "",
+             sure: bool = False) -> SupplyItem:
+    """Issue items to a person or a machine: a "used" movement. To a machine the item is not
+    said to fit, only when ``sure`` (UnlikelyMachine otherwise)."""
     amount = rules.whole_number(quantity, "quantity", minimum=1)
     if not person.strip() and machine_id is None:
         raise FieldError("person", "Say who took it, or which machine it went to.")
     if machine_id is not None:
         check_machine(store, machine_id)
+        if not sure:
+            check_fits(store, item_id, machine_id)
     return record_movement(store, StockMovement(
         item_id=item_id, kind=MovementKind.USED, quantity=amount, at=store.now(), who=store.user,
         person=person, machine_id=machine_id, note=note,
@@ -287,9 +347,10 @@ def machine_by_tag(store: Store, asset_tag: str) -> int | None:
     return found[0].id
 
 
-def issue(store: Store, item_id: int, quantity: object, *, person: str = "", asset_tag: str = "", note: str = "") -> SupplyItem:
+def issue(store: Store, item_id: int, quantity: object, *, person: str = "", asset_tag: str = "", note: str = "",
+          sure: bool = False) -> SupplyItem:
     """Issue items to a person, or to the machine with this asset tag."""
-    return use_item(store, item_id, quantity, person=person, machine_id=machine_by_tag(store, asset_tag), note=note)
+    return use_item(store, item_id, quantity, person=person, machine_id=machine_by_tag(store, asset_tag), note=note, sure=sure)
 
 
 def change_draft(store: Store, order_id: int, quantities: Mapping[int, object]) -> Order:

@@ -5,16 +5,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from data.engine.clock import Moment
+from data.addresses import check_email, normalise_number
+from data.engine.clock import Moment, local
 from data.engine.errors import FieldError
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Record, Voidable
 
 MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line
 MAX_PRICE = 1_000_000
+DEFAULT_LEAD_DAYS = 7  # of an item whose supplier is not on the suppliers list
 
 
 def received_field(item_id: int) -> str:
@@ -44,12 +47,14 @@ class SupplyItem(Record):
     target: int = Field(default=0, ge=0, le=MAX_UNITS)
     supplier: str = Field(default="", max_length=200)
     unit_cost: float = Field(default=0.0, ge=0, le=MAX_PRICE)
-    lead_days: int = Field(default=7, ge=0, le=365)
+    lead_days: int | None = Field(default=None, ge=0, le=365)  # None: the supplier's
     fits: list[str] = Field(default_factory=list, title="Fits machines")  # asset tags
+    # Order early enough: what is used while an order is on its way is ordered too.
+    order_for_lead_time: bool = Field(default=False, title="Add use in lead time")
 
     form_fields = (
         "name", "sku", "category", "unit", "pack_size", "location", "reorder_point", "target",
-        "supplier", "unit_cost", "lead_days", "fits",
+        "supplier", "unit_cost", "lead_days", "order_for_lead_time", "fits",
     )
 
     # A field validator (not a model one) so the error sits under "target" in a form.
@@ -65,23 +70,56 @@ class SupplyItem(Record):
         return self.name
 
 
+class Supplier(Record):
+    """Who supplies items: an item names its supplier, and an order keeps the name it was sent to."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(default="", max_length=200, title="E-mail")
+    phone: str = Field(default="", max_length=40)
+    lead_days: int = Field(default=DEFAULT_LEAD_DAYS, ge=0, le=365, title="Lead days")
+    note: str = Field(default="", max_length=500)
+
+    _phone = field_validator("phone", mode="before")(lambda cls, v: normalise_number(v or ""))
+    _email = field_validator("email")(lambda cls, v: check_email(v))
+
+    def label(self) -> str:
+        return self.name
+
+
+def lead_days(item: SupplyItem, suppliers: Mapping[str, Supplier]) -> int:
+    """The item's own lead time, else its supplier's (``suppliers``: by casefolded name)."""
+    if item.lead_days is not None:
+        return item.lead_days
+    supplier = suppliers.get(item.supplier.strip().casefold())
+    return supplier.lead_days if supplier else DEFAULT_LEAD_DAYS
+
+
 class MovementKind(StrEnum):
     RECEIVED = "received"
     USED = "used"
     ADJUSTED = "adjusted"
     COUNTED = "counted"
+    REVERSAL = "reversal"  # undoes a mistaken movement, which stays in the history, voided
 
 
-class StockMovement(Record):
+class StockMovement(Record, Voidable):
     item_id: int
     kind: MovementKind
-    quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; adjusted/counted: the signed change
+    quantity: int = Field(ge=-MAX_UNITS, le=MAX_UNITS)  # received/used: the positive number of units; the others: the signed change
     at: Moment
     who: str = ""
     note: str = Field(default="", max_length=500)
     order_id: int | None = None
     machine_id: int | None = None  # the Machine it went to
     person: str = Field(default="", max_length=200)
+    reverses: int | None = Field(default=None, ge=1)  # a reversal: the id of the movement it undoes
+    # A mistaken movement is reversed, never edited: kept in the history, left out of use and forecasts.
+    void_reason: str = Field(default="", max_length=500)
+    voided_by: str = Field(default="", max_length=100)
+    voided_at: Moment | None = None
+
+    def label(self) -> str:
+        return f"#{self.id} ({self.kind.value} {self.change:+d} on {local(self.at):%d %b %Y})"
 
     @property
     def change(self) -> int:

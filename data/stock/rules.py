@@ -18,7 +18,9 @@ from data.stock.models import (
     Order,
     OrderStatus,
     StockMovement,
+    Supplier,
     SupplyItem,
+    lead_days,
     received_field,
 )
 
@@ -57,6 +59,17 @@ def whole_number(value: object, field: str, *, minimum: int | None = 0) -> int:
     return value
 
 
+def check_supplier_name(supplier: Supplier, others: Iterable[Supplier]) -> None:
+    """No two suppliers share a name (in any case): items and orders name them."""
+    for other in others:
+        if other.id != supplier.id and other.name.strip().casefold() == supplier.name.strip().casefold():
+            raise FieldError("name", f"There is already a supplier named {other.name}.")
+
+
+def suppliers_by_name(suppliers: Iterable[Supplier]) -> dict[str, Supplier]:
+    return {s.name.strip().casefold(): s for s in suppliers}
+
+
 def needs_reorder(item: SupplyItem) -> bool:
     return item.on_hand <= item.reorder_point
 
@@ -91,7 +104,7 @@ def use_per_day(movements: Iterable[StockMovement], now: datetime) -> dict[int, 
     since = now - timedelta(days=USE_WINDOW_DAYS)
     used: dict[int, int] = {}
     for movement in movements:
-        if movement.kind == MovementKind.USED and since <= movement.at <= now:
+        if movement.kind == MovementKind.USED and not movement.is_void and since <= movement.at <= now:
             used[movement.item_id] = used.get(movement.item_id, 0) + movement.quantity
     return {item_id: total / USE_WINDOW_DAYS for item_id, total in used.items()}
 
@@ -102,33 +115,52 @@ def days_of_cover(on_hand: int, per_day: float) -> float | None:
 
 
 @dataclass(frozen=True)
+class LeadTimeUse:
+    """What an item is expected to use while an order for it is on its way."""
+
+    days: int
+    per_day: float
+
+    @property
+    def units(self) -> int:
+        return math.ceil(self.days * self.per_day - 1e-9)  # a fraction of a unit is still a unit to have
+
+    def explain(self) -> str:
+        return f"{self.units} used in {self.days} lead days ({self.per_day:.2f} a day)"
+
+
+@dataclass(frozen=True)
 class OrderArithmetic:
     target: int
     on_hand: int
     on_order: int
     pack_size: int
-    shortfall: int  # target − on hand − on order + soon needed, never below zero
+    shortfall: int  # target − on hand − on order + soon needed + use in the lead time, never below zero
     packs: int
     quantity: int  # packs × pack size
     soon_needed: tuple[str, ...] = ()  # machines that report this supply low, in words: one unit each
+    lead_use: LeadTimeUse | None = None  # for an item ordered for its lead time too
 
     def explain(self) -> str:
         packs = f"{self.packs} pack{'' if self.packs == 1 else 's'} of {self.pack_size}"
         needed = f" + {len(self.soon_needed)} soon needed ({'; '.join(self.soon_needed)})" if self.soon_needed else ""
+        lead = f" + {self.lead_use.explain()}" if self.lead_use else ""
         return (
-            f"target {self.target} − on hand {self.on_hand} − on order {self.on_order}{needed}"
+            f"target {self.target} − on hand {self.on_hand} − on order {self.on_order}{needed}{lead}"
             f" = {self.shortfall} → {packs} = {self.quantity}"
         )
 
 
-def order_quantity(target: int, on_hand: int, on_order: int, pack_size: int, soon_needed: Sequence[str] = ()) -> OrderArithmetic:
-    """target − on hand − on order + one for each machine that reports it low, never below
-    zero, rounded up to whole packs."""
+def order_quantity(target: int, on_hand: int, on_order: int, pack_size: int, soon_needed: Sequence[str] = (),
+                   lead_use: LeadTimeUse | None = None) -> OrderArithmetic:
+    """target − on hand − on order + one for each machine that reports it low + what the
+    lead time will use (when asked for), never below zero, rounded up to whole packs."""
     if pack_size < 1:
         raise FieldError("pack_size", "The pack size must be at least 1.")
-    shortfall = max(target - on_hand - on_order + len(soon_needed), 0)
+    extra = len(soon_needed) + (lead_use.units if lead_use else 0)
+    shortfall = max(target - on_hand - on_order + extra, 0)
     packs = math.ceil(shortfall / pack_size)
-    return OrderArithmetic(target, on_hand, on_order, pack_size, shortfall, packs, packs * pack_size, tuple(soon_needed))
+    return OrderArithmetic(target, on_hand, on_order, pack_size, shortfall, packs, packs * pack_size, tuple(soon_needed), lead_use)
 
 
 @dataclass(frozen=True)
@@ -160,21 +192,51 @@ def on_order_by_item(orders: Iterable[Order]) -> dict[int, int]:
 
 
 def reorder_list(items: Iterable[SupplyItem], orders: Iterable[Order], movements: Iterable[StockMovement], now: datetime,
-                 soon_needed: Mapping[int, Sequence[str]] | None = None) -> list[ReorderLine]:
+                 soon_needed: Mapping[int, Sequence[str]] | None = None,
+                 suppliers: Iterable[Supplier] = ()) -> list[ReorderLine]:
     """Items at or below their reorder point — counting out what machines reporting it low
-    will soon take (``soon_needed``: item id → those machines, in words) — with what to
+    will soon take (``soon_needed``: item id → those machines, in words), and for an item
+    ordered for its lead time, what it will use until an order arrives — with what to
     order, by supplier then name."""
     on_order = on_order_by_item(orders)
     per_day = use_per_day(movements, now)
+    by_name = suppliers_by_name(suppliers)
     soon_needed = soon_needed or {}
     lines = []
     for item in items:
         needed = soon_needed.get(item.id, ())  # type: ignore[arg-type]
-        if item.on_hand - len(needed) <= item.reorder_point:
-            arithmetic = order_quantity(item.target, item.on_hand, on_order.get(item.id, 0), item.pack_size, needed)
-            rate = per_day.get(item.id, 0.0)
+        rate = per_day.get(item.id, 0.0)
+        lead_use = LeadTimeUse(lead_days(item, by_name), rate) if item.order_for_lead_time and rate else None
+        if item.on_hand - len(needed) - (lead_use.units if lead_use else 0) <= item.reorder_point:
+            arithmetic = order_quantity(item.target, item.on_hand, on_order.get(item.id, 0), item.pack_size, needed, lead_use)
             lines.append(ReorderLine(item, arithmetic, rate, days_of_cover(item.on_hand, rate)))
     return sorted(lines, key=lambda line: (line.item.supplier.casefold(), line.item.name.casefold()))
+
+
+def check_reversal(movement: StockMovement, item: SupplyItem) -> None:
+    """RuleError unless the movement may be reversed: not a reversal, not reversed yet, and
+    undoing it leaves the item's stock at zero or more."""
+    if movement.kind == MovementKind.REVERSAL:
+        raise RuleError(f"Movement {movement.label()} is itself a reversal; record the movement again instead.")
+    if movement.is_void:
+        raise RuleError(f"Movement {movement.label()} was already reversed by {movement.voided_by}: {movement.void_reason}")
+    if item.on_hand - movement.change < 0:
+        raise RuleError(
+            f"Reversing movement {movement.label()} would take {item.name} below zero: only {item.on_hand} {item.unit} left."
+        )
+
+
+def undo_delivery(order: Order, item_id: int, amount: int) -> Order:
+    """The order with ``amount`` of an item no longer received: still to come, so the order
+    is back to ordered or partly received (a cancelled order stays cancelled)."""
+    line = order.line_for(item_id)
+    lines = [ln.model_copy(update={"received": max(ln.received - amount, 0)}) if ln is line else ln for ln in order.lines]
+    order = order.model_copy(update={"lines": lines})
+    if order.status != OrderStatus.CANCELLED:
+        anything = any(ln.received for ln in lines)
+        order.status = OrderStatus.PARTLY_RECEIVED if anything else OrderStatus.ORDERED
+        order.received_on = None
+    return order
 
 
 def move_order(order: Order, to: OrderStatus, now: datetime) -> None:

@@ -16,7 +16,7 @@ from data.engine.clock import local
 from data.engine.store import Store
 from data.engine.text import spreadsheet_safe, visible
 from data.stock import rules
-from data.stock.models import Order, StockMovement, SupplyItem
+from data.stock.models import Order, StockMovement, Supplier, SupplyItem, lead_days
 from data.stock.rules import ReorderLine
 
 
@@ -32,7 +32,7 @@ def item_movements(store: Store, item_id: int) -> list[StockMovement]:
 def current_reorder_list(store: Store, now: datetime) -> list[ReorderLine]:
     items = store.repo("supplies").list()
     return rules.reorder_list(items, store.repo("orders").list(), store.repo("stock_movements").list(), now,
-                              soon_needed(store, items))
+                              soon_needed(store, items), store.repo("suppliers").list())
 
 
 def soon_needed(store: Store, items: list[SupplyItem]) -> dict[int, list[str]]:
@@ -40,6 +40,15 @@ def soon_needed(store: Store, items: list[SupplyItem]) -> dict[int, list[str]]:
     from data.machines.supply_levels import wanted_for_low_supplies  # the machines' views import this module
 
     return wanted_for_low_supplies(store.repo("machines").list(), store.repo("supply_levels").list(), items)
+
+
+def supplier_address(store: Store, name: str) -> str:
+    """Where an order to this supplier is e-mailed: the supplier's own address, else the
+    directory's, else ""."""
+    from data.calls.views import directory_address
+
+    supplier = rules.suppliers_by_name(store.repo("suppliers").list()).get(name.strip().casefold())
+    return (supplier.email if supplier else "") or directory_address(store.repo("contacts").list(), name)
 
 
 def reorder_text(lines: list[ReorderLine]) -> str:
@@ -117,6 +126,17 @@ class StockView:
     orders: list[Order]
     order_list: list[ReorderLine]
     now: datetime
+    suppliers: list[Supplier] = field(default_factory=list)
+    per_day: dict[int, float] = field(default_factory=dict)  # item id → average use over the last 90 days
+
+    def supplier(self, supplier_id: int | None) -> Supplier | None:
+        return next((s for s in self.suppliers if s.id == supplier_id), None)
+
+    def cover(self, item: SupplyItem) -> float | None:
+        return rules.days_of_cover(item.on_hand, self.per_day.get(item.id, 0.0))
+
+    def lead_days(self, item: SupplyItem) -> int:
+        return lead_days(item, rules.suppliers_by_name(self.suppliers))
 
     def item(self, item_id: int | None) -> SupplyItem | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -140,16 +160,20 @@ class StockView:
         return sum(1 for o in self.orders if not rules.order_is_closed(o))
 
     def suggestions(self) -> dict[str, list[str]]:
-        """What was typed before into the fields a form completes."""
-        return {name: sorted({getattr(i, name) for i in self.items if getattr(i, name)}) for name in ("location", "supplier", "unit")}
+        """What was typed before into the fields a form completes; the suppliers on the list too."""
+        typed = {name: {getattr(i, name) for i in self.items if getattr(i, name)} for name in ("location", "supplier", "unit")}
+        typed["supplier"] |= {s.name for s in self.suppliers}
+        return {name: sorted(values) for name, values in typed.items()}
 
 
 def stock_view(store: Store) -> StockView:
     items = store.repo("supplies").list()
     orders = store.repo("orders").list()
+    suppliers = store.repo("suppliers").list()
+    movements = store.repo("stock_movements").list()
     now = store.now()
-    lines = rules.reorder_list(items, orders, store.repo("stock_movements").list(), now, soon_needed(store, items))
-    return StockView(items, orders, lines, now)
+    lines = rules.reorder_list(items, orders, movements, now, soon_needed(store, items), suppliers)
+    return StockView(items, orders, lines, now, suppliers, rules.use_per_day(movements, now))
 
 
 @dataclass(frozen=True)
@@ -159,6 +183,8 @@ class ItemHistory:
     levels: list[tuple[datetime, int]]  # after each movement, oldest first
     daily: list[int]  # the level at the end of each of the last 90 days
     machine_tags: dict[int, str] = field(default_factory=dict)
+    per_day: float = 0.0  # average use over the last 90 days
+    lead_days: int = 0  # its own, else its supplier's
 
     def level_after(self) -> dict[int, int]:
         """Movement id → the level it left."""
@@ -171,11 +197,13 @@ def item_history(store: Store, item_id: int) -> ItemHistory:
     movements = item_movements(store, item_id)
     tags = {m.id: m.asset_tag for m in store.repo("machines").list()}
     return ItemHistory(item, movements, rules.level_history(item, movements),
-                       rules.daily_levels(item, movements, store.today()), tags)
+                       rules.daily_levels(item, movements, store.today()), tags,
+                       rules.use_per_day(movements, store.now()).get(item_id, 0.0),
+                       lead_days(item, rules.suppliers_by_name(store.repo("suppliers").list())))
 
 
 def toner_issued(store: Store) -> tuple[list[StockMovement], dict[int, SupplyItem]]:
-    """What the machines' toner forecasts need: the movements of supplies to machines, and
-    the supply items by id."""
-    movements = store.repo("stock_movements").find(lambda m: m.machine_id is not None)
+    """What the machines' toner forecasts need: the movements of supplies to machines (a
+    reversed one never went), and the supply items by id."""
+    movements = store.repo("stock_movements").find(lambda m: m.machine_id is not None and not m.is_void)
     return movements, items_by_id(store)

@@ -32,6 +32,7 @@ REQUIRED = {
     "supplies": ["name=Paper"],
     "stock_movements": ["item_id=1", "kind=used", "quantity=1", "at=2026-03-10 09:00"],
     "orders": ["supplier=Acme"],
+    "suppliers": ["name=Acme"],
     "count_sessions": [],
     "machines": ["asset_tag=PR-09", "serial=S1"],
     "tickets": ["machine_id=1", "symptom=paper_jam", "opened_at=2026-03-10 09:00"],

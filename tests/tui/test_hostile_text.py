@@ -161,6 +161,9 @@ async def stock_steps(tour: Tour) -> None:
     await tour.see("back", "n")
     await tour.see("count sheet", "C")
     await tour.see("back", "escape")
+    await tour.see("suppliers", "S")
+    await tour.see("supplier form", "enter")
+    await tour.see("back", "escape")
     await tour.see("supplies again", "s")
     await tour.see("use form", "u")
     await tour.pilot.press("tab")  # from the quantity to the person

@@ -282,15 +282,16 @@ class ModelForm(Dialog[Record | None], JobScreen):
             data, context = {**self.initial, **typed}, None
         else:
             data, context = {**self.record.model_dump(), **{n: typed[n] for n in changed}}, STORED
-            problems = {n: p for n in changed if (p := first_problem(typed[n], multiline=holds_paragraphs(self.model, n)))}
-            for name, problem in problems.items():
-                self.show_error(name, problem)
-            if problems:
-                return None
         try:
             record = self.model.model_validate(data, context=context)
         except ValidationError as error:
             self.show_validation_errors(error)
+            return None
+        # What this user changed passes the whole gate, as its value (typed "9…9" is a number by now).
+        problems = {n: p for n in changed if (p := first_problem(getattr(record, n), multiline=holds_paragraphs(self.model, n)))}
+        for name, problem in problems.items():
+            self.show_error(name, problem)
+        if problems:
             return None
         record.id = self.record.id if self.record is not None else None
         return record
