@@ -12,7 +12,7 @@ from data.engine.errors import DataError
 from data.engine.store import Store
 from data.machines import forecasts, rules
 from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
-from data.machines.printer_snmp import PrinterReport
+from data.machines.printer_report import PrinterReport
 from data.machines.supply_levels import latest_levels
 
 Reader = Callable[[str, str], PrinterReport]

@@ -7,10 +7,9 @@ pysnmp is imported on the first poll only: an office that polls nothing never lo
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 
 from data.engine.errors import DataError
-from data.engine.text import visible
+from data.machines.printer_report import MAX_ROWS, PrinterReport, SupplyReport, as_int, machine_text
 
 PORT = 161
 
@@ -29,35 +28,10 @@ PRINTER_ERRORS = ["low paper", "no paper", "low toner", "no toner", "door open",
                   "service requested", "input tray missing", "output tray missing", "marker supply missing",
                   "output near full", "output full", "input tray empty", "overdue maintenance"]
 DEVICE_STATES = {1: "unknown", 2: "running", 3: "warning", 4: "testing", 5: "down"}
-SOME_LEFT = -3
-MAX_ROWS = 64  # markers or supplies of one machine: a copier has a dozen
 
 
 class SnmpError(DataError):
     """The machine did not answer, or answered with an error: said in words."""
-
-
-@dataclass(frozen=True)
-class SupplyReport:
-    description: str
-    kind: str
-    level: int  # in units of max_capacity; SOME_LEFT when the machine only says "some left"
-    max_capacity: int
-
-    @property
-    def percent(self) -> int | None:
-        if self.level < 0 or self.max_capacity <= 0:
-            return None
-        return round(100 * min(self.level, self.max_capacity) / self.max_capacity)
-
-
-@dataclass(frozen=True)
-class PrinterReport:
-    total: int | None  # the page counter of the first marker
-    supplies: list[SupplyReport] = field(default_factory=list)
-    device_state: str = "unknown"  # running, warning, down…
-    errors: list[str] = field(default_factory=list)  # "jammed", "low toner"…
-    description: str = ""
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -110,7 +84,7 @@ async def _read(host: str, port: int, community: str, timeout: float) -> Printer
         supplies=supplies_of(columns),
         device_state=DEVICE_STATES.get(as_int(scalars.get(HR_DEVICE_STATUS)), "unknown"),
         errors=error_bits(bytes(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
-        description=as_text(scalars.get(SYS_DESCR, b""))[:200],
+        description=as_text(scalars.get(SYS_DESCR, b"")),
     )
 
 
@@ -119,7 +93,7 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
     for index, description in sorted(columns[SUPPLY_DESCRIPTION].items()):
         kind = as_int(columns[SUPPLY_TYPE].get(index))
         supplies.append(SupplyReport(
-            description=as_text(description)[:200],
+            description=as_text(description),
             kind=SUPPLY_KINDS.get(kind, "supply"),
             level=as_int(columns[SUPPLY_LEVEL].get(index), default=-2),
             max_capacity=as_int(columns[SUPPLY_MAX_CAPACITY].get(index), default=-2),
@@ -128,16 +102,8 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
 
 
 def as_text(value: object) -> str:
-    """What a machine names itself or a supply: text from outside, its control characters made
-    visible so that it is stored and shown inert."""
-    return visible(bytes(value).decode("utf-8", "replace"), one_line=True).strip()  # type: ignore[call-overload]
-
-
-def as_int(value: object, default: int = 0) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return default
+    """An SNMP octet string, in whatever encoding the machine chose, as text made inert."""
+    return machine_text(bytes(value).decode("utf-8", "replace"))  # type: ignore[call-overload]
 
 
 async def _get(ask: tuple, host: str, *oids: str) -> dict[str, object]:

@@ -23,7 +23,7 @@ from data.machines.forecasts import latest_reading
 from data.machines.troubleshooting import symptom_words
 
 if TYPE_CHECKING:
-    from data.machines.printer_snmp import PrinterReport
+    from data.machines.printer_report import PrinterReport
 
 
 def cover_words(machine: Machine, today: date) -> str:
