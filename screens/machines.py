@@ -76,7 +76,7 @@ def says_worse(machine: Machine) -> bool:
 def reported_line(machine: Machine, levels: list[SupplyLevel]) -> Text:
     """What the machine said when last polled: its state and supply levels, low ones marked."""
     if machine.polled_at is None:
-        return Text("Not read over the network" + ("" if machine.snmp else ": no SNMP address (e edits it)"), style="dim")
+        return Text("Not read over the network" + ("" if machine.snmp or machine.ipp else ": no SNMP or IPP address (e edits it)"), style="dim")
     text = Text(f"Says at {local(machine.polled_at):%d %b %H:%M}: ")
     text.append(machine.reported, style="bold red" if says_worse(machine) else "")
     for level in levels:

@@ -51,7 +51,7 @@ class BackgroundWork:
 
     @work(thread=True, exclusive=True, group="machines", exit_on_error=False)
     def poll_the_machines(self) -> None:
-        """Counters, toner and state of the machines with an SNMP address, as `backoffice
+        """Counters, toner and state of the machines with an SNMP or IPP address, as `backoffice
         machines poll` reads them; a machine another session just polled is left alone. A
         machine that does not answer (switched off for the night) is said on the board, not
         in a dialog."""

@@ -1,5 +1,5 @@
-"""Machines that report themselves: every machine with an SNMP address is asked for its page
-counter, its supply levels and its state, and what it says is recorded — by
+"""Machines that report themselves: every machine with an SNMP or IPP address is asked for
+its page counter, its supply levels and its state, and what it says is recorded — by
 `backoffice machines poll` from cron, and by the open app every few minutes."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLev
 from data.machines.printer_report import PrinterReport
 from data.machines.supply_levels import latest_levels
 
-Reader = Callable[[str, str], PrinterReport]
+Reader = Callable[[Machine, str], PrinterReport]
 
 
 @dataclass
@@ -24,26 +24,32 @@ class PollRun:
     problems: list[str] = field(default_factory=list)  # one sentence each, naming the machine
 
 
-def read_over_snmp(address: str, community: str) -> PrinterReport:
-    from data.machines.printer_snmp import read_printer
+def read_machine(machine: Machine, community: str) -> PrinterReport:
+    """Over SNMP when the machine has an SNMP address (the Printer MIB says more: every
+    marker's counter), else over IPP."""
+    if machine.snmp:
+        from data.machines.printer_snmp import read_printer
 
-    return read_printer(address, community)
+        return read_printer(machine.snmp, community)
+    from data.machines.printer_ipp import read_printer as read_over_ipp
+
+    return read_over_ipp(machine.ipp)
 
 
-def poll_machines(store: Store, community: str = "public", read: Reader = read_over_snmp,
+def poll_machines(store: Store, community: str = "public", read: Reader = read_machine,
                   unless_polled_within: timedelta | None = None) -> PollRun:
-    """Ask every machine that has an SNMP address; one that does not answer is named and the
-    others are still asked. With ``unless_polled_within``, a machine another session polled
-    that recently is left alone: ten open sessions poll each machine once, not ten times."""
+    """Ask every machine that has an SNMP or IPP address; one that does not answer is named
+    and the others are still asked. With ``unless_polled_within``, a machine another session
+    polled that recently is left alone: ten open sessions poll each machine once, not ten times."""
     run = PollRun()
     now = store.now()
     for machine in store.repo("machines").list():
-        if not machine.snmp or machine.status == MachineStatus.RETIRED:
+        if not (machine.snmp or machine.ipp) or machine.status == MachineStatus.RETIRED:
             continue
         if unless_polled_within and machine.polled_at and now - machine.polled_at < unless_polled_within:
             continue
         try:
-            report = read(machine.snmp, community)
+            report = read(machine, community)
         except (DataError, ValueError) as error:
             run.problems.append(f"{machine.asset_tag}: {error}")
             note_report(store, machine.id, None, f"not answering: {error}")
