@@ -60,7 +60,7 @@ class BackgroundWork:
         from data.machines.polling import poll_machines
 
         within = timedelta(minutes=self.settings.poll_minutes * 0.9)
-        poll_machines(self.store, self.settings.snmp_community, unless_polled_within=within)
+        poll_machines(self.store, self.settings.snmp_access(), unless_polled_within=within)
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def work_the_mail(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from data.engine.errors import DataError
 from data.engine.store import Store
@@ -15,7 +16,10 @@ from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLev
 from data.machines.printer_report import PrinterReport
 from data.machines.supply_levels import latest_levels
 
-Reader = Callable[[Machine, str], PrinterReport]
+if TYPE_CHECKING:
+    from data.machines.printer_snmp import SnmpAccess
+
+Reader = Callable[[Machine, "SnmpAccess | str"], PrinterReport]
 
 
 @dataclass
@@ -24,23 +28,24 @@ class PollRun:
     problems: list[str] = field(default_factory=list)  # one sentence each, naming the machine
 
 
-def read_machine(machine: Machine, community: str) -> PrinterReport:
+def read_machine(machine: Machine, snmp: SnmpAccess | str) -> PrinterReport:
     """Over SNMP when the machine has an SNMP address (the Printer MIB says more: every
     marker's counter), else over IPP."""
     if machine.snmp:
         from data.machines.printer_snmp import read_printer
 
-        return read_printer(machine.snmp, community)
+        return read_printer(machine.snmp, snmp)
     from data.machines.printer_ipp import read_printer as read_over_ipp
 
     return read_over_ipp(machine.ipp)
 
 
-def poll_machines(store: Store, community: str = "public", read: Reader = read_machine,
+def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader = read_machine,
                   unless_polled_within: timedelta | None = None) -> PollRun:
     """Ask every machine that has an SNMP or IPP address; one that does not answer is named
     and the others are still asked. With ``unless_polled_within``, a machine another session
-    polled that recently is left alone: ten open sessions poll each machine once, not ten times."""
+    polled that recently is left alone: ten open sessions poll each machine once, not ten times.
+    ``snmp``: the community, or an SnmpAccess for SNMP v3."""
     run = PollRun()
     now = store.now()
     for machine in store.repo("machines").list():
@@ -49,7 +54,7 @@ def poll_machines(store: Store, community: str = "public", read: Reader = read_m
         if unless_polled_within and machine.polled_at and now - machine.polled_at < unless_polled_within:
             continue
         try:
-            report = read(machine, community)
+            report = read(machine, snmp)
         except (DataError, ValueError) as error:
             run.problems.append(f"{machine.asset_tag}: {error}")
             note_report(store, machine.id, None, f"not answering: {error}")
