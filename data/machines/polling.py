@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from data.engine.errors import DataError
 from data.engine.store import Store
 from data.machines import forecasts, rules
-from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
+from data.machines.models import MAX_COUNTER, Machine, MachineStatus, MeterReading, SupplyLevel
 from data.machines.printer_report import PrinterReport
 from data.machines.supply_levels import latest_levels
 
@@ -88,6 +88,8 @@ def note_report(store: Store, machine_id: int, status: MachineStatus | None, sai
 def record_counter(store: Store, machine_id: int, total: int) -> str:
     """Today's polled reading, raised as the day goes on; a counter below the last reading is
     not recorded but said (a wrong reading typed by hand is voided, not overwritten)."""
+    if total > MAX_COUNTER:  # a broken or hostile machine: no reading could hold it
+        return f"the machine's counter reads {total:,}, more than any machine counts in its life: not recorded"
     readings = store.repo("meter_readings")
     today = store.today()
     latest = forecasts.latest_reading(forecasts.counting(readings.find(machine_id=machine_id)))

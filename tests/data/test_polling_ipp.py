@@ -79,6 +79,17 @@ def test_what_a_printer_says_over_ipp_is_stored_inert_whatever_bytes_it_sends(tm
     assert "\x1b" not in backoffice(store.folder, "agenda").stdout
 
 
+def test_a_counter_past_any_machine_s_life_is_said_not_recorded(tmp_path, ipp_printers):
+    printer = ipp_printers("HP OfficeJet Pro 9130")
+    printer.show(total=2_000_000_000, supplies={"Black Toner": 40})
+    store = office_with(tmp_path, {"asset_tag": "PR-03", "kind": "printer", "ipp": printer.address})
+    polled = backoffice(store.folder, "machines", "poll")
+    assert (polled.returncode, polled.stderr) == (1, "backoffice: PR-03: idle; the machine's counter reads 2,000,000,000, "
+                                                     "more than any machine counts in its life: not recorded\n")
+    assert store.repo("meter_readings").list() == []
+    assert [lv.percent for lv in store.repo("supply_levels").list()] == [40]
+
+
 def test_a_machine_with_both_addresses_is_read_over_snmp(tmp_path, ipp_printers, snmp_printers):
     printer = ipp_printers("Canon iR-ADV C5535")
     printer.show(total=1_111, supplies={"Black Toner": 10})
