@@ -84,7 +84,7 @@ def reported_line(machine: Machine, levels: list[SupplyLevel]) -> Text:
     if machine.status == MachineStatus.RETIRED:
         return retired_line(machine)
     if machine.polled_at is None:
-        return Text("Not read over the network" + ("" if machine.snmp else ": no SNMP address (e edits it)"), style="dim")
+        return Text("Not read over the network" + ("" if machine.snmp or machine.ipp else ": no SNMP or IPP address (e edits it)"), style="dim")
     text = Text(f"Says at {local(machine.polled_at):%d %b %H:%M}: ")
     text.append(machine.reported, style="bold red" if says_worse(machine) else "")
     for level in levels:

@@ -9,6 +9,7 @@ import pytest
 from data.engine.clock import set_office_zone
 from data.engine.store import Store
 from tests.fax_server import hylafax  # noqa: F401  (fixtures)
+from tests.ipp_printer import ipp_bus, ipp_printers  # noqa: F401  (fixtures)
 from tests.snmp_agent import snmp_printers  # noqa: F401  (fixtures)
 from tests.servers import dovecot, mail_table, smtp  # noqa: F401  (fixtures)
 

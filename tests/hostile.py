@@ -24,7 +24,7 @@ SHOWN_PAYLOAD = "[b]␛]0;pwned␇␛[2J"  # how its start reads once made visib
 # Fields that hold a number, an address or a path in a shape their model insists on even
 # when reading a file: hostile text there makes the record unreadable (set aside, see
 # test_damaged_records), so it cannot reach a screen.
-SHAPED = {"number", "fax_number", "extension", "vendor_phone", "vendor_email", "email", "phone"}
+SHAPED = {"number", "fax_number", "extension", "vendor_phone", "vendor_email", "email", "phone", "ipp"}
 # Written by the program from other fields (made again on every change) or never shown.
 SKIPPED = {"id", "rev", "created_at", "updated_at"}
 

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ from tests.servers import missing
 
 SNMPSIMD = "snmpsimd"
 DEVICE_STATES = {"running": 2, "warning": 3, "down": 5}
+# snmpsimd picks the recording for an SNMP v3 request by its context name, which machines
+# leave empty, and then by the transport: UDP over IPv4, its first endpoint.
+V3_RECORDING = "1.3.6.1.6.1.1.0.snmprec"
 
 
 def free_udp_port() -> int:
@@ -30,15 +34,33 @@ def free_udp_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class V3User:
+    """An SNMP v3 user the machine knows: SHA authentication, AES privacy."""
+
+    name: str
+    auth_key: str
+    privacy_key: str
+
+    def options(self) -> list[str]:
+        return [f"--v3-user={self.name}", f"--v3-auth-key={self.auth_key}", "--v3-auth-proto=SHA",
+                f"--v3-priv-key={self.privacy_key}", "--v3-priv-proto=AES", "--v3-only"]
+
+    def access(self) -> mib.SnmpAccess:
+        return mib.SnmpAccess(user=self.name, auth_key=self.auth_key, privacy_key=self.privacy_key)
+
+
 class SnmpPrinter:
     """One machine on the network; ``show`` sets what it reports."""
 
-    def __init__(self, description: str) -> None:
+    def __init__(self, description: str, v3_user: V3User | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="backoffice-snmp-"))
         (self.root / "data").mkdir()
         (self.root / "cache").mkdir()
         self.description = description
         self.recording = self.root / "data" / "public.snmprec"
+        self.recordings = [self.recording] + ([self.root / "data" / V3_RECORDING] if v3_user else [])
+        self.access = v3_user.access() if v3_user else "public"  # what it answers to
         self.stamp = 0.0
         self.port = free_udp_port()
         self.address = f"127.0.0.1:{self.port}"
@@ -48,7 +70,8 @@ class SnmpPrinter:
         as_nobody = ["--process-user=nobody", "--process-group=nogroup"] if os.getuid() == 0 else []
         self.process = subprocess.Popen(
             [SNMPSIMD, f"--data-dir={self.root / 'data'}", f"--cache-dir={self.root / 'cache'}",
-             f"--agent-udpv4-endpoint={self.address}", "--logging-method=null", *as_nobody],
+             f"--agent-udpv4-endpoint={self.address}", "--logging-method=null", *as_nobody,
+             *(v3_user.options() if v3_user else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         self.wait_until_it_answers()
@@ -69,12 +92,13 @@ class SnmpPrinter:
             values[f"{mib.SUPPLY_MAX_CAPACITY}.1.{index}"] = ("2", "100")
             values[f"{mib.SUPPLY_LEVEL}.1.{index}"] = ("2", str(percent))
         ordered = sorted(values, key=lambda oid: tuple(int(part) for part in oid.split(".")))
-        self.recording.write_text("".join(f"{oid}|{kind}|{value}\n" for oid in ordered for kind, value in [values[oid]]))
-        self.recording.chmod(0o644)
         # snmpsimd indexes a recording again when the file is newer than its index: a time
         # ahead of any index it built, and later at every change.
         self.stamp = max(self.stamp + 2, time.time() + 60)
-        os.utime(self.recording, (self.stamp, self.stamp))
+        for recording in self.recordings:
+            recording.write_text("".join(f"{oid}|{kind}|{value}\n" for oid in ordered for kind, value in [values[oid]]))
+            recording.chmod(0o644)
+            os.utime(recording, (self.stamp, self.stamp))
 
     def wait_until_it_answers(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds
@@ -83,7 +107,7 @@ class SnmpPrinter:
                 raise RuntimeError(f"snmpsimd stopped at start with status {self.process.returncode}")
             try:
                 with ThreadPoolExecutor(1) as thread:  # a thread of its own: async tests run a loop already
-                    thread.submit(mib.read_printer, self.address, "public", 0.5).result()
+                    thread.submit(mib.read_printer, self.address, self.access, 0.5).result()
                 return
             except mib.SnmpError:
                 time.sleep(0.2)
@@ -107,13 +131,14 @@ def error_octets(errors: tuple[str, ...]) -> str:
 
 @pytest.fixture
 def snmp_printers():
-    """Start machines on the network: ``snmp_printers("Canon iR-ADV C5535")`` → SnmpPrinter."""
+    """Start machines on the network: ``snmp_printers("Canon iR-ADV C5535")`` → SnmpPrinter;
+    ``snmp_printers(…, V3User(…))`` also answers that SNMP v3 user."""
     if shutil.which(SNMPSIMD) is None:
         missing("snmpsimd", "snmpsim")
     started: list[SnmpPrinter] = []
 
-    def start(description: str) -> SnmpPrinter:
-        started.append(SnmpPrinter(description))
+    def start(description: str, v3_user: V3User | None = None) -> SnmpPrinter:
+        started.append(SnmpPrinter(description, v3_user))
         return started[-1]
 
     yield start

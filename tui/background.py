@@ -51,7 +51,7 @@ class BackgroundWork:
 
     @work(thread=True, exclusive=True, group="machines", exit_on_error=False)
     def poll_the_machines(self) -> None:
-        """Counters, toner and state of the machines with an SNMP address, as `backoffice
+        """Counters, toner and state of the machines with an SNMP or IPP address, as `backoffice
         machines poll` reads them; a machine another session just polled is left alone. A
         machine that does not answer (switched off for the night) is said on the board, not
         in a dialog."""
@@ -60,7 +60,7 @@ class BackgroundWork:
         from data.machines.polling import poll_machines
 
         within = timedelta(minutes=self.settings.poll_minutes * 0.9)
-        poll_machines(self.store, self.settings.snmp_community, unless_polled_within=within)
+        poll_machines(self.store, self.settings.snmp_access(), unless_polled_within=within)
 
     @work(thread=True, exclusive=True, group="mail", exit_on_error=False)
     def work_the_mail(self) -> None:

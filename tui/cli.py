@@ -326,7 +326,7 @@ def poll(office: Office) -> int:
     """For cron: what the open app does every few minutes."""
     from data.machines.polling import poll_machines
 
-    run = poll_machines(office.store, office.settings.snmp_community)
+    run = poll_machines(office.store, office.settings.snmp_access())
     for machine in run.polled:
         say(f"{machine.asset_tag}: {machine.reported}")
     return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK

@@ -17,6 +17,7 @@ APP_NAME = "backoffice"
 ENV_PREFIX = "BACKOFFICE_"
 DEFAULT_FAX_COMMAND = "sendfax -h {server} -t {max_tries} -x {company} -c {cover_note} -d {recipient}@{number} {file}"
 MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
+SNMP_V3 = ("snmp_user", "snmp_auth_key", "snmp_privacy_key", "snmp_auth_protocol", "snmp_privacy_protocol")
 
 
 class SettingsError(Exception):
@@ -35,6 +36,11 @@ class Settings:
     region: str = "GB"  # the office's country: numbers typed without + are its numbers, and shown national
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
     snmp_community: str = "public"  # the SNMP community machines with an snmp address are read with
+    snmp_user: str = ""  # set: SNMP v3 as this user instead of the community
+    snmp_auth_key: str = field(default="", repr=False)  # a secret, as is the privacy key: never shown
+    snmp_privacy_key: str = field(default="", repr=False)
+    snmp_auth_protocol: str = "SHA"  # MD5, SHA, SHA224, SHA256, SHA384 or SHA512
+    snmp_privacy_protocol: str = "AES"  # DES, 3DES, AES, AES192 or AES256
     poll_minutes: int = 5  # how often the open app asks those machines; 0: only `backoffice machines poll`
     exports: Path | None = None  # orders written for suppliers; default: exports/ in the data folder
     service_sheets: Path | None = None  # service-call sheets for vendors; default: service-sheets/ in the data folder
@@ -44,6 +50,10 @@ class Settings:
         from data.mail.mailboxes import mailboxes
 
         return mailboxes(self.mail)
+
+    def snmp_access(self):
+        """How the machines are asked over SNMP: the community, or the v3 user and its keys."""
+        return snmp_access(vars(self))
 
 
 def settings_file() -> Path:
@@ -102,7 +112,7 @@ def checked(values: dict, where: str) -> dict:
     for name in ("data", "exports", "service_sheets"):
         if result.get(name) is not None:
             result[name] = Path(str(result[name])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community"):
+    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community", *SNMP_V3):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if result.get("fax_server"):
@@ -162,9 +172,20 @@ def load_settings(**overrides) -> Settings:
         checked({"mail": environment["mail"]}, "environment")
     values.update(environment)
     values.update(checked({k: v for k, v in overrides.items() if v is not None}, "command line"))
+    # The user may come from one place and its keys from another: checked together, and only
+    # when set, so that an office without SNMP v3 does not load the machines' code to start.
+    if any(name in values for name in SNMP_V3) and (problem := snmp_access(values).problem()):
+        raise SettingsError(f"settings: {problem}")
     settings = Settings(**values)
     apply_time_zone(settings)
     return settings
+
+
+def snmp_access(values: dict):
+    from data.machines.printer_snmp import SnmpAccess
+
+    return SnmpAccess(community=values.get("snmp_community", "public"),
+                      **{name.removeprefix("snmp_"): values[name] for name in SNMP_V3 if name in values})
 
 
 def apply_time_zone(settings: Settings) -> None:

@@ -4,7 +4,7 @@ repair tickets and maintenance.
 models (what a record is), rules (what may happen to it), forecasts (what the readings and
 the toner issued foretell), actions (what a person does to the store), views (what a screen
 shows), the troubleshooting checklists, and polling (what a machine on the network reports
-of itself, read by printer_snmp).
+of itself, read by printer_snmp or printer_ipp into printer_report's shape).
 """
 
 from data.engine.collections import Collection

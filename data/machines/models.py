@@ -44,6 +44,7 @@ class Machine(Record):
     vendor_email: str = Field(default="", max_length=200, title="Vendor e-mail")
     contract_end: date | None = Field(default=None, title="Contract/warranty end")
     snmp: str = Field(default="", max_length=300, title="SNMP address")  # host or host:port: polled when set
+    ipp: str = Field(default="", max_length=300, title="IPP address")  # ipp://host/path or host[:port]: polled when no snmp
     # What the machine last said of itself when polled: a suggestion beside ``status``, which people set.
     reported_status: MachineStatus | None = None
     reported: str = Field(default="", max_length=500)  # "jammed, door open"
@@ -53,7 +54,7 @@ class Machine(Record):
 
     form_fields = (
         "asset_tag", "kind", "make", "model", "serial", "location",
-        "vendor", "vendor_phone", "vendor_email", "contract_end", "snmp",
+        "vendor", "vendor_phone", "vendor_email", "contract_end", "snmp", "ipp",
     )
 
     _phone = field_validator("vendor_phone", mode="before")(lambda cls, v: normalise_number(v or ""))
@@ -64,6 +65,15 @@ class Machine(Record):
     def _snmp_address(cls, value: str) -> str:
         if value.strip():
             from data.machines.printer_snmp import split_address
+
+            split_address(value)  # ValueError says what is wrong with it
+        return value.strip()
+
+    @field_validator("ipp")
+    @classmethod
+    def _ipp_address(cls, value: str) -> str:
+        if value.strip():
+            from data.machines.printer_ipp import split_address
 
             split_address(value)  # ValueError says what is wrong with it
         return value.strip()

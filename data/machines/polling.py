@@ -1,5 +1,5 @@
-"""Machines that report themselves: every machine with an SNMP address is asked for its page
-counter, its supply levels and its state, and what it says is recorded — by
+"""Machines that report themselves: every machine with an SNMP or IPP address is asked for
+its page counter, its supply levels and its state, and what it says is recorded — by
 `backoffice machines poll` from cron, and by the open app every few minutes."""
 
 from __future__ import annotations
@@ -7,15 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from data.engine.errors import DataError
 from data.engine.store import Store
 from data.machines import forecasts, rules
-from data.machines.models import Machine, MachineStatus, MeterReading, SupplyLevel
-from data.machines.printer_snmp import PrinterReport
+from data.machines.models import MAX_COUNTER, Machine, MachineStatus, MeterReading, SupplyLevel
+from data.machines.printer_report import PrinterReport
 from data.machines.supply_levels import latest_levels
 
-Reader = Callable[[str, str], PrinterReport]
+if TYPE_CHECKING:
+    from data.machines.printer_snmp import SnmpAccess
+
+Reader = Callable[[Machine, "SnmpAccess | str"], PrinterReport]
 
 
 @dataclass
@@ -24,26 +28,33 @@ class PollRun:
     problems: list[str] = field(default_factory=list)  # one sentence each, naming the machine
 
 
-def read_over_snmp(address: str, community: str) -> PrinterReport:
-    from data.machines.printer_snmp import read_printer
+def read_machine(machine: Machine, snmp: SnmpAccess | str) -> PrinterReport:
+    """Over SNMP when the machine has an SNMP address (the Printer MIB says more: every
+    marker's counter), else over IPP."""
+    if machine.snmp:
+        from data.machines.printer_snmp import read_printer
 
-    return read_printer(address, community)
+        return read_printer(machine.snmp, snmp)
+    from data.machines.printer_ipp import read_printer as read_over_ipp
+
+    return read_over_ipp(machine.ipp)
 
 
-def poll_machines(store: Store, community: str = "public", read: Reader = read_over_snmp,
+def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader = read_machine,
                   unless_polled_within: timedelta | None = None) -> PollRun:
-    """Ask every machine that has an SNMP address; one that does not answer is named and the
-    others are still asked. With ``unless_polled_within``, a machine another session polled
-    that recently is left alone: ten open sessions poll each machine once, not ten times."""
+    """Ask every machine that has an SNMP or IPP address; one that does not answer is named
+    and the others are still asked. With ``unless_polled_within``, a machine another session
+    polled that recently is left alone: ten open sessions poll each machine once, not ten times.
+    ``snmp``: the community, or an SnmpAccess for SNMP v3."""
     run = PollRun()
     now = store.now()
     for machine in store.repo("machines").list():
-        if not machine.snmp or machine.status == MachineStatus.RETIRED:
+        if not (machine.snmp or machine.ipp) or machine.status == MachineStatus.RETIRED:
             continue
         if unless_polled_within and machine.polled_at and now - machine.polled_at < unless_polled_within:
             continue
         try:
-            report = read(machine.snmp, community)
+            report = read(machine, snmp)
         except (DataError, ValueError) as error:
             run.problems.append(f"{machine.asset_tag}: {error}")
             note_report(store, machine.id, None, f"not answering: {error}")
@@ -77,6 +88,8 @@ def note_report(store: Store, machine_id: int, status: MachineStatus | None, sai
 def record_counter(store: Store, machine_id: int, total: int) -> str:
     """Today's polled reading, raised as the day goes on; a counter below the last reading is
     not recorded but said (a wrong reading typed by hand is voided, not overwritten)."""
+    if total > MAX_COUNTER:  # a broken or hostile machine: no reading could hold it
+        return f"the machine's counter reads {total:,}, more than any machine counts in its life: not recorded"
     readings = store.repo("meter_readings")
     today = store.today()
     latest = forecasts.latest_reading(forecasts.counting(readings.find(machine_id=machine_id)))

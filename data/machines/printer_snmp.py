@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from data.engine.errors import DataError
-from data.engine.text import visible
+from data.machines.printer_report import MAX_ROWS, PrinterReport, SupplyReport, as_int, machine_text
 
 PORT = 161
 
@@ -29,35 +29,50 @@ PRINTER_ERRORS = ["low paper", "no paper", "low toner", "no toner", "door open",
                   "service requested", "input tray missing", "output tray missing", "marker supply missing",
                   "output near full", "output full", "input tray empty", "overdue maintenance"]
 DEVICE_STATES = {1: "unknown", 2: "running", 3: "warning", 4: "testing", 5: "down"}
-SOME_LEFT = -3
-MAX_ROWS = 64  # markers or supplies of one machine: a copier has a dozen
+
+
+# The names settings give the SNMP v3 protocols, and pysnmp's for them.
+AUTH_PROTOCOLS = {"MD5": "usmHMACMD5AuthProtocol", "SHA": "usmHMACSHAAuthProtocol", "SHA224": "usmHMAC128SHA224AuthProtocol",
+                  "SHA256": "usmHMAC192SHA256AuthProtocol", "SHA384": "usmHMAC256SHA384AuthProtocol",
+                  "SHA512": "usmHMAC384SHA512AuthProtocol"}
+PRIVACY_PROTOCOLS = {"DES": "usmDESPrivProtocol", "3DES": "usm3DESEDEPrivProtocol", "AES": "usmAesCfb128Protocol",
+                     "AES192": "usmAesCfb192Protocol", "AES256": "usmAesCfb256Protocol"}
+MIN_KEY = 8  # RFC 3414: a USM password is at least eight characters
 
 
 class SnmpError(DataError):
     """The machine did not answer, or answered with an error: said in words."""
 
-
-@dataclass(frozen=True)
-class SupplyReport:
-    description: str
-    kind: str
-    level: int  # in units of max_capacity; SOME_LEFT when the machine only says "some left"
-    max_capacity: int
-
-    @property
-    def percent(self) -> int | None:
-        if self.level < 0 or self.max_capacity <= 0:
-            return None
-        return round(100 * min(self.level, self.max_capacity) / self.max_capacity)
+    indication: object = None  # pysnmp's, when it said one
 
 
 @dataclass(frozen=True)
-class PrinterReport:
-    total: int | None  # the page counter of the first marker
-    supplies: list[SupplyReport] = field(default_factory=list)
-    device_state: str = "unknown"  # running, warning, down…
-    errors: list[str] = field(default_factory=list)  # "jammed", "low toner"…
-    description: str = ""
+class SnmpAccess:
+    """How the machines are asked: SNMP v2c with a community, or v3 as a user with an
+    authentication key and a privacy key. The keys are secrets: never shown, never said."""
+
+    community: str = "public"
+    user: str = ""  # set: SNMP v3
+    auth_key: str = field(default="", repr=False)
+    privacy_key: str = field(default="", repr=False)
+    auth_protocol: str = "SHA"
+    privacy_protocol: str = "AES"
+
+    def problem(self) -> str | None:
+        """What makes these settings unusable, in words naming the setting, never its value."""
+        keys = (("snmp_auth_key", self.auth_key), ("snmp_privacy_key", self.privacy_key))
+        if not self.user and (self.auth_key or self.privacy_key):
+            return "snmp_auth_key and snmp_privacy_key are for an SNMP v3 user: set snmp_user too"
+        if self.privacy_key and not self.auth_key:
+            return "snmp_privacy_key needs snmp_auth_key: SNMP v3 encrypts only what is authenticated"
+        short = [name for name, key in keys if key and len(key) < MIN_KEY]
+        if short:
+            return f"{short[0]} must be at least {MIN_KEY} characters (SNMP v3 takes no shorter key)"
+        if self.auth_protocol.upper() not in AUTH_PROTOCOLS:
+            return f"snmp_auth_protocol must be one of {', '.join(AUTH_PROTOCOLS)}"
+        if self.privacy_protocol.upper() not in PRIVACY_PROTOCOLS:
+            return f"snmp_privacy_protocol must be one of {', '.join(PRIVACY_PROTOCOLS)}"
+        return None
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -83,14 +98,21 @@ def error_bits(octets: bytes) -> list[str]:
     return found
 
 
-def read_printer(address: str, community: str = "public", timeout: float = 2.0) -> PrinterReport:
-    """Ask the machine at ``address`` (host or host:port); SnmpError when it does not answer."""
+def read_printer(address: str, access: SnmpAccess | str = "public", timeout: float = 2.0) -> PrinterReport:
+    """Ask the machine at ``address`` (host or host:port) with a community or an SnmpAccess;
+    SnmpError when it does not answer."""
     host, port = split_address(address)
-    return asyncio.run(_read(host, port, community, timeout))
+    access = SnmpAccess(community=access) if isinstance(access, str) else access
+    try:
+        return asyncio.run(_read(host, port, access, timeout))
+    except SnmpError as error:
+        if access.user:
+            raise v3_refusal(error, host, access.user) from None
+        raise
 
 
-async def _read(host: str, port: int, community: str, timeout: float) -> PrinterReport:
-    from pysnmp.hlapi.v3arch.asyncio import CommunityData, ContextData, SnmpEngine, UdpTransportTarget
+async def _read(host: str, port: int, access: SnmpAccess, timeout: float) -> PrinterReport:
+    from pysnmp.hlapi.v3arch.asyncio import ContextData, SnmpEngine, UdpTransportTarget
 
     engine = SnmpEngine()
     try:
@@ -99,7 +121,7 @@ async def _read(host: str, port: int, community: str, timeout: float) -> Printer
         except Exception as error:  # pysnmp says an unknown host with its own error types
             cause = getattr(error.__cause__, "strerror", None) or error
             raise SnmpError(f"{host} cannot be found on the network ({cause})") from error
-        ask = (engine, CommunityData(community), target, ContextData())
+        ask = (engine, credentials(access), target, ContextData())
         scalars = await _get(ask, host, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
         columns = await _walk(ask, host, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
     finally:
@@ -110,7 +132,7 @@ async def _read(host: str, port: int, community: str, timeout: float) -> Printer
         supplies=supplies_of(columns),
         device_state=DEVICE_STATES.get(as_int(scalars.get(HR_DEVICE_STATUS)), "unknown"),
         errors=error_bits(bytes(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
-        description=as_text(scalars.get(SYS_DESCR, b""))[:200],
+        description=as_text(scalars.get(SYS_DESCR, b"")),
     )
 
 
@@ -119,7 +141,7 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
     for index, description in sorted(columns[SUPPLY_DESCRIPTION].items()):
         kind = as_int(columns[SUPPLY_TYPE].get(index))
         supplies.append(SupplyReport(
-            description=as_text(description)[:200],
+            description=as_text(description),
             kind=SUPPLY_KINDS.get(kind, "supply"),
             level=as_int(columns[SUPPLY_LEVEL].get(index), default=-2),
             max_capacity=as_int(columns[SUPPLY_MAX_CAPACITY].get(index), default=-2),
@@ -128,16 +150,8 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
 
 
 def as_text(value: object) -> str:
-    """What a machine names itself or a supply: text from outside, its control characters made
-    visible so that it is stored and shown inert."""
-    return visible(bytes(value).decode("utf-8", "replace"), one_line=True).strip()  # type: ignore[call-overload]
-
-
-def as_int(value: object, default: int = 0) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return default
+    """An SNMP octet string, in whatever encoding the machine chose, as text made inert."""
+    return machine_text(bytes(value).decode("utf-8", "replace"))  # type: ignore[call-overload]
 
 
 async def _get(ask: tuple, host: str, *oids: str) -> dict[str, object]:
@@ -171,8 +185,38 @@ async def _walk(ask: tuple, host: str, *columns: str) -> dict[str, dict[str, obj
     return found
 
 
+def credentials(access: SnmpAccess):
+    """A community (v2c), or the v3 user with its keys: no key, no authentication; an
+    authentication key alone, no privacy."""
+    from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    if not access.user:
+        return hlapi.CommunityData(access.community)
+    auth = getattr(hlapi, AUTH_PROTOCOLS[access.auth_protocol.upper()]) if access.auth_key else hlapi.usmNoAuthProtocol
+    privacy = getattr(hlapi, PRIVACY_PROTOCOLS[access.privacy_protocol.upper()]) if access.privacy_key else hlapi.usmNoPrivProtocol
+    return hlapi.UsmUserData(access.user, access.auth_key or None, access.privacy_key or None, authProtocol=auth, privProtocol=privacy)
+
+
+def v3_refusal(error: SnmpError, host: str, user: str) -> SnmpError:
+    """What a machine's silence or refusal means for an SNMP v3 user, in words: most machines
+    do not answer a wrong key at all."""
+    wrong_auth = f"{host} refused the SNMP v3 authentication key of user '{user}' (snmp_auth_key, snmp_auth_protocol)"
+    said = {
+        "UnknownUserName": f"{host} does not know the SNMP v3 user '{user}' (snmp_user)",
+        "WrongDigest": wrong_auth,
+        "AuthenticationFailure": wrong_auth,
+        "DecryptionError": f"{host} refused the SNMP v3 privacy key of user '{user}' (snmp_privacy_key, snmp_privacy_protocol)",
+        "UnsupportedSecurityLevel": f"{host} wants other keys for the SNMP v3 user '{user}': authentication, privacy or both",
+        "RequestTimedOut": f"{error}; as SNMP v3 user '{user}', a wrong user or key goes unanswered too: "
+                           "check snmp_user, snmp_auth_key and snmp_privacy_key",
+    }.get(type(error.indication).__name__)
+    return SnmpError(said) if said else error
+
+
 def check(host: str, indication: object, status: object) -> None:
     if indication:
-        raise SnmpError(f"{host} did not answer over SNMP ({indication})")
+        error = SnmpError(f"{host} did not answer over SNMP ({indication})")
+        error.indication = indication
+        raise error
     if status:
         raise SnmpError(f"{host} answered with an SNMP error: {status.prettyPrint()}")  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from data.machines.forecasts import latest_reading
 from data.machines.troubleshooting import symptom_words
 
 if TYPE_CHECKING:
-    from data.machines.printer_snmp import PrinterReport
+    from data.machines.printer_report import PrinterReport
 
 
 def cover_words(machine: Machine, today: date) -> str:
@@ -146,7 +146,7 @@ def reported_state(report: PrinterReport) -> tuple[MachineStatus, str]:
     """What the machine says of itself, as a status and in words: down when it cannot print,
     needing attention when it warns (toner low, paper low)."""
     said = ", ".join(report.errors) or report.device_state
-    if report.device_state == "down" or STOPPING_ERRORS.intersection(report.errors):
+    if report.device_state in ("down", "stopped") or STOPPING_ERRORS.intersection(report.errors):
         return MachineStatus.DOWN, said
     if report.device_state in ("warning", "testing") or report.errors:
         return MachineStatus.NEEDS_ATTENTION, said

@@ -11,8 +11,10 @@ from data.machines.models import MachineStatus
 from data.machines.polling import poll_machines
 from tests.data.helpers import backoffice
 from tests.servers import free_port
+from tests.snmp_agent import V3User
 
 TONERS = {"Canon C-EXV51 Black Toner": 80, "Canon C-EXV51 Cyan Toner": 40}
+OFFICE_USER = V3User("office", "auth-key-2026", "privacy-key-2026")
 
 
 def office_with(tmp_path, *machines: dict) -> Store:
@@ -116,3 +118,48 @@ def test_an_agent_that_answers_the_same_oid_again_does_not_keep_the_poll_going(t
     store = office_with(tmp_path, {"asset_tag": "CP-01", "snmp": copier.address})
     polled = backoffice(store.folder, "machines", "poll")  # tests.data.helpers gives it no timeout: a hang fails the run
     assert polled.returncode == 0 and polled.stdout == "CP-01: running\n"
+
+
+def v3_settings(monkeypatch, user: V3User, **changed: str) -> None:
+    """The SNMP v3 user and its keys in the settings, as BACKOFFICE_SNMP_* variables."""
+    for name, value in {"user": user.name, "auth_key": user.auth_key, "privacy_key": user.privacy_key, **changed}.items():
+        monkeypatch.setenv(f"BACKOFFICE_SNMP_{name.upper()}", value)
+
+
+def test_a_copier_that_answers_only_its_snmp_v3_user_is_read_with_the_keys_in_the_settings(tmp_path, snmp_printers, monkeypatch):
+    copier = snmp_printers("Canon iR-ADV C5535", OFFICE_USER)
+    copier.show(total=64_000, supplies=TONERS)
+    store = office_with(tmp_path, {"asset_tag": "CP-01", "snmp": copier.address})
+    v3_settings(monkeypatch, OFFICE_USER)
+    polled = backoffice(store.folder, "machines", "poll")
+    assert (polled.returncode, polled.stdout, polled.stderr) == (0, "CP-01: running\n", "")
+    assert [r.total for r in store.repo("meter_readings").list()] == [64_000]
+
+
+def test_a_wrong_snmp_v3_key_is_said_in_words_that_do_not_give_the_keys_away(tmp_path, snmp_printers, monkeypatch):
+    copier = snmp_printers("Canon iR-ADV C5535", OFFICE_USER)
+    store = office_with(tmp_path, {"asset_tag": "CP-01", "snmp": copier.address})
+    v3_settings(monkeypatch, OFFICE_USER, auth_key="not-the-auth-key")
+    polled = backoffice(store.folder, "machines", "poll")
+    assert (polled.returncode, polled.stdout) == (1, "")
+    assert polled.stderr == ("backoffice: CP-01: 127.0.0.1 did not answer over SNMP (No SNMP response received before timeout); "
+                             "as SNMP v3 user 'office', a wrong user or key goes unanswered too: "
+                             "check snmp_user, snmp_auth_key and snmp_privacy_key\n")
+    said = polled.stderr + store.repo("machines").get(1).reported
+    assert "not-the-auth-key" not in said and OFFICE_USER.privacy_key not in said
+
+
+def test_snmp_v3_settings_that_cannot_work_are_named_without_their_values(tmp_path, monkeypatch):
+    store = office_with(tmp_path)
+    monkeypatch.setenv("BACKOFFICE_SNMP_USER", "office")
+    monkeypatch.setenv("BACKOFFICE_SNMP_PRIVACY_KEY", "privacy-key-2026")
+    polled = backoffice(store.folder, "machines", "poll")
+    assert (polled.returncode, polled.stderr) == (2, "backoffice: settings: snmp_privacy_key needs snmp_auth_key: "
+                                                     "SNMP v3 encrypts only what is authenticated\n")
+    monkeypatch.setenv("BACKOFFICE_SNMP_AUTH_KEY", "short")
+    polled = backoffice(store.folder, "machines", "poll")
+    assert polled.stderr == "backoffice: settings: snmp_auth_key must be at least 8 characters (SNMP v3 takes no shorter key)\n"
+    monkeypatch.setenv("BACKOFFICE_SNMP_AUTH_KEY", "auth-key-2026")
+    monkeypatch.setenv("BACKOFFICE_SNMP_AUTH_PROTOCOL", "SHA-1")
+    polled = backoffice(store.folder, "machines", "poll")
+    assert polled.stderr == "backoffice: settings: snmp_auth_protocol must be one of MD5, SHA, SHA224, SHA256, SHA384, SHA512\n"
