@@ -77,6 +77,7 @@ def connected(path: Path, like: Path) -> sqlite3.Connection:
         if version not in (0, SCHEMA_VERSION) or (version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
             raise OutOfDate(path)
         db.executescript(SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
+        db.execute("PRAGMA secure_delete = ON")  # text erased from the archive leaves no copy in free pages
     except BaseException:
         db.close()
         raise
