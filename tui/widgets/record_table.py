@@ -30,6 +30,12 @@ def as_text(value: Any) -> Text:
     return plain(value, one_line=True)
 
 
+def same_cell(shown: Text, cell: Text) -> bool:
+    """Rich's ``==`` looks at the words and spans only: a row struck through since would
+    keep its old look."""
+    return shown == cell and shown.style == cell.style
+
+
 def sort_value(text: Text) -> tuple[int, float | str]:
     plain = text.plain.strip()
     try:
@@ -170,7 +176,7 @@ class RecordTable(DataTable):
                 row_key = str(key)
                 if row_key in self.rows:
                     for column, cell in zip(column_keys, cells):
-                        if self.get_cell(row_key, column) != cell:
+                        if not same_cell(self.get_cell(row_key, column), cell):
                             self.update_cell(row_key, column, cell, update_width=True)
                 else:
                     self.add_row(*cells, key=row_key)
