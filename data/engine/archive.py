@@ -118,7 +118,7 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
 def update_index(store: Store, domain: str) -> None:
     """Index what was just archived now (and the whole archive the first time), so that
     nobody's search waits for it."""
-    with suppress(sqlite3.Error, OSError):
+    with suppress(sqlite3.Error, OSError, DataError):  # the index is made at the next search then
         refresh_index(store, domain, archive_folder(store, domain), archive_files(store, domain))
 
 
