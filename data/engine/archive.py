@@ -11,12 +11,16 @@ so nothing is lost or seen twice.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import orjson
 from pydantic import ValidationError
 
+from data.engine.archive_index import refresh_index, search_index, searched_words
 from data.engine.clock import as_utc, local, office_day
 from data.engine.collections import DOMAINS, Collection, collections_of, get_collection
 from data.engine.errors import DataError, saving
@@ -107,7 +111,15 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
             moved[domain] = archive_domain(store, domain, cutoff)
         except DataError:
             continue  # e.g. no access to HR records: HR staff archive those
+        update_index(store, domain)
     return moved
+
+
+def update_index(store: Store, domain: str) -> None:
+    """Index what was just archived now (and the whole archive the first time), so that
+    nobody's search waits for it."""
+    with suppress(sqlite3.Error, OSError, DataError):  # the index is made at the next search then
+        refresh_index(store, domain, archive_folder(store, domain), archive_files(store, domain))
 
 
 def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int] | None:
@@ -140,13 +152,53 @@ def archived_records(store: Store, collection: Collection, progress: Callable[[i
 
 
 def search_history(store: Store, domains: set[str], text: str, progress: Callable[[int, int], None] | None = None) -> list[tuple[Collection, Record]]:
-    """Archived records of these domains whose text holds every word of ``text``."""
+    """Archived records of these domains whose text holds every word of ``text``: from the
+    archive's index, or by reading the year files where the index cannot be used."""
     words = text.casefold().split()
     found = []
     for domain in sorted(domains):
-        for collection in collections_of(domain):
-            for record in archived_records(store, collection, progress):
-                haystack = " ".join(str(v) for v in record.body().values()).casefold()
-                if all(w in haystack for w in words):
-                    found.append((collection, record))
+        files = archive_files(store, domain)
+        if not files:
+            continue
+        try:
+            hits = search_index(store, domain, archive_folder(store, domain), files, words, progress)
+        except (sqlite3.Error, OSError):
+            found += scanned(store, domain, words, progress)
+            continue
+        found += indexed(store, domain, hits)
     return found
+
+
+def indexed(store: Store, domain: str, hits: list[tuple[str, str, bytes]]) -> list[tuple[Collection, Record]]:
+    """Hits as records, by collection, leaving out any still in the domain file."""
+    live = stored_ids(store, domain)
+    order = {c.name: n for n, c in enumerate(collections_of(domain))}
+    found = []
+    for name, doc_id, body in sorted(hits, key=lambda hit: order.get(hit[0], len(order))):
+        if name in order and int(doc_id) not in live.get(name, ()):
+            try:
+                found.append((get_collection(name), store.repo(get_collection(name)).from_stored(doc_id, orjson.loads(body))))
+            except DataError:
+                continue
+    return found
+
+
+def stored_ids(store: Store, domain: str) -> dict[str, set[int]]:
+    """Collection → the ids in the domain file, read without building a record."""
+    tables = store.storage(domain).read() or {}
+    return {name: {int(i) for i in docs if i.isdigit()} for name, docs in tables.items() if isinstance(docs, dict)}
+
+
+def scanned(store: Store, domain: str, words: list[str], progress: Callable[[int, int], None] | None) -> list[tuple[Collection, Record]]:
+    """The search without the index: every year file read, each stored record looked in."""
+    files = archive_files(store, domain)
+    hits = []
+    for done, path in enumerate(files, start=1):
+        tables = parse_file(path)
+        for collection in collections_of(domain):
+            for doc_id, body in tables.get(collection.name, {}).items():
+                if doc_id.isdigit() and isinstance(body, dict) and all(w in searched_words(body) for w in words):
+                    hits.append((collection.name, doc_id, orjson.dumps(body)))
+        if progress:
+            progress(done, len(files))
+    return indexed(store, domain, hits)

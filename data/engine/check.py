@@ -83,6 +83,9 @@ def hr_move_commands(folder: Path) -> list[str]:
     ):
         if files:
             commands.append(f"mv {' '.join(files)} {target}/")
+    index = present(f"archive/index-{HR_DOMAIN}.sqlite*")
+    if index:
+        commands.append(f"rm {' '.join(index)}")  # the archive's search index: made again in hr/
     commands += [
         f"chgrp -R hr {HR_FOLDER} && chmod -R g+rwX,o-rwx {HR_FOLDER}",
         f"chmod g+s {HR_FOLDER} {HR_FOLDER}/backups {HR_FOLDER}/archive",

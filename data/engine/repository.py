@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import orjson
 from pydantic import ValidationError
 from pydantic_core import to_jsonable_python
 
@@ -28,6 +29,14 @@ def damage_sentence(error: Exception) -> str:
     field = ".".join(str(part) for part in detail["loc"]) or "the record"
     more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
     return f"field '{field}': {error_sentence(detail)}{more}"
+
+
+def parsed(raw: bytes) -> Any:
+    """A stored document's JSON; None (read as damaged) when it is not JSON at all."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
 
 
 class Repository(Generic[M]):
@@ -64,16 +73,25 @@ class Repository(Generic[M]):
             ) from error
         return record
 
-    def _readable(self, documents: Iterable[tuple[str, Any]]) -> Iterator[M]:
-        """The records of ``documents``; a damaged one is set aside and named in
-        ``store.damaged``, so the rest of the collection keeps working."""
-        for key, doc in documents:
+    def _readable(self, documents: Iterable[tuple[str, bytes]]) -> Iterator[M]:
+        """The records of ``documents`` (id, JSON bytes); a damaged one is set aside and named
+        in ``store.damaged``, so the rest of the collection keeps working. A document read
+        before, unchanged, gives a copy of the record read then: only what changed is
+        validated again, however many times a screen reloads."""
+        known = self.store.read_records.setdefault(self.collection.name, {})
+        for key, raw in documents:
+            seen = known.get(key)
+            if seen is not None and seen[0] == raw:
+                yield seen[1].model_copy()
+                continue
             try:
-                yield self.from_stored(key, doc)
+                record = self.from_stored(key, parsed(raw))
             except DamagedRecordError as error:
                 self.store.damaged[error.where] = str(error)
-            else:
-                self.store.damaged.pop(f"{self.collection.name} #{key}", None)
+                continue
+            self.store.damaged.pop(f"{self.collection.name} #{key}", None)
+            known[key] = (raw, record)
+            yield record.model_copy()
 
     def get(self, record_id: int) -> M:
         doc = self.table.document(int(record_id))
@@ -85,7 +103,11 @@ class Repository(Generic[M]):
         return self.from_stored(str(record_id), doc)
 
     def list(self) -> list[M]:
-        return list(self._readable(self.table.documents()))
+        documents = dict(self.table.raw_documents())
+        known = self.store.read_records.get(self.collection.name, {})
+        for gone in known.keys() - documents.keys():
+            known.pop(gone, None)
+        return list(self._readable(documents.items()))
 
     def find(self, predicate: Callable[[M], bool] | None = None, **equals: Any) -> list[M]:
         """Records whose fields equal ``equals`` and for which ``predicate`` holds.
@@ -93,7 +115,7 @@ class Repository(Generic[M]):
         ``equals`` is compared with the stored JSON first, so only matching documents are
         parsed and validated into models: on a big file that is most of the cost saved."""
         stored = {k: to_jsonable_python(v) for k, v in equals.items()}
-        records = self._readable(self.table.documents(stored))
+        records = self._readable(self.table.raw_documents(stored))
         return [r for r in records if predicate is None or predicate(r)]
 
     def count(self) -> int:

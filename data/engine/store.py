@@ -57,6 +57,9 @@ class Store:
         self._databases: dict[str, TinyDB] = {}
         self._opening = threading.Lock()
         self._audit: dict[str, list[dict]] = {}
+        # collection → doc id → (the document's bytes, the record read from them): a document
+        # unchanged since it was last read is not validated again.
+        self.read_records: dict[str, dict[str, tuple[bytes, Any]]] = {}
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
         self._hr_home: Path | None = None
         self.outputs: dict[str, Path] = {}  # "exports" → a folder of the settings, instead of the data folder's own

@@ -349,6 +349,13 @@ class LeanTable(Table):
             if isinstance(doc, dict) and all(doc.get(k) == v for k, v in equals.items())
         )
 
+    def raw_documents(self, equals: Mapping[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
+        """(id, the document's JSON bytes), as ``documents`` chooses them."""
+        raw = dict(raw_items(self._read_table()))
+        if not equals:
+            return iter(raw.items())
+        return ((doc_id, raw[doc_id]) for doc_id, _ in self.documents(equals))
+
     def document(self, doc_id: int) -> Any:
         """The document stored under ``doc_id`` as it is, or None."""
         table = self._read_table()

@@ -118,3 +118,41 @@ from data.engine.archive import archive_old
 from data.engine.store import Store
 archive_old(Store(sys.argv[1]), datetime.fromisoformat(sys.argv[2]), 180)
 """
+
+
+def test_history_search_by_the_index_finds_what_reading_every_year_file_finds(store, clock):
+    calls = office(store, clock)
+    hostile = calls[min(expected_moves(calls, clock.now))]
+    store.repo("calls").update(hostile.id, lambda c: setattr(c, "message", "order [b]Kaput[/b] ÉTÉ"))
+    clock.now += timedelta(days=DAYS + 1)
+    archive.archive_old(store, clock.now, DAYS)
+    folder = archive.archive_folder(store, "calls")
+    for text in ("order", "order 101", "caller 3", "[b]kaput", "été", "\x1b[2j", "nothing like it", "ORDER  1003"):
+        by_index = archive.search_history(store, {"calls"}, text)
+        by_reading = archive.scanned(store, "calls", text.casefold().split(), None)
+        assert [(c.name, r.id) for c, r in by_index] == [(c.name, r.id) for c, r in by_reading], text
+    assert (folder / "index-calls.sqlite").exists()
+    assert archive.search_history(store, {"calls"}, "kaput")[0][1].message == "order [b]Kaput[/b] ÉTÉ"
+
+    new = store.repo("calls").add({"caller": "late caller", "message": "about order 4242"})
+    store.repo("calls").update(new.id, lambda c: setattr(c, "status", CallStatus.DONE))
+    clock.now += timedelta(days=DAYS + 1)
+    archive.archive_old(store, clock.now, DAYS)  # a year file changes: indexed again at the next search
+    assert [r.id for _, r in archive.search_history(store, {"calls"}, "4242")] == [new.id]
+
+    (folder / "index-calls.sqlite").write_bytes(b"not a database at all" * 100)
+    assert [r.id for _, r in archive.search_history(store, {"calls"}, "4242")] == [new.id]
+
+
+def test_the_hr_archive_index_is_as_private_as_the_hr_file(tmp_path, clock):
+    from data.candidates.models import Stage
+
+    store = Store(tmp_path / "office", user="hr", clock=clock)
+    position = store.repo("positions").add({"title": "Clerk"})
+    store.repo("candidates").add({"name": "Ann Lee", "position_id": position.id, "stage": Stage.REJECTED})
+    clock.now += timedelta(days=DAYS + 1)
+    archive.archive_old(store, clock.now, DAYS)
+    assert [r.name for _, r in archive.search_history(store, {"people"}, "ann")] == ["Ann Lee"]
+    index = archive.archive_folder(store, "people") / "index-people.sqlite"
+    assert index.parent.parent.name == "hr"
+    assert index.stat().st_mode & 0o777 == store.storage("people").path.stat().st_mode & 0o777

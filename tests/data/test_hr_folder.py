@@ -40,7 +40,7 @@ def test_every_hr_file_is_in_the_hr_folder(store, clock, system_day):
     assert store.file("people") == store.folder / "hr" / "people.json"
     assert files_under(store.folder / "hr") == {
         "people.json", "people.json.lock", "people-audit.jsonl", "backups/people-2026-03-10.json",
-        "backups/people-2026-03-11.json", "archive/people-2026.json",
+        "backups/people-2026-03-11.json", "archive/people-2026.json", "archive/index-people.sqlite",
     }
     assert [name for name in files_under(store.folder) if "people" in name and not name.startswith("hr/")] == []
     assert [line["action"] for line in audit.read(store.folder / "hr" / "people-audit.jsonl")] == [

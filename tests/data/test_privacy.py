@@ -226,7 +226,8 @@ def test_every_file_made_for_a_data_file_has_its_mode_and_group(store, clock, sy
 
     made = {p.relative_to(people.parent).as_posix(): os.stat(p) for p in people.parent.rglob("*") if p.is_file()}
     assert set(made) == {"people.json", "people.json.lock", "people-audit.jsonl", "backups/people.schema-1.json",
-                         "backups/people-2026-03-10.json", "backups/people-2026-03-11.json", "archive/people-2026.json"}
+                         "backups/people-2026-03-10.json", "backups/people-2026-03-11.json", "archive/people-2026.json",
+                         "archive/index-people.sqlite"}
     for name, st in made.items():
         expected = 0o600 if name.endswith(".lock") else 0o640  # a lock: only for those who may write
         assert (name, stat.S_IMODE(st.st_mode), st.st_gid) == (name, expected, group)

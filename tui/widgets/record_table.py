@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
@@ -44,6 +45,10 @@ def sort_value(text: Text) -> tuple[int, float | str]:
         return (1, plain.casefold())
 
 
+REMOVED_ONE_BY_ONE = 20
+FILTER_PAUSE = 0.08  # seconds of no typing before the list is narrowed: a key never waits for the last
+
+
 class FilterBar(PlainInput):
     """Narrows a RecordTable as you type; enter keeps the filter, escape clears it."""
 
@@ -60,19 +65,29 @@ class FilterBar(PlainInput):
         super().__init__(placeholder="filter: type words to narrow the list", compact=True)
         self.table = table
 
+    _pending: Timer | None = None
+
     @on(Input.Changed)
-    def narrow(self, event: Input.Changed) -> None:
+    def narrow_soon(self, event: Input.Changed) -> None:
         event.stop()
-        self.table.filter_text = event.value
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(FILTER_PAUSE, self.narrow)
+
+    def narrow(self) -> None:
+        self._pending = None
+        if self.table.filter_text != self.value:
+            self.table.filter_text = self.value
 
     def action_keep(self) -> None:
+        self.narrow()
         if not self.value:
             self.display = False
         self.table.focus()
 
     def action_clear(self) -> None:
         self.value = ""
-        self.table.filter_text = ""
+        self.narrow()
         self.display = False
         self.table.focus()
 
@@ -96,6 +111,7 @@ class RecordTable(DataTable):
         self._rows: dict[Hashable, list[Text]] = {}
         self._order: list[Hashable] = []
         self._key_of: dict[str, Hashable] = {}  # the table's string keys → the caller's keys
+        self._words: dict[Hashable, str] = {}
         self._filter = ""
         self._sort_column: int | None = None
         self._sort_reverse = False
@@ -109,8 +125,10 @@ class RecordTable(DataTable):
         """Show exactly these rows, in this order (unless the user sorted by a column)."""
         self._rows = {}
         self._order = []
+        self._words = {}
         for key, cells in rows:
-            self._rows[key] = [as_text(c) for c in cells]
+            self._rows[key] = texts = [as_text(c) for c in cells]
+            self._words[key] = "\0".join(t.plain for t in texts).casefold()  # what the filter looks in
             self._order.append(key)
         self._key_of = {str(k): k for k in self._order}
         self._refresh_rows()
@@ -150,11 +168,7 @@ class RecordTable(DataTable):
     # -- the diff ----------------------------------------------------------------------
     def _wanted(self) -> list[Hashable]:
         words = self._filter.casefold().split()
-        keys = [
-            k
-            for k in self._order
-            if all(any(w in cell.plain.casefold() for cell in self._rows[k]) for w in words)
-        ]
+        keys = [k for k in self._order if all(w in self._words[k] for w in words)] if words else list(self._order)
         if self._sort_column is not None:
             column = self._sort_column
             keys.sort(key=lambda k: sort_value(self._rows[k][column]), reverse=self._sort_reverse)
@@ -168,8 +182,11 @@ class RecordTable(DataTable):
         wanted_set = {str(k) for k in wanted}
         column_keys = [key for key, _ in self.column_specs]
         with self.app.batch_update():
-            for row_key in list(self.rows):
-                if row_key.value not in wanted_set:
+            going = [row_key for row_key in self.rows if row_key.value not in wanted_set]
+            if len(going) > REMOVED_ONE_BY_ONE:
+                self.clear()  # removing a row renumbers every row after it: many at once is quicker anew
+            else:
+                for row_key in going:
                     self.remove_row(row_key)
             for key in wanted:
                 cells = self._rows[key]

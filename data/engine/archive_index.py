@@ -1,0 +1,139 @@
+"""An index of the archive, so that a history search reads no year file: each archived record
+once, as the words it is searched by and its stored body, in an SQLite file beside the year
+files (as private as they are).
+
+The index is derived: each year file's size and time are kept with its records, and a year
+file that changed since (the daily archive run added to it) is indexed again before a
+search. A damaged or unwritable index is no loss: the search then reads the year files.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable
+from contextlib import closing, suppress
+from pathlib import Path
+
+import orjson
+
+from data.engine.collections import collections_of
+from data.engine.files import create_like
+from data.engine.storage import parse_file
+from data.engine.store import Store
+
+# Trigrams find any part of a word, as the search always has, without reading every record;
+# without their positions (detail=none) the index is a third of the size, and the few
+# records it finds are checked word by word. Bodies are kept compressed.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stamp TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS records USING fts5(
+    file UNINDEXED, collection UNINDEXED, doc_id UNINDEXED, words, body UNINDEXED,
+    tokenize = 'trigram', detail = 'none', columnsize = 0
+);
+"""
+SCHEMA_VERSION = 2  # an index of another version is made again
+TRIGRAM = 3  # a shorter word is looked for in the records the longer ones found
+
+Progress = Callable[[int, int], None]
+
+
+def searched_words(body: dict) -> str:
+    """What a history search looks in: every value of the stored record, in lower case — as
+    stored, so an old number is found as it was typed, and no record is built to look."""
+    return " ".join(str(v) for v in body.values()).casefold()
+
+
+def stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def index_path(folder: Path, domain: str) -> Path:
+    return folder / f"index-{domain}.sqlite"
+
+
+def open_index(path: Path, like: Path) -> sqlite3.Connection:
+    """The index, made as private as ``like`` (the domain's file); a damaged one is made again."""
+    try:
+        return connected(path, like)
+    except (sqlite3.DatabaseError, OutOfDate):  # derived, so nothing is lost
+        path.unlink(missing_ok=True)
+        return connected(path, like)
+
+
+class OutOfDate(Exception):
+    """An index of another version."""
+
+
+def connected(path: Path, like: Path) -> sqlite3.Connection:
+    if not path.exists():
+        with suppress(FileExistsError):  # another session made it first
+            os.close(create_like(path, like))
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION) or (version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
+            raise OutOfDate(path)
+        db.executescript(SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
+        db.execute("PRAGMA secure_delete = ON")  # text erased from the archive leaves no copy in free pages
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def index_file(db: sqlite3.Connection, domain: str, path: Path) -> None:
+    """(Re)index one year file, in one transaction: readers see it before or after, whole."""
+    tables = parse_file(path)
+    rows = [
+        (path.name, collection.name, int(doc_id), searched_words(body), zlib.compress(orjson.dumps(body)))
+        for collection in collections_of(domain)
+        for doc_id, body in tables.get(collection.name, {}).items()
+        if doc_id.isdigit() and isinstance(body, dict)
+    ]
+    with db:
+        db.execute("DELETE FROM records WHERE file = ?", (path.name,))
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (path.name, stamp(path)))
+
+
+def refresh(db: sqlite3.Connection, store: Store, domain: str, files: list[Path], progress: Progress | None) -> None:
+    """Index the year files that changed since they were indexed; forget those gone."""
+    known = dict(db.execute("SELECT name, stamp FROM files"))
+    names = {p.name for p in files}
+    with db:
+        for gone in set(known) - names:
+            db.execute("DELETE FROM records WHERE file = ?", (gone,))
+            db.execute("DELETE FROM files WHERE name = ?", (gone,))
+    for done, path in enumerate(files, start=1):
+        if known.get(path.name) != stamp(path):
+            index_file(db, domain, path)
+        if progress:
+            progress(done, len(files))
+
+
+def refresh_index(store: Store, domain: str, folder: Path, files: list[Path]) -> None:
+    with closing(open_index(index_path(folder, domain), like=store.storage(domain).path)) as db:
+        refresh(db, store, domain, files, None)
+
+
+def search_index(store: Store, domain: str, folder: Path, files: list[Path], words: list[str],
+                 progress: Progress | None = None) -> list[tuple[str, str, bytes]]:
+    """(collection, doc id, stored body) of the archived records holding every word, in the
+    order of the year files; sqlite3.Error or OSError when the index cannot be used."""
+    with closing(open_index(index_path(folder, domain), like=store.storage(domain).path)) as db:
+        refresh(db, store, domain, files, progress)
+        return [(name, str(doc_id), zlib.decompress(body)) for name, doc_id, body in db.execute(*query_for(words))]
+
+
+def query_for(words: list[str]) -> tuple[str, list[str]]:
+    """The records holding every word: the long words by the trigram index, then each word
+    checked in the words themselves (which keeps a search by the index the same as a scan)."""
+    trigrams = sorted({w[i:i + TRIGRAM] for w in words for i in range(len(w) - TRIGRAM + 1)})
+    conditions = ["records MATCH ?"] if trigrams else []
+    conditions += ["instr(words, ?) > 0"] * len(words)
+    match = " ".join('"' + t.replace('"', '""') + '"' for t in trigrams)
+    where = " AND ".join(conditions) or "1"
+    return f"SELECT collection, doc_id, body FROM records WHERE {where} ORDER BY file, rowid", [*([match] if trigrams else []), *words]

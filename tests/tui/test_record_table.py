@@ -1,0 +1,47 @@
+"""The lists' filter: what a person types narrows a long list, and clearing it brings back
+every row in its order, the cursor on the row it was on."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tests.tui.test_shell import wait_for
+from tui.widgets.record_table import RecordTable
+
+ROWS = [(n, [f"caller {n}", "Sales" if n % 3 else "Accounts [b]", f"0161 496 {n:04}"]) for n in range(1, 601)]
+
+
+class ListApp(App):
+    def compose(self) -> ComposeResult:
+        yield RecordTable([("caller", "Caller"), ("team", "Team"), ("number", "Number")])
+
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).set_rows(ROWS)
+
+
+def shown(table: RecordTable) -> list[int]:
+    return table.visible_keys
+
+
+def holding(*words: str) -> list[int]:
+    """The rows in which every word is found in some column."""
+    return [n for n, cells in ROWS if all(any(w in c.casefold() for c in cells) for w in words)]
+
+
+async def test_typing_narrows_a_long_list_and_escape_brings_every_row_back_in_order():
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(RecordTable)
+        table.focus()
+        table.select_key(300)
+        await pilot.press("slash", *"accounts [b]")
+        assert await wait_for(pilot, lambda: shown(table) == [n for n in range(1, 601) if n % 3 == 0] == holding("accounts", "[b]"))
+        await pilot.press("space", *"caller 3")  # more words narrow further, in any column
+        assert await wait_for(pilot, lambda: shown(table) == holding("accounts", "[b]", "caller", "3"))
+        assert 300 in shown(table) and len(shown(table)) < 200
+        assert table.selected_key == 300
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: shown(table) == list(range(1, 601)))
+        assert table.selected_key == 300
+        table.set_rows(ROWS[:5])  # the list changes under a cleared filter: exactly the new rows
+        assert shown(table) == [1, 2, 3, 4, 5]
