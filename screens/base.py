@@ -3,6 +3,7 @@ record from elsewhere. Work goes through the one job path (tui/jobs.py)."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -18,6 +19,9 @@ from tui.widgets.record_table import RecordTable
 
 if TYPE_CHECKING:
     from data.engine.store import Store
+
+
+STALE_AFTER = 60.0  # seconds
 
 
 class Loaded(Reply):
@@ -42,8 +46,24 @@ class SectionScreen(JobScreen):
         return self.app.store  # type: ignore[attr-defined]
 
     # -- loading -----------------------------------------------------------------------
+    _last_read: tuple[float, dict] | None = None  # when what is shown was read, and its files' keys then
+
     def on_screen_resume(self) -> None:
-        self.call_after_refresh(self.reload)  # draw first, then read
+        if self.shown_is_stale():
+            self.call_after_refresh(self.reload)  # draw first, then read
+
+    def shown_is_stale(self) -> bool:
+        """Back from a dialog or another section: read again only when a file changed (another
+        screen's change does not reach a hidden one) or what is shown is a minute old (due
+        times move on)."""
+        if self._last_read is None:
+            return True
+        read_at, keys = self._last_read
+        return time.monotonic() - read_at > STALE_AFTER or keys != self.file_keys()
+
+    def file_keys(self) -> dict:
+        keys = self.store.stat_keys()
+        return {domain: keys.get(domain) for domain in self.domains}
 
     @on(DataChanged)
     def data_changed(self, message: DataChanged) -> None:
@@ -51,7 +71,14 @@ class SectionScreen(JobScreen):
             self.reload()
 
     def reload(self) -> None:
-        self.run_job(self.fetch, Loaded, group="load", exclusive=True)
+        shown = (time.monotonic(), self.file_keys())
+
+        def read() -> Any:
+            data = self.fetch()
+            self._last_read = shown  # the keys from before the read: a change during it is read next time
+            return data
+
+        self.run_job(read, Loaded, group="load", exclusive=True)
 
     def fetch(self) -> Any:
         """Read what the screen shows. Runs in a thread: no widgets here."""

@@ -19,7 +19,8 @@ from data.machines.supply_levels import latest_levels
 if TYPE_CHECKING:
     from data.machines.printer_snmp import SnmpAccess
 
-Reader = Callable[[Machine, "SnmpAccess | str"], PrinterReport]
+Answers = dict[int, "PrinterReport | Exception"]  # machine id → its report, or why there is none
+Reader = Callable[[list[Machine], "SnmpAccess | str"], Answers]
 
 
 @dataclass
@@ -28,19 +29,26 @@ class PollRun:
     problems: list[str] = field(default_factory=list)  # one sentence each, naming the machine
 
 
-def read_machine(machine: Machine, snmp: SnmpAccess | str) -> PrinterReport:
-    """Over SNMP when the machine has an SNMP address (the Printer MIB says more: every
-    marker's counter), else over IPP."""
-    if machine.snmp:
-        from data.machines.printer_snmp import read_printer
+def read_machines(machines: list[Machine], snmp: SnmpAccess | str) -> Answers:
+    """Over SNMP, all at once, the machines that have an SNMP address (the Printer MIB says
+    more: every marker's counter); the others over IPP."""
+    answers: Answers = {}
+    over_snmp = [m for m in machines if m.snmp]
+    if over_snmp:
+        from data.machines.printer_snmp import read_printers
 
-        return read_printer(machine.snmp, snmp)
-    from data.machines.printer_ipp import read_printer as read_over_ipp
+        answers.update(zip((m.id for m in over_snmp), read_printers([m.snmp for m in over_snmp], snmp)))
+    for machine in (m for m in machines if not m.snmp):
+        from data.machines.printer_ipp import read_printer as read_over_ipp
 
-    return read_over_ipp(machine.ipp)
+        try:
+            answers[machine.id] = read_over_ipp(machine.ipp)
+        except (DataError, ValueError) as error:
+            answers[machine.id] = error
+    return answers
 
 
-def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader = read_machine,
+def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader = read_machines,
                   unless_polled_within: timedelta | None = None) -> PollRun:
     """Ask every machine that has an SNMP or IPP address; one that does not answer is named
     and the others are still asked. With ``unless_polled_within``, a machine another session
@@ -48,18 +56,17 @@ def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader 
     ``snmp``: the community, or an SnmpAccess for SNMP v3."""
     run = PollRun()
     now = store.now()
-    for machine in store.repo("machines").list():
-        if not (machine.snmp or machine.ipp) or machine.status == MachineStatus.RETIRED:
+    due = [m for m in store.repo("machines").list()
+           if (m.snmp or m.ipp) and m.status != MachineStatus.RETIRED
+           and not (unless_polled_within and m.polled_at and now - m.polled_at < unless_polled_within)]
+    answers = read(due, snmp) if due else {}
+    for machine in due:
+        answer = answers[machine.id]
+        if isinstance(answer, Exception):
+            run.problems.append(f"{machine.asset_tag}: {answer}")
+            note_report(store, machine.id, None, f"not answering: {answer}")
             continue
-        if unless_polled_within and machine.polled_at and now - machine.polled_at < unless_polled_within:
-            continue
-        try:
-            report = read(machine, snmp)
-        except (DataError, ValueError) as error:
-            run.problems.append(f"{machine.asset_tag}: {error}")
-            note_report(store, machine.id, None, f"not answering: {error}")
-            continue
-        saved = record_report(store, machine.id, report)
+        saved = record_report(store, machine.id, answer)
         run.polled.append(saved)
         if saved.reported_status is None:
             run.problems.append(f"{machine.asset_tag}: {saved.reported}")

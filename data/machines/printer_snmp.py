@@ -101,31 +101,54 @@ def error_bits(octets: bytes) -> list[str]:
 def read_printer(address: str, access: SnmpAccess | str = "public", timeout: float = 2.0) -> PrinterReport:
     """Ask the machine at ``address`` (host or host:port) with a community or an SnmpAccess;
     SnmpError when it does not answer."""
-    host, port = split_address(address)
+    [answer] = read_printers([address], access, timeout)
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
+
+
+def read_printers(addresses: list[str], access: SnmpAccess | str = "public", timeout: float = 2.0) -> list[PrinterReport | Exception]:
+    """Ask every machine at once, with one SNMP engine (making one costs more than asking a
+    machine); for each address its report, or the SnmpError or ValueError that says why not."""
     access = SnmpAccess(community=access) if isinstance(access, str) else access
+    return asyncio.run(_read_all(addresses, access, timeout))
+
+
+async def _read_all(addresses: list[str], access: SnmpAccess, timeout: float) -> list[PrinterReport | Exception]:
+    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
+    engine = SnmpEngine()
     try:
-        return asyncio.run(_read(host, port, access, timeout))
+        answers = await asyncio.gather(*(_read_one(engine, address, access, timeout) for address in addresses), return_exceptions=True)
+    finally:
+        engine.close_dispatcher()
+    for answer in answers:
+        if isinstance(answer, BaseException) and not isinstance(answer, (SnmpError, ValueError)):
+            raise answer  # a fault of ours, not the machine's
+    return answers  # type: ignore[return-value]
+
+
+async def _read_one(engine: object, address: str, access: SnmpAccess, timeout: float) -> PrinterReport:
+    host, port = split_address(address)
+    try:
+        return await _read(engine, host, port, access, timeout)
     except SnmpError as error:
         if access.user:
             raise v3_refusal(error, host, access.user) from None
         raise
 
 
-async def _read(host: str, port: int, access: SnmpAccess, timeout: float) -> PrinterReport:
-    from pysnmp.hlapi.v3arch.asyncio import ContextData, SnmpEngine, UdpTransportTarget
+async def _read(engine: object, host: str, port: int, access: SnmpAccess, timeout: float) -> PrinterReport:
+    from pysnmp.hlapi.v3arch.asyncio import ContextData, UdpTransportTarget
 
-    engine = SnmpEngine()
     try:
-        try:
-            target = await UdpTransportTarget.create((host, port), timeout=timeout, retries=1)
-        except Exception as error:  # pysnmp says an unknown host with its own error types
-            cause = getattr(error.__cause__, "strerror", None) or error
-            raise SnmpError(f"{host} cannot be found on the network ({cause})") from error
-        ask = (engine, credentials(access), target, ContextData())
-        scalars = await _get(ask, host, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
-        columns = await _walk(ask, host, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
-    finally:
-        engine.close_dispatcher()
+        target = await UdpTransportTarget.create((host, port), timeout=timeout, retries=1)
+    except Exception as error:  # pysnmp says an unknown host with its own error types
+        cause = getattr(error.__cause__, "strerror", None) or error
+        raise SnmpError(f"{host} cannot be found on the network ({cause})") from error
+    ask = (engine, credentials(access), target, ContextData())
+    scalars = await _get(ask, host, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
+    columns = await _walk(ask, host, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
     counts = [int(v) for _, v in sorted(columns[MARKER_LIFE_COUNT].items())]
     return PrinterReport(
         total=counts[0] if counts else None,
