@@ -11,6 +11,7 @@ from data.candidates.models import Candidate, Interview, InterviewStatus, Positi
 from data.engine.errors import FieldError
 from data.engine.repository import Repository
 from data.engine.store import Store
+from data.staff.actions import add_employee
 from data.staff.models import Employee
 
 
@@ -99,7 +100,7 @@ def hire(store: Store, candidate_id: int, start_date: date, role: str = "", mana
     with store.transaction("people"):
         candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
         position = store.repo("positions").get(candidate.position_id)
-        employee = store.repo("employees").add(Employee(
+        employee = add_employee(store, Employee(
             name=candidate.name, email=candidate.email, phone=candidate.phone, role=role or position.title,
             department=position.department, start_date=start_date, manager=manager or position.hiring_manager,
             candidate_id=candidate.id,
