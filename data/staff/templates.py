@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 
 from data.engine.errors import FieldError, StorageError, trouble
@@ -39,7 +38,7 @@ TITLES = {
 
 
 def default_text(template: Template) -> str:
-    return resources.files("data.staff").joinpath(FOLDER, FILE_NAMES[template]).read_text(encoding="utf-8")
+    return (Path(__file__).parent / FOLDER / FILE_NAMES[template]).read_text(encoding="utf-8")
 
 
 def template_file(store: Store, template: Template) -> Path:

@@ -37,7 +37,7 @@ def test_a_warning_letter_is_filled_from_the_warning_and_the_employee(store, pri
     letter = event_letter(store, warning.id, OFFICE)
     assert letter.problems == []
     assert letter.text.startswith("Harbour Supplies Ltd\n\n10 March 2026\n\nDear Priya Shah,\n")
-    assert "written warning given to you on 9 March 2026 by\nTom Baines" in letter.text
+    assert "written warning given to you on 9 March 2026 by Tom Baines, for" in letter.text
     assert "Late five times in March" in letter.text and "until 9 March 2027" in letter.text
     assert letter.title == "Warning letter to Priya Shah"
 
@@ -76,7 +76,7 @@ def test_an_offer_letter_carries_the_offers_terms(store):
     candidate = store.repo("candidates").add(Candidate(name="Ann Lee", position_id=position.id, stage=Stage.OFFER, history=[step]))
     letter = letter_of(store, "offer", candidate.id, OFFICE)
     assert letter.problems == []
-    assert "position of\nOffice Assistant in our Management team, reporting to Harriet Cole." in letter.text
+    assert "position of Office Assistant in our Management team, reporting to Harriet Cole." in letter.text
     assert "£24,000 a year, 37.5 hours, starting 1 April" in letter.text
     applied = store.repo("candidates").add(Candidate(name="Bob", position_id=position.id))
     with pytest.raises(RuleError, match="Bob has no offer"):
