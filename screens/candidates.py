@@ -24,9 +24,11 @@ from data.candidates.views import (
 )
 from data.engine.errors import RuleError
 from data.engine.states import words
+from data.staff.letters import offer_letter
 from data.staff.models import Employee
 from screens.base import SectionScreen
 from screens.candidate_dialogs import ComparisonModal, InterviewForm, score_words
+from screens.letters import LetterModal
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
@@ -140,6 +142,8 @@ class CandidatesScreen(SectionScreen):
         Binding("f", "feedback", "Feedback", show=False, id="candidates.feedback", tooltip="Rating after the interview"),
         Binding("o", "offer", "Offer", priority=True, id="candidates.offer", tooltip="Make the candidate an offer"),
         Binding("h", "hire", "Hire", id="candidates.hire", tooltip="Offer accepted: make an employee"),
+        Binding("L", "letter", "Offer letter", show=False, id="candidates.letter",
+                tooltip="The offer letter from the office's template, to read, save and print"),
         Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark one to compare"),
         Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
@@ -386,6 +390,13 @@ class CandidatesScreen(SectionScreen):
             save=lambda edit: actions.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
         )
         self.app.push_screen(form, self.hired)
+
+    def action_letter(self) -> None:
+        candidate, position, store = self.chosen(), self.position, self.store
+        if candidate is None or position is None:
+            return
+        office = self.app.settings.office  # type: ignore[attr-defined]
+        self.app.push_screen(LetterModal(store, lambda: offer_letter(store, candidate, position, office)))
 
     def hired(self, employee: Any) -> None:
         if employee is not None:

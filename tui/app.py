@@ -219,6 +219,7 @@ def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> 
         return 2
     if demo:
         settings.fax_command = settings.fax_server = ""  # the demo's fax numbers are not real: mark faxes sent by hand
+        settings.office = settings.office or "Demo Office Ltd"  # its letters are signed
     try:
         store = open_demo_office() if demo else open_office(settings, create=True)
     except DataError as error:

@@ -117,6 +117,12 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     stock.add_argument("movement", nargs="?", type=int, metavar="ID", help="the movement's id (backoffice list stock_movements)")
     stock.add_argument("--reason", default="", help="why the movement is wrong")
 
+    letter = command("letter", "write a letter from the office's template: 'letter offer CANDIDATE_ID', "
+                               "'letter warning EVENT_ID', 'letter termination EVENT_ID'; says where it was saved")
+    letter.add_argument("kind", choices=("offer", "warning", "termination"))
+    letter.add_argument("id", type=int, metavar="ID", help="the candidate's id (offer) or the staff event's (warning, termination)")
+    letter.add_argument("--print", action="store_true", help="and print it (needs CUPS's lp)")
+
     faxing = command("fax", "the fax line: 'backoffice fax run' sends what is due, follows the fax server, takes in received faxes")
     faxing.add_argument("verb", choices=("run",))
 
@@ -400,10 +406,28 @@ def mail(office: Office) -> int:
     return mail_command(office)
 
 
+def letter(office: Office) -> int:
+    """Saved only when every field was filled: nobody sees this letter before it goes out."""
+    from data.engine.transfer import InputError
+    from data.staff.letters import letter_of, save_letter
+    from data.staff.printer import print_file
+
+    args = office.args
+    written = letter_of(office.store, args.kind, args.id, office.settings.office)
+    if written.problems:
+        raise InputError([*written.problems, "nothing was written"])
+    path = save_letter(office.store, written)
+    say(f"{written.title} saved to {path}")
+    if args.print:
+        said = print_file(path)
+        say(f"sent to the printer{': ' + said if said else ''}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "add": add_record, "import": import_records, "list": list_records, "export": list_records,
     "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
-    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines, "stock": stock,
+    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines, "stock": stock, "letter": letter,
 }
 
 

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 
 from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, Stage, StageStep
 from data.engine.store import Store
-from data.staff.models import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
+from data.staff.models import ChecklistItem, Correction, Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
+from data.staff.rules import add_months
+from data.staff.templates import Template, checklist_items, default_text
 
 FIRST = ["Amelia", "Ben", "Chloe", "Dev", "Elif", "Finn", "Hana", "Isaac", "Jade", "Kwame", "Lena", "Milo", "Nadia",
          "Omar", "Poppy", "Quentin", "Rosa", "Sami", "Tara", "Umar", "Vera", "Will", "Xia", "Yusuf", "Zoe"]
@@ -191,9 +193,20 @@ def staff(candidates: list[Candidate], now: datetime, rng: random.Random) -> lis
     ]
     leaver = found[-1]
     leaver.status, leaver.left_on, leaver.left_reason = EmploymentStatus.LEFT, today - timedelta(days=30), "Resigned: moving away"
+    junior = next(e for e in found if e.name == "Bilal Aziz")  # his probation ends in a fortnight
+    junior.start_date = today - timedelta(days=170)
+    junior.probation_until = add_months(junior.start_date, 6)
+    junior.onboarding = [ChecklistItem(text=item, done_on=junior.start_date, done_by=HR) for item in checklist_items(default_text(Template.ONBOARDING))]
+    priya = next(e for e in found if e.name == "Priya Shah")
+    priya.corrections = [Correction(at=now - timedelta(days=40), by=HR, reason="Moved to Accounts in 2023; the record still said Sales",
+                                    changes=["department: Sales → Accounts"])]
     hired = next(c for c in candidates if c.stage == Stage.HIRED)
+    start = today - timedelta(days=7)
+    onboarding = [ChecklistItem(text=item, done_on=start if n < 3 else None, done_by=HR if n < 3 else "")
+                  for n, item in enumerate(checklist_items(default_text(Template.ONBOARDING)))]
     found.append(Employee(name=hired.name, email=hired.email, phone=hired.phone, role="Office Assistant", department="Management",
-                          manager="Harriet Cole", start_date=today - timedelta(days=7), candidate_id=hired.id))
+                          manager="Harriet Cole", start_date=start, candidate_id=hired.id, probation_until=add_months(start, 6),
+                          onboarding=onboarding))
     return found
 
 
@@ -219,10 +232,17 @@ def staff_events(employees: list[Employee], now: datetime, rng: random.Random) -
         return StaffEvent(employee_id=by_name[name], kind=EventKind.WARNING, on=on, level=level,
                           reason=reason, issued_by=by, expires_after_months=months)
 
+    events.append(StaffEvent(employee_id=employees[0].id, kind=EventKind.TRAINING, on=today - timedelta(days=5), course="Fire safety",
+                             completed=True, valid_until=today + timedelta(days=3 * 365), notes="Renewed with the new evacuation plan."))  # hers had run out
+    shouted = warning("Owen Price", 20, WarningLevel.WRITTEN, "Shouted at a customer on the phone", "Marek Nowak", 12)
+    shouted.notes = "The customer rang back to complain; Marek heard the call. Owen apologised to her the same day."
+    mistaken = warning("Sofia Rossi", 45, WarningLevel.VERBAL, "Till left open", "Dan Whitfield", 6)
+    mistaken.void_reason, mistaken.voided_by, mistaken.voided_at = "It was Sara on the till, not Sofia", HR, now - timedelta(days=44)
     events += [
         warning("Sofia Rossi", 60, WarningLevel.VERBAL, "Late three times in two weeks", "Dan Whitfield", 6),
+        mistaken,
         warning("Owen Price", 150, WarningLevel.VERBAL, "Personal calls during shop hours", "Marek Nowak", 6),
-        warning("Owen Price", 20, WarningLevel.WRITTEN, "Shouted at a customer on the phone", "Marek Nowak", 12),
+        shouted,
         warning("Lucy Fernandes", 500, WarningLevel.VERBAL, "Expenses claimed without receipts", "Marek Nowak", 6),
         warning(LEAVER, 200, WarningLevel.WRITTEN, "Van left unlocked overnight", "Dan Whitfield", 12),
         StaffEvent(employee_id=by_name[LEAVER], kind=EventKind.TERMINATION, on=today - timedelta(days=30),

@@ -10,7 +10,8 @@ from data.staff.actions import check_employees_exist
 from data.staff.models import Employee, StaffEvent
 
 COLLECTIONS = [
-    Collection("employees", Employee, "people", "employee", columns=("name", "role", "department", "start_date", "manager", "status")),
+    Collection("employees", Employee, "people", "employee", columns=("name", "role", "department", "start_date", "manager", "status"),
+               adder="data.staff.actions:add_employee"),
     Collection("staff_events", StaffEvent, "people", "staff event", columns=("employee_id", "kind", "on", "course", "level", "reason"),
                check=check_employees_exist, adder="data.staff.actions:add_event"),
 ]

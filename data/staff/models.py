@@ -8,12 +8,30 @@ from enum import StrEnum
 from pydantic import Field, ValidationInfo, field_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.record import Lines, Record
+from data.engine.clock import Moment
+from data.engine.record import Lines, Model, Record
 
 
 class EmploymentStatus(StrEnum):
     ACTIVE = "active"
     LEFT = "left"
+
+
+class ChecklistItem(Model):
+    """One line of an employee's onboarding checklist, copied from the office's template."""
+
+    text: str = Field(min_length=1, max_length=200)
+    done_on: date | None = None
+    done_by: str = Field(default="", max_length=200)
+
+
+class Correction(Model):
+    """An employee's details put right: what changed from what, why, who and when."""
+
+    at: Moment
+    by: str = Field(max_length=200)
+    reason: Lines = Field(min_length=1, max_length=1000)
+    changes: list[str] = Field(default_factory=list)  # "role: Clerk → Senior Clerk"
 
 
 class Employee(Record):
@@ -28,8 +46,11 @@ class Employee(Record):
     left_on: date | None = Field(default=None, title="Left on")
     left_reason: Lines = Field(default="", max_length=2000, title="Reason for leaving")
     candidate_id: int | None = None
+    probation_until: date | None = Field(default=None, title="Probation until")
+    onboarding: list[ChecklistItem] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
 
-    form_fields = ("name", "email", "phone", "role", "department", "start_date", "manager")
+    form_fields = ("name", "email", "phone", "role", "department", "start_date", "probation_until", "manager")
 
     _phone = field_validator("phone", mode="before")(lambda cls, v: normalise_number(v or ""))
     _email = field_validator("email")(lambda cls, v: check_email(v))
@@ -40,6 +61,10 @@ class Employee(Record):
     @property
     def is_active(self) -> bool:
         return self.status == EmploymentStatus.ACTIVE
+
+    @property
+    def open_onboarding(self) -> list[ChecklistItem]:
+        return [item for item in self.onboarding if item.done_on is None]
 
 
 class EventKind(StrEnum):
@@ -74,6 +99,14 @@ class StaffEvent(Record):
     issued_by: str = Field(default="", max_length=200)
     expires_after_months: int | None = Field(default=None, ge=1, le=60, title="Expires after (months)")
     notes: Lines = Field(default="", max_length=5000)
+    # An event recorded wrongly is voided, never deleted: kept in the file, struck through, out of every rule.
+    void_reason: Lines = Field(default="", max_length=1000)
+    voided_by: str = Field(default="", max_length=200)
+    voided_at: Moment | None = None
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
     @field_validator("course")
     @classmethod

@@ -1,14 +1,21 @@
-"""What the staff section shows: the staff list and each one's file in date order."""
+"""What the staff section shows: the staff list and each one's file in date order; and what
+needs HR today — probations ending, trainings running out — for the dashboard and `agenda`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from data.agenda import TOP, AgendaEntry, AgendaGroup
+from data.engine.clock import office_day
 from data.engine.store import Store
 from data.staff import rules
 from data.staff.models import Employee, StaffEvent, WarningLevel
 from data.staff.rules import TimelineEntry
+
+PROBATION_AHEAD = 30  # days before a probation ends that it is on the agenda
+PROBATION_AFTER = 14  # days after, in case it was missed
+TRAINING_AHEAD = 30  # days before a training runs out that it is on the agenda
 
 
 def events_of(store: Store, employee_id: int) -> list[StaffEvent]:
@@ -52,3 +59,44 @@ class StaffView:
 
 def staff_view(store: Store) -> StaffView:
     return StaffView(store.repo("employees").list(), store.repo("staff_events").list(), store.today())
+
+
+def ending_probations(employees: list[Employee], today: date) -> list[Employee]:
+    first, last = today - timedelta(days=PROBATION_AFTER), today + timedelta(days=PROBATION_AHEAD)
+    ending = [e for e in rules.active_employees(employees) if e.probation_until and first <= e.probation_until <= last]
+    return sorted(ending, key=lambda e: e.probation_until or today)
+
+
+def probation_words(employee: Employee, today: date) -> str:
+    ends = employee.probation_until or today
+    days = (ends - today).days
+    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}" if days > 0 else f"{-days} day{'s' if days != -1 else ''} ago"
+    return f"{employee.name} ({employee.role or 'staff'}) — probation ends {ends:%d %b}, {when}"
+
+
+def training_words(employee: Employee, training: StaffEvent, today: date) -> str:
+    until = training.valid_until or today
+    verb = "ran out" if until < today else "runs out"
+    return f"{employee.name} — {training.course} {verb} {until:%d %b %Y}"
+
+
+def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
+    """Probations ending and trainings running out, for active staff. Raises NoAccessError
+    when people.json is closed to this user; the agenda then leaves HR out."""
+    today = office_day(now)
+    employees = store.repo("employees").list()
+    events = store.repo("staff_events").list()
+    ending = ending_probations(employees, today)
+    trainings = [(e, t) for e in rules.active_employees(employees)
+                 for t in rules.expiring_trainings([x for x in events if x.employee_id == e.id], today, TRAINING_AHEAD)]
+    trainings.sort(key=lambda pair: pair[1].valid_until or today)
+    return [
+        AgendaGroup("probation_ending", "Probation ending", "staff", len(ending), [
+            AgendaEntry(probation_words(e, today), "employees", e.id, urgent=(e.probation_until or today) <= today + timedelta(days=7))
+            for e in ending[:TOP]
+        ]),
+        AgendaGroup("trainings_expiring", "Trainings expired or expiring", "staff", len(trainings), [
+            AgendaEntry(training_words(e, t, today), "staff_events", t.id, urgent=(t.valid_until or today) < today)  # type: ignore[arg-type]
+            for e, t in trainings[:TOP]
+        ]),
+    ]

@@ -25,6 +25,9 @@ from data.candidates.models import Candidate, Position
 from data.engine import backups
 from data.engine.archive import archive_old
 from data.engine.store import Store
+from data.staff import actions as staff
+from data.staff.letters import event_letter, save_letter
+from data.staff.models import Employee, WarningLevel
 from tests.data.helpers import (
     ANN,
     HARRIET,
@@ -45,7 +48,7 @@ HR_NAME = re.compile(r"^\.?people[-.]")
 
 def is_hr(path: str, folder: Path) -> bool:
     relative = Path(path).relative_to(folder)
-    return relative.parts[0] == "hr" or bool(HR_NAME.match(relative.name))
+    return relative.parts[0] in ("hr", "letters", "templates") or bool(HR_NAME.match(relative.name))
 
 
 @pytest.fixture(params=[0o022, 0o002], ids=["umask 022", "umask 002"])
@@ -106,6 +109,9 @@ def second_day(store: Store, report: Report) -> None:
     hiring.reject(store, 2, f"{SECRET} reason")  # the first save of the day: a backup
     later = store.now() + timedelta(days=200)
     assert archive_old(store, later, 180)["people"] == 1
+    employee = staff.add_employee(store, Employee(name="Priya Shah", start_date=DAY_ONE.date()))  # the checklist's template
+    warning = staff.issue_warning(store, employee.id, WarningLevel.VERBAL, f"{SECRET} warning")
+    save_letter(store, event_letter(store, warning.id, "Harbour Supplies Ltd"))
 
 
 def a_day_of_hr_work(folder: Path, umask: int) -> None:
@@ -124,7 +130,8 @@ def test_nothing_of_hr_is_readable_outside_hr(office, layout, umask):
     hr_files = {Path(p).relative_to(office).as_posix() for p in paths if is_hr(p, office)}
     home = "hr/" if layout == "hr folder" else ""
     for made in ("people.json", "people-audit.jsonl", "people.json.lock", "backups/people-2026-03-11.json",
-                 "archive/people-2026.json"):
+                 "archive/people-2026.json", "templates/onboarding.txt", "templates/warning-letter.txt",
+                 "letters/2026-03-11-warning-priya-shah.txt"):
         assert f"{home}{made}" in hr_files  # the work made every kind of file
     readable = readable_by(ANN, paths)
     assert {p for p in readable if is_hr(p, office)} == set()
