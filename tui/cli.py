@@ -84,6 +84,10 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     importing.add_argument("file", type=Path)
     importing.add_argument("--as-is", action="store_true", help=AS_IS_HELP)
 
+    cvs = command("import-cvs", "CV files (PDF, DOCX, ODT, text) or folders of them as candidates on an opening")
+    cvs.add_argument("opening", metavar="OPENING", help="the opening's id or title")
+    cvs.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+
     export = command("export", "export a collection as CSV or JSON")
     export.add_argument("collection")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -227,9 +231,24 @@ def import_records(office: Office) -> int:
 
     collection = get_collection(office.args.collection)
     rows = transfer.records_from_file(collection, office.args.file, office.args.as_is)
+    before = {r.id for r in office.store.repo(collection).list()} if collection.name == "candidates" else set()
     added = transfer.add_records(office.store, collection, rows, office.args.as_is)
     say(f"imported {len(added)} {collection.name}")
+    seen = set(before)
+    for (where, _), record in zip(rows, added):  # the same person again: merged, not doubled
+        if record.id in seen:
+            say(f"{where}: merged into #{record.id} {record.label()} (same e-mail or phone on the same opening)")
+        seen.add(record.id)
     return EXIT_OK
+
+
+def import_cvs(office: Office) -> int:
+    from data.candidates.cv_import import import_cvs as take_cvs
+
+    outcomes = take_cvs(office.store, office.args.opening, office.args.paths)
+    for outcome in outcomes:
+        say(outcome.line()) if outcome.candidate else note(outcome.line())
+    return EXIT_OK if all(o.candidate for o in outcomes) else EXIT_BAD_INPUT  # the others are in
 
 
 def list_records(office: Office) -> int:
@@ -383,7 +402,7 @@ def mail(office: Office) -> int:
 
 
 COMMANDS = {
-    "add": add_record, "import": import_records, "list": list_records, "export": list_records,
+    "add": add_record, "import": import_records, "import-cvs": import_cvs, "list": list_records, "export": list_records,
     "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
     "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
 }
