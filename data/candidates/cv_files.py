@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from data.engine.errors import RuleError
 from data.engine.text import visible
 
 MAX_FILE_BYTES = 20 * 2**20  # a CV with photos is a few MB; this is far past any
@@ -35,7 +36,7 @@ TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
-class CvUnreadable(Exception):
+class CvUnreadable(RuleError):
     """A sentence that names the file and says why its text could not be read."""
 
 

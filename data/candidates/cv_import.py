@@ -141,7 +141,7 @@ def take_cv(store: Store, position_id: int, cv: CvFile, confirmed: Candidate | N
         raise
     if replaced and replaced != kept:
         forget_cv_file(store, replaced)
-    not_found = tuple(found.missing()) if confirmed is None else ()
+    not_found = tuple(found.missing()) if confirmed is None and not why else ()  # a merged one has them already
     return CvOutcome(cv.name, saved, merged=why, not_found=not_found, cut=cv.text.cut, elsewhere=elsewhere)
 
 

@@ -223,7 +223,7 @@ def test_the_same_email_on_the_same_opening_is_merged_keeping_history_and_scores
     first_file = store.folder / "hr" / store.repo("candidates").get(1).cv_path
     newer = ["Ann Lee", "ANN.LEE@example.com", "Now with references."]
     code, out, _ = import_cvs(store, capsys, "Bookkeeper", write_pdf(cvs / "cv-09.pdf", newer))
-    assert (code, out) == (0, ["cv-09.pdf: merged into #1 Ann Lee (same e-mail); no phone found"])
+    assert (code, out) == (0, ["cv-09.pdf: merged into #1 Ann Lee (same e-mail)"])
     ann = store.repo("candidates").get(1)
     assert (ann.scores, [s.stage for s in ann.history], ann.phone) == ({"tester": {"Excel": 4}}, [Stage.REJECTED], "+447700900123")
     assert ann.cv_text.endswith("Now with references.") and ann.cv_path.endswith(".pdf")
@@ -235,7 +235,7 @@ def test_the_same_phone_is_merged_and_another_opening_is_a_new_candidacy(store, 
     import_cvs(store, capsys, "Bookkeeper", write_odt(cvs / "bob.odt", BOB))
     same_phone = ["Robert Carr", "0161 496 0000"]
     assert import_cvs(store, capsys, "Bookkeeper", write_docx(cvs / "robert.docx", same_phone))[1] == [
-        "robert.docx: merged into #1 Bob Carr (same phone); no e-mail found"]
+        "robert.docx: merged into #1 Bob Carr (same phone)"]
     assert import_cvs(store, capsys, "Driver", cvs / "bob.odt")[1] == ["bob.odt: Bob Carr, new (#2); also a candidate as #1 on Bookkeeper"]
     assert [(c.name, c.position_id) for c in store.repo("candidates").list()] == [("Bob Carr", opening.id), ("Bob Carr", driver.id)]
 
