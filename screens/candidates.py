@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from data.addresses import readable_number
 from data.candidates import actions, rules
 from data.candidates.cv_import import CvOutcome, import_cvs, open_cv
+from data.candidates.retention import erase_candidate
 from data.candidates.models import Candidate, Interview, Position, PositionStatus, Stage
 from data.candidates.views import (
     CandidatesView,
@@ -23,6 +24,7 @@ from data.candidates.views import (
     first_interview_to_rate,
     position_order,
 )
+from data.engine.clock import local
 from data.engine.errors import RuleError
 from data.engine.states import words
 from data.staff.models import Employee
@@ -30,6 +32,7 @@ from screens.base import SectionScreen
 from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, score_words
 from tui.jobs import Reply
 from tui.plain import inert
+from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
@@ -76,6 +79,8 @@ def candidate_detail(candidate: Candidate, position: Position, interviews: list[
     contact = " · ".join(v for v in (candidate.email, readable_number(candidate.phone), candidate.source) if v)
     if contact:
         text.append(contact + "\n", style="dim")
+    if candidate.erased_at:
+        text.append(f"Personal data erased {local(candidate.erased_at):%d %b %Y}; kept: stages, dates, scores\n", style="dim")
     if candidate.stage == Stage.REJECTED and candidate.reject_reason:
         text.append(f"Rejected: {candidate.reject_reason}\n", style="red")
     for reviewer, scores in sorted(candidate.scores.items()):
@@ -143,6 +148,8 @@ class CandidatesScreen(SectionScreen):
         Binding("m", "mark", "Mark", show=False, id="candidates.mark", tooltip="Mark one to compare"),
         Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
+        Binding("E", "erase", "Erase data", show=False, id="candidates.erase",
+                tooltip="Erase the candidate's personal data on their request (asks first)"),
         Binding("I", "import_cvs", "Import CVs", show=False, id="candidates.import_cvs",
                 tooltip="A CV file (PDF, DOCX, ODT, text) or a folder of them, as candidates for this position"),
         Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show closed candidates too"),
@@ -424,6 +431,24 @@ class CandidatesScreen(SectionScreen):
         form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate,
                          save=saving_to(repo), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)
+
+    # -- erasing on request ------------------------------------------------------------
+    def action_erase(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+        if candidate.erased_at:
+            self.notify(f"{candidate.name}: already erased.", severity="warning")
+            return
+        withdraws = "" if candidate.is_closed else " They are withdrawn from the opening, and booked interviews cancelled."
+        question = (f"Erase {candidate.name}'s personal data — name, contact details, CV and file, comments — for good?"
+                    f"{withdraws} Stages, dates and scores stay for statistics.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_job(lambda: erase_candidate(store, candidate.id), notice=f"Erased {candidate.name}'s personal data")
+
+        self.app.push_screen(ConfirmModal(question, f"Erase {candidate.name}?"), answered)
 
     # -- CVs from files --------------------------------------------------------------------
     def action_import_cvs(self) -> None:

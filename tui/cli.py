@@ -47,6 +47,15 @@ def days(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def months(text: str) -> int:
+    from tui.settings import retention_months
+
+    try:
+        return retention_months(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 AS_IS_HELP = ("take records as they were (status, history…), for bringing in old records; "
               "without it a new record starts as the app's form would make it")
 
@@ -95,6 +104,12 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
 
     archiving = command("archive", "move closed records past the retention age to the archive")
     archiving.add_argument("--days", type=days, default=180, help="retention age in days (default 180)")
+
+    erasing = command("erase-expired", "erase the personal data of candidates rejected or withdrawn longer ago than retention_months")
+    erasing.add_argument("--months", type=months, default=None, help="retention in months (default: retention_months, 6)")
+    erase_one = command("erase-candidate", "erase one candidate's personal data now, on their request")
+    erase_one.add_argument("id", type=int, metavar="ID", help="the candidate's id (backoffice list candidates)")
+    erase_one.add_argument("--yes", action="store_true", help="do it: without it, says what would be erased")
 
     command("check", "validate every data file and record; exit 1 on any problem")
     command("agenda", "today's 'what needs me' list, as text")
@@ -278,6 +293,32 @@ def archive(office: Office) -> int:
     return EXIT_OK
 
 
+def erase_expired(office: Office) -> int:
+    """For cron: what the open app does once a day. Names ids only: the names are gone."""
+    from data.candidates.retention import erase_expired as erase
+
+    store = office.store
+    months = office.args.months or office.settings.retention_months
+    erased = erase(store, store.now(), months)
+    ids = ", ".join(f"#{i}" for i in erased)
+    say(f"erased the personal data of {len(erased)} candidate(s): {ids}" if erased else f"nobody's retention of {months} months is over")
+    return EXIT_OK
+
+
+def erase_candidate(office: Office) -> int:
+    from data.candidates.retention import erase_candidate as erase
+    from data.engine.transfer import InputError
+
+    store, number = office.store, office.args.id
+    candidate = store.repo("candidates").get(number) if store.repo("candidates").table.document(number) else None
+    name = f"{candidate.name} (#{number})" if candidate else f"archived candidate #{number}"
+    if not office.args.yes:
+        raise InputError([f"this erases {name}'s CV, contact details and comments for good; add --yes to do it"])
+    erase(store, number)
+    say(f"erased the personal data of {name}")
+    return EXIT_OK
+
+
 def agenda(office: Office) -> int:
     from data.agenda import agenda_text
 
@@ -403,7 +444,7 @@ def mail(office: Office) -> int:
 
 COMMANDS = {
     "add": add_record, "import": import_records, "import-cvs": import_cvs, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
+    "archive": archive, "erase-expired": erase_expired, "erase-candidate": erase_candidate, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
     "ring": ring, "dialled": dialled, "fax": fax, "machines": machines,
 }
 

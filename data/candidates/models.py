@@ -74,6 +74,7 @@ class Candidate(Record):
     reject_reason: Lines = Field(default="", max_length=1000, title="Reason for rejection")
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
+    erased_at: Moment | None = None  # personal data erased (data/candidates/retention.py); the rest kept for statistics
 
     form_fields = ("name", "email", "phone", "position_id", "source", "cv_text", "cv_path")
 
