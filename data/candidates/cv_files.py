@@ -53,9 +53,12 @@ def read_cv(path: Path) -> CvText:
     text = normalise(raw)
     if not text.strip():
         raise CvUnreadable(f"{path.name}: no text could be read (a scanned image?)")
-    if len(text) <= MAX_TEXT:
-        return CvText(text)
-    return CvText(text[: text.rfind("\n", 0, MAX_TEXT) if "\n" in text[:MAX_TEXT] else MAX_TEXT].rstrip(), cut=True)
+    return CvText(text) if len(text) <= MAX_TEXT else CvText(cut_at_a_line(text), cut=True)
+
+
+def cut_at_a_line(text: str) -> str:
+    end = text.rfind("\n", 0, MAX_TEXT)
+    return text[: end if end > 0 else MAX_TEXT].rstrip()
 
 
 def read_bounded(path: Path) -> bytes:

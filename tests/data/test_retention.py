@@ -183,3 +183,13 @@ def test_retention_months_is_a_setting_checked_on_start(tmp_path, monkeypatch):
 def test_months_later_keeps_the_day_or_the_months_last():
     assert months_later(datetime(2026, 8, 31, tzinfo=UTC), 6) == datetime(2027, 2, 28, tzinfo=UTC)
     assert months_later(datetime(2026, 3, 10, 9, 30, tzinfo=UTC), 6) == datetime(2026, 9, 10, 9, 30, tzinfo=UTC)
+
+
+def test_on_request_an_archived_candidate_is_erased_in_the_archive(office, clock, system_day, capsys):
+    store = office
+    clock.now += timedelta(days=190)
+    archive_old(store, clock.now, 180)
+    assert main(["--data", str(store.folder), "erase-candidate", "1", "--yes"]) == 0
+    assert capsys.readouterr().out == "erased the personal data of archived candidate #1\n"
+    left = everything_in(store.folder)
+    assert [text for text in ANN if text in left] == [] and BOB[0] in left  # Bob's six months are not over
