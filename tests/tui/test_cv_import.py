@@ -12,6 +12,11 @@ from tests.tui.test_shell import wait_for
 from tui.widgets.text_modal import TextModal
 
 
+def shown(app, text: str) -> bool:
+    """The text is in the candidate's pane, once the dialogs over it have closed."""
+    return bool(app.screen.query("#cv")) and text in str(app.screen.query_one("#cv").render())
+
+
 def field(app, name: str) -> str:
     return app.screen.query_one(f"#field-{name}").value
 
@@ -36,7 +41,7 @@ async def test_a_cv_file_by_keys_becomes_a_candidate_after_the_person_corrects_i
         assert await wait_for(pilot, lambda: [c.name for c in store.repo("candidates").list()] == ["Ann Lee-Smith"])
         ann = store.repo("candidates").get(1)
         assert (ann.email, ann.phone, ann.cv_path.startswith("cvs/")) == ("ann.lee@example.com", "+447700900123", True)
-        assert await wait_for(pilot, lambda: "Ann Lee-Smith" in str(app.screen.query_one("#cv").render()))
+        assert await wait_for(pilot, lambda: shown(app, "Ann Lee-Smith"))
 
 
 async def test_a_folder_of_cvs_by_keys_says_what_became_of_each_file(make_app, store, tmp_path):
@@ -55,5 +60,5 @@ async def test_a_folder_of_cvs_by_keys_says_what_became_of_each_file(make_app, s
                           "cv-11.pdf: not a PDF that can be read (damaged or cut short?)"]
         assert "1 new, 1 merged, 1 not read" in str(app.screen.query_one(".intro").render())
         await pilot.press("escape")
-        assert await wait_for(pilot, lambda: "Ann Lee" in str(app.screen.query_one("#cv").render()))
+        assert await wait_for(pilot, lambda: shown(app, "Ann Lee"))
         assert store.repo("candidates").get(1).cv_text.endswith("A newer CV")
