@@ -10,8 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
+from data.addresses import readable_number
 from data.candidates import actions
-from data.candidates.models import Interview
+from data.candidates.cv_import import CvFile, take_cv
+from data.candidates.models import Candidate, Interview
 from data.candidates.views import Comparison, ComparisonRow
 from data.when import HINT, parse_when
 from tui.plain import clipped, plain
@@ -45,6 +47,24 @@ class InterviewForm(ModelForm):
         except ValueError:
             pass  # the model says what is wrong under the field
         return values
+
+
+class CvForm(ModelForm):
+    """A CV file as a new candidate: the name, e-mail and phone found in it, to confirm or
+    correct. Saving attaches the CV to the same person when they are already on the opening."""
+
+    def __init__(self, store, cv: CvFile, position_id: int, title: str) -> None:
+        found = cv.found
+        initial = {"position_id": position_id, "name": found.name, "email": found.email, "phone": readable_number(found.phone),
+                   "cv_text": cv.text.text}
+        super().__init__(Candidate, title=title, initial=initial, fields=["name", "email", "phone", "source", "cv_text"],
+                         save=lambda edit: take_cv(store, position_id, cv, edit.record))  # type: ignore[arg-type]
+        self.cv = cv
+
+    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
+        missing = self.cv.found.missing()
+        said = f"Read from {self.cv.name}. " + (f"Not found in it: {', '.join(missing)}. " if missing else "")
+        self.say_above(said + "Correct what is wrong, then ctrl+s.")
 
 
 class ComparisonModal(Dialog[None]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -14,6 +15,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from data.addresses import readable_number
 from data.candidates import actions, rules
+from data.candidates.cv_import import CvOutcome, import_cvs, open_cv
+from data.candidates.retention import erase_candidate
 from data.candidates.models import Candidate, Interview, Position, PositionStatus, Stage
 from data.candidates.views import (
     CandidatesView,
@@ -22,19 +25,23 @@ from data.candidates.views import (
     first_interview_to_rate,
     position_order,
 )
+from data.engine.clock import local
 from data.engine.errors import RuleError
 from data.engine.states import words
 from data.staff.letters import offer_letter
 from data.staff.models import Employee
 from screens.base import SectionScreen
-from screens.candidate_dialogs import ComparisonModal, InterviewForm, score_words
+from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, score_words
 from screens.letters import LetterModal
+from tui.jobs import Reply
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.model_form import ModelForm, saving_to
+from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.text_modal import TextModal
 
 SCORE_KEYS = "12345"
 # Keys of the score bar: while it has focus the digits score; elsewhere they switch sections.
@@ -75,6 +82,8 @@ def candidate_detail(candidate: Candidate, position: Position, interviews: list[
     contact = " · ".join(v for v in (candidate.email, readable_number(candidate.phone), candidate.source) if v)
     if contact:
         text.append(contact + "\n", style="dim")
+    if candidate.erased_at:
+        text.append(f"Personal data erased {local(candidate.erased_at):%d %b %Y}; kept: stages, dates, scores\n", style="dim")
     if candidate.stage == Stage.REJECTED and candidate.reject_reason:
         text.append(f"Rejected: {candidate.reject_reason}\n", style="red")
     if candidate.offer_terms and candidate.stage in (Stage.OFFER, Stage.HIRED):
@@ -108,6 +117,14 @@ def criteria_strip(position: Position | None, candidate: Candidate | None, user:
         name = criterion.name if len(criterion.name) <= shown else criterion.name[:shown - 1] + "…"
         strip.append(f" {name} {mine.get(criterion.name, '·')} ", style="bold reverse" if index == focused else "")
     return strip.append(hint, style="dim")
+
+
+class CvRead(Reply):
+    """One CV file read, for its form."""
+
+
+class CvsImported(Reply):
+    """A folder of CVs imported: what became of each file."""
 
 
 class ScoreBar(Static, can_focus=True):
@@ -148,6 +165,10 @@ class CandidatesScreen(SectionScreen):
         Binding("v", "compare", "Compare", id="candidates.compare", tooltip="The marked one beside this one"),
         Binding("n", "new", "New", show=False, id="candidates.new", tooltip="A new candidate for this position"),
         Binding("p", "openings", "Openings", id="candidates.openings", tooltip="Openings: add, edit criteria, close, reopen"),
+        Binding("E", "erase", "Erase data", show=False, id="candidates.erase",
+                tooltip="Erase the candidate's personal data on their request (asks first)"),
+        Binding("I", "import_cvs", "Import CVs", show=False, id="candidates.import_cvs",
+                tooltip="A CV file (PDF, DOCX, ODT, text) or a folder of them, as candidates for this position"),
         Binding("a", "all_candidates", "All/open", show=False, id="candidates.all", tooltip="Show closed candidates too"),
         Binding("left_square_bracket", "position(-1)", "Prev position", key_display="[", show=False, id="candidates.previous_position",
                 tooltip="Triage the previous position"),
@@ -478,3 +499,65 @@ class CandidatesScreen(SectionScreen):
         form = ModelForm(Candidate, title=f"Candidate {candidate.name}", record=candidate, choices=self.opening_choices(),
                          save=saving_to(repo), reload=lambda: repo.get(candidate.id))
         self.app.push_screen(form, self.saved)
+
+    # -- erasing on request ------------------------------------------------------------
+    def action_erase(self) -> None:
+        candidate, store = self.chosen(), self.store
+        if candidate is None:
+            return
+        if candidate.erased_at:
+            self.notify(f"{candidate.name}: already erased.", severity="warning")
+            return
+        withdraws = "" if candidate.is_closed else " They are withdrawn from the opening, and booked interviews cancelled."
+        question = (f"Erase {candidate.name}'s personal data — name, contact details, CV and file, comments — for good?"
+                    f"{withdraws} Stages, dates and scores stay for statistics.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_job(lambda: erase_candidate(store, candidate.id), notice=f"Erased {candidate.name}'s personal data")
+
+        self.app.push_screen(ConfirmModal(question, f"Erase {candidate.name}?"), answered)
+
+    # -- CVs from files --------------------------------------------------------------------
+    def action_import_cvs(self) -> None:
+        position = self.position
+        if position is None:
+            self.notify("Add a position first.", severity="warning")
+            return
+
+        def answered(typed: str | None) -> None:
+            if typed and typed.strip():
+                self.read_cvs(Path(typed.strip()).expanduser(), position)
+
+        self.app.push_screen(PromptModal(f"CVs for {position.title}: a file or a folder", placeholder="path, e.g. ~/cvs/",
+                                         suggester=PathSuggester()), answered)
+
+    def read_cvs(self, path: Path, position: Position) -> None:
+        store = self.store
+        if path.is_dir():
+            self.run_job(lambda: import_cvs(store, str(position.id), [path]), CvsImported)
+        else:
+            self.run_job(lambda: open_cv(path), CvRead)
+
+    @on(CvRead)
+    def confirm_cv(self, message: CvRead) -> None:
+        message.stop()
+        position = self.position
+        if position is not None:
+            form = CvForm(self.store, message.result, position.id, title=f"New candidate for {position.title}")
+            self.app.push_screen(form, self.cv_taken)
+
+    def cv_taken(self, outcome: CvOutcome | None) -> None:
+        if outcome is not None:
+            self.notify(outcome.line(), timeout=6)
+            self.reload()
+
+    @on(CvsImported)
+    def say_what_became_of_the_cvs(self, message: CvsImported) -> None:
+        message.stop()
+        outcomes: list[CvOutcome] = message.result
+        new = sum(1 for o in outcomes if o.candidate and not o.merged)
+        merged = sum(1 for o in outcomes if o.merged)
+        summary = f"{new} new, {merged} merged, {len(outcomes) - new - merged} not read"
+        self.app.push_screen(TextModal("CVs imported", "\n".join(o.line() for o in outcomes) or "No files there.", summary))
+        self.reload()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from data.engine.store import Store
     from tui.settings import Settings
 
-BACKGROUND_WORK = {"archive": "The daily archive run", "faxes": "Sending and following faxes",
+BACKGROUND_WORK = {"archive": "The daily archive run and erasure", "faxes": "Sending and following faxes",
                    "machines": "Reading the machines on the network",
                    "mail": "Fetching and sending mail", "callbacks": "Looking for callbacks falling due"}
 
@@ -31,8 +31,12 @@ class BackgroundWork:
 
     @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
     def archive_once_a_day(self) -> None:
+        """The daily housekeeping: candidates' personal data past its retention is erased, then
+        closed records past their age move to the archive."""
+        from data.candidates.retention import erase_once_a_day
         from data.engine.archive import archive_once_a_day
 
+        erase_once_a_day(self.store, self.store.now(), self.settings.retention_months)
         archive_once_a_day(self.store, self.store.now(), self.settings.archive_after_days)
 
     @work(thread=True, exclusive=True, group="faxes", exit_on_error=False)

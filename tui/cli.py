@@ -47,6 +47,15 @@ def days(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def months(text: str) -> int:
+    from tui.settings import retention_months
+
+    try:
+        return retention_months(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 AS_IS_HELP = ("take records as they were (status, history…), for bringing in old records; "
               "without it a new record starts as the app's form would make it")
 
@@ -84,6 +93,10 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
     importing.add_argument("file", type=Path)
     importing.add_argument("--as-is", action="store_true", help=AS_IS_HELP)
 
+    cvs = command("import-cvs", "CV files (PDF, DOCX, ODT, text) or folders of them as candidates on an opening")
+    cvs.add_argument("opening", metavar="OPENING", help="the opening's id or title")
+    cvs.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+
     export = command("export", "export a collection as CSV or JSON")
     export.add_argument("collection")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -91,6 +104,12 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
 
     archiving = command("archive", "move closed records past the retention age to the archive")
     archiving.add_argument("--days", type=days, default=180, help="retention age in days (default 180)")
+
+    erasing = command("erase-expired", "erase the personal data of candidates rejected or withdrawn longer ago than retention_months")
+    erasing.add_argument("--months", type=months, default=None, help="retention in months (default: retention_months, 6)")
+    erase_one = command("erase-candidate", "erase one candidate's personal data now, on their request")
+    erase_one.add_argument("id", type=int, metavar="ID", help="the candidate's id (backoffice list candidates)")
+    erase_one.add_argument("--yes", action="store_true", help="do it: without it, says what would be erased")
 
     command("check", "validate every data file and record; exit 1 on any problem")
     command("agenda", "today's 'what needs me' list, as text")
@@ -238,9 +257,24 @@ def import_records(office: Office) -> int:
 
     collection = get_collection(office.args.collection)
     rows = transfer.records_from_file(collection, office.args.file, office.args.as_is)
+    before = {r.id for r in office.store.repo(collection).list()} if collection.name == "candidates" else set()
     added = transfer.add_records(office.store, collection, rows, office.args.as_is)
     say(f"imported {len(added)} {collection.name}")
+    seen = set(before)
+    for (where, _), record in zip(rows, added):  # the same person again: merged, not doubled
+        if record.id in seen:
+            say(f"{where}: merged into #{record.id} {record.label()} (same e-mail or phone on the same opening)")
+        seen.add(record.id)
     return EXIT_OK
+
+
+def import_cvs(office: Office) -> int:
+    from data.candidates.cv_import import import_cvs as take_cvs
+
+    outcomes = take_cvs(office.store, office.args.opening, office.args.paths)
+    for outcome in outcomes:
+        say(outcome.line()) if outcome.candidate else note(outcome.line())
+    return EXIT_OK if all(o.candidate for o in outcomes) else EXIT_BAD_INPUT  # the others are in
 
 
 def list_records(office: Office) -> int:
@@ -267,6 +301,32 @@ def archive(office: Office) -> int:
     moved = archive_old(store, store.now(), office.args.days)
     said = [f"{domain}: {count} archived" for domain, count in moved.items()]
     say(", ".join(said) if said else "nothing this account may archive")
+    return EXIT_OK
+
+
+def erase_expired(office: Office) -> int:
+    """For cron: what the open app does once a day. Names ids only: the names are gone."""
+    from data.candidates.retention import erase_expired as erase
+
+    store = office.store
+    months = office.args.months or office.settings.retention_months
+    erased = erase(store, store.now(), months)
+    ids = ", ".join(f"#{i}" for i in erased)
+    say(f"erased the personal data of {len(erased)} candidate(s): {ids}" if erased else f"nobody's retention of {months} months is over")
+    return EXIT_OK
+
+
+def erase_candidate(office: Office) -> int:
+    from data.candidates.retention import erase_candidate as erase
+    from data.engine.transfer import InputError
+
+    store, number = office.store, office.args.id
+    candidate = store.repo("candidates").get(number) if store.repo("candidates").table.document(number) else None
+    name = f"{candidate.name} (#{number})" if candidate else f"archived candidate #{number}"
+    if not office.args.yes:
+        raise InputError([f"this erases {name}'s CV, contact details and comments for good; add --yes to do it"])
+    erase(store, number)
+    say(f"erased the personal data of {name}")
     return EXIT_OK
 
 
@@ -425,9 +485,10 @@ def letter(office: Office) -> int:
 
 
 COMMANDS = {
-    "add": add_record, "import": import_records, "list": list_records, "export": list_records,
-    "archive": archive, "check": check, "agenda": agenda, "reorder": reorder, "mail": mail,
-    "ring": ring, "dialled": dialled, "fax": fax, "machines": machines, "stock": stock, "letter": letter,
+    "add": add_record, "import": import_records, "import-cvs": import_cvs, "list": list_records, "export": list_records,
+    "archive": archive, "erase-expired": erase_expired, "erase-candidate": erase_candidate, "check": check, "agenda": agenda,
+    "reorder": reorder, "mail": mail, "ring": ring, "dialled": dialled, "fax": fax, "machines": machines, "stock": stock,
+    "letter": letter,
 }
 
 

@@ -18,6 +18,7 @@ ENV_PREFIX = "BACKOFFICE_"
 DEFAULT_FAX_COMMAND = "sendfax -h {server} -t {max_tries} -x {company} -c {cover_note} -d {recipient}@{number} {file}"
 MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
 SNMP_V3 = ("snmp_user", "snmp_auth_key", "snmp_privacy_key", "snmp_auth_protocol", "snmp_privacy_protocol")
+MAX_RETENTION_MONTHS = 120  # personal data of people not hired is kept months, not decades
 
 
 class SettingsError(Exception):
@@ -32,6 +33,7 @@ class Settings:
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
     fax_server: str = "localhost:4559"  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
     archive_after_days: int = 180  # closed records older than this move to the archive
+    retention_months: int = 6  # rejected and withdrawn candidates' personal data is erased this long after
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
     region: str = "GB"  # the office's country: numbers typed without + are its numbers, and shown national
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
@@ -128,6 +130,11 @@ def checked(values: dict, where: str) -> dict:
             result["archive_after_days"] = retention_days(result["archive_after_days"])
         except ValueError as error:
             raise SettingsError(f"{where}: archive_after_days {error}") from None
+    if "retention_months" in result:
+        try:
+            result["retention_months"] = retention_months(result["retention_months"])
+        except ValueError as error:
+            raise SettingsError(f"{where}: retention_months {error}") from None
     if "poll_minutes" in result:
         minutes = str(result["poll_minutes"]).strip()
         if not minutes.isdigit() or int(minutes) > 24 * 60:
@@ -204,3 +211,11 @@ def retention_days(value: object) -> int:
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise ValueError(f"must be a whole number of days from 1 to {MAX_RETENTION_DAYS:,}")
     return days
+
+
+def retention_months(value: object) -> int:
+    """How many months a rejected or withdrawn candidate's personal data is kept, checked."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_RETENTION_MONTHS:
+        raise ValueError(f"must be a whole number of months from 1 to {MAX_RETENTION_MONTHS}")
+    return int(text)

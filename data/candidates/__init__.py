@@ -14,7 +14,8 @@ COLLECTIONS = [
     Collection("positions", Position, "people", "position", columns=("title", "department", "hiring_manager", "status", "places"),
                new_fields=(*Position.form_fields, "criteria")),
     Collection("candidates", Candidate, "people", "candidate", columns=("name", "position_id", "stage", "source", "email", "phone"),
-               is_closed=lambda c: c.is_closed, check=check_positions_exist),
+               is_closed=lambda c: c.is_closed, check=check_positions_exist,
+               adder="data.candidates.cv_import:add_or_merge"),  # the same person on an opening is not made twice
     Collection("interviews", Interview, "people", "interview", columns=("candidate_id", "start", "minutes", "interviewers", "status"),
                is_closed=lambda i: i.status != InterviewStatus.BOOKED, check=check_interviews,
                adder="data.candidates.actions:book_interview"),

@@ -94,6 +94,7 @@ class Candidate(Record):
     offer_terms: Lines = Field(default="", max_length=2000, title="Offer terms")  # kept as offered: salary, start…
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
+    erased_at: Moment | None = None  # personal data erased (data/candidates/retention.py); the rest kept for statistics
 
     form_fields = ("name", "email", "phone", "position_id", "source", "cv_text", "cv_path")
 

@@ -80,6 +80,7 @@ def hr_move_commands(folder: Path) -> list[str]:
         (present(f"{HR_DOMAIN}[.-]*"), HR_FOLDER),
         (present(f"backups/{HR_DOMAIN}[.-]*.json"), f"{HR_FOLDER}/backups"),
         (present(f"archive/{HR_DOMAIN}-*.json"), f"{HR_FOLDER}/archive"),
+        (present("cvs"), HR_FOLDER),  # CV files kept beside people.json (data/candidates/cv_import.py)
     ):
         if files:
             commands.append(f"mv {' '.join(files)} {target}/")

@@ -159,13 +159,13 @@ class Repository(Generic[M]):
                 self._audit(record_id, "add", list(self.collection.model.editable_fields()))
         return stamped
 
-    def save(self, record: M, *, force: bool = False, fields: Iterable[str] | None = None) -> M:
+    def save(self, record: M, *, force: bool = False, fields: Iterable[str] | None = None, action: str = "save") -> M:
         """Save an edited record. Raises ConflictError when someone saved it in between,
         unless ``force`` (the user chose to overwrite).
 
         With ``fields``, only those fields are taken from ``record`` onto the stored
         version: overwriting keeps what a colleague changed in the other fields. A save
-        that changes nothing writes nothing."""
+        that changes nothing writes nothing. ``action`` is what the audit line calls the change."""
         if record.id is None:
             raise ValueError("save() needs a stored record; use add()")
         with self.transaction():
@@ -182,10 +182,10 @@ class Repository(Generic[M]):
             saved.id = record.id
             self._check([saved])
             self.table.update(saved.body(), doc_ids=[record.id])
-            self._audit(record.id, "save", changed)
+            self._audit(record.id, action, changed)
         return saved
 
-    def update(self, record_id: int, change: Callable[[M], M | None]) -> M:
+    def update(self, record_id: int, change: Callable[[M], M | None], action: str = "save") -> M:
         """Read the newest revision under the lock, apply ``change``, save: no conflict possible.
 
         ``change`` may edit the record in place or return a new one; domain rules that
@@ -194,7 +194,7 @@ class Repository(Generic[M]):
         with self.transaction():
             current = self.get(record_id)
             changed = change(current)
-            return self.save(changed if changed is not None else current)
+            return self.save(changed if changed is not None else current, action=action)
 
     def delete(self, record: M | int) -> None:
         record_id = record if isinstance(record, int) else record.id

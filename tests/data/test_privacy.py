@@ -121,6 +121,10 @@ def a_day_of_hr_work(folder: Path, umask: int) -> None:
     added = HARRIET.backoffice(folder, "add", "candidates", "name=Applicant 4", "position_id=1",
                                f"cv_text={SECRET} CV 4", umask=umask)
     assert added.returncode == 0, added.stderr
+    cv = folder.parent / "applicant-5.txt"  # as it came by mail: anyone may read it there
+    cv.write_text(f"Applicant Five\n{SECRET} CV 5\n")
+    imported = HARRIET.backoffice(folder, "import-cvs", "1", str(cv), umask=umask)
+    assert imported.returncode == 0, imported.stderr
 
 
 def test_nothing_of_hr_is_readable_outside_hr(office, layout, umask):
@@ -133,6 +137,7 @@ def test_nothing_of_hr_is_readable_outside_hr(office, layout, umask):
                  "archive/people-2026.json", "templates/onboarding.txt", "templates/warning-letter.txt",
                  "letters/2026-03-11-warning-priya-shah.txt"):
         assert f"{home}{made}" in hr_files  # the work made every kind of file
+    assert [p for p in paths if "/cvs/" in p and p.endswith(".txt")]  # and a kept CV
     readable = readable_by(ANN, paths)
     assert {p for p in readable if is_hr(p, office)} == set()
     assert [p for p in readable if not p.endswith("/") and SECRET in Path(p).read_text(errors="replace")] == []

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.suggester import SuggestFromList
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Label, Static
 
 from data.engine.text import visible
@@ -28,6 +28,7 @@ class PromptModal(Dialog[str | None]):
         placeholder: str = "",
         suggestions: list[str] | None = None,
         check: Callable[[str], str | None] | None = None,
+        suggester: Suggester | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -35,9 +36,10 @@ class PromptModal(Dialog[str | None]):
         self.placeholder = placeholder
         self.suggestions = [visible(s, one_line=True) for s in suggestions] if suggestions else None
         self.check = check
+        self.suggester = suggester
 
     def compose(self) -> ComposeResult:
-        suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+        suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else self.suggester
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text, one_line=True), classes="dialog-title")
             yield PlainInput(self.value, placeholder=self.placeholder, suggester=suggester, id="prompt-input")
