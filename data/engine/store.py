@@ -60,6 +60,7 @@ class Store:
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
         self._hr_home: Path | None = None
         self.outputs: dict[str, Path] = {}  # "exports" → a folder of the settings, instead of the data folder's own
+        self.lists: dict[str, list[str]] = {}  # the office's lists from the settings, such as "rooms"
 
     def _open_folder(self, create: bool) -> bool:
         """True when this store made the folder."""
