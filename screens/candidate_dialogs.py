@@ -16,6 +16,8 @@ from data.candidates import actions, interviews, panel
 from data.candidates.invitations import mail_due_invitations
 from data.candidates.models import Interview
 from data.candidates.views import Comparison, ComparisonRow
+from data.engine.errors import DataError
+from data.engine.text import upper_first
 from data.when import HINT, parse_when
 from tui.jobs import Reply
 from tui.plain import clipped, plain
@@ -50,8 +52,16 @@ class PanelAndRooms(Reply):
     """The staff list and the office's rooms, for the form's suggestions."""
 
 
+def mail_invitations(store, app) -> str:
+    """In a worker, once the interview is saved: mail what is due, and say in a few words what
+    became of it. A failure here is said, not raised: the interview itself is saved."""
+    try:
+        return invitation_notice(mail_due_invitations(store, app.settings.mailboxes()))
+    except DataError as error:
+        return f"invitation written; not mailed: {error}"
+
+
 def invitation_notice(mails: list) -> str:
-    """What became of the invitation's mail, in a few words."""
     if not mails:
         return "invitation written"
     sent = [m for m in mails if m.send_status == "sent"]
@@ -72,7 +82,7 @@ class InterviewForm(ModelForm):
         super().__init__(Interview, title=title, initial=initial, record=record, fields=fields, suggestions=suggestions,
                          save=self.book_or_move)
         self.store = store
-        self.mailed: list = []
+        self.mailed = ""
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
         start = self.widget_of("start")
@@ -111,12 +121,12 @@ class InterviewForm(ModelForm):
             saved = actions.book_interview(store, typed)
         else:
             saved = interviews.move(store, typed.id, typed.start, typed.minutes, typed.place)
-        self.mailed = mail_due_invitations(store, self.app.settings.mailboxes())  # type: ignore[attr-defined]
+        self.mailed = mail_invitations(store, self.app)
         return saved
 
     @on(Saved)
     def say_what_was_mailed(self, message: Saved) -> None:
-        self.notify(invitation_notice(self.mailed).capitalize(), timeout=6)
+        self.notify(upper_first(self.mailed), timeout=6)
 
 
 class ComparisonModal(Dialog[None]):

@@ -135,7 +135,7 @@ class CandidatesScreen(SectionScreen):
                 tooltip="Triage the previous position"),
         Binding("right_square_bracket", "position(1)", "Next position", key_display="]", show=False, id="candidates.next_position",
                 tooltip="Triage the next position"),
-        Binding("W", "week", "Week", id="candidates.week", tooltip="The week of interviews: move, cancel, no-show"),
+        Binding("W", "week", "Week", show=False, id="candidates.week", tooltip="The week of interviews: move, cancel, no-show"),
     ]
 
     def __init__(self) -> None:

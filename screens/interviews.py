@@ -13,11 +13,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from data.candidates import interviews
 from data.candidates.calendar import Slot, Week, monday_of, week
-from data.candidates.invitations import mail_due_invitations
 from data.candidates.models import InterviewStatus
 from data.engine.clock import local
 from screens.base import SectionScreen
-from screens.candidate_dialogs import InterviewForm, invitation_notice
+from screens.candidate_dialogs import InterviewForm, mail_invitations
 from tui.plain import clipped, inert
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.record_table import RecordTable
@@ -155,7 +154,7 @@ class InterviewsScreen(SectionScreen):
     def cancelled(self, store, interview_id: int) -> str:
         """In the worker: cancel, then mail the cancellation (outside the lock)."""
         interviews.cancel(store, interview_id)
-        return invitation_notice(mail_due_invitations(store, self.app.settings.mailboxes()))  # type: ignore[attr-defined]
+        return mail_invitations(store, self.app)
 
     def changed(self, result: object) -> None:
         if isinstance(result, str):

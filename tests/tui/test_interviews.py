@@ -184,3 +184,22 @@ async def test_a_name_with_line_breaks_adds_no_header_and_no_calendar_line(store
     event = calendar_of(delivered).walk("VEVENT")[0]
     assert sorted(str(a) for a in event["attendee"]) == ["mailto:ann@example.com", "mailto:grace@office.example"]
     assert "\n" not in str(event["summary"]) and "\x1b" not in str(event["summary"])
+
+
+async def test_an_invitation_the_server_refuses_is_kept_to_send_again_and_the_booking_stands(store, mail_table, smtp):
+    from data.mail.actions import retry, send_due_mail
+    from data.mail.mailboxes import mailboxes
+
+    office(store)
+    smtp.refuse = True
+    app = BackOfficeApp(store, Settings(fax_command="", poll_minutes=0, mail=mail_table))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await book_by_keys(pilot, "14:00", "grace", "Meeting room 2")
+        assert await wait_for(pilot, lambda: any("Invitation NOT SENT, kept in HR mail to send again" in n.message for n in app._notifications), seconds=10)
+    assert store.repo("interviews").count() == 1
+    [failed] = store.repo("hr_mail").list()
+    assert failed.send_status == "failed" and "No such user" in failed.send_error
+    smtp.refuse = False
+    retry(store, "hr_mail", failed.id)
+    assert [m.id for m in send_due_mail(store, mailboxes(mail_table))] == [failed.id]  # the office's mailbox sends HR's queue too
+    assert str(calendar_of(smtp.messages[-1])["method"]) == "REQUEST"
