@@ -1,24 +1,30 @@
-"""The dialogs of the candidates section: booking an interview, comparing two candidates."""
+"""The dialogs of the candidates section: booking or moving an interview, comparing two candidates."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import DataTable, Label
 
 from data.addresses import readable_number
-from data.candidates import actions
+from data.candidates import actions, interviews, panel
 from data.candidates.cv_import import CvFile, take_cv
+from data.candidates.invitations import mail_due_invitations
 from data.candidates.models import Candidate, Interview
 from data.candidates.views import Comparison, ComparisonRow
+from data.engine.errors import DataError
+from data.engine.text import upper_first
 from data.when import HINT, parse_when
+from tui.jobs import Reply
 from tui.plain import clipped, plain
 from tui.widgets.dialogs import Dialog
-from tui.widgets.model_form import ModelForm
+from tui.widgets.model_form import FormEdit, ModelForm, Saved
 
 
 def score_words(value: float | None) -> str:
@@ -26,19 +32,81 @@ def score_words(value: float | None) -> str:
 
 
 
-class InterviewForm(ModelForm):
-    """Booking an interview: the start may be typed the way people say it ('tomorrow 10');
-    a clash is refused under the start field, naming the other interview."""
+class PanelSuggester(Suggester):
+    """Completes the name being typed after the last comma from the staff list, by full or first name."""
 
-    def __init__(self, store, *, title: str, initial: dict, suggestions: dict) -> None:
-        super().__init__(Interview, title=title, initial=initial, fields=["start", "minutes", "interviewers", "place"],
-                         suggestions=suggestions, save=lambda edit: actions.book_interview(store, edit.record))
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, comma, typed = value.rpartition(",")
+        typed = typed.lstrip()
+        if not typed:
+            return None
+        for name in self.names:
+            if name.casefold().startswith(typed.casefold()):
+                return f"{head}{comma}{' ' if comma else ''}{name}"
+        return None
+
+
+class PanelAndRooms(Reply):
+    """The staff list and the office's rooms, for the form's suggestions."""
+
+
+def mail_invitations(store, app) -> str:
+    """In a worker, once the interview is saved: mail what is due, and say in a few words what
+    became of it. A failure here is said, not raised: the interview itself is saved."""
+    try:
+        return invitation_notice(mail_due_invitations(store, app.settings.mailboxes()))
+    except DataError as error:
+        return f"invitation written; not mailed: {error}"
+
+
+def invitation_notice(mails: list) -> str:
+    if not mails:
+        return "invitation written"
+    sent = [m for m in mails if m.send_status == "sent"]
+    if len(sent) == len(mails):
+        return f"invitation mailed to {', '.join(a for m in sent for a in m.to)}"
+    return f"invitation NOT SENT, kept in HR mail to send again: {next(m.send_error for m in mails if m not in sent)}"
+
+
+class InterviewForm(ModelForm):
+    """Booking an interview (or, given ``record``, moving it): the start may be typed the way
+    people say it ('tomorrow 10'); interviewers are completed from the staff list and rooms
+    from the office's; a clash, a name not on the staff list or a room not on the list is
+    refused under its field. The invitation is written, and mailed when a mailbox can send."""
+
+    def __init__(self, store, *, title: str, initial: dict | None = None, suggestions: dict | None = None,
+                 record: Interview | None = None) -> None:
+        fields = ["start", "minutes", "place"] if record else ["start", "minutes", "interviewers", "place"]
+        super().__init__(Interview, title=title, initial=initial, record=record, fields=fields, suggestions=suggestions,
+                         save=self.book_or_move)
         self.store = store
+        self.mailed = ""
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
         start = self.widget_of("start")
         start.placeholder = HINT  # type: ignore[attr-defined]
         self.call_after_refresh(self.set_focus, start)
+        store = self.store
+        self.run_job(lambda: (interviews.current_staff(store), interviews.office_rooms(store)), PanelAndRooms, group="suggest")
+
+    @on(PanelAndRooms)
+    def suggest(self, message: PanelAndRooms) -> None:
+        message.stop()
+        names, rooms = message.result
+        if "interviewers" in self.fields:
+            field = self.widget_of("interviewers")
+            field.suggester = PanelSuggester(names)  # type: ignore[attr-defined]
+            typed = self.typed_values()["interviewers"] or []
+            if self._pristine.get("interviewers") == self.value_of("interviewers"):  # untouched: as the staff list names them
+                self.set_value("interviewers", panel.suggested_panel(names, *typed))
+                self._pristine["interviewers"] = self.value_of("interviewers")
+        place = self.widget_of("place")
+        place.suggester = SuggestFromList(rooms, case_sensitive=False)  # type: ignore[attr-defined]
+        place.placeholder = clipped(", ".join(rooms), 40)  # type: ignore[attr-defined]
 
     def typed_values(self) -> dict[str, Any]:
         values = super().typed_values()
@@ -47,6 +115,20 @@ class InterviewForm(ModelForm):
         except ValueError:
             pass  # the model says what is wrong under the field
         return values
+
+    def book_or_move(self, edit: FormEdit) -> Interview:
+        """In the form's worker: save, then mail the invitation (outside the lock)."""
+        store, typed = self.store, edit.record
+        if self.record is None:
+            saved = actions.book_interview(store, typed)
+        else:
+            saved = interviews.move(store, typed.id, typed.start, typed.minutes, typed.place)
+        self.mailed = mail_invitations(store, self.app)
+        return saved
+
+    @on(Saved)
+    def say_what_was_mailed(self, message: Saved) -> None:
+        self.notify(upper_first(self.mailed), timeout=6)
 
 
 class CvForm(ModelForm):

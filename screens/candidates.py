@@ -174,6 +174,7 @@ class CandidatesScreen(SectionScreen):
                 tooltip="Triage the previous position"),
         Binding("right_square_bracket", "position(1)", "Next position", key_display="]", show=False, id="candidates.next_position",
                 tooltip="Triage the next position"),
+        Binding("W", "week", "Week", show=False, id="candidates.week", tooltip="The week of interviews: move, cancel, no-show"),
     ]
 
     def __init__(self) -> None:
@@ -561,3 +562,14 @@ class CandidatesScreen(SectionScreen):
         summary = f"{new} new, {merged} merged, {len(outcomes) - new - merged} not read"
         self.app.push_screen(TextModal("CVs imported", "\n".join(o.line() for o in outcomes) or "No files there.", summary))
         self.reload()
+
+    # -- the week of interviews --------------------------------------------------------
+    def action_week(self) -> None:
+        from screens.interviews import InterviewsScreen
+
+        self.app.push_screen(InterviewsScreen(), self.back_from_week)
+
+    def back_from_week(self, chosen: tuple[int, bool] | None) -> None:
+        """Enter or f in the week: the candidate, and for f the feedback form."""
+        if chosen is not None and self.select_record("candidates", chosen[0]) and chosen[1]:
+            self.action_feedback()

@@ -221,7 +221,7 @@ def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> 
         settings.fax_command = settings.fax_server = ""  # the demo's fax numbers are not real: mark faxes sent by hand
         settings.office = settings.office or "Demo Office Ltd"  # its letters are signed
     try:
-        store = open_demo_office() if demo else open_office(settings, create=True)
+        store = open_demo_office(settings) if demo else open_office(settings, create=True)
     except DataError as error:
         print(f"backoffice: {error}", file=sys.stderr)
         return 1

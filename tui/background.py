@@ -70,12 +70,14 @@ class BackgroundWork:
     def work_the_mail(self) -> None:
         """New mail comes in and queued mail goes out while the app is open; a mailbox whose
         server cannot be reached is said once, and the others are still worked."""
+        from data.candidates.invitations import mail_due_invitations
         from data.mail.actions import fetch_all, send_due_mail
         from data.mail.servers import MailServerError
 
         boxes = self.settings.mailboxes()
         problems = [str(outcome) for outcome in fetch_all(self.store, boxes) if isinstance(outcome, Exception)]
         send_due_mail(self.store, boxes)
+        mail_due_invitations(self.store, boxes)
         if problems:
             raise MailServerError("; ".join(problems))
 

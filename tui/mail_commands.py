@@ -31,6 +31,7 @@ def text_of(args: argparse.Namespace) -> str:
 
 
 def mail_command(office) -> int:
+    from data.candidates.invitations import mail_due_invitations
     from data.mail import actions
     from data.mail.mailboxes import mailbox_named
     from tui.cli import EXIT_OK, EXIT_PROBLEM, fail, say
@@ -44,7 +45,7 @@ def mail_command(office) -> int:
         for outcome in outcomes:
             if isinstance(outcome, actions.FetchOutcome):
                 say(f"{outcome.mailbox}: {outcome.new} new")
-        sent = actions.send_due_mail(store, chosen)
+        sent = actions.send_due_mail(store, chosen) + mail_due_invitations(store, chosen)
         if sent:
             say(f"sent {sum(1 for m in sent if m.send_status == 'sent')} of {len(sent)} queued")
         problems = [str(o) for o in outcomes if not isinstance(o, actions.FetchOutcome)]

@@ -32,16 +32,19 @@ def open_office(settings: Settings, *, create: bool, lock_timeout: float | None 
     store = Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
     store.outputs = {kind: folder for kind, folder in (("exports", settings.exports), ("service-sheets", settings.service_sheets))
                      if folder is not None}
+    store.lists = {"rooms": settings.rooms}
     return store
 
 
-def open_demo_office() -> Store:
-    """A fresh demo office in a temporary folder."""
+def open_demo_office(settings: Settings | None = None) -> Store:
+    """A fresh demo office in a temporary folder, with the demo's rooms unless the settings name some."""
     import tempfile
 
     from data.demo import build_demo
+    from data.demo.people import ROOMS
     from data.engine.store import Store
 
     store = Store(Path(tempfile.mkdtemp(prefix="backoffice-demo-")))
     build_demo(store)
+    store.lists = {"rooms": (settings.rooms if settings else []) or list(ROOMS)}
     return store

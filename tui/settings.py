@@ -47,6 +47,7 @@ class Settings:
     exports: Path | None = None  # orders written for suppliers; default: exports/ in the data folder
     service_sheets: Path | None = None  # service-call sheets for vendors; default: service-sheets/ in the data folder
     office: str = ""  # the office's name, as letters sign it ({office})
+    rooms: list[str] = field(default_factory=list)  # the office's interview rooms; empty: any room typed is taken
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
     def mailboxes(self) -> list:
@@ -84,11 +85,12 @@ def from_environment() -> dict:
         raw = os.environ.get(ENV_PREFIX + setting.name.upper())
         if raw is None or setting.name == "mail":
             continue
-        if setting.name == "keymap":
+        if setting.name in ("keymap", "rooms"):
             try:
-                found["keymap"] = json.loads(raw)
+                found[setting.name] = json.loads(raw)
             except json.JSONDecodeError as error:
-                raise SettingsError(f"{ENV_PREFIX}KEYMAP: not a JSON object ({error.msg})") from error
+                shape = "an object" if setting.name == "keymap" else "a list"
+                raise SettingsError(f"{ENV_PREFIX}{setting.name.upper()}: not JSON {shape} ({error.msg})") from error
         else:
             found[setting.name] = raw
     if mail := mail_from_environment():
@@ -164,6 +166,8 @@ def checked(values: dict, where: str) -> dict:
             mailboxes(result["mail"])
         except DataError as error:
             raise SettingsError(f"{where}: {error}") from None
+    if "rooms" in result:
+        result["rooms"] = rooms(result["rooms"], where)
     keymap = result.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
         raise SettingsError(f"{where}: keymap maps binding ids to keys, e.g. \"section.stock\" = \"f3\"")
@@ -200,6 +204,18 @@ def apply_time_zone(settings: Settings) -> None:
     from data.engine.clock import set_office_zone
 
     set_office_zone(settings.timezone)
+
+
+def rooms(value: object, where: str) -> list[str]:
+    """The office's rooms: a list of names, each one line of plain text, each once."""
+    from data.engine.text import control_problem
+
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise SettingsError(f"{where}: rooms is a list of room names, e.g. rooms = [\"Meeting room 1\", \"Meeting room 2\"]")
+    for name in value:
+        if problem := control_problem(name, multiline=False):
+            raise SettingsError(f"{where}: rooms: {name!r} {problem}")
+    return list(dict.fromkeys(" ".join(v.split()) for v in value))
 
 
 def retention_days(value: object) -> int:

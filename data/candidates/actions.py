@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from data.candidates import rules, views
+from data.candidates import interviews, panel, rules, views
 from data.candidates.models import Candidate, Interview, InterviewStatus, Position, PositionStatus, Stage
 from data.engine.errors import FieldError
 from data.engine.repository import Repository
@@ -17,7 +17,9 @@ from data.staff.models import Employee
 
 
 def move(store: Store, candidate_id: int, to: Stage, note: str = "") -> Candidate:
-    return store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, to, store.user, store.now(), note))
+    with store.transaction("people"):
+        moved = store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, to, store.user, store.now(), note))
+        return interviews.cancel_when_leaving(store, moved)
 
 
 def move_on(store: Store, candidate_id: int, to: Stage, note: str = "", sure: bool = False) -> Candidate:
@@ -96,12 +98,13 @@ def check_interviews(repo: Repository, records: list[Interview]) -> None:
     """Run under the lock on every write of interviews, from a screen, a script or an import:
     each candidate exists, and no booked interview clashes with another."""
     names = views.candidate_names(repo.store)
+    person = panel.same_person(interviews.current_staff(repo.store))
     writing = {r.id for r in records if r.id is not None}
     booked = [i for i in repo.list() if i.id not in writing]
     for interview in records:
         if interview.candidate_id not in names:
             raise FieldError("candidate_id", f"Candidate #{interview.candidate_id} does not exist.")
-        clash = rules.find_clash(interview, booked, names) if interview.status == InterviewStatus.BOOKED else None
+        clash = rules.find_clash(interview, booked, names, person) if interview.status == InterviewStatus.BOOKED else None
         if clash:
             raise FieldError("start", clash)
         booked.append(interview)
@@ -115,26 +118,21 @@ def check_positions_exist(repo: Repository, records: list[Candidate]) -> None:
 
 
 def book_interview(store: Store, interview: Interview) -> Interview:
-    """Book the slot unless it clashes; a shortlisted candidate moves to the interview stage."""
+    """Book the slot unless it clashes, with interviewers from the staff and a room of the
+    office's; a shortlisted candidate moves to the interview stage; the invitation is written."""
     with store.transaction("people"):
         candidate = store.repo("candidates").get(interview.candidate_id)
+        interviews.settle_panel_and_room(store, interview)
         rules.check_booking(interview, candidate, store.now())
         saved = store.repo("interviews").add(interview)  # check_interviews refuses a clash
         if candidate.stage == Stage.SHORTLISTED:
             move(store, candidate.id, Stage.INTERVIEW, f"interview {rules.slot_words(saved)}")
-        return saved
+        return interviews.invite(store, saved)
 
 
 def reschedule(store: Store, interview_id: int, start: datetime, minutes: int | None = None) -> Interview:
     """Move a booked interview to another slot, with the same checks as a new booking."""
-
-    def change(interview: Interview) -> None:
-        rules.check_booked(interview)
-        interview.start = start
-        interview.minutes = minutes or interview.minutes
-        rules.check_booking(interview, store.repo("candidates").get(interview.candidate_id), store.now())
-
-    return store.repo("interviews").update(interview_id, change)  # check_interviews refuses a clash
+    return interviews.move(store, interview_id, start, minutes)
 
 
 def give_feedback(store: Store, interview_id: int, rating: int, feedback: str) -> Interview:

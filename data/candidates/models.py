@@ -129,10 +129,12 @@ class Interview(Record):
     start: Moment
     minutes: int = Field(default=45, ge=5, le=480, title="Duration (minutes)")
     interviewers: list[str] = Field(default_factory=list, validate_default=True)
-    place: str = Field(default="", max_length=200)
+    place: str = Field(default="", max_length=200, title="Room")
     status: InterviewStatus = InterviewStatus.BOOKED
     rating: int | None = Field(default=None, ge=1, le=5)
     feedback: Lines = Field(default="", max_length=5000)
+    sequence: int = Field(default=0, ge=0, le=10_000)  # the invitation's SEQUENCE: +1 on every move and on cancelling
+    invitation_due: bool = False  # this version of the invitation is still to be mailed
 
     form_fields = ("candidate_id", "start", "minutes", "interviewers", "place")
 

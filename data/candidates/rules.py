@@ -3,7 +3,7 @@ of the records, the user and ``now``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from data.candidates.models import Candidate, Criterion, Interview, InterviewStatus, Position, PositionStatus, Stage, StageStep
@@ -143,20 +143,25 @@ def overlaps(a: Interview, b: Interview) -> bool:
     return a.start < b.end and b.start < a.end  # one ending as the other starts is fine
 
 
-def find_clash(new: Interview, others: Iterable[Interview], names: dict[int, str]) -> str | None:
-    """A sentence naming the first clash with another booked interview, else None."""
-    mine = {n.casefold() for n in new.interviewers}
+def find_clash(new: Interview, others: Iterable[Interview], names: dict[int, str],
+               person: Callable[[str], str] = str.casefold) -> str | None:
+    """A sentence naming the first clash with another booked interview — an interviewer, the
+    candidate or the room — else None. ``person`` tells which stored names are one person."""
+    mine = {person(n) for n in new.interviewers}
+    room = new.place.casefold()
     for other in sorted(others, key=lambda i: i.start):
         itself = other is new or (other.id is not None and other.id == new.id)
         if itself or other.status != InterviewStatus.BOOKED or not overlaps(new, other):
             continue
         who = names.get(other.candidate_id, f"candidate #{other.candidate_id}")
-        shared = [n for n in other.interviewers if n.casefold() in mine]
+        shared = [n for n in other.interviewers if person(n) in mine]
         if shared:
             verb = "is" if len(shared) == 1 else "are"
             return f"{' and '.join(shared)} {verb} already interviewing {who} {slot_words(other)}."
         if other.candidate_id == new.candidate_id:
             return f"{who} already has an interview {slot_words(other)} with {', '.join(other.interviewers)}."
+        if room and other.place.casefold() == room:
+            return f"{other.place} is taken: {who}'s interview is there {slot_words(other)}."
     return None
 
 

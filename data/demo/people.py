@@ -18,6 +18,7 @@ LAST = ["Adams", "Bhatt", "Carter", "Dimitrova", "Evans", "Fischer", "Gupta", "H
         "Walker", "Young", "Zielinski"]
 SOURCES = ["job board", "company website", "referral", "agency", "LinkedIn", "walk-in"]
 HR = "Grace Okafor"
+ROOMS = ("Meeting room 1", "Meeting room 2", "Board room")  # the demo office's rooms setting
 
 POSITIONS = [
     Position(title="Office Assistant", department="Management", hiring_manager="Harriet Cole", places=2,
@@ -160,15 +161,15 @@ def interviews(candidates: list[Candidate], positions: list[Position], now: date
     for n, candidate in enumerate(candidates):
         panel = [HR, managers[candidate.position_id]]
         if candidate.stage == Stage.INTERVIEW:
-            found.append(Interview(candidate_id=candidate.id, start=next(slots), minutes=45, interviewers=panel, place="Meeting room 1"))
+            found.append(Interview(candidate_id=candidate.id, start=next(slots), minutes=45, interviewers=panel, place=ROOMS[0]))
         elif candidate.stage in held and Stage.INTERVIEW in (s.stage for s in candidate.history):
             rating, feedback = held[candidate.stage]
             status = InterviewStatus.NO_SHOW if candidate.stage == Stage.WITHDREW else InterviewStatus.DONE
             start = day - timedelta(days=4 + n % 7) + timedelta(hours=9 + n % 6)
-            found.append(Interview(candidate_id=candidate.id, start=start, minutes=60, interviewers=panel, place="Meeting room 2",
+            found.append(Interview(candidate_id=candidate.id, start=start, minutes=60, interviewers=panel, place=ROOMS[1],
                                    status=status, rating=rating, feedback=feedback))
     found.append(Interview(candidate_id=found[2].candidate_id, start=day - timedelta(days=1, hours=-15), minutes=45,
-                           interviewers=[HR], place="Meeting room 1", status=InterviewStatus.CANCELLED,
+                           interviewers=[HR], place=ROOMS[0], status=InterviewStatus.CANCELLED,
                            feedback="Candidate asked to move it: childcare."))
     return found
 

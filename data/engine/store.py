@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
@@ -63,6 +63,7 @@ class Store:
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
         self._hr_home: Path | None = None
         self.outputs: dict[str, Path] = {}  # "exports" → a folder of the settings, instead of the data folder's own
+        self.lists: dict[str, list[str]] = {}  # the office's lists from the settings, such as "rooms"
 
     def _open_folder(self, create: bool) -> bool:
         """True when this store made the folder."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.mail import rules
 from data.mail.mailboxes import Mailbox, sender_for
-from data.mail.models import Attachment, Mail, MailCursor
+from data.mail.models import Attachment, Direction, Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
@@ -219,6 +220,7 @@ def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail
     mails = store.repo(collection)
     mail = mails.update(mail_id, lambda m: rules.start_sending(m, box.address))
     message = rules.as_email(mail, box.sender, store.now())
+    attach_kept_files(message, mail, attachments_folder(store, collection, mail.mailbox))
     try:
         send(box, message)
     except DataError as error:
@@ -226,6 +228,18 @@ def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail
         return mails.update(mail_id, lambda m: rules.sending_failed(m, problem, store.user, store.now()))
     filed = file_as_sent(box, message.as_bytes())
     return mails.update(mail_id, lambda m: rules.sending_succeeded(m, store.user, store.now(), filed))
+
+
+def attach_kept_files(message: EmailMessage, mail: Mail, folder: Path) -> None:
+    """An outgoing message's attachments (an invitation's .ics), from where they are kept."""
+    if mail.direction != Direction.OUTGOING:
+        return
+    for attachment in mail.attachments:
+        kind, *options = [part.strip() for part in (attachment.content_type or "application/octet-stream").split(";")]
+        maintype, _, subtype = kind.partition("/")
+        params = dict(option.partition("=")[::2] for option in options if "=" in option)
+        message.add_attachment((folder / attachment.file).read_bytes(), maintype=maintype, subtype=subtype,
+                               filename=attachment.name, params=params)
 
 
 def file_as_sent(box: Mailbox, raw: bytes) -> bool:
@@ -245,16 +259,23 @@ def send_due_mail(store: Store, boxes: list[Mailbox]) -> list[Mail]:
     for box in boxes:
         if box.smtp is None:
             continue
-        try:
-            queued = store.repo(box.collection).find(rules.is_due, mailbox=box.name)
-        except NoAccessError:
-            continue
-        for mail in queued:
+        for collection in sends_from(box):
             try:
-                sent.append(send_mail(store, box.collection, mail.id, box))
-            except RuleError:
+                queued = store.repo(collection).find(rules.is_due, mailbox=box.name)
+            except NoAccessError:
                 continue
+            for mail in queued:
+                try:
+                    sent.append(send_mail(store, collection, mail.id, box))
+                except RuleError:
+                    continue
     return sent
+
+
+def sends_from(box: Mailbox) -> list[str]:
+    """Where a mailbox's queued messages are: its own collection, and — for a mailbox outside
+    HR — HR's messages it was chosen to send (interview invitations), which stay in HR's file."""
+    return [box.collection] if box.hr else [box.collection, "hr_mail"]
 
 
 def mailbox_of(boxes: list[Mailbox], mail: Mail) -> Mailbox:

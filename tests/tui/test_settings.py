@@ -34,6 +34,8 @@ def test_the_file_is_read_and_the_environment_wins(monkeypatch):
         ("colour = 'red'\n", "unknown setting colour"),
         ("theme = [\n", "not valid TOML"),
         ("keymap = 'f3'\n", "keymap"),
+        ("rooms = 'Meeting room 1'\n", "rooms is a list of room names"),
+        ('rooms = ["Room\\u001b[2J"]\n', "rooms: 'Room\\x1b[2J' contains the control character ESC"),
     ],
 )
 def test_a_bad_setting_is_named_with_its_file(text, named):
@@ -41,3 +43,13 @@ def test_a_bad_setting_is_named_with_its_file(text, named):
     with pytest.raises(SettingsError) as error:
         load_settings()
     assert named in str(error.value) and str(path) in str(error.value)
+
+
+def test_the_rooms_come_from_the_file_or_as_json_from_the_environment(monkeypatch):
+    write_settings('rooms = ["Meeting room 1", "  Meeting   room 2 ", "Meeting room 1"]\n')
+    assert load_settings().rooms == ["Meeting room 1", "Meeting room 2"]
+    monkeypatch.setenv("BACKOFFICE_ROOMS", '["Board room"]')
+    assert load_settings().rooms == ["Board room"]
+    monkeypatch.setenv("BACKOFFICE_ROOMS", "Board room")
+    with pytest.raises(SettingsError, match="BACKOFFICE_ROOMS: not JSON a list"):
+        load_settings()
