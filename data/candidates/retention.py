@@ -14,6 +14,7 @@ that a backup put back does not bring the person back.
 from __future__ import annotations
 
 import calendar
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from data.candidates import rules
 from data.candidates.cv_import import forget_cv_file
 from data.candidates.models import Candidate, Interview, InterviewStatus, Stage
 from data.engine import backups
-from data.engine.archive import archive_files
+from data.engine.archive import archive_files, archive_folder
 from data.engine.clock import as_utc, office_day
 from data.engine.errors import DataError, RuleError, saving
 from data.engine.record import STORED
@@ -186,6 +187,34 @@ def scrub_copies(store: Store, also: dict[str, str]) -> None:
         copies = sorted(folder.glob("people-*.json")) + sorted(folder.glob("people.schema-*.json")) if folder.is_dir() else []
         for path in [*archive_files(store, "people"), *copies]:
             scrub(path, erased, like=store.file("people") if path.parent.name == "archive" else path)
+        forget_invitations(store, set(erased))
+        (archive_folder(store, "people") / "index-people.sqlite").unlink(missing_ok=True)  # derived: made again
+
+
+def forget_invitations(store: Store, candidate_ids: set[str]) -> None:
+    """The invitations written for their interviews name them: deleted."""
+    from data.candidates.invitations import invitations_folder
+
+    folder = invitations_folder(store)
+    if not folder.is_dir():
+        return
+    interviews = [*store.repo("interviews").list(), *(i for path in archive_files(store, "people")
+                                                     for i in archived_interviews(path))]
+    for interview in interviews:
+        if str(interview.candidate_id) in candidate_ids:
+            for written in folder.glob(f"interview-{interview.id}-*"):
+                written.unlink(missing_ok=True)
+
+
+def archived_interviews(path: Path) -> list[Interview]:
+    found = []
+    for doc_id, body in parse_file(path).get("interviews", {}).items():
+        if doc_id.isdigit() and isinstance(body, dict):
+            with suppress(ValueError):
+                interview = Interview.model_validate(body, context=STORED)
+                interview.id = int(doc_id)
+                found.append(interview)
+    return found
 
 
 def scrub(path: Path, erased: dict[str, str], like: Path) -> None:

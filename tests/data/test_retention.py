@@ -45,7 +45,7 @@ def office(store, clock, system_day, tmp_path):
         {"name": KEPT[0], "position_id": opening.id, "cv_text": KEPT[1]},
     ])
     hiring.set_score(store, 1, "Excel", 4)
-    hiring.shortlist(store, 1, ANN[7])
+    hiring.shortlist(store, 1, ANN[7], sure=True)
     interview = hiring.book_interview(store, Interview(candidate_id=1, start=clock.now + timedelta(hours=2), interviewers=["Grace"]))
     clock.now += timedelta(hours=3)
     hiring.give_feedback(store, interview.id, 2, ANN[6])
@@ -129,7 +129,7 @@ def test_candidates_already_archived_are_erased_in_the_archive(office, clock, sy
 def test_on_request_an_open_candidate_withdraws_their_interview_is_cancelled_and_they_are_erased(store, clock):
     opening = store.repo("positions").add(Position(title="Driver"))
     dan = store.repo("candidates").add({"name": "Dan Request", "email": "dan@example.com", "position_id": opening.id})
-    hiring.shortlist(store, dan.id)
+    hiring.shortlist(store, dan.id, sure=True)
     hiring.book_interview(store, Interview(candidate_id=dan.id, start=clock.now + timedelta(days=1), interviewers=["Grace"]))
 
     erased = erase_candidate(store, dan.id)
