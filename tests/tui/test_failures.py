@@ -65,7 +65,7 @@ async def test_background_work_that_fails_says_so_once(store):
     app = BackOfficeApp(store, Settings(fax_command="sendfax {nonsense}", fax_server=""))
     async with app.run_test(size=SIZE) as pilot:
         app.work_the_faxes()  # what its timer runs every 30 seconds
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal) and app.screen.query("#dialog-message"))  # drawn, not just pushed
         said = str(app.screen.query_one("#dialog-message").render())
         assert said.startswith("Sending and following faxes failed: The fax command")
         await pilot.press("escape")
