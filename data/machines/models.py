@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from importlib import import_module
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -29,6 +30,9 @@ class MachineStatus(StrEnum):
     NEEDS_ATTENTION = "needs_attention"
     DOWN = "down"
     RETIRED = "retired"
+
+
+ADDRESS_READERS = {"snmp": "data.machines.printer_snmp", "ipp": "data.machines.printer_ipp"}  # imported when one is typed
 
 
 class Machine(Record):
@@ -60,22 +64,11 @@ class Machine(Record):
     _phone = field_validator("vendor_phone", mode="before")(lambda cls, v: normalise_number(v or ""))
     _email = field_validator("vendor_email")(lambda cls, v: check_email(v))
 
-    @field_validator("snmp")
+    @field_validator("snmp", "ipp")
     @classmethod
-    def _snmp_address(cls, value: str) -> str:
-        if value.strip():
-            from data.machines.printer_snmp import split_address
-
-            split_address(value)  # ValueError says what is wrong with it
-        return value.strip()
-
-    @field_validator("ipp")
-    @classmethod
-    def _ipp_address(cls, value: str) -> str:
-        if value.strip():
-            from data.machines.printer_ipp import split_address
-
-            split_address(value)  # ValueError says what is wrong with it
+    def _network_address(cls, value: str, info: ValidationInfo) -> str:
+        if value.strip():  # the module that reads the machine says what is wrong with its address
+            import_module(ADDRESS_READERS[info.field_name]).split_address(value)
         return value.strip()
 
     def label(self) -> str:
