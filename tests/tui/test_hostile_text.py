@@ -99,6 +99,8 @@ async def run_tour(hostile_office, tour_steps) -> Tour:
     app = BackOfficeApp(store, Settings(fax_command="", poll_minutes=0))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         tour = Tour(pilot, tags)
+        await tour.settle()
+        app.clear_notifications()  # "Started a new office" would cover the bottom lines for 10 s
         await tour_steps(tour)
         assert app.is_running
     return tour
