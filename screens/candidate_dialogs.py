@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Label
 
 from data.addresses import readable_number
 from data.candidates import actions, interviews, panel
-from data.candidates.cv_import import CvFile, take_cv
+from data.candidates.cv_import import CvFile, CvOutcome, take_cv
 from data.candidates.invitations import mail_due_invitations
 from data.candidates.models import Candidate, Interview
 from data.candidates.views import Comparison, ComparisonRow
@@ -24,7 +24,16 @@ from data.when import HINT, parse_when
 from tui.jobs import Reply
 from tui.plain import clipped, plain
 from tui.widgets.dialogs import Dialog
+from tui.widgets.text_modal import TextModal
 from tui.widgets.model_form import FormEdit, ModelForm, Saved
+
+
+def cv_report(outcomes: list[CvOutcome]) -> TextModal:
+    """What became of each CV read: new, merged, or why it was not read."""
+    new = sum(1 for o in outcomes if o.candidate and not o.merged)
+    merged = sum(1 for o in outcomes if o.merged)
+    summary = f"{new} new, {merged} merged, {len(outcomes) - new - merged} not read"
+    return TextModal("CVs read", "\n".join(o.line() for o in outcomes) or "No CV files there.", summary)
 
 
 def score_words(value: float | None) -> str:

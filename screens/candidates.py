@@ -31,7 +31,7 @@ from data.engine.states import words
 from data.staff.letters import offer_letter
 from data.staff.models import Employee
 from screens.base import SectionScreen
-from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, score_words
+from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, cv_report, score_words
 from screens.letters import LetterModal
 from tui.jobs import Reply
 from tui.plain import inert
@@ -41,7 +41,6 @@ from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.text_modal import TextModal
 
 SCORE_KEYS = "12345"
 # Keys of the score bar: while it has focus the digits score; elsewhere they switch sections.
@@ -556,11 +555,7 @@ class CandidatesScreen(SectionScreen):
     @on(CvsImported)
     def say_what_became_of_the_cvs(self, message: CvsImported) -> None:
         message.stop()
-        outcomes: list[CvOutcome] = message.result
-        new = sum(1 for o in outcomes if o.candidate and not o.merged)
-        merged = sum(1 for o in outcomes if o.merged)
-        summary = f"{new} new, {merged} merged, {len(outcomes) - new - merged} not read"
-        self.app.push_screen(TextModal("CVs imported", "\n".join(o.line() for o in outcomes) or "No files there.", summary))
+        self.app.push_screen(cv_report(message.result))
         self.reload()
 
     # -- the week of interviews --------------------------------------------------------

@@ -20,14 +20,16 @@ from data.mail.mailboxes import Mailbox, sender_for
 from data.mail.models import Direction, Mail, SendStatus
 from data.mail.views import MailView, age_words, arrived
 from screens.pass_on import ask_whom
+from tui.jobs import Reply
 from tui.plain import clipped, inert, title
+from tui.widgets.dialogs import ChoiceModal
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.text_modal import TextModal
 
 MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_forward",
-                "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read"}
+                "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read", "mail_cvs"}
 MAIL_BINDINGS = [
     Binding("p", "mail_pass_on", "Pass on", id="mail.pass_on", tooltip="Pass the message on to a person or department"),
     Binding("r", "mail_reply", "Reply", id="mail.reply", tooltip="Reply to the sender, threaded"),
@@ -38,6 +40,8 @@ MAIL_BINDINGS = [
     Binding("s", "mail_retry", "Send again", id="mail.retry", tooltip="Try again to send a message that failed"),
     Binding("w", "mail_for_whom", "For whom", show=False, id="mail.for_whom", tooltip="Show only the mail passed on to one person"),
     Binding("a", "mail_all", "All/open", show=False, id="mail.all", tooltip="Show done mail too, or only open mail"),
+    Binding("C", "mail_cvs", "CVs to candidates", show=False, id="mail.cvs",
+            tooltip="The CVs attached to the message as candidates on an opening"),
 ]
 COLUMNS = [("new", " "), ("who", "From / to"), ("subject", "Subject"), ("for", "For"), ("status", "Status"), ("age", "Age")]
 
@@ -97,7 +101,9 @@ def detail(view: MailView, mail: Mail) -> Text:
         text.append(f"Could not read all of it: {problem}\n", style="yellow")
     text.append("\n".join(mail.text.splitlines()[:4]) or "(no text)")
     others = len(view.thread_of(mail)) - 1
+    cvs = cv_count(mail)
     extras = [f"{len(mail.attachments)} attachment(s)" if mail.attachments else "",
+              f"C makes {'its CV a candidate' if cvs == 1 else 'its CVs candidates'}" if cvs else "",
               f"{others} more in this conversation" if others else "", "enter reads it all"]
     text.append("\n" + " · ".join(e for e in extras if e), style="dim")
     return inert(text)
@@ -115,6 +121,14 @@ def thread_text(view: MailView, mail: Mail, folder: str) -> str:
                   for step in each.history]
         parts.append("\n".join(lines))
     return ("\n\n" + "─" * 40 + "\n\n").join(parts)
+
+
+class OpeningsToChoose(Reply):
+    """The open openings, for a message's CVs: (collection, message, openings)."""
+
+
+class CvsFromMail(Reply):
+    """What became of each CV attached to a message."""
 
 
 class MailActions:
@@ -251,11 +265,62 @@ class MailActions:
         names = self.mail_data.names if self.mail_data else []
         self.app.push_screen(PromptModal("Show mail for (empty: everyone)", value=self.mail_for_whom, suggestions=names), chosen)
 
+    def action_mail_cvs(self) -> None:
+        chosen = self.chosen_mail()
+        if chosen is None:
+            return
+        collection, mail = chosen
+        if not cv_count(mail):
+            self.notify("This message has no CV attached (PDF, DOCX, ODT or text).", severity="warning")
+            return
+        store = self.store
+        self.run_job(lambda: (collection, mail, open_openings(store)), OpeningsToChoose)
+
+    def on_openings_to_choose(self, message: OpeningsToChoose) -> None:
+        message.stop()
+        collection, mail, openings = message.result
+        if not openings:
+            self.notify("No opening is open: open one in Candidates (4, then p).", severity="warning")
+            return
+        store = self.store
+
+        def chosen(position_id: int | None) -> None:
+            if position_id is not None:
+                self.run_job(lambda: cvs_from_mail(store, str(position_id), collection, mail.id), CvsFromMail)
+
+        count = cv_count(mail)
+        question = f"{count} CV{'s' if count != 1 else ''} from {mail.sender or mail.sender_address}: candidates for which opening?"
+        self.app.push_screen(ChoiceModal(question, [(p.id, p.title) for p in openings]), chosen)
+
+    def on_cvs_from_mail(self, message: CvsFromMail) -> None:
+        message.stop()
+        from screens.candidate_dialogs import cv_report
+
+        self.app.push_screen(cv_report(message.result))
+        self.reload()
+
     def action_mail_all(self) -> None:
         self.mail_with_done = not self.mail_with_done
         if self.mail_data:
             self.show_mail(self.mail_data)
         self.notify("Showing done mail too" if self.mail_with_done else "Showing open mail", timeout=2)
+
+
+def cv_count(mail: Mail) -> int:
+    """How many of an incoming message's attachments may be CVs."""
+    return sum(1 for a in mail.attachments if a.is_document()) if mail.direction == Direction.INCOMING else 0
+
+
+def open_openings(store) -> list:
+    from data.candidates.models import PositionStatus
+
+    return [p for p in store.repo("positions").list() if p.status == PositionStatus.OPEN]
+
+
+def cvs_from_mail(store, opening: str, collection: str, mail_id: int) -> list:
+    from data.candidates.cv_mail import cvs_from_mail as take
+
+    return take(store, opening, collection, mail_id)
 
 
 def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:

@@ -95,7 +95,11 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
 
     cvs = command("import-cvs", "CV files (PDF, DOCX, ODT, text) or folders of them as candidates on an opening")
     cvs.add_argument("opening", metavar="OPENING", help="the opening's id or title")
-    cvs.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
+    cvs.add_argument("paths", nargs="*", type=Path, metavar="FILE_OR_FOLDER")
+    cvs.add_argument("--mail", type=int, action="append", default=[], metavar="ID",
+                     help="a message of the HR mailbox whose CV attachments to take (repeatable)")
+    cvs.add_argument("--office-mail", type=int, action="append", default=[], metavar="ID",
+                     help="the same, for a message of the office's mailbox")
 
     export = command("export", "export a collection as CSV or JSON")
     export.add_argument("collection")
@@ -270,8 +274,15 @@ def import_records(office: Office) -> int:
 
 def import_cvs(office: Office) -> int:
     from data.candidates.cv_import import import_cvs as take_cvs
+    from data.candidates.cv_mail import cvs_from_mail
 
-    outcomes = take_cvs(office.store, office.args.opening, office.args.paths)
+    args = office.args
+    if not (args.paths or args.mail or args.office_mail):
+        return fail(["import-cvs: give CV files or folders, or --mail ID"], EXIT_BAD_INPUT)
+    outcomes = take_cvs(office.store, args.opening, args.paths) if args.paths else []
+    for collection, ids in (("hr_mail", args.mail), ("mail", args.office_mail)):
+        for mail_id in ids:
+            outcomes += cvs_from_mail(office.store, args.opening, collection, mail_id)
     for outcome in outcomes:
         say(outcome.line()) if outcome.candidate else note(outcome.line())
     return EXIT_OK if all(o.candidate for o in outcomes) else EXIT_BAD_INPUT  # the others are in

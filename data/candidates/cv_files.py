@@ -24,13 +24,14 @@ from xml.etree import ElementTree
 
 from data.engine.errors import RuleError
 from data.engine.text import visible
+from data.mail.models import DOCUMENT_SUFFIXES
 
 MAX_FILE_BYTES = 20 * 2**20  # a CV with photos is a few MB; this is far past any
 MAX_PAGES = 40
 MAX_XML_BYTES = 20 * 2**20  # what one part of a DOCX or ODT may unpack to (a zip bomb unpacks to GBs)
 MAX_TEXT = 50_000  # characters kept: what a candidate's CV field holds
 PDFTOTEXT_SECONDS = 60
-SUFFIXES = (".pdf", ".docx", ".odt", ".txt", ".text", ".md")
+SUFFIXES = DOCUMENT_SUFFIXES
 WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -46,13 +47,15 @@ class CvText:
     cut: bool = False  # longer than MAX_TEXT: only the start was kept
 
 
-def read_cv(path: Path) -> CvText:
-    """The normalised text of the CV at ``path``; CvUnreadable, in words, when there is none."""
-    data = read_bounded(path)
-    raw = extract(path.name, data)
+def read_cv(path: Path, name: str = "") -> CvText:
+    """The normalised text of the CV at ``path``; CvUnreadable, in words, when there is none.
+    ``name``: what the file is called in what is said (the path's own name by default)."""
+    name = name or path.name
+    data = read_bounded(path, name)
+    raw = extract(name, data)
     text = normalise(raw)
     if not text.strip():
-        raise CvUnreadable(f"{path.name}: no text could be read (a scanned image?)")
+        raise CvUnreadable(f"{name}: no text could be read (a scanned image?)")
     return CvText(text) if len(text) <= MAX_TEXT else CvText(cut_at_a_line(text), cut=True)
 
 
@@ -61,15 +64,16 @@ def cut_at_a_line(text: str) -> str:
     return text[: end if end > 0 else MAX_TEXT].rstrip()
 
 
-def read_bounded(path: Path) -> bytes:
+def read_bounded(path: Path, name: str = "") -> bytes:
+    name = name or path.name
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CvUnreadable(f"{path.name}: {size / 2**20:.0f} MB is too big for a CV (at most {MAX_FILE_BYTES // 2**20} MB); it was not read")
+            raise CvUnreadable(f"{name}: {size / 2**20:.0f} MB is too big for a CV (at most {MAX_FILE_BYTES // 2**20} MB); it was not read")
         with open(path, "rb") as file:
             return file.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
     except OSError as error:
-        raise CvUnreadable(f"{path.name}: cannot be read ({error.strerror or error})") from error
+        raise CvUnreadable(f"{name}: cannot be read ({error.strerror or error})") from error
 
 
 def extract(name: str, data: bytes) -> str:

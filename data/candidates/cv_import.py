@@ -35,10 +35,7 @@ class CvFile:
     data: bytes
     text: CvText
     found: Suggestions
-
-    @property
-    def name(self) -> str:
-        return self.path.name
+    name: str  # as it is shown: the file's name, or an attachment's as its sender named it
 
 
 @dataclass(frozen=True)
@@ -67,10 +64,11 @@ class CvOutcome:
         return said
 
 
-def open_cv(path: Path) -> CvFile:
+def open_cv(path: Path, name: str = "") -> CvFile:
     """Read a CV file; CvUnreadable says in a sentence why it could not be."""
-    text = read_cv(path)
-    return CvFile(path, read_bounded(path), text, suggest(text.text))
+    name = visible(name or path.name, one_line=True)
+    text = read_cv(path, name)
+    return CvFile(path, read_bounded(path, name), text, suggest(text.text), name)
 
 
 def cv_files_in(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
@@ -122,12 +120,12 @@ def import_cvs(store: Store, opening: str, paths: Iterable[Path]) -> list[CvOutc
     return outcomes
 
 
-def take_cv(store: Store, position_id: int, cv: CvFile, confirmed: Candidate | None = None) -> CvOutcome:
+def take_cv(store: Store, position_id: int, cv: CvFile, confirmed: Candidate | None = None, source: str = "") -> CvOutcome:
     """The CV as a new candidate, or attached to the same person already on the opening.
     ``confirmed``: the name, e-mail and phone as the person corrected them; else as found."""
     found = cv.found
-    person = confirmed or Candidate(name=found.name or visible(cv.path.stem, one_line=True)[:200], email=found.email, phone=found.phone,
-                                    position_id=position_id, cv_text=cv.text.text)
+    person = confirmed or Candidate(name=found.name or Path(cv.name).stem[:200] or "?", email=found.email, phone=found.phone,
+                                    position_id=position_id, cv_text=cv.text.text, source=source)
     person = person.model_copy(update={"position_id": position_id, "cv_text": person.cv_text or cv.text.text})
     kept = keep_cv_file(store, cv)
     try:

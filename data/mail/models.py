@@ -11,6 +11,9 @@ from data.engine.record import Lines, Model, Record
 from data.engine.steps import Step
 
 BODY_LIMIT = 100_000  # characters of a message's text kept; the rest is cut, and said
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".txt", ".text", ".md")  # documents of text, as a CV comes
+DOCUMENT_TYPES = ("application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "application/vnd.oasis.opendocument.text", "text/plain")
 
 
 class MailStatus(StrEnum):
@@ -38,6 +41,12 @@ class Attachment(Model):
     file: str = Field(max_length=255)  # where it is kept, under the mailbox's attachments folder
     size: int = Field(ge=0)
     content_type: str = Field(default="", max_length=255)
+
+    def is_document(self) -> bool:
+        """A document of text (PDF, DOCX, ODT, plain text) by its name or its type: a
+        signature's logo is not."""
+        suffix = "." + self.name.rpartition(".")[2].lower() if "." in self.name else ""
+        return suffix in DOCUMENT_SUFFIXES or self.content_type.split(";")[0].strip().lower() in DOCUMENT_TYPES
 
 
 class Mail(Record):

@@ -114,3 +114,31 @@ async def test_an_order_goes_to_its_supplier_at_the_address_the_directory_has(st
     assert sent["To"] == "orders@officedirect.example" and sent["Subject"].startswith(f"Order {order.id} of ")
     assert "quoting our order number" in sent.get_payload() and "Paper" in sent.get_payload()
     assert store.repo("mail").list()[-1].send_status == SendStatus.SENT  # what went out is on the mail list
+
+
+async def test_the_cvs_of_an_application_become_candidates_by_one_key(store, dovecot, mail_table, tmp_path):
+    from data.candidates.models import Position
+    from tests.cv_samples import ANN, write_pdf
+    from tests.data.test_cv_mail import application
+    from tui.widgets.dialogs import ChoiceModal
+    from tui.widgets.text_modal import TextModal
+
+    store.repo("positions").add(Position(title="Driver"))
+    store.repo("positions").add(Position(title="Bookkeeper"))
+    pdf = write_pdf(tmp_path / "ann.pdf", ANN).read_bytes()
+    deliver(dovecot, user_of(mail_table), application("Ann Lee <ann.lee@example.com>", [("CV [b]Ann[/b].pdf", pdf, "application/pdf")]))
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": {**mail_table, "hr": True}}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket")
+        assert await wait_for(pilot, lambda: len(mail_rows(app)) == 1, seconds=15)
+        assert "C makes its CV a candidate" in str(app.screen.query_one("#mail-detail").render())
+        await pilot.press("C")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        assert app.screen.title_text == "1 CV from Ann Lee: candidates for which opening?"
+        await pilot.press("down", "enter")  # the second opening
+        assert await wait_for(pilot, lambda: isinstance(app.screen, TextModal), seconds=10)
+        assert app.screen.text == "CV [b]Ann[/b].pdf: Ann Lee, new (#1)"
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: mail_rows(app) == [])  # done, out of the open queue
+    [ann] = store.repo("candidates").list()
+    assert (ann.name, ann.position_id, ann.email) == ("Ann Lee", 2, "ann.lee@example.com")
