@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from data.candidates import interviews
-from data.candidates.calendar import Slot, Week, monday_of, week
+from data.candidates.calendar import Slot, Week, monday_of, suggested_start, week
 from data.candidates.models import InterviewStatus
-from data.engine.clock import local
+from data.engine.clock import local, office_day
 from screens.base import SectionScreen
 from screens.candidate_dialogs import InterviewForm, mail_invitations
 from tui.plain import clipped, inert
-from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.dialogs import ChoiceModal, ConfirmModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
@@ -58,7 +58,7 @@ def week_title(data: Week) -> Text:
 
 def slot_detail(slot: Slot | None) -> Text:
     if slot is None:
-        return Text(" m move · x cancel · N no-show · enter the candidate · f feedback", style="dim")
+        return Text(" n book · m move · x cancel · N no-show · enter the candidate · f feedback", style="dim")
     interview = slot.interview
     line = Text(f" {slot.candidate}", style="bold")
     line.append(f"  {slot.position}" if slot.position else "")
@@ -80,6 +80,7 @@ class InterviewsScreen(SectionScreen):
         Binding("right_square_bracket,right", "week(1)", "Next week", key_display="]", priority=True, id="week.next",
                 tooltip="The week after"),
         Binding("t", "this_week", "This week", id="week.this", tooltip="Back to this week"),
+        Binding("n", "book", "Book", id="week.book", tooltip="Book an interview on the day under the cursor, after the one chosen"),
         Binding("m", "move", "Move", id="week.move", tooltip="Another time, length or room; the invitation is updated"),
         Binding("x", "cancel", "Cancel", id="week.cancel", tooltip="Cancel the interview (asks first); the invitation is withdrawn"),
         Binding("N", "no_show", "No-show", id="week.no_show", tooltip="The candidate did not come (once it has started)"),
@@ -138,6 +139,36 @@ class InterviewsScreen(SectionScreen):
         if slot is not None:
             form = InterviewForm(self.store, title=f"Move {slot.candidate}'s interview", record=slot.interview)
             self.app.push_screen(form, self.saved)
+
+    def action_book(self) -> None:
+        data, store = self.data, self.store
+        if data is None:
+            return
+        if not data.bookable:
+            self.notify("Nobody to interview: shortlist candidates on an open opening first.", severity="warning")
+            return
+        slot = self.selected_slot()
+        day = office_day(slot.interview.start) if slot else self.highlighted_day()
+        people = {b.candidate_id: b for b in data.bookable}
+
+        def chosen(candidate_id: int | None) -> None:
+            if candidate_id is None:
+                return
+            person = people[candidate_id]
+            panel = [n for n in (store.user, person.hiring_manager) if n]
+            start = suggested_start(data, day, slot)
+            form = InterviewForm(store, title=f"Interview with {person.name}",
+                                 initial={"candidate_id": candidate_id, "start": start, "interviewers": panel})
+            self.app.push_screen(form, self.saved)
+
+        self.app.push_screen(ChoiceModal(f"Book an interview on {day:%a %d %b} with whom?",
+                                         [(b.candidate_id, b.label) for b in data.bookable]), chosen)
+
+    def highlighted_day(self) -> date:
+        key = str(self.query_one("#week", RecordTable).selected_key or "")
+        if key.startswith("day:"):
+            return date.fromisoformat(key.removeprefix("day:"))
+        return max(self.monday or monday_of(self.store.today()), self.store.today())
 
     def action_cancel(self) -> None:
         slot, store = self.chosen(), self.store

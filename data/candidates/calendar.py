@@ -3,15 +3,17 @@ interviews by start time (the weekend only when something is booked on it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-from data.candidates.models import Interview, InterviewStatus
-from data.engine.clock import office_day
+from data.candidates.models import Candidate, Interview, InterviewStatus, PositionStatus
+from data.candidates.rules import BOOKABLE
+from data.engine.clock import as_utc, office_day, office_zone
 from data.engine.store import Store
 
 WORKING_DAYS = 5
 SHOWN = (InterviewStatus.BOOKED, InterviewStatus.DONE, InterviewStatus.NO_SHOW)  # a cancelled one frees its slot
+FIRST_START = time(9, 0)  # where a day's first interview is suggested
 
 
 def monday_of(day: date) -> date:
@@ -26,10 +28,21 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Bookable:
+    """A candidate an interview may be booked with."""
+
+    candidate_id: int
+    name: str
+    label: str  # "Ann Lee — Bookkeeper, shortlisted"
+    hiring_manager: str
+
+
+@dataclass(frozen=True)
 class Week:
     monday: date
     days: list[tuple[date, list[Slot]]]
     now: datetime
+    bookable: list[Bookable] = field(default_factory=list)
 
     def slot(self, interview_id: object) -> Slot | None:
         return next((s for _, slots in self.days for s in slots if s.interview.id == interview_id), None)
@@ -55,4 +68,28 @@ def week(store: Store, monday: date) -> Week:
     slots = [Slot(i, names.get(i.candidate_id, f"candidate #{i.candidate_id}"), position_of.get(i.candidate_id, ""))
              for i in sorted(found, key=lambda i: i.start)]
     days = [(day, [s for s in slots if office_day(s.interview.start) == day]) for day in week_days(monday, found)]
-    return Week(monday, days, store.now())
+    return Week(monday, days, store.now(), bookable(candidates, store))
+
+
+def bookable(candidates: list[Candidate], store: Store) -> list[Bookable]:
+    """The candidates an interview may be booked with: shortlisted (or interviewing already)
+    on an open opening; by opening, then name."""
+    open_ones = {p.id: p for p in store.repo("positions").list() if p.status == PositionStatus.OPEN}
+    chosen = [c for c in candidates if c.position_id in open_ones and c.stage in BOOKABLE and not c.erased_at]
+    chosen.sort(key=lambda c: (open_ones[c.position_id].title.casefold(), c.name.casefold()))
+    return [Bookable(c.id, c.name, f"{c.name} — {open_ones[c.position_id].title}, {c.stage}", open_ones[c.position_id].hiring_manager)
+            for c in chosen]
+
+
+def suggested_start(data: Week, day: date, after: Slot | None = None) -> datetime:
+    """Where a new interview goes on ``day``: after the one chosen, else after the day's last
+    booked one, else at nine; never before the next quarter hour from now."""
+    booked = [s.interview for d, slots in data.days if d == day for s in slots if s.interview.status == InterviewStatus.BOOKED]
+    if after is not None:
+        start = after.interview.end
+    elif booked:
+        start = max(i.end for i in booked)
+    else:
+        start = as_utc(datetime.combine(day, FIRST_START, tzinfo=office_zone()))
+    soonest = as_utc(data.now).replace(second=0, microsecond=0) + timedelta(minutes=15 - data.now.minute % 15)
+    return max(start, soonest)

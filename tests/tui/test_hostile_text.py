@@ -249,6 +249,10 @@ async def people_steps(tour: Tour) -> None:
     await tour.see("back", "escape")
     await tour.see("cancel question", "x")
     await tour.see("back", "n")
+    await tour.see("whom to book", "n")
+    assert {"candidates.name", "positions.title"} <= tour.views["whom to book"]
+    await tour.see("booking form", "enter")
+    await tour.back_to("InterviewsScreen")
     await tour.see("next week", "right_square_bracket")
     await tour.see("weeks before", "left", "left")
     await tour.see("candidate from the week", "t", "j", "j", "enter")

@@ -18,6 +18,7 @@ from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
+from tui.widgets.dialogs import ChoiceModal
 from tui.widgets.record_table import RecordTable
 
 ROOMS = ["Meeting room 1", "Meeting room 2"]
@@ -117,6 +118,38 @@ async def test_the_week_goes_back_and_forth_and_f_opens_the_feedback_of_the_cand
         await pilot.press(*cursor_to(app, "08:00"), "f")
         assert await wait_for(pilot, lambda: app.screen.query("#field-rating"))
         assert app.screen.form_title == "Feedback: Ann Lee, Tue 10 Mar 08:00–08:45"
+
+
+
+async def test_booking_from_the_week_offers_who_can_be_interviewed_on_the_day_under_the_cursor(make_app, store):
+    ann = office(store)
+    for name, stage in (("Bob Ray", Stage.INTERVIEW), ("Cara Diaz", Stage.SCREENING), ("Dan Ode", Stage.OFFER)):
+        store.repo("candidates").add(Candidate(name=name, position_id=ann.position_id, stage=stage))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "W")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, InterviewsScreen) and app.screen.data is not None)
+        await pilot.press(*cursor_to(app, "Thu 12 Mar"), "n")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        assert app.screen.title_text == "Book an interview on Thu 12 Mar with whom?"
+        assert [label for _, label in app.screen.choices] == ["Ann Lee — Accounts Clerk, shortlisted",
+                                                              "Bob Ray — Accounts Clerk, interview"]
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: app.screen.query("#field-start"))
+        form = app.screen
+        assert (form.form_title, form.value_of("start")) == ("Interview with Ann Lee", "2026-03-12 09:00")
+        assert await wait_for(pilot, lambda: form.value_of("interviewers") == "Tom Baines")
+        await pilot.press("tab", "tab", "tab", *"Meeting room 2", "ctrl+s")
+        assert await wait_for(pilot, lambda: "09:00–09:45 Ann Lee Tom Baines Meeting room 2" in week_rows(app))
+
+        await pilot.press(*cursor_to(app, "Ann Lee"), "n")  # after the interview under the cursor
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("j", "enter")
+        assert await wait_for(pilot, lambda: app.screen.query("#field-start"))
+        assert (app.screen.form_title, app.screen.value_of("start")) == ("Interview with Bob Ray", "2026-03-12 09:45")
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: "09:45–10:30 Bob Ray Tom Baines" in week_rows(app))
+    assert [(i.candidate_id, i.place) for i in store.repo("interviews").list()] == [(ann.id, "Meeting room 2"), (ann.id + 1, "")]
 
 
 # -- invitations by mail ----------------------------------------------------------------------
