@@ -18,6 +18,17 @@ LOCK_TIMEOUT = 10.0  # seconds a command waits for a file another session is sav
 TABLE_CELL = 28  # the widest a column of `list` grows
 
 
+class VersionAction(argparse.Action):
+    """--version, looked up only when asked for (importlib.metadata costs every command 20 ms)."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"backoffice {version()}")
+        parser.exit()
+
+
 def version() -> str:
     from importlib.metadata import PackageNotFoundError
     from importlib.metadata import version as installed
@@ -69,7 +80,7 @@ def build_parser(with_epilog: bool = False) -> argparse.ArgumentParser:
         description="The back office of a small office: calls & faxes, stock, machines, HR.",
         epilog=epilog() if with_epilog else None,
     )
-    parser.add_argument("--version", action="version", version=f"backoffice {version()}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--demo", action="store_true", help="open the app on a fresh demo office in a temporary folder")
     parser.add_argument("--keep", action="store_true", help="with --demo: keep the demo's folder when the app closes")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from data.domains import DOMAIN_PACKAGES, DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
+from data.domains import COLLECTION_HOMES, DOMAIN_PACKAGES, DOMAINS, HR_DOMAIN  # noqa: F401  (re-exported)
 from data.engine.errors import UnknownCollectionError
 from data.engine.record import Record
 
@@ -70,13 +70,19 @@ class Collection:
 def all_collections() -> dict[str, Collection]:
     found: dict[str, Collection] = {}
     for module_name in DOMAIN_PACKAGES:
-        module = importlib.import_module(module_name)
-        for collection in getattr(module, "COLLECTIONS", ()):
-            found[collection.name] = collection
+        found |= package_collections(module_name)
     return found
 
 
+@cache
+def package_collections(module_name: str) -> dict[str, Collection]:
+    return {c.name: c for c in getattr(importlib.import_module(module_name), "COLLECTIONS", ())}
+
+
 def get_collection(name: str) -> Collection:
+    package, _ = COLLECTION_HOMES.get(name, ("", ""))
+    if package and (collection := package_collections(package).get(name)):
+        return collection
     collections = all_collections()
     if name not in collections:
         known = ", ".join(sorted(collections))
@@ -85,4 +91,6 @@ def get_collection(name: str) -> Collection:
 
 
 def collections_of(domain: str) -> list[Collection]:
-    return [c for c in all_collections().values() if c.domain == domain]
+    """The collections kept in the domain's file, in the order the packages declare them."""
+    packages = dict.fromkeys(package for package, home in COLLECTION_HOMES.values() if home == domain)
+    return [c for package in packages for c in package_collections(package).values() if c.domain == domain]

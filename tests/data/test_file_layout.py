@@ -86,3 +86,25 @@ def test_a_session_reads_the_version_it_opened_while_another_process_saves(store
     assert backoffice(store.folder, "add", "calls", "caller=Cid").returncode == 0
     assert sorted(doc["caller"] for _, doc in opened.items()) == ["Ann", "Bob"]
     assert sorted(c.caller for c in store.repo("calls").list()) == ["Ann", "Bob", "Cid"]
+
+
+def test_every_collection_is_found_where_the_registry_says_and_in_its_domain_file():
+    from data.domains import COLLECTION_HOMES, DOMAIN_PACKAGES
+    from data.engine.collections import package_collections
+
+    declared = {c.name: (package, c.domain) for package in DOMAIN_PACKAGES for c in package_collections(package).values()}
+    assert declared == COLLECTION_HOMES
+
+
+def test_adding_a_call_from_the_command_line_loads_no_other_domain(tmp_path):
+    """A phone system logs each call with a process of its own: it pays for the calls domain only."""
+    import subprocess
+    import sys
+
+    from tests.data.helpers import ROOT
+
+    script = ("import sys; from tui.cli import main; "
+              f"code = main(['--data', {str(tmp_path / 'office')!r}, 'add', 'calls', 'caller=Ann', 'number=0161 496 0000']); "
+              "print(code, sorted(m for m in sys.modules if m.startswith('data.') and m.count('.') == 1))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 ['data.addresses', 'data.calls', 'data.domains', 'data.engine']"
