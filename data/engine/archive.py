@@ -49,19 +49,23 @@ def moment(body: dict) -> datetime | None:
 
 
 def closed_and_old(collection: Collection, tables: dict, cutoff: datetime) -> dict[str, dict]:
-    """doc id → body of the records of ``collection`` that are closed and older than cutoff."""
-    found = {}
+    """doc id → body of the records of ``collection`` that are closed and older than cutoff
+    (and not among those it ``keeps``)."""
+    found, old = {}, {}
     for doc_id, body in tables.get(collection.name, {}).items():
         when = moment(body) if isinstance(body, dict) else None
-        if when is None or when >= cutoff:
+        if when is None or (when >= cutoff and collection.keeps is None):
             continue
         try:
             record = collection.model.model_validate(body, context=STORED)
         except ValidationError:
             continue  # a damaged record stays where `backoffice check` finds it
-        if collection.is_closed(record):  # type: ignore[misc]
+        record.id = int(doc_id)
+        old[doc_id] = record
+        if when < cutoff and collection.is_closed(record):  # type: ignore[misc]
             found[doc_id] = body
-    return found
+    kept = {str(r.id) for r in collection.keeps(list(old.values()))} if collection.keeps else set()
+    return {doc_id: body for doc_id, body in found.items() if doc_id not in kept}
 
 
 def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:

@@ -27,6 +27,9 @@ class Collection:
     columns: tuple[str, ...] = ()  # default columns of `backoffice list`
     # A record is done with and may move to the archive once it is old enough.
     is_closed: Callable[[Record], bool] | None = field(default=None, compare=False)
+    # Of all the collection's records, those the working file keeps however old (a machine's
+    # last reading, which the next one is checked against).
+    keeps: Callable[[list[Record]], list[Record]] | None = field(default=None, compare=False)
     # A rule over records about to be written, run under the lock with the repository
     # (uniqueness, counters that never fall); raises a DataError to refuse them all.
     check: Callable[..., None] | None = field(default=None, compare=False)

@@ -58,6 +58,14 @@ def latest_reading(readings: Iterable[MeterReading]) -> MeterReading | None:
     return ordered[-1] if ordered else None
 
 
+def last_readings(readings: Iterable[MeterReading]) -> list[MeterReading]:
+    """Each machine's latest reading that counts."""
+    by_machine: dict[int, list[MeterReading]] = {}
+    for reading in counting(readings):
+        by_machine.setdefault(reading.machine_id, []).append(reading)
+    return [latest for found in by_machine.values() if (latest := latest_reading(found))]
+
+
 def counter_on(readings: Iterable[MeterReading], day: date, per_day: float | None) -> float | None:
     """The total counter on ``day``: between readings by straight line, after the last one
     at ``per_day``; unknown before the first reading."""

@@ -156,3 +156,30 @@ def test_the_hr_archive_index_is_as_private_as_the_hr_file(tmp_path, clock):
     index = archive.archive_folder(store, "people") / "index-people.sqlite"
     assert index.parent.parent.name == "hr"
     assert index.stat().st_mode & 0o777 == store.storage("people").path.stat().st_mode & 0o777
+
+
+def test_old_meter_readings_move_but_each_machine_keeps_its_last_to_check_the_next_against(store, clock):
+    from data.engine.errors import FieldError
+    from data.machines.actions import add_reading, void_reading
+    from data.machines.models import Machine, MeterReading
+
+    start = clock.now
+    busy, idle = (store.repo("machines").add(Machine(asset_tag=tag, make="Canon", model="C1", serial=tag)) for tag in ("CP-01", "CP-02"))
+    for n in range(12):  # a reading a month for a year, on both; the idle one stopped being read 8 months ago
+        clock.now = start - timedelta(days=30 * (11 - n))
+        add_reading(store, MeterReading(machine_id=busy.id, taken_on=clock.now.date(), total=1000 * (n + 1)))
+        if n < 4:
+            add_reading(store, MeterReading(machine_id=idle.id, taken_on=clock.now.date(), total=500 * (n + 1)))
+    clock.now = start - timedelta(days=230)
+    wrong = add_reading(store, MeterReading(machine_id=idle.id, taken_on=clock.now.date(), total=9_000_000), sure=True)
+    void_reading(store, wrong.id, "typo")  # the latest, but voided: it is not what the next is checked against
+    clock.now = start
+
+    archive.archive_old(store, clock.now, DAYS)
+    left = store.repo("meter_readings").list()
+    assert {(r.machine_id, r.total) for r in left if r.machine_id == idle.id} == {(idle.id, 2000)}  # its last that counts
+    assert all(r.taken_on >= (start - timedelta(days=DAYS)).date() for r in left if r.machine_id == busy.id)
+    archived = list(archive.archived_records(store, get_collection("meter_readings")))
+    assert len(archived) + len(left) == 12 + 4 + 1 and {r.total for r in archived} >= {1000, 500, 9_000_000}
+    with pytest.raises(FieldError, match="read 2,000 on .*cannot go down to 1,999"):
+        add_reading(store, MeterReading(machine_id=idle.id, taken_on=start.date(), total=1999))
