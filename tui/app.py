@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
+BACKGROUND_NOTICE_SECONDS = 30  # a failure of work nobody asked for stays in sight this long
 ARCHIVE_DELAY = 10.0
 MAIL_SECONDS = 60.0
 MAIL_DELAY = 2.0  # the first fetch, once the first screen is drawn
@@ -147,16 +148,17 @@ class BackOfficeApp(BackgroundWork, App[int]):
 
     @on(Worker.StateChanged)
     def background_work_failed(self, event: Worker.StateChanged) -> None:
-        """Work the app runs by itself says when it fails — once, not at every retry."""
+        """Work the app runs by itself says when it fails — once, not at every retry, and in a
+        notice rather than a dialog: it comes unasked, and must not take the keys of whatever
+        the person is typing."""
         if event.state != WorkerState.ERROR or event.worker.group not in BACKGROUND_WORK:
             return
         from screens.base import describe
-        from tui.widgets.dialogs import ErrorModal
 
         message = f"{BACKGROUND_WORK[event.worker.group]} failed: {describe(event.worker.error)}"
         if message not in self._background_errors:
             self._background_errors.add(message)
-            self.push_screen(ErrorModal(message, title="Background work failed"))
+            self.notify(message, title="Background work failed", severity="error", timeout=BACKGROUND_NOTICE_SECONDS)
 
     # -- a save waiting for a file another session holds ---------------------------
     def waiting(self, file_name: str, holder, cancel) -> None:

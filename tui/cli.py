@@ -479,7 +479,7 @@ def fax(office: Office) -> int:
         say(f"{fax.label()}: {fax_state(fax)}{reason}")
     for fax in run.received:
         say(f"{fax.label()}: received, {fax.pages} page(s)")
-    return fail(run.problems, EXIT_PROBLEM) if run.problems else EXIT_OK
+    return fail(run.said(), EXIT_PROBLEM) if run.said() else EXIT_OK
 
 
 def mail(office: Office) -> int:

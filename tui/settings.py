@@ -15,6 +15,7 @@ from pathlib import Path
 
 APP_NAME = "backoffice"
 ENV_PREFIX = "BACKOFFICE_"
+DEFAULT_FAX_SERVER = "localhost:4559"  # HylaFAX's hfaxd on the office's own machine
 DEFAULT_FAX_COMMAND = "sendfax -h {server} -t {max_tries} -x {company} -c {cover_note} -d {recipient}@{number} {file}"
 MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
 SNMP_V3 = ("snmp_user", "snmp_auth_key", "snmp_privacy_key", "snmp_auth_protocol", "snmp_privacy_protocol")
@@ -31,7 +32,7 @@ class Settings:
     theme: str = "textual-dark"  # a Textual theme name
     keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, e.g. "section.stock" = "f3"
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
-    fax_server: str = "localhost:4559"  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
+    fax_server: str = DEFAULT_FAX_SERVER  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
     archive_after_days: int = 180  # closed records older than this move to the archive
     retention_months: int = 6  # rejected and withdrawn candidates' personal data is erased this long after
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template
-from data.calls.fax_server import FaxServer, FaxServerError
+from data.calls.fax_server import FaxServer, FaxServerError, FaxServerUnreachable
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, known_caller
 from data.engine.errors import FieldError, RuleError
@@ -301,6 +301,8 @@ def fax_run(store: Store, template: str, server: str) -> FaxRun:
     for name, part in parts:
         try:
             setattr(run, name, part())
+        except FaxServerUnreachable as problem:
+            run.unreachable = str(problem)  # the same for each part that asks the server
         except (FaxServerError, RuleError) as problem:
             run.problems.append(str(problem))
     return run
@@ -312,3 +314,7 @@ class FaxRun:
     followed: list[Fax] = field(default_factory=list)
     received: list[Fax] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unreachable: str = ""  # nothing answered at the fax server's address: what was said
+
+    def said(self, unreachable_too: bool = True) -> list[str]:
+        return [self.unreachable, *self.problems] if self.unreachable and unreachable_too else self.problems

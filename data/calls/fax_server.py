@@ -33,6 +33,10 @@ class FaxServerError(DataError):
     """The fax server could not be reached or refused what was asked, in a sentence."""
 
 
+class FaxServerUnreachable(FaxServerError):
+    """Nothing answered at the fax server's address."""
+
+
 @dataclass(frozen=True)
 class JobState:
     job: str
@@ -93,7 +97,7 @@ class FaxServer:
             self.ftp.login(self.user)
         except (OSError, EOFError, ftplib.Error) as error:
             self.ftp.close()
-            raise FaxServerError(f"The fax server at {self.host}:{self.port} cannot be reached: {reason(error)}") from None
+            raise FaxServerUnreachable(f"The fax server at {self.host}:{self.port} cannot be reached: {reason(error)}") from None
         return self
 
     def __exit__(self, *exc) -> None:

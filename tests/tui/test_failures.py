@@ -60,20 +60,38 @@ async def test_a_save_held_up_by_a_stopped_session_names_it_and_can_stop_waiting
     assert [c.name for c in store.repo("contacts").list()] == ["Harriet Cole", "Bilal Khan"]
 
 
-async def test_background_work_that_fails_says_so_once(store):
+async def test_background_work_that_fails_says_so_once_without_taking_the_keys(store):
     store.repo("faxes").add({"fax_number": "0123 456", "recipient": "Ann", "document": __file__})
     app = BackOfficeApp(store, Settings(fax_command="sendfax {nonsense}", fax_server=""))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("1", "n")  # a call being logged when the failure comes
         app.work_the_faxes()  # what its timer runs every 30 seconds
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal) and app.screen.query("#dialog-message"))  # drawn, not just pushed
-        said = str(app.screen.query_one("#dialog-message").render())
+        assert await wait_for(pilot, lambda: any(n.title == "Background work failed" for n in app._notifications))
+        [said] = [n.message for n in app._notifications if n.title == "Background work failed"]
         assert said.startswith("Sending and following faxes failed: The fax command")
-        await pilot.press("escape")
-        assert await wait_for(pilot, lambda: not isinstance(app.screen, ErrorModal))
+        form = app.screen
+        await pilot.press(*"Ann")  # the keys go on to the form
+        assert isinstance(form, ModelForm) and app.focused.value == "Ann"
+        app.clear_notifications()
         again = app.work_the_faxes()
         assert await wait_for(pilot, lambda: again.state == WorkerState.ERROR)  # the next try fails the same way
-        await pilot.pause(0.5)  # a bounded wait: a dialog that is not to come has nothing to wait for
-        assert not isinstance(app.screen, ErrorModal)  # the same trouble is not said again at every try
+        await pilot.pause(0.5)  # a bounded wait: a notice that is not to come has nothing to wait for
+        assert not list(app._notifications)  # the same trouble is not said again at every try
+
+
+async def test_no_fax_server_where_one_is_looked_for_by_default_is_no_trouble(store, monkeypatch):
+    from tui import settings
+
+    monkeypatch.setattr(settings, "DEFAULT_FAX_SERVER", "127.0.0.1:1")  # nothing listens there, as on most machines
+    for server, said in (("127.0.0.1:1", False), ("127.0.0.1:2", True)):  # the default, then one set in the settings
+        app = BackOfficeApp(store, Settings(fax_command="", fax_server=server))
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            worker = app.work_the_faxes()
+            assert await wait_for(pilot, lambda: worker.is_finished)
+            await pilot.pause(0.2)
+            notices = [n.message for n in app._notifications if n.title == "Background work failed"]
+            assert bool(notices) is said
+            assert not notices or "The fax server at 127.0.0.1:2 cannot be reached" in notices[0]
 
 
 async def test_a_new_office_says_where_it_was_started(tmp_path):
