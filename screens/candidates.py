@@ -182,6 +182,7 @@ class CandidatesScreen(SectionScreen):
         self.position_id: int | None = None
         self.criterion_index = 0
         self.marked_id: int | None = None
+        self.scoring_order: list = []  # the list's order when scoring began (tab), held until it ends
         self.show_all = False
         self.detail_id: int | None = None  # the candidate whose CV is shown
 
@@ -209,10 +210,19 @@ class CandidatesScreen(SectionScreen):
         applicants = data.applicants(self.position_id)
         shown = [c for c in applicants if self.show_all or not c.is_closed]
         criteria = position.criteria if position else []
-        rows = (candidate_row(c, rules.weighted_score(c, criteria), c.id == self.marked_id) for c in rules.ranked(shown, criteria))
+        rows = (candidate_row(c, rules.weighted_score(c, criteria), c.id == self.marked_id) for c in self.in_order(shown, criteria))
         self.query_one("#candidate-list", RecordTable).set_rows(rows)
         self.query_one("#position-line", Static).update(inert(position_line(position, len(shown), len(applicants)), one_line=True))
         self.update_detail()
+
+    def in_order(self, shown: list[Candidate], criteria: list) -> list[Candidate]:
+        """Best score first; while scoring, the order scoring began with, so that j goes on to
+        the candidate who was below — a score that re-ranks the list re-ranks it afterwards."""
+        ranked = rules.ranked(shown, criteria)
+        if not self.scoring_order:
+            return ranked
+        held = {candidate_id: n for n, candidate_id in enumerate(self.scoring_order)}
+        return sorted(ranked, key=lambda c: held.get(c.id, len(held)))
 
     @property
     def position(self) -> Position | None:
@@ -285,8 +295,15 @@ class CandidatesScreen(SectionScreen):
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
     def focus_moved(self) -> None:
-        if self.data is not None and self.query("#criteria"):  # not when the section is closed to this user
-            self.update_detail()
+        if self.data is None or not self.query("#criteria"):  # not when the section is closed to this user
+            return
+        scoring = self.focused is self.query_one("#criteria")
+        if scoring and not self.scoring_order:
+            self.scoring_order = self.query_one("#candidate-list", RecordTable).visible_keys
+        elif not scoring and self.scoring_order:
+            self.scoring_order = []
+            self.show(self.data)  # ranked again, by the scores just given
+        self.update_detail()
 
     def action_stop_scoring(self) -> None:
         self.query_one("#candidate-list").focus()

@@ -94,6 +94,23 @@ async def test_triage_of_three_candidates_by_keys(make_app, store):
     assert rejected.history[-1].user == "tester" and rejected.history[-1].note == "Never worked in an office"
 
 
+async def test_a_score_that_re_ranks_the_list_waits_until_scoring_ends_so_j_reaches_the_next(make_app, store):
+    position = add_position(store)
+    ann, bob, carla = (add_candidate(store, position, n) for n in ("Ann Lee", "Bob Smith", "Carla Diaz"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: names(app) == ["Ann Lee", "Bob Smith", "Carla Diaz"])
+        await pilot.press("tab", "1", "1", "j", "5", "5")  # Bob scores above Ann
+        assert await wait_for(pilot, lambda: mine(store, bob.id) == {"Experience": 5, "Communication": 5})
+        assert await wait_for(pilot, lambda: [r[:2] for r in rows(app)][:2] == [["1.0", "Ann Lee"], ["5.0", "Bob Smith"]])
+        await pilot.press("j", "3")  # the one below Bob when scoring began: Carla, not Ann again
+        assert await wait_for(pilot, lambda: mine(store, carla.id) == {"Experience": 3})
+        assert mine(store, ann.id) == {"Experience": 1, "Communication": 1}
+        await pilot.press("escape")  # scoring ends: ranked by the scores given
+        assert await wait_for(pilot, lambda: names(app) == ["Bob Smith", "Carla Diaz", "Ann Lee"])
+
+
 async def test_digits_score_in_the_score_bar_and_switch_sections_elsewhere(make_app, store):
     position = add_position(store)
     alice = add_candidate(store, position, "Alice Byrne")
