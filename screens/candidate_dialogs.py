@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Label
 from data.addresses import readable_number
 from data.candidates import actions, interviews, panel
 from data.candidates.cv_import import CvFile, CvOutcome, take_cv
-from data.candidates.invitations import mail_due_invitations
+from data.candidates.invitations import invitations_folder, mail_due_invitations
 from data.candidates.models import Candidate, Interview
 from data.candidates.views import Comparison, ComparisonRow
 from data.engine.errors import DataError
@@ -66,15 +66,16 @@ class PanelAndRooms(Reply):
 def mail_invitations(store, app) -> str:
     """In a worker, once the interview is saved: mail what is due, and say in a few words what
     became of it. A failure here is said, not raised: the interview itself is saved."""
+    written = f"invitation written to {invitations_folder(store)}"
     try:
-        return invitation_notice(mail_due_invitations(store, app.settings.mailboxes()))
+        return invitation_notice(mail_due_invitations(store, app.settings.mailboxes()), written)
     except DataError as error:
-        return f"invitation written; not mailed: {error}"
+        return f"{written}; not mailed: {error}"
 
 
-def invitation_notice(mails: list) -> str:
+def invitation_notice(mails: list, written: str) -> str:
     if not mails:
-        return "invitation written"
+        return f"{written}; not mailed"
     sent = [m for m in mails if m.send_status == "sent"]
     if len(sent) == len(mails):
         return f"invitation mailed to {', '.join(a for m in sent for a in m.to)}"
