@@ -217,7 +217,7 @@ class CallsScreen(TabbedSection, MailActions):
 
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> CallsPage:
-        return CallsPage(calls_view(self.store), mail_view(self.store))
+        return CallsPage(calls_view(self.store, self.show_done), mail_view(self.store))
 
     def show(self, page: CallsPage) -> None:
         self.show_mail(page.mail)
@@ -270,9 +270,10 @@ class CallsScreen(TabbedSection, MailActions):
                 self.show_mail(self.mail_data)
         else:
             record_key = record_id
-        if call is not None and not call.is_open and not self.show_done:
+        if collection == "calls" and call is None and not self.show_done:  # a done call: read with the done ones
             self.show_done, self.for_whom = True, ""
-            self.show_calls(self.data)
+            self.reload()
+            return False  # tried again once they are in
         self.query_one(TabbedContent).active = tab
         table = self.query_one(f"#{table_id}", RecordTable)
         if table.select_key(record_key):
@@ -357,7 +358,9 @@ class CallsScreen(TabbedSection, MailActions):
 
     def action_all_calls(self) -> None:
         self.show_done = not self.show_done
-        if self.data:
+        if self.show_done:
+            self.reload()  # the done calls are read only now
+        elif self.data:
             self.show_calls(self.data)
         self.notify("Showing done calls too" if self.show_done else "Showing open calls", timeout=2)
 

@@ -44,23 +44,51 @@ class SectionCommands(Provider):
                 yield Hit(score, matcher.highlight(text), command, help=help_text)
 
 
-def record_index(store) -> list[tuple[str, str, int, str, str]]:
-    """(haystack, collection, id, label, section title) for every record this user may read."""
+def record_index(store) -> list[tuple[str, str, int]]:
+    """(haystack, collection, id) for every record this user may read: the words of its
+    fields, read from the stored JSON — no record is built until it is a hit."""
     from data.engine.collections import all_collections
     from data.engine.errors import DataError
 
     index = []
     for collection in all_collections().values():
         try:
-            records = store.repo(collection).list()
+            documents = list(store.repo(collection).table.raw_documents())
         except DataError:
             continue  # no access (HR), or a file that does not parse: the section says so
-        section = section_of(collection.name, collection.domain)
-        for record in records:
-            words = [str(v) for v in record.body().values() if isinstance(v, str)]
-            label = f"{collection.title.capitalize()} {record.label()}"
-            index.append((" ".join([label, *words]).casefold(), collection.name, record.id, label, section.title))
+        for doc_id, raw in documents:
+            body = json_object(raw)
+            words = [collection.title, f"#{doc_id}", *(v for v in body.values() if isinstance(v, str))]
+            index.append((" ".join(words).casefold(), collection.name, int(doc_id)))
     return index
+
+
+def json_object(raw: bytes) -> dict:
+    import orjson
+
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def hits_labelled(store, found: list[tuple[str, int]]) -> list[tuple[str, int, str, str]]:
+    """(collection, id, label, section title) of the records found; a damaged or deleted
+    one is left out."""
+    from data.engine.collections import get_collection
+    from data.engine.errors import DataError
+
+    labelled = []
+    for name, record_id in found:
+        collection = get_collection(name)
+        try:
+            record = store.repo(collection).get(record_id)
+        except DataError:
+            continue
+        label = f"{collection.title.capitalize()} {record.label()}"
+        labelled.append((name, record_id, label, section_of(name, collection.domain).title))
+    return labelled
 
 
 class RecordCommands(Provider):
@@ -73,13 +101,10 @@ class RecordCommands(Provider):
         words = query.casefold().split()
         if not words or not any(len(w) > 1 for w in words):
             return
-        hits = 0
-        for haystack, collection, record_id, label, section in self.index:
-            if all(word in haystack for word in words):
-                score = 1.0 if all(word in label.casefold() for word in words) else 0.5
-                go = partial(self.app.go_to_record, collection, record_id)  # type: ignore[attr-defined]
-                shown = plain(label, one_line=True)
-                yield Hit(score, shown, go, text=shown.plain, help=f"open in {section}")
-                hits += 1
-                if hits >= MAX_RECORD_HITS:
-                    return
+        found = [(collection, record_id) for haystack, collection, record_id in self.index
+                 if all(word in haystack for word in words)][:MAX_RECORD_HITS]
+        for collection, record_id, label, section in await asyncio.to_thread(hits_labelled, self.app.store, found):  # type: ignore[attr-defined]
+            score = 1.0 if all(word in label.casefold() for word in words) else 0.5
+            go = partial(self.app.go_to_record, collection, record_id)  # type: ignore[attr-defined]
+            shown = plain(label, one_line=True)
+            yield Hit(score, shown, go, text=shown.plain, help=f"open in {section}")

@@ -16,6 +16,7 @@ from data.engine.store import Store
 
 
 UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
+OPEN_STATUSES = (*UNANSWERED, CallStatus.CALLBACK)
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,16 @@ class CallsView:
         return directory_names(self.contacts)
 
 
-def calls_view(store: Store) -> CallsView:
-    return CallsView(store.repo("calls").list(), store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+def calls_view(store: Store, with_done: bool = False) -> CallsView:
+    """The calls section's records: the open calls — or, ``with_done``, every call in the
+    working file, thousands on a busy office, read only when asked for."""
+    calls = store.repo("calls").list() if with_done else calls_with_status(store, OPEN_STATUSES)
+    return CallsView(calls, store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+
+
+def calls_with_status(store: Store, statuses: Iterable[CallStatus]) -> list[Call]:
+    """Found in the stored text before any is read into a model: the open few of many."""
+    return [call for status in statuses for call in store.repo("calls").find(status=status)]
 
 
 def fax_state(fax: Fax) -> str:
@@ -173,7 +182,7 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
         who = f" for {c.for_whom}" if c.for_whom else ""
         return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
 
-    waiting = queue_order((c for c in store.repo("calls").list() if c.status in UNANSWERED), now)
+    waiting = queue_order(calls_with_status(store, UNANSWERED), now)
     queued = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.QUEUED, FaxStatus.RETRYING)]
 
     def message_entry(c: Call) -> AgendaEntry:

@@ -201,6 +201,23 @@ async def test_palette_finds_a_record_by_a_word_of_its_text_and_opens_it(make_ap
         assert await wait_for(pilot, selected)
 
 
+async def test_a_done_call_found_in_the_palette_opens_with_the_done_calls_read_in(make_app, store):
+    from data.calls.models import CallStatus
+
+    store.repo("calls").add({"caller": "Ann Other", "message": "still waiting"})
+    done = store.repo("calls").add({"caller": "Bert Brown", "message": "wants the zeppelin brochure"})
+    store.repo("calls").update(done.id, lambda c: setattr(c, "status", CallStatus.DONE))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        queue = app.screen.query_one("#queue", RecordTable)
+        assert await wait_for(pilot, lambda: queue.row_count == 1)  # open calls only: the done one is not even read
+        await pilot.press("ctrl+p", *"zeppelin")
+        assert await wait_for(pilot, lambda: "Bert Brown" in palette_choice(app), seconds=10)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: queue.row_count == 2 and queue.selected_key == done.id)
+
+
 async def test_filter_narrows_the_list_as_you_type(make_app, store):
     store.repo("calls").add_many([{"caller": "Ann Able"}, {"caller": "Bob Baker"}, {"caller": "Ann Cole"}])
     app = make_app()
