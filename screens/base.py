@@ -100,6 +100,8 @@ class SectionScreen(JobScreen):
         self._open_pending()
 
     def changed(self, result: Any) -> None:
+        if isinstance(result, str):  # work that says in a sentence what became of it
+            self.notify(result, timeout=6)
         self.reload()
 
     def failed(self, error: Exception, group: str) -> None:

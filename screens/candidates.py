@@ -31,7 +31,7 @@ from data.engine.states import words
 from data.staff.letters import offer_letter
 from data.staff.models import Employee
 from screens.base import SectionScreen
-from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, cv_report, score_words
+from screens.candidate_dialogs import ComparisonModal, CvForm, InterviewForm, cv_report, mail_invitations, score_words
 from screens.letters import LetterModal
 from tui.jobs import Reply
 from tui.plain import inert
@@ -120,6 +120,10 @@ def criteria_strip(position: Position | None, candidate: Candidate | None, user:
 
 class CvRead(Reply):
     """One CV file read, for its form."""
+
+
+class StillInTheRunning(Reply):
+    """(the opening just filled, the candidates still open on it)."""
 
 
 class CvsImported(Reply):
@@ -427,7 +431,7 @@ class CandidatesScreen(SectionScreen):
             initial={"name": candidate.name, "role": position.title, "manager": position.hiring_manager},
             save=lambda edit: actions.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
         )
-        self.app.push_screen(form, self.hired)
+        self.app.push_screen(form, lambda employee: self.hired(employee, position))
 
     def action_letter(self) -> None:
         candidate, position, store = self.chosen(), self.position, self.store
@@ -436,10 +440,30 @@ class CandidatesScreen(SectionScreen):
         office = self.app.settings.office  # type: ignore[attr-defined]
         self.app.push_screen(LetterModal(store, lambda: offer_letter(store, candidate, position, office)))
 
-    def hired(self, employee: Any) -> None:
+    def hired(self, employee: Any, position: Position) -> None:
         if employee is not None:
             self.notify(f"{employee.name} is now on the staff list, starting {employee.start_date:%d %b %Y}", timeout=4)
             self.reload()
+            store = self.store
+            self.run_job(lambda: (position, actions.still_open_if_filled(store, position.id)), StillInTheRunning)
+
+    @on(StillInTheRunning)
+    def offer_to_reject_the_rest(self, message: StillInTheRunning) -> None:
+        """The opening is filled: the others still in the running are told no in one go, if
+        the person says so (some offices keep a runner-up a while)."""
+        message.stop()
+        position, rest = message.result
+        if not rest:
+            return
+        store, names = self.store, ", ".join(c.name for c in rest)
+        question = (f"{position.title} is filled. Reject the {len(rest)} still in the running — {names} — "
+                    f"saying \"{actions.POSITION_FILLED}\"? Their booked interviews are cancelled.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_job(lambda: f"Rejected {len(actions.reject_the_rest(store, position.id))}; " + mail_invitations(store, self.app))
+
+        self.app.push_screen(ConfirmModal(question, "Reject the rest?"), answered)
 
     # -- interviews --------------------------------------------------------------------
     def action_interview(self) -> None:

@@ -187,11 +187,6 @@ class InterviewsScreen(SectionScreen):
         interviews.cancel(store, interview_id)
         return mail_invitations(store, self.app)
 
-    def changed(self, result: object) -> None:
-        if isinstance(result, str):
-            self.notify(result, timeout=6)
-        self.reload()
-
     def action_no_show(self) -> None:
         slot, store = self.chosen(), self.store
         if slot is not None:

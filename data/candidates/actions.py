@@ -45,6 +45,23 @@ def reject(store: Store, candidate_id: int, reason: str) -> Candidate:
     return move(store, candidate_id, Stage.REJECTED, reason)
 
 
+POSITION_FILLED = "The position was filled."
+
+
+def still_open_if_filled(store: Store, position_id: int) -> list[Candidate]:
+    """The candidates still in the running on an opening that is closed: to be told no."""
+    if store.repo("positions").get(position_id).status != PositionStatus.CLOSED:
+        return []
+    return [c for c in store.repo("candidates").find(position_id=position_id) if not c.is_closed]
+
+
+def reject_the_rest(store: Store, position_id: int, reason: str = POSITION_FILLED) -> list[Candidate]:
+    """Everyone still in the running on a filled opening, rejected with the reason — their
+    booked interviews cancelled, as any rejection does. All of them or none."""
+    with store.transaction("people"):
+        return [reject(store, c.id, reason) for c in still_open_if_filled(store, position_id)]
+
+
 def withdraw(store: Store, candidate_id: int, note: str = "") -> Candidate:
     return move(store, candidate_id, Stage.WITHDREW, note)
 

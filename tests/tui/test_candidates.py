@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -190,6 +190,32 @@ async def test_hiring_creates_the_employee_with_the_candidates_data(make_app, st
     assert employee.start_date == date(2026, 4, 1) and employee.candidate_id == dana.id
     assert store.repo("candidates").get(dana.id).stage == Stage.HIRED
     assert store.repo("positions").get(position.id).status == PositionStatus.CLOSED
+
+
+async def test_the_last_place_filled_offers_to_reject_the_rest_and_cancels_their_interviews(make_app, store, clock):
+    from data.candidates.models import Interview, InterviewStatus
+    from tui.widgets.dialogs import ConfirmModal
+
+    position = add_position(store, places=1)
+    dana = add_candidate(store, position, "Dana Ellis", Stage.OFFER)
+    eve = add_candidate(store, position, "Eve Ford", Stage.INTERVIEW)
+    fay = add_candidate(store, position, "Fay Gill", Stage.SCREENING)
+    gone = add_candidate(store, position, "Gus Hart", Stage.REJECTED, reject_reason="No licence")
+    booked = store.repo("interviews").add(Interview(candidate_id=eve.id, start=clock.now + timedelta(days=2), interviewers=["Grace"]))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert await wait_for(pilot, lambda: "Dana Ellis" in names(app))
+        await pilot.press(*["k"] * 3, *["j"] * names(app).index("Dana Ellis"), "h", *"2026-04-01", "ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), seconds=10)
+        assert app.screen.question == ('Office Assistant is filled. Reject the 2 still in the running — Eve Ford, Fay Gill — '
+                                       'saying "The position was filled."? Their booked interviews are cancelled.')
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: store.repo("candidates").get(fay.id).stage == Stage.REJECTED)
+    assert store.repo("candidates").get(eve.id).reject_reason == "The position was filled."
+    assert store.repo("interviews").get(booked.id).status == InterviewStatus.CANCELLED
+    assert store.repo("candidates").get(gone.id).reject_reason == "No licence"  # told no before: left as it was
+    assert store.repo("candidates").get(dana.id).stage == Stage.HIRED
 
 
 async def test_hire_before_an_offer_is_refused_in_words(make_app, store):
