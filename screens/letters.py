@@ -18,7 +18,7 @@ from data.staff.printer import can_print, print_file
 from data.staff.templates import FILE_NAMES, TITLES, Template, read_template, save_template
 from tui.jobs import JobScreen, Reply, describe
 from tui.plain import plain, title
-from tui.widgets.dialogs import Dialog, ErrorModal, close_unless_typed
+from tui.widgets.dialogs import ConfirmModal, Dialog, ErrorModal, close_unless_typed
 from tui.widgets.fields import PlainTextArea
 
 NO_PRINTER = "This machine cannot print: the lp command of CUPS is not installed. s saves the letter to print elsewhere."
@@ -57,6 +57,7 @@ class LetterModal(Dialog[None], JobScreen):
         self.make = make
         self.letter: Letter | None = None
         self.saved_at: Path | None = None  # saved once: s again says where, p prints that file
+        self.gaps_accepted = False  # a field nothing fills: saved only once the person says so
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -89,6 +90,16 @@ class LetterModal(Dialog[None], JobScreen):
         saved_at = self.saved_at
         if saved_at is not None and not printing:
             self.notify(f"Already saved at {saved_at}", timeout=4)
+            return
+        if letter.problems and saved_at is None and not self.gaps_accepted:
+            question = f"The letter still has gaps: {letter.problems[0]} Save it as it is?"
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.gaps_accepted = True
+                    self.action_keep(printing)
+
+            self.app.push_screen(ConfirmModal(question, "Save with gaps?"), answered)
             return
 
         def keep() -> tuple[Path, str | None]:

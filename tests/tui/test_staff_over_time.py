@@ -15,6 +15,7 @@ from tests.tui.conftest import SIZE
 from tests.tui.test_shell import wait_for
 from tests.tui.test_staff import TODAY, listed, table_rows
 from tui.settings import Settings
+from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.fields import PlainTextArea
 from tui.widgets.prompt import PromptModal
 
@@ -156,6 +157,15 @@ async def test_the_offer_letter_of_a_candidate_carries_the_terms(make_app, store
         assert await wait_for(pilot, lambda: isinstance(app.screen, LetterModal) and app.screen.letter is not None)
         assert "The terms of the offer: £24,000, starting 1 April" in app.screen.query_one("#letter-body", PlainTextArea).text
         assert "{office}" in str(app.screen.query_one("#letter-problems").render())  # no office name set: said
+        letters = store.home("people") / "letters"
+        await pilot.press("s")  # a letter with a gap is saved only once the person says so
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
+        assert app.screen.question.startswith("The letter still has gaps: Nothing fills {office} in the offer letter to Ann Lee")
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert not letters.exists()
+        await pilot.press("s", "y")
+        assert await wait_for(pilot, lambda: letters.exists() and len(list(letters.iterdir())) == 1)
 
 
 async def test_a_warning_dated_before_the_start_is_refused_under_its_field(make_app, store):
