@@ -96,15 +96,20 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.set_interval(self.settings.poll_minutes * MINUTE, self.poll_the_machines)
 
     def get_line_filters(self):
-        """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not."""
+        """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not.
+        On sixteen colours, words whose colours become alike are made black or white."""
         filters = super().get_line_filters()
-        if not self.no_color:
-            return filters
-        from textual.filter import Monochrome
+        if self.no_color:
+            from textual.filter import Monochrome
 
-        from tui.no_color import READABLE_GREY
+            from tui.no_color import READABLE_GREY
 
-        return [READABLE_GREY if isinstance(f, Monochrome) else f for f in filters]
+            return [READABLE_GREY if isinstance(f, Monochrome) else f for f in filters]
+        if self.console.color_system == "standard":
+            from tui.no_color import READABLE_STANDARD
+
+            return [*filters, READABLE_STANDARD]
+        return filters
 
     def notify(self, message: str, *, title: str = "", markup: bool = False, **options) -> None:
         """Notices often quote what people typed: always plain text, shown as written."""

@@ -1,16 +1,23 @@
-"""NO_COLOR that stays readable.
+"""NO_COLOR, and terminals of sixteen colours, that stay readable.
 
 Textual honours NO_COLOR by turning every colour into the grey of its brightness. Red text
 then comes out nearly as dark as a dark background, so an `URGENT` or `OVERDUE` mark would
 all but vanish. This filter does the same greying, except that words whose grey is too close
 to their background's become black or white: every mark stays legible, while rules, bars
 and other drawing keep their quiet greys.
+
+A terminal of sixteen colours (TERM=xterm, TEXTUAL_COLOR_SYSTEM=standard) has the same
+trouble another way: each colour of the theme becomes the nearest of the sixteen, and the
+footer's orange keys on its grey become red on grey, a suggestion's grey on the input's
+grey. There the words whose two colours land too close become black or white.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -48,3 +55,29 @@ def readable_grey(style: Style, background: Color) -> Style:
 
 
 READABLE_GREY = ReadableGrey()
+
+
+class ReadableStandard(LineFilter):
+    """Colours as they are, except words whose two colours are one of sixteen alike."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [Segment(text, readable_in_sixteen(style, background) if style and any(c.isalnum() for c in text) else style, None)
+                for text, style, _ in segments]
+
+
+@lru_cache(1024)
+def readable_in_sixteen(style: Style, background: Color) -> Style:
+    if style.reverse or style.color is None:
+        return style
+    back = sixteen(style.bgcolor) if style.bgcolor else sixteen(background.rich_color)
+    if abs(sixteen(style.color).brightness - back.brightness) >= MIN_CONTRAST:
+        return style
+    return style + Style(color="black" if back.brightness >= 0.5 else "bright_white")
+
+
+def sixteen(color: RichColor) -> Color:
+    """The colour a terminal of sixteen colours shows for ``color``."""
+    return Color(*color.downgrade(ColorSystem.STANDARD).get_truecolor())
+
+
+READABLE_STANDARD = ReadableStandard()

@@ -204,3 +204,27 @@ async def test_with_no_color_an_urgent_mark_is_as_legible_as_plain_text(store, m
         assert abs(Color.from_rich_color(urgent.color).brightness - ground.brightness) >= 0.4
         assert urgent.bold and Color.from_rich_color(urgent.color).monochrome == Color.from_rich_color(urgent.color)
         assert abs(Color.from_rich_color(rule.color).brightness - ground.brightness) < 0.1  # a rule stays quiet
+
+
+async def test_on_sixteen_colours_the_footer_keys_and_suggestions_stay_legible(store, monkeypatch):
+    """A terminal of sixteen colours (TERM=xterm) shows the theme's orange keys on grey as red
+    on grey, a suggestion's grey on the input's grey: such words become black or white."""
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual import constants
+    from textual.color import Color
+
+    from tui.no_color import sixteen
+
+    monkeypatch.setattr(constants, "COLOR_SYSTEM", "standard")
+    app = app_with(store)
+    async with app.run_test(size=SIZE):
+        ground = Color.parse("#121212")
+        for text, style, keeps in (("o", "bold #ffa62b on #242f38", False), ("k17/", "#808080 on #5a5a5a", False),
+                                   ("Calls", "#e0e0e0 on #121212", True)):
+            segments = [Segment(text, Style.parse(style))]
+            for line_filter in app.get_line_filters():
+                segments = line_filter.apply(segments, ground)
+            shown = segments[0].style
+            assert abs(sixteen(shown.color).brightness - sixteen(shown.bgcolor).brightness) >= 0.4, text
+            assert (shown == Style.parse(style)) is keeps and bool(shown.bold) == ("bold" in style)
