@@ -9,6 +9,7 @@ from data.engine.clock import as_utc, office_day
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HINT = "e.g. 14:30, 2pm, noon, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
+SHORT_HINT = "e.g. tomorrow 9, fri 10:00 or 2026-03-12 15:00"  # what a form's field has room for at 80 columns
 
 
 def parse_when(text: str, now: datetime) -> datetime:

@@ -20,7 +20,7 @@ from data.candidates.models import Candidate, Interview
 from data.candidates.views import Comparison, ComparisonRow
 from data.engine.errors import DataError
 from data.engine.text import upper_first
-from data.when import HINT, parse_when
+from data.when import SHORT_HINT, parse_when
 from tui.jobs import Reply
 from tui.plain import clipped, plain
 from tui.widgets.dialogs import Dialog
@@ -98,7 +98,7 @@ class InterviewForm(ModelForm):
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too, which moves the focus on
         start = self.widget_of("start")
-        start.placeholder = HINT  # type: ignore[attr-defined]
+        start.placeholder = SHORT_HINT  # type: ignore[attr-defined]
         self.call_after_refresh(self.set_focus, start)
         store = self.store
         self.run_job(lambda: (interviews.current_staff(store), interviews.office_rooms(store)), PanelAndRooms, group="suggest")

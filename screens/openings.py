@@ -19,7 +19,7 @@ from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
 OPENING_FIELDS = ["title", "department", "hiring_manager", "places", "criteria"]
-CRITERIA_HINT = "Criteria: comma-separated, a weight after × (Bookkeeping ×2, Accuracy, Software ×0.5)."
+CRITERIA_HINT = "Criteria: comma-separated, a weight after × or x (Bookkeeping ×2, Accuracy, Software x0.5)."
 
 
 def opening_row(row: OpeningRow) -> tuple[int, list]:
