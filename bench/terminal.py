@@ -83,12 +83,14 @@ class Terminal:
         raise TimeoutError(f"still busy {timeout:.0f} s after the key")
 
     def rest(self, window: float = 1.0, timeout: float = 120.0) -> None:
-        """Wait for a window in which the program used next to no CPU (a blinking cursor may still draw)."""
+        """Wait for a window in which the program used next to no CPU: two ticks a second at
+        most, for a blinking cursor still draws (the palette's input over a full table costs
+        about a tick and a half a second)."""
         end = time.perf_counter() + timeout
         while time.perf_counter() < end:
             ticks = cpu_ticks(self.process.pid)
             self.read_for(window)
-            if cpu_ticks(self.process.pid) - ticks <= 2:
+            if cpu_ticks(self.process.pid) - ticks <= max(2, 2 * window):
                 return
 
     def memory_kib(self) -> dict[str, int]:
