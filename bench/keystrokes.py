@@ -26,7 +26,6 @@ start of the day, so no measured session does it.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import signal
@@ -38,7 +37,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from terminal import ROOT, Terminal, cpu_ticks, python
+from terminal import ROOT, TICK, Terminal, cpu_ticks, python
 
 sys.path.insert(0, str(ROOT))
 
@@ -46,7 +45,6 @@ from data.engine.archive import archive_once_a_day
 from data.engine.store import Store
 
 ENTER, ESCAPE, CTRL_P = b"\r", b"\x1b", b"\x10"
-TICK = 1 / os.sysconf("SC_CLK_TCK")
 # no fax server, no machines polled, no settings file: the session does only what it is asked
 QUIET_OFFICE = {"BACKOFFICE_FAX_SERVER": "", "BACKOFFICE_FAX_COMMAND": "", "BACKOFFICE_POLL_MINUTES": "0"}
 DASHBOARD_FILLED = b"Offers waiting"  # the dashboard's last line

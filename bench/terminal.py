@@ -106,6 +106,9 @@ class Terminal:
         os.close(self.master)
 
 
+TICK = 1 / os.sysconf("SC_CLK_TCK")  # seconds
+
+
 def cpu_ticks(pid: int) -> int:
     """User and system CPU of a process and all its threads, in clock ticks (usually 10 ms)."""
     with open(f"/proc/{pid}/stat") as stat:

@@ -11,6 +11,7 @@ from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
 from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
+from data.engine.tables import AnyOf
 from data.engine.states import words
 from data.engine.store import Store
 
@@ -58,7 +59,7 @@ def calls_view(store: Store, with_done: bool = False) -> CallsView:
 
 def calls_with_status(store: Store, statuses: Iterable[CallStatus]) -> list[Call]:
     """Found in the stored text before any is read into a model: the open few of many."""
-    return [call for status in statuses for call in store.repo("calls").find(status=status)]
+    return store.repo("calls").find(status=AnyOf(statuses))
 
 
 def fax_state(fax: Fax) -> str:

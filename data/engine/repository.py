@@ -13,6 +13,7 @@ from data.engine import audit
 from data.engine.clock import local
 from data.engine.errors import ConflictError, DamagedRecordError, NotFoundError
 from data.engine.record import STORED, SYSTEM_FIELDS, Record, error_sentence
+from data.engine.tables import AnyOf
 
 if TYPE_CHECKING:
     from data.engine.collections import Collection
@@ -114,7 +115,7 @@ class Repository(Generic[M]):
 
         ``equals`` is compared with the stored JSON first, so only matching documents are
         parsed and validated into models: on a big file that is most of the cost saved."""
-        stored = {k: to_jsonable_python(v) for k, v in equals.items()}
+        stored = {k: AnyOf(map(to_jsonable_python, v)) if isinstance(v, AnyOf) else to_jsonable_python(v) for k, v in equals.items()}
         records = self._readable(self.table.raw_documents(stored))
         return [r for r in records if predicate is None or predicate(r)]
 

@@ -136,11 +136,12 @@ class LazyTable(Mapping[str, dict]):
         """Document id → the document's JSON bytes."""
         return self._raw
 
-    def containing(self, needles: list[bytes]) -> Iterator[tuple[str, dict]]:
-        """The documents whose JSON text holds every needle, parsed; the rest are not."""
+    def containing(self, needles: list[bytes], choices: list[list[bytes]] = ()) -> Iterator[tuple[str, bytes]]:  # type: ignore[assignment]
+        """(id, JSON bytes) of the documents whose text holds every needle and one needle of
+        each of ``choices``; none of them parsed."""
         for key, raw in self._raw.items():
-            if all(needle in raw for needle in needles):
-                yield key, orjson.loads(raw)
+            if all(needle in raw for needle in needles) and all(any(n in raw for n in choice) for choice in choices):
+                yield key, raw
 
 
 def raw_items(table: Mapping[str, Any]) -> Iterator[tuple[str, bytes]]:
@@ -316,6 +317,27 @@ class RevisedDocuments(Mapping[str, bytes]):
                     break
 
 
+class AnyOf(tuple):
+    """A value of ``find(field=AnyOf(...))``: the field equals one of these."""
+
+
+def matches(stored: Any, wanted: Any) -> bool:
+    return stored in wanted if isinstance(wanted, AnyOf) else stored == wanted
+
+
+def field_needles(equals: Mapping[str, Any]) -> tuple[list[bytes], list[list[bytes]]]:
+    """What each ``field == value`` (or one of values) reads in the stored JSON, where known."""
+    needles, choices = [], []
+    for field, value in equals.items():
+        if isinstance(value, AnyOf):
+            options = [field_needle(field, v) for v in value]
+            if all(o is not None for o in options):
+                choices.append(options)
+        elif (needle := field_needle(field, value)) is not None:
+            needles.append(needle)
+    return needles, choices  # type: ignore[return-value]
+
+
 def field_needle(field: str, value: Any) -> bytes | None:
     """How ``field == value`` reads in a stored document's JSON, for values whose JSON is
     unique (a number may be written 1 or 1.0)."""
@@ -339,22 +361,26 @@ class LeanTable(Table):
         """(id, document) as stored, whatever shape a hand edit gave it; with ``equals``, only
         documents whose top-level fields equal those JSON values, and only documents whose
         text could match are parsed."""
-        table = self._read_table()
-        if not equals:
-            return iter(table.items())
-        needles = [n for n in (field_needle(k, v) for k, v in equals.items()) if n is not None]
-        candidates = table.containing(needles) if isinstance(table, LazyTable) else table.items()
-        return (
-            (doc_id, doc) for doc_id, doc in candidates
-            if isinstance(doc, dict) and all(doc.get(k) == v for k, v in equals.items())
-        )
+        return ((doc_id, doc) for doc_id, doc, _ in self._matching(equals))
 
     def raw_documents(self, equals: Mapping[str, Any] | None = None) -> Iterator[tuple[str, bytes]]:
         """(id, the document's JSON bytes), as ``documents`` chooses them."""
-        raw = dict(raw_items(self._read_table()))
         if not equals:
-            return iter(raw.items())
-        return ((doc_id, raw[doc_id]) for doc_id, _ in self.documents(equals))
+            return raw_items(self._read_table())
+        return ((doc_id, raw) for doc_id, _, raw in self._matching(equals))
+
+    def _matching(self, equals: Mapping[str, Any] | None) -> Iterator[tuple[str, Any, bytes]]:
+        """(id, document, its JSON bytes) of the documents ``equals`` chooses; only those whose
+        text could match are parsed, in one pass over the table."""
+        table = self._read_table()
+        if isinstance(table, LazyTable):
+            candidates = table.containing(*field_needles(equals or {}))
+        else:
+            candidates = ((doc_id, orjson.dumps(doc)) for doc_id, doc in table.items())
+        for doc_id, raw in candidates:
+            doc = orjson.loads(raw)
+            if not equals or (isinstance(doc, dict) and all(matches(doc.get(k), v) for k, v in equals.items())):
+                yield doc_id, doc, raw
 
     def document(self, doc_id: int) -> Any:
         """The document stored under ``doc_id`` as it is, or None."""

@@ -80,6 +80,19 @@ def test_find_matches_the_field_not_text_that_looks_like_it(store):
     assert [c.caller for c in calls.find(caller="Ann")] == ["Ann"]
 
 
+def test_find_one_of_several_values_matches_the_field_not_text_that_looks_like_it(store):
+    from data.engine.tables import AnyOf
+
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann", "message": 'She wrote "status":"callback" in the subject', "status": "done"})
+    calls.add({"caller": "Bob", "status": "callback", "callback_due": "2026-03-11T15:00:00"})
+    calls.add({"caller": "Cy", "status": "message_taken"})
+    calls.add({"caller": "Di", "status": "new"})
+    found = calls.find(status=AnyOf([CallStatus.CALLBACK, CallStatus.MESSAGE_TAKEN]))
+    assert sorted(c.caller for c in found) == ["Bob", "Cy"]
+    assert [c.caller for c in calls.find(status=AnyOf([CallStatus.NEW]), caller="Di")] == ["Di"]
+
+
 def test_a_session_reads_the_version_it_opened_while_another_process_saves(store):
     add_calls(store, "Ann", "Bob")
     opened = store.storage("calls").read()["calls"]  # as a screen's worker holds it
