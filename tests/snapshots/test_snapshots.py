@@ -53,9 +53,15 @@ FORMS = {
 
 
 @pytest.fixture
-def demo_app(tmp_path):
+def demo_app(tmp_path, monkeypatch):
+    from textual import constants
+
     from data.demo import build_demo
     from data.engine.store import Store
+
+    # The pictures are of a terminal of millions of colours, whatever TERM the tests run under
+    # (without one, a terminal of sixteen colours is assumed, and drawn for: see tui/no_color.py).
+    monkeypatch.setattr(constants, "COLOR_SYSTEM", "truecolor")
 
     store = Store(tmp_path / "demo", user="reception", clock=Clock(NOW))
     build_demo(store, NOW)
