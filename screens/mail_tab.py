@@ -311,6 +311,7 @@ def cv_count(mail: Mail) -> int:
     return sum(1 for a in mail.attachments if a.is_document()) if mail.direction == Direction.INCOMING else 0
 
 
+# The HR modules are imported when a message's CVs are taken, not whenever Calls opens.
 def open_openings(store) -> list:
     from data.candidates.models import PositionStatus
 
