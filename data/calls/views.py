@@ -18,6 +18,8 @@ from data.engine.store import Store
 
 UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
 OPEN_STATUSES = (*UNANSWERED, CallStatus.CALLBACK)
+FAXES_FAILED = (FaxStatus.FAILED, FaxStatus.GAVE_UP)
+FAXES_WAITING = (FaxStatus.QUEUED, FaxStatus.RETRYING)
 
 
 @dataclass(frozen=True)
@@ -177,14 +179,15 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
 
     overdue = sorted((c for c in calls if is_overdue(c, now)), key=urgent_then_due)
     today = sorted((c for c in calls if is_due_today(c, now)), key=urgent_then_due)
-    faxes = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.FAILED, FaxStatus.GAVE_UP)]
+    faxes_to_see = store.repo("faxes").find(status=AnyOf(FAXES_FAILED + FAXES_WAITING))  # found in the stored text
+    faxes = [f for f in faxes_to_see if f.status in FAXES_FAILED]
 
     def call_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
         return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
 
     waiting = queue_order(calls_with_status(store, UNANSWERED), now)
-    queued = [f for f in store.repo("faxes").list() if f.status in (FaxStatus.QUEUED, FaxStatus.RETRYING)]
+    queued = [f for f in faxes_to_see if f.status in FAXES_WAITING]
 
     def message_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
