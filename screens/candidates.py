@@ -43,6 +43,7 @@ from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 
 SCORE_KEYS = "12345"
+NAMED_AT_MOST = 5  # in a question about many candidates, the others are counted
 # Keys of the score bar: while it has focus the digits score; elsewhere they switch sections.
 SCORING_ACTIONS = {"score", "criterion", "candidate", "stop_scoring"}
 STAGE_STYLE = {Stage.SHORTLISTED: "green", Stage.INTERVIEW: "cyan", Stage.OFFER: "bold yellow", Stage.HIRED: "bold green",
@@ -455,13 +456,19 @@ class CandidatesScreen(SectionScreen):
         position, rest = message.result
         if not rest:
             return
-        store, names = self.store, ", ".join(c.name for c in rest)
+        store, names = self.store, ", ".join(c.name for c in rest[:NAMED_AT_MOST])
+        names += f" and {len(rest) - NAMED_AT_MOST} more" if len(rest) > NAMED_AT_MOST else ""
         question = (f"{position.title} is filled. Reject the {len(rest)} still in the running — {names} — "
                     f"saying \"{actions.POSITION_FILLED}\"? Their booked interviews are cancelled.")
 
+        def reject_them() -> str:
+            rejected, cancelled = actions.reject_the_rest(store, position.id)
+            said = f"Rejected {len(rejected)}"
+            return f"{said}; {cancelled} interview(s) cancelled, {mail_invitations(store, self.app)}" if cancelled else said
+
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_job(lambda: f"Rejected {len(actions.reject_the_rest(store, position.id))}; " + mail_invitations(store, self.app))
+                self.run_job(reject_them)
 
         self.app.push_screen(ConfirmModal(question, "Reject the rest?"), answered)
 

@@ -55,11 +55,13 @@ def still_open_if_filled(store: Store, position_id: int) -> list[Candidate]:
     return [c for c in store.repo("candidates").find(position_id=position_id) if not c.is_closed]
 
 
-def reject_the_rest(store: Store, position_id: int, reason: str = POSITION_FILLED) -> list[Candidate]:
+def reject_the_rest(store: Store, position_id: int, reason: str = POSITION_FILLED) -> tuple[list[Candidate], int]:
     """Everyone still in the running on a filled opening, rejected with the reason — their
-    booked interviews cancelled, as any rejection does. All of them or none."""
+    booked interviews cancelled, as any rejection does; and how many were. All or nothing."""
     with store.transaction("people"):
-        return [reject(store, c.id, reason) for c in still_open_if_filled(store, position_id)]
+        rest = still_open_if_filled(store, position_id)
+        booked = sum(len(store.repo("interviews").find(candidate_id=c.id, status=InterviewStatus.BOOKED)) for c in rest)
+        return [reject(store, c.id, reason) for c in rest], booked
 
 
 def withdraw(store: Store, candidate_id: int, note: str = "") -> Candidate:

@@ -212,6 +212,8 @@ async def test_the_last_place_filled_offers_to_reject_the_rest_and_cancels_their
                                        'saying "The position was filled."? Their booked interviews are cancelled.')
         await pilot.press("y")
         assert await wait_for(pilot, lambda: store.repo("candidates").get(fay.id).stage == Stage.REJECTED)
+        assert await wait_for(pilot, lambda: any(n.message.startswith("Rejected 2; 1 interview(s) cancelled, invitation written to")
+                                                 for n in app._notifications))
     assert store.repo("candidates").get(eve.id).reject_reason == "The position was filled."
     assert store.repo("interviews").get(booked.id).status == InterviewStatus.CANCELLED
     assert store.repo("candidates").get(gone.id).reject_reason == "No licence"  # told no before: left as it was
