@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 from data.addresses import readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus, Priority
-from data.calls.views import CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
+from data.calls.views import DONE_SHOWN, CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
 from data.engine.clock import local
 from data.engine.states import words
 from data.engine.text import upper_first, visible
@@ -195,6 +195,7 @@ class CallsScreen(TabbedSection, MailActions):
         super().__init__()
         self.data: CallsView | None = None
         self.show_done = False
+        self.wanted_calls: set[int] = set()  # done calls opened from the palette or the dashboard
         self.for_whom = ""
         if any(box.hr for box in self.mailboxes()):
             self.domains = self.domains | {"people"}  # the HR mailbox's messages are in the HR file
@@ -217,7 +218,7 @@ class CallsScreen(TabbedSection, MailActions):
 
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> CallsPage:
-        return CallsPage(calls_view(self.store, self.show_done), mail_view(self.store))
+        return CallsPage(calls_view(self.store, self.show_done, self.wanted_calls), mail_view(self.store))
 
     def show(self, page: CallsPage) -> None:
         self.show_mail(page.mail)
@@ -270,10 +271,11 @@ class CallsScreen(TabbedSection, MailActions):
                 self.show_mail(self.mail_data)
         else:
             record_key = record_id
-        if collection == "calls" and call is None and not self.show_done:  # a done call: read with the done ones
+        if collection == "calls" and call is None and record_id not in self.wanted_calls:  # a done one: read it in
             self.show_done, self.for_whom = True, ""
+            self.wanted_calls.add(record_id)
             self.reload()
-            return False  # tried again once they are in
+            return False  # tried again once it is in
         self.query_one(TabbedContent).active = tab
         table = self.query_one(f"#{table_id}", RecordTable)
         if table.select_key(record_key):
@@ -362,7 +364,7 @@ class CallsScreen(TabbedSection, MailActions):
             self.reload()  # the done calls are read only now
         elif self.data:
             self.show_calls(self.data)
-        self.notify("Showing done calls too" if self.show_done else "Showing open calls", timeout=2)
+        self.notify(f"Showing done calls too (the last {DONE_SHOWN})" if self.show_done else "Showing open calls", timeout=2)
 
     # -- new and edit ------------------------------------------------------------------
     def action_new(self) -> None:

@@ -11,6 +11,7 @@ from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
 from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
+from data.engine.errors import NotFoundError
 from data.engine.tables import AnyOf
 from data.engine.states import words
 from data.engine.store import Store
@@ -18,6 +19,7 @@ from data.engine.store import Store
 
 UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
 OPEN_STATUSES = (*UNANSWERED, CallStatus.CALLBACK)
+DONE_SHOWN = 500  # done calls listed with `a`: about three weeks of a busy office's
 FAXES_FAILED = (FaxStatus.FAILED, FaxStatus.GAVE_UP)
 FAXES_WAITING = (FaxStatus.QUEUED, FaxStatus.RETRYING)
 
@@ -52,11 +54,22 @@ class CallsView:
         return directory_names(self.contacts)
 
 
-def calls_view(store: Store, with_done: bool = False) -> CallsView:
-    """The calls section's records: the open calls — or, ``with_done``, every call in the
-    working file, thousands on a busy office, read only when asked for."""
-    calls = store.repo("calls").list() if with_done else calls_with_status(store, OPEN_STATUSES)
+def calls_view(store: Store, with_done: bool = False, also: Iterable[int] = ()) -> CallsView:
+    """The calls section's records: the open calls and, ``with_done``, the DONE_SHOWN done
+    ones logged last (a busy office's working file holds thousands: ctrl+p finds any of them,
+    and ``also`` brings one found so into the list)."""
+    calls = calls_with_status(store, OPEN_STATUSES)
+    if with_done:
+        calls += store.repo("calls").find(status=CallStatus.DONE, newest=DONE_SHOWN)
+    calls += [c for i in set(also) - {c.id for c in calls} if (c := call_if_any(store, i))]
     return CallsView(calls, store.repo("faxes").list(), store.repo("contacts").list(), store.now())
+
+
+def call_if_any(store: Store, call_id: int) -> Call | None:
+    try:
+        return store.repo("calls").get(call_id)
+    except NotFoundError:
+        return None  # deleted, or archived meanwhile
 
 
 def calls_with_status(store: Store, statuses: Iterable[CallStatus]) -> list[Call]:

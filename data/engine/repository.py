@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -110,13 +111,17 @@ class Repository(Generic[M]):
             known.pop(gone, None)
         return list(self._readable(documents.items()))
 
-    def find(self, predicate: Callable[[M], bool] | None = None, **equals: Any) -> list[M]:
-        """Records whose fields equal ``equals`` and for which ``predicate`` holds.
+    def find(self, predicate: Callable[[M], bool] | None = None, newest: int | None = None, **equals: Any) -> list[M]:
+        """Records whose fields equal ``equals`` and for which ``predicate`` holds; with
+        ``newest``, only that many of them, the last added (the highest ids).
 
         ``equals`` is compared with the stored JSON first, so only matching documents are
         parsed and validated into models: on a big file that is most of the cost saved."""
         stored = {k: AnyOf(map(to_jsonable_python, v)) if isinstance(v, AnyOf) else to_jsonable_python(v) for k, v in equals.items()}
-        records = self._readable(self.table.raw_documents(stored))
+        documents = self.table.raw_documents(stored)
+        if newest is not None:
+            documents = heapq.nlargest(newest, documents, key=lambda document: int(document[0]))
+        records = self._readable(documents)
         return [r for r in records if predicate is None or predicate(r)]
 
     def count(self) -> int:

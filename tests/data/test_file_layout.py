@@ -121,3 +121,11 @@ def test_adding_a_call_from_the_command_line_loads_no_other_domain(tmp_path):
               "print(code, sorted(m for m in sys.modules if m.startswith('data.') and m.count('.') == 1))")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 ['data.addresses', 'data.calls', 'data.domains', 'data.engine']"
+
+
+def test_find_the_newest_takes_the_last_added_of_those_that_match(store):
+    calls = store.repo("calls")
+    for n in range(6):
+        calls.add({"caller": f"Caller {n}", "status": "done" if n % 2 else "new"})
+    assert sorted(c.caller for c in calls.find(status=CallStatus.DONE, newest=2)) == ["Caller 3", "Caller 5"]
+    assert len(calls.find(status=CallStatus.DONE, newest=10)) == 3

@@ -218,6 +218,29 @@ async def test_a_done_call_found_in_the_palette_opens_with_the_done_calls_read_i
         assert await wait_for(pilot, lambda: queue.row_count == 2 and queue.selected_key == done.id)
 
 
+async def test_a_shows_the_last_done_calls_and_the_palette_brings_in_an_older_one(make_app, store, monkeypatch):
+    from data.calls import views
+    from data.calls.models import CallStatus
+
+    monkeypatch.setattr(views, "DONE_SHOWN", 2)
+    done = [store.repo("calls").add({"caller": f"Done {n}", "message": f"about the zeppelin {n}"}) for n in range(4)]
+    for call in done:
+        store.repo("calls").update(call.id, lambda c: setattr(c, "status", CallStatus.DONE))
+    store.repo("calls").add({"caller": "Open One"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        queue = app.screen.query_one("#queue", RecordTable)
+        assert await wait_for(pilot, lambda: queue.row_count == 1)
+        await pilot.press("a")
+        assert await wait_for(pilot, lambda: queue.row_count == 3)  # the open one and the last two done
+        assert {app.screen.data.call(k).caller for k in queue.visible_keys} == {"Open One", "Done 2", "Done 3"}
+        await pilot.press("ctrl+p", *"zeppelin 0")
+        assert await wait_for(pilot, lambda: "Done 0" in palette_choice(app), seconds=10)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: queue.row_count == 4 and queue.selected_key == done[0].id)
+
+
 async def test_filter_narrows_the_list_as_you_type(make_app, store):
     store.repo("calls").add_many([{"caller": "Ann Able"}, {"caller": "Bob Baker"}, {"caller": "Ann Cole"}])
     app = make_app()
