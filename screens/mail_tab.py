@@ -101,7 +101,7 @@ def detail(view: MailView, mail: Mail) -> Text:
         text.append(f"Could not read all of it: {problem}\n", style="yellow")
     text.append("\n".join(mail.text.splitlines()[:4]) or "(no text)")
     others = len(view.thread_of(mail)) - 1
-    cvs = cv_count(mail)
+    cvs = len(mail.documents_received())
     extras = [f"{len(mail.attachments)} attachment(s)" if mail.attachments else "",
               f"C makes {'its CV a candidate' if cvs == 1 else 'its CVs candidates'}" if cvs else "",
               f"{others} more in this conversation" if others else "", "enter reads it all"]
@@ -270,7 +270,7 @@ class MailActions:
         if chosen is None:
             return
         collection, mail = chosen
-        if not cv_count(mail):
+        if not mail.documents_received():
             self.notify("This message has no CV attached (PDF, DOCX, ODT or text).", severity="warning")
             return
         store = self.store
@@ -288,7 +288,7 @@ class MailActions:
             if position_id is not None:
                 self.run_job(lambda: cvs_from_mail(store, str(position_id), collection, mail.id), CvsFromMail)
 
-        count = cv_count(mail)
+        count = len(mail.documents_received())
         question = f"{count} CV{'s' if count != 1 else ''} from {mail.sender or mail.sender_address}: candidates for which opening?"
         self.app.push_screen(ChoiceModal(question, [(p.id, p.title) for p in openings]), chosen)
 
@@ -304,11 +304,6 @@ class MailActions:
         if self.mail_data:
             self.show_mail(self.mail_data)
         self.notify("Showing done mail too" if self.mail_with_done else "Showing open mail", timeout=2)
-
-
-def cv_count(mail: Mail) -> int:
-    """How many of an incoming message's attachments may be CVs."""
-    return sum(1 for a in mail.attachments if a.is_document()) if mail.direction == Direction.INCOMING else 0
 
 
 # The HR modules are imported when a message's CVs are taken, not whenever Calls opens.

@@ -49,6 +49,7 @@ def record_index(store) -> list[tuple[str, str, int]]:
     fields, read from the stored JSON — no record is built until it is a hit."""
     from data.engine.collections import all_collections
     from data.engine.errors import DataError
+    from data.engine.repository import parsed
 
     index = []
     for collection in all_collections().values():
@@ -57,20 +58,11 @@ def record_index(store) -> list[tuple[str, str, int]]:
         except DataError:
             continue  # no access (HR), or a file that does not parse: the section says so
         for doc_id, raw in documents:
-            body = json_object(raw)
+            body = parsed(raw)
+            body = body if isinstance(body, dict) else {}  # a damaged one: found by its title and id only
             words = [collection.title, f"#{doc_id}", *(v for v in body.values() if isinstance(v, str))]
             index.append((" ".join(words).casefold(), collection.name, int(doc_id)))
     return index
-
-
-def json_object(raw: bytes) -> dict:
-    import orjson
-
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def hits_labelled(store, found: list[tuple[str, int]]) -> list[tuple[str, int, str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from data.candidates.models import Candidate, Interview, InterviewStatus, PositionStatus
+from data.candidates.models import Candidate, Interview, InterviewStatus, Position, PositionStatus
 from data.candidates.rules import BOOKABLE
 from data.engine.clock import as_utc, office_day, office_zone
 from data.engine.store import Store
@@ -61,20 +61,21 @@ def week(store: Store, monday: date) -> Week:
     """The interviews of the week starting ``monday`` (office days), cancelled ones left out."""
     candidates = store.repo("candidates").list()
     names = {c.id: c.name for c in candidates}
-    titles = {p.id: p.title for p in store.repo("positions").list()}
+    positions = store.repo("positions").list()
+    titles = {p.id: p.title for p in positions}
     position_of = {c.id: titles.get(c.position_id, "") for c in candidates}
     end = monday + timedelta(days=7)
     found = [i for i in store.repo("interviews").list() if i.status in SHOWN and monday <= office_day(i.start) < end]
     slots = [Slot(i, names.get(i.candidate_id, f"candidate #{i.candidate_id}"), position_of.get(i.candidate_id, ""))
              for i in sorted(found, key=lambda i: i.start)]
     days = [(day, [s for s in slots if office_day(s.interview.start) == day]) for day in week_days(monday, found)]
-    return Week(monday, days, store.now(), bookable(candidates, store))
+    return Week(monday, days, store.now(), bookable(candidates, positions))
 
 
-def bookable(candidates: list[Candidate], store: Store) -> list[Bookable]:
+def bookable(candidates: list[Candidate], positions: list[Position]) -> list[Bookable]:
     """The candidates an interview may be booked with: shortlisted (or interviewing already)
     on an open opening; by opening, then name."""
-    open_ones = {p.id: p for p in store.repo("positions").list() if p.status == PositionStatus.OPEN}
+    open_ones = {p.id: p for p in positions if p.status == PositionStatus.OPEN}
     chosen = [c for c in candidates if c.position_id in open_ones and c.stage in BOOKABLE and not c.erased_at]
     chosen.sort(key=lambda c: (open_ones[c.position_id].title.casefold(), c.name.casefold()))
     return [Bookable(c.id, c.name, f"{c.name} — {open_ones[c.position_id].title}, {c.stage}", open_ones[c.position_id].hiring_manager)

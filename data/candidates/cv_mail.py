@@ -17,7 +17,7 @@ from data.engine.store import Store
 from data.engine.text import visible
 from data.mail import rules
 from data.mail.actions import attachments_folder
-from data.mail.models import Direction, Mail
+from data.mail.models import Mail
 
 SOURCE = "e-mail"
 
@@ -26,8 +26,8 @@ def cvs_from_mail(store: Store, opening: str, collection: str, mail_id: int) -> 
     """Every CV attached to message ``mail_id`` of ``collection`` as a candidate on the opening."""
     position = find_opening(store, opening)
     mail = store.repo(collection).get(mail_id)
-    attached = [a for a in mail.attachments if a.is_document()]
-    if mail.direction != Direction.INCOMING or not attached:
+    attached = mail.documents_received()
+    if not attached:
         raise RuleError(f"Message #{mail.id} has no CV attached (PDF, DOCX, ODT or text).")
     folder = attachments_folder(store, collection, mail.mailbox)
     outcomes = []

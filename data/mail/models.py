@@ -79,6 +79,10 @@ class Mail(Record):
 
     form_fields = ("to", "cc", "subject", "text")
 
+    def documents_received(self) -> list[Attachment]:
+        """The documents of text that came with it (a CV, say); none for mail the office sent."""
+        return [a for a in self.attachments if a.is_document()] if self.direction == Direction.INCOMING else []
+
     def label(self) -> str:
         who = self.sender if self.direction == Direction.INCOMING else "to " + ", ".join(self.to[:2])
         return f"#{self.id} {who}: {self.subject or '(no subject)'}"
