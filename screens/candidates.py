@@ -28,6 +28,7 @@ from data.candidates.views import (
 from data.engine.clock import local
 from data.engine.errors import RuleError
 from data.engine.states import words
+from data.engine.text import visible
 from data.staff.letters import offer_letter
 from data.staff.models import Employee
 from screens.base import SectionScreen
@@ -429,7 +430,8 @@ class CandidatesScreen(SectionScreen):
             return
         form = ModelForm(
             Employee, title=f"Hire {candidate.name} as {position.title}", fields=["start_date", "role", "manager"],
-            initial={"name": candidate.name, "role": position.title, "manager": position.hiring_manager},
+            initial={"name": visible(candidate.name, one_line=True), "role": visible(position.title, one_line=True),
+                     "manager": visible(position.hiring_manager, one_line=True)},  # a new record's text is plain
             save=lambda edit: actions.hire(store, candidate.id, edit.record.start_date, edit.record.role, edit.record.manager),
         )
         self.app.push_screen(form, lambda employee: self.hired(employee, position))

@@ -12,6 +12,7 @@ from data.candidates.models import Candidate, Interview, InterviewStatus, Positi
 from data.engine.errors import FieldError
 from data.engine.repository import Repository
 from data.engine.store import Store
+from data.engine.text import visible
 from data.staff.actions import add_employee
 from data.staff.models import Employee
 
@@ -167,9 +168,12 @@ def hire(store: Store, candidate_id: int, start_date: date, role: str = "", mana
         rules.STAGE_MOVES.check(candidate, Stage.HIRED)
         rules.check_place(position, len(store.repo("candidates").find(position_id=position.id, stage=Stage.HIRED)))
         candidate = move(store, candidate_id, Stage.HIRED, f"starts {start_date:%d %b %Y}")
+        def plain(text: str) -> str:  # stored text is taken as it is; a new record's must be plain
+            return visible(text, one_line=True)
+
         employee = add_employee(store, Employee(
-            name=candidate.name, email=candidate.email, phone=candidate.phone, role=role or position.title,
-            department=position.department, start_date=start_date, manager=manager or position.hiring_manager,
+            name=plain(candidate.name), email=candidate.email, phone=candidate.phone, role=role or plain(position.title),
+            department=plain(position.department), start_date=start_date, manager=manager or plain(position.hiring_manager),
             candidate_id=candidate.id,
         ))
         hired = store.repo("candidates").find(position_id=position.id, stage=Stage.HIRED)

@@ -221,6 +221,24 @@ async def machines_steps(tour: Tour) -> None:
     await tour.see("retired shown", "a")
 
 
+async def hire_an_offered_one(tour: Tour) -> None:
+    """To a candidate with an offer (every name reads the same here), hire them: the opening
+    fills, and the others still in the running are named in a question."""
+    from tui.widgets.record_table import RecordTable
+
+    for _ in range(4):
+        screen = tour.app.screen
+        keys = screen.query_one("#candidate-list", RecordTable).visible_keys
+        offered = next((n for n, key in enumerate(keys) if screen.candidate(key).stage == "offer"), None)
+        if offered is not None:
+            break
+        await tour.see("next position", "right_square_bracket")
+    assert offered is not None
+    await tour.see("hire form", "g", *["j"] * offered, "h")
+    await tour.type("2027-01-04")
+    await tour.see("reject the rest question", "ctrl+s")
+
+
 async def people_steps(tour: Tour) -> None:
     await tour.see("candidates and CV", "4")
     await tour.see("candidate form", "enter")
@@ -295,6 +313,10 @@ async def people_steps(tour: Tour) -> None:
     await tour.see("back", "escape")
     await tour.see("offer letter of a candidate", "4", "L")
     await tour.back_to("CandidatesScreen")
+    await hire_an_offered_one(tour)
+    assert type(tour.app.screen).__name__ == "ConfirmModal"
+    assert "candidates.name" in tour.views["reject the rest question"]
+    await tour.see("back", "n")
 
 
 async def history_steps(tour: Tour) -> None:
