@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from data.addresses import readable_number
 from data.calls import actions, rules
@@ -32,6 +32,7 @@ from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
@@ -214,7 +215,7 @@ class CallsScreen(TabbedSection, MailActions):
                 yield Static(id="fax-detail")
             with TabPane("Directory", id="directory"):
                 yield RecordTable([("name", "Name"), ("kind", "Kind"), ("reach", "Number / ext."), ("where", "Company / department")], id="contacts")
-        yield Footer()
+        yield KeyBar()
 
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> CallsPage:

@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from data.addresses import readable_number
 from data.candidates import actions, rules
@@ -42,6 +42,7 @@ from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 SCORE_KEYS = "12345"
 NAMED_AT_MOST = 5  # in a question about many candidates, the others are counted
@@ -201,7 +202,7 @@ class CandidatesScreen(SectionScreen):
             with VerticalScroll(id="cv-pane", can_focus=False):  # space and b scroll it
                 yield Static(id="cv")
         yield ScoreBar(id="criteria", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> CandidatesView:

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from data.engine.store import Store
 from data.stock import actions, rules
@@ -19,6 +19,7 @@ from tui.plain import inert, plain
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.fields import PlainInput
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 
 class Counted(Reply):
@@ -55,7 +56,7 @@ class CountSheet(JobScreen):
             yield Static("", id="count-error", classes="field-error")
             yield Label("enter next   ↑ back to count again   ctrl+f finish now   esc leave", classes="keys", id="count-keys")
             yield Static("", id="count-summary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#count-summary").display = False

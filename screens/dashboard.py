@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from data.agenda import TOP, AgendaGroup
@@ -14,6 +14,7 @@ from data.domains import DOMAINS
 from screens.base import SectionScreen
 from tui.plain import plain
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 
 def group_heading(group: AgendaGroup, shown: int) -> Text:
@@ -71,7 +72,7 @@ class DashboardScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield SectionBar("dashboard")
         yield OptionList(id="agenda")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_interval(MINUTE, self.read_again_if_shown)

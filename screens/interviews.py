@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from data.candidates import interviews
 from data.candidates.calendar import Slot, Week, monday_of, suggested_start, week
@@ -21,6 +21,7 @@ from tui.plain import clipped, inert
 from tui.widgets.dialogs import ChoiceModal, ConfirmModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 STATUS_MARK = {InterviewStatus.DONE: Text("done", style="dim"), InterviewStatus.NO_SHOW: Text("NO-SHOW", style="bold red")}
 COLUMNS = [("time", "Time"), ("candidate", "Candidate"), ("panel", "With"), ("room", "Room"), ("status", "")]
@@ -97,7 +98,7 @@ class InterviewsScreen(SectionScreen):
         yield Static(id="week-title")
         yield RecordTable(COLUMNS, id="week")
         yield Static(id="slot-detail")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self) -> Week:
         monday = self.monday or monday_of(self.store.today())

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from data.addresses import readable_number
 from data.engine.clock import local
@@ -32,6 +32,7 @@ from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 STATUS_LOOK = {
     MachineStatus.DOWN: ("DOWN", "bold red"),
@@ -408,7 +409,7 @@ class MachinesScreen(MachineSection):
         yield RecordTable([("tag", "Tag"), ("machine", "Machine"), ("status", "Status"), ("counter", "Counter"),
                            ("read", "Read"), ("per_day", "/day"), ("tickets", "Tix"), ("service", "Service")], id="board")
         yield Static(id="machine-line")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self) -> Board:
         return board_view(self.store)
@@ -525,7 +526,7 @@ class MachineScreen(MachineSection):
             yield RecordTable([("opened", "Opened"), ("symptom", "Fault"), ("status", "Status"), ("down", "Down"),
                                ("ref", "Ref")], id="tickets")
             yield RecordTable([("taken_on", "Read on"), ("total", "Counter"), ("how", "")], id="readings")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self) -> MachinePage:
         return machine_page(self.store, self.machine_id)

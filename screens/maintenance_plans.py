@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from data.machines import actions
 from data.machines.forecasts import MaintenanceDue
@@ -20,6 +20,7 @@ from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 PLAN_FIELDS = ["task", "every_days", "every_pages", "last_done_on", "last_done_pages"]
 
@@ -85,7 +86,7 @@ class PlansScreen(SectionScreen):
         yield Static(id="plans-title")
         yield RecordTable([("task", "Task"), ("due", "Next due"), ("last", "Last done"), ("every", "Every")], id="plans")
         yield Static(id="plan-log")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self) -> PlansPage:
         return plans_page(self.store, self.machine_id)

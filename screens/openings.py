@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from data.candidates import actions
 from data.candidates.models import Position, PositionStatus, criteria_typed
@@ -17,6 +17,7 @@ from tui.plain import inert
 from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 OPENING_FIELDS = ["title", "department", "hiring_manager", "places", "criteria"]
 CRITERIA_HINT = "Criteria: comma-separated, a weight after × or x (Bookkeeping ×2, Accuracy, Software x0.5)."
@@ -48,7 +49,7 @@ class OpeningsScreen(SectionScreen):
         yield RecordTable([("title", "Opening"), ("department", "Department"), ("status", "Status"),
                            ("hired", "Hired"), ("open", "In play")], id="openings")
         yield Static(id="opening-line")
-        yield Footer()
+        yield KeyBar()
 
     def fetch(self) -> list[OpeningRow]:
         return openings(self.store)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from data.staff import actions, rules
 from data.staff.letters import event_letter
@@ -26,6 +26,7 @@ from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.key_bar import KeyBar
 
 MARK_STYLE = {Mark.ACTIVE: "bold yellow", Mark.EXPIRED: "bold red", Mark.NOT_COMPLETED: "yellow", Mark.RENEWED: "dim",
               Mark.VOID: "dim"}
@@ -121,7 +122,7 @@ class StaffScreen(SectionScreen):
         yield Static(id="timeline-title")
         yield RecordTable([("on", "Date"), ("mark", "Mark"), ("what", "What")], id="timeline")
         yield Static(id="entry-detail")
-        yield Footer()
+        yield KeyBar()
 
     # -- loading and showing -----------------------------------------------------------
     def fetch(self) -> StaffView:

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.query import NoMatches
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Label, Sparkline, Static, TabbedContent, TabPane
 
 from data.addresses import readable_number
 from data.engine.clock import local
@@ -34,6 +34,7 @@ from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.text_modal import TextModal
+from tui.widgets.key_bar import KeyBar
 
 ITEM_ACTIONS = {"use", "adjust"}
 EDIT_TABS = ("supplies", "suppliers")  # n and e work on the supply items, and on the suppliers
@@ -290,7 +291,7 @@ class StockScreen(TabbedSection):
             with TabPane("Suppliers", id="suppliers"):
                 yield RecordTable([("name", "Supplier"), ("email", "E-mail"), ("phone", "Phone"), ("lead", "Lead days"),
                                    ("note", "Note")], id="supplier-table")
-        yield Footer()
+        yield KeyBar()
 
     # -- loading and showing -------------------------------------------------------------
     def fetch(self) -> StockView:

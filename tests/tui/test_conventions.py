@@ -1,6 +1,6 @@
 """Conventions users expect of a terminal app: keys they can change and see, a section bar
-that follows them and answers a click, marks that read without colour, a dashboard that
-shows every group on one 80x24 screen."""
+that follows them and answers a click, a bottom line of the keys that work here, marks that
+read without colour, a dashboard that shows every group on one 80x24 screen."""
 
 from __future__ import annotations
 
@@ -66,6 +66,25 @@ async def test_the_section_bar_shows_remapped_keys_and_opens_a_section_when_clic
         bar = screen_lines(app)[0]
         await pilot.click(SectionBar, offset=(bar.index("Staff"), 0))
         assert await wait_for(pilot, lambda: app.current_mode == "staff")
+
+
+async def test_the_bottom_line_shows_the_keys_of_the_tab_and_presses_one_when_clicked(store):
+    from screens.calls import CallSlip
+    from tui.widgets.key_bar import KeyBar
+
+    app = app_with(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: " m Message taken " in screen_lines(app)[-1])
+        keys = screen_lines(app)[-1]
+        assert "Reply" not in keys and keys.rstrip().endswith("▏^p palette")
+        await pilot.press("right_square_bracket")
+        assert await wait_for(pilot, lambda: " r Reply " in screen_lines(app)[-1])  # the Mail tab's
+        assert "Message taken" not in screen_lines(app)[-1]
+        await pilot.press("left_square_bracket")
+        assert await wait_for(pilot, lambda: " m Message taken " in screen_lines(app)[-1])
+        await pilot.click(KeyBar, offset=(screen_lines(app)[-1].index(" n New") + 1, 0))
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CallSlip))
 
 
 async def test_help_gives_each_key_its_binding_id_as_the_keymap_has_it(store):
