@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,11 @@ class BackOfficeApp(BackgroundWork, App[int]):
 
     def __init__(self, store: Store, settings: Settings | None = None, *, demo: bool = False) -> None:
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # Nothing slides: over SSH each frame of an animation is bytes on the wire, and a
+            # tab's underline sliding to its new width kept a section drawing 0.3 s after its
+            # rows were in. TEXTUAL_ANIMATIONS=full brings animations back.
+            self.animation_level = "none"
         self.store = store
         self.settings = settings or Settings()
         self.demo = demo

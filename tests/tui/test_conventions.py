@@ -87,6 +87,25 @@ async def test_the_bottom_line_shows_the_keys_of_the_tab_and_presses_one_when_cl
         assert await wait_for(pilot, lambda: isinstance(app.screen, CallSlip))
 
 
+async def test_nothing_slides_the_tab_underline_is_under_the_new_tab_at_once(store):
+    """Over SSH every frame of an animation is bytes on the wire and a screen that keeps
+    drawing after a key."""
+    from textual.widgets import Tabs
+    from textual.widgets._tabs import Underline
+
+    app = app_with(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: " m Message taken " in screen_lines(app)[-1])
+        app.simulate_key("right_square_bracket")  # pilot.press would wait for animations to end
+        await pilot.pause(0.1)
+        tab = app.screen.query_one(Tabs).active_tab
+        underline = app.screen.query_one(Underline)
+        start, end = tab.virtual_region.shrink(tab.styles.gutter).column_span
+        assert (underline.highlight_start, underline.highlight_end) == (start, end)
+        assert not app.animator.is_being_animated(underline, "highlight_start")
+
+
 async def test_help_gives_each_key_its_binding_id_as_the_keymap_has_it(store):
     app = app_with(store, keymap={"calls.new": "f2"})
     async with app.run_test(size=SIZE) as pilot:
