@@ -45,3 +45,18 @@ async def test_typing_narrows_a_long_list_and_escape_brings_every_row_back_in_or
         assert table.selected_key == 300
         table.set_rows(ROWS[:5])  # the list changes under a cleared filter: exactly the new rows
         assert shown(table) == [1, 2, 3, 4, 5]
+
+
+async def test_a_key_typed_after_a_pause_narrows_the_list_at_once():
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(RecordTable)
+        table.focus()
+        await pilot.press("slash")
+        app.simulate_key("7")  # pilot.press would wait a while after the key
+        await pilot.pause(0.02)
+        assert shown(table) == holding("7")  # not waiting for more keys
+        await pilot.pause(0.2)
+        app.simulate_key("7")
+        await pilot.pause(0.02)
+        assert shown(table) == holding("77")

@@ -7,6 +7,7 @@ opens a filter bar that narrows the rows as you type; ``o`` sorts by the next co
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -46,7 +47,7 @@ def sort_value(text: Text) -> tuple[int, float | str]:
 
 
 REMOVED_ONE_BY_ONE = 20
-FILTER_PAUSE = 0.08  # seconds of no typing before the list is narrowed: a key never waits for the last
+FILTER_PAUSE = 0.08  # seconds between keys that make them one burst of typing
 
 
 class FilterBar(PlainInput):
@@ -66,13 +67,22 @@ class FilterBar(PlainInput):
         self.table = table
 
     _pending: Timer | None = None
+    _last_key_at = 0.0
 
     @on(Input.Changed)
     def narrow_soon(self, event: Input.Changed) -> None:
+        """A key after a pause narrows the list at once; keys typed in a burst narrow it
+        once the typing pauses, so no key waits for the narrowing of the one before."""
         event.stop()
         if self._pending is not None:
             self._pending.stop()
-        self._pending = self.set_timer(FILTER_PAUSE, self.narrow)
+        now = time.monotonic()
+        in_a_burst = now - self._last_key_at < FILTER_PAUSE
+        self._last_key_at = now
+        if in_a_burst:
+            self._pending = self.set_timer(FILTER_PAUSE, self.narrow)
+        else:
+            self.narrow()
 
     def narrow(self) -> None:
         self._pending = None
