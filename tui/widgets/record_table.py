@@ -220,6 +220,11 @@ class RecordTable(DataTable):
             widest = max((self._rows[k][index].cell_len for k in keys), default=0)
             column.content_width = max(column.content_width, widest)
 
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # Every row is one line and _fit_columns widened the columns from the cells already:
+        # DataTable measuring each new row again was most of a filter's or a reload's time.
+        super()._update_dimensions(())
+
     def _apply_order(self, keys: list[str]) -> None:
         # DataTable has no public "put rows in this order"; this is what its sort() does.
         from textual._two_way_dict import TwoWayDict
