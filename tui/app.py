@@ -52,7 +52,7 @@ def record_commands():
 class BackOfficeApp(BackgroundWork, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "backoffice"
-    MODES = {s.name: s.make_screen for s in SECTIONS}
+    MODES = {s.name: s.new_screen for s in SECTIONS}
     DEFAULT_MODE = "dashboard"
     COMMANDS = App.COMMANDS | {section_commands, record_commands}
     BINDINGS = [

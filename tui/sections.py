@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from textual.screen import Screen
 
+from tui.long_lived import set_aside_what_is_alive
+
 # Each section's screen module is imported when the section first opens, so start-up
 # loads only the dashboard. The imports below are real ones: go-to-definition follows them.
 
@@ -56,6 +58,11 @@ class Section:
     make_screen: Callable[[], Screen]
     collections: tuple[str, ...] = ()
     domain: str = ""
+
+    def new_screen(self) -> Screen:
+        screen = self.make_screen()
+        set_aside_what_is_alive()  # the section's modules, loaded now
+        return screen
 
     @property
     def binding_id(self) -> str:
