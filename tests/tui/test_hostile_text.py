@@ -261,6 +261,7 @@ async def people_steps(tour: Tour) -> None:
     await tour.back_to("OpeningsScreen")
     await tour.see("triage from openings", "enter")
     await tour.see("next position", "right_square_bracket")
+    tour.app.clear_notifications()  # "Marked …" from the comparison would cover the detail line
     await tour.see("week of interviews", "W", "j", "j")
     assert {"candidates.name", "interviews.interviewers", "interviews.place", "positions.title"} <= tour.views["week of interviews"]
     await tour.see("move form", "m")

@@ -60,3 +60,43 @@ async def test_a_key_typed_after_a_pause_narrows_the_list_at_once():
         app.simulate_key("7")
         await pilot.pause(0.02)
         assert shown(table) == holding("77")
+
+
+class TabsApp(App):
+    """Two lists on tabs, as the sections have them: the second out of sight at first."""
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TabbedContent, TabPane
+
+        with TabbedContent():
+            with TabPane("Calls", id="calls"):
+                yield RecordTable([("caller", "Caller")], id="first")
+            with TabPane("Faxes", id="faxes"):
+                yield RecordTable([("caller", "Caller"), ("team", "Team"), ("number", "Number")], id="second")
+
+
+async def test_a_list_on_a_tab_out_of_sight_shows_the_latest_rows_it_was_given_when_its_tab_opens():
+    from textual.widgets import TabbedContent
+
+    app = TabsApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        second = app.query_one("#second", RecordTable)
+        second.set_rows(ROWS)
+        second.set_rows(row for row in ROWS[:50])  # changed again before anyone looked
+        app.query_one(TabbedContent).active = "faxes"
+        assert await wait_for(pilot, lambda: second.row_count == 50)
+        assert shown(second) == list(range(1, 51))
+        assert "caller 7" in "".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_a_record_chosen_on_a_tab_out_of_sight_is_under_the_cursor_when_its_tab_opens():
+    from textual.widgets import TabbedContent
+
+    app = TabsApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        second = app.query_one("#second", RecordTable)
+        second.set_rows(ROWS)
+        assert second.select_key(420)  # as the palette does, before showing the tab
+        app.query_one(TabbedContent).active = "faxes"
+        await pilot.pause(0.1)
+        assert second.selected_key == 420

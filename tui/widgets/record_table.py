@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
@@ -132,7 +133,23 @@ class RecordTable(DataTable):
 
     # -- what the screen calls ---------------------------------------------------------
     def set_rows(self, rows: Iterable[Row]) -> None:
-        """Show exactly these rows, in this order (unless the user sorted by a column)."""
+        """Show exactly these rows, in this order (unless the user sorted by a column).
+
+        A table out of sight (on a tab not chosen) takes them when it is shown: the rows,
+        often given as a generator, are not even made until then."""
+        self._unread = rows
+        if self._in_sight():
+            self._catch_up()
+
+    _unread: Iterable[Row] | None = None  # rows given while out of sight
+
+    def _in_sight(self) -> bool:
+        return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def _catch_up(self) -> None:
+        if self._unread is None:
+            return
+        rows, self._unread = self._unread, None
         self._rows = {}
         self._order = []
         self._words = {}
@@ -142,6 +159,9 @@ class RecordTable(DataTable):
             self._order.append(key)
         self._key_of = {str(k): k for k in self._order}
         self._refresh_rows()
+
+    def on_show(self) -> None:
+        self._catch_up()
 
     @property
     def selected_key(self) -> Hashable | None:
@@ -154,6 +174,7 @@ class RecordTable(DataTable):
         return self._key_of.get(key.value, key.value)
 
     def select_key(self, key: Hashable) -> bool:
+        self._catch_up()
         try:
             index = self.get_row_index(str(key))
         except RowDoesNotExist:
@@ -172,6 +193,7 @@ class RecordTable(DataTable):
 
     @property
     def visible_keys(self) -> list[Hashable]:
+        self._catch_up()
         keys = (self.coordinate_to_cell_key((i, 0)).row_key.value for i in range(self.row_count))
         return [self._key_of.get(k, k) for k in keys]
 
