@@ -12,7 +12,6 @@ from textual.widgets import Static, TabbedContent
 
 from data.engine.errors import NoAccessError
 from tui.jobs import JobScreen, Reply, describe
-from tui.long_lived import set_aside_what_is_alive
 from tui.messages import DataChanged
 from tui.plain import plain
 from tui.widgets.dialogs import ErrorModal
@@ -92,8 +91,6 @@ class SectionScreen(JobScreen):
     _load_error = ""
     _damage_said: frozenset[str] = frozenset()
 
-    _shown_once = False
-
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         message.stop()
@@ -101,9 +98,6 @@ class SectionScreen(JobScreen):
         self.show(message.result)
         self.warn_of_damaged_records()
         self._open_pending()
-        if not self._shown_once:
-            self._shown_once = True
-            set_aside_what_is_alive()
 
     def changed(self, result: Any) -> None:
         if isinstance(result, str):  # work that says in a sentence what became of it
