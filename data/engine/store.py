@@ -68,9 +68,9 @@ class Store:
     def _open_folder(self, create: bool) -> bool:
         """True when this store made the folder."""
         try:
-            if self.folder.is_dir():
-                return False
-            if self.folder.exists():
+            if self.folder.exists():  # asked first: a folder another session makes meanwhile is no file
+                if self.folder.is_dir():
+                    return False
                 raise NoOfficeError(f"There is no office at {self.folder}: it is a file, not a folder.")
         except PermissionError as error:
             raise NoAccessError(f"You have no access to {self.folder}.") from error
