@@ -28,11 +28,11 @@ from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ErrorModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}

@@ -37,12 +37,12 @@ from screens.letters import LetterModal
 from tui.jobs import Reply
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 SCORE_KEYS = "12345"
 NAMED_AT_MOST = 5  # in a question about many candidates, the others are counted

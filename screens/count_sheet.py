@@ -18,8 +18,8 @@ from tui.jobs import JobScreen, Reply, describe
 from tui.plain import inert, plain
 from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.fields import PlainInput
-from tui.widgets.section_bar import SectionBar
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.section_bar import SectionBar
 
 
 class Counted(Reply):

@@ -13,8 +13,8 @@ from data.agenda import TOP, AgendaGroup
 from data.domains import DOMAINS
 from screens.base import SectionScreen
 from tui.plain import plain
-from tui.widgets.section_bar import SectionBar
 from tui.widgets.key_bar import KeyBar
+from tui.widgets.section_bar import SectionBar
 
 
 def group_heading(group: AgendaGroup, shown: int) -> Text:

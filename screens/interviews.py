@@ -19,9 +19,9 @@ from screens.base import SectionScreen
 from screens.candidate_dialogs import InterviewForm, mail_invitations
 from tui.plain import clipped, inert
 from tui.widgets.dialogs import ChoiceModal, ConfirmModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 STATUS_MARK = {InterviewStatus.DONE: Text("done", style="dim"), InterviewStatus.NO_SHOW: Text("NO-SHOW", style="bold red")}
 COLUMNS = [("time", "Time"), ("candidate", "Candidate"), ("panel", "With"), ("room", "Room"), ("status", "")]

@@ -28,11 +28,11 @@ from screens.fault_dialogs import ChecklistModal, SheetModal, ticket_so_far
 from tui.jobs import Reply
 from tui.plain import inert
 from tui.widgets.dialogs import ChoiceModal, ConfirmModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 STATUS_LOOK = {
     MachineStatus.DOWN: ("DOWN", "bold red"),

@@ -16,11 +16,11 @@ from data.machines.views import PlansPage, plans_page
 from screens.base import SectionScreen
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 PLAN_FIELDS = ["task", "every_days", "every_pages", "last_done_on", "last_done_pages"]
 

@@ -14,10 +14,10 @@ from data.candidates.models import Position, PositionStatus, criteria_typed
 from data.candidates.views import OpeningRow, openings
 from screens.base import SectionScreen
 from tui.plain import inert
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 OPENING_FIELDS = ["title", "department", "hiring_manager", "places", "criteria"]
 CRITERIA_HINT = "Criteria: comma-separated, a weight after × or x (Bookkeeping ×2, Accuracy, Software x0.5)."

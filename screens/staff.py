@@ -22,11 +22,11 @@ from screens.letters import LetterModal
 from screens.onboarding import ChecklistModal
 from tui.plain import inert
 from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.key_bar import KeyBar
 
 MARK_STYLE = {Mark.ACTIVE: "bold yellow", Mark.EXPIRED: "bold red", Mark.NOT_COMPLETED: "yellow", Mark.RENEWED: "dim",
               Mark.VOID: "dim"}

@@ -29,12 +29,12 @@ from tui.messages import DataChanged
 from tui.plain import clipped, inert, plain, title
 from tui.widgets.dialogs import ConfirmModal, Dialog
 from tui.widgets.entry_form import Entry, EntryForm
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.text_modal import TextModal
-from tui.widgets.key_bar import KeyBar
 
 ITEM_ACTIONS = {"use", "adjust"}
 EDIT_TABS = ("supplies", "suppliers")  # n and e work on the supply items, and on the suppliers

@@ -374,11 +374,10 @@ class LeanTable(Table):
         text could match are parsed, in one pass over the table."""
         table = self._read_table()
         if isinstance(table, LazyTable):
-            candidates = table.containing(*field_needles(equals or {}))
-        else:
-            candidates = ((doc_id, orjson.dumps(doc)) for doc_id, doc in table.items())
-        for doc_id, raw in candidates:
-            doc = orjson.loads(raw)
+            found = ((doc_id, orjson.loads(raw), raw) for doc_id, raw in table.containing(*field_needles(equals or {})))
+        else:  # parsed already
+            found = ((doc_id, doc, orjson.dumps(doc)) for doc_id, doc in table.items())
+        for doc_id, doc, raw in found:
             if not equals or (isinstance(doc, dict) and all(matches(doc.get(k), v) for k, v in equals.items())):
                 yield doc_id, doc, raw
 

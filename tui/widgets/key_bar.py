@@ -7,12 +7,21 @@ a section's first visit and most of the palette's opening."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
 PALETTE_EDGE = "▏"
+
+
+class Key(NamedTuple):
+    key: str  # as Textual names it, for a click to press
+    display: str
+    description: str
+    enabled: bool
 
 
 class KeyBar(Widget):
@@ -37,50 +46,45 @@ class KeyBar(Widget):
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.refresh())
 
-    def shown_bindings(self) -> list[tuple[str, str, str, bool]]:
-        """(key, how it is shown, description, enabled): the first binding of each action
-        marked to show, in the order the screen has them; the palette's is not among them."""
-        shown: dict[str, tuple[str, str, str, bool]] = {}
-        palette_key = self.app.COMMAND_PALETTE_BINDING
-        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
-            if binding.show and key != palette_key and binding.action not in shown:
-                shown[binding.action] = (binding.key, self.app.get_key_display(binding), binding.description, enabled)
-        return list(shown.values())
+    def keys(self) -> tuple[list[Key], Key | None]:
+        """The first binding of each action marked to show, in the order the screen has them;
+        and the palette's, shown apart (None when it has none)."""
+        def described(binding, enabled: bool) -> Key:
+            return Key(binding.key, self.app.get_key_display(binding), binding.description, enabled)
 
-    def palette_binding(self) -> tuple[str, str, str, bool] | None:
-        if not self.app.ENABLE_COMMAND_PALETTE:
-            return None
-        active = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-        if active is None:
-            return None
-        _node, binding, enabled, _tooltip = active
-        return binding.key, self.app.get_key_display(binding), binding.description, enabled
+        shown: dict[str, Key] = {}
+        palette = None
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if key == self.app.COMMAND_PALETTE_BINDING:
+                palette = described(binding, enabled) if self.app.ENABLE_COMMAND_PALETTE else None
+            elif binding.show and binding.action not in shown:
+                shown[binding.action] = described(binding, enabled)
+        return list(shown.values()), palette
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         description_style = self.get_component_rich_style("key-bar--description", partial=True)
         self._spans = []
         bar = Text(no_wrap=True, overflow="crop", end="")
-        for key, display, description, enabled in self.shown_bindings():
-            self._add(bar, key, f" {display} ", f"{description} ", key_style, description_style, enabled)
-        palette = self.palette_binding()
+        keys, palette = self.keys()
+        for key in keys:
+            self._add(bar, key, f" {key.display} ", f"{key.description} ", key_style, description_style)
         if palette is None:
             return bar
-        key, display, description, enabled = palette
         right = Text(PALETTE_EDGE, style=self.get_component_rich_style("key-bar--edge", partial=False), end="")
-        room = max(0, self.size.width - len(f"{PALETTE_EDGE}{display} {description} "))
+        room = max(0, self.size.width - len(f"{PALETTE_EDGE}{palette.display} {palette.description} "))
         bar.truncate(room, pad=True)
         self._spans = [span for span in self._spans if span[1] <= room]
-        self._add(right, key, display, f" {description} ", key_style, description_style, enabled, start=room)
+        self._add(right, palette, palette.display, f" {palette.description} ", key_style, description_style, start=room)
         return bar + right
 
-    def _add(self, text: Text, key: str, display: str, description: str, key_style: Style,
-             description_style: Style, enabled: bool, start: int = 0) -> None:
-        dim = Style() if enabled else Style(dim=True)
+    def _add(self, text: Text, key: Key, display: str, description: str, key_style: Style,
+             description_style: Style, start: int = 0) -> None:
+        dim = Style() if key.enabled else Style(dim=True)
         begin = start + len(text)
         text.append(display, key_style + dim)
         text.append(description, description_style + dim)
-        self._spans.append((begin, start + len(text), key))
+        self._spans.append((begin, start + len(text), key.key))
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:

@@ -123,6 +123,7 @@ class RecordTable(DataTable):
         self._order: list[Hashable] = []
         self._key_of: dict[str, Hashable] = {}  # the table's string keys → the caller's keys
         self._words: dict[Hashable, str] = {}
+        self._unread: Iterable[Row] | None = None  # rows given while out of sight
         self._filter = ""
         self._sort_column: int | None = None
         self._sort_reverse = False
@@ -140,8 +141,6 @@ class RecordTable(DataTable):
         self._unread = rows
         if self._in_sight():
             self._catch_up()
-
-    _unread: Iterable[Row] | None = None  # rows given while out of sight
 
     def _in_sight(self) -> bool:
         return all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
