@@ -44,6 +44,18 @@ def test_a_record_changed_in_memory_is_not_stored_until_saved(calls):
     assert calls.get(call.id).message == ""
 
 
+def test_a_listed_record_changed_in_memory_changes_no_other_reading(calls):
+    calls.add({"caller": "Ann"})
+    calls.add({"caller": "Bob"})
+    first, second = calls.list()
+    first.message, first.company = "not saved", "Acme"
+    again = {call.caller: call for call in calls.list()}
+    assert (again["Ann"].message, again["Ann"].company) == ("", "")
+    assert (second.message, again["Bob"].message) == ("", "")
+    assert calls.find(message="not saved") == []
+    assert calls.save(first).message == "not saved"
+
+
 def test_a_missing_record_is_said_in_words(calls):
     with pytest.raises(NotFoundError, match=r"Call #42 does not exist"):
         calls.get(42)
