@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.background import BACKGROUND_WORK, BackgroundWork
 from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
-from tui.sections import BY_NAME, SECTIONS, section_of
+from tui.sections import BY_NAME, SECTIONS, collect_what_was_set_aside, section_of
 from tui.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ ARCHIVE_DELAY = 10.0
 MAIL_SECONDS = 60.0
 MAIL_DELAY = 2.0  # the first fetch, once the first screen is drawn
 MINUTE = 60.0
+IDLE_SECONDS = 2.0  # no key or click for this long: a pause in someone's work
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
@@ -79,6 +81,7 @@ class BackOfficeApp(BackgroundWork, App[int]):
         self._rings_shown: set[int] = set()
         self._callbacks_seen_until = self._started
         store.lock_waits = self  # a save that waits for a busy file says for whom
+        self._last_input = time.monotonic()
 
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
@@ -97,9 +100,20 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.set_timer(MAIL_DELAY, self.work_the_mail)
             self.set_interval(MAIL_SECONDS, self.work_the_mail)
         self.set_interval(MINUTE, self.say_callbacks_due)
+        self.set_interval(IDLE_SECONDS, self.collect_when_idle)
         if self.settings.poll_minutes:
             self.set_timer(MAIL_DELAY, self.poll_the_machines)
             self.set_interval(self.settings.poll_minutes * MINUTE, self.poll_the_machines)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def collect_when_idle(self) -> None:
+        """After a section's first visit, once nobody is typing: see collect_what_was_set_aside."""
+        if time.monotonic() - self._last_input >= IDLE_SECONDS:
+            collect_what_was_set_aside()
 
     def get_line_filters(self):
         """With NO_COLOR, Textual's greying keeps dark text on a dark ground; ours does not.
