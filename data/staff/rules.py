@@ -59,8 +59,12 @@ def training_expired(event: StaffEvent, today: date) -> bool:
     return event.kind == EventKind.TRAINING and event.valid_until is not None and event.valid_until < today
 
 
+def course_key(event: StaffEvent) -> str:
+    return event.course.strip().casefold()
+
+
 def same_course(one: StaffEvent, other: StaffEvent) -> bool:
-    return one.course.strip().casefold() == other.course.strip().casefold()
+    return course_key(one) == course_key(other)
 
 
 def renewal_of(training: StaffEvent, events: Iterable[StaffEvent]) -> StaffEvent | None:
@@ -71,9 +75,16 @@ def renewal_of(training: StaffEvent, events: Iterable[StaffEvent]) -> StaffEvent
 
 
 def current_trainings(events: Iterable[StaffEvent]) -> list[StaffEvent]:
-    """Each course's latest training: the ones a renewal has not taken the place of."""
-    events = list(events)
-    return [e for e in counting(events) if e.kind == EventKind.TRAINING and renewal_of(e, events) is None]
+    """Each course's latest training: the ones a renewal has not taken the place of.
+    (renewal_of each one would compare every training with every other: a long file's
+    square.)"""
+    trainings = [e for e in counting(events) if e.kind == EventKind.TRAINING]
+    last_completed: dict[str, tuple[date, int]] = {}
+    for e in trainings:
+        if e.completed:
+            course, when = course_key(e), (e.on, e.id or 0)
+            last_completed[course] = max(when, last_completed.get(course, when))
+    return [e for e in trainings if last_completed.get(course_key(e), (e.on, e.id or 0)) <= (e.on, e.id or 0)]
 
 
 def expired_trainings(events: Iterable[StaffEvent], today: date) -> list[StaffEvent]:

@@ -3,6 +3,7 @@ needs HR today — probations ending, trainings running out — for the dashboar
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -87,8 +88,11 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     employees = store.repo("employees").list()
     events = store.repo("staff_events").list()
     ending = ending_probations(employees, today)
+    files: dict[int, list[StaffEvent]] = defaultdict(list)
+    for event in events:
+        files[event.employee_id].append(event)
     trainings = [(e, t) for e in rules.active_employees(employees)
-                 for t in rules.expiring_trainings([x for x in events if x.employee_id == e.id], today, TRAINING_AHEAD)]
+                 for t in rules.expiring_trainings(files[e.id], today, TRAINING_AHEAD)]
     trainings.sort(key=lambda pair: pair[1].valid_until or today)
     return [
         AgendaGroup("probation_ending", "Probation ending", "staff", len(ending), [
