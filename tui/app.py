@@ -17,6 +17,7 @@ from tui.background import BACKGROUND_WORK, BackgroundWork
 from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
 from tui.sections import BY_NAME, SECTIONS, collect_what_was_set_aside, section_of
 from tui.settings import Settings, SettingsError, load_settings
+from tui.stylesheet import ParsedOnceStylesheet
 
 if TYPE_CHECKING:
     from data.engine.store import Store
@@ -66,6 +67,7 @@ class BackOfficeApp(BackgroundWork, App[int]):
 
     def __init__(self, store: Store, settings: Settings | None = None, *, demo: bool = False) -> None:
         super().__init__()
+        self.stylesheet = ParsedOnceStylesheet(variables=self.get_css_variables())
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Nothing slides: over SSH each frame of an animation is bytes on the wire, and a
             # tab's underline sliding to its new width kept a section drawing 0.3 s after its

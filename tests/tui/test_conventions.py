@@ -266,3 +266,19 @@ async def test_on_sixteen_colours_the_footer_keys_and_suggestions_stay_legible(s
             shown = segments[0].style
             assert abs(sixteen(shown.color).brightness - sixteen(shown.bgcolor).brightness) >= 0.4, text
             assert (shown == Style.parse(style)) is keeps and bool(shown.bold) == ("bold" in style)
+
+
+async def test_a_theme_chosen_in_the_palette_restyles_the_sections_seen_and_those_not_seen_yet(store):
+    app = app_with(store, theme="textual-dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.current_mode == "calls")
+        dark = app.screen.styles.background
+        await pilot.press("ctrl+p", *"theme", "enter")
+        await pilot.press(*"textual-light", "enter")
+        assert await wait_for(pilot, lambda: app.theme == "textual-light")
+        light = app.screen.styles.background
+        assert light != dark
+        await pilot.press("2")
+        assert await wait_for(pilot, lambda: app.current_mode == "stock")
+        assert app.screen.styles.background == light
