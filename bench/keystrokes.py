@@ -14,8 +14,8 @@ the same session, as far as it goes, in a bare Textual app with six modes
 A key's time is from its sending to the last byte written before the screen settled:
 nothing written for 150 ms while the program used at most one tick of CPU and no thread was
 running (so a program busy without drawing is not taken for done). Start-up is from launch
-to the filled dashboard (its last line), the bare app's to its title. Memory is VmRSS and
-VmHWM from /proc after the session. Each figure is the median and the worst over the runs
+to the filled dashboard (its last line), the bare app's to its title. Memory is VmRSS, VmHWM and the
+private memory (what no other process shares) from /proc after the session. Each figure is the median and the worst over the runs
 (a row that pools several keys, over all of them), with the bare app's beside it and the
 ratio, and the CPU time the program used meanwhile (from /proc; less at the mercy of a busy
 machine than the wall clock, and counting up to one tick of the quiet window); key times are also held against the goals of issue 18, the worst standing for the
@@ -69,6 +69,7 @@ ROWS = [
     ("H archive search: enter to results", "s", 0.3),
     ("memory after the session (VmRSS)", "MiB", "1.4x"),
     ("peak memory after the session (VmHWM)", "MiB", None),
+    ("private memory after the session (not shared)", "MiB", None),
     ("`backoffice add` as a process", "s", "4x"),
 ]
 
@@ -103,6 +104,7 @@ class Session:
         kib = self.terminal.memory_kib()
         if rss:
             self.figures[rss].append(kib["VmRSS"] / 1024)
+            self.figures["private memory after the session (not shared)"].append(kib["Private"] / 1024)
         self.figures[hwm].append(kib["VmHWM"] / 1024)
 
     def close(self) -> None:

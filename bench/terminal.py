@@ -103,7 +103,7 @@ class Terminal:
                 return
 
     def memory_kib(self) -> dict[str, int]:
-        """VmRSS and VmHWM of the program, in KiB."""
+        """VmRSS, VmHWM and Private of the program, in KiB."""
         return memory_kib(self.process.pid)
 
     def close(self) -> None:
@@ -137,8 +137,13 @@ def running(pid: int) -> bool:
 
 
 def memory_kib(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM, and Private: the memory no other process shares, what each further
+    session on the office box costs (RSS counts the shared libraries in every session)."""
     with open(f"/proc/{pid}/status") as status:
-        return {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmRSS:", "VmHWM:"))}
+        kib = {line.split(":")[0]: int(line.split()[1]) for line in status if line.startswith(("VmRSS:", "VmHWM:"))}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        kib["Private"] = sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    return kib
 
 
 def python(*args: str) -> list[str]:
