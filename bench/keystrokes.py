@@ -8,8 +8,8 @@ working session: the dashboard, Calls (1) with done calls shown (a), the filter 
 escape), a call opened (enter) and closed, the other sections (2-5, then 0 and 1 again),
 the palette (ctrl+p, a word typed, escape) and the archive search (H, a word, enter). Then
 the same session, as far as it goes, in a bare Textual app with six modes
-(`bench/bare_app.py --modes`). Last, `backoffice add` as a whole process against a bare
-`python -c pass`, on a copy of the office's working files.
+(`bench/bare_app.py --modes`). Last, `backoffice add` as a whole process (the checkout's,
+`python -m tui.cli add`) against a bare `python -c pass`, on a copy of the office's working files.
 
 A key's time is from its sending to the last byte written before the screen settled:
 nothing written for 150 ms while the program used at most one tick of CPU and no thread was
@@ -172,11 +172,6 @@ def day_archived(folder: Path) -> None:
     archive_once_a_day(store, store.now(), 180)
 
 
-def backoffice_command() -> list[str]:
-    script = Path(sys.executable).with_name("backoffice")
-    return [str(script)] if script.exists() else python("-m", "tui.cli")
-
-
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -197,7 +192,7 @@ def add_processes(folder: Path, runs: int, ours: dict[str, list[float]], bare: d
         shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("archive", "backups"))
         for run in range(runs):
             timed([sys.executable, "-c", "pass"], bare, figure)
-            timed([*backoffice_command(), "--data", str(copy), "add", "calls",
+            timed([*python("-m", "tui.cli"), "--data", str(copy), "add", "calls",
                    f"caller=Bench Caller {run}", "number=01614960000"], ours, figure)
 
 
