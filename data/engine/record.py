@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from data.engine.clock import Moment
 from data.engine.text import control_problem, normalise_line_ends
@@ -31,8 +31,13 @@ class Paragraphs:
         return "Paragraphs()"
 
 
+def line_ends_normalised(value: Any) -> Any:
+    return normalise_line_ends(value) if isinstance(value, str) else value
+
+
 PARAGRAPHS = Paragraphs()
-Lines = Annotated[str, PARAGRAPHS]
+# On the type, not a validator of every field: a call per paragraph field, not one per field.
+Lines = Annotated[str, PARAGRAPHS, BeforeValidator(line_ends_normalised)]
 
 
 def holds_paragraphs(model: type[BaseModel], name: str) -> bool:
@@ -51,13 +56,6 @@ class Model(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls._paragraph_fields = frozenset(name for name in cls.model_fields if holds_paragraphs(cls, name))
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _line_ends(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and info.field_name in cls._paragraph_fields:
-            return normalise_line_ends(value)
-        return value
 
     @field_validator("*", mode="after")
     @classmethod
