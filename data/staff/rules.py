@@ -67,24 +67,34 @@ def same_course(one: StaffEvent, other: StaffEvent) -> bool:
     return course_key(one) == course_key(other)
 
 
+def training_order(event: StaffEvent) -> tuple[date, int]:
+    return event.on, event.id or 0
+
+
 def renewal_of(training: StaffEvent, events: Iterable[StaffEvent]) -> StaffEvent | None:
     """A later completed training in the same course, which takes this one's place."""
     later = [e for e in counting(events) if e.kind == EventKind.TRAINING and e.completed and e.id != training.id
-             and same_course(e, training) and (e.on, e.id or 0) > (training.on, training.id or 0)]
-    return min(later, key=lambda e: (e.on, e.id or 0), default=None)
+             and same_course(e, training) and training_order(e) > training_order(training)]
+    return min(later, key=training_order, default=None)
 
 
 def current_trainings(events: Iterable[StaffEvent]) -> list[StaffEvent]:
     """Each course's latest training: the ones a renewal has not taken the place of.
-    (renewal_of each one would compare every training with every other: a long file's
-    square.)"""
+
+    renewal_of for each would compare every training with every other, a long file's square.
+    A training's renewal, if any, is among its course's two latest completed ones of different
+    ids: the latest, or the next when the latest is the training itself."""
     trainings = [e for e in counting(events) if e.kind == EventKind.TRAINING]
-    last_completed: dict[str, tuple[date, int]] = {}
-    for e in trainings:
-        if e.completed:
-            course, when = course_key(e), (e.on, e.id or 0)
-            last_completed[course] = max(when, last_completed.get(course, when))
-    return [e for e in trainings if last_completed.get(course_key(e), (e.on, e.id or 0)) <= (e.on, e.id or 0)]
+    latest: dict[str, list[StaffEvent]] = {}
+    for e in sorted((e for e in trainings if e.completed), key=training_order, reverse=True):
+        found = latest.setdefault(course_key(e), [])
+        if len(found) < 2 and all(f.id != e.id for f in found):
+            found.append(e)
+
+    def renewed(training: StaffEvent) -> bool:
+        return any(e.id != training.id and training_order(e) > training_order(training) for e in latest.get(course_key(training), ()))
+
+    return [e for e in trainings if not renewed(e)]
 
 
 def expired_trainings(events: Iterable[StaffEvent], today: date) -> list[StaffEvent]:

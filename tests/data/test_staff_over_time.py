@@ -3,6 +3,7 @@ their reasons, probation and trainings on the agenda, the onboarding checklist."
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -14,9 +15,10 @@ from data.engine import audit
 from data.engine.errors import ConflictError, FieldError, RuleError
 from data.staff import actions
 from data.staff.models import Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
-from data.staff.rules import Mark, TimelineKind, expired_trainings, next_warning_level
+from data.staff.rules import Mark, TimelineKind, current_trainings, expired_trainings, next_warning_level, renewal_of
 from data.staff.templates import Template, save_template
 from data.staff.views import employee_timeline, events_of
+from tests.conftest import NOW
 
 START = date(2024, 5, 1)
 TODAY = date(2026, 3, 10)  # the clock's day
@@ -46,6 +48,22 @@ def test_a_training_not_completed_does_not_renew_the_expired_one(store, sofia):
     actions.add_training(store, sofia.id, "Fire safety", date(2024, 6, 1), valid_until=date(2025, 6, 1))
     actions.add_training(store, sofia.id, "Fire safety", date(2026, 3, 20), completed=False)
     assert [e.course for e in expired_trainings(events_of(store, sofia.id), TODAY)] == ["Fire safety"]
+
+
+def test_the_current_trainings_are_those_no_renewal_took_the_place_of_in_any_file():
+    """current_trainings takes one pass; renewal_of states the rule, one training at a time."""
+    shuffled = random.Random(18)
+    for _ in range(300):
+        events = []
+        for number in range(shuffled.randint(0, 9)):
+            event = StaffEvent(employee_id=1, kind=EventKind.TRAINING, course=shuffled.choice(["Fire", "fire ", "Forklift"]),
+                               on=date(2024, 1, shuffled.randint(1, 3)), completed=shuffled.random() < 0.7)
+            event.id = shuffled.choice([None, number + 1, 1])  # unsaved ones, and ids shared by mistake
+            if shuffled.random() < 0.15:
+                event.void_reason, event.voided_by, event.voided_at = "typed twice", "hr", NOW
+            events.append(event)
+        by_the_rule = [e for e in events if not e.is_void and renewal_of(e, events) is None]
+        assert current_trainings(events) == by_the_rule
 
 
 # -- dates within the employment ----------------------------------------------------------------
