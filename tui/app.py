@@ -108,13 +108,14 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.set_interval(self.settings.poll_minutes * MINUTE, self.poll_the_machines)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.InputEvent):
+        if isinstance(event, (events.InputEvent, events.Paste)):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
     def collect_when_idle(self) -> None:
-        """After a section's first visit, once nobody is typing: see collect_what_was_set_aside."""
-        if time.monotonic() - self._last_input >= IDLE_SECONDS:
+        """After a section's first visit, once nobody is typing and nothing is being read:
+        see collect_what_was_set_aside."""
+        if time.monotonic() - self._last_input >= IDLE_SECONDS and not any(w.is_running for w in self.workers):
             collect_what_was_set_aside()
 
     def get_line_filters(self):

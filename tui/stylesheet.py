@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.cache import LRUCache
 from textual.css.stylesheet import Stylesheet
 
 
@@ -14,6 +15,12 @@ class ParsedOnceStylesheet(Stylesheet):
     ms of each first visit. Here the cache is emptied only when the variables (the theme)
     change, and a reparse is a parse, which keeps the rules as they were if a source has an
     error, as a reparse does."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Textual keeps 64 parsed sources; a session meets 30 to 50, and once they outnumber
+        # the cache, parsing them all in order would miss every time.
+        self._parse_cache = LRUCache(256)
 
     def set_variables(self, variables: dict[str, str]) -> None:
         if variables != self._variables:

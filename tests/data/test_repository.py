@@ -54,6 +54,7 @@ def test_a_listed_record_changed_in_memory_changes_no_other_reading(calls):
     assert (second.message, again["Bob"].message) == ("", "")
     assert calls.find(message="not saved") == []
     assert calls.save(first).message == "not saved"
+    assert first.model_fields_set == again["Bob"].model_fields_set == set(Call.model_fields)
 
 
 def test_a_missing_record_is_said_in_words(calls):
