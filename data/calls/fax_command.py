@@ -11,9 +11,11 @@ before it exits. Any other exit status is a failed try, its output the reason.
 
 from __future__ import annotations
 
+import random
 import re
 import shlex
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,7 +68,25 @@ def fax_command(template: str, fax: Fax, server: str = "") -> list[str]:
     return [part.format(**values) for part in split_template(template)]
 
 
+# hfaxd refuses a new job while another client is taking a job number ("503 Unable to open
+# sequence number file sendq/seqf; File exists"): two sessions sending at the same moment.
+SERVER_BUSY = "sequence number file"
+BUSY_PAUSES = (0.2, 0.5, 1.0)  # seconds, before each new try while the server says so
+
+
 def run_fax_command(template: str, fax: Fax, run: Runner = subprocess.run, server: str = "") -> Outcome:
+    """Run the fax command once, and again after a pause while the server is busy numbering
+    another client's job: a moment's contention, not a failed try of the fax."""
+    outcome = run_once(template, fax, run, server)
+    for pause in BUSY_PAUSES:
+        if SERVER_BUSY not in outcome.problem:
+            break
+        time.sleep(pause * random.uniform(1, 2))  # two sessions that collided do not collide again
+        outcome = run_once(template, fax, run, server)
+    return outcome
+
+
+def run_once(template: str, fax: Fax, run: Runner, server: str) -> Outcome:
     try:
         result = run(fax_command(template, fax, server), capture_output=True, text=True, timeout=SEND_TIMEOUT)
     except OSError as error:  # the command is missing or may not be run: retrying will not help

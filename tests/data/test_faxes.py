@@ -227,6 +227,13 @@ def test_a_fax_that_fails_twice_then_goes_through_records_both_errors_then_is_se
     assert len(sendfax.runs()) == 3
 
 
+def test_a_fax_server_busy_numbering_another_sessions_job_is_asked_again_at_once_not_a_failed_try(store, document, sendfax):
+    busy = "503 Unable to open sequence number file sendq/seqf; File exists."  # hfaxd, two clients at once
+    fax = actions.send_fax(store, queued(store, document).id, sendfax.template(busy, busy))
+    assert (fax.status, fax.tries, fax.last_error) == (FaxStatus.SENT, 1, "")
+    assert len(sendfax.runs()) == 3
+
+
 def test_with_max_tries_two_a_fax_that_keeps_failing_gives_up(store, clock, document, sendfax):
     fax = queued(store, document, max_tries=2)
     template = sendfax.template("BUSY", "NO ANSWER", "NO ANSWER")
