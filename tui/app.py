@@ -29,7 +29,7 @@ ARCHIVE_DELAY = 10.0
 MAIL_SECONDS = 60.0
 MAIL_DELAY = 2.0  # the first fetch, once the first screen is drawn
 MINUTE = 60.0
-IDLE_SECONDS = 2.0  # no key or click for this long: a pause in someone's work
+IDLE_SECONDS = 2.0  # no key, click or paste for this long: a pause in someone's work
 DEMO_NOTICE = "DEMO office in a temporary folder: try anything"
 
 
