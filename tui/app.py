@@ -15,7 +15,8 @@ from textual.worker import Worker, WorkerState
 
 from tui.background import BACKGROUND_WORK, BackgroundWork
 from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
-from tui.sections import BY_NAME, SECTIONS, collect_what_was_set_aside, section_of
+from tui.collector import collect_what_was_set_aside
+from tui.sections import BY_NAME, SECTIONS, section_of
 from tui.settings import Settings, SettingsError, load_settings
 from tui.stylesheet import ParsedOnceStylesheet
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.screen import Screen
+
+from tui.collector import set_aside
 
 # Each section's screen module is imported when the section first opens, so start-up
 # loads only the dashboard. The imports below are real ones: go-to-definition follows them.
@@ -59,35 +60,13 @@ class Section:
     domain: str = ""
 
     def new_screen(self) -> Screen:
-        global _garbage_set_aside
         screen = self.make_screen()
-        # The section's modules, loaded now, live as long as the app: out of the garbage
-        # collector's sight. A full collection walking every module and screen took 60-160 ms
-        # in the middle of some later keystroke on a ten-year office. Frozen objects are still
-        # freed when nothing refers to them; what was already garbage in a cycle stays until
-        # collect_what_was_set_aside.
-        gc.freeze()
-        _garbage_set_aside = True
+        set_aside()  # the section lives as long as the app
         return screen
 
     @property
     def binding_id(self) -> str:
         return f"section.{self.name}"
-
-
-_garbage_set_aside = False  # a section's screen was made since the last collection
-
-
-def collect_what_was_set_aside() -> None:
-    """One full collection, for the cyclic garbage a section's freeze kept: about 10 MiB by the
-    end of a session on a ten-year office. It takes as long as the collections the freezes keep
-    out of the keystrokes, so the app runs it when nobody has typed for a while."""
-    global _garbage_set_aside
-    if _garbage_set_aside:
-        _garbage_set_aside = False
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
 
 
 SECTIONS = (

@@ -100,17 +100,14 @@ class Repository(Generic[M]):
         known = self.store.read_records.setdefault(self.collection.name, {})
         for key, raw in documents:
             seen = known.get(key)
-            if seen is not None and seen[0] == raw:
-                yield all_fields_set(seen[1].model_copy())
-                continue
-            try:
-                record = self.from_stored(key, parsed(raw))
-            except DamagedRecordError as error:
-                self.store.damaged[error.where] = str(error)
-                continue
-            self.store.damaged.pop(f"{self.collection.name} #{key}", None)
-            known[key] = (raw, record)
-            yield all_fields_set(record.model_copy())
+            if seen is None or seen[0] != raw:
+                try:
+                    seen = known[key] = (raw, self.from_stored(key, parsed(raw)))
+                except DamagedRecordError as error:
+                    self.store.damaged[error.where] = str(error)
+                    continue
+                self.store.damaged.pop(f"{self.collection.name} #{key}", None)
+            yield all_fields_set(seen[1].model_copy())
 
     def get(self, record_id: int) -> M:
         doc = self.table.document(int(record_id))

@@ -367,16 +367,17 @@ class LeanTable(Table):
         """(id, the document's JSON bytes), as ``documents`` chooses them."""
         if not equals:
             return raw_items(self._read_table())
-        return ((doc_id, raw) for doc_id, _, raw in self._matching(equals))
+        return ((doc_id, raw or orjson.dumps(doc)) for doc_id, doc, raw in self._matching(equals))
 
     def _matching(self, equals: Mapping[str, Any] | None) -> Iterator[tuple[str, Any, bytes]]:
-        """(id, document, its JSON bytes) of the documents ``equals`` chooses; only those whose
-        text could match are parsed, in one pass over the table."""
+        """(id, document, its JSON bytes as read, or b"" for a table parsed already) of the
+        documents ``equals`` chooses; only those whose text could match are parsed, in one pass
+        over the table."""
         table = self._read_table()
         if isinstance(table, LazyTable):
             found = ((doc_id, orjson.loads(raw), raw) for doc_id, raw in table.containing(*field_needles(equals or {})))
-        else:  # parsed already
-            found = ((doc_id, doc, orjson.dumps(doc)) for doc_id, doc in table.items())
+        else:
+            found = ((doc_id, doc, b"") for doc_id, doc in table.items())
         for doc_id, doc, raw in found:
             if not equals or (isinstance(doc, dict) and all(matches(doc.get(k), v) for k, v in equals.items())):
                 yield doc_id, doc, raw

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 from data.agenda import TOP, AgendaEntry, AgendaGroup
@@ -37,8 +38,12 @@ class StaffView:
     events: list[StaffEvent]
     today: date
 
+    @cached_property
+    def _files(self) -> dict[int, list[StaffEvent]]:
+        return files_of(self.events)
+
     def events_of(self, employee_id: int) -> list[StaffEvent]:
-        return [e for e in self.events if e.employee_id == employee_id]
+        return list(self._files.get(employee_id, ()))
 
     def employee(self, employee_id: int | None) -> Employee | None:
         return next((e for e in self.employees if e.id == employee_id), None)
@@ -56,6 +61,14 @@ class StaffView:
     @property
     def courses(self) -> list[str]:
         return sorted({e.course for e in self.events if e.course})
+
+
+def files_of(events: list[StaffEvent]) -> dict[int, list[StaffEvent]]:
+    """Each employee's events, in the order given: one pass, not one per employee."""
+    files: dict[int, list[StaffEvent]] = defaultdict(list)
+    for event in events:
+        files[event.employee_id].append(event)
+    return files
 
 
 def staff_view(store: Store) -> StaffView:
@@ -88,9 +101,7 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     employees = store.repo("employees").list()
     events = store.repo("staff_events").list()
     ending = ending_probations(employees, today)
-    files: dict[int, list[StaffEvent]] = defaultdict(list)
-    for event in events:
-        files[event.employee_id].append(event)
+    files = files_of(events)
     trainings = [(e, t) for e in rules.active_employees(employees)
                  for t in rules.expiring_trainings(files[e.id], today, TRAINING_AHEAD)]
     trainings.sort(key=lambda pair: pair[1].valid_until or today)
