@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,21 +28,22 @@ def cores() -> int:
 class AgendaAhead:
     """A child process reading the agenda; ``groups()`` waits for what it read."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, open_store: Callable[[], Store]) -> None:
         """Fork now, while the process has one thread: a fork copies only the calling thread,
-        and a lock another thread held would stay held in the child."""
+        and a lock another thread held would stay held in the child. The child opens the
+        office itself, so that loading the storage engine is done side by side too."""
         readable, writable = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(readable)
-            read_and_send(store, writable)  # never returns
+            read_and_send(open_store, writable)  # never returns
         os.close(writable)
         self._pipe = readable
 
     @classmethod
-    def start(cls, store: Store) -> AgendaAhead | None:
+    def start(cls, open_store: Callable[[], Store]) -> AgendaAhead | None:
         """None where it would not help: one core only, or no fork."""
-        return cls(store) if hasattr(os, "fork") and cores() > 1 else None
+        return cls(open_store) if hasattr(os, "fork") and cores() > 1 else None
 
     def groups(self) -> list[AgendaGroup] | None:
         """The child's agenda, once it is read; None if the child failed (the caller reads it)."""
@@ -51,12 +53,12 @@ class AgendaAhead:
         return pickle.loads(sent) if sent else None
 
 
-def read_and_send(store: Store, writable: int) -> None:
+def read_and_send(open_store: Callable[[], Store], writable: int) -> None:
     status = 1
     try:
         from data.agenda import build_agenda
 
-        sent = pickle.dumps(build_agenda(store))
+        sent = pickle.dumps(build_agenda(open_store()))
         with os.fdopen(writable, "wb") as pipe:
             pipe.write(sent)
         status = 0

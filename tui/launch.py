@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 from tui.settings import SettingsError, load_settings
 
@@ -19,6 +20,11 @@ def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> 
     if demo:
         settings.fax_command = settings.fax_server = ""  # the demo's fax numbers are not real: mark faxes sent by hand
         settings.office = settings.office or "Demo Office Ltd"  # its letters are signed
+    from tui.agenda_ahead import AgendaAhead
+
+    # The dashboard's agenda is read before the office is opened here and Textual loaded: each
+    # takes about as long. A new office's first agenda fails in the child and is read here.
+    agenda_ahead = None if demo else AgendaAhead.start(partial(open_office, settings, create=False))
     try:
         store = open_demo_office(settings) if demo else open_office(settings, create=True)
     except DataError as error:
@@ -26,9 +32,7 @@ def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> 
         return 1
     if demo:
         print(f"backoffice: the demo office is in {store.folder}", file=sys.stderr)
-    from tui.agenda_ahead import AgendaAhead
-
-    agenda_ahead = AgendaAhead.start(store)  # before Textual is even imported: that takes as long
+        agenda_ahead = AgendaAhead.start(lambda: store)  # the demo is made first
     from tui.app import BackOfficeApp
 
     app = BackOfficeApp(store, settings, demo=demo, agenda_ahead=agenda_ahead)

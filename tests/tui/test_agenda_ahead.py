@@ -37,14 +37,14 @@ def add_overdue_callbacks(store, count: int, caller: str = "Caller") -> None:
 
 def test_the_agenda_read_ahead_is_the_agenda_the_app_reads(demo_store):
     add_overdue_callbacks(demo_store, 3, caller=MARKUP)
-    ahead = AgendaAhead(demo_store)
+    ahead = AgendaAhead(lambda: demo_store)
     assert ahead.groups() == build_agenda(demo_store)
     assert any(MARKUP in entry.text for group in build_agenda(demo_store) for entry in group.entries)
 
 
 async def test_the_dashboard_shows_the_agenda_read_ahead_then_what_changed_since(demo_store):
     before = next(g.count for g in build_agenda(demo_store) if g.key == "callbacks_overdue")
-    ahead = AgendaAhead(demo_store)
+    ahead = AgendaAhead(lambda: demo_store)
     read_through(ahead)
     add_overdue_callbacks(demo_store, 4)  # after the child read the files, before the app opens
     app = BackOfficeApp(demo_store, Settings(fax_command=""), agenda_ahead=ahead)
@@ -60,7 +60,7 @@ async def test_the_dashboard_shows_the_agenda_read_ahead_then_what_changed_since
 
 async def test_a_child_that_sends_nothing_leaves_the_dashboard_to_read_the_agenda(demo_store):
     add_overdue_callbacks(demo_store, 2)
-    ahead = AgendaAhead(demo_store)
+    ahead = AgendaAhead(lambda: demo_store)
     os.kill(ahead.pid, signal.SIGKILL)
     app = BackOfficeApp(demo_store, Settings(fax_command=""), agenda_ahead=ahead)
     async with app.run_test(size=SIZE) as pilot:
