@@ -201,6 +201,31 @@ async def test_palette_finds_a_record_by_a_word_of_its_text_and_opens_it(make_ap
         assert await wait_for(pilot, selected)
 
 
+async def test_the_palette_lists_the_sections_while_the_records_are_still_being_indexed(make_app, store, monkeypatch):
+    import threading
+
+    from tui import commands
+
+    store.repo("calls").add({"caller": "Bert Brown", "message": "wants the zeppelin brochure"})
+    indexed = threading.Event()
+    slow_index = commands.record_index
+
+    def index_held_up(store):
+        indexed.wait(10)
+        return slow_index(store)
+
+    monkeypatch.setattr(commands, "record_index", index_held_up)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert await wait_for(pilot, lambda: palette_choice(app) != "")  # the first choice, with no record indexed
+        await pilot.press(*"zeppelin")
+        await pilot.pause(0.3)
+        assert "Bert Brown" not in palette_choice(app)
+        indexed.set()
+        assert await wait_for(pilot, lambda: "Bert Brown" in palette_choice(app), seconds=10)  # the search waited for it
+
+
 async def test_a_done_call_found_in_the_palette_opens_with_the_done_calls_read_in(make_app, store):
     from data.calls.models import CallStatus
 
