@@ -33,6 +33,7 @@ from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.steady import refill, relabel
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
@@ -231,7 +232,7 @@ class CallsScreen(TabbedSection, MailActions):
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("messages").label = title(f"Messages ({data.open_count(self.for_whom)})" + (f" for {self.for_whom}" if self.for_whom else ""))
+        relabel(tabs.get_tab("messages"), title(f"Messages ({data.open_count(self.for_whom)})" + (f" for {self.for_whom}" if self.for_whom else "")))
         self.update_detail()
 
     def selected(self, table_id: str) -> int | None:
@@ -252,12 +253,12 @@ class CallsScreen(TabbedSection, MailActions):
         """The detail under a table (``table_id``), or under each once the rows are new."""
         if table_id in (None, "queue"):
             call = self.selected_call()
-            self.query_one("#call-detail", Static).update(call_detail(call) if call else Text("No open calls.", style="dim"))
+            refill(self.query_one("#call-detail", Static), call_detail(call) if call else Text("No open calls.", style="dim"))
         if table_id in (None, "fax-queue"):
             fax = self.selected_fax()
-            self.query_one("#fax-detail", Static).update(fax_detail(fax) if fax else Text("No faxes.", style="dim"))
+            refill(self.query_one("#fax-detail", Static), fax_detail(fax) if fax else Text("No faxes.", style="dim"))
         if table_id in (None, "mail-queue"):
-            self.query_one("#mail-detail", Static).update(self.mail_detail())
+            refill(self.query_one("#mail-detail", Static), self.mail_detail())
 
     def select_record(self, collection: str, record_id: int) -> bool:
         if self.data is None:

@@ -43,6 +43,7 @@ from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.steady import refill
 
 SCORE_KEYS = "12345"
 NAMED_AT_MOST = 5  # in a question about many candidates, the others are counted
@@ -219,7 +220,7 @@ class CandidatesScreen(SectionScreen):
         criteria = position.criteria if position else []
         rows = (candidate_row(c, rules.weighted_score(c, criteria), c.id == self.marked_id) for c in self.in_order(shown, criteria))
         self.query_one("#candidate-list", RecordTable).set_rows(rows)
-        self.query_one("#position-line", Static).update(inert(position_line(position, len(shown), len(applicants)), one_line=True))
+        refill(self.query_one("#position-line", Static), inert(position_line(position, len(shown), len(applicants)), one_line=True))
         self.update_detail()
 
     def in_order(self, shown: list[Candidate], criteria: list) -> list[Candidate]:
@@ -258,9 +259,9 @@ class CandidatesScreen(SectionScreen):
             self.query_one("#cv-pane").scroll_home(animate=False)
         detail = self.query_one("#cv", Static)
         if candidate is None or position is None:
-            detail.update(Text("No candidates here." if position else "", style="dim"))
+            refill(detail, Text("No candidates here." if position else "", style="dim"))
         else:
-            detail.update(inert(candidate_detail(candidate, position, self.interviews_of(candidate))))
+            refill(detail, inert(candidate_detail(candidate, position, self.interviews_of(candidate))))
         user = self.data.user if self.data else ""
         self.criterion_index = min(self.criterion_index, max(len(position.criteria) - 1, 0)) if position else 0
         scoring = self.focused is self.query_one("#criteria")

@@ -27,6 +27,7 @@ from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.text_modal import TextModal
+from tui.widgets.steady import relabel
 
 MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_forward",
                 "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read", "mail_cvs"}
@@ -145,7 +146,7 @@ class MailActions:
         self.mail_data = view
         self.query_one("#mail-queue", RecordTable).set_rows(rows(view, self.mail_for_whom, self.mail_with_done))
         whom = f" for {self.mail_for_whom}" if self.mail_for_whom else ""
-        self.query_one(TabbedContent).get_tab("mail").label = title(f"Mail ({view.waiting_count(self.mail_for_whom)}){whom}")
+        relabel(self.query_one(TabbedContent).get_tab("mail"), title(f"Mail ({view.waiting_count(self.mail_for_whom)}){whom}"))
 
     def selected_mail(self) -> tuple[str, Mail] | None:
         key = self.query_one("#mail-queue", RecordTable).selected_key

@@ -35,6 +35,7 @@ from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.text_modal import TextModal
+from tui.widgets.steady import refill, relabel
 
 ITEM_ACTIONS = {"use", "adjust"}
 EDIT_TABS = ("supplies", "suppliers")  # n and e work on the supply items, and on the suppliers
@@ -307,19 +308,19 @@ class StockScreen(TabbedSection):
         suppliers = sorted(data.suppliers, key=lambda s: s.name.casefold())
         self.query_one("#supplier-table", RecordTable).set_rows(supplier_row(s) for s in suppliers)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("supplies").label = title(f"Supplies ({len(data.items)}, {data.low} low)")
-        tabs.get_tab("order-list").label = title(f"Order list ({len(data.to_order)})")
-        tabs.get_tab("orders").label = title(f"Orders ({data.open_orders} open)")
-        tabs.get_tab("suppliers").label = title(f"Suppliers ({len(data.suppliers)})")
+        relabel(tabs.get_tab("supplies"), title(f"Supplies ({len(data.items)}, {data.low} low)"))
+        relabel(tabs.get_tab("order-list"), title(f"Order list ({len(data.to_order)})"))
+        relabel(tabs.get_tab("orders"), title(f"Orders ({data.open_orders} open)"))
+        relabel(tabs.get_tab("suppliers"), title(f"Suppliers ({len(data.suppliers)})"))
         self.update_details()
 
     @on(DataTable.RowHighlighted)
     def update_details(self) -> None:
         line = self.data.reorder_line(self.selected_key("reorder")) if self.data else None
-        self.query_one("#reorder-detail", Static).update(
-            reorder_detail(line, self.data.lead_days(line.item)) if line and self.data else Text("Nothing is at or below its reorder point.", style="dim"))
+        refill(self.query_one("#reorder-detail", Static),
+               reorder_detail(line, self.data.lead_days(line.item)) if line and self.data else Text("Nothing is at or below its reorder point.", style="dim"))
         order = self.selected_order()
-        self.query_one("#order-detail", Static).update(order_detail(order) if order else Text("No orders yet.", style="dim"))
+        refill(self.query_one("#order-detail", Static), order_detail(order) if order else Text("No orders yet.", style="dim"))
 
     def selected_key(self, table_id: str) -> int | None:
         key = self.query_one(f"#{table_id}", RecordTable).selected_key
