@@ -7,8 +7,7 @@ from enum import StrEnum
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number, readable_number
-from data.engine.clock import Moment
-from data.engine.record import Lines, Record
+from data.engine.record import Lines, Moment, Record
 from data.engine.steps import Step
 
 

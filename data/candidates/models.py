@@ -9,8 +9,8 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.clock import Moment, local
-from data.engine.record import Lines, Model, Record
+from data.engine.clock import local
+from data.engine.record import Lines, Model, Moment, Record
 
 
 class Criterion(Model):

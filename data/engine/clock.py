@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 from functools import cache
-from typing import Annotated
-
-from pydantic import AfterValidator
 
 _office_zone: tzinfo | None = None
 
@@ -69,5 +66,3 @@ def local(moment: datetime) -> datetime:
 def office_day(moment: datetime) -> date:
     return local(moment).date()
 
-
-Moment = Annotated[datetime, AfterValidator(as_utc)]

@@ -10,11 +10,12 @@ cannot hide the rest.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
-from data.engine.clock import Moment
+from data.engine.clock import as_utc
 from data.engine.text import control_problem, normalise_line_ends
 
 SYSTEM_FIELDS = ("rev", "created_at", "updated_at", "updated_by")
@@ -38,6 +39,7 @@ def line_ends_normalised(value: Any) -> Any:
 PARAGRAPHS = Paragraphs()
 # On the type, not a validator of every field: a call per paragraph field, not one per field.
 Lines = Annotated[str, PARAGRAPHS, BeforeValidator(line_ends_normalised)]
+Moment = Annotated[datetime, AfterValidator(as_utc)]  # see data/engine/clock.py
 
 
 def holds_paragraphs(model: type[BaseModel], name: str) -> bool:

@@ -7,9 +7,8 @@ from typing import Any
 
 from pydantic import Field
 
-from data.engine.clock import Moment
 from data.engine.errors import FieldError
-from data.engine.record import Lines, Model
+from data.engine.record import Lines, Model, Moment
 
 
 class Step(Model):

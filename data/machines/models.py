@@ -9,8 +9,8 @@ from importlib import import_module
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.clock import Moment, utc_now
-from data.engine.record import Lines, Model, Record, Voidable
+from data.engine.clock import utc_now
+from data.engine.record import Lines, Model, Moment, Record, Voidable
 from data.machines.troubleshooting import Symptom, symptom_words
 
 MAX_COUNTER = 999_999_999  # nine digits: more than any copier counts in its life

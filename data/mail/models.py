@@ -6,8 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from data.engine.clock import Moment
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Moment, Record
 from data.engine.steps import Step
 
 BODY_LIMIT = 100_000  # characters of a message's text kept; the rest is cut, and said

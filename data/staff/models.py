@@ -8,8 +8,7 @@ from enum import StrEnum
 from pydantic import Field, ValidationInfo, field_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.clock import Moment
-from data.engine.record import Lines, Model, Record
+from data.engine.record import Lines, Model, Moment, Record
 
 
 class EmploymentStatus(StrEnum):

@@ -11,9 +11,9 @@ from enum import StrEnum
 from pydantic import Field, ValidationInfo, field_validator
 
 from data.addresses import check_email, normalise_number
-from data.engine.clock import Moment, local
+from data.engine.clock import local
 from data.engine.errors import FieldError
-from data.engine.record import Lines, Model, Record, Voidable
+from data.engine.record import Lines, Model, Moment, Record, Voidable
 
 MAX_UNITS = 1_000_000  # of one item, on a shelf, in a delivery or an order line
 MAX_PRICE = 1_000_000
