@@ -83,21 +83,11 @@ class DashboardScreen(SectionScreen):
             self.reload()
 
     def fetch(self) -> list[AgendaGroup]:
-        ahead, self.app.agenda_ahead = self.app.agenda_ahead, None  # type: ignore[attr-defined]
-        groups = ahead.groups() if ahead else None
-        if groups is not None:
-            self._read_again = True
-            return groups
         from data.agenda import build_agenda
 
         return build_agenda(self.store)
 
-    _read_again = False  # what is shown was read before the app started (tui/agenda_ahead.py)
-
     def show(self, groups: list[AgendaGroup]) -> None:
-        if self._read_again:
-            self._read_again = False
-            self.call_after_refresh(self.reload)
         self._groups = groups
         agenda = self.query_one("#agenda", OptionList)
         options = agenda_options(groups, agenda.scrollable_content_region.height)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from typing import TYPE_CHECKING
 
@@ -16,12 +17,11 @@ from tui.background import BACKGROUND_WORK, BackgroundWork
 from tui.messages import DataChanged, LockWaiting, LockWaitOver, OpenRecord, Rings
 from tui.collector import collect_what_was_set_aside
 from tui.sections import BY_NAME, SECTIONS, section_of
-from tui.settings import Settings
+from tui.settings import Settings, SettingsError, load_settings
 from tui.stylesheet import ParsedOnceStylesheet
 
 if TYPE_CHECKING:
     from data.engine.store import Store
-    from tui.agenda_ahead import AgendaAhead
 
 POLL_SECONDS = 1.0
 FAX_SECONDS = 30.0
@@ -66,10 +66,8 @@ class BackOfficeApp(BackgroundWork, App[int]):
         Binding("q", "quit", "Quit", show=False, id="app.quit", tooltip="Quit backoffice"),
     ]
 
-    def __init__(self, store: Store, settings: Settings | None = None, *, demo: bool = False,
-                 agenda_ahead: AgendaAhead | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None, *, demo: bool = False) -> None:
         super().__init__()
-        self.agenda_ahead = agenda_ahead  # the dashboard takes it on its first read
         self.stylesheet = ParsedOnceStylesheet(variables=self.get_css_variables())
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # Nothing slides: over SSH each frame of an animation is bytes on the wire, and a
@@ -239,3 +237,39 @@ class BackOfficeApp(BackgroundWork, App[int]):
     def go_to_section(self, name: str) -> None:
         if name in BY_NAME:
             self.switch_mode(name)
+
+
+def run_app(data: str | None = None, demo: bool = False, keep: bool = False) -> int:
+    from data.engine.errors import DataError
+    from tui.office import open_demo_office, open_office
+
+    try:
+        settings = load_settings(data=data)
+    except SettingsError as error:
+        print(f"backoffice: {error}", file=sys.stderr)
+        return 2
+    if demo:
+        settings.fax_command = settings.fax_server = ""  # the demo's fax numbers are not real: mark faxes sent by hand
+        settings.office = settings.office or "Demo Office Ltd"  # its letters are signed
+    try:
+        store = open_demo_office(settings) if demo else open_office(settings, create=True)
+    except DataError as error:
+        print(f"backoffice: {error}", file=sys.stderr)
+        return 1
+    if demo:
+        print(f"backoffice: the demo office is in {store.folder}", file=sys.stderr)
+    app = BackOfficeApp(store, settings, demo=demo)
+    app.run()
+    if demo:
+        say_goodbye_to_demo(store.folder, keep)
+    return app.return_code or 0
+
+
+def say_goodbye_to_demo(folder, keep: bool) -> None:
+    import shutil
+
+    if keep:
+        print(f"backoffice: the demo office is kept in {folder}", file=sys.stderr)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        print("backoffice: removed the demo office (--keep keeps it)", file=sys.stderr)

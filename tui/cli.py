@@ -549,7 +549,7 @@ def print_table(records, fields: list[str]) -> None:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    from tui.launch import run_app
+    from tui.app import run_app
 
     return run_app(data=getattr(args, "data", None), demo=args.demo, keep=args.keep)
 
