@@ -7,6 +7,7 @@ the next); what they do is here.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -15,10 +16,7 @@ from textual.widgets import TabbedContent
 from data.engine.clock import local
 from data.engine.errors import DataError
 from data.engine.states import words
-from data.mail import actions
-from data.mail.mailboxes import Mailbox, sender_for
-from data.mail.models import Direction, Mail, SendStatus
-from data.mail.views import MailView, age_words, arrived
+from data.mail.views import FAILED, OUTGOING, QUEUED, SENT, MailView, age_words, arrived
 from screens.pass_on import ask_whom
 from tui.jobs import Reply
 from tui.plain import clipped, inert, title
@@ -26,8 +24,12 @@ from tui.widgets.dialogs import ChoiceModal
 from tui.widgets.entry_form import Entry, EntryForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
-from tui.widgets.text_modal import TextModal
 from tui.widgets.steady import relabel
+from tui.widgets.text_modal import TextModal
+
+if TYPE_CHECKING:
+    from data.mail.mailboxes import Mailbox
+    from data.mail.models import Mail
 
 MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_forward",
                 "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read", "mail_cvs"}
@@ -47,20 +49,28 @@ MAIL_BINDINGS = [
 COLUMNS = [("new", " "), ("who", "From / to"), ("subject", "Subject"), ("for", "For"), ("status", "Status"), ("age", "Age")]
 
 
+def mail_actions():
+    """What can be done with mail, loaded at the first thing done with it: with its parser and
+    servers it was a third of the calls section's loading, which an office without mail paid."""
+    from data.mail import actions
+
+    return actions
+
+
 def mail_key(collection: str, mail: Mail) -> str:
     return f"{collection}:{mail.id}"
 
 
 def status_cell(mail: Mail) -> Text:
-    if mail.direction == Direction.OUTGOING:
-        style = {SendStatus.FAILED: "bold red", SendStatus.SENT: "green"}.get(mail.send_status, "yellow")
-        said = {SendStatus.QUEUED: "to send", SendStatus.FAILED: "NOT SENT"}.get(mail.send_status, words(mail.send_status))
+    if mail.direction == OUTGOING:
+        style = {FAILED: "bold red", SENT: "green"}.get(mail.send_status, "yellow")
+        said = {QUEUED: "to send", FAILED: "NOT SENT"}.get(mail.send_status, words(mail.send_status))
         return Text(said, style=style)
     return Text(words(mail.status), style="dim" if not mail.is_open else "")
 
 
 def mail_row(collection: str, mail: Mail, now: datetime, answer: bool) -> tuple[str, list]:
-    outgoing = mail.direction == Direction.OUTGOING
+    outgoing = mail.direction == OUTGOING
     who = ("→ " + ", ".join(mail.to[:2])) if outgoing else (mail.sender or mail.sender_address)
     style = "bold" if mail.unread else ""
     subject = ("↳ " if answer else "") + (mail.subject or "(no subject)")
@@ -78,7 +88,7 @@ def rows(view: MailView, for_whom: str, with_done: bool):
 
 def heading(mail: Mail) -> Text:
     text = Text()
-    if mail.direction == Direction.OUTGOING:
+    if mail.direction == OUTGOING:
         text.append(f"To {', '.join(mail.to)}", style="bold")
     else:
         text.append(mail.sender or mail.sender_address, style="bold")
@@ -174,10 +184,10 @@ class MailActions:
         if chosen is None or self.mail_data is None:
             return
         collection, mail = chosen
-        folder = str(actions.attachments_folder(self.store, collection, mail.mailbox)) if mail.attachments else ""
+        folder = str(mail_actions().attachments_folder(self.store, collection, mail.mailbox)) if mail.attachments else ""
         self.app.push_screen(TextModal(mail.subject or "(no subject)", thread_text(self.mail_data, mail, folder), folder))
         if mail.unread:
-            self.run_job(lambda: actions.mark_read(self.store, collection, mail.id))
+            self.run_job(lambda: mail_actions().mark_read(self.store, collection, mail.id))
 
     def action_mail_pass_on(self) -> None:
         chosen = self.chosen_mail()
@@ -186,17 +196,17 @@ class MailActions:
         collection, mail = chosen
 
         def chosen_person(to: str) -> None:
-            self.run_job(lambda: actions.pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
+            self.run_job(lambda: mail_actions().pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
 
         ask_whom(self.app, self.data.names if self.data else [], chosen_person)
 
     def action_mail_done(self) -> None:
         if chosen := self.chosen_mail():
-            self.run_job(lambda: actions.mark_done(self.store, chosen[0], chosen[1].id), notice="Done")
+            self.run_job(lambda: mail_actions().mark_done(self.store, chosen[0], chosen[1].id), notice="Done")
 
     def action_mail_reopen(self) -> None:
         if chosen := self.chosen_mail():
-            self.run_job(lambda: actions.reopen(self.store, chosen[0], chosen[1].id), notice="Reopened")
+            self.run_job(lambda: mail_actions().reopen(self.store, chosen[0], chosen[1].id), notice="Reopened")
 
     def action_mail_note(self) -> None:
         chosen = self.chosen_mail()
@@ -205,7 +215,7 @@ class MailActions:
 
         def noted(note: str | None) -> None:
             if note and note.strip():
-                self.run_job(lambda: actions.add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
+                self.run_job(lambda: mail_actions().add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
 
         self.app.push_screen(PromptModal("Note", placeholder="what happened"), noted)
 
@@ -216,7 +226,7 @@ class MailActions:
         collection, mail = chosen
 
         def again() -> Mail:
-            actions.retry(self.store, collection, mail.id)
+            mail_actions().retry(self.store, collection, mail.id)
             return sent_or_said(self.store, collection, mail.id, box)
 
         self.run_job(again, notice=f"Sent to {', '.join(mail.to)}")
@@ -228,7 +238,7 @@ class MailActions:
         collection, mail = chosen
         entries = [Entry("text", f"Reply to {mail.sender or mail.sender_address}", paragraphs=True)]
         self.compose_and_send(f"Re: {mail.subject}", entries, collection, box,
-                              lambda values: actions.reply(self.store, collection, mail.id, values["text"], box))
+                              lambda values: mail_actions().reply(self.store, collection, mail.id, values["text"], box))
 
     def action_mail_forward(self) -> None:
         chosen = self.chosen_mail()
@@ -237,7 +247,7 @@ class MailActions:
         collection, mail = chosen
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("text", "Note", paragraphs=True)]
         self.compose_and_send(f"Forward: {mail.subject}", entries, collection, box,
-                              lambda values: actions.forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
+                              lambda values: mail_actions().forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
 
     def action_mail_new(self) -> None:
         box = sending_mailbox(self, None)
@@ -245,7 +255,7 @@ class MailActions:
             return
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("subject", "Subject"), Entry("text", "Message", paragraphs=True)]
         self.compose_and_send("New message", entries, box.collection, box,
-                              lambda values: actions.compose(self.store, box, split(values["to"]), values["subject"], values["text"]))
+                              lambda values: mail_actions().compose(self.store, box, split(values["to"]), values["subject"], values["text"]))
 
     def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue) -> None:
         """The form queues the message (nothing typed is lost, even if sending fails); then it is sent."""
@@ -323,6 +333,8 @@ def cvs_from_mail(store, opening: str, collection: str, mail_id: int) -> list:
 def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:
     """The mailbox to send with: the message's own, else the first that can send (not HR's
     for a new message); None, and said, when there is none."""
+    from data.mail.mailboxes import sender_for
+
     box = sender_for(screen.app.settings.mailboxes(), mail.mailbox if mail is not None else "")
     if box is None:
         screen.notify("No mailbox is set up to send with: see [mail] in the README.", severity="warning")
@@ -333,14 +345,14 @@ def mail_the_order(store, box: Mailbox, order_id: int, to: str) -> Mail:
     from data.stock.actions import order_for_mail
 
     subject, text = order_for_mail(store, order_id)
-    queued = actions.compose(store, box, [to], subject, text)
+    queued = mail_actions().compose(store, box, [to], subject, text)
     return sent_or_said(store, box.collection, queued.id, box)
 
 
 def sent_or_said(store, collection: str, mail_id: int, box: Mailbox) -> Mail:
     """Send a queued message; one the server did not take is kept, and the failure said."""
-    sent = actions.send_mail(store, collection, mail_id, box)
-    if sent.send_status != SendStatus.SENT:
+    sent = mail_actions().send_mail(store, collection, mail_id, box)
+    if sent.send_status != SENT:
         raise DataError(f"Not sent, kept to try again (s): {sent.send_error}")
     return sent
 

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 COLLECTIONS = ("mail", "hr_mail")
 # Statuses by their values: the dashboard of an office without mail never builds the mail models.
-INCOMING, FAILED = "incoming", "failed"
+INCOMING, OUTGOING = "incoming", "outgoing"
+QUEUED, SENT, FAILED = "queued", "sent", "failed"
 NOT_YET_SENT = frozenset({"queued", "sending", "failed"})
 
 
