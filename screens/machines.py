@@ -33,6 +33,7 @@ from tui.widgets.model_form import FormEdit, ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.steady import refill
 
 STATUS_LOOK = {
     MachineStatus.DOWN: ("DOWN", "bold red"),
@@ -460,7 +461,7 @@ class MachinesScreen(MachineSection):
             for ticket in self.data.open_tickets(machine.id):
                 line.append("\n")
                 line.append_text(ticket_line(ticket, self.data.now))
-        self.query_one("#machine-line", Static).update(inert(line))
+        refill(self.query_one("#machine-line", Static), inert(line))
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:

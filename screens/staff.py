@@ -27,6 +27,7 @@ from tui.widgets.model_form import FormEdit, ModelForm
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
+from tui.widgets.steady import refill
 
 MARK_STYLE = {Mark.ACTIVE: "bold yellow", Mark.EXPIRED: "bold red", Mark.NOT_COMPLETED: "yellow", Mark.RENEWED: "dim",
               Mark.VOID: "dim"}
@@ -146,20 +147,20 @@ class StaffScreen(SectionScreen):
         title = self.query_one("#timeline-title", Static)
         table = self.query_one("#timeline", RecordTable)
         if employee is None or data is None:
-            title.update(Text(" Nobody on the staff list yet: n adds an employee.", style="dim"))
+            refill(title, Text(" Nobody on the staff list yet: n adds an employee.", style="dim"))
             table.set_rows([])
             self.entries = []
             self.show_entry()
             return
         self.entries = data.timeline(employee)
-        title.update(heading(employee, data.today))
+        refill(title, heading(employee, data.today))
         table.set_rows(timeline_row(n, entry) for n, entry in enumerate(self.entries))
         self.show_entry()
 
     @on(DataTable.RowHighlighted, "#timeline")
     def show_entry(self) -> None:
         entry = self.selected_entry()
-        self.query_one("#entry-detail", Static).update(entry_detail(entry) if entry else "")
+        refill(self.query_one("#entry-detail", Static), entry_detail(entry) if entry else "")
 
     def selected_entry(self) -> TimelineEntry | None:
         key = self.query_one("#timeline", RecordTable).selected_key

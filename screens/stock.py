@@ -34,8 +34,8 @@ from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
-from tui.widgets.text_modal import TextModal
 from tui.widgets.steady import refill, relabel
+from tui.widgets.text_modal import TextModal
 
 ITEM_ACTIONS = {"use", "adjust"}
 EDIT_TABS = ("supplies", "suppliers")  # n and e work on the supply items, and on the suppliers

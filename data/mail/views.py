@@ -20,7 +20,7 @@ COLLECTIONS = ("mail", "hr_mail")
 # Statuses by their values: the dashboard of an office without mail never builds the mail models.
 INCOMING, OUTGOING = "incoming", "outgoing"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
-NOT_YET_SENT = frozenset({"queued", "sending", "failed"})
+NOT_YET_SENT = frozenset({QUEUED, "sending", FAILED})
 
 
 @dataclass(frozen=True)
