@@ -2,6 +2,7 @@
 
     python bench/office.py /tmp/ten --years 10       # a ten-year office (about half a minute)
     python bench/keystrokes.py --data /tmp/ten [--runs 3] [--filter 42] [--search "Caller 1617"]
+    git worktree add /tmp/before REV && python bench/keystrokes.py --data /tmp/ten --before /tmp/before
 
 Each run opens backoffice on the office in a pseudo-terminal of 80x24 and goes through a
 working session: the dashboard, Calls (1) with done calls shown (a), the filter (/, two keys,
@@ -10,6 +11,8 @@ the palette (ctrl+p, a word typed, escape) and the archive search (H, a word, en
 the same session, as far as it goes, in a bare Textual app with six modes
 (`bench/bare_app.py --modes`). Last, `backoffice add` as a whole process (the checkout's,
 `python -m tui.cli add`) against a bare `python -c pass`, on a copy of the office's working files.
+With --before, another checkout's session runs in the same turns (first and second in turn), and a
+last table holds this checkout against it: on a noisy machine the only fair before and after.
 
 A key's time is from its sending to the last byte written before the screen settled:
 nothing written for 150 ms while the program used at most one tick of CPU and no thread was
@@ -77,8 +80,9 @@ ROWS = [
 class Session:
     """One program in a terminal; what it takes is added to ``figures``."""
 
-    def __init__(self, argv: list[str], figures: dict[str, list[float]], env: dict[str, str] | None = None) -> None:
-        self.terminal = Terminal(argv, env=env)
+    def __init__(self, argv: list[str], figures: dict[str, list[float]], env: dict[str, str] | None = None,
+                 checkout: Path = ROOT) -> None:
+        self.terminal = Terminal(argv, env=env, cwd=checkout)
         self.figures = figures
 
     def cpu(self) -> float:
@@ -111,9 +115,10 @@ class Session:
         self.terminal.close()
 
 
-def backoffice_session(folder: Path, config: Path, figures: dict[str, list[float]], args: argparse.Namespace) -> None:
+def backoffice_session(folder: Path, config: Path, figures: dict[str, list[float]], args: argparse.Namespace,
+                       checkout: Path = ROOT) -> None:
     env = {**QUIET_OFFICE, "XDG_CONFIG_HOME": str(config)}
-    session = Session(python("-m", "tui.cli", "--data", str(folder)), figures, env)
+    session = Session(python("-m", "tui.cli", "--data", str(folder)), figures, env, checkout)
     try:
         session.started("start-up to first paint", b"Today")
         session.started("start-up to the filled dashboard", DASHBOARD_FILLED)
@@ -177,23 +182,25 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(argv: list[str], figures: dict[str, list[float]], figure: str) -> None:
+def timed(argv: list[str], figures: dict[str, list[float]], figure: str, checkout: Path = ROOT) -> None:
     start, cpu = time.perf_counter(), children_cpu()
-    subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(argv, check=True, capture_output=True, cwd=checkout)
     figures[figure].append(time.perf_counter() - start)
     figures[figure + " cpu"].append(children_cpu() - cpu)
 
 
-def add_processes(folder: Path, runs: int, ours: dict[str, list[float]], bare: dict[str, list[float]]) -> None:
-    """`backoffice add calls` against `python -c pass`, in turns, on a copy of the working files."""
+def add_processes(folder: Path, runs: int, checkouts: dict[Path, dict[str, list[float]]], bare: dict[str, list[float]]) -> None:
+    """`backoffice add calls` of each checkout against `python -c pass`, in turns, on a copy of
+    the working files."""
     figure = "`backoffice add` as a process"
     with tempfile.TemporaryDirectory(prefix="backoffice-keys-") as scratch:
         copy = Path(scratch) / "office"
         shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("archive", "backups"))
         for run in range(runs):
             timed([sys.executable, "-c", "pass"], bare, figure)
-            timed([*python("-m", "tui.cli"), "--data", str(copy), "add", "calls",
-                   f"caller=Bench Caller {run}", "number=01614960000"], ours, figure)
+            for checkout, figures in checkouts.items():
+                timed([*python("-m", "tui.cli"), "--data", str(copy), "add", "calls",
+                       f"caller=Bench Caller {run}", "number=01614960000"], figures, figure, checkout)
 
 
 def shown(values: list[float], unit: str) -> str:
@@ -223,6 +230,17 @@ def cpu_ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:,.0f} ms" if values else ""
 
 
+def report_change(after: dict[str, list[float]], before: dict[str, list[float]], title: str) -> None:
+    print(f"\n{title}\n")
+    print("| what | before: median / worst | its CPU | after: median / worst | its CPU | after ÷ before | of CPU |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for figure, unit, _ in ROWS:
+        then, now = before.get(figure, []), after.get(figure, [])
+        then_cpu, now_cpu = before.get(figure + " cpu", []), after.get(figure + " cpu", [])
+        print(f"| {figure} | {shown(then, unit)} | {cpu_ms(then_cpu)} | {shown(now, unit)} | {cpu_ms(now_cpu)} "
+              f"| {ratio(now, then)} | {ratio(now_cpu, then_cpu)} |")
+
+
 def report(ours: dict[str, list[float]], bare: dict[str, list[float]], title: str) -> None:
     print(f"\n{title}\n")
     print("| what | backoffice: median / worst | its CPU | bare Textual app: median / worst | its CPU "
@@ -241,6 +259,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--filter", default="42", help="two keys typed into the calls filter")
     parser.add_argument("--search", default="Caller 1617", help="the word(s) for the palette and H")
+    parser.add_argument("--before", type=Path, help="another checkout (git worktree add DIR REV), run in the same turns")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # the programs in the terminals are closed too
     if len(args.filter) != 2:
@@ -248,13 +267,21 @@ def main() -> None:
     day_archived(args.data)
     ours: dict[str, list[float]] = defaultdict(list)
     bare: dict[str, list[float]] = defaultdict(list)
+    checkouts = {ROOT: ours}
+    if args.before:
+        checkouts[args.before.resolve()] = before = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="backoffice-keys-config-") as config:
-        for run in range(args.runs):  # in turns, so both see the same machine
+        for run in range(args.runs):  # in turns, so all see the same machine
             print(f"run {run + 1} of {args.runs}", file=sys.stderr, flush=True)
             bare_session(bare, args)
-            backoffice_session(args.data, Path(config), ours, args)
-    add_processes(args.data, args.runs, ours, bare)
-    report(ours, bare, f"{args.data}, {args.runs} runs, filter {args.filter!r}, search {args.search!r}")
+            for checkout, figures in (checkouts.items() if run % 2 == 0 else reversed(checkouts.items())):
+                backoffice_session(args.data, Path(config), figures, args, checkout)
+    add_processes(args.data, args.runs, checkouts, bare)
+    title = f"{args.data}, {args.runs} runs, filter {args.filter!r}, search {args.search!r}"
+    report(ours, bare, title)
+    if args.before:
+        report(before, bare, f"{title}: {args.before}")
+        report_change(ours, before, f"{title}: this checkout against {args.before}, in the same turns")
 
 
 if __name__ == "__main__":

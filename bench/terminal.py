@@ -17,23 +17,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def project_compiled() -> None:
+def project_compiled(checkout: Path = ROOT) -> None:
     """Write the project's byte code as an installed app's first run would, so that a machine
     set not to write it (PYTHONDONTWRITEBYTECODE) does not time compiling at every start."""
     for package in ("tui", "screens", "data"):
-        compileall.compile_dir(ROOT / package, quiet=1)
+        compileall.compile_dir(checkout / package, quiet=1)
 
 
 class Terminal:
-    def __init__(self, argv: list[str], env: dict[str, str] | None = None, size=(80, 24)) -> None:
-        project_compiled()
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None, size=(80, 24), cwd: Path = ROOT) -> None:
+        """``argv`` run in ``cwd``: `python -m tui.cli` there runs that checkout's code."""
+        project_compiled(cwd)
         self.master, slave = os.openpty()
         columns, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         full_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=ROOT, start_new_session=True
+            argv, stdin=slave, stdout=slave, stderr=slave, env=full_env, cwd=cwd, start_new_session=True
         )
         os.close(slave)
         self.output = bytearray()
