@@ -51,7 +51,7 @@ COLUMNS = [("new", " "), ("who", "From / to"), ("subject", "Subject"), ("for", "
 
 def mail_actions():
     """What can be done with mail, loaded at the first thing done with it: with its parser and
-    servers it was a third of the calls section's loading, which an office without mail paid."""
+    servers it is most of what opening Calls would load, and an office without mail never needs it."""
     from data.mail import actions
 
     return actions
