@@ -230,27 +230,17 @@ def cpu_ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:,.0f} ms" if values else ""
 
 
-def report_change(after: dict[str, list[float]], before: dict[str, list[float]], title: str) -> None:
+def report(ours: dict[str, list[float]], base: dict[str, list[float]], title: str,
+           names: tuple[str, str] = ("backoffice", "bare Textual app"), goals: bool = True) -> None:
     print(f"\n{title}\n")
-    print("| what | before: median / worst | its CPU | after: median / worst | its CPU | after ÷ before | of CPU |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for figure, unit, _ in ROWS:
-        then, now = before.get(figure, []), after.get(figure, [])
-        then_cpu, now_cpu = before.get(figure + " cpu", []), after.get(figure + " cpu", [])
-        print(f"| {figure} | {shown(then, unit)} | {cpu_ms(then_cpu)} | {shown(now, unit)} | {cpu_ms(now_cpu)} "
-              f"| {ratio(now, then)} | {ratio(now_cpu, then_cpu)} |")
-
-
-def report(ours: dict[str, list[float]], bare: dict[str, list[float]], title: str) -> None:
-    print(f"\n{title}\n")
-    print("| what | backoffice: median / worst | its CPU | bare Textual app: median / worst | its CPU "
-          "| ratio of medians | ratio of CPU | goal |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| what | {names[0]}: median / worst | its CPU | {names[1]}: median / worst | its CPU "
+          "| ratio of medians | ratio of CPU |" + (" goal |" if goals else ""))
+    print("| --- " * (7 + goals) + "|")
     for figure, unit, goal in ROWS:
-        mine, base = ours.get(figure, []), bare.get(figure, [])
-        mine_cpu, base_cpu = ours.get(figure + " cpu", []), bare.get(figure + " cpu", [])
-        print(f"| {figure} | {shown(mine, unit)} | {cpu_ms(mine_cpu)} | {shown(base, unit)} | {cpu_ms(base_cpu)} "
-              f"| {ratio(mine, base)} | {ratio(mine_cpu, base_cpu)} | {verdict(mine, base, goal)} |")
+        mine, theirs = ours.get(figure, []), base.get(figure, [])
+        mine_cpu, theirs_cpu = ours.get(figure + " cpu", []), base.get(figure + " cpu", [])
+        print(f"| {figure} | {shown(mine, unit)} | {cpu_ms(mine_cpu)} | {shown(theirs, unit)} | {cpu_ms(theirs_cpu)} "
+              f"| {ratio(mine, theirs)} | {ratio(mine_cpu, theirs_cpu)} |" + (f" {verdict(mine, theirs, goal)} |" if goals else ""))
 
 
 def main() -> None:
@@ -281,7 +271,7 @@ def main() -> None:
     report(ours, bare, title)
     if args.before:
         report(before, bare, f"{title}: {args.before}")
-        report_change(ours, before, f"{title}: this checkout against {args.before}, in the same turns")
+        report(ours, before, f"{title}: this checkout against {args.before}, in the same turns", ("after", "before"), goals=False)
 
 
 if __name__ == "__main__":
