@@ -100,3 +100,20 @@ async def test_a_record_chosen_on_a_tab_out_of_sight_is_under_the_cursor_when_it
         app.query_one(TabbedContent).active = "faxes"
         await pilot.pause(0.1)
         assert second.selected_key == 420
+
+
+async def test_rows_put_into_an_empty_list_read_as_given_and_the_first_is_highlighted():
+    highlighted: list[str] = []
+
+    class WatchedList(ListApp):
+        def on_data_table_row_highlighted(self, event: RecordTable.RowHighlighted) -> None:
+            highlighted.append(event.row_key.value)
+
+    app = WatchedList()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(RecordTable)
+        assert await wait_for(pilot, lambda: highlighted == ["1"])  # a detail under the list learns of it
+        assert table.row_count == 600
+        assert [cell.plain for cell in table.get_row("250")] == ROWS[249][1]
+        table.set_rows([(0, ["caller 0", "Sales", "0161 496 0000"]), *ROWS])  # a new first row, the rest kept
+        assert shown(table)[:2] == [0, 1] and table.selected_key == 1
