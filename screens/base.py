@@ -115,8 +115,6 @@ class SectionScreen(JobScreen):
 
     def warn_of_damaged_records(self) -> None:
         """Records that cannot be read are left out; say which, once, so they get mended."""
-        if not self.store.damaged and not self._damage_said:
-            return  # nothing to say, and no models loaded to say it
         from data.engine.collections import get_collection
 
         damaged = {where: why for where, why in self.store.damaged.items()
