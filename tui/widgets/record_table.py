@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
-from textual.widgets.data_table import DuplicateKey, RowDoesNotExist, RowKey
+from textual.widgets.data_table import RowDoesNotExist, RowKey
 from textual.widgets.data_table import Row as DataRow
 
 from tui.plain import inert, plain
@@ -245,9 +245,7 @@ class RecordTable(DataTable):
         columns = self.ordered_columns
         was_empty = not self.row_count
         for key, cells in rows:
-            row_key = RowKey(key)
-            if row_key in self._row_locations:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
+            row_key = RowKey(key)  # new: _refresh_rows updates the rows it has
             self._row_locations[row_key] = len(self.rows)
             self._data[row_key] = {column.key: cell for column, cell in zip_longest(columns, cells)}
             self.rows[row_key] = DataRow(row_key, 1, None, False)
