@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -174,3 +176,36 @@ def test_an_order_exported_for_a_spreadsheet_shows_formulas_as_text(store):
     _, text = actions.export_order(store, order.id, "csv")
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["item"], row["sku"]) == ("'=cmd|' /C calc'!A0", "'+SKU")
+
+
+
+# Models are built when first used: in a fresh process, threads that first use them all at
+# once (as the app's workers may) must each meet the model's own checks.
+FIRST_USE_IN_THREADS = """
+import threading
+from pydantic import ValidationError
+from data.calls.models import Call, Contact
+from data.stock.models import Supplier
+
+start, seen = threading.Barrier(16), set()
+
+def check():
+    start.wait()
+    accepted = [Call(caller="Ann").caller, Contact(name="Bo").name, Supplier(name="Acme").name]
+    try:
+        Call(caller="Ann\\x1b[2J")
+    except ValidationError as error:
+        seen.add(repr((accepted, [e["loc"][0] for e in error.errors()])))
+
+threads = [threading.Thread(target=check) for _ in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(seen)
+"""
+
+
+def test_models_first_used_in_many_threads_at_once_each_keep_their_own_checks():
+    done = subprocess.run([sys.executable, "-c", FIRST_USE_IN_THREADS], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == repr({repr((["Ann", "Bo", "Acme"], ["caller"]))})
