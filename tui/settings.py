@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -74,6 +73,8 @@ def from_file(path: Path) -> dict:
         return {}
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"{path}: cannot be read ({getattr(error, 'strerror', None) or error})") from error
+    import tomllib  # only when there is a settings file: a phone system's `backoffice add` may have none
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from data.calls.fax_server import JobState, ReceivedFax
 from data.calls.models import Call, CallStatus, Direction, Fax, FaxStatus, Priority, Step
 from data.engine.clock import local
 from data.engine.errors import FieldError, RuleError
 from data.engine.record import error_sentence
 from data.engine.states import Moves
 from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the rule for notes, shared)
+
+if TYPE_CHECKING:  # the fax server's client loads when a fax is worked, not with every call
+    from data.calls.fax_server import JobState, ReceivedFax
 
 PRIORITY_RANK = {Priority.URGENT: 0, Priority.NORMAL: 1, Priority.LOW: 2}
 OPEN_CALL = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN, CallStatus.CALLBACK})
