@@ -12,6 +12,7 @@ import subprocess
 import sys
 import termios
 import time
+from datetime import UTC, datetime
 from fcntl import ioctl
 from pathlib import Path
 
@@ -132,3 +133,30 @@ def test_the_demo_is_kept_when_asked(tmp_path):
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_colleagues_change_that_leaves_the_list_as_it_is_sends_nothing_to_the_terminal(tmp_path):
+    from data.engine.archive import archive_once_a_day
+
+    store = Store(tmp_path / "office", user="reception", clock=Clock(NOW))
+    build_demo(store, NOW)
+    archive_once_a_day(Store(store.folder, user="reception"), datetime.now(UTC), 180)  # the day's run, not mid-test
+
+    def colleague(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(store.folder), *args], check=True, capture_output=True)
+
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config"), "BACKOFFICE_FAX_COMMAND": ""}
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "--data", str(store.folder)], env)
+    terminal.read_until_quiet(1.0)
+    terminal.press("1")
+    terminal.read_until_quiet(1.5)
+    sent = len(terminal.output)
+    colleague("add", "contacts", "name=Zed Contact")  # in the directory, a tab not shown
+    terminal.read_until_quiet(2.5)  # the app looks at the files every second
+    unchanged = bytes(terminal.output[sent:])
+    colleague("add", "calls", "caller=Zed Caller", "priority=urgent")
+    terminal.read_until_quiet(2.5)
+    terminal.press(CTRL_Q)
+    assert terminal.close() == 0
+    assert unchanged == b""  # over SSH, a list drawn again is kilobytes for nothing
+    assert b"Zed Caller" in terminal.output[sent:]  # a change to the list is shown

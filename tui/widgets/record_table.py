@@ -274,6 +274,9 @@ class RecordTable(DataTable):
         # DataTable has no public "put rows in this order"; this is what its sort() does.
         from textual._two_way_dict import TwoWayDict
 
+        locations = self._row_locations
+        if len(locations) == len(keys) and all(locations.get(k) == i for i, k in enumerate(keys)):
+            return  # already so: a new order would have every line drawn anew
         self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(keys)})
         self._update_count += 1
         self.refresh()
