@@ -139,8 +139,13 @@ class LazyTable(Mapping[str, dict]):
     def containing(self, needles: list[bytes], choices: list[list[bytes]] = ()) -> Iterator[tuple[str, bytes]]:  # type: ignore[assignment]
         """(id, JSON bytes) of the documents whose text holds every needle and one needle of
         each of ``choices``; none of them parsed."""
-        for key, raw in self._raw.items():
-            if all(needle in raw for needle in needles) and all(any(n in raw for n in choice) for choice in choices):
+        tests = [re.compile(re.escape(needle)).search for needle in needles]
+        tests += [re.compile(b"|".join(map(re.escape, choice))).search for choice in choices]
+        for key, raw in self._raw.items():  # loops, not all() over generators: a third of the time
+            for found_in in tests:
+                if not found_in(raw):
+                    break
+            else:
                 yield key, raw
 
 

@@ -80,6 +80,14 @@ def test_find_matches_the_field_not_text_that_looks_like_it(store):
     assert [c.caller for c in calls.find(caller="Ann")] == ["Ann"]
 
 
+def test_find_takes_a_value_as_written_even_where_it_reads_as_a_pattern(store):
+    calls = store.repo("calls")
+    calls.add({"caller": "Ann"})
+    calls.add({"caller": "A.n (Sales)"})
+    assert [c.caller for c in calls.find(caller="A.n (Sales)")] == ["A.n (Sales)"]
+    assert [c.caller for c in calls.find(caller="A.n")] == []
+
+
 def test_find_one_of_several_values_matches_the_field_not_text_that_looks_like_it(store):
     from data.engine.tables import AnyOf
 
