@@ -51,7 +51,7 @@ class Model(BaseModel):
     in text, no infinite or absurd numbers."""
 
     # defer_build: a model's validator is built when first used, so a process builds only
-    # those it needs (`backoffice add calls` one of forty). Thread-safe from pydantic 2.14.
+    # those it needs (the dashboard 9 of the 26). Thread-safe from pydantic 2.14.
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True, allow_inf_nan=False,
                               defer_build=True)
 
