@@ -23,6 +23,7 @@ from textual.widgets.data_table import Row as DataRow
 
 from tui.plain import inert, plain
 from tui.widgets.fields import PlainInput
+from tui.widgets.steady import reads_the_same
 
 Row = tuple[Hashable, Sequence[Any]]
 
@@ -33,12 +34,6 @@ def as_text(value: Any) -> Text:
     if isinstance(value, Text):
         return inert(value, one_line=True)
     return plain(value, one_line=True)
-
-
-def same_cell(shown: Text, cell: Text) -> bool:
-    """Rich's ``==`` looks at the words and spans only: a row struck through since would
-    keep its old look."""
-    return shown == cell and shown.style == cell.style
 
 
 def sort_value(text: Text) -> tuple[int, float | str]:
@@ -227,7 +222,7 @@ class RecordTable(DataTable):
                 row_key = str(key)
                 if row_key in self.rows:
                     for column, cell in zip(column_keys, cells):
-                        if not same_cell(self.get_cell(row_key, column), cell):
+                        if not reads_the_same(self.get_cell(row_key, column), cell):  # a row struck through since, too
                             self.update_cell(row_key, column, cell, update_width=True)
                 else:
                     new.append((row_key, cells))
