@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from data.agenda import TOP, AgendaGroup
 from data.domains import DOMAINS
@@ -43,14 +43,24 @@ def entries_that_fit(groups: list[AgendaGroup], room: int) -> list[int]:
 
 
 def agenda_options(groups: list[AgendaGroup], room: int) -> list[Option]:
-    options: list[Option] = []
+    """One option a line. An id says what enter opens (``section:NAME:…`` or
+    ``COLLECTION:ID:…``) and ends with the line's place in the list, which alone keeps ids
+    apart: a machine with two low toners has two lines for one record."""
+    lines: list[tuple[Text, str | None]] = []
     for group, count in zip(groups, entries_that_fit(groups, room)):
-        options.append(Option(group_heading(group, count), id=f"section:{group.section}:{group.key}"))
+        lines.append((group_heading(group, count), f"section:{group.section}:{group.key}"))
         if group.note:
-            options.append(Option(plain(f"      {group.note}", "dim", one_line=True), disabled=True))
+            lines.append((plain(f"      {group.note}", "dim", one_line=True), None))
         for entry in group.entries[:count]:
-            options.append(Option(entry_line(entry.text, entry.urgent), id=f"{entry.collection}:{entry.record_id}:{group.key}"))
+            lines.append((entry_line(entry.text, entry.urgent), f"{entry.collection}:{entry.record_id}:{group.key}"))
+    options = [Option(prompt, id=f"{opens}:{place}" if opens else None, disabled=opens is None)
+               for place, (prompt, opens) in enumerate(lines)]
     return options or [Option(Text("Nothing needs you today."), disabled=True)]
+
+
+def what_it_opens(option_id: str) -> str:
+    """An option's id without its place: the same line after a reload, moved or not."""
+    return option_id.rpartition(":")[0]
 
 
 MINUTE = 60.0
@@ -94,15 +104,21 @@ class DashboardScreen(SectionScreen):
         shown = [(o.id, str(o.prompt)) for o in options]
         if shown == self._shown:
             return  # nothing changed: draw nothing
-        self._shown = shown
-        highlighted = agenda.highlighted_option.id if agenda.highlighted_option else None
+        highlighted = agenda.highlighted_option
         with self.app.batch_update():
             agenda.set_options(options)
             if highlighted is not None:
-                try:
-                    agenda.highlighted = agenda.get_option_index(highlighted)
-                except OptionDoesNotExist:
-                    pass
+                self.highlight_again(agenda, highlighted)
+        self._shown = shown
+
+    @staticmethod
+    def highlight_again(agenda: OptionList, was: Option) -> None:
+        """The cursor stays on the line it was on: the same record and words, else the same record."""
+        opens = what_it_opens(was.id or "")
+        same_record = [index for index, option in enumerate(agenda.options) if option.id and what_it_opens(option.id) == opens]
+        same_words = [index for index in same_record if str(agenda.options[index].prompt) == str(was.prompt)]
+        if same_words or same_record:
+            agenda.highlighted = (same_words or same_record)[0]
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_to_size)
