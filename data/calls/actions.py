@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from data.addresses import normalise_number
 from data.calls import rules
-from data.calls.fax_command import Runner, run_fax_command, split_template
+from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
 from data.calls.fax_server import FaxServer, FaxServerError, FaxServerUnreachable
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, known_caller
@@ -195,9 +195,15 @@ def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.
 
     The command runs outside the lock, so others keep working while the line is busy.
     A document that vanished since the fax was queued fails it without running anything.
+    A try cut short is first looked for at the fax server (``server``) by its job tag: a fax
+    the server took is followed there, never queued a second time.
     """
-    split_template(template)
+    tagged = tags_jobs(split_template(template)) and bool(server)
     faxes = store.repo("faxes")
+    before = faxes.get(fax_id)
+    found = found_at_server(store, before, server) if tagged and rules.was_interrupted(before, store.now()) else None
+    if found is not None:
+        return found
 
     def begin(fax: Fax) -> None:
         try:
@@ -210,12 +216,32 @@ def send_fax(store: Store, fax_id: int, template: str, run: Runner = subprocess.
     if fax.status != FaxStatus.SENDING:
         return fax
     outcome = run_fax_command(template, fax, run, server)
+    found = found_at_server(store, fax, server, outcome.problem) if outcome.unknown and tagged else None
+    if found is not None:
+        return found
     if outcome.job:
         return faxes.update(fax_id, lambda f: rules.handed_to_server(f, outcome.job, store.now(), user=store.user))
     if outcome.sent:
         return faxes.update(fax_id, lambda f: rules.sending_succeeded(f, store.now(), user=store.user))
     return faxes.update(
         fax_id, lambda f: rules.sending_failed(f, outcome.problem, store.now(), retry=outcome.retry, user=store.user))
+
+
+def found_at_server(store: Store, fax: Fax, server: str, cut_short: str = "") -> Fax | None:
+    """The job the try of ``fax`` (as it was when the try began) left at the fax server, now
+    followed; None when the server has none. When the server cannot say, the fax stays
+    "sending", to be looked for again once a try would have ended: FaxServerError says so."""
+    tag = rules.job_tag(fax)
+    try:
+        with FaxServer(server) as at:
+            job = at.job_tagged(tag)
+    except FaxServerError as error:
+        command = f"The fax command for {fax.label()} gave {cut_short}" if cut_short else f"Sending fax {fax.label()} was cut short"
+        raise type(error)(f"{command}, and the fax server could not say whether it took the fax, so it is not sent"
+                          f" again until the server says it has no job for it: {error}") from None
+    if job is None:
+        return None
+    return store.repo("faxes").update(fax.id, lambda f: rules.found_at_server(f, job.job, tag, store.now(), store.user))
 
 
 def send_due_faxes(store: Store, template: str, run: Runner = subprocess.run, server: str = "") -> list[Fax]:

@@ -7,6 +7,10 @@ The contract a fax command keeps (README, "Faxes"): exit 0 when the fax server t
 and print ``request id is N`` (as ``sendfax`` does) so that job N is followed at the server
 until it is sent or given up; a command that prints no job id is taken to have sent the fax
 before it exits. Any other exit status is a failed try, its output the reason.
+
+Each try's job carries a tag (``{tag}``; sendfax is given ``-i {tag}`` unless its template sets
+``-i``), so that a try cut short — the session killed, the command stopped at its time
+limit — is found at the fax server before the fax is queued again.
 """
 
 from __future__ import annotations
@@ -20,22 +24,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from data.calls.models import Fax
-from data.calls.rules import SEND_TIMEOUT
+from data.calls.rules import SEND_TIMEOUT, job_tag
 from data.engine.errors import RuleError
 from data.engine.text import visible
 
-PLACEHOLDERS = ("number", "file", "recipient", "company", "cover_note", "max_tries", "server")
+PLACEHOLDERS = ("number", "file", "recipient", "company", "cover_note", "max_tries", "server", "tag")
 JOB_ID = re.compile(r"request id is (\w+)")
+SENDFAX = "sendfax"  # HylaFAX's command: it hands the fax to the fax server and is done
+HANDOVER_TIMEOUT = 60  # seconds sendfax may take: handing a job over is one short exchange with the server
 Runner = Callable[..., subprocess.CompletedProcess]
 
 
 class Outcome:
     """What running the command came to: sent, or a problem and whether to try again."""
 
-    def __init__(self, problem: str = "", retry: bool = True, job: str = "") -> None:
+    def __init__(self, problem: str = "", retry: bool = True, job: str = "", unknown: bool = False) -> None:
         self.problem = problem
         self.retry = retry
         self.job = job  # the fax server's job id: taken, not yet sent
+        self.unknown = unknown  # stopped before it said whether the fax server took the fax
 
     @property
     def sent(self) -> bool:
@@ -63,9 +70,30 @@ def fax_command(template: str, fax: Fax, server: str = "") -> list[str]:
         "number": fax.fax_number, "file": str(Path(fax.document).expanduser()),
         # sendfax reads "name@number": an @ in the name would move the number
         "recipient": re.sub(r"\s*@\s*", " at ", fax.recipient), "company": fax.company, "cover_note": fax.cover_note,
-        "max_tries": str(fax.max_tries), "server": server or "localhost",
+        "max_tries": str(fax.max_tries), "server": server or "localhost", "tag": job_tag(fax),
     }
-    return [part.format(**values) for part in split_template(template)]
+    return [part.format(**values) for part in with_tag(split_template(template))]
+
+
+def is_sendfax(words: list[str]) -> bool:
+    return Path(words[0]).name == SENDFAX
+
+
+def with_tag(words: list[str]) -> list[str]:
+    """sendfax is given the try's tag (-i) unless its template gives a tag itself."""
+    if is_sendfax(words) and "-i" not in words and not any("{tag}" in word for word in words):
+        return [words[0], "-i", "{tag}", *words[1:]]
+    return words
+
+
+def tags_jobs(words: list[str]) -> bool:
+    """The command gives each try's job its tag: a try cut short can be found at the server."""
+    return any("{tag}" in word for word in with_tag(words))
+
+
+def time_limit(words: list[str]) -> int:
+    """sendfax only hands the fax over; another command may send it itself, and take minutes."""
+    return HANDOVER_TIMEOUT if is_sendfax(words) else SEND_TIMEOUT
 
 
 # hfaxd refuses a new job while another client is taking a job number ("503 Unable to open
@@ -87,13 +115,14 @@ def run_fax_command(template: str, fax: Fax, run: Runner = subprocess.run, serve
 
 
 def run_once(template: str, fax: Fax, run: Runner, server: str) -> Outcome:
+    limit = time_limit(split_template(template))
     try:
-        result = run(fax_command(template, fax, server), capture_output=True, text=True, timeout=SEND_TIMEOUT)
+        result = run(fax_command(template, fax, server), capture_output=True, text=True, timeout=limit)
     except OSError as error:  # the command is missing or may not be run: retrying will not help
         problem = f"command not found: {error.filename}" if isinstance(error, FileNotFoundError) else str(error)
         return Outcome(problem, retry=False)
     except subprocess.TimeoutExpired:
-        return Outcome(f"no answer within {SEND_TIMEOUT} s")
+        return Outcome(f"no answer within {limit} s", unknown=True)
     if result.returncode == 0:
         job = JOB_ID.search(result.stdout or "")
         return Outcome(job=job.group(1) if job else "")

@@ -28,7 +28,7 @@ DEADLINE = 30  # seconds a whole conversation may take, from connecting to the l
 MAX_LISTING = 4 << 20  # bytes of one queue's listing: a few hundred bytes a job
 MAX_RECEIVED = 64 << 20  # bytes of one received fax: a page is some 50 KB
 FIELD = "\x1f"  # between fields: a unit separator no job field holds
-JOB_FIELDS = ("%j", "%a", "%t", "%u", "%P", "%s")  # the failure reason last: it may hold anything
+JOB_FIELDS = ("%j", "%a", "%t", "%u", "%P", "%J", "%s")  # the failure reason last: it may hold anything
 JOB_FORMAT = FIELD.join(JOB_FIELDS)
 RECEIVED_FORMAT = FIELD.join(("%f", "%Z", "%p", "%z", "%j", "%i", "%s", "%e"))
 FAULTS = (OSError, EOFError, ftplib.Error, ValueError)  # ValueError: text that is not UTF-8
@@ -57,6 +57,7 @@ class JobState:
     max_tries: int
     pages: str  # "sent/total"
     reason: str  # why the last try failed, in the server's words
+    tag: str = ""  # the job tag its client gave it (sendfax -i)
 
     @property
     def done(self) -> bool:
@@ -198,10 +199,14 @@ class FaxServer:
         jobs = {}
         for queue in ("sendq", "doneq"):  # in this order: a job moving on between the two is seen in both
             for fields in self.listing(f'JOBFMT "{JOB_FORMAT}"', queue, len(JOB_FIELDS)):
-                job, state, tries, most, pages, why = fields
+                job, state, tries, most, pages, tag, why = fields
                 jobs[job.strip()] = JobState(job.strip(), state.strip() or "?", as_number(tries), as_number(most),
-                                             pages.strip(), visible(why.strip()))
+                                             pages.strip(), visible(why.strip()), tag.strip())
         return jobs
+
+    def job_tagged(self, tag: str) -> JobState | None:
+        """The job a client gave ``tag`` (sendfax -i), if the server has one."""
+        return next((job for job in self.jobs().values() if job.tag == tag), None)
 
     def cancel(self, job: str) -> None:
         self.ask(f"cancel job {job}", f"The fax server would not cancel job {job}", lambda: self.ftp.sendcmd(f"JKILL {job}"))

@@ -232,10 +232,26 @@ def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent"
     add_attempt(fax, user, now, f"try {fax.tries}: {how}")
 
 
-def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "") -> None:
+def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "", how: str = "") -> None:
     FAX_MOVES.move(fax, FaxStatus.AT_SERVER)
     fax.job, fax.last_error, fax.server_said = job, "", ""
-    add_attempt(fax, user, now, f"queued at the fax server (job {job})")
+    add_attempt(fax, user, now, f"queued at the fax server (job {job}){how}")
+
+
+def job_tag(fax: Fax) -> str:
+    """The tag this try's job gets at the fax server (sendfax -i), by which a try cut short
+    is found there. One per try: the fax's revision moves at every try, and its moment of
+    creation tells it from a fax of the same number in another office using the server."""
+    made = f"{fax.created_at:%Y%m%d%H%M%S%f}" if fax.created_at else "new"
+    return f"backoffice-fax-{fax.id}-{fax.rev}-{made}"
+
+
+def found_at_server(fax: Fax, job: str, tag: str, now: datetime, user: str = "") -> None:
+    """The try cut short (tagged ``tag``) had handed the fax over as ``job``: followed from now
+    on, and not sent again. Refused when another session has taken the fax up meanwhile."""
+    if fax.status != FaxStatus.SENDING or job_tag(fax) != tag:
+        raise RuleError(f"Fax {fax.label()} was taken up by another session meanwhile.")
+    handed_to_server(fax, job, now, user, how=", found there after the send that handed it over was cut short")
 
 
 def server_said(fax: Fax, job: JobState | None, now: datetime) -> bool:
