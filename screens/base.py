@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Static, TabbedContent
 
 from data.engine.errors import NoAccessError
 from tui.jobs import JobScreen, Reply, describe
 from tui.messages import DataChanged
 from tui.plain import plain
-from tui.widgets.dialogs import ErrorModal
+from tui.sections import BY_NAME
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.record_table import RecordTable
+from tui.widgets.section_bar import SectionBar
+from tui.widgets.section_trouble import SectionTrouble, trouble_sentence
 
 if TYPE_CHECKING:
     from data.engine.store import Store
@@ -88,16 +92,24 @@ class SectionScreen(JobScreen):
         """Put what ``fetch`` read on screen. Runs on the UI thread."""
         raise NotImplementedError
 
-    _load_error = ""
     _damage_said: frozenset[str] = frozenset()
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         message.stop()
-        self._load_error = ""
-        self.show(message.result)
-        self.warn_of_damaged_records()
-        self._open_pending()
+        if self.draw(message.result):
+            self.warn_of_damaged_records()
+            self._open_pending()
+
+    def draw(self, data: Any) -> bool:
+        """``show``; when that fails, the section says so in its place and the app goes on."""
+        try:
+            self.show(data)
+        except Exception as error:  # a fault of ours that this office's data brings out: said, logged, kept apart
+            self.show_trouble(error, drawing=True)
+            return False
+        self.trouble_over()
+        return True
 
     def changed(self, result: Any) -> None:
         if isinstance(result, str):  # work that says in a sentence what became of it
@@ -109,9 +121,8 @@ class SectionScreen(JobScreen):
             super().failed(error, group)
         elif isinstance(error, NoAccessError):
             self.show_no_access(error)
-        elif describe(error) != self._load_error:  # said once; the same trouble again stays quiet
-            self._load_error = describe(error)
-            self.app.push_screen(ErrorModal(self._load_error, title="Cannot show this section"))
+        else:
+            self.show_trouble(error, drawing=False)
 
     def warn_of_damaged_records(self) -> None:
         """Records that cannot be read are left out; say which, once, so they get mended."""
@@ -125,6 +136,51 @@ class SectionScreen(JobScreen):
             self.notify(f"Left out a damaged record: {first}{more}. `backoffice check` lists them all.",
                         severity="warning", timeout=15)
         self._damage_said = frozenset(damaged)
+
+    # -- a section that cannot be shown --------------------------------------------------
+    _trouble: tuple[str, SectionTrouble] | None = None  # what went wrong, and where it is said
+    _hidden: tuple[Widget, ...] = ()
+
+    @property
+    def in_trouble(self) -> bool:
+        return self._trouble is not None
+
+    def show_trouble(self, error: Exception, drawing: bool) -> None:
+        """The section's own widgets make way for a sentence; the section bar, the keys at the
+        bottom and every other section go on working. The same trouble again is not logged again."""
+        if self._trouble is not None and self._trouble[0] == describe(error):
+            return
+        sentence = trouble_sentence(self.section_title(), error, drawing)
+        if self._trouble is None:
+            self._hidden = tuple(w for w in self.children if w.display and not isinstance(w, (SectionBar, KeyBar)))
+            for widget in self._hidden:
+                widget.display = False
+            said = SectionTrouble(sentence)
+            self.mount(said, after=self.query_one(SectionBar))
+        else:
+            said = self._trouble[1]
+            said.say(sentence)
+        self._trouble = (describe(error), said)
+        self.refresh_bindings()
+
+    def trouble_over(self) -> None:
+        if self._trouble is None:
+            return
+        self._trouble[1].remove()
+        for widget in self._hidden:
+            widget.display = True
+        self._trouble, self._hidden = None, ()
+        self.refresh_bindings()
+
+    def section_title(self) -> str:
+        section = BY_NAME.get(self.query_one(SectionBar).current)
+        return section.title if section is not None else "This section"
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While the section says it cannot be shown, its own keys rest, but for going back
+        from a page to the one before: they would act on what is out of sight. The app's keys
+        (other sections, help, the call slip) work."""
+        return not self.in_trouble or action == "back"
 
     def show_no_access(self, error: NoAccessError) -> None:
         """One clear sentence instead of the section, for users outside HR, say."""
@@ -179,6 +235,8 @@ class TabbedSection(SectionScreen):
         return self.query_one(TabbedContent).active or self.first_tab
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if self.in_trouble:
+            return False
         for tab, actions in self.tab_actions.items():
             if action in actions:
                 return (self.current_tab() if self.is_mounted else self.first_tab) == tab

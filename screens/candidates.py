@@ -292,8 +292,8 @@ class CandidatesScreen(SectionScreen):
 
     # -- keys --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if not self.query("#candidate-list"):
-            return False  # no access: only the app's keys work here
+        if self.in_trouble or not self.query("#candidate-list"):
+            return False  # cannot be shown, or no access: only the app's keys work here
         if action in SCORING_ACTIONS:  # elsewhere the key goes on to the app; help still lists it
             return True if self.focused is self.query_one("#criteria") else None
         if action == "offer":  # o sorts other lists, and is a letter in the filter

@@ -78,6 +78,7 @@ class DashboardScreen(SectionScreen):
 
     _shown: list[tuple[str | None, str]] = []
     _groups: list[AgendaGroup] | None = None  # None until the agenda is first read
+    _room = 0  # the agenda's lines
 
     def compose(self) -> ComposeResult:
         yield SectionBar("dashboard")
@@ -100,7 +101,9 @@ class DashboardScreen(SectionScreen):
     def show(self, groups: list[AgendaGroup]) -> None:
         self._groups = groups
         agenda = self.query_one("#agenda", OptionList)
-        options = agenda_options(groups, agenda.scrollable_content_region.height)
+        if agenda.display:  # hidden behind a sentence, it has no height: draw for the one it had
+            self._room = agenda.scrollable_content_region.height
+        options = agenda_options(groups, self._room)
         shown = [(o.id, str(o.prompt)) for o in options]
         if shown == self._shown:
             return  # nothing changed: draw nothing
@@ -125,7 +128,7 @@ class DashboardScreen(SectionScreen):
 
     def fit_to_size(self) -> None:
         if self._groups is not None:
-            self.show(self._groups)
+            self.draw(self._groups)
 
     def action_cursor(self, where: str) -> None:
         agenda = self.query_one("#agenda", OptionList)

@@ -189,8 +189,8 @@ class StaffScreen(SectionScreen):
 
     # -- keys --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if not self.query("#employees"):
-            return False  # no access: only the app's keys work here
+        if self.in_trouble or not self.query("#employees"):
+            return False  # cannot be shown, or no access: only the app's keys work here
         if action == "back_to_list":
             return self.focused is self.query_one("#timeline")
         return True

@@ -10,10 +10,11 @@ from textual.widgets import Input
 
 from tests.tui.conftest import SIZE
 from tui.sections import SECTIONS
-from tui.widgets.dialogs import ConfirmModal, ErrorModal
+from tui.widgets.dialogs import ConfirmModal
 from tui.widgets.help_screen import HelpScreen
 from tui.widgets.model_form import ModelForm
 from tui.widgets.record_table import RecordTable
+from tui.widgets.section_trouble import SectionTrouble
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -283,18 +284,18 @@ async def test_filter_narrows_the_list_as_you_type(make_app, store):
         assert table.row_count == 3 and app.focused is table
 
 
-async def test_an_unreadable_data_file_is_said_in_a_dialog_not_a_traceback(make_app, store):
+async def test_an_unreadable_data_file_is_said_in_place_of_its_section_not_a_traceback(make_app, store):
     store.repo("calls").add({"caller": "Ann"})
     store.repo("calls").add({"caller": "Bob"})  # the second save of the day leaves a backup
     store.file("calls").write_bytes(b'{"calls": {"1": {"caller": "An')
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
-        message = str(app.screen.query_one("#dialog-message").render())
+        assert await wait_for(pilot, lambda: app.screen.query(SectionTrouble))
+        message = str(app.screen.query_one(SectionTrouble).render())
         assert "calls.json" in message and "backups" in message
-        await pilot.press("enter")
-        assert await wait_for(pilot, lambda: not isinstance(app.screen, ErrorModal))
+        await pilot.press("2")  # the other sections work
+        assert await wait_for(pilot, lambda: app.current_mode == "stock")
 
 
 async def test_a_keymap_from_the_settings_remaps_a_section_key(store, monkeypatch):
