@@ -2,21 +2,29 @@
 
 The libraries are imported when mail is used, so an office without mail starts as before.
 Every failure becomes a MailServerError that says which server and why, in words.
+
+Each exchange with a server — connecting with TLS and logging in, then each command — has
+a deadline for the whole of it (connections.py), so a server that crawls or stops answering
+ends in a sentence saying what was being done.
 """
 
 from __future__ import annotations
 
 import socket
-import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 from data.engine.errors import DataError
 from data.mail.mailboxes import Mailbox, Server
 
-TIMEOUT = 30  # seconds for any one exchange with a server
+if TYPE_CHECKING:
+    from data.mail.connections import Deadline
+
+TIMEOUT = 60  # seconds for one exchange: connecting with TLS and logging in, or one command
+SLOWEST_LINK = 256 * 1024  # bytes a second: an exchange that carries a message has time for it at this pace too
 BATCH = 25  # messages fetched per round trip
 MESSAGE_LIMIT = 50 * 1024 * 1024  # a bigger message is noted, not downloaded
 
@@ -54,14 +62,37 @@ def said(answer: object) -> str:
     return text[2:-1] if text.startswith(("b'", 'b"')) and text[-1:] in "'\"" else text
 
 
-@contextmanager
-def server_trouble(box: Mailbox, kind: str, where: Server) -> Iterator[None]:
-    try:
-        yield
-    except MailServerError:
-        raise
-    except Exception as error:  # any library or socket error ends as one sentence
-        raise MailServerError(f"mail {box.name}: {kind} {where.host}:{where.port}: {why(error)}") from error
+class Conversation:
+    """One connection to one server: each exchange with its deadline, each failure a sentence."""
+
+    def __init__(self, box: Mailbox, kind: str, where: Server) -> None:
+        from data.mail.connections import Deadline
+
+        self.box, self.kind, self.where = box, kind, where
+        self.deadline: Deadline = Deadline("connecting", TIMEOUT)
+
+    @contextmanager
+    def exchange(self, doing: str, carrying: int = 0) -> Iterator[None]:
+        """An exchange that must be over within TIMEOUT, and the time ``carrying`` bytes take
+        on the slowest link an office is expected to have."""
+        self.deadline.start(doing, TIMEOUT + carrying / SLOWEST_LINK)
+        try:
+            yield
+        except DataError:
+            raise
+        except Exception as error:  # any library or socket error ends as one sentence
+            raise self.trouble(self.gave_up() if self.deadline.passed else why(error)) from error
+
+    def now(self, doing: str) -> None:
+        """The same exchange goes on with its next step (TLS, then logging in)."""
+        self.deadline.doing = doing
+
+    def gave_up(self) -> str:
+        return (f"gave up after {round(self.deadline.seconds, 1):g} s while {self.deadline.doing}: "
+                "the server answers too slowly or not at all")
+
+    def trouble(self, what: str) -> MailServerError:
+        return MailServerError(f"mail {self.box.name}: {self.kind} {self.where.host}:{self.where.port}: {what}")
 
 
 class ImapSession:
@@ -70,53 +101,75 @@ class ImapSession:
     def __init__(self, box: Mailbox) -> None:
         if box.imap is None:
             raise MailServerError(f"mail {box.name}: no imap server is set up to fetch from")
-        self.box, self.server = box, box.imap
-        from imapclient import IMAPClient
+        from data.mail.connections import TimedIMAPClient
 
-        with server_trouble(box, "imap", self.server):
-            self.client = IMAPClient(self.server.host, self.server.port, ssl=self.server.secure,
-                                     ssl_context=ssl.create_default_context(), timeout=TIMEOUT)
-            if not self.server.secure and b"STARTTLS" in self.client.capabilities():
-                self.client.starttls(ssl.create_default_context())
-            self.client.login(self.server.user, box.password())
+        self.box, self.server = box, box.imap
+        self.talk = Conversation(box, "imap", self.server)
+        self.client = None
+        try:
+            with self.talk.exchange("connecting"):  # one deadline for connecting, TLS and logging in
+                self.client = TimedIMAPClient(self.server, self.talk.deadline)
+                self.talk.now("starting TLS")
+                if not self.server.secure and b"STARTTLS" in self.client.capabilities():
+                    self.client.starttls(self.talk.deadline.tls())
+                self.talk.now("logging in")
+                self.client.login(self.server.user, box.password())
+        except BaseException:
+            self.hang_up()
+            raise
 
     def __enter__(self) -> ImapSession:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
+        if kind is None:
+            try:
+                with self.talk.exchange("logging out"):
+                    self.client.logout()
+                return
+            except MailServerError:
+                pass  # the connection may already be gone; nothing of ours is lost
+        self.hang_up()
+
+    def hang_up(self) -> None:
+        """Close the connection without a word: after a failure, or a server that went quiet."""
         try:
-            self.client.logout()
+            if self.client is not None:
+                self.client.shutdown()
         except Exception:
-            pass  # the connection may already be gone; nothing of ours is lost
+            pass
 
     def open_folder(self) -> int:
         """Select the folder (read-only unless messages are to be deleted); its UIDVALIDITY."""
-        with server_trouble(self.box, "imap", self.server):
+        with self.talk.exchange(f"opening the folder {self.server.folder}"):
             selected = self.client.select_folder(self.server.folder, readonly=not self.box.delete_after_fetch)
             return int(selected[b"UIDVALIDITY"])
 
     def new_messages(self, after_uid: int, limit: int) -> Iterator[Incoming]:
         """Messages with a UID above ``after_uid``, oldest first, at most ``limit``; read
         without marking them seen on the server."""
-        with server_trouble(self.box, "imap", self.server):
+        with self.talk.exchange("looking for new mail"):
             uids = sorted(uid for uid in self.client.search(["UID", f"{after_uid + 1}:*"]) if uid > after_uid)[:limit]
-            for start in range(0, len(uids), BATCH):
-                batch = uids[start:start + BATCH]
+        for start in range(0, len(uids), BATCH):
+            batch = uids[start:start + BATCH]
+            with self.talk.exchange(f"reading the sizes of {len(batch)} messages"):
                 sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in self.client.fetch(batch, ["RFC822.SIZE"]).items()}
-                wanted = [uid for uid in batch if sizes.get(uid, 0) <= MESSAGE_LIMIT]
+            wanted = [uid for uid in batch if sizes.get(uid, 0) <= MESSAGE_LIMIT]
+            carrying = sum(sizes.get(uid, 0) for uid in wanted)
+            with self.talk.exchange(f"fetching {len(wanted)} message(s) of {megabytes(carrying)}", carrying):
                 bodies = self.client.fetch(wanted, ["BODY.PEEK[]"]) if wanted else {}
-                for uid in batch:
-                    raw = bodies.get(uid, {}).get(b"BODY[]")
-                    yield Incoming(uid, sizes.get(uid, 0), bytes(raw) if raw is not None else None)
+            for uid in batch:
+                raw = bodies.get(uid, {}).get(b"BODY[]")
+                yield Incoming(uid, sizes.get(uid, 0), bytes(raw) if raw is not None else None)
 
     def delete(self, uids: list[int]) -> None:
-        with server_trouble(self.box, "imap", self.server):
+        with self.talk.exchange(f"deleting {len(uids)} fetched message(s)"):
             self.client.delete_messages(uids)
             self.client.expunge()
 
     def file_as_sent(self, raw: bytes) -> bool:
         """Append a copy to the Sent folder when the server has one; False when it has none."""
-        with server_trouble(self.box, "imap", self.server):
+        with self.talk.exchange("filing a copy in Sent", len(raw)):
             folder = self.client.find_special_folder(b"\\Sent")
             if folder is None:
                 return False
@@ -124,25 +177,38 @@ class ImapSession:
             return True
 
 
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 1024 + 1} KB"
+
+
 def send(box: Mailbox, message: EmailMessage) -> None:
     """Hand ``message`` to the mailbox's SMTP server; MailServerError when it is not taken."""
     where = box.smtp
     if where is None:
         raise MailServerError(f"mail {box.name}: no smtp server is set up to send with")
-    import smtplib
+    from data.mail.connections import TimedSMTP
 
-    with server_trouble(box, "smtp", where):
-        if where.secure:
-            connection = smtplib.SMTP_SSL(where.host, where.port, timeout=TIMEOUT, context=ssl.create_default_context())
-        else:
-            connection = smtplib.SMTP(where.host, where.port, timeout=TIMEOUT)
-        with connection:
+    talk = Conversation(box, "smtp", where)
+    size = len(message.as_bytes())
+    connection = None
+    try:
+        with talk.exchange("connecting"):  # one deadline for connecting, TLS and logging in
+            connection = TimedSMTP(where, talk.deadline)
+            talk.now("greeting the server (EHLO)")
             connection.ehlo()
             if not where.secure and connection.has_extn("starttls"):
-                connection.starttls(context=ssl.create_default_context())
+                talk.now("starting TLS")
+                connection.starttls(context=talk.deadline.tls())
                 connection.ehlo()
             if where.user and connection.has_extn("auth"):
+                talk.now("logging in")
                 connection.login(where.user, box.password())
+        with talk.exchange(f"handing over the message ({megabytes(size)})", size):
             refused = connection.send_message(message)
-        if refused:
-            raise MailServerError(f"mail {box.name}: the server refused {', '.join(sorted(refused))}")
+        with suppress(MailServerError), talk.exchange("saying goodbye"):
+            connection.quit()  # the message was taken: a goodbye not answered changes nothing
+    finally:
+        if connection is not None:
+            connection.close()
+    if refused:
+        raise MailServerError(f"mail {box.name}: the server refused {', '.join(sorted(refused))}")
