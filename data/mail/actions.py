@@ -38,17 +38,23 @@ class FetchOutcome:
 def fetch_mail(store: Store, box: Mailbox, limit: int = FETCH_LIMIT) -> FetchOutcome:
     """Bring in what arrived since the last fetch. A UID is taken once per UIDVALIDITY,
     even when two sessions fetch at once; nothing is removed from the server unless the
-    mailbox says ``delete_after_fetch``."""
+    mailbox says ``delete_after_fetch``. Messages come a group at a time, each group stored
+    (and the cursor moved past it) before the next is fetched, so a fetch holds a bounded
+    amount of mail at once and what was stored stays stored when a later group fails."""
+    new = 0
     with ImapSession(box) as session:
         uidvalidity = session.open_folder()
         cursor = cursor_of(store, box)
         after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
-        arrived = [incoming_mail(store, box, uidvalidity, item) for item in session.new_messages(after, limit)]
-        taken = keep_new(store, box, uidvalidity, arrived)
-        whole = [mail.uid for mail in taken if not mail.problems]  # one read only in part stays on the server
-        if box.delete_after_fetch and whole:
-            session.delete(whole)
-    return FetchOutcome(box.name, len(taken))
+        for group in session.new_messages(after, limit):
+            arrived = [incoming_mail(store, box, uidvalidity, item) for item in group]
+            del group  # its bytes go now, before the next group is fetched
+            taken = keep_new(store, box, uidvalidity, arrived)
+            new += len(taken)
+            whole = [mail.uid for mail in taken if not mail.problems]  # one read only in part stays on the server
+            if box.delete_after_fetch and whole:
+                session.delete(whole)
+    return FetchOutcome(box.name, new)
 
 
 def cursor_of(store: Store, box: Mailbox) -> MailCursor | None:

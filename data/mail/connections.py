@@ -124,6 +124,10 @@ class TimedIMAPClient(IMAPClient):
     def __init__(self, where: Server, deadline: Deadline) -> None:
         self.where, self.deadline = where, deadline
         super().__init__(where.host, where.port, ssl=where.secure, timeout=deadline.seconds)
+        # IMAPClient sets imaplib's debugging on, which writes out every literal it reads (a
+        # whole message) as text before its logger throws the text away: four times a
+        # message's size in memory, for nothing.
+        self._imap.debug = 0
 
     def _create_IMAP4(self):
         return TimedIMAP4(self.where, self.deadline)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 TIMEOUT = 60  # seconds for one exchange: connecting with TLS and logging in, or one command
 SLOWEST_LINK = 256 * 1024  # bytes a second: an exchange that carries a message has time for it at this pace too
-BATCH = 25  # messages fetched per round trip
+BATCH = 25  # messages fetched per round trip, at most
+BATCH_BYTES = 20 * 1024 * 1024  # and at most this much held at once (a bigger message is fetched alone)
 MESSAGE_LIMIT = 50 * 1024 * 1024  # a bigger message is noted, not downloaded
 
 
@@ -145,22 +146,25 @@ class ImapSession:
             selected = self.client.select_folder(self.server.folder, readonly=not self.box.delete_after_fetch)
             return int(selected[b"UIDVALIDITY"])
 
-    def new_messages(self, after_uid: int, limit: int) -> Iterator[Incoming]:
+    def new_messages(self, after_uid: int, limit: int) -> Iterator[list[Incoming]]:
         """Messages with a UID above ``after_uid``, oldest first, at most ``limit``; read
-        without marking them seen on the server."""
+        without marking them seen on the server. They come in groups of at most BATCH
+        messages and BATCH_BYTES by the sizes the server reports (a bigger message alone),
+        each fetched only when the one before was taken: the caller reads and stores a
+        group, and lets go of its bytes, before the next is fetched."""
         with self.talk.exchange("looking for new mail"):
             uids = sorted(uid for uid in self.client.search(["UID", f"{after_uid + 1}:*"]) if uid > after_uid)[:limit]
-        for start in range(0, len(uids), BATCH):
-            batch = uids[start:start + BATCH]
-            with self.talk.exchange(f"reading the sizes of {len(batch)} messages"):
-                sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in self.client.fetch(batch, ["RFC822.SIZE"]).items()}
-            wanted = [uid for uid in batch if sizes.get(uid, 0) <= MESSAGE_LIMIT]
-            carrying = sum(sizes.get(uid, 0) for uid in wanted)
-            with self.talk.exchange(f"fetching {len(wanted)} message(s) of {megabytes(carrying)}", carrying):
-                bodies = self.client.fetch(wanted, ["BODY.PEEK[]"]) if wanted else {}
-            for uid in batch:
-                raw = bodies.get(uid, {}).get(b"BODY[]")
-                yield Incoming(uid, sizes.get(uid, 0), bytes(raw) if raw is not None else None)
+        with self.talk.exchange(f"reading the sizes of {len(uids)} messages"):
+            sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in self.client.fetch(uids, ["RFC822.SIZE"]).items()} if uids else {}
+        for group in groups(uids, sizes):
+            yield self.fetched(group, sizes)
+
+    def fetched(self, uids: list[int], sizes: dict[int, int]) -> list[Incoming]:
+        wanted = [uid for uid in uids if sizes.get(uid, 0) <= MESSAGE_LIMIT]
+        carrying = sum(sizes.get(uid, 0) for uid in wanted)
+        with self.talk.exchange(f"fetching {len(wanted)} message(s) of {megabytes(carrying)}", carrying):
+            bodies = self.client.fetch(wanted, ["BODY.PEEK[]"]) if wanted else {}
+        return [Incoming(uid, sizes.get(uid, 0), bodies.pop(uid, {}).get(b"BODY[]")) for uid in uids]
 
     def delete(self, uids: list[int]) -> None:
         with self.talk.exchange(f"deleting {len(uids)} fetched message(s)"):
@@ -175,6 +179,22 @@ class ImapSession:
                 return False
             self.client.append(folder, raw, flags=[b"\\Seen"])
             return True
+
+
+def groups(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
+    """``uids`` in order, in groups of at most BATCH and, by their sizes, BATCH_BYTES — a
+    bigger message alone; one too big to fetch weighs nothing, since it is not fetched."""
+    group: list[int] = []
+    held = 0
+    for uid in uids:
+        size = sizes.get(uid, 0) if sizes.get(uid, 0) <= MESSAGE_LIMIT else 0
+        if group and (len(group) == BATCH or held + size > BATCH_BYTES):
+            yield group
+            group, held = [], 0
+        group.append(uid)
+        held += size
+    if group:
+        yield group
 
 
 def megabytes(size: int) -> str:
