@@ -151,10 +151,10 @@ def moment(text: str, problems: list[str]) -> datetime | None:
         return None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year 9999 west of Greenwich
         problems.append(f"the date {line(text, 60)!r} could not be read")
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def message_ids(text: str, limit: int = 100) -> list[str]:
