@@ -47,7 +47,7 @@ def fetch_mail(store: Store, box: Mailbox, limit: int = FETCH_LIMIT) -> FetchOut
         cursor = cursor_of(store, box)
         after = cursor.last_uid if cursor and cursor.uidvalidity == uidvalidity else 0
         for group in session.new_messages(after, limit):
-            arrived = [incoming_mail(store, box, uidvalidity, item) for item in group]
+            arrived = [taken_in(store, box, uidvalidity, item) for item in group]
             del group  # its bytes go now, before the next group is fetched
             taken = keep_new(store, box, uidvalidity, arrived)
             new += len(taken)
@@ -62,9 +62,20 @@ def cursor_of(store: Store, box: Mailbox) -> MailCursor | None:
     return found[0] if found else None
 
 
+def taken_in(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) -> Mail:
+    """The record of a fetched message, or — when it cannot be read at all — one that says
+    so and why: the fetch goes on past it, and the message stays on the server."""
+    try:
+        return incoming_mail(store, box, uidvalidity, item)
+    except (OSError, DataError):
+        raise  # the data folder's trouble, not the message's: the next fetch takes it again
+    except Exception as error:  # whatever a stranger's message does to the parser
+        return set_aside(box, uidvalidity, item.uid, f"it could not be read ({why_not(error)})")
+
+
 def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) -> Mail:
-    """The record of a fetched message; one that cannot be read at all is still recorded,
-    saying so, so that it is not lost from sight (it stays on the server)."""
+    """The record of a fetched message; one too big to fetch is still recorded, saying so,
+    so that it is not lost from sight (it stays on the server)."""
     if item.raw is None:
         fields = {"subject": f"(a message of {item.size // 2**20} MB, too big to fetch: it is on the server)",
                   "problems": ["too big to fetch"]}
@@ -75,12 +86,22 @@ def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) 
     try:
         mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, **fields)
     except ValidationError as error:
-        problem = line(f"it could not be read: {error.errors()[0].get('msg', '')}", 300)
-        mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, subject="(a message that could not be read)",
-                    problems=[problem])
-        parts = []
+        return set_aside(box, uidvalidity, item.uid, f"it could not be read: {error.errors()[0].get('msg', '')}")
     mail.attachments = [keep_attachment(store, box, mail, number, part) for number, part in enumerate(parts, 1)]
     return mail
+
+
+def set_aside(box: Mailbox, uidvalidity: int, uid: int, reason: str) -> Mail:
+    """A message that cannot be taken, kept as a record of why; the original stays on the server."""
+    return Mail(mailbox=box.name, uid=uid, uidvalidity=uidvalidity, problems=[line(reason, 300)],
+                subject="(a message that could not be read: it is on the server)")
+
+
+def why_not(error: BaseException) -> str:
+    """An error nobody foresaw, in as few words as it allows."""
+    if isinstance(error, OSError) and error.strerror:
+        return line(f"{error.filename or 'a file'}: {error.strerror}", 250)
+    return line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__, 250)
 
 
 def attachments_folder(store: Store, collection: str, mailbox: str) -> Path:
