@@ -37,8 +37,19 @@ class Parsed:
     attachments: list[Part] = field(default_factory=list)
 
 
+# Every character that ends a line for str.splitlines, and so for the email package's
+# headers: line breaks and control characters, and U+2028 and U+2029, which are neither.
+LINE_SEPARATORS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line separator a space: a header value taken from a stranger or
+    typed by a person is one line, or the email package refuses the whole message."""
+    return LINE_SEPARATORS.sub(" ", text)
+
+
 def line(text: object, limit: int) -> str:
-    return visible(str(text or ""), one_line=True).strip()[:limit]
+    return one_line(visible(str(text or ""), one_line=True)).strip()[:limit]
 
 
 def paragraphs(text: str) -> str:
