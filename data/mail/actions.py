@@ -243,17 +243,23 @@ def retry(store: Store, collection: str, mail_id: int) -> Mail:
 
 def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail:
     """Send one queued message and keep a copy in the server's Sent folder. A failure is
-    written on the message (to try again), never lost."""
+    written on the message (to try again), never lost — one nobody foresaw too: the message
+    is then marked as not sent, saying why, and nothing else is changed."""
     mails = store.repo(collection)
     mail = mails.update(mail_id, lambda m: rules.start_sending(m, box.address))
-    message = rules.as_email(mail, box.sender, store.now())
-    attach_kept_files(message, mail, attachments_folder(store, collection, mail.mailbox))
+    try:
+        message = rules.as_email(mail, box.sender, store.now())
+        attach_kept_files(message, mail, attachments_folder(store, collection, mail.mailbox))
+        raw = message.as_bytes()
+    except Exception as error:  # it cannot be put together: no server has seen any of it
+        problem = f"it could not be made ready to send, so nothing was sent ({why_not(error)})"
+        return mails.update(mail_id, lambda m: rules.sending_failed(m, problem, store.user, store.now()))
     try:
         send(box, message)
     except DataError as error:
         problem = str(error)
         return mails.update(mail_id, lambda m: rules.sending_failed(m, problem, store.user, store.now()))
-    filed = file_as_sent(box, message.as_bytes())
+    filed = file_as_sent(box, raw)
     return mails.update(mail_id, lambda m: rules.sending_succeeded(m, store.user, store.now(), filed))
 
 
@@ -275,7 +281,7 @@ def file_as_sent(box: Mailbox, raw: bytes) -> bool:
     try:
         with ImapSession(box) as session:
             return session.file_as_sent(raw)
-    except MailServerError:
+    except DataError:
         return False  # sent all the same; the copy is only a convenience
 
 

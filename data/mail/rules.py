@@ -12,6 +12,7 @@ from data.engine.errors import FieldError, RuleError
 from data.engine.states import Moves
 from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the rule for notes, shared)
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
+from data.mail.parse import one_line
 
 OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
 SENDING_STUCK = timedelta(minutes=10)
@@ -91,7 +92,7 @@ def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, n
 
 def outgoing(mailbox: str, to: list[str], subject: str, text: str, user: str, now: datetime) -> Mail:
     addresses = checked_addresses(to)
-    mail = Mail(mailbox=mailbox, direction=Direction.OUTGOING, to=addresses, subject=subject, text=text,
+    mail = Mail(mailbox=mailbox, direction=Direction.OUTGOING, to=addresses, subject=one_line(subject).strip(), text=text,
                 status=MailStatus.DONE, unread=False, send_status=SendStatus.QUEUED)
     add_step(mail, user, now, f"to send to {', '.join(addresses)}")
     return mail
@@ -107,6 +108,8 @@ def checked_addresses(to: list[str]) -> list[str]:
         address = parseaddr(typed)[1]
         try:
             check_email(address if address == typed.strip() or "<" in typed else typed.strip())
+            if not address.isprintable() or " " in address:  # a line break of any kind would end the header
+                raise ValueError(address)
         except ValueError:
             raise FieldError("to", f"Not an e-mail address: {typed.strip()!r}") from None
         found.append(address)
@@ -114,19 +117,15 @@ def checked_addresses(to: list[str]) -> list[str]:
 
 
 def as_email(mail: Mail, sender: str, now: datetime) -> EmailMessage:
-    """The message to hand to the SMTP server."""
+    """The message to hand to the SMTP server. Every header is one line, whatever a record
+    stored before holds (a stranger's U+2028 in the subject replied to)."""
+    headers = {"From": sender, "To": ", ".join(mail.to), "Cc": ", ".join(mail.cc), "Subject": mail.subject,
+               "Date": format_datetime(mail.sent_at or now), "Message-ID": mail.message_id,
+               "In-Reply-To": mail.in_reply_to, "References": " ".join(mail.references)}
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = ", ".join(mail.to)
-    if mail.cc:
-        message["Cc"] = ", ".join(mail.cc)
-    message["Subject"] = mail.subject
-    message["Date"] = format_datetime(mail.sent_at or now)
-    message["Message-ID"] = mail.message_id
-    if mail.in_reply_to:
-        message["In-Reply-To"] = mail.in_reply_to
-    if mail.references:
-        message["References"] = " ".join(mail.references)
+    for name, value in headers.items():
+        if value or name not in ("Cc", "In-Reply-To", "References"):
+            message[name] = one_line(value)
     message.set_content(mail.text)
     return message
 
