@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 
@@ -23,6 +24,7 @@ class Deadline:
     def __init__(self, seconds: float, sockets: Sockets) -> None:
         self.seconds = seconds
         self.expired = False
+        self._until = time.monotonic() + seconds
         self._sockets = sockets
         self._lock = threading.Lock()
         self._ended = False
@@ -37,7 +39,16 @@ class Deadline:
         self.end()
 
     def start(self) -> None:
+        self._until = time.monotonic() + self.seconds
         self._timer.start()
+
+    @property
+    def passed(self) -> bool:
+        """The time is up: the sockets were shut, or a read's own timeout came at the same moment."""
+        return self.expired or time.monotonic() >= self._until
+
+    def words(self) -> str:
+        return f"{round(self.seconds, 1):g} s"
 
     def end(self) -> None:
         """The exchange is over: its sockets are the caller's to close, never shut after this."""

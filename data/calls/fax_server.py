@@ -132,14 +132,14 @@ class FaxServer:
             self.ftp.login(self.user)
         except FAULTS as error:
             self.close()
-            if self.deadline.expired or isinstance(error, TimeoutError):
-                raise self.too_slow(error) from None
+            if self.deadline.passed or isinstance(error, TimeoutError):
+                raise self.too_slow() from None
             raise FaxServerUnreachable(f"The fax server at {self.host}:{self.port} cannot be reached: {reason(error)}") from None
         return self
 
     def __exit__(self, *exc) -> None:
         try:
-            if exc[0] is None and not self.deadline.expired:
+            if exc[0] is None and not self.deadline.passed:
                 self.ftp.quit()
         except FAULTS:
             pass
@@ -157,15 +157,15 @@ class FaxServer:
         try:
             return exchange()
         except FAULTS as error:
-            if self.deadline.expired or isinstance(error, TimeoutError):
-                raise self.too_slow(error) from None
+            if self.deadline.passed or isinstance(error, TimeoutError):
+                raise self.too_slow() from None
             raise FaxServerError(f"{refused}: {reason(error)}") from None
 
-    def too_slow(self, error: BaseException) -> FaxServerError:
+    def too_slow(self) -> FaxServerError:
         address = f"{self.host}:{self.port}"
-        if self.deadline.expired:
+        if self.deadline.passed:
             return FaxServerError(f"The fax server at {address} was asked to {self.asking} and had not answered in full"
-                                  f" after {DEADLINE} s: it is too slow or has stopped answering.")
+                                  f" after {self.deadline.words()}: it is too slow or has stopped answering.")
         return FaxServerError(f"The fax server at {address} was asked to {self.asking} and said nothing more"
                               f" for {min(TIMEOUT, DEADLINE)} s: it has stopped answering.")
 
