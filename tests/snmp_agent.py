@@ -76,9 +76,11 @@ class SnmpPrinter:
         )
         self.wait_until_it_answers()
 
-    def show(self, total: int, supplies: dict[str, int], state: str = "running", errors: tuple[str, ...] = ()) -> None:
+    def show(self, total: int, supplies: dict[str, int], state: str = "running", errors: tuple[str, ...] = (),
+             answer_after: float = 0.0) -> None:
         """What the machine reports from now on: its page counter, each supply's level in
-        percent (of a capacity of 100), its device state and error bits."""
+        percent (of a capacity of 100), its device state and error bits; ``answer_after``:
+        the seconds it waits before each value it answers (snmpsim's delay variation)."""
         values = {
             mib.SYS_DESCR: ("4x", self.description.encode().hex()),
             mib.HR_DEVICE_STATUS: ("2", str(DEVICE_STATES[state])),
@@ -96,7 +98,7 @@ class SnmpPrinter:
         # ahead of any index it built, and later at every change.
         self.stamp = max(self.stamp + 2, time.time() + 60)
         for recording in self.recordings:
-            recording.write_text("".join(f"{oid}|{kind}|{value}\n" for oid in ordered for kind, value in [values[oid]]))
+            recording.write_text("".join(line(oid, *values[oid], answer_after) for oid in ordered))
             recording.chmod(0o644)
             os.utime(recording, (self.stamp, self.stamp))
 
@@ -120,6 +122,14 @@ class SnmpPrinter:
         except subprocess.TimeoutExpired:
             self.process.kill()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def line(oid: str, kind: str, value: str, wait: float) -> str:
+    """One value of a recording; with ``wait``, answered that many seconds late."""
+    if not wait:
+        return f"{oid}|{kind}|{value}\n"
+    setting = f"hexvalue={value}" if kind.endswith("x") else f"value={value}"
+    return f"{oid}|{kind.removesuffix('x')}:delay|{setting},wait={round(wait * 1000)}\n"
 
 
 def error_octets(errors: tuple[str, ...]) -> str:

@@ -1,10 +1,15 @@
 """Machines that report themselves: every machine with an SNMP or IPP address is asked for
 its page counter, its supply levels and its state, and what it says is recorded — by
-`backoffice machines poll` from cron, and by the open app every few minutes."""
+`backoffice machines poll` from cron, and by the open app every few minutes.
+
+A round asks every machine at once and ends within ROUND_DEADLINE seconds: a machine that has
+not answered in full by then is said to be not answering, and what the others said is kept."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -22,6 +27,14 @@ if TYPE_CHECKING:
 Answers = dict[int, "PrinterReport | Exception"]  # machine id → its report, or why there is none
 Reader = Callable[[list[Machine], "SnmpAccess | str"], Answers]
 
+ROUND_DEADLINE = 40.0  # seconds a round may take: every machine is asked at once, and within it
+SPARE = 5.0  # seconds past the round's deadline before a machine is given up without its own word on it
+MAX_AT_ONCE = 16  # printers asked over IPP at the same time
+
+
+class NotInTime(DataError):
+    """A machine whose answer the round could not wait for."""
+
 
 @dataclass
 class PollRun:
@@ -30,22 +43,48 @@ class PollRun:
 
 
 def read_machines(machines: list[Machine], snmp: SnmpAccess | str) -> Answers:
-    """Over SNMP, all at once, the machines that have an SNMP address (the Printer MIB says
-    more: every marker's counter); the others over IPP."""
-    answers: Answers = {}
+    """Every machine at once, within the round's deadline: over SNMP, all with one engine, the
+    machines that have an SNMP address (the Printer MIB says more: every marker's counter);
+    the others over IPP, each in a thread of its own."""
+    until = time.monotonic() + ROUND_DEADLINE
     over_snmp = [m for m in machines if m.snmp]
-    if over_snmp:
-        from data.machines.printer_snmp import read_printers
-
-        answers.update(zip((m.id for m in over_snmp), read_printers([m.snmp for m in over_snmp], snmp)))
-    for machine in (m for m in machines if not m.snmp):
-        from data.machines.printer_ipp import read_printer as read_over_ipp
-
-        try:
-            answers[machine.id] = read_over_ipp(machine.ipp)
-        except (DataError, ValueError) as error:
-            answers[machine.id] = error
+    over_ipp = [m for m in machines if not m.snmp]
+    pool = ThreadPoolExecutor(max_workers=min(MAX_AT_ONCE, len(over_ipp) + 1), thread_name_prefix="poll")
+    try:
+        asked: dict[Future[Answers], list[Machine]] = {}
+        if over_snmp:
+            asked[pool.submit(read_over_snmp, over_snmp, snmp, ROUND_DEADLINE)] = over_snmp
+        for machine in over_ipp:
+            asked[pool.submit(read_over_ipp, machine, until)] = [machine]
+        finished, _ = wait(asked, timeout=ROUND_DEADLINE + SPARE)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    answers: Answers = {}
+    for future, group in asked.items():
+        if future in finished:
+            answers.update(future.result())  # a fault of ours, not a machine's, is raised here
+        else:
+            answers.update((m.id, NotInTime(f"did not answer within the poll round's {ROUND_DEADLINE:g} s")) for m in group)
     return answers
+
+
+def read_over_snmp(machines: list[Machine], snmp: SnmpAccess | str, seconds: float) -> Answers:
+    from data.machines.printer_snmp import read_printers
+
+    return dict(zip((m.id for m in machines), read_printers([m.snmp for m in machines], snmp, seconds=seconds)))
+
+
+def read_over_ipp(machine: Machine, until: float) -> Answers:
+    """Within what is left of the round: a printer waiting for a free thread has less."""
+    from data.machines.printer_ipp import read_printer
+
+    left = until - time.monotonic()
+    if left <= 0:
+        return {machine.id: NotInTime("was not asked: the poll round's time was up before its turn")}
+    try:
+        return {machine.id: read_printer(machine.ipp, seconds=left)}
+    except (DataError, ValueError) as error:
+        return {machine.id: error}
 
 
 def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader = read_machines,

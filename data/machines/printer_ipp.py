@@ -6,21 +6,27 @@ The request and its answer are encoded here, over http.client, rather than with 
 library brings aiohttp and ten more packages, about 180 ms and 27 MB on the first poll of an
 office's old machine, for one request that takes a hundred lines. http.client is imported on
 the first poll only.
+
+What a printer answers is bounded: the whole exchange ends after ``seconds`` however slowly
+the printer drips it, an answer of more than MAX_ANSWER bytes is not read, and of each
+attribute asked for only the first MAX_ROWS values are kept.
 """
 
 from __future__ import annotations
 
 import re
 import struct
-import time
 from urllib.parse import urlsplit
 
+from data.deadlines import Deadline
 from data.engine.errors import DataError
 from data.machines.printer_report import MAX_ROWS, PrinterReport, SupplyReport, as_int, machine_text
 
 PORT = 631
 PATH = "/ipp/print"  # where IPP Everywhere printers answer
 MAX_ANSWER = 1 << 20  # bytes read of an answer: the one asked for is a few kilobytes
+TIMEOUT = 5.0  # seconds of silence from the printer before a read gives up
+DEADLINE = 20.0  # seconds the whole exchange may take, from connecting to the answer's last byte
 GET_PRINTER_ATTRIBUTES = 0x000B
 ASKED = (
     "printer-state", "printer-state-reasons", "printer-make-and-model", "printer-info",
@@ -81,11 +87,12 @@ def split_address(address: str) -> tuple[str, str, int, str]:
     return parts.scheme, host, port, parts.path or PATH
 
 
-def read_printer(address: str, timeout: float = 5.0) -> PrinterReport:
-    """Ask the printer at ``address``; IppError when it does not answer or says an error."""
+def read_printer(address: str, timeout: float = TIMEOUT, seconds: float | None = None) -> PrinterReport:
+    """Ask the printer at ``address``, all within ``seconds`` (DEADLINE unless given); IppError
+    when it does not answer, answers too slowly or says an error."""
     scheme, host, port, path = split_address(address)
     printer_uri = f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}{path}"
-    answer = post(scheme, host, port, path, request(printer_uri), timeout)
+    answer = post(scheme, host, port, path, request(printer_uri), timeout, DEADLINE if seconds is None else seconds)
     return report_of(attributes(answer, host))
 
 
@@ -103,24 +110,33 @@ def value(tag: int, name: str, text: str) -> bytes:
     return struct.pack(">BH", tag, len(encoded_name)) + encoded_name + struct.pack(">H", len(encoded)) + encoded
 
 
-def post(scheme: str, host: str, port: int, path: str, body: bytes, timeout: float) -> bytes:
+def post(scheme: str, host: str, port: int, path: str, body: bytes, timeout: float, seconds: float) -> bytes:
     import http.client
     import socket
 
+    timeout = min(timeout, seconds)
     connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=unverified()) if scheme == "ipps" \
         else http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        connection.request("POST", path, body, {"Content-Type": "application/ipp"})
-        response = connection.getresponse()
-        if response.status != 200:
-            raise IppError(f"{host} answered HTTP {response.status} {machine_text(response.reason, 80)} at {machine_text(path, 80)}")
-        return read_bounded(response, host, time.monotonic() + 4 * timeout)
-    except socket.gaierror as error:
-        raise IppError(f"{host} cannot be found on the network ({error.strerror})") from error
-    except (OSError, http.client.HTTPException) as error:
-        raise IppError(f"{host} did not answer over IPP ({getattr(error, 'strerror', None) or str(error) or 'timed out'})") from error
-    finally:
-        connection.close()
+    with Deadline(seconds, lambda: (connection.sock,)) as deadline:
+        too_slow = IppError(f"{host} was asked over IPP for its state and had not answered in full after {deadline.words()}:"
+                            " it is too slow or has stopped answering")
+        try:
+            connection.request("POST", path, body, {"Content-Type": "application/ipp"})
+            response = connection.getresponse()
+            if response.status != 200:
+                raise IppError(f"{host} answered HTTP {response.status} {machine_text(response.reason, 80)} at {machine_text(path, 80)}")
+            answer = read_bounded(response, host)
+        except socket.gaierror as error:
+            raise IppError(f"{host} cannot be found on the network ({error.strerror})") from error
+        except (OSError, http.client.HTTPException) as error:
+            if deadline.passed:
+                raise too_slow from error
+            raise IppError(f"{host} did not answer over IPP ({getattr(error, 'strerror', None) or str(error) or 'timed out'})") from error
+        finally:
+            connection.close()
+    if deadline.expired:  # the answer was cut off where it had come to
+        raise too_slow
+    return answer
 
 
 def unverified():
@@ -134,13 +150,13 @@ def unverified():
     return context
 
 
-def read_bounded(response, host: str, deadline: float) -> bytes:
-    """The answer, or IppError when it is larger than any printer's or drips in forever."""
+def read_bounded(response, host: str) -> bytes:
+    """The answer, or IppError when it is larger than any printer's."""
     chunks, size = [], 0
     while chunk := response.read1(65536):
         chunks.append(chunk)
         size += len(chunk)
-        if size > MAX_ANSWER or time.monotonic() > deadline:
+        if size > MAX_ANSWER:
             raise IppError(f"{host} answered at more length than any printer does: not read")
     return b"".join(chunks)
 

@@ -2,17 +2,24 @@
 and the Host Resources MIB (RFC 2790), as GLPI's agent and every print-management tool ask.
 
 pysnmp is imported on the first poll only: an office that polls nothing never loads it.
+
+What a machine answers is bounded: its whole reading ends after ``seconds`` however slowly
+it answers each value, each table is walked for at most MAX_ROWS rows, and the values it
+gives come to at most MAX_ANSWER bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from data.engine.errors import DataError
 from data.machines.printer_report import MAX_ROWS, PrinterReport, SupplyReport, as_int, machine_text
 
 PORT = 161
+DEADLINE = 20.0  # seconds one machine's whole reading may take, every request and retry
+MAX_ANSWER = 256 << 10  # bytes of values read from one machine: a copier's come to a few kilobytes
 
 SYS_DESCR = "1.3.6.1.2.1.1.1.0"
 HR_DEVICE_STATUS = "1.3.6.1.2.1.25.3.2.1.5.1"  # 1 unknown, 2 running, 3 warning, 4 testing, 5 down
@@ -98,28 +105,32 @@ def error_bits(octets: bytes) -> list[str]:
     return found
 
 
-def read_printer(address: str, access: SnmpAccess | str = "public", timeout: float = 2.0) -> PrinterReport:
+def read_printer(address: str, access: SnmpAccess | str = "public", timeout: float = 2.0,
+                 seconds: float | None = None) -> PrinterReport:
     """Ask the machine at ``address`` (host or host:port) with a community or an SnmpAccess;
-    SnmpError when it does not answer."""
-    [answer] = read_printers([address], access, timeout)
+    SnmpError when it does not answer, or not in full within ``seconds`` (DEADLINE unless given)."""
+    [answer] = read_printers([address], access, timeout, seconds)
     if isinstance(answer, Exception):
         raise answer
     return answer
 
 
-def read_printers(addresses: list[str], access: SnmpAccess | str = "public", timeout: float = 2.0) -> list[PrinterReport | Exception]:
+def read_printers(addresses: list[str], access: SnmpAccess | str = "public", timeout: float = 2.0,
+                  seconds: float | None = None) -> list[PrinterReport | Exception]:
     """Ask every machine at once, with one SNMP engine (making one costs more than asking a
-    machine); for each address its report, or the SnmpError or ValueError that says why not."""
+    machine), each within ``seconds``; for each address its report, or the SnmpError or
+    ValueError that says why not."""
     access = SnmpAccess(community=access) if isinstance(access, str) else access
-    return asyncio.run(_read_all(addresses, access, timeout))
+    return asyncio.run(_read_all(addresses, access, timeout, DEADLINE if seconds is None else seconds))
 
 
-async def _read_all(addresses: list[str], access: SnmpAccess, timeout: float) -> list[PrinterReport | Exception]:
+async def _read_all(addresses: list[str], access: SnmpAccess, timeout: float, seconds: float) -> list[PrinterReport | Exception]:
     from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
     engine = SnmpEngine()
     try:
-        answers = await asyncio.gather(*(_read_one(engine, address, access, timeout) for address in addresses), return_exceptions=True)
+        answers = await asyncio.gather(*(_read_one(engine, address, access, timeout, seconds) for address in addresses),
+                                       return_exceptions=True)
     finally:
         engine.close_dispatcher()
     for answer in answers:
@@ -128,10 +139,13 @@ async def _read_all(addresses: list[str], access: SnmpAccess, timeout: float) ->
     return answers  # type: ignore[return-value]
 
 
-async def _read_one(engine: object, address: str, access: SnmpAccess, timeout: float) -> PrinterReport:
+async def _read_one(engine: object, address: str, access: SnmpAccess, timeout: float, seconds: float) -> PrinterReport:
     host, port = split_address(address)
     try:
-        return await _read(engine, host, port, access, timeout)
+        return await asyncio.wait_for(_read(engine, host, port, access, timeout), seconds)
+    except TimeoutError:
+        raise SnmpError(f"{host} was asked over SNMP for its state and had not answered in full after {round(seconds, 1):g} s:"
+                        " it is too slow or has stopped answering") from None
     except SnmpError as error:
         if access.user:
             raise v3_refusal(error, host, access.user) from None
@@ -147,16 +161,30 @@ async def _read(engine: object, host: str, port: int, access: SnmpAccess, timeou
         cause = getattr(error.__cause__, "strerror", None) or error
         raise SnmpError(f"{host} cannot be found on the network ({cause})") from error
     ask = (engine, credentials(access), target, ContextData())
-    scalars = await _get(ask, host, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
-    columns = await _walk(ask, host, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
-    counts = [int(v) for _, v in sorted(columns[MARKER_LIFE_COUNT].items())]
+    budget = Budget(host)
+    scalars = await _get(ask, budget, SYS_DESCR, HR_DEVICE_STATUS, HR_PRINTER_ERRORS)
+    columns = await _walk(ask, budget, MARKER_LIFE_COUNT, SUPPLY_TYPE, SUPPLY_DESCRIPTION, SUPPLY_MAX_CAPACITY, SUPPLY_LEVEL)
+    counts = [as_int(v, default=-1) for _, v in sorted(columns[MARKER_LIFE_COUNT].items())]
     return PrinterReport(
-        total=counts[0] if counts else None,
+        total=counts[0] if counts and counts[0] >= 0 else None,
         supplies=supplies_of(columns),
         device_state=DEVICE_STATES.get(as_int(scalars.get(HR_DEVICE_STATUS)), "unknown"),
-        errors=error_bits(bytes(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
+        errors=error_bits(octets(scalars[HR_PRINTER_ERRORS])) if HR_PRINTER_ERRORS in scalars else [],
         description=as_text(scalars.get(SYS_DESCR, b"")),
     )
+
+
+class Budget:
+    """What one machine's values may come to, in bytes; SnmpError once they come to more."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self.left = MAX_ANSWER
+
+    def spend(self, value: object) -> None:
+        self.left -= max(len(octets(value)), 8)
+        if self.left < 0:
+            raise SnmpError(f"{self.host} answered at more length than any machine does (over {MAX_ANSWER >> 10} KB): not read")
 
 
 def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
@@ -172,21 +200,32 @@ def supplies_of(columns: dict[str, dict[str, object]]) -> list[SupplyReport]:
     return supplies
 
 
+def octets(value: object) -> bytes:
+    """An SNMP octet string's bytes; none for a value of another type (never bytes(n) of a number n)."""
+    if isinstance(value, bytes):
+        return value
+    as_octets = getattr(value, "asOctets", None)
+    return as_octets() if callable(as_octets) else b""
+
+
 def as_text(value: object) -> str:
     """An SNMP octet string, in whatever encoding the machine chose, as text made inert."""
-    return machine_text(bytes(value).decode("utf-8", "replace"))  # type: ignore[call-overload]
+    return machine_text(octets(value).decode("utf-8", "replace"))
 
 
-async def _get(ask: tuple, host: str, *oids: str) -> dict[str, object]:
+async def _get(ask: tuple, budget: Budget, *oids: str) -> dict[str, object]:
     from pysnmp.hlapi.v3arch.asyncio import ObjectIdentity, ObjectType, get_cmd
     from pysnmp.proto.rfc1905 import EndOfMibView, NoSuchInstance, NoSuchObject
 
     indication, status, _, binds = await get_cmd(*ask, *(ObjectType(ObjectIdentity(oid)) for oid in oids))
-    check(host, indication, status)
-    return {str(oid): value for oid, value in binds if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
+    check(budget.host, indication, status)
+    found = {str(oid): value for oid, value in binds if not isinstance(value, (NoSuchObject, NoSuchInstance, EndOfMibView))}
+    for value in found.values():
+        budget.spend(value)
+    return found
 
 
-async def _walk(ask: tuple, host: str, *columns: str) -> dict[str, dict[str, object]]:
+async def _walk(ask: tuple, budget: Budget, *columns: str) -> dict[str, dict[str, object]]:
     """Each column's values by row index ('1.2'). The walk of a column ends past its last
     row, and also where an agent answers with an OID that does not increase (an agent with a
     broken index answers the same OID again and again), or after MAX_ROWS rows: no machine
@@ -195,16 +234,16 @@ async def _walk(ask: tuple, host: str, *columns: str) -> dict[str, dict[str, obj
 
     found: dict[str, dict[str, object]] = {column: {} for column in columns}
     for column in columns:
-        rows = walk_cmd(*ask, ObjectType(ObjectIdentity(column)), lexicographicMode=False)
         previous: tuple[int, ...] = ()
-        async for indication, status, _, binds in rows:
-            check(host, indication, status)
-            oid, value = binds[0]
-            if tuple(oid) <= previous or len(found[column]) >= MAX_ROWS:
-                break
-            previous = tuple(oid)
-            found[column][str(oid).removeprefix(column + ".")] = value
-        await rows.aclose()
+        async with aclosing(walk_cmd(*ask, ObjectType(ObjectIdentity(column)), lexicographicMode=False)) as rows:
+            async for indication, status, _, binds in rows:
+                check(budget.host, indication, status)
+                oid, value = binds[0]
+                if tuple(oid) <= previous or len(found[column]) >= MAX_ROWS:
+                    break
+                budget.spend(value)
+                previous = tuple(oid)
+                found[column][str(oid).removeprefix(column + ".")] = value
     return found
 
 

@@ -15,6 +15,8 @@ import pytest
 from data.calls import actions, fax_server
 from data.calls.fax_server import FaxServerError
 from data.calls.models import Fax, FaxStatus
+from data.machines import polling, printer_snmp
+from tests.data.test_polling import TONERS, office_with
 from tests.fax_server import PAGE
 from tests.slow_link import SlowLink
 from tui.settings import DEFAULT_FAX_COMMAND
@@ -68,3 +70,81 @@ def test_a_fax_server_that_stops_answering_half_way_is_said_with_what_it_was_ask
     assert str(said.value) == (f"The fax server at 127.0.0.1:{link.port} was asked to list its recvq and had not"
                                f" answered in full after {DEADLINE} s: it is too slow or has stopped answering.")
     assert took < 3 * DEADLINE
+
+
+# -- the machines' poll ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def short_round(monkeypatch) -> float:
+    monkeypatch.setattr(polling, "ROUND_DEADLINE", DEADLINE * 2)
+    return polling.ROUND_DEADLINE
+
+
+def timed_poll(store) -> tuple[polling.PollRun, float]:
+    started = time.monotonic()
+    run = polling.poll_machines(store)
+    return run, time.monotonic() - started
+
+
+def test_a_copier_that_answers_each_value_late_is_said_not_answering_within_the_round(tmp_path, snmp_printers, short_round):
+    slow = snmp_printers("Canon iR-ADV C5535")
+    slow.show(total=120_345, supplies=TONERS, answer_after=1.9)  # as the one whose poll took 498 s
+    store = office_with(tmp_path, {"asset_tag": "CP-02", "snmp": slow.address})
+
+    run, took = timed_poll(store)
+
+    assert run.polled == []
+    assert run.problems == [f"CP-02: 127.0.0.1 was asked over SNMP for its state and had not answered in full after"
+                            f" {short_round:g} s: it is too slow or has stopped answering"]
+    assert store.repo("machines").get(1).reported.startswith("not answering: 127.0.0.1 was asked over SNMP")
+    assert took < 3 * short_round
+
+
+def test_a_printer_that_drips_its_ipp_answer_is_said_not_answering_within_the_round(tmp_path, ipp_printers, short_round):
+    printer = ipp_printers("HP OfficeJet Pro 9130")
+    with SlowLink(printer.port, trickle=0.05) as link:
+        store = office_with(tmp_path, {"asset_tag": "PR-03", "kind": "printer", "ipp": f"ipp://127.0.0.1:{link.port}/ipp/print"})
+        run, took = timed_poll(store)
+
+    assert run.polled == []
+    assert run.problems == [f"PR-03: 127.0.0.1 was asked over IPP for its state and had not answered in full after"
+                            f" {short_round:g} s: it is too slow or has stopped answering"]
+    assert took < 3 * short_round
+
+
+def test_a_round_asks_every_machine_at_once_and_keeps_what_those_in_time_said(tmp_path, snmp_printers, ipp_printers, short_round):
+    copier, slow_copier = snmp_printers("Canon iR-ADV C5535"), snmp_printers("Canon iR-ADV C5535")
+    copier.show(total=120_345, supplies=TONERS)
+    slow_copier.show(total=7_000, supplies=TONERS, answer_after=1.9)
+    printer = ipp_printers("HP OfficeJet Pro 9130")
+    printer.show(total=8_412, supplies={"HP 937 Black": 70})
+    links = [SlowLink(printer.port, stall_after=0) for _ in range(4)]  # four printers that never answer
+    try:
+        store = office_with(
+            tmp_path, {"asset_tag": "CP-02", "snmp": slow_copier.address}, {"asset_tag": "CP-01", "snmp": copier.address},
+            *({"asset_tag": f"PR-1{n}", "kind": "printer", "ipp": f"ipp://127.0.0.1:{link.port}/ipp/print"}
+              for n, link in enumerate(links)),
+            {"asset_tag": "PR-01", "kind": "printer", "ipp": printer.address})  # its turn after the silent ones
+        run, took = timed_poll(store)
+    finally:
+        for link in links:
+            link.close()
+
+    assert sorted(m.asset_tag for m in run.polled) == ["CP-01", "PR-01"]
+    assert sorted(problem.split(": ")[0] for problem in run.problems) == ["CP-02", "PR-10", "PR-11", "PR-12", "PR-13"]
+    assert all("had not answered in full" in problem for problem in run.problems)
+    assert sorted(r.total for r in store.repo("meter_readings").list()) == [8_412, 120_345]
+    assert took < 3 * short_round, "one after the other, the silent machines alone would take five rounds"
+
+
+def test_a_machine_that_answers_at_more_length_than_any_is_not_read(tmp_path, snmp_printers):
+    copier = snmp_printers("Canon iR-ADV C5535")
+    copier.show(total=1_000, supplies={f"{n} {'toner ' * 5_000}": 50 for n in range(12)})  # 30 KB a name
+    store = office_with(tmp_path, {"asset_tag": "CP-01", "snmp": copier.address})
+
+    run = polling.poll_machines(store)
+
+    assert run.problems == [f"CP-01: 127.0.0.1 answered at more length than any machine does"
+                            f" (over {printer_snmp.MAX_ANSWER >> 10} KB): not read"]
+    assert store.repo("supply_levels").list() == []
