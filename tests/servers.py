@@ -5,7 +5,9 @@ Maildirs; each test gets a mailbox user of its own. Both servers speak TLS as re
 IMAP offers STARTTLS and listens for imaps too, SMTP offers STARTTLS, all with a certificate
 made for the session, which the session trusts (SSL_CERT_FILE) and nothing else does. Where
 Dovecot is not installed the mail tests are skipped with the reason, except in CI (CI=true),
-where that is a failure.
+where that is a failure. For the refusal to send a password in the clear there are servers
+that offer no TLS at all: a second Dovecot (``dovecot_in_the_clear``) and ``start_smtp`` without
+a context, which then offers AUTH in the clear and notes every login tried.
 """
 
 from __future__ import annotations
@@ -34,9 +36,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = yes
-ssl_cert = <{root}/cert.pem
-ssl_key = <{root}/key.pem
+{tls}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 {login_user}
@@ -44,9 +44,7 @@ service imap-login {{
   inet_listener imap {{
     port = {port}
   }}
-  inet_listener imaps {{
-    port = {secure_port}
-  }}
+{secure_listener}
 }}
 passdb {{
   driver = passwd-file
@@ -65,6 +63,8 @@ namespace inbox {{
   }}
 }}
 """
+TLS = "ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem"
+SECURE_LISTENER = "  inet_listener imaps {{\n    port = {secure_port}\n  }}"
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -109,9 +109,10 @@ def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: f
 
 
 class Dovecot:
-    """One Dovecot for the test session; ``new_user()`` gives each test a mailbox of its own."""
+    """One Dovecot for the test session; ``new_user()`` gives each test a mailbox of its own.
+    Without ``tls`` it speaks only in the clear: no STARTTLS, no imaps."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = True) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="backoffice-dovecot-"))
         self.root.chmod(0o755)
         self.port, self.secure_port = free_port(), free_port()
@@ -126,12 +127,15 @@ class Dovecot:
         os.chown(self.root / "home", uid, gid)
         # Every test's user up front: Dovecot notices a changed users file only a second later.
         (self.root / "users").write_text("".join(f"office{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
-        (self.root / "dovecot.conf").write_text(CONFIG.format(root=self.root, port=self.port, secure_port=self.secure_port, uid=uid, gid=gid,
-                                                                login_user=login_user))
+        (self.root / "dovecot.conf").write_text(CONFIG.format(
+            root=self.root, port=self.port, uid=uid, gid=gid, login_user=login_user,
+            tls=TLS.format(root=self.root) if tls else "ssl = no",
+            secure_listener=SECURE_LISTENER.format(secure_port=self.secure_port) if tls else ""))
         self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port, self.process)
-        wait_for_port(self.secure_port, self.process)
+        if tls:
+            wait_for_port(self.secure_port, self.process)
         self.users = count(1)
 
     def new_user(self) -> str:
@@ -156,6 +160,13 @@ class SmtpInbox:
 
     messages: list[Message] = field(default_factory=list)
     refuse: bool = False
+    logins: list[tuple[str, str]] = field(default_factory=list)  # (user, password) as the server got them
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=True)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -169,11 +180,15 @@ class SmtpInbox:
 
 
 def start_smtp(context, implicit_tls: bool = False):
-    """An SMTP server that offers STARTTLS, or (``implicit_tls``) speaks TLS from the start."""
+    """An SMTP server that offers STARTTLS, or (``implicit_tls``) speaks TLS from the start;
+    without a context, one that offers no TLS and takes logins in the clear."""
     from aiosmtpd.controller import Controller
 
     inbox = SmtpInbox()
-    tls = {"ssl_context": context} if implicit_tls else {"tls_context": context}
+    if context is None:
+        tls = {"authenticator": inbox.authenticate, "auth_require_tls": False}
+    else:
+        tls = {"ssl_context": context} if implicit_tls else {"tls_context": context}
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **tls)
     controller.start()
     return controller, inbox
@@ -192,6 +207,14 @@ def dovecot():
         os.environ.pop("SSL_CERT_FILE", None)
     else:
         os.environ["SSL_CERT_FILE"] = trusted
+
+
+@pytest.fixture(scope="session")
+def dovecot_in_the_clear(dovecot):
+    """A Dovecot that offers no TLS at all, for the refusal to log in without it."""
+    server = Dovecot(tls=False)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

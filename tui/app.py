@@ -152,6 +152,11 @@ class BackOfficeApp(BackgroundWork, App[int]):
             problems += keymap_problems(type(self), self.settings.keymap)
         if problems:
             self.notify("Settings: " + "; ".join(problems), severity="warning", timeout=30)
+        if self.settings.mail:
+            from data.mail.mailboxes import in_the_clear_warning
+
+            if warning := in_the_clear_warning(self.settings.mailboxes()):
+                self.notify(warning, severity="warning", timeout=30)
 
     # -- live refresh ------------------------------------------------------------------
     def poll_files(self) -> None:

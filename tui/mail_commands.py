@@ -30,6 +30,15 @@ def text_of(args: argparse.Namespace) -> str:
     return args.text if args.text is not None else sys.stdin.read()
 
 
+def warn_of_passwords_in_the_clear(boxes) -> None:
+    """One line on stderr when the settings let a password of these mailboxes go without TLS."""
+    from data.mail.mailboxes import in_the_clear_warning
+    from tui.cli import note
+
+    if warning := in_the_clear_warning(boxes):
+        note(warning)
+
+
 def mail_command(office) -> int:
     from data.candidates.invitations import mail_due_invitations
     from data.mail import actions
@@ -41,6 +50,7 @@ def mail_command(office) -> int:
     store = office.store
     if args.verb == "fetch":
         chosen = chosen if args.mailbox else boxes
+        warn_of_passwords_in_the_clear(chosen)
         outcomes = actions.fetch_all(store, chosen)
         for outcome in outcomes:
             if isinstance(outcome, actions.FetchOutcome):
@@ -53,12 +63,14 @@ def mail_command(office) -> int:
         return fail(problems, EXIT_PROBLEM) if problems else EXIT_OK
     if args.verb == "send":
         box = chosen[0]
+        warn_of_passwords_in_the_clear([box])
         queued = actions.compose(store, box, args.to, args.subject, text_of(args))
         done = actions.send_mail(store, box.collection, queued.id, box)
     else:
         collection = "hr_mail" if args.hr else "mail"
         original = store.repo(collection).get(args.id)
         box = actions.mailbox_of(boxes, original)
+        warn_of_passwords_in_the_clear([box])
         queued = actions.reply(store, collection, args.id, text_of(args), box)
         done = actions.send_mail(store, collection, queued.id, box)
     if done.send_status != "sent":

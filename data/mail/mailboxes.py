@@ -6,12 +6,15 @@
     from = "Front desk <office@example.com>"
     password_file = "~/.config/backoffice/mail-password"   # else $BACKOFFICE_MAIL_PASSWORD
     delete_after_fetch = false  # the default: nothing is removed from the server
+    insecure = false            # true: the password may go to a server that offers no TLS
 
     [mail.jobs]                 # more mailboxes, each a table of the same keys
     imap = "imaps://jobs@mail.example.com/INBOX"
     hr = true                   # what it brings in is HR data
 
 A password file must be readable by its owner alone: a wider one is refused, with why.
+A password goes only over TLS (imaps, smtps, or STARTTLS on imap:// and smtp://) unless the
+mailbox says ``insecure = true``; such a mailbox is warned about whenever it is used.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from data.engine.errors import DataError
 
 DEFAULT_MAILBOX = "office"
-KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch")
+KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch", "insecure")
 PORTS = {"imap": 143, "imaps": 993, "smtp": 25, "smtps": 465}
 
 
@@ -52,6 +55,14 @@ class Mailbox:
     password_file: Path | None = None
     hr: bool = False
     delete_after_fetch: bool = False
+    insecure: bool = False  # the settings allow a password to go without TLS
+
+    @property
+    def in_the_clear(self) -> bool:
+        """Its settings allow its password to go without TLS, to a server they do not say
+        speaks TLS from the first byte."""
+        servers = [server for server in (self.imap, self.smtp) if server is not None]
+        return self.insecure and any(not server.secure for server in servers)
 
     @property
     def collection(self) -> str:
@@ -121,11 +132,14 @@ def mailbox(name: str, values: dict) -> Mailbox:
         raise MailSettingsError(f"mail {name}: unknown key {', '.join(unknown)} (known: {', '.join(KEYS)})")
     imap, smtp = server(name, "imap", values.get("imap")), server(name, "smtp", values.get("smtp"))
     sender = str(values.get("from") or "")
+    if not sender.isprintable():  # no line break of any kind, nor a control character: it is a header
+        raise MailSettingsError(f"mail {name}: from must be one line of text, not {sender!r}")
     if smtp and "@" not in parseaddr(sender)[1]:
         raise MailSettingsError(f"mail {name}: from must be an address to send from, e.g. \"Front desk <office@example.com>\"")
     password_file = values.get("password_file")
     return Mailbox(name, imap, smtp, sender, Path(str(password_file)).expanduser() if password_file else None,
-                   flag(name, "hr", values.get("hr", False)), flag(name, "delete_after_fetch", values.get("delete_after_fetch", False)))
+                   flag(name, "hr", values.get("hr", False)), flag(name, "delete_after_fetch", values.get("delete_after_fetch", False)),
+                   flag(name, "insecure", values.get("insecure", False)))
 
 
 def mailboxes(table: dict) -> list[Mailbox]:
@@ -134,6 +148,15 @@ def mailboxes(table: dict) -> list[Mailbox]:
     found = [mailbox(DEFAULT_MAILBOX, own)] if own else []
     found += [mailbox(name, values) for name, values in table.items() if isinstance(values, dict)]
     return found
+
+
+def in_the_clear_warning(boxes: list[Mailbox]) -> str:
+    """One line naming the mailboxes whose passwords the settings let go without TLS; "" when none."""
+    names = [box.name for box in boxes if box.in_the_clear]
+    if not names:
+        return ""
+    return (f"mail {', '.join(names)}: insecure = true: the password may be sent to the server without TLS, "
+            "readable by anyone on the way")
 
 
 def sender_for(boxes: list[Mailbox], mailbox: str = "") -> Mailbox | None:

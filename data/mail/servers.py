@@ -5,7 +5,8 @@ Every failure becomes a MailServerError that says which server and why, in words
 
 Each exchange with a server — connecting with TLS and logging in, then each command — has
 a deadline for the whole of it (connections.py), so a server that crawls or stops answering
-ends in a sentence saying what was being done.
+ends in a sentence saying what was being done. A password goes only over TLS, unless the
+mailbox's settings say ``insecure = true``.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ class Conversation:
     def trouble(self, what: str) -> MailServerError:
         return MailServerError(f"mail {self.box.name}: {self.kind} {self.where.host}:{self.where.port}: {what}")
 
+    def no_tls(self) -> MailServerError:
+        """The server offers no TLS: the password stays here unless the settings say otherwise."""
+        return self.trouble(
+            "the server offers no TLS (STARTTLS), so the password was not sent; use a server or port with TLS, "
+            f"or, to send it readable by anyone on the way, set insecure = true for mailbox {self.box.name} "
+            "(BACKOFFICE_MAIL_INSECURE=1 for one set up in the environment)")
+
 
 class ImapSession:
     """One connection to a mailbox's IMAP folder."""
@@ -113,6 +121,8 @@ class ImapSession:
                 self.talk.now("starting TLS")
                 if not self.server.secure and b"STARTTLS" in self.client.capabilities():
                     self.client.starttls(self.talk.deadline.tls())
+                elif not self.server.secure and not box.insecure:
+                    raise self.talk.no_tls()
                 self.talk.now("logging in")
                 self.client.login(self.server.user, box.password())
         except BaseException:
@@ -220,6 +230,8 @@ def send(box: Mailbox, message: EmailMessage) -> None:
                 talk.now("starting TLS")
                 connection.starttls(context=talk.deadline.tls())
                 connection.ehlo()
+            elif not where.secure and where.user and not box.insecure:
+                raise talk.no_tls()
             if where.user and connection.has_extn("auth"):
                 talk.now("logging in")
                 connection.login(where.user, box.password())
