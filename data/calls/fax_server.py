@@ -135,6 +135,9 @@ class FaxServer:
             if self.deadline.passed or isinstance(error, TimeoutError):
                 raise self.too_slow() from None
             raise FaxServerUnreachable(f"The fax server at {self.host}:{self.port} cannot be reached: {reason(error)}") from None
+        if self.deadline.expired:  # an answer cut off half-way can read as a yes
+            self.close()
+            raise self.too_slow()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -155,11 +158,14 @@ class FaxServer:
         the server being too slow when it was."""
         self.asking = what
         try:
-            return exchange()
+            answer = exchange()
         except FAULTS as error:
             if self.deadline.passed or isinstance(error, TimeoutError):
                 raise self.too_slow() from None
             raise FaxServerError(f"{refused}: {reason(error)}") from None
+        if self.deadline.expired:  # an answer cut off half-way can read as a yes
+            raise self.too_slow()
+        return answer
 
     def too_slow(self) -> FaxServerError:
         address = f"{self.host}:{self.port}"

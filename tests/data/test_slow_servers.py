@@ -31,12 +31,15 @@ def document(tmp_path) -> Path:
     return path
 
 
+def greeting_and_login(port: int) -> tuple[str, str]:
+    """What hfaxd says when a client connects, and when it has logged in."""
+    with ftplib.FTP() as client:
+        return client.connect("127.0.0.1", port), client.login(getpass.getuser())
+
+
 def login_bytes(port: int) -> int:
     """What hfaxd says from its greeting to the end of logging in, in bytes."""
-    with ftplib.FTP() as client:
-        greeting = client.connect("127.0.0.1", port)
-        logged_in = client.login(getpass.getuser())
-    return len(greeting) + len(logged_in) + 4  # each line ends in CR LF
+    return sum(len(line) + 2 for line in greeting_and_login(port))  # each line ends in CR LF
 
 
 def test_a_fax_server_that_answers_a_byte_at_a_time_ends_the_fax_run_with_a_sentence(store, hylafax, document, monkeypatch):
@@ -70,6 +73,18 @@ def test_a_fax_server_that_stops_answering_half_way_is_said_with_what_it_was_ask
     assert str(said.value) == (f"The fax server at 127.0.0.1:{link.port} was asked to list its recvq and had not"
                                f" answered in full after {DEADLINE} s: it is too slow or has stopped answering.")
     assert took < 3 * DEADLINE
+
+
+def test_an_answer_cut_off_by_the_deadline_is_not_taken_for_a_yes(store, hylafax, monkeypatch):
+    """hfaxd stops after the first bytes of "230 User … logged in": those alone are no login."""
+    monkeypatch.setattr(fax_server, "DEADLINE", DEADLINE)
+    greeting, _ = greeting_and_login(hylafax.port)
+
+    link = SlowLink(hylafax.port, trickle=0.001, stall_after=len(greeting) + 2 + len("230 U"))
+    with link, pytest.raises(FaxServerError) as said:
+        actions.take_in_received_faxes(store, f"127.0.0.1:{link.port}")
+
+    assert f"was asked to let {getpass.getuser()} log in and had not answered in full" in str(said.value)
 
 
 # -- the machines' poll ---------------------------------------------------------------------
