@@ -23,6 +23,7 @@ from tests.servers import missing
 
 SNMPSIMD = "snmpsimd"
 DEVICE_STATES = {"running": 2, "warning": 3, "down": 5}
+PRINTER_MIB = "1.3.6.1.2.1.43."  # the tables a poll walks: markers and supplies
 # snmpsimd picks the recording for an SNMP v3 request by its context name, which machines
 # leave empty, and then by the transport: UDP over IPv4, its first endpoint.
 V3_RECORDING = "1.3.6.1.6.1.1.0.snmprec"
@@ -80,7 +81,8 @@ class SnmpPrinter:
              answer_after: float = 0.0) -> None:
         """What the machine reports from now on: its page counter, each supply's level in
         percent (of a capacity of 100), its device state and error bits; ``answer_after``:
-        the seconds it waits before each value it answers (snmpsim's delay variation)."""
+        the seconds it waits before each row of its tables it answers (snmpsim's delay
+        variation), as an agent slow to walk its tables does; its scalars come at once."""
         values = {
             mib.SYS_DESCR: ("4x", self.description.encode().hex()),
             mib.HR_DEVICE_STATUS: ("2", str(DEVICE_STATES[state])),
@@ -98,7 +100,8 @@ class SnmpPrinter:
         # ahead of any index it built, and later at every change.
         self.stamp = max(self.stamp + 2, time.time() + 60)
         for recording in self.recordings:
-            recording.write_text("".join(line(oid, *values[oid], answer_after) for oid in ordered))
+            recording.write_text("".join(line(oid, *values[oid], answer_after if oid.startswith(PRINTER_MIB) else 0)
+                                         for oid in ordered))
             recording.chmod(0o644)
             os.utime(recording, (self.stamp, self.stamp))
 

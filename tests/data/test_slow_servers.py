@@ -102,9 +102,9 @@ def timed_poll(store) -> tuple[polling.PollRun, float]:
     return run, time.monotonic() - started
 
 
-def test_a_copier_that_answers_each_value_late_is_said_not_answering_within_the_round(tmp_path, snmp_printers, short_round):
+def test_a_copier_slow_to_walk_its_tables_is_said_not_answering_within_the_round(tmp_path, snmp_printers, short_round):
     slow = snmp_printers("Canon iR-ADV C5535")
-    slow.show(total=120_345, supplies=TONERS, answer_after=1.9)  # as the one whose poll took 498 s
+    slow.show(total=120_345, supplies=TONERS, answer_after=1.9)  # each row just in time: a poll of minutes
     store = office_with(tmp_path, {"asset_tag": "CP-02", "snmp": slow.address})
 
     run, took = timed_poll(store)
