@@ -13,14 +13,19 @@ library is imported only when a PDF is read.
 from __future__ import annotations
 
 import io
+import os
 import re
+import select
 import shutil
 import subprocess
+import threading
+import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
+from typing import IO
+from xml.parsers import expat
 
 from data.engine.errors import RuleError
 from data.engine.text import visible
@@ -28,12 +33,14 @@ from data.mail.models import DOCUMENT_SUFFIXES
 
 MAX_FILE_BYTES = 20 * 2**20  # a CV with photos is a few MB; this is far past any
 MAX_PAGES = 40
-MAX_XML_BYTES = 20 * 2**20  # what one part of a DOCX or ODT may unpack to (a zip bomb unpacks to GBs)
+MAX_UNPACKED_BYTES = 20 * 2**20  # what the parts of a DOCX or ODT read may unpack to, all together (a zip bomb unpacks to GBs)
 MAX_TEXT = 50_000  # characters kept: what a candidate's CV field holds
+MAX_RAW_TEXT = 20 * MAX_TEXT  # characters read from a file before they are made plain; past it the rest is not read
+PDF_TEXT_BYTES = 4 * MAX_RAW_TEXT  # what pdftotext may write: MAX_RAW_TEXT characters of UTF-8
 PDFTOTEXT_SECONDS = 60
 SUFFIXES = DOCUMENT_SUFFIXES
-WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+WORD = "http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # as expat names tags
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
@@ -47,16 +54,30 @@ class CvText:
     cut: bool = False  # longer than MAX_TEXT: only the start was kept
 
 
+@dataclass(frozen=True)
+class Raw:
+    """The text as the file gives it; ``cut`` when reading stopped at MAX_RAW_TEXT."""
+
+    text: str
+    cut: bool = False
+
+    @classmethod
+    def bounded(cls, text: str, cut: bool = False) -> Raw:
+        return cls(text[:MAX_RAW_TEXT], cut=cut or len(text) > MAX_RAW_TEXT)
+
+
 def read_cv(path: Path, name: str = "") -> CvText:
     """The normalised text of the CV at ``path``; CvUnreadable, in words, when there is none.
     ``name``: what the file is called in what is said (the path's own name by default)."""
     name = name or path.name
     data = read_bounded(path, name)
     raw = extract(name, data)
-    text = normalise(raw)
+    text = normalise(raw.text)
     if not text.strip():
         raise CvUnreadable(f"{name}: no text could be read (a scanned image?)")
-    return CvText(text) if len(text) <= MAX_TEXT else CvText(cut_at_a_line(text), cut=True)
+    if len(text) <= MAX_TEXT and not raw.cut:
+        return CvText(text)
+    return CvText(cut_at_a_line(text), cut=True)
 
 
 def cut_at_a_line(text: str) -> str:
@@ -76,7 +97,7 @@ def read_bounded(path: Path, name: str = "") -> bytes:
         raise CvUnreadable(f"{name}: cannot be read ({error.strerror or error})") from error
 
 
-def extract(name: str, data: bytes) -> str:
+def extract(name: str, data: bytes) -> Raw:
     """The raw text of the file, by what it is rather than what it is called."""
     if data.startswith(b"%PDF-"):
         return pdf_text(name, data)
@@ -92,7 +113,11 @@ def extract(name: str, data: bytes) -> str:
 
 
 # -- plain text ------------------------------------------------------------------------------
-def plain_text(name: str, data: bytes) -> str:
+def plain_text(name: str, data: bytes) -> Raw:
+    return Raw.bounded(decoded(name, data))
+
+
+def decoded(name: str, data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:4096]:
@@ -104,25 +129,63 @@ def plain_text(name: str, data: bytes) -> str:
 
 
 # -- PDF ---------------------------------------------------------------------------------------
-def pdf_text(name: str, data: bytes) -> str:
+def pdf_text(name: str, data: bytes) -> Raw:
     if shutil.which("pdftotext"):
         return pdftotext(name, data)
     return pypdf_text(name, data)
 
 
-def pdftotext(name: str, data: bytes) -> str:
-    """poppler's reading, one page past the limit so that a longer file is known to be."""
+def pdftotext(name: str, data: bytes) -> Raw:
+    """poppler's reading, one page past the limit so that a longer file is known to be. What it
+    writes is read no further than MAX_RAW_TEXT characters' worth (a page of a few kilobytes
+    can draw megabytes of text), then it is stopped."""
     command = ["pdftotext", "-q", "-enc", "UTF-8", "-l", str(MAX_PAGES + 1), "-", "-"]
+    reading = subprocess.Popen(command, bufsize=0, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    threading.Thread(target=feed, args=(reading.stdin, data), daemon=True).start()
+    out, ended = b"", False
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=PDFTOTEXT_SECONDS, check=False)
-    except subprocess.TimeoutExpired:
-        raise CvUnreadable(f"{name}: reading it took longer than {PDFTOTEXT_SECONDS} s; it was not read") from None
-    if done.returncode != 0:
-        raise CvUnreadable(pdf_refusal(name, data, done.returncode))
-    text = done.stdout.decode("utf-8", errors="replace")
+        out, ended = read_within(reading.stdout, PDF_TEXT_BYTES, time.monotonic() + PDFTOTEXT_SECONDS)
+    finally:
+        reading.stdout.close()
+        if not ended:
+            reading.kill()
+        code = reading.wait()
+    if not ended and len(out) <= PDF_TEXT_BYTES:
+        raise CvUnreadable(f"{name}: reading it took longer than {PDFTOTEXT_SECONDS} s; it was not read")
+    if ended and code != 0:
+        raise CvUnreadable(pdf_refusal(name, data, code))
+    text = out.decode("utf-8", errors="replace")
     if text.count("\f") > MAX_PAGES:
         raise too_many_pages(name)
-    return text
+    return Raw.bounded(text, cut=not ended)
+
+
+def feed(stream: IO[bytes], data: bytes) -> None:
+    """The PDF into pdftotext's input, beside the reading of its output (a pipe holds 64 KB)."""
+    rest = memoryview(data)
+    try:
+        while rest:
+            rest = rest[stream.write(rest) or 0:]
+    except OSError:  # it stopped reading: it failed, or was stopped; its exit status says which
+        pass
+    finally:
+        stream.close()
+
+
+def read_within(stream: IO[bytes], limit: int, deadline: float) -> tuple[bytes, bool]:
+    """What ``stream`` gives, and whether it ended before ``deadline`` and within ``limit``
+    bytes (past it, a chunk more than the limit is returned)."""
+    chunks, size = [], 0
+    while size <= limit:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([stream], [], [], left)[0]:
+            break
+        chunk = os.read(stream.fileno(), 2**16)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
 
 
 def pdf_refusal(name: str, data: bytes, code: int) -> str:
@@ -136,7 +199,7 @@ def too_many_pages(name: str) -> CvUnreadable:
     return CvUnreadable(f"{name}: more than {MAX_PAGES} pages is not a CV; it was not read")
 
 
-def pypdf_text(name: str, data: bytes) -> str:
+def pypdf_text(name: str, data: bytes) -> Raw:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -146,7 +209,12 @@ def pypdf_text(name: str, data: bytes) -> str:
             raise CvUnreadable(f"{name}: the PDF is protected by a password; ask for one without")
         if len(reader.pages) > MAX_PAGES:
             raise too_many_pages(name)
-        return "\f".join(page.extract_text() or "" for page in reader.pages)
+        pages: list[str] = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if sum(map(len, pages)) > MAX_RAW_TEXT:
+                return Raw.bounded("\f".join(pages), cut=True)
+        return Raw("\f".join(pages))
     except CvUnreadable:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError, NotImplementedError) as error:
@@ -156,89 +224,159 @@ def pypdf_text(name: str, data: bytes) -> str:
 
 
 # -- DOCX and ODT --------------------------------------------------------------------------------
-def zipped_text(name: str, data: bytes) -> str:
+class Enough(Exception):
+    """Raised inside the XML reader once MAX_RAW_TEXT characters are in: the rest is not read."""
+
+
+class OfficeText:
+    """The words of a DOCX's or ODT's XML, taken as the parts stream out of the zip: no tree is
+    built, so what is held is the text found, never the markup (a tree of 20 MB of markup is
+    hundreds of MB); an element nested 100,000 deep costs a list entry, not Python's stack."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.out: list[str] = []
+        self.size = 0
+        self.open: list[str] = []  # the tags entered and not yet left, innermost last
+
+    def text(self) -> str:
+        return "".join(self.out)
+
+    def add(self, text: str) -> None:
+        self.out.append(text)
+        self.size += len(text)
+        if self.size > MAX_RAW_TEXT:
+            raise Enough
+
+    def read(self, archive: zipfile.ZipFile, part: str) -> None:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.data
+        parser.StartDoctypeDeclHandler = self.refuse_doctype
+        self.open = []
+        try:
+            with archive.open(part) as stream:
+                while chunk := stream.read(2**16):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise CvUnreadable(f"{self.name}: damaged inside ({part} is not valid XML)") from error
+
+    def refuse_doctype(self, *_: object) -> None:  # no office program writes one; entity bombs need one
+        raise CvUnreadable(f"{self.name}: its XML declares entities, which no office program writes; it was not read")
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.open.append(tag)
+
+    def end(self, tag: str) -> None:
+        self.open.pop()
+
+    def data(self, text: str) -> None:
+        pass
+
+
+class DocxText(OfficeText):
+    """Runs of text, tabs and breaks; a paragraph or table cell ends a line. What sits in an
+    mc:Fallback is the same text box again, for older programs, and is skipped."""
+
+    skipping = 0  # how many mc:Fallback elements we are inside
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag.endswith("}Fallback") or self.skipping:
+            self.skipping += 1
+            return
+        super().start(tag, attributes)
+        if tag == f"{WORD}tab":
+            self.add("\t")
+        elif tag in (f"{WORD}br", f"{WORD}cr"):
+            self.add("\n")
+
+    def end(self, tag: str) -> None:
+        if self.skipping:
+            self.skipping -= 1
+            return
+        super().end(tag)
+        if tag in (f"{WORD}p", f"{WORD}tc"):
+            self.add("\n")
+
+    def data(self, text: str) -> None:
+        if not self.skipping and self.open and self.open[-1] == f"{WORD}t":
+            self.add(text)
+
+
+class OdtText(OfficeText):
+    """The text of the text:* elements, spaces, tabs and line breaks; a paragraph or heading
+    ends a line."""
+
+    EMPTY = (f"{TEXT_NS}s", f"{TEXT_NS}tab", f"{TEXT_NS}line-break")
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        super().start(tag, attributes)
+        if tag == f"{TEXT_NS}s":
+            self.add(" " * spaces(attributes.get(f"{TEXT_NS}c", "")))
+        elif tag == f"{TEXT_NS}tab":
+            self.add("\t")
+        elif tag == f"{TEXT_NS}line-break":
+            self.add("\n")
+
+    def end(self, tag: str) -> None:
+        super().end(tag)
+        if tag in (f"{TEXT_NS}p", f"{TEXT_NS}h"):
+            self.add("\n")
+
+    def data(self, text: str) -> None:
+        inside = self.open[-1] if self.open else ""
+        if inside.startswith(TEXT_NS) and inside not in self.EMPTY:
+            self.add(text)
+
+
+def spaces(count: str) -> int:
+    """<text:s text:c="3"/>: three spaces; a count that is no number is one."""
+    return min(int(count), 100) if count.isdigit() else 1
+
+
+def zipped_text(name: str, data: bytes) -> Raw:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 parts = [p for p in sorted(names) if re.fullmatch(r"word/header\d*\.xml", p)] + ["word/document.xml"]
-                return "\n".join(docx_text(xml_of(name, archive, part)) for part in parts)
-            if "content.xml" in names and member(name, archive, "mimetype").strip() == ODT_MIMETYPE:
-                return odt_text(xml_of(name, archive, "content.xml"))
+                return office_text(name, archive, parts, DocxText(name))
+            if "content.xml" in names and first_bytes(archive, "mimetype").strip() == ODT_MIMETYPE:
+                return office_text(name, archive, ["content.xml"], OdtText(name))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as error:
         raise CvUnreadable(f"{name}: a damaged zip file (cut short?); it was not read") from error
     raise CvUnreadable(f"{name}: a zip file, but not a DOCX or ODT document")
 
 
-def member(name: str, archive: zipfile.ZipFile, part: str) -> bytes:
-    """One part, read no further than MAX_XML_BYTES whatever its header claims."""
-    with archive.open(part) as stream:
-        data = stream.read(MAX_XML_BYTES + 1)
-    if len(data) > MAX_XML_BYTES:
-        raise CvUnreadable(f"{name}: unpacks to more than {MAX_XML_BYTES // 2**20} MB (a zip bomb?); it was not read")
-    return data
-
-
-def xml_of(name: str, archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    data = member(name, archive, part)
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # no office program writes one; entity bombs need one
-        raise CvUnreadable(f"{name}: its XML declares entities, which no office program writes; it was not read")
+def office_text(name: str, archive: zipfile.ZipFile, parts: list[str], reader: OfficeText) -> Raw:
+    """The text of ``parts``, read in turn, refused when together they would unpack to more
+    than MAX_UNPACKED_BYTES: the zip module reads a part no further than the size its header
+    gives, so the sum of those is a bound, known before anything is unpacked."""
+    if sum(archive.getinfo(part).file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise CvUnreadable(f"{name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB (a zip bomb?); it was not read")
     try:
-        return ElementTree.fromstring(data)
-    except ElementTree.ParseError as error:
-        raise CvUnreadable(f"{name}: damaged inside ({part} is not valid XML)") from error
+        for part in parts:
+            reader.read(archive, part)
+            reader.add("\n")
+    except Enough:
+        return Raw(reader.text(), cut=True)
+    return Raw(reader.text().removesuffix("\n"))
 
 
-def docx_text(root: ElementTree.Element) -> str:
-    out: list[str] = []
-
-    def walk(element: ElementTree.Element) -> None:
-        tag = element.tag
-        if tag == f"{WORD}t":
-            out.append(element.text or "")
-        elif tag == f"{WORD}tab":
-            out.append("\t")
-        elif tag in (f"{WORD}br", f"{WORD}cr"):
-            out.append("\n")
-        if tag.endswith("}Fallback"):  # the same text box again, for older programs
-            return
-        for child in element:
-            walk(child)
-        if tag in (f"{WORD}p", f"{WORD}tc"):
-            out.append("\n")
-
-    walk(root)
-    return "".join(out)
-
-
-def odt_text(root: ElementTree.Element) -> str:
-    out: list[str] = []
-
-    def walk(element: ElementTree.Element) -> None:
-        tag = element.tag
-        if tag == f"{TEXT_NS}s":
-            out.append(" " * min(int(element.get(f"{TEXT_NS}c", "1") or 1), 100))
-        elif tag == f"{TEXT_NS}tab":
-            out.append("\t")
-        elif tag == f"{TEXT_NS}line-break":
-            out.append("\n")
-        elif element.text and tag.startswith(TEXT_NS):
-            out.append(element.text)
-        for child in element:
-            walk(child)
-            if child.tail and tag.startswith(TEXT_NS):
-                out.append(child.tail)
-        if tag in (f"{TEXT_NS}p", f"{TEXT_NS}h"):
-            out.append("\n")
-
-    walk(root)
-    return "".join(out)
+def first_bytes(archive: zipfile.ZipFile, part: str) -> bytes:
+    with archive.open(part) as stream:
+        return stream.read(len(ODT_MIMETYPE) + 64)
 
 
 # -- normalising ---------------------------------------------------------------------------------
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero widths
 SPACED_OUT = re.compile(r"(?:\S ){2,}\S(?: {2,}(?:\S )*\S)*")  # "J a n e   D o e": a letter-spaced heading
-HYPHENATED = re.compile(r"([^\W\d_]+)-\n[ \t]*([^\W\d_]+)([^\S\n]*)")
+# The look-behind starts a word only where one starts: tried from inside a long word, the
+# search ran on to its end from every letter (a CV of one 200 KB word never finished).
+HYPHENATED = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-\n[ \t]*([^\W\d_]+)([^\S\n]*)")
 
 
 def normalise(raw: str) -> str:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from data.addresses import check_email, normalise_number
 
-EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+# An address starts where a run of its characters starts: tried from inside a long run with no
+# @ after it, the search ran on to the run's end from every character.
+EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 # A run of digits with the separators people write numbers with, at least 7 digits long.
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{5,}\d(?!\w)")
 NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’.\-]*(?:['’\-][^\W\d_]+)*\.?")

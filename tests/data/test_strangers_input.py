@@ -1,0 +1,114 @@
+"""What strangers send costs time in proportion to its size and bounded memory: CVs, mail and
+files to import that are built to be slow or large are read, cut or refused in a sentence, and
+the work moves on past them.
+
+How long the reading takes is measured by bench/strangers.py, not here. What these tests hold
+is that none of it stalls: each pathological input is read in a child process that must be
+done within STALL seconds, far past what the reading takes now (under a second) and far short
+of what it took before (minutes to hours for the same input).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from data.candidates.cv_files import CvUnreadable, read_cv
+from data.candidates.cv_suggestions import suggest
+from data.candidates.models import Position
+from tui.cli import main
+
+STALL = 30  # seconds
+T = TypeVar("T")
+WORD_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def within_a_stall(work: Callable[[], T]) -> T:
+    """What ``work()`` returns, run in a forked child that is stopped after STALL seconds."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def run() -> None:
+        try:
+            results.put((True, work()))
+        except BaseException as error:  # said in the parent, which fails the test
+            results.put((False, f"{error!r}\n{traceback.format_exc()}"))
+
+    child = context.Process(target=run)
+    child.start()
+    try:
+        done, value = results.get(timeout=STALL)
+    except queue.Empty:
+        pytest.fail(f"still at work after {STALL} s")
+    finally:
+        child.kill()
+        child.join()
+    if not done:
+        pytest.fail(value)
+    return value
+
+
+# -- CVs ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opening(store):
+    return store.repo("positions").add(Position(title="Bookkeeper"))
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param("a" * 400_000, id="one word"),
+    pytest.param("a " * 200_000, id="one letter-spaced word"),
+])
+def test_a_cv_of_one_enormous_word_is_taken_cut_to_its_start(store, opening, tmp_path, capsys, body):
+    cv = tmp_path / "word.txt"
+    cv.write_text("Ann Lee\n" + body)
+
+    def take() -> tuple[int, str]:
+        code = main(["--data", str(store.folder), "import-cvs", "Bookkeeper", str(cv)])
+        return code, capsys.readouterr().out
+
+    code, out = within_a_stall(take)
+    assert (code, out) == (0, "word.txt: Ann Lee, new (#1); no e-mail, no phone found; "
+                              "only the first 50,000 characters of its text were kept\n")
+
+
+def test_what_a_text_suggests_is_found_in_text_of_any_length():
+    text = "Ann Lee\n" + "a" * 200_000 + " ann.lee@example.com " + "1" * 200_000 + " +44 7700 900123"
+    found = within_a_stall(lambda: suggest(text))
+    assert (found.name, found.email, found.phone) == ("Ann Lee", "ann.lee@example.com", "+447700900123")
+
+
+def write_docx_parts(path: Path, parts: int, each: int) -> Path:
+    """A DOCX whose headers each unpack to ``each`` bytes of text: together far more than any
+    one of them, and than any CV."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("word/document.xml", f"<w:document {WORD_NS}><w:body><w:p><w:r><w:t>Ann Lee</w:t></w:r></w:p></w:body></w:document>")
+        text = f"<w:hdr {WORD_NS}><w:p><w:r><w:t>{'Experience. ' * (each // 12)}</w:t></w:r></w:p></w:hdr>"
+        for number in range(1, parts + 1):
+            docx.writestr(f"word/header{number}.xml", text)
+    return path
+
+
+def test_a_docx_whose_parts_together_unpack_past_the_cap_is_refused_though_none_alone_does(tmp_path):
+    docx = write_docx_parts(tmp_path / "parts.docx", parts=3, each=8 * 2**20)
+    with pytest.raises(CvUnreadable, match=r"^parts.docx: unpacks to more than 20 MB \(a zip bomb\?\); it was not read$"):
+        read_cv(docx)
+
+
+def test_a_docx_with_photos_past_the_cap_is_read_since_only_its_text_parts_count(tmp_path):
+    path = tmp_path / "photos.docx"
+    with zipfile.ZipFile(path, "w") as docx:
+        years = "".join(f"<w:p><w:r><w:t>Accounts, year {n}.</w:t></w:r></w:p>" for n in range(120_000))  # 6 MB
+        docx.writestr("word/document.xml", f"<w:document {WORD_NS}><w:body>{years}</w:body></w:document>", zipfile.ZIP_DEFLATED)
+        docx.writestr("word/media/image1.jpeg", os.urandom(15 * 2**20))
+    cv = read_cv(path)
+    assert cv.cut and cv.text.startswith("Accounts, year 0.\nAccounts, year 1.\n")
