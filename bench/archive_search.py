@@ -24,6 +24,7 @@ from office import NOW, build
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.engine import archive  # noqa: E402
+from data.engine.archive_index import private_cache  # noqa: E402
 from data.engine.store import Store  # noqa: E402
 
 WORDS = ("Kowalski invoice", "no-such-word-anywhere")
@@ -37,7 +38,8 @@ def timed(search) -> float:
 
 def by_reading(store: Store, text: str) -> list:
     words = text.casefold().split()
-    return [hit for domain in ("calls",) for hit in archive.scanned(store, domain, words, None)]
+    with archive.open_archive(store, "calls") as year_files:
+        return archive.scanned(store, "calls", year_files, words, None)
 
 
 def main() -> None:
@@ -52,7 +54,7 @@ def main() -> None:
         if work:
             archive.archive_old(build(folder, args.years), NOW, 180)
         store = Store(folder, user="bench")
-        (archive.archive_folder(store, "calls") / "index-calls.sqlite").unlink(missing_ok=True)
+        (private_cache(store) / "index-calls.sqlite").unlink(missing_ok=True)
         first = timed(lambda: archive.search_history(store, {"calls"}, WORDS[0]))
         for text in WORDS:
             reading = [timed(lambda: by_reading(store, text)) for _ in range(args.runs)]

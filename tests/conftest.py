@@ -32,6 +32,7 @@ def private_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("BACKOFFICE_DATA", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))  # the log of what could not be shown
     monkeypatch.setenv("BACKOFFICE_TIMEZONE", "UTC")  # commands run by the tests tell the same time
 

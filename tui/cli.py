@@ -369,10 +369,11 @@ def reorder(office: Office) -> int:
 
 def check(office: Office) -> int:
     from data.engine.check import check_folder
+    from data.engine.survey import sharing
 
     store = office.store
     problems, notes = check_folder(store)
-    for line in notes:
+    for line in [sharing(store), *notes]:
         say(line)
     if problems:
         return fail(problems, EXIT_PROBLEM)

@@ -29,7 +29,7 @@ def data_folder(settings: Settings) -> Path:
 def open_office(settings: Settings, *, create: bool, lock_timeout: float | None = None) -> Store:
     from data.engine.store import Store
 
-    store = Store(data_folder(settings), create=create, lock_timeout=lock_timeout)
+    store = Store(data_folder(settings), create=create, lock_timeout=lock_timeout, hr_group=settings.hr_group)
     store.outputs = {kind: folder for kind, folder in (("exports", settings.exports), ("service-sheets", settings.service_sheets))
                      if folder is not None}
     store.lists = {"rooms": settings.rooms}

@@ -47,6 +47,7 @@ class Settings:
     exports: Path | None = None  # orders written for suppliers; default: exports/ in the data folder
     service_sheets: Path | None = None  # service-call sheets for vendors; default: service-sheets/ in the data folder
     office: str = ""  # the office's name, as letters sign it ({office})
+    hr_group: str = "hr"  # the Unix group of HR's staff: hr/ is made theirs (name or number)
     rooms: list[str] = field(default_factory=list)  # the office's interview rooms; empty: any room typed is taken
     mail: dict = field(default_factory=dict)  # the [mail] table: the office's mailboxes (data/mail/mailboxes.py)
 
@@ -119,7 +120,8 @@ def checked(values: dict, where: str) -> dict:
     for name in ("data", "exports", "service_sheets"):
         if result.get(name) is not None:
             result[name] = Path(str(result[name])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community", "office", *SNMP_V3):
+    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community", "office",
+                 "hr_group", *SNMP_V3):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")
     if result.get("fax_server"):

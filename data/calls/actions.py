@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from data.addresses import normalise_number
 from data.calls import rules
@@ -17,7 +18,6 @@ from data.calls.fax_server import FaxServer, FaxServerError, FaxServerUnreachabl
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, known_caller
 from data.engine.errors import FieldError, RuleError
-from data.engine.storage import atomic_write
 from data.engine.store import Store
 
 # -- calls -------------------------------------------------------------------------------
@@ -283,14 +283,12 @@ def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
         documents = {f.file: at.fetch(f.file) for f in new}
     if not new:
         return []
-    folder = store.output_folder("faxes-in")
     calls, contacts = store.repo("calls").list(), store.repo("contacts").list()
     with faxes.transaction():
         known = {f.received_file for f in faxes.find(direction="incoming")}
         added = []
         for found in (f for f in new if f.file not in known):
-            document = folder / found.file
-            atomic_write(document, documents[found.file], like=store.file(faxes.collection.domain))
+            document = store.write_output("faxes-in", Path(found.file).name, documents[found.file])
             number = number_or_nothing(found.caller_number)
             caller = known_caller(calls, number, contacts) if number else None
             sender = caller[0] if caller else found.caller_name or (found.caller_number if not number else "")

@@ -10,7 +10,6 @@ where else they applied.
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from data.candidates.cv_files import SUFFIXES, CvText, CvUnreadable, read_bounde
 from data.candidates.cv_suggestions import Suggestions, suggest
 from data.candidates.models import Candidate, Position, PositionStatus
 from data.engine.errors import RuleError
-from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.engine.text import visible
 
@@ -182,33 +180,33 @@ def other_candidacies(store: Store, candidate: Candidate) -> list[str]:
 
 
 # -- the kept file -----------------------------------------------------------------------------
-def cv_folder(store: Store) -> Path:
-    return store.home("people") / CV_FOLDER
-
-
 def keep_cv_file(store: Store, cv: CvFile) -> str:
     """A copy in the HR folder under a name of our own (the sender's file name may say who it
     is), as private as people.json from its first byte; its path there, to store."""
     suffix = cv.path.suffix.lower() if cv.path.suffix.lower() in SUFFIXES else ""
-    name = f"{CV_FOLDER}/{secrets.token_hex(8)}{suffix}"
-    folder = cv_folder(store)
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(store.home("people") / name, cv.data, like=store.file("people"))
+    name = f"{secrets.token_hex(8)}{suffix}"
+    with store.open_files("people", CV_FOLDER, writing=True) as cvs:
+        cvs.write(name, cv.data)
+    return f"{CV_FOLDER}/{name}"
+
+
+def kept_name(cv_path: str) -> str | None:
+    """The name in the CV folder that a candidate's ``cv_path`` gives, if it is one this
+    program kept (a path typed by hand is never touched)."""
+    name = cv_path.removeprefix(f"{CV_FOLDER}/")
+    if not cv_path.startswith(f"{CV_FOLDER}/") or not name or "/" in name or name.startswith("."):
+        return None
     return name
 
 
-def kept_file(store: Store, cv_path: str) -> Path | None:
-    """The file a candidate's ``cv_path`` names, if it is one this program kept (a path typed
-    by hand is never touched)."""
-    if not cv_path.startswith(f"{CV_FOLDER}/") or "/" in cv_path.removeprefix(f"{CV_FOLDER}/"):
-        return None
-    return store.home("people") / cv_path
-
-
 def forget_cv_file(store: Store, cv_path: str) -> None:
-    path = kept_file(store, cv_path)
-    if path is not None:
+    name = kept_name(cv_path)
+    if name is None:
+        return
+    with store.open_home("people", writing=True) as home:
         try:
-            os.unlink(path)
+            cvs = home.folder(CV_FOLDER)
         except FileNotFoundError:
-            pass
+            return
+        with cvs:
+            cvs.remove(name)

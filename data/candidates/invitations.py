@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from data.candidates.models import Candidate, Interview, InterviewStatus
 from data.engine.clock import local, office_zone
 from data.engine.errors import NoAccessError
-from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.engine.text import visible
 
@@ -132,12 +131,10 @@ def invitations_folder(store: Store) -> Path:
 def write_invitation(store: Store, interview: Interview) -> Path:
     """The invitation as it now stands, .ics and .txt, as private as people.json; the .ics's path."""
     invitation = invitation_of(store, interview)
-    folder = invitations_folder(store)
-    folder.mkdir(parents=True, exist_ok=True)
-    like = store.file("people")
-    atomic_write(folder / f"{invitation.file_name}.txt", invitation.text().encode(), like=like)
-    atomic_write(folder / f"{invitation.file_name}.ics", invitation.ics(now=store.now()), like=like)
-    return folder / f"{invitation.file_name}.ics"
+    with store.open_files("people", FOLDER, writing=True) as folder:
+        folder.write(f"{invitation.file_name}.txt", invitation.text().encode())
+        folder.write(f"{invitation.file_name}.ics", invitation.ics(now=store.now()))
+    return invitations_folder(store) / f"{invitation.file_name}.ics"
 
 
 def invitation_sender(boxes: list[Mailbox]) -> Mailbox | None:
@@ -175,17 +172,15 @@ def queue_due_invitations(store: Store, box: Mailbox) -> list[Mail]:
 
 
 def invitation_mail(store: Store, box: Mailbox, invitation: Invitation) -> Mail:
-    from data.mail.actions import attachments_folder
+    from data.mail.attachments import keep_file
     from data.mail.models import Attachment
     from data.mail.rules import checked_addresses, outgoing
 
     to = checked_addresses([mail for _, mail in invitation.attendees])
     mail = outgoing(box.name, to, invitation.subject, invitation.text(), store.user, store.now())
-    folder = attachments_folder(store, "hr_mail", box.name)
-    folder.mkdir(parents=True, exist_ok=True)
     payload = invitation.ics(organizer=(parseaddr(box.sender)[0] or box.address, box.address), now=store.now())
     name = f"{invitation.file_name}.ics"
-    atomic_write(folder / name, payload, like=store.file("people"))
+    keep_file(store, "hr_mail", box.name, name, payload)
     mail.attachments = [Attachment(name="invitation.ics", file=name, size=len(payload),
                                    content_type=f"text/calendar; method={invitation.method}")]
     return mail

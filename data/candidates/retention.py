@@ -14,19 +14,21 @@ that a backup put back does not bring the person back.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
 from contextlib import suppress
 from datetime import datetime
-from pathlib import Path
 
 from data.candidates import rules
 from data.candidates.cv_import import forget_cv_file
 from data.candidates.models import Candidate, Interview, InterviewStatus, Stage
 from data.engine import backups
-from data.engine.archive import archive_files, archive_folder
+from data.engine.archive import FOLDER as ARCHIVE, open_archive, read_marker, year_files
+from data.engine.archive_index import index_name
 from data.engine.clock import as_utc, office_day
 from data.engine.errors import DataError, RuleError, saving
+from data.engine.files import Folder
 from data.engine.record import STORED
-from data.engine.storage import atomic_write, parse_file
+from data.engine.storage import parse_file
 from data.engine.store import Store
 from data.engine.tables import encode, with_documents
 
@@ -88,10 +90,17 @@ def erase_candidate(store: Store, candidate_id: int) -> Candidate:
     return erased
 
 
+def archived(store: Store) -> Iterator[tuple[Folder, str]]:
+    """HR's archive folder and the name of each of its year files."""
+    with open_archive(store, "people") as archive:
+        for name in year_files(archive, "people"):
+            yield archive, name  # type: ignore[misc]
+
+
 def erase_archived(store: Store, candidate_id: int) -> Candidate:
     """A candidate no longer in the working file: erased in the archive (and the backups)."""
-    for path in archive_files(store, "people"):
-        body = parse_file(path).get("candidates", {}).get(str(candidate_id))
+    for archive, name in archived(store):
+        body = parse_file(archive, name).get("candidates", {}).get(str(candidate_id))
         if body is not None and not body.get("erased_at"):
             forget_cv_file(store, body.get("cv_path") or "")
             scrub_copies(store, {str(candidate_id): store.now().isoformat()})
@@ -139,14 +148,13 @@ def erase_once_a_day(store: Store, now: datetime, months: int) -> list[int] | No
     """What the app's daily housekeeping runs: at most once a day, by whoever of HR comes first;
     None when it already ran today or this user may not see HR records."""
     try:
-        marker = store.home("people") / "archive" / MARKER
         today = office_day(now).isoformat()
-        if marker.exists() and marker.read_text().strip() == today:
-            return None
+        with open_archive(store, "people") as archive:
+            if read_marker(archive, MARKER) == today:
+                return None
         erased = erase_expired(store, now, months)
-        with saving(f"archive/{MARKER}"):
-            marker.parent.mkdir(exist_ok=True)
-            atomic_write(marker, today.encode(), like=store.file("people"))
+        with saving(f"{ARCHIVE}/{MARKER}"), open_archive(store, "people", writing=True) as archive:
+            archive.write(MARKER, today.encode())  # type: ignore[union-attr]
         return erased
     except (DataError, PermissionError):
         return None  # the HR section says why to those outside HR
@@ -157,8 +165,8 @@ def due_in_archive(store: Store, now: datetime, months: int) -> dict[str, str]:
     """doc id → now, of the archived candidates whose retention period is over; their kept CV
     files are removed here, their records by ``scrub_copies``."""
     due = {}
-    for path in archive_files(store, "people"):
-        for doc_id, body in parse_file(path).get("candidates", {}).items():
+    for archive, name in archived(store):
+        for doc_id, body in parse_file(archive, name).get("candidates", {}).items():
             if erasure_due(body, now, months):
                 due[doc_id] = now.isoformat()
                 forget_cv_file(store, body.get("cv_path") or "")
@@ -168,8 +176,8 @@ def due_in_archive(store: Store, now: datetime, months: int) -> dict[str, str]:
 def erased_ids(store: Store) -> dict[str, str]:
     """doc id → when, of every candidate erased in the working file or the archive."""
     found = {str(c.id): c.erased_at.isoformat() for c in store.repo("candidates").list() if c.erased_at}
-    for path in archive_files(store, "people"):
-        for doc_id, body in parse_file(path).get("candidates", {}).items():
+    for archive, name in archived(store):
+        for doc_id, body in parse_file(archive, name).get("candidates", {}).items():
             if body.get("erased_at"):
                 found.setdefault(doc_id, body["erased_at"])
     return found
@@ -183,32 +191,44 @@ def scrub_copies(store: Store, also: dict[str, str]) -> None:
         erased = {**erased_ids(store), **also}
         if not erased:
             return
-        folder = backups.backup_folder(store.file("people"))
-        copies = sorted(folder.glob("people-*.json")) + sorted(folder.glob("people.schema-*.json")) if folder.is_dir() else []
-        for path in [*archive_files(store, "people"), *copies]:
-            scrub(path, erased, like=store.file("people") if path.parent.name == "archive" else path)
+        with store.open_home("people", writing=True) as home:
+            for folder_name in (ARCHIVE, backups.FOLDER):
+                try:
+                    folder = home.folder(folder_name)
+                except FileNotFoundError:
+                    continue
+                with folder:
+                    for name in sorted(folder.names()):
+                        if name.startswith("people") and name.endswith(".json"):
+                            scrub(folder, name, erased)
+                    if folder_name == ARCHIVE:
+                        folder.remove(index_name("people"))  # derived: made again
         forget_invitations(store, set(erased))
-        (archive_folder(store, "people") / "index-people.sqlite").unlink(missing_ok=True)  # derived: made again
 
 
 def forget_invitations(store: Store, candidate_ids: set[str]) -> None:
     """The invitations written for their interviews name them: deleted."""
-    from data.candidates.invitations import invitations_folder
+    from data.candidates.invitations import FOLDER
 
-    folder = invitations_folder(store)
-    if not folder.is_dir():
+    interviews = [*store.repo("interviews").list(), *(i for archive, name in archived(store)
+                                                     for i in archived_interviews(archive, name))]
+    prefixes = tuple(f"interview-{i.id}-" for i in interviews if str(i.candidate_id) in candidate_ids)
+    if not prefixes:
         return
-    interviews = [*store.repo("interviews").list(), *(i for path in archive_files(store, "people")
-                                                     for i in archived_interviews(path))]
-    for interview in interviews:
-        if str(interview.candidate_id) in candidate_ids:
-            for written in folder.glob(f"interview-{interview.id}-*"):
-                written.unlink(missing_ok=True)
+    with store.open_home("people", writing=True) as home:
+        try:
+            folder = home.folder(FOLDER)
+        except FileNotFoundError:
+            return
+        with folder:
+            for name in folder.names():
+                if name.startswith(prefixes):
+                    folder.remove(name)
 
 
-def archived_interviews(path: Path) -> list[Interview]:
+def archived_interviews(archive: Folder, name: str) -> list[Interview]:
     found = []
-    for doc_id, body in parse_file(path).get("interviews", {}).items():
+    for doc_id, body in parse_file(archive, name).get("interviews", {}).items():
         if doc_id.isdigit() and isinstance(body, dict):
             with suppress(ValueError):
                 interview = Interview.model_validate(body, context=STORED)
@@ -217,9 +237,9 @@ def archived_interviews(path: Path) -> list[Interview]:
     return found
 
 
-def scrub(path: Path, erased: dict[str, str], like: Path) -> None:
+def scrub(folder: Folder, name: str, erased: dict[str, str]) -> None:
     """Rewrite one stored file without the erased candidates' personal data, if it holds any."""
-    tables: dict = dict(parse_file(path))
+    tables: dict = dict(parse_file(folder, name))
     candidates, interviews = tables.get("candidates", {}), tables.get("interviews", {})
     people = {doc_id: erased_body(doc_id, body, datetime.fromisoformat(erased[doc_id])) for doc_id, body in candidates.items()
               if doc_id in erased and (not body.get("erased_at") or any(body.get(k) for k in PERSONAL))}
@@ -230,5 +250,5 @@ def scrub(path: Path, erased: dict[str, str], like: Path) -> None:
     tables["candidates"] = with_documents(candidates, people)
     if said:
         tables["interviews"] = with_documents(interviews, said)
-    with saving(f"{path.parent.name}/{path.name}"):
-        atomic_write(path, encode(tables)[0], like=like)
+    with saving(f"{folder.path.name}/{name}"):
+        folder.write(name, encode(tables)[0])

@@ -11,9 +11,10 @@ so nothing is lost or seen twice.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,21 +24,50 @@ from pydantic import ValidationError
 from data.engine.archive_index import refresh_index, search_index, searched_words
 from data.engine.clock import as_utc, local, office_day
 from data.engine.collections import DOMAINS, Collection, collections_of, get_collection
-from data.engine.errors import DataError, saving
+from data.engine.errors import DataError, NoAccessError, saving
+from data.engine.files import Access, Folder
 from data.engine.record import STORED, Record
-from data.engine.storage import atomic_write, parse_file
+from data.engine.storage import parse_file
 from data.engine.store import Store
 from data.engine.tables import encode, with_documents
+
+FOLDER = "archive"
+LAST_RUN = "last-run"  # in the data folder's archive: the day of the last run
 
 
 def archive_folder(store: Store, domain: str) -> Path:
     """Beside the domain's file: HR's archive is in hr/, as closed as the HR file."""
-    return store.home(domain) / "archive"
+    return store.home(domain) / FOLDER
+
+
+@contextmanager
+def open_archive(store: Store, domain: str, writing: bool = False) -> Iterator[Folder | None]:
+    """The domain's archive folder held open, made like its home when writing; None when
+    there is none yet."""
+    try:
+        with store.open_home(domain, writing) as home:
+            archive = home.folder(FOLDER, make=Access.of_folder(home.stat()) if writing else None)
+    except FileNotFoundError:
+        yield None
+        return
+    except PermissionError as error:
+        raise NoAccessError(f"You have no access to the archive of {domain}.json.") from error
+    with archive:
+        yield archive
+
+
+def year_files(archive: Folder | None, domain: str) -> list[str]:
+    """The names of the domain's year files in ``archive``, oldest first."""
+    if archive is None:
+        return []
+    year = re.compile(rf"{re.escape(domain)}-\d{{4}}\.json")
+    return sorted(name for name in archive.names() if year.fullmatch(name))
 
 
 def archive_files(store: Store, domain: str) -> list[Path]:
-    folder = archive_folder(store, domain)
-    return sorted(folder.glob(f"{domain}-*.json")) if folder.is_dir() else []
+    """The year files of a domain, for messages and for counting."""
+    with open_archive(store, domain) as archive:
+        return [archive_folder(store, domain) / name for name in year_files(archive, domain)]
 
 
 def moment(body: dict) -> datetime | None:
@@ -78,8 +108,9 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
         }
         if not moving:
             return 0
-        for year, by_collection in by_year(moving).items():
-            add_to_archive(archive_folder(store, domain) / f"{domain}-{year}.json", by_collection, storage.path)
+        with open_archive(store, domain, writing=True) as archive:
+            for year, by_collection in by_year(moving).items():
+                add_to_archive(archive, f"{domain}-{year}.json", by_collection)  # type: ignore[arg-type]
         for name, docs in moving.items():
             collection = get_collection(name)
             ids = [int(i) for i in docs]
@@ -96,14 +127,13 @@ def by_year(moving: dict[str, dict[str, dict]]) -> dict[int, dict[str, dict[str,
     return years
 
 
-def add_to_archive(path: Path, by_collection: dict[str, dict[str, dict]], data_file: Path) -> None:
-    """Add documents to an archive file, which is as private as ``data_file``, their source."""
-    with saving(f"{path.parent.name}/{path.name}"):
-        path.parent.mkdir(exist_ok=True)
-        tables: dict = parse_file(path) if path.exists() else {}
-        for name, docs in by_collection.items():
-            tables[name] = with_documents(tables.get(name, {}), docs)
-        atomic_write(path, encode(tables)[0], like=data_file)
+def add_to_archive(archive: Folder, name: str, by_collection: dict[str, dict[str, dict]]) -> None:
+    """Add documents to an archive file, which is as private as the data file, their source."""
+    with saving(f"{FOLDER}/{name}"):
+        tables: dict = parse_file(archive, name) if archive.lstat(name) is not None else {}
+        for collection, docs in by_collection.items():
+            tables[collection] = with_documents(tables.get(collection, {}), docs)
+        archive.write(name, encode(tables)[0])
 
 
 def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
@@ -122,37 +152,46 @@ def archive_old(store: Store, now: datetime, days: int) -> dict[str, int]:
 def update_index(store: Store, domain: str) -> None:
     """Index what was just archived now (and the whole archive the first time), so that
     nobody's search waits for it."""
-    with suppress(sqlite3.Error, OSError, DataError):  # the index is made at the next search then
-        refresh_index(store, domain, archive_folder(store, domain), archive_files(store, domain))
+    with suppress(sqlite3.Error, OSError, DataError), open_archive(store, domain) as archive:  # else made at the next search
+        if archive is not None:
+            refresh_index(store, domain, archive, year_files(archive, domain))
+
+
+def read_marker(archive: Folder | None, name: str) -> str:
+    """The day a daily run last ran, as a marker file in ``archive`` says; "" when none."""
+    with suppress(OSError, DataError):
+        if archive is not None and archive.lstat(name) is not None:
+            return archive.read(name, 64).decode(errors="replace").strip()
+    return ""
 
 
 def archive_once_a_day(store: Store, now: datetime, days: int) -> dict[str, int] | None:
     """What the app runs at start: at most one archive run per day for the whole office."""
-    marker = store.folder / "archive" / "last-run"
     today = office_day(now).isoformat()
-    if marker.exists() and marker.read_text().strip() == today:
-        return None
+    with open_archive(store, "calls") as archive:
+        if read_marker(archive, LAST_RUN) == today:
+            return None
     moved = archive_old(store, now, days)
-    with saving("archive/last-run"):
-        marker.parent.mkdir(exist_ok=True)
-        atomic_write(marker, today.encode())
+    with saving(f"{FOLDER}/{LAST_RUN}"), open_archive(store, "calls", writing=True) as archive:
+        archive.write(LAST_RUN, today.encode())  # type: ignore[union-attr]
     return moved
 
 
 def archived_records(store: Store, collection: Collection, progress: Callable[[int, int], None] | None = None) -> Iterator[Record]:
     """Archived records of a collection, leaving out any still in the domain file."""
     live = {r.id for r in store.repo(collection).list()}
-    files = archive_files(store, collection.domain)
     repo = store.repo(collection)
-    for done, path in enumerate(files, start=1):
-        for doc_id, body in parse_file(path).get(collection.name, {}).items():
-            if doc_id.isdigit() and int(doc_id) not in live:
-                try:
-                    yield repo.from_stored(doc_id, body)
-                except DataError:
-                    continue
-        if progress:
-            progress(done, len(files))
+    with open_archive(store, collection.domain) as archive:
+        files = year_files(archive, collection.domain)
+        for done, name in enumerate(files, start=1):
+            for doc_id, body in parse_file(archive, name).get(collection.name, {}).items():  # type: ignore[arg-type]
+                if doc_id.isdigit() and int(doc_id) not in live:
+                    try:
+                        yield repo.from_stored(doc_id, body)
+                    except DataError:
+                        continue
+            if progress:
+                progress(done, len(files))
 
 
 def search_history(store: Store, domains: set[str], text: str, progress: Callable[[int, int], None] | None = None) -> list[tuple[Collection, Record]]:
@@ -161,14 +200,15 @@ def search_history(store: Store, domains: set[str], text: str, progress: Callabl
     words = text.casefold().split()
     found = []
     for domain in sorted(domains):
-        files = archive_files(store, domain)
-        if not files:
-            continue
-        try:
-            hits = search_index(store, domain, archive_folder(store, domain), files, words, progress)
-        except (sqlite3.Error, OSError):
-            found += scanned(store, domain, words, progress)
-            continue
+        with open_archive(store, domain) as archive:
+            files = year_files(archive, domain)
+            if not files:
+                continue
+            try:
+                hits = search_index(store, domain, archive, files, words, progress)  # type: ignore[arg-type]
+            except (sqlite3.Error, OSError, DataError):
+                found += scanned(store, domain, archive, words, progress)  # type: ignore[arg-type]
+                continue
         found += indexed(store, domain, hits)
     return found
 
@@ -193,12 +233,13 @@ def stored_ids(store: Store, domain: str) -> dict[str, set[int]]:
     return {name: {int(i) for i in docs if i.isdigit()} for name, docs in tables.items() if isinstance(docs, dict)}
 
 
-def scanned(store: Store, domain: str, words: list[str], progress: Callable[[int, int], None] | None) -> list[tuple[Collection, Record]]:
+def scanned(store: Store, domain: str, archive: Folder, words: list[str],
+            progress: Callable[[int, int], None] | None) -> list[tuple[Collection, Record]]:
     """The search without the index: every year file read, each stored record looked in."""
-    files = archive_files(store, domain)
+    files = year_files(archive, domain)
     hits = []
-    for done, path in enumerate(files, start=1):
-        tables = parse_file(path)
+    for done, name in enumerate(files, start=1):
+        tables = parse_file(archive, name)
         for collection in collections_of(domain):
             for doc_id, body in tables.get(collection.name, {}).items():
                 if doc_id.isdigit() and isinstance(body, dict) and all(w in searched_words(body) for w in words):

@@ -1,6 +1,10 @@
 """An index of the archive, so that a history search reads no year file: each archived record
-once, as the words it is searched by and its stored body, in an SQLite file beside the year
-files (as private as they are).
+once, as the words it is searched by and its stored body, in an SQLite file.
+
+SQLite opens its file by name and would follow a link a colleague put in the shared folder,
+so the index of the office's archive is kept in each user's own cache folder (it is derived,
+so each person's is as good as another's). HR's holds HR text and stays in hr/archive, made
+and checked like every HR file, its name refused when it is not a plain file.
 
 The index is derived: each year file's size and time are kept with its records, and a year
 file that changed since (the daily archive run added to it) is indexed again before a
@@ -9,8 +13,10 @@ search. A damaged or unwritable index is no loss: the search then reads the year
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
+import stat
 import zlib
 from collections.abc import Callable
 from contextlib import closing, suppress
@@ -18,8 +24,9 @@ from pathlib import Path
 
 import orjson
 
+from data.domains import HR_DOMAIN
 from data.engine.collections import collections_of
-from data.engine.files import create_like
+from data.engine.files import Folder, refusal
 from data.engine.storage import parse_file
 from data.engine.store import Store
 
@@ -45,32 +52,58 @@ def searched_words(body: dict) -> str:
     return " ".join(str(v) for v in body.values()).casefold()
 
 
-def stamp(path: Path) -> str:
-    info = path.stat()
-    return f"{info.st_size}:{info.st_mtime_ns}"
+def stamp(archive: Folder, name: str) -> str:
+    info = archive.lstat(name)
+    return f"{info.st_size}:{info.st_mtime_ns}" if info is not None else ""
 
 
-def index_path(folder: Path, domain: str) -> Path:
-    return folder / f"index-{domain}.sqlite"
+def index_name(domain: str) -> str:
+    return f"index-{domain}.sqlite"
 
 
-def open_index(path: Path, like: Path) -> sqlite3.Connection:
-    """The index, made as private as ``like`` (the domain's file); a damaged one is made again."""
+def private_cache(store: Store) -> Path:
+    """This user's own folder for the office's archive index, one per data folder."""
+    from platformdirs import user_cache_dir
+
+    office = hashlib.sha256(os.fsencode(os.path.realpath(store.folder))).hexdigest()[:16]
+    folder = Path(user_cache_dir("backoffice", appauthor=False)) / "archive-index" / office
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def index_path(store: Store, domain: str, archive: Folder) -> Path:
+    """Where the index of ``domain``'s archive is: HR's beside its year files, after hr/ is
+    checked for writing; the others' in this user's cache."""
+    if domain != HR_DOMAIN:
+        return private_cache(store) / index_name(domain)
+    store.open_home(domain, writing=True).close()  # refused where hr/ is not private to HR
+    name = index_name(domain)
+    found = archive.lstat(name)
+    if found is None:
+        with suppress(FileExistsError):  # another session made it first
+            os.close(archive.create(name))
+    elif not stat.S_ISREG(found.st_mode):
+        raise refusal(archive.path / name, found)
+    return archive.path / name
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    """The index, private to whoever may read the year files; a damaged one is made again."""
     try:
-        return connected(path, like)
+        return connected(path)
     except (sqlite3.DatabaseError, OutOfDate):  # derived, so nothing is lost
         path.unlink(missing_ok=True)
-        return connected(path, like)
+        return connected(path)
 
 
 class OutOfDate(Exception):
     """An index of another version."""
 
 
-def connected(path: Path, like: Path) -> sqlite3.Connection:
-    if not path.exists():
+def connected(path: Path) -> sqlite3.Connection:
+    if not os.path.lexists(path):
         with suppress(FileExistsError):  # another session made it first
-            os.close(create_like(path, like))
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
     db = sqlite3.connect(path, timeout=30)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -84,47 +117,46 @@ def connected(path: Path, like: Path) -> sqlite3.Connection:
     return db
 
 
-def index_file(db: sqlite3.Connection, domain: str, path: Path) -> None:
+def index_file(db: sqlite3.Connection, domain: str, archive: Folder, name: str) -> None:
     """(Re)index one year file, in one transaction: readers see it before or after, whole."""
-    tables = parse_file(path)
+    tables = parse_file(archive, name)
     rows = [
-        (path.name, collection.name, int(doc_id), searched_words(body), zlib.compress(orjson.dumps(body)))
+        (name, collection.name, int(doc_id), searched_words(body), zlib.compress(orjson.dumps(body)))
         for collection in collections_of(domain)
         for doc_id, body in tables.get(collection.name, {}).items()
         if doc_id.isdigit() and isinstance(body, dict)
     ]
     with db:
-        db.execute("DELETE FROM records WHERE file = ?", (path.name,))
+        db.execute("DELETE FROM records WHERE file = ?", (name,))
         db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (path.name, stamp(path)))
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (name, stamp(archive, name)))
 
 
-def refresh(db: sqlite3.Connection, store: Store, domain: str, files: list[Path], progress: Progress | None) -> None:
+def refresh(db: sqlite3.Connection, domain: str, archive: Folder, files: list[str], progress: Progress | None) -> None:
     """Index the year files that changed since they were indexed; forget those gone."""
     known = dict(db.execute("SELECT name, stamp FROM files"))
-    names = {p.name for p in files}
     with db:
-        for gone in set(known) - names:
+        for gone in set(known) - set(files):
             db.execute("DELETE FROM records WHERE file = ?", (gone,))
             db.execute("DELETE FROM files WHERE name = ?", (gone,))
-    for done, path in enumerate(files, start=1):
-        if known.get(path.name) != stamp(path):
-            index_file(db, domain, path)
+    for done, name in enumerate(files, start=1):
+        if known.get(name) != stamp(archive, name):
+            index_file(db, domain, archive, name)
         if progress:
             progress(done, len(files))
 
 
-def refresh_index(store: Store, domain: str, folder: Path, files: list[Path]) -> None:
-    with closing(open_index(index_path(folder, domain), like=store.storage(domain).path)) as db:
-        refresh(db, store, domain, files, None)
+def refresh_index(store: Store, domain: str, archive: Folder, files: list[str]) -> None:
+    with closing(open_index(index_path(store, domain, archive))) as db:
+        refresh(db, domain, archive, files, None)
 
 
-def search_index(store: Store, domain: str, folder: Path, files: list[Path], words: list[str],
+def search_index(store: Store, domain: str, archive: Folder, files: list[str], words: list[str],
                  progress: Progress | None = None) -> list[tuple[str, str, bytes]]:
     """(collection, doc id, stored body) of the archived records holding every word, in the
-    order of the year files; sqlite3.Error or OSError when the index cannot be used."""
-    with closing(open_index(index_path(folder, domain), like=store.storage(domain).path)) as db:
-        refresh(db, store, domain, files, progress)
+    order of the year files; sqlite3.Error, OSError or DataError when the index cannot be used."""
+    with closing(open_index(index_path(store, domain, archive))) as db:
+        refresh(db, domain, archive, files, progress)
         return [(name, str(doc_id), zlib.decompress(body)) for name, doc_id, body in db.execute(*query_for(words))]
 
 

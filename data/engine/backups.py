@@ -3,6 +3,9 @@
 A copy is named by the system's date, the day it was really taken, never by the clock a
 program was given. A copy named after a day still to come (a clock that was wrong once) is
 left alone, but is never taken for the newest backup nor counted among the 14 kept.
+
+A copy sits beside its data file, in ``backups/`` of the same folder, and is as private as
+the data file from its first byte (``files.py``).
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ import os
 from datetime import date
 from pathlib import Path
 
-from data.engine.files import copy_like, fsync_folder
+from data.engine.files import Access, Folder
 
 KEEP = 14
+FOLDER = "backups"
 
 
 def today() -> date:
@@ -22,24 +26,34 @@ def today() -> date:
 
 
 def backup_folder(data_file: Path) -> Path:
-    return data_file.parent / "backups"
+    return data_file.parent / FOLDER
 
 
-def day_of(backup: Path, data_file: Path) -> date | None:
+def day_of(name: str, data_file: str) -> date | None:
+    stem = data_file.removesuffix(".json")
+    if not (name.startswith(f"{stem}-") and name.endswith(".json")):
+        return None
     try:
-        return date.fromisoformat(backup.stem.removeprefix(f"{data_file.stem}-"))
+        return date.fromisoformat(name.removeprefix(f"{stem}-").removesuffix(".json"))
     except ValueError:
         return None
 
 
-def backups_of(data_file: Path) -> list[Path]:
-    """Backup copies of ``data_file`` taken up to today, oldest first."""
-    folder = backup_folder(data_file)
-    if not folder.is_dir():
-        return []
+def dated_copies(names: list[str], data_file: str) -> list[str]:
+    """The names of the backup copies of ``data_file`` taken up to today, oldest first."""
     last_day = today()
-    dated = ((day_of(p, data_file), p) for p in folder.glob(f"{data_file.stem}-*.json"))
-    return [p for day, p in sorted((d, p) for d, p in dated if d is not None and d <= last_day)]
+    dated = ((day_of(name, data_file), name) for name in names)
+    return [name for day, name in sorted((d, n) for d, n in dated if d is not None and d <= last_day)]
+
+
+def backups_of(data_file: Path) -> list[Path]:
+    """Backup copies of ``data_file`` taken up to today, oldest first (for messages)."""
+    folder = backup_folder(data_file)
+    try:
+        names = os.listdir(folder) if not folder.is_symlink() else []
+    except OSError:
+        return []
+    return [folder / name for name in dated_copies(names, data_file.name)]
 
 
 def newest_backup(data_file: Path) -> Path | None:
@@ -47,30 +61,43 @@ def newest_backup(data_file: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def copy_aside(data_file: Path, target: Path) -> None:
-    """Copy ``data_file`` to ``target``, as private as the data file from its first byte and
-    never seen half-written. Call it holding the file's lock."""
-    target.parent.mkdir(exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)  # cut short by a killed process: no copy is under way
-    copy_like(data_file, partial)
-    os.replace(partial, target)
-    fsync_folder(target.parent)
+def open_backups(home: Folder) -> Folder:
+    """The backup folder beside the data files of ``home``, made like it when missing."""
+    return home.folder(FOLDER, make=Access.of_folder(home.stat()))
 
 
-def daily_backup(data_file: Path, keep: int = KEEP) -> Path | None:
-    """Before the first save of the day, copy the file aside; prune to ``keep`` copies.
-    Call it holding the file's lock."""
-    if not data_file.exists():
+def copy_aside(home: Folder, name: str, target: str) -> None:
+    """Copy the data file ``name`` to ``backups/target``, as private as the data file from its
+    first byte and never seen half-written. Call it holding the file's lock."""
+    source = home.open(name)
+    try:
+        with open_backups(home) as backups:
+            partial = f".{target}.partial"
+            backups.remove(partial)  # cut short by a killed process: no copy is under way
+            backups.copy_from(source, partial, home.new_files)
+            backups.rename(partial, target)
+            backups.sync()
+    finally:
+        os.close(source)
+
+
+def daily_backup(home: Folder, name: str, keep: int = KEEP) -> str | None:
+    """Before the first save of the day, copy the data file ``name`` aside; prune to ``keep``
+    copies. Call it holding the file's lock."""
+    if home.lstat(name) is None:
         return None
-    target = backup_folder(data_file) / f"{data_file.stem}-{today().isoformat()}.json"
-    if target.exists():
-        return None
-    copy_aside(data_file, target)
-    for old in backups_of(data_file)[:-keep]:
-        old.unlink(missing_ok=True)
-    # copies cut short by a killed process; the caller holds the file's lock, so no copy
-    # is under way
-    for leftover in target.parent.glob(f".{data_file.stem}-*.partial"):
-        leftover.unlink(missing_ok=True)
+    target = f"{name.removesuffix('.json')}-{today().isoformat()}.json"
+    with open_backups(home) as backups:
+        if backups.lstat(target) is not None:
+            return None
+    copy_aside(home, name, target)
+    with open_backups(home) as backups:
+        names = backups.names()
+        for old in dated_copies(names, name)[:-keep]:
+            backups.remove(old)
+        # copies cut short by a killed process; the caller holds the file's lock, so no copy
+        # is under way
+        for leftover in names:
+            if leftover.startswith(f".{name.removesuffix('.json')}-") and leftover.endswith(".partial"):
+                backups.remove(leftover)
     return target

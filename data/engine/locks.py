@@ -13,7 +13,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,9 +23,11 @@ from typing import Protocol
 import orjson
 
 from data.engine.clock import local
-from data.engine.errors import LockCancelled, LockTimeout, saving
-from data.engine.files import open_beside, writers_only
+from data.engine.errors import DataError, LockCancelled, LockTimeout, saving
+from data.engine.files import Folder
+from data.engine.text import visible
 
+NAME_LIMIT = 64  # characters of a holder's user or host name shown
 GENERATION_BYTES = 8  # the lock file starts with the write generation; the holder follows
 TELL_AFTER = 1.0  # seconds a save waits for a lock before the person is told who holds it
 FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.025  # between looks at a busy lock
@@ -58,7 +60,8 @@ class LockHolder:
         try:
             found = orjson.loads(raw)
             since = datetime.fromisoformat(found["since"]) if found.get("since") else None
-            return cls(str(found["user"]), int(found["pid"]), str(found["host"]), since)
+            # written into a shared file: shown inert, and no longer than a name is
+            return cls(visible(str(found["user"]))[:NAME_LIMIT], int(found["pid"]), visible(str(found["host"]))[:NAME_LIMIT], since)
         except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
             return None  # an empty lock file, or one written by an older backoffice
 
@@ -146,20 +149,21 @@ class FileLock:
     _by_path: dict[str, FileLock] = {}
     _registry_lock = threading.Lock()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, open_home: Callable[[bool], Folder]) -> None:
         self.path = path
         self.data_file = path.with_name(path.name.removesuffix(".lock"))
+        self.open_home = open_home  # writing → the folder the lock file is in, held open
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
 
     @classmethod
-    def for_path(cls, path: Path) -> FileLock:
+    def for_path(cls, path: Path, open_home: Callable[[bool], Folder]) -> FileLock:
         """One lock object per lock file in the process, so threads exclude each other."""
-        key = os.path.realpath(path)
+        key = os.path.join(os.path.realpath(path.parent), path.name)
         with cls._registry_lock:
             if key not in cls._by_path:
-                cls._by_path[key] = cls(path)
+                cls._by_path[key] = cls(path, open_home)
             return cls._by_path[key]
 
     @property
@@ -229,18 +233,22 @@ class FileLock:
         return True
 
     def _open(self) -> int:
-        with saving(self.data_file.name):
-            try:
-                return open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
-            except FileNotFoundError:
-                self.path.parent.mkdir(exist_ok=True)  # the HR folder, on the first HR save
-                return open_beside(self.path, os.O_RDWR, self.data_file, writers_only)
+        """The lock file, made when new: only those who may write the data file may open it."""
+        with saving(self.data_file.name), self.open_home(True) as home:
+            return home.open_or_create(self.path.name, os.O_RDWR, home.new_files.for_writers())
+
+    def _peek(self) -> int | None:
+        """The lock file opened for reading, or None when it cannot be."""
+        try:
+            with self.open_home(False) as home:
+                return home.open(self.path.name)
+        except (OSError, DataError):
+            return None
 
     def holder(self) -> LockHolder | None:
         """Who holds the lock, as the lock file says; None when it names no one."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
+        fd = self._peek()
+        if fd is None:
             return None
         try:
             return LockHolder.decoded(os.pread(fd, 4096, GENERATION_BYTES))
@@ -256,9 +264,8 @@ class FileLock:
         """The write generation, read without the lock. Taken before the data file is read,
         it may be older than the data (never newer), so a cache labelled with it is at worst
         parsed once more by the lock holder."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
+        fd = self._peek()
+        if fd is None:
             return None
         try:
             raw = os.pread(fd, GENERATION_BYTES, 0)

@@ -26,7 +26,8 @@ def file_version(tables: Tables | None) -> int | None:
     if not tables:
         return None
     meta = tables.get(META_TABLE, {}).get("1")
-    return None if meta is None else int(meta.get("schema_version", 0))
+    version = meta.get("schema_version", 0) if isinstance(meta, dict) else None
+    return version if type(version) is int and 0 <= version < 1_000_000 else None  # a shared file's number, bounded
 
 
 def meta(tables: Tables) -> dict:

@@ -3,8 +3,11 @@
 TinyDB's own JSONStorage rewrites its file in place, keeps a stale handle after another
 process replaces the file and has no locking. This storage instead:
 
+- reaches every file through its folder held open, never following a link a colleague put
+  in the data folder (``files.py``); the folder is the store's to give (``open_home``), so
+  HR's is checked before anything is written there;
 - writes atomically: temp file in the same folder, as private as the data file from its
-  first byte (``files.py``), fsync, ``os.replace``, fsync of the folder;
+  first byte, fsync, rename, fsync of the folder;
 - appends a transaction's audit lines, and puts them on disk, before it replaces the data
   file, which records the audit file's length: lines past that length belong to a save
   that was killed before it replaced the file, and the next transaction cuts them off;
@@ -20,7 +23,8 @@ process replaces the file and has no locking. This storage instead:
 from __future__ import annotations
 
 import os
-import tempfile
+import stat
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -28,58 +32,37 @@ import orjson
 from tinydb.storages import Storage
 
 from data.engine import audit, backups, migrations
-from data.engine.errors import DataFileError, NoAccessError, saving
-from data.engine.files import fsync_folder, make_private_like, open_beside, write_all
+from data.engine.errors import DataError, DataFileError, NoAccessError, saving
+from data.engine.files import Folder, open_folder, write_all
 from data.engine.locks import FileLock
 from data.engine.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
 AUDIT_SIZE = "audit_size"  # in the _meta document: the audit file's length after the last save
+AUDIT_LINE = b'{"time":'  # how every audit line starts
+
+HomeOpener = Callable[[bool], Folder]  # writing → the data file's folder, held open
 
 
-def temp_prefix(path: Path) -> str:
-    return f".{path.name}."
+def temp_prefix(name: str) -> str:
+    return f".{name}."
 
 
-def remove_leftover_temps(path: Path) -> None:
+def remove_leftover_temps(home: Folder, name: str) -> None:
     """Delete temp files of writers killed mid-save. Only call this holding the file's lock:
-    then no living writer has a temp file of ``path`` open."""
-    for leftover in path.parent.glob(f"{temp_prefix(path)}*.tmp"):
-        leftover.unlink(missing_ok=True)
+    then no living writer has a temp file of ``name`` open."""
+    for leftover in home.names():
+        if leftover.startswith(temp_prefix(name)) and leftover.endswith(".tmp"):
+            home.remove(leftover)
 
 
-def replace_atomically(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
-    """Replace ``path`` with ``payload`` so that readers see the old or the new file, whole.
-    The new file is as private as ``like``, by default the file it replaces."""
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
-    except PermissionError as error:  # name the folder, not a temp name nobody knows
-        raise PermissionError(error.errno, error.strerror, str(path.parent)) from error
-    try:
-        make_private_like(fd, like or path)
-        write_all(fd, payload)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(temp_name, path)
-    except BaseException:
-        if fd != -1:
-            os.close(fd)
-        with suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+def replace_atomically(home: Folder, name: str, payload: bytes | bytearray) -> None:
+    """Replace ``name`` with ``payload`` so that readers see the old or the new file, whole;
+    the new file as private as the folder's new files (see ``Store.open_home``)."""
+    home.put(name, lambda fd: write_all(fd, payload))
 
 
-def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
-    """``replace_atomically``, then on disk when it returns."""
-    replace_atomically(path, payload, like)
-    fsync_folder(path.parent)
-
-
-def file_size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except FileNotFoundError:
-        return 0
+def stat_key(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
 def unreadable_message(path: Path, reason: str) -> str:
@@ -88,14 +71,20 @@ def unreadable_message(path: Path, reason: str) -> str:
     return f"{path} cannot be read ({reason}). It has been left untouched; {backup}."
 
 
-def parse_file(path: Path) -> dict[str, LazyTable]:
+def open_and_parse(home: Folder, name: str) -> tuple[dict[str, LazyTable], os.stat_result]:
+    """The tables of the data file ``name`` in ``home``, and what it was when it was read."""
     try:
-        tables = read_tables(path)
-        if tables is not None:
-            return tables
-        raw = path.read_bytes()
+        file = OpenFile(home.open(name))
     except PermissionError as error:
-        raise NoAccessError(f"You have no access to {path.name}.") from error
+        raise NoAccessError(f"You have no access to {name}.") from error
+    st = os.fstat(file.fd)
+    tables = read_tables(file)
+    if tables is not None:
+        return tables, st
+    with open(file.fd, "rb", closefd=False) as reading:
+        reading.seek(0)
+        raw = reading.read()
+    path = home.path / name
     if not raw.strip():
         raise DataFileError(unreadable_message(path, "it is empty"))
     try:  # written by hand, by stock TinyDB or by an older backoffice
@@ -104,16 +93,27 @@ def parse_file(path: Path) -> dict[str, LazyTable]:
         raise DataFileError(unreadable_message(path, f"not valid JSON: {error}")) from error
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
         raise DataFileError(unreadable_message(path, "not a table of records"))
-    return lazy(data)
+    return lazy(data), st
+
+
+def parse_file(home: Folder, name: str) -> dict[str, LazyTable]:
+    return open_and_parse(home, name)[0]
+
+
+def plain_folder(path: Path) -> HomeOpener:
+    """A data file's folder when no store gives one: the folder it is in."""
+    return lambda writing: open_folder(path.parent)
 
 
 class SafeJSONStorage(Storage):
     """TinyDB storage of one data file; see the module docstring."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, open_home: HomeOpener | None = None) -> None:
         self.path = Path(path)
-        self.audit_path = audit.audit_file(self.path)
-        self.lock = FileLock.for_path(self.path.with_name(self.path.name + ".lock"))
+        self.name = self.path.name
+        self.audit_name = audit.audit_file(self.path).name
+        self.open_home = open_home or plain_folder(self.path)
+        self.lock = FileLock.for_path(self.path.with_name(self.name + ".lock"), self.open_home)
         self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
         self._cache_generation: int | None = None
@@ -130,7 +130,7 @@ class SafeJSONStorage(Storage):
     def write(self, data: Tables) -> None:
         if not self._in_transaction:
             raise RuntimeError("writes go through Store.transaction()")
-        migrations.refuse_newer(data, self.path.name)
+        migrations.refuse_newer(data, self.name)
         self._pending = data
 
     def close(self) -> None:
@@ -148,12 +148,24 @@ class SafeJSONStorage(Storage):
     def cut_unsaved_audit(self) -> None:
         """Cut off audit lines past the length the data file records: a save appended them
         and was killed before it replaced the file, so their change never happened. A
-        shorter audit file (rotated or removed by an administrator) is simply continued.
+        shorter audit file (rotated or removed by an administrator) is simply continued, and
+        a length that is not where a line starts is not taken from the shared file.
         Call it holding the lock, before the transaction writes."""
         recorded = migrations.meta(self.read() or {}).get(AUDIT_SIZE)
-        if recorded is not None and file_size(self.audit_path) > recorded:
-            with saving(self.path.name):
-                os.truncate(self.audit_path, recorded)
+        if type(recorded) is not int or recorded < 0:
+            return
+        with saving(self.name), self.open_home(True) as home:
+            try:
+                fd = home.open(self.audit_name, os.O_RDWR)
+            except FileNotFoundError:
+                return
+            try:
+                size = os.fstat(fd).st_size
+                if recorded < size and os.pread(fd, len(AUDIT_LINE), recorded) == AUDIT_LINE \
+                        and (recorded == 0 or os.pread(fd, 1, recorded - 1) == b"\n"):
+                    os.ftruncate(fd, recorded)
+            finally:
+                os.close(fd)
 
     def commit(self, entries: list[dict]) -> None:
         """Write the transaction's changes with its audit ``entries``; all or nothing."""
@@ -177,33 +189,34 @@ class SafeJSONStorage(Storage):
         assert data is not None
         if migrations.file_version(data) is None:
             migrations.stamp(data)
-        with saving(self.path.name):
-            backups.daily_backup(self.path)
-            remove_leftover_temps(self.path)
-            start, end = self._append_audit(entries)
+        with saving(self.name), self.open_home(True) as home:
+            backups.daily_backup(home, self.name)
+            remove_leftover_temps(home, self.name)
+            start, end = self._append_audit(home, entries)
             migrations.set_meta(data, {**migrations.meta(data), AUDIT_SIZE: end})
             payload, spans = encode(data)
             try:
-                replace_atomically(self.path, payload)
+                replace_atomically(home, self.name, payload)
             except BaseException:
-                with suppress(OSError):
-                    os.truncate(self.audit_path, start)
+                with suppress(OSError, DataError):
+                    self._cut_audit(home, start)
                 raise
-        try:  # the change is made and seen: nothing after this point may report it failed
-            fsync_folder(self.path.parent)
-            generation = self.lock.bump_generation()
-            written = open_tables(OpenFile(self.path), spans)  # held open, like a file read
-            self._remember(written, os.stat(self.path), generation)
-        except OSError:
-            self._forget_cache()
+            try:  # the change is made and seen: nothing after this point may report it failed
+                home.sync()
+                generation = self.lock.bump_generation()
+                written = OpenFile(home.open(self.name))  # held open, like a file read
+                self._remember(open_tables(written, spans), os.fstat(written.fd), generation)
+            except (OSError, DataError):
+                self._forget_cache()
 
-    def _append_audit(self, entries: list[dict]) -> tuple[int, int]:
+    def _append_audit(self, home: Folder, entries: list[dict]) -> tuple[int, int]:
         """Append the lines of ``entries`` and put them on disk; the audit file's length
         before and after. A failed append leaves the file as it was."""
         if not entries:
-            size = file_size(self.audit_path)
+            st = home.lstat(self.audit_name)
+            size = st.st_size if st is not None and stat.S_ISREG(st.st_mode) else 0
             return size, size
-        fd = open_beside(self.audit_path, os.O_WRONLY | os.O_APPEND, self.path)
+        fd = home.open_or_create(self.audit_name, os.O_WRONLY | os.O_APPEND)
         try:
             start = os.fstat(fd).st_size
             try:
@@ -217,27 +230,36 @@ class SafeJSONStorage(Storage):
         finally:
             os.close(fd)
 
+    def _cut_audit(self, home: Folder, size: int) -> None:
+        fd = home.open(self.audit_name, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, size)
+        finally:
+            os.close(fd)
+
     # -- the read cache --------------------------------------------------------------
     def _read_fresh(self) -> dict[str, LazyTable] | None:
         try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
+            with self.open_home(False) as home:
+                st = home.lstat(self.name)
+                if st is None:
+                    self._forget_cache()
+                    return None
+                generation = self.lock.generation() if self.lock.held else self.lock.peek_generation()
+                if stat_key(st) == self._cache_key and self._cache is not None and generation == self._cache_generation:
+                    return self._cache
+                data, st = open_and_parse(home, self.name)
+        except FileNotFoundError:  # the folder itself is not there (HR's, before its first save)
             self._forget_cache()
             return None
         except PermissionError as error:
-            raise NoAccessError(f"You have no access to {self.path.name}.") from error
-        generation = self.lock.generation() if self.lock.held else self.lock.peek_generation()
-        key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
-        same_file = key == self._cache_key and self._cache is not None
-        if same_file and generation == self._cache_generation:
-            return self._cache
-        data = parse_file(self.path)
+            raise NoAccessError(f"You have no access to {self.name}.") from error
         self._remember(data, st, generation)
         return data
 
     def _remember(self, data: dict[str, LazyTable], st: os.stat_result, generation: int | None) -> None:
         self._cache = data
-        self._cache_key = (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+        self._cache_key = stat_key(st)
         self._cache_generation = generation
 
     def _forget_cache(self) -> None:
@@ -248,7 +270,19 @@ class SafeJSONStorage(Storage):
     def stat_key(self) -> tuple[int, ...] | None:
         """What the live view polls: changes whenever the file is replaced."""
         try:
-            st = os.stat(self.path)
-        except OSError:
+            with self.open_home(False) as home:
+                st = home.lstat(self.name)
+        except (OSError, DataError):
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+        return stat_key(st) if st is not None else None
+
+
+def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
+    """Replace ``path`` with ``payload``, as private as ``like`` (by default the file it
+    replaces), on disk when it returns. Being replaced: use a folder held open instead."""
+    from data.engine.files import Access
+
+    with open_folder(path.parent) as folder:
+        st = folder.lstat(path.name) if like is None else (os.lstat(like) if os.path.lexists(like) else None)
+        access = Access.of(st) if st is not None and stat.S_ISREG(st.st_mode) else folder.new_files
+        folder.write(path.name, payload, access)

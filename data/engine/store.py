@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
@@ -16,8 +19,16 @@ from data.domains import DOMAINS, HR_DOMAIN
 from data.engine import audit, backups, migrations
 from data.engine.clock import as_utc, office_day, utc_now
 from data.engine.errors import NoAccessError, NoOfficeError, StorageError, saving, trouble
-from data.engine.files import give_folders_group
+from data.engine.files import Access, Folder, give_access, open_folder, umask_access
 from data.engine.locks import LockWaits
+from data.engine.privacy import (
+    DEFAULT_HR_GROUP,
+    HR_FOLDER,
+    HrPolicy,
+    hr_in_the_data_folder,
+    hr_move_commands,
+    new_office_access,
+)
 from data.engine.storage import SafeJSONStorage
 from data.engine.tables import LeanTable, LeanTinyDB
 
@@ -25,8 +36,13 @@ if TYPE_CHECKING:  # the models load on first use, so the app draws its first sc
     from data.engine.collections import Collection
     from data.engine.repository import Repository
 
-HR_FOLDER = "hr"  # the HR domain's files, in a folder only HR may enter
 HIGH_WATER = "max_ids"  # in the _meta document: the largest id ever used, per collection
+ID_DIGITS = 15  # an id of a shared file is believed up to here: no office comes near it
+
+
+def bounded_id(value: object) -> int:
+    """An id read from a shared file, or 0 when it is not one an office could have used."""
+    return value if type(value) is int and 0 <= value < 10**ID_DIGITS else 0
 
 
 class Store:
@@ -47,8 +63,10 @@ class Store:
         create: bool = True,
         lock_timeout: float | None = None,
         lock_waits: LockWaits | None = None,
+        hr_group: str | int = DEFAULT_HR_GROUP,
     ) -> None:
         self.folder = Path(folder).expanduser()
+        self.hr = HrPolicy(hr_group)
         self.created = self._open_folder(create)
         self.user = user or getpass.getuser()
         self.clock = clock
@@ -61,7 +79,6 @@ class Store:
         # unchanged since it was last read is not validated again.
         self.read_records: dict[str, dict[str, tuple[bytes, Any]]] = {}
         self.damaged: dict[str, str] = {}  # "supplies #12" → why it cannot be read; see Repository
-        self._hr_home: Path | None = None
         self.outputs: dict[str, Path] = {}  # "exports" → a folder of the settings, instead of the data folder's own
         self.lists: dict[str, list[str]] = {}  # the office's lists from the settings, such as "rooms"
 
@@ -80,7 +97,11 @@ class Store:
                 "check the folder's name, or start a new office there."
             )
         try:
-            self.folder.mkdir(parents=True)
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            access = new_office_access(self.folder.parent)
+            os.mkdir(self.folder, 0o700)
+            with open_folder(self.folder) as made:
+                give_access(made.fd, access)
         except FileExistsError:
             return False  # another session made it a moment ago
         except PermissionError as error:
@@ -98,31 +119,86 @@ class Store:
         return office_day(self.now())
 
     def output_folder(self, kind: str) -> Path:
-        """The folder for files meant for people — ``exports`` (orders to mail) and
-        ``service-sheets`` — in the data folder unless ``outputs`` names another. It is made
-        with the data folder's group and mode: whoever of the office writes there first, the
-        others can write there too."""
-        folder = self.outputs.get(kind) or self.folder / kind
-        if not folder.is_dir():
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                give_folders_group(folder, self.folder)
-            except OSError as error:
-                raise StorageError(f"Could not make {folder} for the {kind}: {trouble(error)}.") from error
+        """Where files meant for people go — ``exports`` (orders to mail), ``service-sheets``
+        and ``faxes-in`` — in the data folder unless ``outputs`` names another."""
+        return self.outputs.get(kind) or self.folder / kind
+
+    def open_output(self, kind: str) -> Folder:
+        """The output folder ``kind``, held open (see ``data.engine.files``). One in the data
+        folder is made with its group and mode, so whoever of the office writes there first,
+        the others can write there too; its files are as open as it is."""
+        try:
+            if kind in self.outputs:
+                folder = open_folder(self.outputs[kind])
+            else:
+                with open_folder(self.folder) as top:
+                    folder = top.folder(kind, make=Access.of_folder(top.stat()))
+        except OSError as error:
+            raise StorageError(f"Could not open {self.output_folder(kind)} for the {kind}: {trouble(error)}.") from error
+        folder.new_files = Access(stat.S_IMODE(folder.stat().st_mode) & 0o666, folder.stat().st_gid)
         return folder
+
+    def write_output(self, kind: str, name: str, content: str | bytes) -> Path:
+        """A file for people in the output folder ``kind``, replaced whole (a link or a
+        colleague's file of that name is replaced, never written through); where it went."""
+        with saving(f"{kind}/{name}"), self.open_output(kind) as folder:
+            folder.write(name, content.encode("utf-8") if isinstance(content, str) else content)
+        return folder.path / name
 
     def home(self, domain: str) -> Path:
         """The folder of a domain's file, its lock, audit, backups and archive: HR's is
-        ``hr/``, closed to staff outside HR, except in an office from before it existed."""
+        ``hr/``, private to HR (``data.engine.privacy``), except in an office from before it,
+        where HR records are read but no longer saved."""
         if domain != HR_DOMAIN:
             return self.folder
-        if self._hr_home is None:
-            self._hr_home = self.folder if self.hr_files_from_before() else self.folder / HR_FOLDER
-        return self._hr_home
+        return self.folder if self.hr_files_from_before() else self.folder / HR_FOLDER
 
     def hr_files_from_before(self) -> bool:
         """An office from before ``hr/``: people.json beside the other files, and no hr/."""
-        return (self.folder / f"{HR_DOMAIN}.json").exists() and not (self.folder / HR_FOLDER).exists()
+        return os.path.lexists(self.folder / f"{HR_DOMAIN}.json") and not os.path.lexists(self.folder / HR_FOLDER)
+
+    def open_home(self, domain: str, writing: bool = False) -> Folder:
+        """The folder of a domain's files, held open (see ``data.engine.files``); its new files
+        are made as private as the domain's data file. For writing HR's, hr/ is made, or
+        checked, first, and HR data is refused where it is not private to HR."""
+        if domain != HR_DOMAIN:
+            return self._like_data_file(open_folder(self.folder), domain, umask_access())
+        if self.home(domain) == self.folder:
+            if writing:
+                raise hr_in_the_data_folder(self.folder, hr_move_commands(self.folder, self.hr.group_setting))
+            return self._like_data_file(open_folder(self.folder), domain, self.hr.file_access())
+        try:
+            with open_folder(self.folder) as top:
+                hr = top.folder(HR_FOLDER, make=self.hr.folder_access() if writing else None)
+        except PermissionError as error:
+            raise NoAccessError(f"You have no access to {domain}.json.") from error
+        if writing and (problem := self.hr.problem(hr.stat())):
+            hr.close()
+            raise self.hr.refusal(self.home(domain), problem)
+        return self._like_data_file(hr, domain, self.hr.file_access())
+
+    def open_files(self, domain: str, kind: str, writing: bool = False, make: bool = True) -> Folder:
+        """A folder of files kept beside a domain's data file (``cvs``, ``letters``,
+        ``attachments/BOX``), held open, its files as private as the data file; made like
+        its home when writing (unless not ``make``), else FileNotFoundError when it is not there."""
+        with self.open_home(domain, writing) as home:
+            made_like = Access.of_folder(home.stat()) if writing and make else None
+            parts = PurePosixPath(kind).parts
+            folder = home.folder(parts[0], made_like)
+            for part in parts[1:]:
+                with folder:
+                    folder = folder.folder(part, made_like)
+            return folder
+
+    def _like_data_file(self, home: Folder, domain: str, default: Access) -> Folder:
+        """New files in ``home`` made like the domain's data file when there is one; HR's with
+        nothing for anyone else, and HR's group where hr/ is shared with it."""
+        st = home.lstat(f"{domain}.json")
+        like = Access.of(st) if st is not None and stat.S_ISREG(st.st_mode) else default
+        if domain == HR_DOMAIN:
+            like = Access(like.mode & 0o770, default.group if default.group is not None else like.group)
+        home.new_files = like
+        return home
 
     def file(self, domain: str) -> Path:
         return self.home(domain) / f"{domain}.json"
@@ -137,7 +213,9 @@ class Store:
             if domain not in self._databases:
                 if domain not in DOMAINS:
                     raise ValueError(f"unknown domain {domain!r}")
-                self._databases[domain] = LeanTinyDB(self.file(domain), storage=SafeJSONStorage)
+                self._databases[domain] = LeanTinyDB(
+                    self.file(domain), storage=SafeJSONStorage, open_home=functools.partial(self.open_home, domain)
+                )
             return self._databases[domain]
 
     def storage(self, domain: str) -> SafeJSONStorage:
@@ -196,16 +274,18 @@ class Store:
         """Past every id in use and every id that ever was: deleted and archived records'
         ids are never handed out again (a slip or an audit line may still name them)."""
         high_water = migrations.meta(tables).get(HIGH_WATER, {})
-        used = [int(i) for i in tables.get(collection.name, {})]
-        self.table(collection)._next_id = max([high_water.get(collection.name, 0), *used]) + 1
+        highest = high_water.get(collection.name, 0) if isinstance(high_water, dict) else 0
+        used = [int(i) for i in tables.get(collection.name, {}) if i.isdigit() and len(i) <= ID_DIGITS]
+        self.table(collection)._next_id = max([bounded_id(highest), *used]) + 1
 
     def remember_ids(self, collection: Collection, ids: list[int]) -> None:
         """Raise the collection's high-water mark to ``ids``; call inside its transaction."""
         storage = self.storage(collection.domain)
         tables = dict(storage.read() or {})
         meta = migrations.meta(tables)
-        high_water = meta.setdefault(HIGH_WATER, {})
-        high_water[collection.name] = max([high_water.get(collection.name, 0), *ids])
+        high_water = meta.get(HIGH_WATER)
+        high_water = meta[HIGH_WATER] = dict(high_water) if isinstance(high_water, dict) else {}
+        high_water[collection.name] = max([bounded_id(high_water.get(collection.name)), *ids])
         migrations.set_meta(tables, meta)
         storage.write(tables)
         self._set_next_id(collection, tables)
@@ -216,9 +296,8 @@ class Store:
         migrations.refuse_newer(tables, storage.path.name)
         if tables and migrations.needs_migration(tables):
             version = migrations.file_version(tables)
-            target = backups.backup_folder(storage.path) / f"{domain}.schema-{version}.json"
-            with saving(storage.path.name):
-                backups.copy_aside(storage.path, target)
+            with saving(storage.name), storage.open_home(True) as home:
+                backups.copy_aside(home, storage.name, f"{domain}.schema-{version}.json")
             tables = {name: dict(table) for name, table in tables.items()}  # steps change documents in place
             migrations.migrate(tables)
             storage.write(tables)

@@ -27,7 +27,6 @@ import os
 import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -57,9 +56,9 @@ def unpack(span: int) -> tuple[int, int]:
 class OpenFile:
     """A data file held open at the version that was read; closed when no table needs it."""
 
-    def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDONLY)
-        weakref.finalize(self, os.close, self.fd)
+    def __init__(self, fd: int) -> None:
+        self.fd = fd  # this object closes it
+        weakref.finalize(self, os.close, fd)
 
     def read(self, span: int) -> bytes:
         offset, length = unpack(span)
@@ -187,10 +186,9 @@ def quoted(key: str) -> bytes:
     return b'"%s"' % key.encode() if key.isdigit() else orjson.dumps(key)  # ids are digits
 
 
-def read_tables(path: Path) -> dict[str, LazyTable] | None:
+def read_tables(file: OpenFile) -> dict[str, LazyTable] | None:
     """The tables of a file written by ``encode``, held open (see the module docstring),
     every document parsed once so a damaged one is found now; None for any other layout."""
-    file = OpenFile(path)
     with open(file.fd, "rb", closefd=False) as lines:
         spans = decode(lines)
     return None if spans is None else open_tables(file, spans)

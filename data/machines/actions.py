@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from data.engine.errors import FieldError, RuleError
-from data.engine.files import write_for_people
 from data.engine.record import Record
 from data.engine.repository import Repository
 from data.engine.store import Store
@@ -276,9 +275,8 @@ def export_service_sheet(store: Store, ticket_id: int) -> Path:
         raise RuleError(f"Ticket {ticket.label()} has no service-call sheet: it is made when the checklist does not fix the fault.")
     machine = store.repo("machines").get(ticket.machine_id)
     tag = "".join(c if c.isalnum() or c in "-_" else "-" for c in machine.asset_tag)
-    path = store.output_folder("service-sheets") / f"{tag}-ticket-{ticket.id}.txt"
-    write_for_people(path, visible(ticket.service_sheet))  # for people: a control character shows as a symbol
-    return path
+    # for people: a control character shows as a symbol
+    return store.write_output("service-sheets", f"{tag}-ticket-{ticket.id}.txt", visible(ticket.service_sheet))
 
 
 FIXED, NOT_FIXED = "fixed", "not fixed"

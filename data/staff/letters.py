@@ -16,12 +16,12 @@ from pathlib import Path
 
 from data.candidates.models import Candidate, Position, Stage
 from data.engine.errors import RuleError, StorageError, trouble
-from data.engine.files import create_like, write_all
+from data.engine.files import write_all
 from data.engine.store import Store
 from data.engine.text import visible
 from data.staff import rules
 from data.staff.models import Employee, EventKind, StaffEvent
-from data.staff.templates import FILE_NAMES, Template, folder_like_people, read_template
+from data.staff.templates import FILE_NAMES, Template, read_template
 
 FIELDS = ("name", "position", "department", "manager", "start_date", "probation_until", "level", "reason", "on",
           "issued_by", "expires", "terms", "notes", "today", "office")
@@ -170,19 +170,19 @@ def save_letter(store: Store, letter: Letter) -> Path:
     stem = f"{store.today():%Y-%m-%d}-{letter.template.value}-{slug(letter.about)}"
     payload = visible(letter.text).encode("utf-8")  # for people: a control character shows as a symbol
     try:
-        folder_like_people(store, folder)
-        for number in range(1, 1000):
-            path = folder / (f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt")
-            try:
-                fd = create_like(path, store.file("people"))
-            except FileExistsError:
-                continue
-            try:
-                write_all(fd, payload)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            return path
+        with store.open_files("people", FOLDER, writing=True) as letters:
+            for number in range(1, 1000):
+                name = f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt"
+                try:
+                    fd = letters.create(name)
+                except FileExistsError:
+                    continue
+                try:
+                    write_all(fd, payload)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                return folder / name
     except OSError as error:
         raise StorageError(f"Could not save the {letter.template.value} letter in {folder}: {trouble(error)}.") from error
     raise StorageError(f"Could not save the {letter.template.value} letter: {folder} already holds a thousand like it today.")

@@ -7,17 +7,15 @@ first time it is needed; after that the office's copy is the one used.
 
 from __future__ import annotations
 
-import os
-import stat
 from enum import StrEnum
 from pathlib import Path
 
 from data.engine.errors import FieldError, StorageError, trouble
-from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.engine.text import control_problem
 
 FOLDER = "templates"
+MAX_TEMPLATE = 1 << 20  # bytes: a letter's template is a page or two
 
 
 class Template(StrEnum):
@@ -45,45 +43,26 @@ def template_file(store: Store, template: Template) -> Path:
     return store.home("people") / FOLDER / FILE_NAMES[template]
 
 
-def folder_like_people(store: Store, folder: Path) -> Path:
-    """A folder for HR's files, open to exactly those people.json is open to: in an office from
-    before hr/, it sits in the data folder, where anyone in the office could list its names."""
-    if folder.is_dir():
-        return folder
-    folder.mkdir(parents=True, exist_ok=True)
+def write_template(store: Store, template: Template, text: str) -> None:
+    """A template in the HR folder, as private as people.json from its first byte."""
     try:
-        people = os.stat(store.file("people"))
-    except FileNotFoundError:
-        return folder  # no HR file yet: the folder is made as hr/ itself would be
-    mode = stat.S_IMODE(people.st_mode) & 0o666
-    try:
-        os.chown(folder, -1, people.st_gid)
-        os.chmod(folder, mode | (mode & 0o444) >> 2 | stat.S_ISGID)  # whoever may read may enter
-    except PermissionError:
-        pass  # not in people.json's group: the folder stays its maker's, with the umask's mode
-    return folder
-
-
-def write_like_people(store: Store, path: Path, text: str) -> None:
-    """A file in the HR folder, as private as people.json from its first byte."""
-    try:
-        folder_like_people(store, path.parent)
-        atomic_write(path, text.encode("utf-8"), like=store.file("people"))
+        with store.open_files("people", FOLDER, writing=True) as folder:
+            folder.write(FILE_NAMES[template], text.encode("utf-8"))
     except OSError as error:
-        raise StorageError(f"Could not write {path.name}: {trouble(error)}.") from error
+        raise StorageError(f"Could not write {FILE_NAMES[template]}: {trouble(error)}.") from error
 
 
 def read_template(store: Store, template: Template) -> str:
     """The office's copy, made from the default the first time."""
-    path = template_file(store, template)
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        with store.open_files("people", FOLDER) as folder:
+            return folder.read(FILE_NAMES[template], MAX_TEMPLATE).decode("utf-8", errors="replace")
     except FileNotFoundError:
         text = default_text(template)
-        write_like_people(store, path, text)
+        write_template(store, template, text)
         return text
     except OSError as error:
-        raise StorageError(f"Could not read {path.name}: {trouble(error)}.") from error
+        raise StorageError(f"Could not read {FILE_NAMES[template]}: {trouble(error)}.") from error
 
 
 def save_template(store: Store, template: Template, text: str) -> Path:
@@ -91,10 +70,9 @@ def save_template(store: Store, template: Template, text: str) -> Path:
     problem = control_problem(text, multiline=True)
     if problem:
         raise FieldError("text", f"The template {problem}.")
-    path = template_file(store, template)
     with store.transaction("people"):  # two editing at once: one after the other, never a torn file
-        write_like_people(store, path, text if text.endswith("\n") else text + "\n")
-    return path
+        write_template(store, template, text if text.endswith("\n") else text + "\n")
+    return template_file(store, template)
 
 
 def checklist_items(text: str) -> list[str]:

@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from data.engine.errors import FieldError, NotFoundError, RuleError
-from data.engine.files import write_for_people
 from data.engine.record import STORED, error_sentence
 from data.engine.repository import Repository
 from data.engine.states import words
@@ -270,9 +269,8 @@ def export_order(store: Store, order_id: int, kind: str) -> tuple[Path, str]:
     items = views.items_by_id(store)
     text = views.order_csv(order, items) if kind == "csv" else views.order_email(order, items, store.user)
     slug = re.sub(r"[^a-z0-9]+", "-", order.supplier.casefold()).strip("-") or "supplier"
-    path = store.output_folder("exports") / f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
-    write_for_people(path, visible(text))  # for people: a control character shows as a symbol
-    return path, text
+    name = f"order-{order.id}-{slug}.{'csv' if kind == 'csv' else 'txt'}"
+    return store.write_output("exports", name, visible(text)), text  # for people: a control character shows as a symbol
 
 
 def order_for_mail(store: Store, order_id: int) -> tuple[str, str]:

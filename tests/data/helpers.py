@@ -102,7 +102,8 @@ class Account:
     def run(self, *command: str, umask: int = 0o002) -> subprocess.CompletedProcess:
         return subprocess.run(
             [*self.setpriv(), *command], cwd=ROOT, capture_output=True, text=True, umask=umask,
-            env={**os.environ, "HOME": "/tmp", "XDG_CONFIG_HOME": "/tmp/.config-of-nobody", "USER": self.name, "LOGNAME": self.name},
+            env={**os.environ, "HOME": "/tmp", "XDG_CONFIG_HOME": "/tmp/.config-of-nobody", "USER": self.name, "LOGNAME": self.name,
+                 "XDG_CACHE_HOME": f"/tmp/.cache-of-{self.name}", "BACKOFFICE_HR_GROUP": str(HR_GROUP)},
         )
 
     def backoffice(self, folder: Path, *args: str, umask: int = 0o002) -> subprocess.CompletedProcess:

@@ -260,17 +260,3 @@ def test_the_same_csv_imported_twice_makes_no_second_candidate(store, opening, t
     ann, bob = store.repo("candidates").list()
     assert (ann.cv_text, ann.scores, bob.name) == ("second CV", {"tester": {"Excel": 5}}, "Bob Carr")
 
-
-def test_an_office_from_before_hr_keeps_cvs_beside_people_json_and_check_moves_them_too(tmp_path, clock, capsys):
-    from data.engine.check import check_folder
-    from data.engine.store import Store
-    from tests.data.test_hr_folder import an_office_from_before
-
-    folder = tmp_path / "office"
-    an_office_from_before(folder, clock)
-    old = Store(folder, clock=clock)
-    import_cvs(old, capsys, "Driver", write_docx(tmp_path / "ann.docx", ANN))
-    kept = old.repo("candidates").find(name="Ann Lee")[0].cv_path
-    assert (folder / kept).is_file()
-    _, notes = check_folder(Store(folder))
-    assert "  mv cvs hr/" in notes[0].splitlines()

@@ -9,6 +9,7 @@ from tinydb import TinyDB
 
 from data.calls.models import CallStatus
 from data.engine.errors import DataFileError
+from data.engine.files import open_folder
 from data.engine.storage import parse_file
 from tests.data.helpers import backoffice
 
@@ -58,8 +59,8 @@ def test_a_damaged_document_is_found_when_the_file_is_read_and_nothing_is_writte
 def test_a_missing_comma_between_documents_is_not_taken_for_the_layout(tmp_path):
     path = tmp_path / "calls.json"
     path.write_bytes(b'{\n"calls":{\n"1":{"caller":"Ann"}\n"2":{"caller":"Bob"}\n}\n}')
-    with pytest.raises(DataFileError, match="not valid JSON"):
-        parse_file(path)
+    with pytest.raises(DataFileError, match="not valid JSON"), open_folder(tmp_path) as folder:
+        parse_file(folder, path.name)
 
 
 def test_changing_a_record_read_changes_nothing_stored(store):

@@ -1,5 +1,5 @@
-"""HR's files live in hr/, a folder the office can close to staff outside HR; an office from
-before keeps working where its people.json is, and `backoffice check` says how to move it."""
+"""HR's files live in hr/, a folder the program makes private to HR; an office from before it is
+read where its people.json is, its HR saves refused, and `backoffice check` says how to move it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from data.candidates import actions as hiring
 from data.candidates.models import Candidate, Position
 from data.engine import audit
 from data.engine.archive import archive_old
 from data.engine.check import check_folder
+from data.engine.privacy import HrFolderError
 from data.engine.store import Store
 from tests.data.helpers import HR_GROUP, needs_accounts
 
@@ -48,20 +51,23 @@ def test_every_hr_file_is_in_the_hr_folder(store, clock, system_day):
     ]
 
 
-def test_the_hr_folder_is_made_by_the_first_hr_save_with_the_umask_and_the_folders_group(store):
-    group = 100
-    os.chown(store.folder, -1, group)
-    store.folder.chmod(0o2770)
+@pytest.mark.parametrize("group", ["no-such-group-here", 100], ids=["no hr group", "an hr group"])
+def test_the_hr_folder_is_made_by_the_first_hr_save_private_or_hrs_own(tmp_path, group):
+    store = Store(tmp_path / "office", hr_group=group)
     assert store.repo("positions").list() == []
     assert not (store.folder / "hr").exists()  # reading makes nothing
-    before = os.umask(0o027)
+    before = os.umask(0o002)  # the umask does not decide: an open umask opens no HR file
     try:
         store.repo("positions").add(Position(title="Driver"))
     finally:
         os.umask(before)
-    made = os.stat(store.folder / "hr")
-    assert stat.S_IMODE(made.st_mode) == 0o2750  # the umask's bits, and setgid like its folder
-    assert made.st_gid == group
+    made, people = os.stat(store.folder / "hr"), os.stat(store.file("people"))
+    if group == 100:  # root may give any group; a member of HR gives HR's
+        assert (stat.S_IMODE(made.st_mode), made.st_gid) == (0o2770, 100)
+        assert (stat.S_IMODE(people.st_mode), people.st_gid) == (0o660, 100)
+    else:  # one person alone: theirs only
+        assert (stat.S_IMODE(made.st_mode), made.st_uid) == (0o700, os.geteuid())
+        assert stat.S_IMODE(people.st_mode) == 0o600
 
 
 def an_office_from_before(folder: Path, clock) -> None:
@@ -80,40 +86,32 @@ def an_office_from_before(folder: Path, clock) -> None:
     (folder / "hr").rmdir()
 
 
-def test_an_office_from_before_keeps_its_hr_files_where_they_are(tmp_path, clock, system_day):
-    folder = tmp_path / "office"
-    an_office_from_before(folder, clock)
-    store = Store(folder, user="harriet", clock=clock)
-    assert [c.name for c in store.repo("candidates").list()] == ["Ann", "Bob"]
-    hiring.shortlist(store, 1, sure=True)
-    archive_old(store, clock.now + timedelta(days=200), 180)
-    assert not (folder / "hr").exists()
-    assert store.file("people") == folder / "people.json"
-    assert [line["action"] for line in audit.read(folder / "people-audit.jsonl")][-1] == "save"
-    assert (folder / "archive" / "people-2026.json").exists()
-
-
-def test_check_says_how_to_move_hr_files_from_before_and_the_commands_do_it(tmp_path, clock, system_day):
+def test_an_office_from_before_hr_is_read_and_its_hr_saves_refused_until_check_s_commands_move_it(
+        tmp_path, clock, system_day):
     needs_accounts()  # the commands give hr/ to the hr group, which only root may do
     folder = tmp_path / "office"
     an_office_from_before(folder, clock)
-    archive_old(Store(folder, clock=clock), clock.now + timedelta(days=200), 180)
-    problems, notes = check_folder(Store(folder))
-    assert problems == []
-    assert notes[0].startswith("people.json is kept in the data folder itself, where anyone who may save a call")
-    commands = [line.strip() for line in notes[0].splitlines()[1:]]
-    assert commands[0] == f"cd {folder}"
+    (folder / "cvs").mkdir()  # a CV kept beside people.json by an earlier backoffice
+    (folder / "cvs" / "0a1b.pdf").write_bytes(b"%PDF-1.4 Ann's CV")
+    store = Store(folder, user="harriet", clock=clock, hr_group=HR_GROUP)
+    assert [c.name for c in store.repo("candidates").list()] == ["Ann", "Bob"]
+    with pytest.raises(HrFolderError, match="people.json is kept in .* itself, where anyone who may save a call") as refused:
+        hiring.shortlist(store, 1, sure=True)
+    archive_old(store, clock.now + timedelta(days=200), 180)  # HR's part is left for later
+    assert not (folder / "hr").exists() and not (folder / "archive" / "people-2026.json").exists()
 
-    script = "\n".join(commands).replace("chgrp -R hr ", f"chgrp -R {HR_GROUP} ")  # the group by its number
-    subprocess.run(["sh", "-e", "-c", script], check=True)
+    problems, _ = check_folder(store)
+    assert problems == [str(refused.value)]
+    commands = [line.strip() for line in problems[0].splitlines()[1:]]
+    assert commands[0] == f"cd {folder}" and "mv cvs hr/" in commands
+    subprocess.run(["sh", "-e", "-c", "\n".join(commands)], check=True)
 
-    store = Store(folder, user="harriet", clock=clock)
     assert check_folder(store) == ([], [])
-    assert [c.name for c in store.repo("candidates").list()] == ["Ann"]  # Bob is archived
     hiring.shortlist(store, 1, sure=True)
+    archive_old(store, clock.now + timedelta(days=200), 180)
     assert files_under(folder / "hr") == {
         "people.json", "people.json.lock", "people-audit.jsonl", "backups/people-2026-03-01.json",
-        "backups/people-2026-03-10.json", "archive/people-2026.json",
+        "backups/people-2026-03-10.json", "archive/people-2026.json", "archive/index-people.sqlite", "cvs/0a1b.pdf",
     }
     assert [p for p in files_under(folder) if "people" in p and not p.startswith("hr/")] == []
     for path in (folder / "hr").rglob("*"):

@@ -199,6 +199,7 @@ def test_someone_who_may_only_read_a_data_file_cannot_hold_up_its_saves():
     umask = os.umask(0o022)  # calls.json: everyone reads, only its owner writes
     try:
         Store(folder).repo("calls").add({"caller": "Ann"})
+        folder.chmod(0o755)  # a folder made by the app is its maker's alone; this one everyone may read
         reader = Child(lambda report: try_to_hold_a_file_it_may_only_read(folder, report))
         assert reader.next_report() == "refused: Permission denied"
         assert reader.next_report() == f"You may not change calls.json: no write access to {folder / 'calls.json.lock'}."

@@ -81,21 +81,22 @@ def test_a_file_from_a_newer_program_is_refused_for_writing(store):
 
 def test_an_old_file_is_migrated_once_after_a_backup(store, monkeypatch):
     store.repo("calls").add({"caller": "Ann"})
+    old = migrations.SCHEMA_VERSION
     runs = []
 
-    def to_v2(tables):
+    def to_next(tables):
         runs.append(store.storage("calls").lock.held)
         for doc in tables["calls"].values():
             doc["caller"] = doc["caller"].upper()
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, to_v2)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", old + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, old, to_next)
     store.repo("calls").add({"caller": "Bob"})
     store.repo("calls").add({"caller": "Cid"})
     assert runs == [True]  # once, under the lock
     assert [c.caller for c in store.repo("calls").list()] == ["ANN", "Bob", "Cid"]
-    assert migrations.file_version(json.loads(store.file("calls").read_text())) == 2
-    saved = json.loads((store.folder / "backups" / "calls.schema-1.json").read_text())
+    assert migrations.file_version(json.loads(store.file("calls").read_text())) == old + 1
+    saved = json.loads((store.folder / "backups" / f"calls.schema-{old}.json").read_text())
     assert saved["calls"]["1"]["caller"] == "Ann"
 
 
@@ -140,7 +141,7 @@ def test_hr_changes_go_to_their_own_log_and_a_batch_is_a_line_per_record(store):
 @pytest.mark.parametrize(("mode", "log_mode", "lock_mode"), [(0o660, 0o660, 0o660), (0o640, 0o640, 0o600)])
 def test_the_hr_log_is_as_closed_as_the_hr_file_and_only_its_writers_may_lock_it(store, mode, log_mode, lock_mode):
     people = store.file("people")
-    people.parent.mkdir()
+    people.parent.mkdir(mode=0o700)  # hr/ as the app makes it for one person alone
     people.write_text('{"_meta": {"1": {"schema_version": 1}}}')
     people.chmod(mode)
     group = os.getgid() if os.getuid() != 0 else 100
