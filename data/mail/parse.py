@@ -15,7 +15,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
-from html.parser import HTMLParser
+from html import unescape
 
 from data.engine.text import normalise_line_ends, visible
 from data.mail.models import BODY_LIMIT
@@ -56,41 +56,112 @@ def paragraphs(text: str) -> str:
     return visible(normalise_line_ends(text).replace("\r", "\n"))
 
 
-class TextOfHtml(HTMLParser):
-    """The words of an HTML part, with line breaks where blocks end; scripts and styles dropped."""
+class Enough(Exception):
+    """Raised once an HTML part has given more text than a message keeps."""
+
+
+class TextOfHtml:
+    """The words of an HTML part, with line breaks where blocks end; scripts, styles and the
+    head dropped, character references read.
+
+    One pass over the markup, each character looked at a bounded number of times: the
+    standard library's HTMLParser looks again from an unclosed "<" at every later tag, so a
+    megabyte of "<a" lines kept a fetch busy for many minutes. What browsers do is followed
+    where it decides which text is text: a tag runs to the first ">" outside quotes, a
+    comment to "-->", a script or style to its end tag, and an unclosed one to the end."""
 
     BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table"}
+    HIDDEN = {"script", "style", "head"}
+    # A quote is a quote only where a value starts; *+ and ++ never step back, so a tag left
+    # open costs one look to the end of the markup, not one from each of its characters.
+    TAG = re.compile(r"""<(/\s*+)?([a-zA-Z][^\s/>]*+)(?:[^>=]++|=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))*+>""")
+    RAW_END = {name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in ("script", "style")}
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+    def __init__(self, limit: int) -> None:
         self.out: list[str] = []
+        self.size = 0
+        self.limit = limit  # characters of text wanted: past them the rest is not read
         self.hidden = 0
 
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+    def feed(self, html: str) -> None:
+        at = 0
+        try:
+            while at < len(html):
+                start = html.find("<", at)
+                if start < 0:
+                    self.data(html[at:])
+                    return
+                self.data(html[at:start])
+                at = self.markup(html, start)
+        except Enough:
+            pass
+
+    def markup(self, html: str, start: int) -> int:
+        """Read the markup at ``start``; where the text goes on after it."""
+        if html.startswith("<!--", start):
+            return past(html, "-->", start + 4)
+        tag = self.TAG.match(html, start)
+        if tag is not None:
+            return self.tag(html, tag)
+        if html.startswith(("</", "<!", "<?"), start):  # a declaration, an instruction, a broken end tag
+            return past(html, ">", start + 2)
+        if start + 1 < len(html) and html[start + 1].isalpha():  # a tag left open: the rest is inside it
+            return len(html)
+        self.data("<")
+        return start + 1
+
+    def tag(self, html: str, tag: re.Match) -> int:
+        name, closing, empty = tag.group(2).lower(), tag.group(1) is not None, tag.group().endswith("/>")
+        if closing or empty:
+            self.end(name) if closing else (self.start(name), self.end(name))
+            return tag.end()
+        self.start(name)
+        if name not in self.RAW_END:
+            return tag.end()
+        closed = self.RAW_END[name].search(html, tag.end())  # a script's text is never markup
+        if closed is None:
+            return len(html)
+        self.end(name)
+        return past(html, ">", closed.start())
+
+    def start(self, name: str) -> None:
+        if name in self.HIDDEN:
             self.hidden += 1
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
+        elif name in self.BLOCKS:
+            self.add("\n")
 
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+    def end(self, name: str) -> None:
+        if name in self.HIDDEN:
             self.hidden = max(self.hidden - 1, 0)
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
+        elif name in self.BLOCKS:
+            self.add("\n")
 
-    def handle_data(self, data):
-        if not self.hidden:
-            self.out.append(data)
+    def data(self, text: str) -> None:
+        if text and not self.hidden:
+            self.add(unescape(text))
+
+    def add(self, text: str) -> None:
+        self.out.append(text)
+        self.size += len(text)
+        if self.size > self.limit:
+            raise Enough
 
     def text(self) -> str:
         joined = re.sub(r"[ \t\xa0]+", " ", "".join(self.out))
         return re.sub(r"\n\s*\n\s*\n+", "\n\n", "\n".join(part.strip() for part in joined.split("\n"))).strip()
 
 
-def html_to_text(html: str) -> str:
-    reader = TextOfHtml()
+def past(html: str, end: str, start: int) -> int:
+    """Where the text goes on after the next ``end`` from ``start``: the end of ``html`` if none."""
+    found = html.find(end, start)
+    return len(html) if found < 0 else found + len(end)
+
+
+def html_to_text(html: str, limit: int = 4 * BODY_LIMIT) -> str:
+    """The text of ``html``; reading stops once ``limit`` characters are found (the text is
+    cut at BODY_LIMIT afterwards, with room left for the spaces that are folded away)."""
+    reader = TextOfHtml(limit)
     reader.feed(html)
-    reader.close()
     return reader.text()
 
 

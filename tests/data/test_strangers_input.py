@@ -112,3 +112,34 @@ def test_a_docx_with_photos_past_the_cap_is_read_since_only_its_text_parts_count
         docx.writestr("word/media/image1.jpeg", os.urandom(15 * 2**20))
     cv = read_cv(path)
     assert cv.cut and cv.text.startswith("Accounts, year 0.\nAccounts, year 1.\n")
+
+
+# -- mail --------------------------------------------------------------------------------------
+
+
+def mail(subject: str, head: str = "", body: str = "Please send 5 boxes.\r\n") -> bytes:
+    return (f"From: Ann Lee <ann@supplier.example>\r\nTo: office@office.example\r\nSubject: {subject}\r\n"
+            f"{head}\r\n{body}").encode()
+
+
+HTML = """<!DOCTYPE html><HTML><head><title>Offer</title><style>p { color: red }</style></head>
+<body><!-- a comment <p>not text</p> --><div class="top">Dear Ann,</div>
+<p>Our <b>prices</b> &amp; terms:<br>paper&nbsp;&euro;4 &lt;per box&gt;<BR/>toner &#8364;60</p>
+<script type="text/javascript">if (a < b) { document.write("<p>not text</p><!--") }</script>
+<ul><li><a href="https://x.example/?a=1&amp;b=2" title="more > less">Order</a></li><li>Call us</li></ul>
+<img alt='5 > 3' src="logo.png"><p class=note>it's 5 > 3 and 2 < 4</p></body></HTML>"""
+
+
+def test_an_html_mail_reads_as_its_words_with_a_line_for_each_block():
+    from data.mail.parse import parse_message
+
+    read = parse_message(mail("Offer", "Content-Type: text/html; charset=utf-8\r\n", HTML))
+    assert read.fields["text"] == ("Dear Ann,\n\nOur prices & terms:\npaper €4 <per box>\n\ntoner €60\n\n"
+                                   "Order\n\nCall us\n\nit's 5 > 3 and 2 < 4")
+
+
+def test_html_of_a_megabyte_of_unclosed_tags_is_read_without_stalling():
+    from data.mail.parse import parse_message
+
+    read = within_a_stall(lambda: parse_message(mail("Open tags", "Content-Type: text/html\r\n", "<a\n" * 350_000)).fields)
+    assert (read["subject"], read["text"]) == ("Open tags", "")
