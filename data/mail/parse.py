@@ -3,16 +3,20 @@
 Mail comes from anyone. Nothing here trusts it: every header and the text are made plain
 (control characters become visible symbols, as for any stored text), sizes are bounded,
 and a part that cannot be decoded is kept with what could be read and the problem named —
-a broken message never stops a fetch.
+a broken message never stops a fetch. What reading costs is bounded too: the time is in
+proportion to the message, the memory a small multiple of it, and a message of more parts,
+headers or lines than are read is kept for its headers, saying so.
 """
 
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage, Message
+from email.feedparser import BytesFeedParser
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html import unescape
@@ -21,6 +25,17 @@ from data.engine.text import normalise_line_ends, visible
 from data.mail.models import BODY_LIMIT
 
 ATTACHMENT_LIMIT = 25 * 1024 * 1024  # bytes of one attachment kept; a bigger one stays on the server
+ATTACHMENTS_KEPT = 200  # what a Mail holds; the others stay on the server
+TEXT_READ = 4 * 2**20  # characters of a text part read, as it came: a long HTML newsletter is a few hundred KB
+# Past these a message is read for its headers only: the email package keeps an object of a
+# kilobyte or more for each part and header and some fifty bytes for each line, so a 50 MB
+# message of empty parts, headers or lines would take gigabytes.
+PARTS_LIMIT = 1000
+HEADERS_LIMIT = 5000
+LINES_LIMIT = 1_500_000  # a 50 MB message of attachments has some 700,000
+HEADER_BYTES = 256 * 1024  # of a message's own headers: a longer block is read this far, and nothing after it
+HEADER_VALUE = 64 * 1024  # characters of one header kept: a To of 200 addresses is some 10 KB
+FEED = 64 * 1024  # bytes given to the parser at a time: all at once, it holds a copy of each line
 MESSAGE_ID = re.compile(r"<[^<>\s]{1,995}>")
 
 
@@ -176,6 +191,19 @@ def decoded(part: Message, problems: list[str]) -> str:
         return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else str(payload)
 
 
+def beginning(part: EmailMessage) -> tuple[EmailMessage, bool]:
+    """The part with no more than TEXT_READ characters of what it says as it came, cut at a
+    line's end (where base64 and quoted-printable may be cut), and whether it was cut: decoded
+    whole, a text part of 50 MB was held four times over."""
+    payload = part.get_payload()
+    if not isinstance(payload, str) or len(payload) <= TEXT_READ:
+        return part, False
+    kept = payload[:TEXT_READ]
+    start = copy(part)
+    start.set_payload(kept[: kept.rfind("\n") + 1] or kept)
+    return start, True
+
+
 def text_of(message: EmailMessage, problems: list[str]) -> str:
     try:
         part = message.get_body(preferencelist=("plain", "html"))
@@ -183,10 +211,13 @@ def text_of(message: EmailMessage, problems: list[str]) -> str:
         part = None
     if part is None:
         return ""
+    part, cut = beginning(part)
     text = decoded(part, problems)
     if part.get_content_type() == "text/html":
-        text = html_to_text(text)
-    if len(text) > BODY_LIMIT:
+        if cut:
+            problems.append(f"its HTML is longer than {TEXT_READ // 2**20} MB: the text is what the first {TEXT_READ // 2**20} MB say")
+        text, cut = html_to_text(text), False
+    if cut or len(text) > BODY_LIMIT:
         problems.append(f"the text was cut at {BODY_LIMIT:,} characters")
         text = text[:BODY_LIMIT]
     return paragraphs(text)
@@ -199,8 +230,14 @@ def attachments_of(message: EmailMessage, problems: list[str]) -> list[Part]:
     except Exception:
         problems.append("the attachments could not be listed")
         return []
+    if len(parts) > ATTACHMENTS_KEPT:
+        problems.append(f"it has {len(parts):,} attachments: the first {ATTACHMENTS_KEPT} were kept, the others left on the server")
+        parts = parts[:ATTACHMENTS_KEPT]
     for number, part in enumerate(parts, 1):
         name = line(part.get_filename() or "", 255) or f"attachment-{number}"
+        if encoded_size(part) > ATTACHMENT_LIMIT * 4 // 3 + 2**20:  # base64 is 4/3 of its bytes, with line ends
+            problems.append(f"attachment {name!r} is larger than {ATTACHMENT_LIMIT // 2**20} MB and was left on the server")
+            continue
         try:
             data = part.get_payload(decode=True) or b""
         except Exception:
@@ -213,6 +250,12 @@ def attachments_of(message: EmailMessage, problems: list[str]) -> list[Part]:
             continue
         found.append(Part(name, line(part.get_content_type(), 255), data))
     return found
+
+
+def encoded_size(part: Message) -> int:
+    """The size of a part as it came, before it is decoded (and its bytes held twice)."""
+    payload = part.get_payload()
+    return len(payload) if isinstance(payload, str) else 0
 
 
 def header(message: Message, name: str, problems: list[str]) -> str:
@@ -243,10 +286,83 @@ def message_ids(text: str, limit: int = 100) -> list[str]:
     return MESSAGE_ID.findall(text)[-limit:]
 
 
+class TooBig(Exception):
+    """Raised while a message is read, once it has more parts, headers or lines than are read."""
+
+
+def bounded(problems: list[str], limits: dict[str, int]) -> type[EmailMessage]:
+    """A message class that cuts a header longer than HEADER_VALUE, saying so in ``problems``,
+    and raises TooBig once more parts or headers are made than ``limits`` allow."""
+    made = dict.fromkeys(limits, 0)
+
+    def count(what: str) -> None:
+        if what in limits:
+            made[what] += 1
+            if made[what] > limits[what]:
+                raise TooBig(f"it has more than {limits[what]:,} {what}")
+
+    class Bounded(EmailMessage):
+        def __init__(self, policy: policy.Policy) -> None:
+            count("parts")
+            super().__init__(policy)
+
+        def set_raw(self, name: str, value: str) -> None:
+            count("headers")
+            if len(value) > HEADER_VALUE:
+                problems.append(f"the {line(name, 80)} header is longer than {HEADER_VALUE // 1024} KB and was cut")
+                value = value[:HEADER_VALUE]
+            super().set_raw(name, value)
+
+    return Bounded
+
+
+def read(raw: bytes, problems: list[str]) -> tuple[EmailMessage, bool]:
+    """The message, and whether its parts were read: only if its parts, headers and lines are
+    within their limits and nested no deeper than Python can follow."""
+    if HEADERS_END.search(raw, 0, HEADER_BYTES) is None and len(raw) > HEADER_BYTES:
+        problems.append(f"its headers are longer than {HEADER_BYTES // 1024} KB: only their start was read")
+        return headers_of(raw, problems), False
+    parser = BytesFeedParser(bounded(problems, {"parts": PARTS_LIMIT, "headers": HEADERS_LIMIT}), policy=policy.default)
+    raw = needed(raw)
+    lines = 0
+    try:
+        for start in range(0, len(raw), FEED):
+            chunk = raw[start : start + FEED]
+            lines += chunk.count(b"\n")
+            if lines > LINES_LIMIT:
+                raise TooBig(f"it has more than {LINES_LIMIT:,} lines")
+            parser.feed(chunk)
+        return parser.close(), True
+    except (TooBig, RecursionError) as error:
+        said = str(error) if isinstance(error, TooBig) else "its parts are nested too deeply"
+        problems.append(f"{said}: only its headers were read")
+        return headers_of(raw, problems), False
+
+
+HEADERS_END = re.compile(rb"\r?\n\r?\n")
+MULTIPART = re.compile(rb"^content-type:\s*multipart/", re.IGNORECASE | re.MULTILINE)
+
+
+def needed(raw: bytes) -> bytes:
+    """A message of one part is read no further into its body than its text is: the email
+    package holds each line of a body, then the body, then its text, each as large."""
+    end = HEADERS_END.search(raw, 0, HEADER_BYTES)
+    if end is None or MULTIPART.search(raw, 0, end.start()):
+        return raw
+    return raw[: end.end() + TEXT_READ + FEED]  # past TEXT_READ, so that it is known to be cut
+
+
+def headers_of(raw: bytes, problems: list[str]) -> EmailMessage:
+    """The message's own headers, of its first HEADER_BYTES at most."""
+    end = HEADERS_END.search(raw, 0, HEADER_BYTES)
+    block = raw[: end.end()] if end else raw[: raw.rfind(b"\n", 0, HEADER_BYTES) + 1]
+    return BytesParser(bounded(problems, {}), policy=policy.default).parsebytes(block, headersonly=True)
+
+
 def parse_message(raw: bytes) -> Parsed:
     """What a Mail record holds of ``raw`` (an RFC 5322 message), and its attachments."""
     problems: list[str] = []
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message, whole = read(raw, problems)
     sender = header(message, "From", problems)
     name, address = parseaddr(sender)
     fields = {
@@ -259,9 +375,9 @@ def parse_message(raw: bytes) -> Parsed:
         "message_id": (message_ids(header(message, "Message-ID", problems)) or [""])[0],
         "in_reply_to": (message_ids(header(message, "In-Reply-To", problems)) or [""])[0],
         "references": message_ids(header(message, "References", problems)),
-        "text": text_of(message, problems),
+        "text": text_of(message, problems) if whole else "",
     }
-    parts = attachments_of(message, problems)
+    parts = attachments_of(message, problems) if whole else []
     problems += [f"the message is malformed: {line(type(defect).__name__, 80)}" for defect in message.defects[:5]]
     fields["problems"] = [line(problem, 300) for problem in dict.fromkeys(problems)][:50]
     return Parsed(fields, parts)

@@ -122,6 +122,62 @@ def mail(subject: str, head: str = "", body: str = "Please send 5 boxes.\r\n") -
             f"{head}\r\n{body}").encode()
 
 
+def parts(subject: str, count: int, attached: bool = False) -> bytes:
+    disposition = 'Content-Disposition: attachment; filename="n.txt"\r\n' if attached else ""
+    each = f"--B\r\nContent-Type: text/plain\r\n{disposition}\r\nx\r\n"
+    return mail(subject, "Content-Type: multipart/mixed; boundary=B\r\n", "--B\r\n\r\nSee attached.\r\n" + each * count + "--B--\r\n")
+
+
+def test_strangers_mail_is_kept_saying_what_was_left_out_and_the_fetch_goes_on(store, dovecot, mail_table):
+    from data.mail import actions
+    from data.mail.mailboxes import mailbox
+    from tests.servers import deliver
+
+    user = mail_table["imap"].split("//")[1].split("@")[0]
+    for raw in (mail("Open tags", "Content-Type: text/html\r\n", "<a\n" * 350_000),
+                mail("Long headers", "X-Filler: x\r\n" * 30_000),
+                parts("Many parts", 1_500),
+                parts("Many attachments", 300, attached=True),
+                mail("Order 2")):
+        deliver(dovecot, user, raw)
+    box = mailbox("office", {**mail_table, "delete_after_fetch": True})
+
+    assert within_a_stall(lambda: actions.fetch_mail(store, box).new) == 5
+    kept = {m.subject: m for m in store.repo("mail").list()}
+    assert {subject: m.problems for subject, m in kept.items()} == {
+        "Open tags": [],
+        "Long headers": ["its headers are longer than 256 KB: only their start was read"],
+        "Many parts": ["it has more than 1,000 parts: only its headers were read"],
+        "Many attachments": ["it has 300 attachments: the first 200 were kept, the others left on the server"],
+        "Order 2": [],
+    }
+    assert len(kept["Many attachments"].attachments) == 200 and kept["Order 2"].text == "Please send 5 boxes."
+    client = dovecot.client(user)
+    try:
+        client.select_folder("INBOX", readonly=True)
+        assert len(client.search("ALL")) == 3  # those read only in part stay on the server
+    finally:
+        client.logout()
+
+
+def test_a_message_of_more_lines_than_are_read_is_kept_for_its_headers():
+    from data.mail.parse import parse_message
+
+    raw = parts("Lines", 0).replace(b"See attached.\r\n", b"x\r\n" * 1_600_000)
+    read = parse_message(raw)
+    assert (read.fields["subject"], read.fields["text"], read.attachments) == ("Lines", "", [])
+    assert read.fields["problems"] == ["it has more than 1,500,000 lines: only its headers were read"]
+
+
+def test_an_html_mail_longer_than_is_read_says_its_text_is_what_the_start_says():
+    from data.mail.parse import parse_message
+
+    read = parse_message(mail("News", "Content-Type: text/html\r\n", "<p>News of the week</p>\r\n" * 200_000))
+    assert read.fields["text"].startswith("News of the week\n\nNews of the week")
+    assert read.fields["problems"] == ["its HTML is longer than 4 MB: the text is what the first 4 MB say",
+                                       "the text was cut at 100,000 characters"]
+
+
 HTML = """<!DOCTYPE html><HTML><head><title>Offer</title><style>p { color: red }</style></head>
 <body><!-- a comment <p>not text</p> --><div class="top">Dear Ann,</div>
 <p>Our <b>prices</b> &amp; terms:<br>paper&nbsp;&euro;4 &lt;per box&gt;<BR/>toner &#8364;60</p>
