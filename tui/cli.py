@@ -329,12 +329,16 @@ def archive(office: Office) -> int:
 def erase_expired(office: Office) -> int:
     """For cron: what the open app does once a day. Names ids only: the names are gone."""
     from data.candidates.retention import erase_expired as erase
+    from data.candidates.traces import orphans
 
     store = office.store
     months = office.args.months or office.settings.retention_months
+    left = len(orphans(store, store.now()))
     erased = erase(store, store.now(), months)
     ids = ", ".join(f"#{i}" for i in erased)
     say(f"erased the personal data of {len(erased)} candidate(s): {ids}" if erased else f"nobody's retention of {months} months is over")
+    if left:
+        say(f"removed {left} file(s) left with no record naming them")
     return EXIT_OK
 
 
@@ -368,11 +372,14 @@ def reorder(office: Office) -> int:
 
 
 def check(office: Office) -> int:
+    from data.candidates.traces import orphans
     from data.engine.check import check_folder
     from data.engine.survey import sharing
 
     store = office.store
     problems, notes = check_folder(store)
+    problems += [f"{orphan.line(store)}, left by a save cut short or an erasure: `backoffice erase-expired` removes it"
+                 for orphan in orphans(store, store.now())]
     for line in [sharing(store), *notes]:
         say(line)
     if problems:

@@ -118,13 +118,16 @@ def import_cvs(store: Store, opening: str, paths: Iterable[Path]) -> list[CvOutc
     return outcomes
 
 
-def take_cv(store: Store, position_id: int, cv: CvFile, confirmed: Candidate | None = None, source: str = "") -> CvOutcome:
+def take_cv(store: Store, position_id: int, cv: CvFile, confirmed: Candidate | None = None, source: str = "",
+            came_in: str = "") -> CvOutcome:
     """The CV as a new candidate, or attached to the same person already on the opening.
-    ``confirmed``: the name, e-mail and phone as the person corrected them; else as found."""
+    ``confirmed``: the name, e-mail and phone as the person corrected them; else as found.
+    ``came_in``: the message it came in ("hr_mail:12"), which an erasure of them erases."""
     found = cv.found
     person = confirmed or Candidate(name=found.name or Path(cv.name).stem[:200] or "?", email=found.email, phone=found.phone,
                                     position_id=position_id, cv_text=cv.text.text, source=source)
-    person = person.model_copy(update={"position_id": position_id, "cv_text": person.cv_text or cv.text.text})
+    person = person.model_copy(update={"position_id": position_id, "cv_text": person.cv_text or cv.text.text,
+                                       "mails": [*person.mails, came_in] if came_in else person.mails})
     kept = keep_cv_file(store, cv)
     try:
         with store.transaction("people"):
@@ -164,6 +167,7 @@ def attach(store: Store, twin: Candidate, new: Candidate, cv_path: str = "") -> 
     def change(candidate: Candidate) -> None:
         candidate.email = candidate.email or new.email
         candidate.phone = candidate.phone or new.phone
+        candidate.mails = [*candidate.mails, *(link for link in new.mails if link not in candidate.mails)]
         if new.cv_text:
             candidate.cv_text = new.cv_text
         if cv_path:

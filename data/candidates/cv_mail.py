@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from data.candidates.cv_files import CvUnreadable
 from data.candidates.cv_import import CvFile, CvOutcome, find_opening, open_cv, take_cv
+from data.candidates.traces import mail_link
 from data.engine.errors import RuleError
 from data.engine.store import Store
 from data.engine.text import visible
@@ -37,7 +38,7 @@ def cvs_from_mail(store: Store, opening: str, collection: str, mail_id: int) -> 
         except CvUnreadable as error:
             outcomes.append(CvOutcome(visible(attachment.name, one_line=True), problem=str(error)))
             continue
-        outcomes.append(take_cv(store, position.id, cv, source=SOURCE))  # type: ignore[arg-type]
+        outcomes.append(take_cv(store, position.id, cv, source=SOURCE, came_in=mail_link(collection, mail.id)))  # type: ignore[arg-type]
     record_on_mail(store, collection, mail, position.title, outcomes)
     return outcomes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -81,6 +82,9 @@ class StageStep(Model):
     note: Lines = Field(default="", max_length=5000)
 
 
+MailLink = Annotated[str, Field(pattern=r"^(mail|hr_mail):[0-9]{1,15}$")]
+
+
 class Candidate(Record):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(default="", max_length=200, title="E-mail")
@@ -94,6 +98,8 @@ class Candidate(Record):
     offer_terms: Lines = Field(default="", max_length=2000, title="Offer terms")  # kept as offered: salary, start…
     scores: dict[str, dict[str, int]] = Field(default_factory=dict)  # reviewer → criterion → 1..5
     history: list[StageStep] = Field(default_factory=list)
+    # the messages their CVs came in, "hr_mail:12": an erasure erases them too (data/candidates/traces.py)
+    mails: list[MailLink] = Field(default_factory=list, max_length=200)
     erased_at: Moment | None = None  # personal data erased (data/candidates/retention.py); the rest kept for statistics
 
     form_fields = ("name", "email", "phone", "position_id", "source", "cv_text", "cv_path")

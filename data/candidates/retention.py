@@ -1,26 +1,36 @@
 """Rejected and withdrawn candidates' personal data is erased once the retention period is
-over, and anyone's on request.
+over, and anyone's on request: from their record and from every place it went
+(``traces.py``) — the mail to and from them with its attachments, the invitations to their
+interviews, their CV file and the letters to them.
 
-Erased: the name, e-mail, phone, the CV's text and its kept file, the reason for rejection,
-the notes of each stage step and the interviewers' written feedback. Kept, for statistics:
-the opening, the source, each stage reached and when, the scores' numbers and the
-interviews' times and ratings. The audit line says "erase" and names the fields, never
-their values (no audit line ever holds a value).
+Erased from the record: the name, e-mail, phone, the CV's text and its kept file, the reason
+for rejection, the offer's terms, the notes of each stage step and the interviewers' written
+feedback. Kept, for statistics: the opening, the source, each stage reached and when, the
+scores' numbers and the interviews' times and ratings, and the numbers of the messages
+removed with them (no text), so that their copies can be found again. The audit line says
+"erase" and names the fields, never their values (no audit line ever holds a value).
 
-The same is done to the candidate's copies in the archive and in the daily backups, so
-that a backup put back does not bring the person back.
+The same is done to their copies in the archive and in every backup copy (the daily copies
+of the last 14 days and the copies taken before a schema change), so that a backup put back
+does not bring the person back.
+
+A kill at any moment leaves nothing that a later erasure does not find: the messages and
+files go first and the record last (until then it still leads to them), and the copies are
+scrubbed again by every later erasure, from the erased records. A file that a killed save
+left with no record naming it is an orphan: `backoffice check` lists it and
+`backoffice erase-expired` removes it.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from data.candidates import rules
-from data.candidates.cv_import import forget_cv_file
 from data.candidates.models import Candidate, Interview, InterviewStatus, Stage
+from data.candidates.traces import linked_mails, orphans, remove_files, remove_mails, remove_orphans, stored, traces_of
 from data.engine import backups
 from data.engine.archive import FOLDER as ARCHIVE, open_archive, read_marker, year_files
 from data.engine.archive_index import index_name
@@ -30,10 +40,10 @@ from data.engine.files import Folder
 from data.engine.record import STORED
 from data.engine.storage import parse_file
 from data.engine.store import Store
-from data.engine.tables import encode, with_documents
+from data.engine.tables import LazyTable, encode, raw_items, with_documents
 
 ENDED = (Stage.REJECTED, Stage.WITHDREW)
-PERSONAL = {"email": "", "phone": "", "cv_text": "", "cv_path": "", "reject_reason": ""}
+PERSONAL = {"email": "", "phone": "", "cv_text": "", "cv_path": "", "reject_reason": "", "offer_terms": ""}
 DEFAULT_MONTHS = 6
 MARKER = "last-erasure"  # in HR's archive folder: the day of the last run
 
@@ -65,58 +75,83 @@ def erased_name(doc_id: int | str) -> str:
     return f"Erased #{doc_id}"
 
 
-def erased_body(doc_id: int | str, body: dict, now: datetime) -> dict:
-    """A stored candidate without its personal data: what statistics need and nothing more."""
+def erased_body(doc_id: int | str, body: dict, now: datetime, mails: Iterable[str] = ()) -> dict:
+    """A stored candidate without its personal data: what statistics need and nothing more,
+    and the messages removed with them (``mails``)."""
     history = [{**step, "note": ""} for step in body.get("history") or [] if isinstance(step, dict)]
-    return {**body, **PERSONAL, "name": erased_name(doc_id), "history": history,
+    links = sorted({*(body.get("mails") if isinstance(body.get("mails"), list) else []), *mails})
+    return {**body, **PERSONAL, "name": erased_name(doc_id), "history": history, "mails": links,
             "erased_at": body.get("erased_at") or now.isoformat()}
 
 
-# -- in people.json ----------------------------------------------------------------------------
+# -- erasing one ---------------------------------------------------------------------------------
+def stored_candidate(store: Store, candidate_id: int) -> dict | None:
+    """The stored body of a candidate, in the working file or else the archive."""
+    return next((body for i, body in stored(store, "candidates") if i == candidate_id), None)
+
+
 def erase_candidate(store: Store, candidate_id: int) -> Candidate:
     """Erase one candidate's personal data now, on their request. Someone still in the running
     withdraws first, and their booked interviews are cancelled."""
-    with store.transaction("people"):
-        if store.repo("candidates").table.document(candidate_id) is None:
-            return erase_archived(store, candidate_id)
+    body = stored_candidate(store, candidate_id)
+    if body is None:
+        return store.repo("candidates").get(candidate_id)  # says it does not exist
+    if body.get("erased_at"):
+        raise RuleError(f"{erased_name(candidate_id)}: the personal data was erased on "
+                        f"{office_day(as_utc(datetime.fromisoformat(body['erased_at']))):%d %b %Y}.")
+    if store.repo("candidates").table.document(candidate_id) is not None:
         candidate = store.repo("candidates").get(candidate_id)
-        if candidate.erased_at is not None:
-            raise RuleError(f"{candidate.name}: the personal data was erased on {office_day(candidate.erased_at):%d %b %Y}.")
         if not candidate.is_closed:
             store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, Stage.WITHDREW, store.user, store.now()))
-        erased = erase_in_file(store, candidate_id)
-    forget_cv_file(store, candidate.cv_path)
-    scrub_copies(store, {})
+    erased = erase_person(store, candidate_id, body)
+    scrub_copies(store)
     return erased
 
 
-def archived(store: Store) -> Iterator[tuple[Folder, str]]:
-    """HR's archive folder and the name of each of its year files."""
-    with open_archive(store, "people") as archive:
-        for name in year_files(archive, "people"):
-            yield archive, name  # type: ignore[misc]
+def erase_person(store: Store, candidate_id: int, body: dict) -> Candidate:
+    """Erase a candidate everywhere but the copies: their messages and files first, their
+    record last (see the module docstring); the erased candidate."""
+    found = traces_of(store, candidate_id, body)
+    remember_mails(store, candidate_id, found.mail_links())
+    for collection, mails in found.mails.items():
+        remove_mails(store, collection, mails)
+    with store.transaction("people"):
+        remove_files(store, candidate_id, found)
+        if store.repo("candidates").table.document(candidate_id) is not None:
+            return erase_in_file(store, candidate_id, found.mail_links())
+        with open_archive(store, "people", writing=True) as archive:  # only in the archive: erased there
+            for name in archive.names():  # type: ignore[union-attr]
+                if name.startswith("people-") and name.endswith(".json"):
+                    scrub(archive, name, {str(candidate_id): (store.now().isoformat(), found.mail_links())}, set())  # type: ignore[arg-type]
+    erased = Candidate.model_validate(erased_body(candidate_id, body, store.now(), found.mail_links()), context=STORED)
+    erased.id = candidate_id
+    return erased
 
 
-def erase_archived(store: Store, candidate_id: int) -> Candidate:
-    """A candidate no longer in the working file: erased in the archive (and the backups)."""
-    for archive, name in archived(store):
-        body = parse_file(archive, name).get("candidates", {}).get(str(candidate_id))
-        if body is not None and not body.get("erased_at"):
-            forget_cv_file(store, body.get("cv_path") or "")
-            scrub_copies(store, {str(candidate_id): store.now().isoformat()})
-            erased = Candidate.model_validate(erased_body(candidate_id, body, store.now()), context=STORED)
-            erased.id = candidate_id
-            return erased
-    return store.repo("candidates").get(candidate_id)  # says it does not exist, or was erased
+def remember_mails(store: Store, candidate_id: int, links: list[str]) -> None:
+    """Name on the candidate, before they are removed, the messages an erasure removes: killed
+    after, the next erasure still knows which of their copies to scrub."""
+    with store.transaction("people"):
+        if store.repo("candidates").table.document(candidate_id) is not None:
+            if set(links) - set(store.repo("candidates").get(candidate_id).mails):
+                store.repo("candidates").update(candidate_id, lambda c: setattr(c, "mails", sorted({*c.mails, *links})))
+            return
+        with open_archive(store, "people", writing=True) as archive:
+            for name in year_files(archive, "people"):
+                tables = dict(parse_file(archive, name))  # type: ignore[arg-type]
+                body = tables.get("candidates", {}).get(str(candidate_id))
+                if body is not None and set(links) - set(body.get("mails") or []):
+                    tables["candidates"] = with_documents(tables["candidates"], {str(candidate_id): {**body, "mails": links}})
+                    archive.write(name, encode(tables)[0])  # type: ignore[union-attr]
 
 
-def erase_in_file(store: Store, candidate_id: int) -> Candidate:
+def erase_in_file(store: Store, candidate_id: int, mails: list[str]) -> Candidate:
     """Under the transaction: the candidate, and the feedback on their interviews (a booked
     one is cancelled: it would keep the interviewers' time)."""
     now = store.now()
 
     def erase(candidate: Candidate) -> Candidate:
-        erased = Candidate.model_validate(erased_body(candidate.id, candidate.body(), now), context=STORED)  # type: ignore[arg-type]
+        erased = Candidate.model_validate(erased_body(candidate.id, candidate.body(), now, mails), context=STORED)  # type: ignore[arg-type]
         erased.id = candidate.id
         return erased
 
@@ -131,17 +166,18 @@ def erase_in_file(store: Store, candidate_id: int) -> Candidate:
 
 
 def erase_expired(store: Store, now: datetime, months: int = DEFAULT_MONTHS) -> list[int]:
-    """Erase every rejected or withdrawn candidate whose retention period is over, in the
-    working file, the archive and the backups; the ids erased. NoAccessError outside HR."""
-    with store.transaction("people"):
-        due = [c for c in store.repo("candidates").list() if erasure_due(c.body(), now, months)]
-        for candidate in due:
-            erase_in_file(store, candidate.id)  # type: ignore[arg-type]
-    for candidate in due:
-        forget_cv_file(store, candidate.cv_path)
-    archived = due_in_archive(store, now, months)
-    scrub_copies(store, archived)
-    return sorted([c.id for c in due] + [int(i) for i in archived])  # type: ignore[misc]
+    """Erase every rejected or withdrawn candidate whose retention period is over, everywhere,
+    and remove the files left with no record naming them; the ids erased. NoAccessError
+    outside HR."""
+    due: dict[int, dict] = {}
+    for candidate_id, body in stored(store, "candidates"):  # the working file's first
+        if candidate_id not in due and erasure_due(body, now, months):
+            due[candidate_id] = body
+    for candidate_id, body in due.items():
+        erase_person(store, candidate_id, body)
+    scrub_copies(store)
+    remove_orphans(store, orphans(store, now))
+    return sorted(due)
 
 
 def erase_once_a_day(store: Store, now: datetime, months: int) -> list[int] | None:
@@ -161,94 +197,80 @@ def erase_once_a_day(store: Store, now: datetime, months: int) -> list[int] | No
 
 
 # -- the archive and the backups ---------------------------------------------------------------
-def due_in_archive(store: Store, now: datetime, months: int) -> dict[str, str]:
-    """doc id → now, of the archived candidates whose retention period is over; their kept CV
-    files are removed here, their records by ``scrub_copies``."""
-    due = {}
-    for archive, name in archived(store):
-        for doc_id, body in parse_file(archive, name).get("candidates", {}).items():
-            if erasure_due(body, now, months):
-                due[doc_id] = now.isoformat()
-                forget_cv_file(store, body.get("cv_path") or "")
-    return due
-
-
-def erased_ids(store: Store) -> dict[str, str]:
-    """doc id → when, of every candidate erased in the working file or the archive."""
-    found = {str(c.id): c.erased_at.isoformat() for c in store.repo("candidates").list() if c.erased_at}
-    for archive, name in archived(store):
-        for doc_id, body in parse_file(archive, name).get("candidates", {}).items():
-            if body.get("erased_at"):
-                found.setdefault(doc_id, body["erased_at"])
+def erased_ids(store: Store) -> dict[str, tuple[str, list[str]]]:
+    """doc id → (when, the messages removed with them), of every candidate erased, in the
+    working file or the archive."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    for candidate_id, body in stored(store, "candidates"):
+        if body.get("erased_at"):
+            found.setdefault(str(candidate_id), (body["erased_at"], list(body.get("mails") or [])))
     return found
 
 
-def scrub_copies(store: Store, also: dict[str, str]) -> None:
-    """Erase the erased candidates (and ``also``) from every archive file and backup copy (a
-    backup is taken before the first save of a day: the erasure's own save made one that still
-    holds them), under the lock the archive run and the backups are written under."""
-    with store.transaction("people"):
-        erased = {**erased_ids(store), **also}
-        if not erased:
-            return
-        with store.open_home("people", writing=True) as home:
-            for folder_name in (ARCHIVE, backups.FOLDER):
-                try:
-                    folder = home.folder(folder_name)
-                except FileNotFoundError:
-                    continue
-                with folder:
-                    for name in sorted(folder.names()):
-                        if name.startswith("people") and name.endswith(".json"):
-                            scrub(folder, name, erased)
-                    if folder_name == ARCHIVE:
-                        folder.remove(index_name("people"))  # derived: made again
-        forget_invitations(store, set(erased))
-
-
-def forget_invitations(store: Store, candidate_ids: set[str]) -> None:
-    """The invitations written for their interviews name them: deleted."""
-    from data.candidates.invitations import FOLDER
-
-    interviews = [*store.repo("interviews").list(), *(i for archive, name in archived(store)
-                                                     for i in archived_interviews(archive, name))]
-    prefixes = tuple(f"interview-{i.id}-" for i in interviews if str(i.candidate_id) in candidate_ids)
-    if not prefixes:
+def scrub_copies(store: Store) -> None:
+    """Erase the erased candidates and their messages from every archive file and backup copy
+    (a backup is taken before the first save of a day: the erasure's own save made one that
+    still holds them), under the lock the archive run and the backups are written under."""
+    erased = erased_ids(store)
+    if not erased:
         return
-    with store.open_home("people", writing=True) as home:
-        try:
-            folder = home.folder(FOLDER)
-        except FileNotFoundError:
-            return
-        with folder:
-            for name in folder.names():
-                if name.startswith(prefixes):
-                    folder.remove(name)
+    messages = linked_mails(link for _, links in erased.values() for link in links)
+    with store.transaction("people"), store.open_home("people", writing=True) as home:
+        scrub_folder(home, "people", erased, {i for collection, i in messages if collection == "hr_mail"})
+        with open_or_none(home, ARCHIVE) as archive:
+            if archive is not None:
+                archive.remove(index_name("people"))  # derived: made again
+    office = {i for collection, i in messages if collection == "mail"}
+    if office:
+        with store.transaction("mail"), store.open_home("mail", writing=True) as home:
+            scrub_folder(home, "mail", {}, office)
 
 
-def archived_interviews(archive: Folder, name: str) -> list[Interview]:
-    found = []
-    for doc_id, body in parse_file(archive, name).get("interviews", {}).items():
-        if doc_id.isdigit() and isinstance(body, dict):
-            with suppress(ValueError):
-                interview = Interview.model_validate(body, context=STORED)
-                interview.id = int(doc_id)
-                found.append(interview)
-    return found
+def scrub_folder(home: Folder, domain: str, erased: dict[str, tuple[str, list[str]]], messages: set[int]) -> None:
+    for kind in (ARCHIVE, backups.FOLDER):
+        with open_or_none(home, kind) as folder:
+            if folder is None:
+                continue
+            for name in sorted(folder.names()):
+                if name.startswith(domain) and name.endswith(".json"):
+                    scrub(folder, name, erased, messages)
 
 
-def scrub(folder: Folder, name: str, erased: dict[str, str]) -> None:
-    """Rewrite one stored file without the erased candidates' personal data, if it holds any."""
+@contextmanager
+def open_or_none(home: Folder, kind: str) -> Iterator[Folder | None]:
+    """A folder of ``home`` held open, or None where there is none."""
+    try:
+        folder = home.folder(kind)
+    except FileNotFoundError:
+        yield None
+        return
+    with folder:
+        yield folder
+
+
+def without(table, ids: set[str]) -> LazyTable:
+    return LazyTable({key: raw for key, raw in raw_items(table) if key not in ids})
+
+
+def scrub(folder: Folder, name: str, erased: dict[str, tuple[str, list[str]]], messages: set[int]) -> None:
+    """Rewrite one stored file without the erased candidates' personal data and without the
+    messages removed with them, if it holds any."""
     tables: dict = dict(parse_file(folder, name))
     candidates, interviews = tables.get("candidates", {}), tables.get("interviews", {})
-    people = {doc_id: erased_body(doc_id, body, datetime.fromisoformat(erased[doc_id])) for doc_id, body in candidates.items()
+    people = {doc_id: erased_body(doc_id, body, datetime.fromisoformat(erased[doc_id][0]), erased[doc_id][1])
+              for doc_id, body in candidates.items()
               if doc_id in erased and (not body.get("erased_at") or any(body.get(k) for k in PERSONAL))}
     said = {doc_id: {**body, "feedback": ""} for doc_id, body in interviews.items()
             if str(body.get("candidate_id")) in erased and body.get("feedback")}
-    if not people and not said:
+    mail_table = "hr_mail" if "hr_mail" in tables else "mail"
+    gone = {doc_id for doc_id in tables.get(mail_table, {}) if doc_id.isdigit() and int(doc_id) in messages}
+    if not people and not said and not gone:
         return
-    tables["candidates"] = with_documents(candidates, people)
+    if people:
+        tables["candidates"] = with_documents(candidates, people)
     if said:
         tables["interviews"] = with_documents(interviews, said)
+    if gone:
+        tables[mail_table] = without(tables[mail_table], gone)
     with saving(f"{folder.path.name}/{name}"):
         folder.write(name, encode(tables)[0])

@@ -13,10 +13,18 @@ from collections.abc import Callable
 from data.engine.errors import NewerSchemaError
 from data.engine.tables import Tables
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def nothing_to_change(tables: Tables) -> None:
+    """A step for a field added with a default: nothing stored changes, but a program that
+    does not know the field must not write the file (it would take such records for damaged)."""
+
 
 # version N -> function that upgrades tables from N to N + 1
-MIGRATIONS: dict[int, Callable[[Tables], None]] = {}
+MIGRATIONS: dict[int, Callable[[Tables], None]] = {
+    1: nothing_to_change,  # 2: a candidate names the messages their CVs came in (``mails``)
+}
 
 META_TABLE = "_meta"
 

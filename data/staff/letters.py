@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class Letter:
     about: str  # whom it is to: "Priya Shah"
     text: str
     problems: list[str] = field(default_factory=list)
+    owner: str = ""  # whose record it is written from: "candidate-12", "employee-3" (in its file's name)
 
     @property
     def title(self) -> str:
@@ -117,7 +118,7 @@ def event_letter(store: Store, event_id: int, office: str) -> Letter:
         raise RuleError(f"The {event.kind.value} of {event.on:%d %b %Y} was voided ({event.void_reason}): no letter for it.")
     template = Template.WARNING if event.kind == EventKind.WARNING else Template.TERMINATION
     values = {**common_values(store, office, employee.name), **employee_values(employee), **event_values(event)}
-    return fill(template, read_template(store, template), values, employee.name)
+    return replace(fill(template, read_template(store, template), values, employee.name), owner=f"employee-{employee.id}")
 
 
 def offer_terms(candidate: Candidate) -> str:
@@ -139,7 +140,8 @@ def offer_letter(store: Store, candidate: Candidate, position: Position, office:
         raise RuleError(f"{candidate.name} has no offer ({candidate.stage.value}): make the offer first (o).")
     employee = next(iter(store.repo("employees").find(candidate_id=candidate.id)), None)
     values = {**common_values(store, office, candidate.name), **offer_values(candidate, position, employee)}
-    return fill(Template.OFFER, read_template(store, Template.OFFER), values, candidate.name)
+    return replace(fill(Template.OFFER, read_template(store, Template.OFFER), values, candidate.name),
+                   owner=f"candidate-{candidate.id}")
 
 
 def candidate_offer_letter(store: Store, candidate_id: int, office: str) -> Letter:
@@ -167,7 +169,8 @@ def slug(text: str) -> str:
 def save_letter(store: Store, letter: Letter) -> Path:
     """Into hr/letters/, as private as people.json from its first byte; never over another letter."""
     folder = store.home("people") / FOLDER
-    stem = f"{store.today():%Y-%m-%d}-{letter.template.value}-{slug(letter.about)}"
+    # its owner in its name: an erasure finds every letter written to someone (data/candidates/traces.py)
+    stem = f"{store.today():%Y-%m-%d}-{letter.template.value}-{slug(letter.about)}" + (f"-{letter.owner}" if letter.owner else "")
     payload = visible(letter.text).encode("utf-8")  # for people: a control character shows as a symbol
     try:
         with store.open_files("people", FOLDER, writing=True) as letters:

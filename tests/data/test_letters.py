@@ -100,7 +100,7 @@ def test_a_letter_is_kept_beside_people_json_as_private_and_never_over_another(s
     warning = actions.issue_warning(store, priya.id, WarningLevel.VERBAL, "Late")
     letter = event_letter(store, warning.id, OFFICE)
     first, second = save_letter(store, letter), save_letter(store, letter)
-    assert (first.name, second.name) == ("2026-03-10-warning-priya-shah.txt", "2026-03-10-warning-priya-shah-2.txt")
+    assert (first.name, second.name) == ("2026-03-10-warning-priya-shah-employee-1.txt", "2026-03-10-warning-priya-shah-employee-1-2.txt")
     assert first.parent == people.parent / "letters"
     for path in (first, first.parent, template_file(store, Template.WARNING)):
         st = os.stat(path)

@@ -100,6 +100,14 @@ def test_an_old_file_is_migrated_once_after_a_backup(store, monkeypatch):
     assert saved["calls"]["1"]["caller"] == "Ann"
 
 
+def test_a_file_of_schema_1_is_taken_up_to_date_and_its_records_keep_their_values(store):
+    store.file("calls").write_text(json.dumps({"_meta": {"1": {"schema_version": 1}}, "calls": {"1": {"caller": "Ann"}}}))
+    store.repo("calls").add({"caller": "Bob"})
+    assert migrations.file_version(json.loads(store.file("calls").read_text())) == migrations.SCHEMA_VERSION
+    assert [c.caller for c in store.repo("calls").list()] == ["Ann", "Bob"]
+    assert (store.folder / "backups" / "calls.schema-1.json").exists()
+
+
 def test_every_change_is_one_audit_line(store):
     calls = store.repo("calls")
     call = calls.add({"caller": "Ann"})
