@@ -143,7 +143,7 @@ def start_sending(mail: Mail, sender_address: str) -> None:
 
 def sending_succeeded(mail: Mail, user: str, now: datetime, filed: bool) -> None:
     mail.send_status, mail.send_error, mail.sent_at = SendStatus.SENT, "", now
-    add_step(mail, user, now, "sent" + ("" if filed else " (the server has no Sent folder to keep a copy in)"))
+    add_step(mail, user, now, "sent" + ("" if filed else " (no copy was kept in the server's Sent folder)"))
 
 
 def sending_failed(mail: Mail, problem: str, user: str, now: datetime) -> None:

@@ -72,6 +72,15 @@ def test_smtp_without_tls_is_refused_before_the_password_is_sent(store, clear_ta
     assert sent.send_status == SendStatus.SENT and smtp_in_the_clear.logins == [("office", PASSWORD)]
 
 
+def test_a_copy_not_filed_in_sent_is_said_so_truthfully(store, dovecot, clear_table, smtp):
+    """Sent by a server with TLS; the copy for Sent refused by one without: sent, and said as it was."""
+    table = {**clear_table, "smtp": f"smtp://127.0.0.1:{smtp.port}"}
+    queued = actions.compose(store, mailboxes(table)[0], ["ann@supplier.example"], "Hello", "Hi")
+    sent = actions.send_mail(store, "mail", queued.id, mailboxes(table)[0])
+    assert sent.send_status == SendStatus.SENT and len(smtp.messages) == 1
+    assert sent.history[-1].action == "sent (no copy was kept in the server's Sent folder)"
+
+
 def test_smtp_without_tls_and_without_a_login_sends_no_password_and_goes_ahead(store, clear_table, smtp_in_the_clear):
     """A relay that asks for no login (the office's own, on its network): no password is at stake."""
     table = {**clear_table, "imap": "", "smtp": f"smtp://127.0.0.1:{smtp_in_the_clear.port}"}
