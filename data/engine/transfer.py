@@ -1,18 +1,23 @@
 """Records in and out as text: FIELD=VALUE pairs, CSV, JSON and JSON lines.
 
 Everything here validates with the same pydantic models as the screens, and reports
-problems as one sentence each, naming the row and the field.
+problems as one sentence each, naming the row and the field. A file to import is read as it
+streams, a bounded piece at a time, and one import takes at most MAX_ROWS rows and
+MAX_IMPORT_BYTES: past either it is refused whole, naming the line it was reached at.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -28,6 +33,15 @@ if TYPE_CHECKING:
 # The longest text a record holds (a CV) fits many times over; a longer cell is a mistake.
 MAX_CELL = 1 << 20
 csv.field_size_limit(MAX_CELL)
+MAX_LINE = 4 * MAX_CELL
+# What one import takes. Each row becomes a record the file holds and every later read
+# parses: a million rows took 5.9 GB to import and left every `agenda` after it at 46 s.
+# An office's contacts, supplies or a year of calls is some thousands.
+MAX_ROWS = 20_000
+MAX_IMPORT_BYTES = 64 * 2**20
+PROBLEMS_SAID = 100  # a file of a million bad rows is fixed from the first hundred, not read out
+READ = 2**16
+NOT_AN_OBJECT = "expected an object with field names"
 
 
 class InputError(Exception):
@@ -38,6 +52,7 @@ class InputError(Exception):
         self.problems = problems
 
 
+@cache  # asked for every cell of every row
 def is_structured(model: type[Record], field: str) -> bool:
     """Lists, dicts and nested models travel as JSON in a text cell."""
     annotation = model.model_fields[field].annotation
@@ -134,40 +149,88 @@ def parse_assignments(collection: Collection, pairs: Iterable[str], as_is: bool 
     return record  # type: ignore[return-value]
 
 
-def read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    """(where, values) per row of a .csv, .json or .jsonl file; ``where`` names its line."""
+class Row(NamedTuple):
+    where: str  # "line 4", "record 4"
+    line: int
+    values: dict[str, Any]
+    problem: str = ""  # why the row cannot be read, if it cannot
+
+
+class Source:
+    """The file being imported, read a bounded piece at a time: its bytes are counted against
+    MAX_IMPORT_BYTES and its lines numbered, so that what is refused names its line."""
+
+    def __init__(self, file: BinaryIO, path: Path) -> None:
+        self.file, self.path = file, path
+        self.size = 0
+        self.line = 0  # where the reading is
+
+    def lines(self) -> Iterator[str]:
+        """The lines of the file as text; none longer than MAX_LINE is read whole."""
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()  # it takes off a byte order mark
+        while raw := self.file.readline(MAX_LINE + 1):
+            self.line += 1
+            self.take(raw)
+            if len(raw) > MAX_LINE:
+                raise InputError([f"{self.path}: line {self.line:,} is longer than {amount(MAX_LINE)}; no line of a record is"])
+            yield self.decoded(decoder, raw)
+
+    def pieces(self) -> Iterator[str]:
+        """The file as text, a piece at a time."""
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.line = 1
+        while raw := self.file.read(READ):
+            self.take(raw)
+            yield self.decoded(decoder, raw)
+            self.line += raw.count(b"\n")
+        yield self.decoded(decoder, b"", final=True)
+
+    def take(self, raw: bytes) -> None:
+        self.size += len(raw)
+        if self.size > MAX_IMPORT_BYTES:
+            raise InputError([f"{self.path}: line {self.line:,}: an import takes at most {amount(MAX_IMPORT_BYTES)}; "
+                              f"split the file (nothing was imported)"])
+
+    def decoded(self, decoder: codecs.IncrementalDecoder, raw: bytes, final: bool = False) -> str:
+        try:
+            return decoder.decode(raw, final)
+        except UnicodeDecodeError as error:
+            line = self.line + error.object.count(b"\n", 0, error.start)
+            raise InputError([f"{self.path}: line {line:,}: not UTF-8 text (byte {error.object[error.start]:#04x})"]) from error
+
+
+def amount(size: int) -> str:
+    return f"{size // 2**20:,} MB" if size >= 2**20 else f"{size:,} bytes"
+
+
+def read_rows(path: Path) -> Iterator[Row]:
+    """The rows of a .csv, .json or .jsonl file as they are read, at most MAX_ROWS of them."""
     suffix = path.suffix.lower()
+    readers = {".csv": read_csv, ".jsonl": read_json_lines, ".json": read_json}
+    if suffix not in readers:
+        raise InputError([f"{path}: unknown file type '{suffix}' (use .csv, .json or .jsonl)"])
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError([f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} at position {error.start})"]) from error
+        with open(path, "rb") as file:
+            for number, row in enumerate(readers[suffix](Source(file, path)), start=1):
+                if number > MAX_ROWS:
+                    raise InputError([f"{path}: line {row.line:,}: an import takes at most {MAX_ROWS:,} rows; "
+                                      f"split the file (nothing was imported)"])
+                yield row
     except OSError as error:
         raise InputError([f"{path}: cannot be read ({error.strerror or error})"]) from error
-    if suffix == ".csv":
-        return read_csv(text)
-    if suffix == ".jsonl":
-        return read_json_lines(text)
-    if suffix == ".json":
-        return read_json(text, path)
-    raise InputError([f"{path}: unknown file type '{suffix}' (use .csv, .json or .jsonl)"])
 
 
-def read_csv(text: str) -> list[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    rows = []
-    problems = []
+def read_csv(source: Source) -> Iterator[Row]:
+    reader = csv.DictReader(source.lines())
     try:
         for row in reader:
+            where = f"line {reader.line_num}"
             if None in row:
-                problems.append(f"line {reader.line_num}: more cells than the header has columns")
+                yield Row(where, reader.line_num, {}, "more cells than the header has columns")
             else:
-                cells = {k: from_spreadsheet(v) if isinstance(v, str) else v for k, v in row.items()}
-                rows.append((f"line {reader.line_num}", cells))
+                yield Row(where, reader.line_num, {k: from_spreadsheet(v) if isinstance(v, str) else v for k, v in row.items()})
     except csv.Error as error:
-        problems.append(f"line {reader.line_num + 1}: {csv_problem(error)}")
-    if problems:
-        raise InputError(problems)
-    return rows
+        yield Row(f"line {reader.line_num + 1}", reader.line_num + 1, {}, csv_problem(error))
 
 
 def csv_problem(error: csv.Error) -> str:
@@ -184,56 +247,154 @@ def loads(text: str) -> Any:
         raise json.JSONDecodeError("nested too deeply to be a record", text, 0) from None
 
 
-def read_json_lines(text: str) -> list[tuple[str, dict[str, Any]]]:
-    rows = []
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def read_json_lines(source: Source) -> Iterator[Row]:
+    for line in source.lines():
         if not line.strip():
             continue
+        where = f"line {source.line}"
         try:
             value = loads(line)
         except json.JSONDecodeError as error:
-            problems.append(f"line {number}: not valid JSON ({error.msg})")
+            yield Row(where, source.line, {}, f"not valid JSON ({error.msg})")
             continue
-        if not isinstance(value, dict):
-            problems.append(f"line {number}: expected an object with field names")
-            continue
-        rows.append((f"line {number}", value))
-    if problems:
-        raise InputError(problems)
-    return rows
+        yield Row(where, source.line, value) if isinstance(value, dict) else Row(where, source.line, {}, NOT_AN_OBJECT)
 
 
-def read_json(text: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+class JsonText:
+    """A JSON file's text, read a piece at a time as the values in it are taken: a record is
+    held while it is read, the file never whole (json.loads of 64 MB held ten times as much)."""
+
+    SPACE = re.compile(r"[ \t\n\r]*")
+    DECODER = json.JSONDecoder()
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self.pieces = pieces
+        self.text, self.at, self.ended = "", 0, False
+        self.lines_before = 0  # in the text read and let go of
+
+    def more(self) -> bool:
+        """Read on, at least as much again as is left unread, so that a long value is tried
+        a bounded number of times; False at the end of the file."""
+        if self.ended:
+            return False
+        self.lines_before += self.text.count("\n", 0, self.at)
+        kept = self.text[self.at :]
+        pieces, size = [kept], 0
+        while size <= len(kept):
+            piece = next(self.pieces, None)
+            if piece is None:
+                self.ended = True
+                break
+            pieces.append(piece)
+            size += len(piece)
+        self.text, self.at = "".join(pieces), 0
+        return True
+
+    def next_character(self) -> str:
+        """The next character that is not a space, not taken; "" at the end."""
+        while True:
+            self.at = self.SPACE.match(self.text, self.at).end()
+            if self.at < len(self.text) or not self.more():
+                return self.text[self.at : self.at + 1]
+
+    def take(self, expected: str) -> None:
+        if self.next_character() != expected:
+            raise self.invalid(f"Expecting {expected!r}")
+        self.at += 1
+
+    def value(self) -> Any:
+        self.next_character()
+        while True:
+            try:
+                value, end = self.DECODER.raw_decode(self.text, self.at)
+            except json.JSONDecodeError as error:
+                if self.more():
+                    continue
+                raise self.invalid(error.msg, error.pos) from None
+            except RecursionError:
+                raise self.invalid("nested too deeply to be a record") from None
+            if end == len(self.text) and not isinstance(value, (dict, list)) and self.more():
+                continue  # a number or word may go on in the next piece
+            self.at = end
+            return value
+
+    def invalid(self, why: str, at: int | None = None) -> json.JSONDecodeError:
+        error = json.JSONDecodeError(why, self.text, self.at if at is None else at)
+        error.lineno += self.lines_before
+        return error
+
+    def line(self) -> int:
+        return self.lines_before + self.text.count("\n", 0, self.at) + 1
+
+
+def read_json(source: Source) -> Iterator[Row]:
+    """The objects of a list, or one object; what is not valid JSON ends the reading, naming its line."""
+    text = JsonText(source.pieces())
     try:
-        value = loads(text)
+        first = text.next_character()
+        if first == "{":
+            yield Row("record 1", 1, text.value())
+        elif first == "[":
+            yield from json_list(text)
+        else:
+            text.value()  # not valid JSON, or JSON but not a list
+            raise InputError([f"{source.path}: expected a list of objects with field names"])
+        if text.next_character():
+            raise text.invalid("Extra data")
     except json.JSONDecodeError as error:
-        raise InputError([f"{path}: line {error.lineno}: not valid JSON ({error.msg})"]) from error
-    if isinstance(value, dict):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise InputError([f"{path}: expected a list of objects with field names"])
-    return [(f"record {n}", row) for n, row in enumerate(value, start=1)]
+        yield Row(f"{source.path}: line {error.lineno}", error.lineno, {}, f"not valid JSON ({error.msg})")
+
+
+def json_list(text: JsonText) -> Iterator[Row]:
+    text.take("[")
+    number = 0
+    while text.next_character() != "]":
+        if number:
+            text.take(",")
+            text.next_character()
+        number += 1
+        line, value = text.line(), text.value()
+        where = f"record {number}"
+        yield Row(where, line, value) if isinstance(value, dict) else Row(where, line, {}, NOT_AN_OBJECT)
+    text.take("]")
 
 
 def records_from_file(collection: Collection, path: Path, as_is: bool = False) -> list[tuple[str, Record]]:
-    """(where, record) per row, every row validated; InputError lists every bad row, so a
+    """(where, record) per row, every row validated; InputError lists the rows that cannot be
+    read, or else those that are not valid (the first PROBLEMS_SAID, and how many more), so a
     file is fixed in one pass."""
     records = []
-    problems = []
-    for where, row in read_rows(path):
-        values = row if path.suffix.lower() != ".csv" else from_text(collection, row)
-        values = {k: v for k, v in values.items() if k not in SYSTEM_FIELDS}
-        if not as_is and (refused := not_for_new(collection, values, where)):
-            problems.extend(refused)
-            continue
-        record, row_problems = validate(collection, values, where)
-        problems.extend(row_problems)
-        if record is not None:
-            records.append((where, record))
-    if problems:
-        raise InputError(problems)
+    unread: list[str] = []
+    invalid: list[str] = []
+    try:
+        for row in read_rows(path):
+            if row.problem:
+                unread.append(f"{row.where}: {row.problem}")
+                continue
+            record, found = record_of(collection, row, path.suffix.lower() == ".csv", as_is)
+            invalid.extend(found)
+            if record is not None:
+                records.append((row.where, record))
+    except InputError as refusal:
+        raise InputError(said(unread or invalid, refusal.problems)) from None
+    if unread or invalid:
+        raise InputError(said(unread or invalid))
     return records
+
+
+def record_of(collection: Collection, row: Row, cells: bool, as_is: bool) -> tuple[Record | None, list[str]]:
+    values = from_text(collection, row.values) if cells else row.values
+    values = {k: v for k, v in values.items() if k not in SYSTEM_FIELDS}
+    if not as_is and (refused := not_for_new(collection, values, row.where)):
+        return None, refused
+    return validate(collection, values, row.where)
+
+
+def said(problems: list[str], ending: list[str] | None = None) -> list[str]:
+    """The first PROBLEMS_SAID problems, how many more there are, and why the reading stopped
+    if it did."""
+    more = [f"... and {len(problems) - PROBLEMS_SAID:,} more problems"] if len(problems) > PROBLEMS_SAID else []
+    return [*problems[:PROBLEMS_SAID], *more, *(ending or [])]
 
 
 def add_records(store: Store, collection: Collection, rows: list[tuple[str, Record]], as_is: bool = False) -> list[Record]:

@@ -10,6 +10,7 @@ of what it took before (minutes to hours for the same input).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import queue
@@ -199,3 +200,55 @@ def test_html_of_a_megabyte_of_unclosed_tags_is_read_without_stalling():
 
     read = within_a_stall(lambda: parse_message(mail("Open tags", "Content-Type: text/html\r\n", "<a\n" * 350_000)).fields)
     assert (read["subject"], read["text"]) == ("Open tags", "")
+
+
+# -- imports -----------------------------------------------------------------------------------
+
+
+def run(folder: Path, capsys, *args: str) -> tuple[int, list[str]]:
+    code = main(["--data", str(folder), *args])
+    return code, capsys.readouterr().err.splitlines()
+
+
+def calls_file(path: Path, rows: int) -> Path:
+    """``rows`` calls as the file's type writes them, one to a line, and a last line that is no
+    text at all: read whole before anything else, it would be what is refused."""
+    calls = [{"caller": f"Caller {n:04d}", "number": f"0161 496 {n:04d}"} for n in range(rows)]
+    if path.suffix == ".csv":
+        text = "caller,number\n" + "".join(f"{c['caller']},{c['number']}\n" for c in calls)
+    elif path.suffix == ".jsonl":
+        text = "".join(json.dumps(c) + "\n" for c in calls)
+    else:
+        text = "[\n" + ",\n".join(json.dumps(c) for c in calls) + "\n]\n"
+    path.write_bytes(text.encode() + b"\xff\xfe")
+    return path
+
+
+@pytest.mark.parametrize(("name", "line"), [("calls.csv", 7), ("calls.jsonl", 6), ("calls.json", 7)])
+def test_an_import_of_more_rows_than_one_takes_is_refused_at_the_line_it_reached_and_nothing_is_written(store, tmp_path, capsys, monkeypatch, name, line):
+    from data.engine import transfer
+
+    monkeypatch.setattr(transfer, "MAX_ROWS", 5)
+    source = calls_file(tmp_path / name, rows=10_000)  # some 400 KB: read a piece at a time
+    before = store.file("calls").read_bytes() if store.file("calls").exists() else b""
+    assert run(store.folder, capsys, "import", "calls", str(source)) == (2, [
+        f"backoffice: {source}: line {line}: an import takes at most 5 rows; split the file (nothing was imported)"])
+    assert (store.file("calls").read_bytes() if store.file("calls").exists() else b"") == before
+
+
+def test_an_import_of_more_bytes_than_one_takes_is_refused_at_the_line_it_reached(store, tmp_path, capsys, monkeypatch):
+    from data.engine import transfer
+
+    monkeypatch.setattr(transfer, "MAX_IMPORT_BYTES", 1000)
+    source = calls_file(tmp_path / "calls.csv", rows=1_000)  # 14 bytes to the header, 26 to each row
+    assert run(store.folder, capsys, "import", "calls", str(source)) == (2, [
+        f"backoffice: {source}: line 39: an import takes at most 1,000 bytes; split the file (nothing was imported)"])
+
+
+def test_a_file_of_many_bad_rows_names_the_first_hundred_and_how_many_more(store, tmp_path, capsys):
+    source = tmp_path / "calls.csv"
+    source.write_text("caller,priority\n" + "Ann,whenever\n" * 150)
+    code, said = run(store.folder, capsys, "import", "calls", str(source))
+    assert code == 2 and len(said) == 101
+    assert said[0] == "backoffice: line 2: field 'priority': Input should be 'low', 'normal' or 'urgent'"
+    assert said[99].startswith("backoffice: line 101: ") and said[100] == "backoffice: ... and 50 more problems"
