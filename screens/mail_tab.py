@@ -184,7 +184,9 @@ class MailActions:
         if chosen is None or self.mail_data is None:
             return
         collection, mail = chosen
-        folder = str(mail_actions().attachments_folder(self.store, collection, mail.mailbox)) if mail.attachments else ""
+        from data.mail.attachments import attachments_folder
+
+        folder = str(attachments_folder(self.store, collection, mail.mailbox)) if mail.attachments else ""
         self.app.push_screen(TextModal(mail.subject or "(no subject)", thread_text(self.mail_data, mail, folder), folder))
         if mail.unread:
             self.run_job(lambda: mail_actions().mark_read(self.store, collection, mail.id))

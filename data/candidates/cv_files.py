@@ -70,7 +70,11 @@ def read_cv(path: Path, name: str = "") -> CvText:
     """The normalised text of the CV at ``path``; CvUnreadable, in words, when there is none.
     ``name``: what the file is called in what is said (the path's own name by default)."""
     name = name or path.name
-    data = read_bounded(path, name)
+    return cv_text(name, read_bounded(path, name))
+
+
+def cv_text(name: str, data: bytes) -> CvText:
+    """The normalised text of the CV file ``name`` whose bytes are ``data``."""
     raw = extract(name, data)
     text = normalise(raw.text)
     if not text.strip():

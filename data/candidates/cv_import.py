@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.candidates.cv_files import SUFFIXES, CvText, CvUnreadable, read_bounded, read_cv
+from data.candidates.cv_files import SUFFIXES, CvText, CvUnreadable, cv_text, read_bounded
 from data.candidates.cv_suggestions import Suggestions, suggest
 from data.candidates.models import Candidate, Position, PositionStatus
 from data.engine.errors import RuleError
@@ -65,8 +65,13 @@ class CvOutcome:
 def open_cv(path: Path, name: str = "") -> CvFile:
     """Read a CV file; CvUnreadable says in a sentence why it could not be."""
     name = visible(name or path.name, one_line=True)
-    text = read_cv(path, name)
-    return CvFile(path, read_bounded(path, name), text, suggest(text.text), name)
+    return cv_of(path, read_bounded(path, name), name)
+
+
+def cv_of(path: Path, data: bytes, name: str) -> CvFile:
+    """A CV file's bytes read; ``name`` as it is shown."""
+    text = cv_text(name, data)
+    return CvFile(path, data, text, suggest(text.text), name)
 
 
 def cv_files_in(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:

@@ -9,16 +9,17 @@ candidates it became, and is done when every CV in it was read.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from data.candidates.cv_files import CvUnreadable
-from data.candidates.cv_import import CvFile, CvOutcome, find_opening, open_cv, take_cv
+from data.candidates.cv_files import MAX_FILE_BYTES, CvUnreadable
+from data.candidates.cv_import import CvFile, CvOutcome, cv_of, find_opening, take_cv
 from data.candidates.traces import mail_link
-from data.engine.errors import RuleError
+from data.engine.errors import DataError, RuleError
 from data.engine.store import Store
 from data.engine.text import visible
 from data.mail import rules
-from data.mail.actions import attachments_folder
-from data.mail.models import Mail
+from data.mail.attachments import open_attachments
+from data.mail.models import Attachment, Mail
 
 SOURCE = "e-mail"
 
@@ -30,17 +31,28 @@ def cvs_from_mail(store: Store, opening: str, collection: str, mail_id: int) -> 
     attached = mail.documents_received()
     if not attached:
         raise RuleError(f"Message #{mail.id} has no CV attached (PDF, DOCX, ODT or text).")
-    folder = attachments_folder(store, collection, mail.mailbox)
     outcomes = []
     for attachment in attached:
         try:
-            cv = with_sender(open_cv(folder / attachment.file, attachment.name), mail)
+            cv = with_sender(read_attached(store, collection, mail, attachment), mail)
         except CvUnreadable as error:
             outcomes.append(CvOutcome(visible(attachment.name, one_line=True), problem=str(error)))
             continue
         outcomes.append(take_cv(store, position.id, cv, source=SOURCE, came_in=mail_link(collection, mail.id)))  # type: ignore[arg-type]
     record_on_mail(store, collection, mail, position.title, outcomes)
     return outcomes
+
+
+def read_attached(store: Store, collection: str, mail: Mail, attachment: Attachment) -> CvFile:
+    """An attachment kept with ``mail``, read as a CV through its folder held open."""
+    name = visible(attachment.name, one_line=True)
+    try:
+        with open_attachments(store, collection, mail.mailbox) as folder:
+            data = folder.read(attachment.file, MAX_FILE_BYTES)
+    except (OSError, DataError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise CvUnreadable(f"{name}: cannot be read ({reason})") from error
+    return cv_of(Path(attachment.name), data, name)
 
 
 def with_sender(cv: CvFile, mail: Mail) -> CvFile:

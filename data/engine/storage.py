@@ -276,13 +276,3 @@ class SafeJSONStorage(Storage):
             return None
         return stat_key(st) if st is not None else None
 
-
-def atomic_write(path: Path, payload: bytes | bytearray, like: Path | None = None) -> None:
-    """Replace ``path`` with ``payload``, as private as ``like`` (by default the file it
-    replaces), on disk when it returns. Being replaced: use a folder held open instead."""
-    from data.engine.files import Access
-
-    with open_folder(path.parent) as folder:
-        st = folder.lstat(path.name) if like is None else (os.lstat(like) if os.path.lexists(like) else None)
-        access = Access.of(st) if st is not None and stat.S_ISREG(st.st_mode) else folder.new_files
-        folder.write(path.name, payload, access)

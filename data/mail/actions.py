@@ -7,26 +7,22 @@ the lock, so colleagues keep working while a server is slow.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.message import EmailMessage
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from data.calls.views import directory_address
 from data.engine.errors import DataError, NoAccessError, RuleError
-from data.engine.storage import atomic_write
 from data.engine.store import Store
 from data.mail import rules
+from data.mail.attachments import attach_kept_files, keep_attachment
 from data.mail.mailboxes import Mailbox, sender_for
-from data.mail.models import Attachment, Direction, Mail, MailCursor
+from data.mail.models import Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
 FETCH_LIMIT = 500  # messages taken in one run; the next run goes on from there
-SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 
 @dataclass
@@ -87,7 +83,7 @@ def incoming_mail(store: Store, box: Mailbox, uidvalidity: int, item: Incoming) 
         mail = Mail(mailbox=box.name, uid=item.uid, uidvalidity=uidvalidity, **fields)
     except ValidationError as error:
         return set_aside(box, uidvalidity, item.uid, f"it could not be read: {error.errors()[0].get('msg', '')}")
-    mail.attachments = [keep_attachment(store, box, mail, number, part) for number, part in enumerate(parts, 1)]
+    mail.attachments = [keep_attachment(store, box.collection, mail, number, part) for number, part in enumerate(parts, 1)]
     return mail
 
 
@@ -102,22 +98,6 @@ def why_not(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return line(f"{error.filename or 'a file'}: {error.strerror}", 250)
     return line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__, 250)
-
-
-def attachments_folder(store: Store, collection: str, mailbox: str) -> Path:
-    """Beside the data file the mailbox's messages are in: HR's in hr/."""
-    return store.home(store.repo(collection).collection.domain) / "attachments" / mailbox
-
-
-def keep_attachment(store: Store, box: Mailbox, mail: Mail, number: int, part: Part) -> Attachment:
-    """Save an attachment under a name of our own (the sender's name is only shown, so it
-    cannot reach outside the folder), as private as the mailbox's data file."""
-    suffix = SAFE_SUFFIX.search(part.name)
-    name = f"{mail.uidvalidity}-{mail.uid}-{number}{suffix.group().lower() if suffix else ''}"
-    folder = attachments_folder(store, box.collection, box.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write(folder / name, part.data, like=store.file(store.repo(box.collection).collection.domain))
-    return Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type)
 
 
 def keep_new(store: Store, box: Mailbox, uidvalidity: int, arrived: list[Mail]) -> list[Mail]:
@@ -249,7 +229,7 @@ def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail
     mail = mails.update(mail_id, lambda m: rules.start_sending(m, box.address))
     try:
         message = rules.as_email(mail, box.sender, store.now())
-        attach_kept_files(message, mail, attachments_folder(store, collection, mail.mailbox))
+        attach_kept_files(store, collection, message, mail)
         raw = message.as_bytes()
     except Exception as error:  # it cannot be put together: no server has seen any of it
         problem = f"it could not be made ready to send, so nothing was sent ({why_not(error)})"
@@ -261,18 +241,6 @@ def send_mail(store: Store, collection: str, mail_id: int, box: Mailbox) -> Mail
         return mails.update(mail_id, lambda m: rules.sending_failed(m, problem, store.user, store.now()))
     filed = file_as_sent(box, raw)
     return mails.update(mail_id, lambda m: rules.sending_succeeded(m, store.user, store.now(), filed))
-
-
-def attach_kept_files(message: EmailMessage, mail: Mail, folder: Path) -> None:
-    """An outgoing message's attachments (an invitation's .ics), from where they are kept."""
-    if mail.direction != Direction.OUTGOING:
-        return
-    for attachment in mail.attachments:
-        kind, *options = [part.strip() for part in (attachment.content_type or "application/octet-stream").split(";")]
-        maintype, _, subtype = kind.partition("/")
-        params = dict(option.partition("=")[::2] for option in options if "=" in option)
-        message.add_attachment((folder / attachment.file).read_bytes(), maintype=maintype, subtype=subtype,
-                               filename=attachment.name, params=params)
 
 
 def file_as_sent(box: Mailbox, raw: bytes) -> bool:

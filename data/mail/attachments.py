@@ -8,8 +8,11 @@ name read from a shared file never leads anywhere else.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from email.message import EmailMessage
+from pathlib import Path
 
 from data.engine.files import Folder
 from data.engine.store import Store
@@ -21,6 +24,11 @@ SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 def domain_of(store: Store, collection: str) -> str:
     return store.repo(collection).collection.domain
+
+
+def attachments_folder(store: Store, collection: str, mailbox: str) -> Path:
+    """Where a mailbox's attachments are, to say so."""
+    return store.home(domain_of(store, collection)) / "attachments" / mailbox
 
 
 def open_attachments(store: Store, collection: str, mailbox: str, writing: bool = False) -> Folder:
@@ -56,7 +64,12 @@ def attach_kept_files(store: Store, collection: str, message: EmailMessage, mail
     """An outgoing message's attachments (an invitation's .ics), from where they are kept."""
     if mail.direction != Direction.OUTGOING or not mail.attachments:
         return
-    with open_attachments(store, collection, mail.mailbox) as folder:
+    try:
+        folder = open_attachments(store, collection, mail.mailbox)
+    except FileNotFoundError as error:  # say which file is missing, not which folder
+        missing = attachments_folder(store, collection, mail.mailbox) / mail.attachments[0].file
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(missing)) from error
+    with folder:
         for attachment in mail.attachments:
             kind, *options = [part.strip() for part in (attachment.content_type or "application/octet-stream").split(";")]
             maintype, _, subtype = kind.partition("/")

@@ -247,3 +247,25 @@ def test_check_names_a_link_a_second_name_and_a_pipe_planted_in_the_folder(offic
     assert f"{office.folder / 'mail.json'} is a link (to {office.bashrc})" in said
     assert f"{office.folder / 'exports' / 'order-2-x.csv'} is not a plain file" in said
     assert f"{office.folder / 'stock-audit.jsonl'} is a second name of another file (a hard link)" in said
+
+
+@pytest.mark.parametrize("planted", ["a link", "a name leading elsewhere"])
+def test_an_attachment_planted_to_lead_into_hr_is_never_read(store, planted):
+    from data.candidates.cv_mail import cvs_from_mail
+    from data.mail.models import Attachment, Mail
+
+    store.repo("positions").add(Position(title="Clerk"))
+    people = store.file("people")
+    attachment = Attachment(name="cv.pdf", file="1-1-1.pdf", size=10, content_type="application/pdf")
+    (store.folder / "attachments" / "office").mkdir(parents=True)
+    if planted == "a link":
+        (store.folder / "attachments" / "office" / attachment.file).symlink_to(people)
+    else:
+        attachment.file = "../../hr/people.json"
+    mail = store.repo("mail").add(Mail(mailbox="office", sender="x@example.com", subject="CV", attachments=[attachment]))
+
+    [outcome] = cvs_from_mail(store, "Clerk", "mail", mail.id)
+    assert outcome.candidate is None
+    said = "is a link (to" if planted == "a link" else "is not a file name"
+    assert outcome.problem.startswith("cv.pdf: cannot be read (") and said in outcome.problem
+    assert store.repo("candidates").list() == [] and not (store.folder / "hr" / "cvs").exists()
