@@ -14,7 +14,7 @@ from pathlib import Path
 from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
-from data.calls.fax_server import FaxServer, FaxServerError, FaxServerUnreachable
+from data.calls.fax_server import FaxNotTaken, FaxServer, FaxServerError, FaxServerUnreachable
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, known_caller
 from data.engine.errors import FieldError, RuleError
@@ -274,26 +274,45 @@ def follow_fax_jobs(store: Store, server: str) -> list[Fax]:
 
 def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
     """Faxes in the server's receive queue not yet here become incoming faxes, their document
-    copied into the data folder. Taken in one transaction, so two runners never take one twice."""
+    copied into the data folder. Taken in one transaction, so two runners never take one twice.
+    Each document is fetched in a conversation of its own: one that will never be taken in
+    (too large) comes in without it, saying why; one the server is slow to give waits for the
+    next run, and the others come in."""
     faxes = store.repo("faxes")
     with FaxServer(server) as at:
         waiting = [f for f in at.received() if not f.receiving]
-        known = {f.received_file for f in faxes.find(direction="incoming")}
-        new = [f for f in waiting if f.file not in known]
-        documents = {f.file: at.fetch(f.file) for f in new}
-    if not new:
+    known = {f.received_file for f in faxes.find(direction="incoming")}
+    documents = {f.file: document for f in waiting if f.file not in known
+                 if (document := fetched(server, f.file)) is not None}
+    if not documents:
         return []
     calls, contacts = store.repo("calls").list(), store.repo("contacts").list()
     with faxes.transaction():
         known = {f.received_file for f in faxes.find(direction="incoming")}
         added = []
-        for found in (f for f in new if f.file not in known):
-            document = store.write_output("faxes-in", Path(found.file).name, documents[found.file])
+        for found in (f for f in waiting if f.file in documents and f.file not in known):
+            document = documents[found.file]
             number = number_or_nothing(found.caller_number)
             caller = known_caller(calls, number, contacts) if number else None
             sender = caller[0] if caller else found.caller_name or (found.caller_number if not number else "")
-            added.append(faxes.add(rules.received(found, number, sender, str(document))))
+            if isinstance(document, FaxNotTaken):
+                fax = rules.received(found, number, sender, f"{found.file} (left at the fax server)")
+                fax.last_error = " ".join(filter(None, [found.error, f"{document} It is still at the fax server."]))
+            else:
+                fax = rules.received(found, number, sender, str(store.write_output("faxes-in", Path(found.file).name, document)))
+            added.append(faxes.add(fax))
     return added
+
+
+def fetched(server: str, name: str) -> bytes | FaxNotTaken | None:
+    """A received fax's document; why it will never be taken in; or None to try at the next run."""
+    try:
+        with FaxServer(server) as at:
+            return at.fetch(name)
+    except FaxNotTaken as refused:
+        return refused
+    except FaxServerError:
+        return None
 
 
 def number_or_nothing(text: str) -> str:

@@ -45,6 +45,10 @@ class FaxServerError(DataError):
     """The fax server could not be reached or refused what was asked, in a sentence."""
 
 
+class FaxNotTaken(FaxServerError):
+    """A received fax that will never be taken in as it is (not a file name, too large)."""
+
+
 class FaxServerUnreachable(FaxServerError):
     """Nothing answered at the fax server's address."""
 
@@ -231,7 +235,7 @@ class FaxServer:
     def fetch(self, name: str) -> bytes:
         """The received fax's document, as the server keeps it (TIFF)."""
         if "/" in name or name.startswith("."):
-            raise FaxServerError(f"The fax server named a received fax {name!r}, which is not a file name.")
+            raise FaxNotTaken(f"The fax server named a received fax {visible(name)!r}, which is not a file name.")
         chunks: list[bytes] = []
         size = 0
 
@@ -249,8 +253,8 @@ class FaxServer:
         try:
             self.ask(f"give received fax {name}", f"The fax server would not give received fax {name}", exchange)
         except TooLarge:
-            raise FaxServerError(f"The fax server's received fax {name} is larger than {MAX_RECEIVED >> 20} MB,"
-                                 " more than any fax comes to: not taken in.") from None
+            raise FaxNotTaken(f"The fax server's received fax {name} is larger than {MAX_RECEIVED >> 20} MB,"
+                              " more than any fax comes to: not taken in.") from None
         return b"".join(chunks)
 
 

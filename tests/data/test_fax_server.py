@@ -124,6 +124,23 @@ def test_a_received_fax_comes_in_once_with_sender_pages_and_its_document(store, 
     assert "\x1b" not in named.sender and named.sender.endswith("[31mSALES [b]")  # the fax id, inert
 
 
+def test_a_received_fax_too_large_to_take_comes_in_saying_so_and_the_others_come_with_it(store, hylafax, monkeypatch):
+    from data.calls import fax_server
+
+    small, large = hylafax.receive("+44 20 7946 0001"), hylafax.receive("+44 20 7946 0002", pages=6)
+    sizes = {name: (hylafax.root / "recvq" / name).stat().st_size for name in (small, large)}
+    monkeypatch.setattr(fax_server, "MAX_RECEIVED", (sizes[small] + sizes[large]) // 2)
+
+    first = actions.take_in_received_faxes(store, hylafax.address)
+    assert actions.take_in_received_faxes(store, hylafax.address) == []  # each came in once
+    by_file = {f.received_file: f for f in first}
+    assert Path(by_file[small].document).read_bytes()[:2] in (b"II", b"MM") and by_file[small].last_error == ""
+    set_aside = by_file[large]
+    assert set_aside.document == f"{large} (left at the fax server)" and not (store.folder / "faxes-in" / large).exists()
+    assert f"received fax {large} is larger than" in set_aside.last_error
+    assert set_aside.last_error.endswith("It is still at the fax server.")
+
+
 def test_a_received_fax_from_a_known_number_is_named_from_past_calls(store, hylafax):
     from data.calls.models import Call
 
