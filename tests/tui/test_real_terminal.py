@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -61,6 +62,16 @@ class Terminal:
                 return
             self.output += chunk
 
+    def started(self, limit: float = 60.0) -> None:
+        """Read until the app has drawn its first screen (a key sent before it is the terminal's,
+        not the app's: ctrl+q would be taken for flow control), then until it is quiet."""
+        deadline = time.monotonic() + limit
+        while b"Today" not in self.output and time.monotonic() < deadline:
+            self.read_until_quiet(0.5, limit=deadline - time.monotonic())
+            if self.process.poll() is not None:
+                break
+        self.read_until_quiet(0.5)
+
     def press(self, *keys: str) -> None:
         for key in keys:
             os.write(self.master, key.encode())
@@ -68,7 +79,10 @@ class Terminal:
 
     def close(self) -> int:
         try:
-            code = self.process.wait(timeout=10)
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # never left running behind a failed test
+            raise
         finally:
             self.read_until_quiet(0.1)
             os.close(self.master)
@@ -87,7 +101,7 @@ def test_no_control_sequence_from_the_data_reaches_a_real_terminal(hostile_folde
     env = {**os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "BACKOFFICE_FAX_COMMAND": ""}
     terminal = Terminal([sys.executable, "-m", "tui.cli", "--data", str(hostile_folder)], env)
-    terminal.read_until_quiet(1.0)
+    terminal.started()
     terminal.press("1", ENTER, ESCAPE, "]", ENTER, ESCAPE, "]")
     terminal.press("2", ENTER, ESCAPE, "l", "O", "m", ESCAPE)
     terminal.press("3", ENTER, "s", ESCAPE, ESCAPE)
@@ -104,7 +118,7 @@ def test_no_control_sequence_from_the_data_reaches_a_real_terminal(hostile_folde
 def demo_session(tmp_path, *flags: str) -> tuple[str, int]:
     env = {**os.environ, "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     terminal = Terminal([sys.executable, "-m", "tui.cli", "--demo", *flags], env)
-    terminal.read_until_quiet(1.5)
+    terminal.started()
     terminal.press(CTRL_Q)
     code = terminal.close()
     return bytes(terminal.output).decode(errors="replace"), code
@@ -147,7 +161,7 @@ def test_a_colleagues_change_that_leaves_the_list_as_it_is_sends_nothing_to_the_
 
     env = {**os.environ, "TERM": "xterm-256color", "XDG_CONFIG_HOME": str(tmp_path / "config"), "BACKOFFICE_FAX_COMMAND": ""}
     terminal = Terminal([sys.executable, "-m", "tui.cli", "--data", str(store.folder)], env)
-    terminal.read_until_quiet(1.0)
+    terminal.started()
     terminal.press("1")
     terminal.read_until_quiet(1.5)
     sent = len(terminal.output)
