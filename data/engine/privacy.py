@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import grp
 import os
 import pwd
@@ -32,6 +33,7 @@ class HrFolderError(DataError):
     """hr/ is not private to HR: HR data is not written there."""
 
 
+@functools.cache  # asked at every HR read and write; a group made since is seen by the next session
 def group_id(group: str | int) -> int | None:
     """The group's number, when the system knows it (a number is taken as it is)."""
     if isinstance(group, int) or str(group).isdigit():
