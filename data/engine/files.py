@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -248,7 +247,7 @@ class Folder:
     def put(self, name: str, fill: Callable[[int], None], access: Access | None = None) -> None:
         """Put a new file in place of ``name``, filled by ``fill(fd)`` and on disk before it
         takes the name (the folder itself is not synced: see ``sync``)."""
-        temp = f".{checked_name(name, self.path)}.{secrets.token_hex(6)}.tmp"
+        temp = f".{checked_name(name, self.path)}.{os.urandom(6).hex()}.tmp"
         fd = self.create(temp, os.O_WRONLY, access)
         try:
             fill(fd)
