@@ -11,8 +11,8 @@ beside it is the yardstick for the work itself.
 
 - html: a mail whose HTML body is lines of "<a" (parse_message), against an ordinary HTML mail
 - cv: a text CV of one word (read_cv, then what its text suggests), against an ordinary CV
-- docx: a DOCX of parts of 19 MB each (1.1 MB at 60 parts), against an ordinary DOCX of the
-  same file size (its text and a photo); and 5-20 MB of markup without text within the cap
+- docx: a DOCX of 15 to 60 header parts of 19 MB each (2.2 MB at 60), against an ordinary DOCX
+  of the same file size (its text and a photo); and 5-20 MB of markup without text within the cap
 - mail: messages of 12, 25 and 50 MB (the fetch's cap) made of empty parts, header lines,
   short lines or one long text, against an ordinary one of two attachments: peak memory is
   also given as a multiple of the message's size
