@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from data.engine.errors import DataError
+from data.engine.text import visible
 from data.engine.store import Store
 from data.machines import forecasts, rules
 from data.machines.models import MAX_COUNTER, Machine, MachineStatus, MeterReading, SupplyLevel
@@ -126,7 +127,8 @@ def record_report(store: Store, machine_id: int, report: PrinterReport) -> Machi
 def note_report(store: Store, machine_id: int, status: MachineStatus | None, said: str) -> Machine:
     """What the machine said, and when; ``status`` None: nothing it said could be trusted."""
     def reported(machine: Machine) -> None:
-        machine.reported_status, machine.reported, machine.polled_at = status, said[:500], store.now()
+        # what a machine says, or an error naming its stored address, is a stranger's text: kept inert
+        machine.reported_status, machine.reported, machine.polled_at = status, visible(said, one_line=True)[:500], store.now()
 
     return store.repo("machines").update(machine_id, reported)
 

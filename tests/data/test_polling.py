@@ -163,3 +163,15 @@ def test_snmp_v3_settings_that_cannot_work_are_named_without_their_values(tmp_pa
     monkeypatch.setenv("BACKOFFICE_SNMP_AUTH_PROTOCOL", "SHA-1")
     polled = backoffice(store.folder, "machines", "poll")
     assert polled.stderr == "backoffice: settings: snmp_auth_protocol must be one of MD5, SHA, SHA224, SHA256, SHA384, SHA512\n"
+
+
+def test_a_machine_whose_stored_address_is_hostile_is_said_not_answering_inert(store):
+    from tests.hostile import SHOWN_PAYLOAD, poison_office
+
+    store.repo("machines").add({"asset_tag": "CP-01", "kind": "copier", "serial": "S1", "snmp": "10.0.0.1"})
+    poison_office(store)  # a hand edit put escape sequences in the address
+
+    run = poll_machines(store)
+    [machine] = store.repo("machines").list()
+    assert len(run.problems) == 1 and machine.polled_at is not None
+    assert machine.reported.startswith("not answering: ") and SHOWN_PAYLOAD in machine.reported
