@@ -60,12 +60,6 @@ class Access:
         writers = self.mode & 0o222
         return Access(writers | writers << 1, self.group)
 
-    def for_folder(self) -> Access:
-        """A folder for files of this access: whoever may read may enter, and its files take
-        its group (setgid)."""
-        mode = self.mode & 0o777
-        return Access(mode | (mode & 0o444) >> 2 | (stat.S_ISGID if self.group is not None else 0), self.group)
-
 
 def current_umask() -> int:
     """The process umask, read without changing it (os.umask is not thread-safe)."""

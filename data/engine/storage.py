@@ -33,7 +33,7 @@ from tinydb.storages import Storage
 
 from data.engine import audit, backups, migrations
 from data.engine.errors import DataError, DataFileError, NoAccessError, saving
-from data.engine.files import Folder, open_folder, write_all
+from data.engine.files import Folder, write_all
 from data.engine.locks import FileLock
 from data.engine.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
@@ -100,19 +100,14 @@ def parse_file(home: Folder, name: str) -> dict[str, LazyTable]:
     return open_and_parse(home, name)[0]
 
 
-def plain_folder(path: Path) -> HomeOpener:
-    """A data file's folder when no store gives one: the folder it is in."""
-    return lambda writing: open_folder(path.parent)
-
-
 class SafeJSONStorage(Storage):
     """TinyDB storage of one data file; see the module docstring."""
 
-    def __init__(self, path: str | Path, open_home: HomeOpener | None = None) -> None:
+    def __init__(self, path: str | Path, open_home: HomeOpener) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self.audit_name = audit.audit_file(self.path).name
-        self.open_home = open_home or plain_folder(self.path)
+        self.open_home = open_home
         self.lock = FileLock.for_path(self.path.with_name(self.name + ".lock"), self.open_home)
         self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
