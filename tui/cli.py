@@ -329,16 +329,15 @@ def archive(office: Office) -> int:
 def erase_expired(office: Office) -> int:
     """For cron: what the open app does once a day. Names ids only: the names are gone."""
     from data.candidates.retention import erase_expired as erase
-    from data.candidates.traces import orphans
 
     store = office.store
     months = office.args.months or office.settings.retention_months
-    left = len(orphans(store, store.now()))
     erased = erase(store, store.now(), months)
-    ids = ", ".join(f"#{i}" for i in erased)
-    say(f"erased the personal data of {len(erased)} candidate(s): {ids}" if erased else f"nobody's retention of {months} months is over")
-    if left:
-        say(f"removed {left} file(s) left with no record naming them")
+    ids = ", ".join(f"#{i}" for i in erased.ids)
+    say(f"erased the personal data of {len(erased.ids)} candidate(s): {ids}" if erased.ids
+        else f"nobody's retention of {months} months is over")
+    if erased.leftovers:
+        say(f"removed {erased.leftovers} file(s) left with no record naming them")
     return EXIT_OK
 
 

@@ -116,13 +116,16 @@ def close_or_reopen(store: Store, position_id: int) -> Position:
 
 def check_interviews(repo: Repository, records: list[Interview]) -> None:
     """Run under the lock on every write of interviews, from a screen, a script or an import:
-    each candidate exists, and no booked interview clashes with another."""
+    each candidate named anew exists (an interview of a candidate since archived may still be
+    written: an erasure clears its feedback), and no booked interview clashes with another."""
     names = views.candidate_names(repo.store)
     person = panel.same_person(interviews.current_staff(repo.store))
     writing = {r.id for r in records if r.id is not None}
-    booked = [i for i in repo.list() if i.id not in writing]
+    stored = repo.list()
+    booked = [i for i in stored if i.id not in writing]
+    candidates_before = {i.id: i.candidate_id for i in stored if i.id in writing}
     for interview in records:
-        if interview.candidate_id not in names:
+        if interview.candidate_id not in names and candidates_before.get(interview.id) != interview.candidate_id:
             raise FieldError("candidate_id", f"Candidate #{interview.candidate_id} does not exist.")
         clash = rules.find_clash(interview, booked, names, person) if interview.status == InterviewStatus.BOOKED else None
         if clash:

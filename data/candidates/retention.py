@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from data.candidates import rules
@@ -33,7 +34,7 @@ from data.candidates.models import Candidate, Interview, InterviewStatus, Stage
 from data.candidates.traces import linked_mails, orphans, remove_files, remove_mails, remove_orphans, stored, traces_of
 from data.engine import backups
 from data.engine.archive import FOLDER as ARCHIVE, open_archive, read_marker, year_files
-from data.engine.archive_index import index_name
+from data.engine.archive_index import index_name, private_cache
 from data.engine.clock import as_utc, office_day
 from data.engine.errors import DataError, RuleError, saving
 from data.engine.files import Folder
@@ -46,6 +47,14 @@ ENDED = (Stage.REJECTED, Stage.WITHDREW)
 PERSONAL = {"email": "", "phone": "", "cv_text": "", "cv_path": "", "reject_reason": "", "offer_terms": ""}
 DEFAULT_MONTHS = 6
 MARKER = "last-erasure"  # in HR's archive folder: the day of the last run
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What a run of erasures did: the candidates erased, and the files left behind it removed."""
+
+    ids: list[int]
+    leftovers: int
 
 
 def months_later(moment: datetime, months: int) -> datetime:
@@ -92,14 +101,16 @@ def stored_candidate(store: Store, candidate_id: int) -> dict | None:
 
 def erase_candidate(store: Store, candidate_id: int) -> Candidate:
     """Erase one candidate's personal data now, on their request. Someone still in the running
-    withdraws first, and their booked interviews are cancelled."""
+    withdraws first, and their booked interviews are cancelled. Asked again of someone erased
+    (an erasure killed half-way), the copies are scrubbed again before it says so."""
     body = stored_candidate(store, candidate_id)
     if body is None:
         return store.repo("candidates").get(candidate_id)  # says it does not exist
     if body.get("erased_at"):
+        scrub_copies(store)
         raise RuleError(f"{erased_name(candidate_id)}: the personal data was erased on "
                         f"{office_day(as_utc(datetime.fromisoformat(body['erased_at']))):%d %b %Y}.")
-    if store.repo("candidates").table.document(candidate_id) is not None:
+    if in_working_file(store, candidate_id):
         candidate = store.repo("candidates").get(candidate_id)
         if not candidate.is_closed:
             store.repo("candidates").update(candidate_id, lambda c: rules.move_stage(c, Stage.WITHDREW, store.user, store.now()))
@@ -108,31 +119,37 @@ def erase_candidate(store: Store, candidate_id: int) -> Candidate:
     return erased
 
 
+def in_working_file(store: Store, candidate_id: int) -> bool:
+    return store.repo("candidates").table.document(candidate_id) is not None
+
+
 def erase_person(store: Store, candidate_id: int, body: dict) -> Candidate:
     """Erase a candidate everywhere but the copies: their messages and files first, their
     record last (see the module docstring); the erased candidate."""
     found = traces_of(store, candidate_id, body)
-    remember_mails(store, candidate_id, found.mail_links())
+    links = found.mail_links()
+    remember_mails(store, candidate_id, links)
     for collection, mails in found.mails.items():
         remove_mails(store, collection, mails)
     with store.transaction("people"):
         remove_files(store, candidate_id, found)
-        if store.repo("candidates").table.document(candidate_id) is not None:
-            return erase_in_file(store, candidate_id, found.mail_links())
+        forget_interviews(store, candidate_id)
+        if in_working_file(store, candidate_id):
+            return erase_in_file(store, candidate_id, links)
+        erased = {str(candidate_id): (store.now().isoformat(), links)}
         with open_archive(store, "people", writing=True) as archive:  # only in the archive: erased there
-            for name in archive.names():  # type: ignore[union-attr]
-                if name.startswith("people-") and name.endswith(".json"):
-                    scrub(archive, name, {str(candidate_id): (store.now().isoformat(), found.mail_links())}, set())  # type: ignore[arg-type]
-    erased = Candidate.model_validate(erased_body(candidate_id, body, store.now(), found.mail_links()), context=STORED)
-    erased.id = candidate_id
-    return erased
+            for name in year_files(archive, "people"):
+                scrub(archive, name, erased, set())  # type: ignore[arg-type]
+    record = Candidate.model_validate(erased_body(candidate_id, body, store.now(), links), context=STORED)
+    record.id = candidate_id
+    return record
 
 
 def remember_mails(store: Store, candidate_id: int, links: list[str]) -> None:
     """Name on the candidate, before they are removed, the messages an erasure removes: killed
     after, the next erasure still knows which of their copies to scrub."""
     with store.transaction("people"):
-        if store.repo("candidates").table.document(candidate_id) is not None:
+        if in_working_file(store, candidate_id):
             if set(links) - set(store.repo("candidates").get(candidate_id).mails):
                 store.repo("candidates").update(candidate_id, lambda c: setattr(c, "mails", sorted({*c.mails, *links})))
             return
@@ -145,15 +162,9 @@ def remember_mails(store: Store, candidate_id: int, links: list[str]) -> None:
                     archive.write(name, encode(tables)[0])  # type: ignore[union-attr]
 
 
-def erase_in_file(store: Store, candidate_id: int, mails: list[str]) -> Candidate:
-    """Under the transaction: the candidate, and the feedback on their interviews (a booked
-    one is cancelled: it would keep the interviewers' time)."""
-    now = store.now()
-
-    def erase(candidate: Candidate) -> Candidate:
-        erased = Candidate.model_validate(erased_body(candidate.id, candidate.body(), now, mails), context=STORED)  # type: ignore[arg-type]
-        erased.id = candidate.id
-        return erased
+def forget_interviews(store: Store, candidate_id: int) -> None:
+    """Under the transaction: the feedback on their interviews in the working file (a booked
+    one is cancelled: it would keep the interviewers' time), wherever their own record is."""
 
     def forget(interview: Interview) -> None:
         if interview.status == InterviewStatus.BOOKED:
@@ -161,14 +172,25 @@ def erase_in_file(store: Store, candidate_id: int, mails: list[str]) -> Candidat
         interview.feedback = ""
 
     for interview in store.repo("interviews").find(candidate_id=candidate_id):
-        store.repo("interviews").update(interview.id, forget, action="erase")  # type: ignore[arg-type]
+        if interview.feedback or interview.status == InterviewStatus.BOOKED:
+            store.repo("interviews").update(interview.id, forget, action="erase")  # type: ignore[arg-type]
+
+
+def erase_in_file(store: Store, candidate_id: int, mails: list[str]) -> Candidate:
+    """Under the transaction: the candidate's record in the working file."""
+    now = store.now()
+
+    def erase(candidate: Candidate) -> Candidate:
+        erased = Candidate.model_validate(erased_body(candidate.id, candidate.body(), now, mails), context=STORED)  # type: ignore[arg-type]
+        erased.id = candidate.id
+        return erased
+
     return store.repo("candidates").update(candidate_id, erase, action="erase")
 
 
-def erase_expired(store: Store, now: datetime, months: int = DEFAULT_MONTHS) -> list[int]:
+def erase_expired(store: Store, now: datetime, months: int = DEFAULT_MONTHS) -> Erased:
     """Erase every rejected or withdrawn candidate whose retention period is over, everywhere,
-    and remove the files left with no record naming them; the ids erased. NoAccessError
-    outside HR."""
+    and remove the files left with no record naming them. NoAccessError outside HR."""
     due: dict[int, dict] = {}
     for candidate_id, body in stored(store, "candidates"):  # the working file's first
         if candidate_id not in due and erasure_due(body, now, months):
@@ -176,8 +198,7 @@ def erase_expired(store: Store, now: datetime, months: int = DEFAULT_MONTHS) -> 
     for candidate_id, body in due.items():
         erase_person(store, candidate_id, body)
     scrub_copies(store)
-    remove_orphans(store, orphans(store, now))
-    return sorted(due)
+    return Erased(sorted(due), remove_orphans(store, orphans(store, now)))
 
 
 def erase_once_a_day(store: Store, now: datetime, months: int) -> list[int] | None:
@@ -188,7 +209,7 @@ def erase_once_a_day(store: Store, now: datetime, months: int) -> list[int] | No
         with open_archive(store, "people") as archive:
             if read_marker(archive, MARKER) == today:
                 return None
-        erased = erase_expired(store, now, months)
+        erased = erase_expired(store, now, months).ids
         with saving(f"{ARCHIVE}/{MARKER}"), open_archive(store, "people", writing=True) as archive:
             archive.write(MARKER, today.encode())  # type: ignore[union-attr]
         return erased
@@ -218,12 +239,17 @@ def scrub_copies(store: Store) -> None:
     with store.transaction("people"), store.open_home("people", writing=True) as home:
         scrub_folder(home, "people", erased, {i for collection, i in messages if collection == "hr_mail"})
         with open_or_none(home, ARCHIVE) as archive:
-            if archive is not None:
-                archive.remove(index_name("people"))  # derived: made again
+            if archive is not None:  # the search index is derived: made again
+                for name in (index_name("people"), f"{index_name('people')}-journal"):
+                    archive.remove(name)
     office = {i for collection, i in messages if collection == "mail"}
     if office:
         with store.transaction("mail"), store.open_home("mail", writing=True) as home:
             scrub_folder(home, "mail", {}, office)
+        # this person's own index of the office's mail; a colleague's forgets them at their next
+        # search, which indexes the scrubbed year files again
+        for name in (index_name("mail"), f"{index_name('mail')}-journal"):
+            (private_cache(store) / name).unlink(missing_ok=True)
 
 
 def scrub_folder(home: Folder, domain: str, erased: dict[str, tuple[str, list[str]]], messages: set[int]) -> None:

@@ -20,15 +20,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import UTC, datetime, timedelta
+from email.utils import getaddresses
 
 from data.candidates.cv_import import CV_FOLDER, kept_name
 from data.candidates.invitations import FOLDER as INVITATIONS
 from data.domains import HR_DOMAIN
-from data.engine.archive import open_archive, year_files
+from data.engine import backups
+from data.engine.archive import FOLDER as ARCHIVE, open_archive, year_files
 from data.engine.errors import DataError
+from data.engine.files import TEMP_NAME
 from data.engine.storage import parse_file
 from data.engine.store import Store
 from data.staff.letters import FOLDER as LETTERS
+from data.staff.templates import FOLDER as TEMPLATES
 
 MAIL_COLLECTIONS = ("hr_mail", "mail")
 GRACE = timedelta(hours=1)
@@ -89,8 +93,8 @@ class Traces:
 def mail_is_theirs(body: dict, link: tuple[str, int], links: set[tuple[str, int]], address: str, interviews: set[int]) -> bool:
     if link in links:
         return True
-    people = [body.get("sender_address", ""), *(body.get("to") or []), *(body.get("cc") or [])]
-    if address and any(address in str(who).casefold() for who in people):
+    people = [str(who) for who in (body.get("sender_address", ""), *(body.get("to") or []), *(body.get("cc") or []))]
+    if address and address in {found.casefold() for _, found in getaddresses(people)}:
         return True
     files = [str(a.get("file", "")) for a in body.get("attachments") or [] if isinstance(a, dict)]
     return any(number_in(INVITATION, name) in interviews for name in files)
@@ -149,21 +153,24 @@ def names_in(store: Store, domain: str, kind: str) -> list[str]:
         return []
 
 
-def remove(store: Store, domain: str, kind: str, names: Iterable[str]) -> None:
-    """Remove ``names`` from the folder ``kind`` beside the domain's file (HR's checked first)."""
+def remove(store: Store, domain: str, kind: str, names: Iterable[str]) -> int:
+    """Remove ``names`` from the folder ``kind`` beside the domain's file (HR's checked first);
+    how many were there."""
     names = list(names)
     if not names:
-        return
+        return 0
     try:
         folder = store.open_files(domain, kind, writing=True, make=False)
     except FileNotFoundError:
-        return
+        return 0
+    removed = 0
     with folder:
         for name in names:
             try:
-                folder.remove(name)
+                removed += folder.remove(name)
             except DataError:
                 continue  # not a name a file of ours has (a hand edit): nothing is removed by it
+    return removed
 
 
 # -- orphans ---------------------------------------------------------------------------------------
@@ -204,6 +211,9 @@ def hr_orphans(store: Store, now: datetime) -> list[Orphan]:
         owner = number_in(LETTER_OWNER, name)
         if owner is not None and (owner not in candidates or owner in erased):
             found.append(Orphan(HR_DOMAIN, LETTERS, name, "a letter to a candidate gone or erased"))
+    for kind in (INVITATIONS, LETTERS, TEMPLATES, backups.FOLDER, ARCHIVE):
+        found += [Orphan(HR_DOMAIN, kind, name, "a copy left by a save cut short")
+                  for name in old_files(store, HR_DOMAIN, kind, now) if TEMP_NAME.fullmatch(name)]
     return found
 
 
@@ -219,15 +229,21 @@ def old_files(store: Store, domain: str, kind: str, now: datetime) -> list[str]:
 
 
 def attachment_orphans(store: Store, now: datetime, collection: str) -> list[Orphan]:
+    """Attachments no message names, of every collection kept in the same folder (in an office
+    from before hr/, HR's mailboxes' attachments lie among the office's)."""
     domain = domain_of(store, collection)
-    if domain == HR_DOMAIN and store.home(HR_DOMAIN) == store.folder:
-        return []  # an office from before hr/: HR's attachments lie among the office's
-    named = attachment_files(body for _, body in stored(store, collection))
+    sharing = [c for c in MAIL_COLLECTIONS if store.home(domain_of(store, c)) == store.home(domain)]
+    if sharing[0] != collection:
+        return []  # found with the first of them
+    named: dict[str, set[str]] = {}
+    for each in sharing:
+        for mailbox, files in attachment_files(body for _, body in stored(store, each)).items():
+            named.setdefault(mailbox, set()).update(files)
     return [Orphan(domain, f"attachments/{mailbox}", name, "an attachment no message names")
             for mailbox in names_in(store, domain, "attachments")
             for name in old_files(store, domain, f"attachments/{mailbox}", now) if name not in named.get(mailbox, set())]
 
 
-def remove_orphans(store: Store, found: list[Orphan]) -> None:
-    for orphan in found:
-        remove(store, orphan.domain, orphan.kind, [orphan.name])
+def remove_orphans(store: Store, found: list[Orphan]) -> int:
+    """Remove the files found; how many were removed."""
+    return sum(remove(store, orphan.domain, orphan.kind, [orphan.name]) for orphan in found)

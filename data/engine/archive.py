@@ -25,7 +25,7 @@ from data.engine.archive_index import refresh_index, search_index, searched_word
 from data.engine.clock import as_utc, local, office_day
 from data.engine.collections import DOMAINS, Collection, collections_of, get_collection
 from data.engine.errors import DataError, NoAccessError, saving
-from data.engine.files import Access, Folder
+from data.engine.files import Access, Folder, left_by_a_kill
 from data.engine.record import STORED, Record
 from data.engine.storage import parse_file
 from data.engine.store import Store
@@ -109,6 +109,9 @@ def archive_domain(store: Store, domain: str, cutoff: datetime) -> int:
         if not moving:
             return 0
         with open_archive(store, domain, writing=True) as archive:
+            for leftover in archive.names():  # type: ignore[union-attr]
+                if left_by_a_kill(leftover, (domain, LAST_RUN)):  # under the lock: no write is under way
+                    archive.remove(leftover)  # type: ignore[union-attr]
             for year, by_collection in by_year(moving).items():
                 add_to_archive(archive, f"{domain}-{year}.json", by_collection)  # type: ignore[arg-type]
         for name, docs in moving.items():

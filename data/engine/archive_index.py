@@ -72,11 +72,11 @@ def private_cache(store: Store) -> Path:
 
 
 def index_path(store: Store, domain: str, archive: Folder) -> Path:
-    """Where the index of ``domain``'s archive is: HR's beside its year files, after hr/ is
-    checked for writing; the others' in this user's cache."""
+    """Where the index of ``domain``'s archive is: the others' in this user's cache; HR's
+    beside its year files, named through the archive folder held open (``archive``, checked
+    with hr/), so that SQLite reaches that very folder whatever is renamed meanwhile."""
     if domain != HR_DOMAIN:
         return private_cache(store) / index_name(domain)
-    store.open_home(domain, writing=True).close()  # refused where hr/ is not private to HR
     name = index_name(domain)
     found = archive.lstat(name)
     if found is None:
@@ -84,7 +84,7 @@ def index_path(store: Store, domain: str, archive: Folder) -> Path:
             os.close(archive.create(name))
     elif not stat.S_ISREG(found.st_mode):
         raise refusal(archive.path / name, found)
-    return archive.path / name
+    return Path(f"/proc/self/fd/{archive.fd}") / name
 
 
 def open_index(path: Path) -> sqlite3.Connection:

@@ -11,10 +11,11 @@ the data file from its first byte (``files.py``).
 from __future__ import annotations
 
 import os
+import stat
 from datetime import date
 from pathlib import Path
 
-from data.engine.files import Access, Folder
+from data.engine.files import Access, Folder, copy_all, left_by_a_kill, refusal
 
 KEEP = 14
 FOLDER = "backups"
@@ -72,10 +73,7 @@ def copy_aside(home: Folder, name: str, target: str) -> None:
     source = home.open(name)
     try:
         with open_backups(home) as backups:
-            partial = f".{target}.partial"
-            backups.remove(partial)  # cut short by a killed process: no copy is under way
-            backups.copy_from(source, partial, home.new_files)
-            backups.rename(partial, target)
+            backups.put(target, lambda fd: copy_all(source, fd), home.new_files)
             backups.sync()
     finally:
         os.close(source)
@@ -83,21 +81,24 @@ def copy_aside(home: Folder, name: str, target: str) -> None:
 
 def daily_backup(home: Folder, name: str, keep: int = KEEP) -> str | None:
     """Before the first save of the day, copy the data file ``name`` aside; prune to ``keep``
-    copies. Call it holding the file's lock."""
+    copies, and remove what a copy killed half-way left. Call it holding the file's lock (then
+    no copy of this file is under way)."""
     if home.lstat(name) is None:
         return None
-    target = f"{name.removesuffix('.json')}-{today().isoformat()}.json"
+    stem = name.removesuffix(".json")
+    target = f"{stem}-{today().isoformat()}.json"
     with open_backups(home) as backups:
-        if backups.lstat(target) is not None:
+        found = backups.lstat(target)
+        if found is not None and not stat.S_ISREG(found.st_mode):
+            raise refusal(backups.path / target, found)
+        if found is not None:
             return None
     copy_aside(home, name, target)
     with open_backups(home) as backups:
         names = backups.names()
         for old in dated_copies(names, name)[:-keep]:
             backups.remove(old)
-        # copies cut short by a killed process; the caller holds the file's lock, so no copy
-        # is under way
         for leftover in names:
-            if leftover.startswith(f".{name.removesuffix('.json')}-") and leftover.endswith(".partial"):
+            if left_by_a_kill(leftover, (stem,)):
                 backups.remove(leftover)
     return target

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -32,6 +33,7 @@ from data.engine.text import visible
 FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 WRITING = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_TRUNC
 COPY_BLOCK = 1 << 20
+TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")  # what ``Folder.put`` writes a new file under
 
 
 class UnsafeFileError(DataError):
@@ -87,6 +89,20 @@ def give_access(fd: int, access: Access) -> None:
         except PermissionError:
             mode &= ~0o070  # not a member of that group: the file keeps its maker's, with no rights for it
     os.fchmod(fd, mode)
+
+
+def copy_all(source_fd: int, fd: int) -> None:
+    """Write into ``fd`` what ``source_fd`` holds."""
+    offset = 0
+    while block := os.pread(source_fd, COPY_BLOCK, offset):
+        write_all(fd, block)
+        offset += len(block)
+
+
+def left_by_a_kill(name: str, stems: tuple[str, ...]) -> bool:
+    """A temp file of ``put`` for a file named after one of ``stems`` ("calls" for calls.json,
+    calls-2026.json, calls.schema-1.json), left by a process killed while writing it."""
+    return TEMP_NAME.fullmatch(name) is not None and name[1:].startswith(tuple(f"{stem}{c}" for stem in stems for c in ".-"))
 
 
 def write_all(fd: int, payload: bytes | bytearray | memoryview) -> None:
@@ -254,24 +270,6 @@ class Folder:
                 os.close(fd)
             self.remove(temp)
             raise
-
-    def copy_from(self, source_fd: int, name: str, access: Access) -> None:
-        """A new file ``name`` (it must not exist) holding what ``source_fd`` holds."""
-        fd = self.create(name, os.O_WRONLY, access)
-        try:
-            offset = 0
-            while block := os.pread(source_fd, COPY_BLOCK, offset):
-                write_all(fd, block)
-                offset += len(block)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            self.remove(name)
-            raise
-        os.close(fd)
-
-    def rename(self, old: str, new: str) -> None:
-        os.replace(checked_name(old, self.path), checked_name(new, self.path), src_dir_fd=self.fd, dst_dir_fd=self.fd)
 
     def remove(self, name: str) -> bool:
         """Remove ``name`` (a link itself, never what it points to); False when it was not there."""

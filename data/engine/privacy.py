@@ -150,9 +150,9 @@ class HrPolicy:
         return (f"as its owner or root: chgrp -R {group} {where} && chmod -R u+rwX,g+rwX,o-rwx {where} && "
                 f"find {where} -type d -exec chmod g+s {{}} +")
 
-    def refusal(self, folder: Path, problem: str) -> HrFolderError:
+    def refusal(self, folder: Path, problem: str, doing: str = "saved") -> HrFolderError:
         return HrFolderError(
-            f"HR records are not saved: {folder} {problem}, so people outside HR could read or replace them. "
+            f"HR records are not {doing}: {folder} {problem}, so people outside HR could read or replace them. "
             f"To mend it, {self.mend(folder, problem)}."
         )
 

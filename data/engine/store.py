@@ -166,15 +166,21 @@ class Store:
         if self.home(domain) == self.folder:
             if writing:
                 raise hr_in_the_data_folder(self.folder, hr_move_commands(self.folder, self.hr.group_setting))
-            return self._like_data_file(open_folder(self.folder), domain, self.hr.file_access())
+            top = open_folder(self.folder)
+            found = top.lstat(f"{domain}.json")
+            if found is not None and (problem := self.hr.exposure(found)):  # a colleague's, perhaps: not believed
+                top.close()
+                raise self.hr.refusal(self.file(domain), problem, "read")
+            return self._like_data_file(top, domain, self.hr.file_access())
         try:
             with open_folder(self.folder) as top:
                 hr = top.folder(HR_FOLDER, make=self.hr.folder_access() if writing else None)
         except PermissionError as error:
             raise NoAccessError(f"You have no access to {domain}.json.") from error
-        if writing and (problem := self.hr.problem(hr.stat())):
+        problem = self.hr.problem(hr.stat()) if writing else self.hr.exposure(hr.stat())
+        if problem:
             hr.close()
-            raise self.hr.refusal(self.home(domain), problem)
+            raise self.hr.refusal(self.home(domain), problem, "saved" if writing else "read")
         return self._like_data_file(hr, domain, self.hr.file_access())
 
     def open_files(self, domain: str, kind: str, writing: bool = False, make: bool = True) -> Folder:

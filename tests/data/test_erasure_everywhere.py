@@ -20,6 +20,8 @@ from data.candidates import cv_import, traces
 from data.candidates.cv_mail import cvs_from_mail
 from data.candidates.invitations import mail_due_invitations
 from data.candidates.models import Interview, Position
+from data.engine.errors import RuleError
+from data.mail.models import Mail
 from data.candidates.retention import erase_candidate, erase_expired
 from data.engine.archive import archive_old, search_history
 from data.engine.store import Store
@@ -95,6 +97,18 @@ def test_an_applicant_by_mail_booked_offered_and_written_to_is_gone_from_every_f
     assert main(["--data", str(store.folder), "check"]) == 0
 
 
+def test_only_mail_to_and_from_her_own_address_is_hers(store, opening):
+    zofia = store.repo("candidates").add({"name": "Zofia Nowak", "email": "Zofia.Nowak@example.com", "position_id": opening.id})
+    hers, near = store.repo("mail").add_many([
+        Mail(mailbox="office", sender="Zofia <zofia.nowak@example.com>", sender_address="zofia.nowak@example.com", subject="CV"),
+        Mail(mailbox="office", sender="Jo <jozofia.nowak@example.com>", sender_address="jozofia.nowak@example.com",
+             to=["accounts@office.example, zofia.nowak@example.com.au"], subject="Invoice 77"),
+    ])
+    hiring.withdraw(store, zofia.id, "")
+    erase_candidate(store, zofia.id)
+    assert [m.id for m in store.repo("mail").list()] == [near.id]
+
+
 def test_a_cv_file_rejected_archived_and_expired_is_gone_from_every_file(store, opening, tmp_path, clock, system_day):
     cv = tmp_path / "zofia-nowak.txt"
     cv.write_text("\n".join(CV))
@@ -107,7 +121,7 @@ def test_a_cv_file_rejected_archived_and_expired_is_gone_from_every_file(store, 
     system_day.next()
     clock.now += timedelta(days=1)
 
-    assert erase_expired(store, clock.now, months=6) == [outcome.candidate.id]
+    assert erase_expired(store, clock.now, months=6).ids == [outcome.candidate.id]
     assert where_she_is(store.folder) == []
     assert search_history(store, {"people"}, "zofia") == []
 
@@ -171,10 +185,42 @@ def test_an_erasure_killed_midway_is_finished_by_the_next(store, dovecot, hr_box
     assert code == -signal.SIGKILL
     assert where_she_is(folder)  # the kill left some of her: her record, or the backup copies
 
-    if target.endswith("erase_person"):  # her record was erased: the next erasure of anyone scrubs the copies
-        other = store.repo("candidates").add({"name": "Ola Kim", "position_id": opening.id})
-        hiring.withdraw(store, other.id, "")
-        erase_candidate(store, other.id)
+    if target.endswith("erase_person"):  # her record was erased: asked again, the copies are scrubbed
+        with pytest.raises(RuleError, match="the personal data was erased on"):
+            erase_candidate(store, zofia)
     else:
         erase_candidate(store, zofia)
     assert where_she_is(folder) == []
+
+
+def test_interview_feedback_in_the_working_file_goes_with_a_candidate_erased_from_the_archive(store, opening, clock, system_day):
+    zofia = store.repo("candidates").add({"name": "Zofia Nowak", "position_id": opening.id})
+    hiring.shortlist(store, zofia.id, sure=True)
+    interview = hiring.book_interview(store, Interview(candidate_id=zofia.id, start=clock.now + timedelta(days=1),
+                                                       interviewers=["Tom Baines"]))
+    clock.now += timedelta(days=2)
+    hiring.give_feedback(store, interview.id, 3, "Keen.")
+    hiring.reject(store, zofia.id, "not now")
+    clock.now += timedelta(days=30)  # the panel writes its feedback up in full a month later
+    hiring.give_feedback(store, interview.id, 3, "Zofia Nowak spoke of payroll at Harbour Mills")
+    clock.now += timedelta(days=170)
+    system_day.next()
+    archive_old(store, clock.now, 180)  # she moves to the archive; the interview, changed since, stays
+    assert store.repo("candidates").list() == [] and store.repo("interviews").list()
+
+    assert erase_expired(store, clock.now, months=6).ids == [zofia.id]
+    assert where_she_is(store.folder) == []
+
+
+def test_copies_a_kill_left_half_written_are_found_and_removed(store, opening, capsys):
+    store.repo("positions").list()
+    store.repo("candidates").add({"name": "Ola Kim", "position_id": opening.id})  # makes hr/
+    for kind, name in (("backups", ".people-2026-03-10.json.0123456789ab.tmp"), ("archive", ".people-2026.json.ba9876543210.tmp")):
+        (store.folder / "hr" / kind).mkdir(exist_ok=True)
+        (store.folder / "hr" / kind / name).write_text('{"candidates": {"1": {"name": "Zofia Nowak"}}}')
+    aged(store.folder / "hr", hours=2)
+
+    assert main(["--data", str(store.folder), "check"]) == 1
+    assert capsys.readouterr().err.count("a copy left by a save cut short") == 2
+    assert main(["--data", str(store.folder), "erase-expired"]) == 0
+    assert where_she_is(store.folder) == []

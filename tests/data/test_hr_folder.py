@@ -135,3 +135,23 @@ def test_a_new_office_has_no_note(tmp_path):
     store = Store(tmp_path / "office")
     store.repo("positions").add(Position(title="Driver"))
     assert check_folder(Store(tmp_path / "office")) == ([], [])
+
+
+def test_in_an_office_from_before_hrs_attachments_among_the_offices_are_not_taken_for_orphans(tmp_path, clock):
+    from data.candidates.traces import orphans
+    from data.mail.models import Attachment, Mail
+
+    folder = tmp_path / "office"
+    an_office_from_before(folder, clock)
+    cv = Attachment(name="cv.pdf", file="7-1-1.pdf", size=9, content_type="application/pdf")
+    tables = json.loads((folder / "people.json").read_text())
+    tables["hr_mail"] = {"1": Mail(mailbox="jobs", sender="ann@example.com", subject="CV", attachments=[cv]).body()}
+    (folder / "people.json").write_text(json.dumps(tables))
+    (folder / "attachments" / "jobs").mkdir(parents=True)
+    kept = folder / "attachments" / "jobs" / cv.file
+    kept.write_bytes(b"%PDF-1.4 ")
+    then = kept.stat().st_mtime - 7200
+    os.utime(kept, (then, then))
+
+    store = Store(folder, clock=clock)
+    assert orphans(store, clock.now.replace(year=2030)) == []

@@ -145,7 +145,7 @@ def test_outside_hr_nobody_renames_or_deletes_an_hr_file(office, umask):
 
 
 def stop_at_every_step_of_a_copy(report: Report) -> None:
-    """In this process: stop after each step on a backup's partial copy or a temp file."""
+    """In this process: stop after each step on a temp file (a backup copy or a new data file)."""
     watched: set[int] = set()
     real = {name: getattr(os, name) for name in ("open", "close", "fchown", "fchmod", "fsync", "write")}
 
@@ -155,7 +155,7 @@ def stop_at_every_step_of_a_copy(report: Report) -> None:
 
     def opening(path, flags, mode=0o777, *, dir_fd=None):
         fd = real["open"](path, flags, mode, dir_fd=dir_fd)
-        if str(path).endswith((".partial", ".tmp")):
+        if str(path).endswith(".tmp"):
             watched.add(fd)
             stop(f"created {path}")
         return fd
@@ -196,12 +196,12 @@ def test_a_backup_copy_is_never_readable_outside_hr_while_it_is_written(office, 
     while (step := child.next_report()) not in ("done", ""):
         os.waitpid(child.pid, os.WUNTRACED)  # it has stopped itself
         paths = every_path(office)
-        assert any(p.endswith((".partial", ".tmp")) for p in paths), step
+        assert any(p.endswith(".tmp") for p in paths), step
         assert {p for p in readable_by(ANN, paths) if is_hr(p, office)} == set(), step
         steps.append(step)
         os.kill(child.pid, signal.SIGCONT)
     assert child.wait()[0] == 0
-    assert [s for s in steps if s.startswith("created") and s.endswith(".partial")]  # a backup was copied
+    assert [s for s in steps if s.startswith("created .people-") and s.endswith(".tmp")]  # a backup was copied
     assert "copied" in steps and len(steps) >= 8
 
 

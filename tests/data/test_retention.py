@@ -65,7 +65,7 @@ def test_after_the_retention_period_nothing_of_them_is_left_in_any_file(office, 
     kept_cv = store.folder / "hr" / store.repo("candidates").get(1).cv_path
     assert all(text in everything_in(store.folder) for text in ANN + BOB)  # there before
 
-    assert erase_expired(store, seven_months_on(clock, system_day), 6) == [1, 2]
+    assert erase_expired(store, seven_months_on(clock, system_day), 6).ids == [1, 2]
 
     left = everything_in(store.folder)
     assert [text for text in ANN + BOB if text in left] == []
@@ -100,15 +100,15 @@ def test_the_audit_says_erase_and_names_fields_never_values(office, clock, syste
 def test_not_before_the_retention_period_is_over(office, clock, system_day):
     store = office
     rejected_at = store.repo("candidates").get(1).history[-1].at
-    assert erase_expired(store, months_later(rejected_at, 6) - timedelta(seconds=1), 6) == []
+    assert erase_expired(store, months_later(rejected_at, 6) - timedelta(seconds=1), 6).ids == []
     assert store.repo("candidates").get(1).name == ANN[0]
-    assert erase_expired(store, months_later(rejected_at, 6), 6) == [1, 2]  # Bob withdrew the same moment
+    assert erase_expired(store, months_later(rejected_at, 6), 6).ids == [1, 2]  # Bob withdrew the same moment
 
 
 def test_a_candidate_reconsidered_is_no_longer_rejected_and_stays(office, clock, system_day):
     store = office
     hiring.move(store, 1, Stage.SCREENING, "a second look")
-    assert erase_expired(store, seven_months_on(clock, system_day), 6) == [2]
+    assert erase_expired(store, seven_months_on(clock, system_day), 6).ids == [2]
     assert store.repo("candidates").get(1).name == ANN[0]
 
 
@@ -120,7 +120,7 @@ def test_candidates_already_archived_are_erased_in_the_archive(office, clock, sy
     archived = store.folder / "hr" / "archive" / "people-2026.json"
     assert ANN[4] in archived.read_text()
 
-    assert erase_expired(store, seven_months_on(clock, system_day), 6) == [1, 2]
+    assert erase_expired(store, seven_months_on(clock, system_day), 6).ids == [1, 2]
     assert [text for text in ANN + BOB if text in everything_in(store.folder)] == []
     stored = json.loads(archived.read_text())["candidates"]
     assert (stored["1"]["name"], stored["1"]["stage"], stored["1"]["scores"]) == ("Erased #1", "rejected", {"tester": {"Excel": 4}})

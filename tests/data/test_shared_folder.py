@@ -152,11 +152,8 @@ def test_a_lock_audit_or_backup_replaced_by_a_link_is_refused_and_its_target_lef
     added = HARRIET.backoffice(office.folder, "add", "calls", "caller=Bob")
     assert office.victims() == before
     assert planted.is_symlink()
-    if name.startswith("backups/"):  # the day's copy is there, by its name: nothing is copied
-        assert added.returncode == 0, added.stderr
-    else:
-        assert added.returncode == 1
-        assert f"{planted} is a link (to {office.bashrc})" in added.stderr
+    assert added.returncode == 1
+    assert f"{planted} is a link (to {office.bashrc})" in added.stderr
     checked = check_as(HARRIET, office)
     assert checked.returncode == 1 and f"{planted} is a link" in checked.stderr
 
@@ -269,3 +266,16 @@ def test_an_attachment_planted_to_lead_into_hr_is_never_read(store, planted):
     said = "is a link (to" if planted == "a link" else "is not a file name"
     assert outcome.problem.startswith("cv.pdf: cannot be read (") and said in outcome.problem
     assert store.repo("candidates").list() == [] and not (store.folder / "hr" / "cvs").exists()
+
+
+@pytest.mark.parametrize("planted", ["hr/people.json", "people.json"])
+def test_hr_records_a_colleague_forged_in_place_of_hrs_are_not_believed(office, planted):
+    as_account(HARRIET, office.folder, hr_work)
+    ann("mv", str(office.folder / "hr"), str(office.folder / "hr.old"))
+    forged = office.folder / planted
+    ann("mkdir", "-p", str(forged.parent))
+    ANN.run("sh", "-c", f"echo '{{\"positions\": {{\"1\": {{\"title\": \"Forged\"}}}}}}' > {forged}")
+
+    listed = HARRIET.backoffice(office.folder, "list", "positions")
+    assert listed.returncode == 1 and "Forged" not in listed.stdout
+    assert f"HR records are not read: {forged if planted == 'people.json' else forged.parent}" in listed.stderr

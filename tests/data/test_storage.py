@@ -163,7 +163,7 @@ def test_the_hr_log_is_as_closed_as_the_hr_file_and_only_its_writers_may_lock_it
 def test_a_backup_copy_cut_short_is_cleared_by_the_next_days_copy(store, system_day):
     calls = store.repo("calls")
     calls.add({"caller": "Ann"})
-    cut_short = store.folder / "backups" / ".calls-2026-03-09.json.partial"
+    cut_short = store.folder / "backups" / ".calls-2026-03-09.json.0123456789ab.tmp"
     cut_short.parent.mkdir()
     cut_short.write_text('{"calls": {"1": {"call')
     system_day.next()
