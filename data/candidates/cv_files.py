@@ -22,6 +22,7 @@ import threading
 import time
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -348,9 +349,9 @@ def zipped_text(name: str, data: bytes) -> Raw:
             if "word/document.xml" in names:
                 parts = [p for p in sorted(names) if re.fullmatch(r"word/header\d*\.xml", p)] + ["word/document.xml"]
                 return office_text(name, archive, parts, DocxText(name))
-            if "content.xml" in names and first_bytes(archive, "mimetype").strip() == ODT_MIMETYPE:
+            if "content.xml" in names and "mimetype" in names and first_bytes(archive, "mimetype").strip() == ODT_MIMETYPE:
                 return office_text(name, archive, ["content.xml"], OdtText(name))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error) as error:
         raise CvUnreadable(f"{name}: a damaged zip file (cut short?); it was not read") from error
     raise CvUnreadable(f"{name}: a zip file, but not a DOCX or ODT document")
 

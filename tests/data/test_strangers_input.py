@@ -252,3 +252,26 @@ def test_a_file_of_many_bad_rows_names_the_first_hundred_and_how_many_more(store
     assert code == 2 and len(said) == 101
     assert said[0] == "backoffice: line 2: field 'priority': Input should be 'low', 'normal' or 'urgent'"
     assert said[99].startswith("backoffice: line 101: ") and said[100] == "backoffice: ... and 50 more problems"
+
+
+@pytest.mark.parametrize("damage", ["an ODT without its mimetype", "a part whose deflate stream is broken"])
+def test_a_damaged_office_file_is_refused_in_a_sentence_and_the_import_goes_on(store, tmp_path, damage):
+    from data.candidates.cv_import import import_cvs
+    from data.candidates.models import Position
+
+    store.repo("positions").add(Position(title="Clerk"))
+    broken = tmp_path / ("cv.odt" if damage.startswith("an ODT") else "cv.docx")
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as archive:
+        part = "content.xml" if damage.startswith("an ODT") else "word/document.xml"
+        archive.writestr(part, "<document>" + "Ann Lee, bookkeeper. " * 200 + "</document>")
+    if not damage.startswith("an ODT"):
+        data = bytearray(broken.read_bytes())
+        start = data.index(b"word/document.xml") + len("word/document.xml")
+        data[start + 10:start + 40] = b"\xff" * 30  # inside the compressed part
+        broken.write_bytes(bytes(data))
+    fine = tmp_path / "ann.txt"
+    fine.write_text("Ann Lee\nann@example.com\nBookkeeper.")
+
+    outcomes = import_cvs(store, "Clerk", [broken, fine])
+    assert [o.candidate is not None for o in outcomes] == [False, True]
+    assert outcomes[0].problem.startswith(f"{broken.name}: ")
