@@ -20,7 +20,7 @@ def check_folder(store: Store) -> tuple[list[str], list[str]]:
     for domain in DOMAINS:
         path = store.file(domain)
         if not os.path.lexists(path) and os.access(path.parent, os.X_OK):
-            continue  # a folder this user may not enter: reading it says so
+            continue  # no such file; in a folder this user may not enter, reading it says so
         try:
             tables = store.storage(domain).read() or {}
         except NoAccessError as error:

@@ -141,7 +141,9 @@ def describe(path: Path, st: os.stat_result) -> str:
         return f"{path} is a folder"
     if not stat.S_ISREG(st.st_mode):
         return f"{path} is not a plain file"
-    return f"{path} is a second name of another file (a hard link)"
+    if st.st_nlink > 1:
+        return f"{path} is a second name of another file (a hard link)"
+    return f"{path} is a file where a folder belongs"
 
 
 def refusal(path: Path, st: os.stat_result) -> UnsafeFileError:

@@ -28,6 +28,7 @@ from data.engine.files import Folder
 from data.engine.text import visible
 
 NAME_LIMIT = 64  # characters of a holder's user or host name shown
+Opener = Callable[[bool], Folder]  # writing → the folder of the lock file, held open
 GENERATION_BYTES = 8  # the lock file starts with the write generation; the holder follows
 TELL_AFTER = 1.0  # seconds a save waits for a lock before the person is told who holds it
 FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.025  # between looks at a busy lock
@@ -83,8 +84,9 @@ class Wait:
     """One wait for a busy lock: tells ``waits`` after a second, and gives up at the timeout
     or when cancelled."""
 
-    def __init__(self, lock: FileLock, timeout: float | None, waits: LockWaits | None) -> None:
+    def __init__(self, lock: FileLock, opener: Opener, timeout: float | None, waits: LockWaits | None) -> None:
         self.lock = lock
+        self.opener = opener
         self.timeout = timeout
         self.waits = waits
         self.cancel = threading.Event()
@@ -100,16 +102,16 @@ class Wait:
         waited = self.waited()
         if not self.told and self.waits is not None and waited >= TELL_AFTER:
             self.told = True
-            self.waits.waiting(self.lock.data_file.name, self.lock.holder(), self.cancel)
+            self.waits.waiting(self.lock.data_file.name, self.lock.holder(self.opener), self.cancel)
         if self.cancel.is_set():
-            holder = self.lock.holder()
+            holder = self.lock.holder(self.opener)
             raise LockCancelled(
                 f"Stopped waiting for {self.lock.data_file.name}, which {who(holder)} holds. "
                 "Nothing was changed.",
                 holder=holder,
             )
         if self.timeout is not None and waited >= self.timeout:
-            holder = self.lock.holder()
+            holder = self.lock.holder(self.opener)
             raise LockTimeout(
                 f"{self.lock.data_file.name} is busy: {who(holder)} holds its lock; "
                 f"gave up after {self.timeout:g} s.",
@@ -149,21 +151,20 @@ class FileLock:
     _by_path: dict[str, FileLock] = {}
     _registry_lock = threading.Lock()
 
-    def __init__(self, path: Path, open_home: Callable[[bool], Folder]) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.data_file = path.with_name(path.name.removesuffix(".lock"))
-        self.open_home = open_home  # writing → the folder the lock file is in, held open
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._fd: int | None = None
 
     @classmethod
-    def for_path(cls, path: Path, open_home: Callable[[bool], Folder]) -> FileLock:
+    def for_path(cls, path: Path) -> FileLock:
         """One lock object per lock file in the process, so threads exclude each other."""
         key = os.path.join(os.path.realpath(path.parent), path.name)
         with cls._registry_lock:
             if key not in cls._by_path:
-                cls._by_path[key] = cls(path, open_home)
+                cls._by_path[key] = cls(path)
             return cls._by_path[key]
 
     @property
@@ -171,16 +172,18 @@ class FileLock:
         return self._fd is not None and self._thread_lock._is_owned()  # type: ignore[attr-defined]
 
     @contextmanager
-    def holding(self, user: str, timeout: float | None = None, waits: LockWaits | None = None) -> Iterator[FileLock]:
-        """Hold the lock as ``user``; wait at most ``timeout`` seconds (None: until cancelled)."""
-        self.acquire(user, timeout, waits)
+    def holding(self, user: str, opener: Opener, timeout: float | None = None,
+                waits: LockWaits | None = None) -> Iterator[FileLock]:
+        """Hold the lock as ``user``; wait at most ``timeout`` seconds (None: until cancelled).
+        ``opener`` gives the folder the lock file is in (see ``Store.open_home``)."""
+        self.acquire(user, opener, timeout, waits)
         try:
             yield self
         finally:
             self.release()
 
-    def acquire(self, user: str, timeout: float | None = None, waits: LockWaits | None = None) -> None:
-        wait = Wait(self, timeout, waits)
+    def acquire(self, user: str, opener: Opener, timeout: float | None = None, waits: LockWaits | None = None) -> None:
+        wait = Wait(self, opener, timeout, waits)
         fd = -1
         try:
             while True:
@@ -189,7 +192,7 @@ class FileLock:
                         break  # this thread holds it already
                     try:
                         if fd == -1:
-                            fd = self._open()
+                            fd = self._open(opener)
                         if self._take(fd, user):
                             self._fd, fd = fd, -1
                             break
@@ -232,22 +235,22 @@ class FileLock:
             raise
         return True
 
-    def _open(self) -> int:
+    def _open(self, opener: Opener) -> int:
         """The lock file, made when new: only those who may write the data file may open it."""
-        with saving(self.data_file.name), self.open_home(True) as home:
+        with saving(self.data_file.name), opener(True) as home:
             return home.open_or_create(self.path.name, os.O_RDWR, home.new_files.for_writers())
 
-    def _peek(self) -> int | None:
+    def _peek(self, opener: Opener) -> int | None:
         """The lock file opened for reading, or None when it cannot be."""
         try:
-            with self.open_home(False) as home:
+            with opener(False) as home:
                 return home.open(self.path.name)
         except (OSError, DataError):
             return None
 
-    def holder(self) -> LockHolder | None:
+    def holder(self, opener: Opener) -> LockHolder | None:
         """Who holds the lock, as the lock file says; None when it names no one."""
-        fd = self._peek()
+        fd = self._peek(opener)
         if fd is None:
             return None
         try:
@@ -260,11 +263,11 @@ class FileLock:
         raw = os.pread(self._fd, GENERATION_BYTES, 0)
         return int.from_bytes(raw, "little") if len(raw) == GENERATION_BYTES else 0
 
-    def peek_generation(self) -> int | None:
+    def peek_generation(self, opener: Opener) -> int | None:
         """The write generation, read without the lock. Taken before the data file is read,
         it may be older than the data (never newer), so a cache labelled with it is at worst
         parsed once more by the lock holder."""
-        fd = self._peek()
+        fd = self._peek(opener)
         if fd is None:
             return None
         try:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -34,13 +33,13 @@ from tinydb.storages import Storage
 from data.engine import audit, backups, migrations
 from data.engine.errors import DataError, DataFileError, NoAccessError, saving
 from data.engine.files import Folder, write_all
-from data.engine.locks import FileLock
+from data.engine.locks import FileLock, Opener
 from data.engine.tables import LazyTable, OpenFile, Tables, encode, lazy, open_tables, read_tables
 
 AUDIT_SIZE = "audit_size"  # in the _meta document: the audit file's length after the last save
 AUDIT_LINE = b'{"time":'  # how every audit line starts
 
-HomeOpener = Callable[[bool], Folder]  # writing → the data file's folder, held open
+HomeOpener = Opener  # writing → the data file's folder, held open
 
 
 def temp_prefix(name: str) -> str:
@@ -108,7 +107,7 @@ class SafeJSONStorage(Storage):
         self.name = self.path.name
         self.audit_name = audit.audit_file(self.path).name
         self.open_home = open_home
-        self.lock = FileLock.for_path(self.path.with_name(self.name + ".lock"), self.open_home)
+        self.lock = FileLock.for_path(self.path.with_name(self.name + ".lock"))
         self._cache: dict[str, LazyTable] | None = None
         self._cache_key: tuple[int, ...] | None = None
         self._cache_generation: int | None = None
@@ -240,7 +239,7 @@ class SafeJSONStorage(Storage):
                 if st is None:
                     self._forget_cache()
                     return None
-                generation = self.lock.generation() if self.lock.held else self.lock.peek_generation()
+                generation = self.lock.generation() if self.lock.held else self.lock.peek_generation(self.open_home)
                 if stat_key(st) == self._cache_key and self._cache is not None and generation == self._cache_generation:
                     return self._cache
                 data, st = open_and_parse(home, self.name)

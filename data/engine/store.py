@@ -246,7 +246,7 @@ class Store:
         """Run a read-modify-write on one domain file under its lock; all or nothing, its
         audit lines included."""
         storage = self.storage(domain)
-        with storage.lock.holding(self.user, self.lock_timeout, self.lock_waits):
+        with storage.lock.holding(self.user, storage.open_home, self.lock_timeout, self.lock_waits):
             outermost = storage.begin()
             try:
                 if outermost:

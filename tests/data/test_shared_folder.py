@@ -18,6 +18,7 @@ import pytest
 
 from data.candidates.models import Position
 from data.engine.collections import all_collections
+from data.engine.files import UnsafeFileError
 from data.engine.store import Store
 from data.stock import actions as stock
 from tests.data.helpers import (
@@ -279,3 +280,10 @@ def test_hr_records_a_colleague_forged_in_place_of_hrs_are_not_believed(office, 
     listed = HARRIET.backoffice(office.folder, "list", "positions")
     assert listed.returncode == 1 and "Forged" not in listed.stdout
     assert f"HR records are not read: {forged if planted == 'people.json' else forged.parent}" in listed.stderr
+
+
+def test_a_file_put_where_a_folder_belongs_is_named_as_such(store, system_day):
+    store.repo("calls").add({"caller": "Ann"})  # no backup yet: there was no file to copy
+    (store.folder / "backups").write_text("not a folder")
+    with pytest.raises(UnsafeFileError, match="backups is a file where a folder belongs"):
+        store.repo("calls").add({"caller": "Bob"})  # the first save with a file: a backup is due
