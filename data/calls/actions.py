@@ -275,15 +275,15 @@ def follow_fax_jobs(store: Store, server: str) -> list[Fax]:
 def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
     """Faxes in the server's receive queue not yet here become incoming faxes, their document
     copied into the data folder. Taken in one transaction, so two runners never take one twice.
-    Each document is fetched in a conversation of its own: one that will never be taken in
-    (too large) comes in without it, saying why; one the server is slow to give waits for the
-    next run, and the others come in."""
+    Each document is fetched in a conversation of its own and written before the next is
+    asked for: one that will never be taken in (too large) comes in without it, saying why;
+    one the server is slow to give waits for the next run, and the others come in."""
     faxes = store.repo("faxes")
     with FaxServer(server) as at:
         waiting = [f for f in at.received() if not f.receiving]
     known = {f.received_file for f in faxes.find(direction="incoming")}
     documents = {f.file: document for f in waiting if f.file not in known
-                 if (document := fetched(server, f.file)) is not None}
+                 if (document := fetched(store, server, f.file)) is not None}
     if not documents:
         return []
     calls, contacts = store.repo("calls").list(), store.repo("contacts").list()
@@ -299,20 +299,22 @@ def take_in_received_faxes(store: Store, server: str) -> list[Fax]:
                 fax = rules.received(found, number, sender, f"{found.file} (left at the fax server)")
                 fax.last_error = " ".join(filter(None, [found.error, f"{document} It is still at the fax server."]))
             else:
-                fax = rules.received(found, number, sender, str(store.write_output("faxes-in", Path(found.file).name, document)))
+                fax = rules.received(found, number, sender, str(document))
             added.append(faxes.add(fax))
     return added
 
 
-def fetched(server: str, name: str) -> bytes | FaxNotTaken | None:
-    """A received fax's document; why it will never be taken in; or None to try at the next run."""
+def fetched(store: Store, server: str, name: str) -> Path | FaxNotTaken | None:
+    """Where a received fax's document was written; why it will never be taken in; or None,
+    to try at the next run."""
     try:
         with FaxServer(server) as at:
-            return at.fetch(name)
+            data = at.fetch(name)
     except FaxNotTaken as refused:
         return refused
     except FaxServerError:
         return None
+    return store.write_output("faxes-in", Path(name).name, data)
 
 
 def number_or_nothing(text: str) -> str:

@@ -240,10 +240,11 @@ def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "", how: str
 
 def job_tag(fax: Fax) -> str:
     """The tag this try's job gets at the fax server (sendfax -i), by which a try cut short
-    is found there. One per try: the fax's revision moves at every try, and its moment of
-    creation tells it from a fax of the same number in another office using the server."""
+    is found there. One per try: every try begins by counting itself and ends by noting its
+    outcome, which an edit of the fax meanwhile (its tries allowed, its cover note) leaves as
+    they are; its moment of creation tells it from a fax of the same id in another office."""
     made = f"{fax.created_at:%Y%m%d%H%M%S%f}" if fax.created_at else "new"
-    return f"backoffice-fax-{fax.id}-{fax.rev}-{made}"
+    return f"backoffice-fax-{fax.id}-{len(fax.attempts)}-{fax.tries}-{made}"
 
 
 def found_at_server(fax: Fax, job: str, tag: str, now: datetime, user: str = "") -> None:
