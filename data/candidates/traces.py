@@ -31,7 +31,8 @@ from data.engine.errors import DataError
 from data.engine.files import TEMP_NAME
 from data.engine.storage import parse_file
 from data.engine.store import Store
-from data.staff.letters import FOLDER as LETTERS
+from data.mail.attachments import domain_of
+from data.staff.letters import FOLDER as LETTERS, slug
 from data.staff.templates import FOLDER as TEMPLATES
 
 MAIL_COLLECTIONS = ("hr_mail", "mail")
@@ -51,10 +52,6 @@ def linked_mails(links: Iterable[object]) -> set[tuple[str, int]]:
         if collection in MAIL_COLLECTIONS and number.isdigit():
             found.add((collection, int(number)))
     return found
-
-
-def domain_of(store: Store, collection: str) -> str:
-    return store.repo(collection).collection.domain
 
 
 def stored(store: Store, collection: str) -> Iterator[tuple[int, dict]]:
@@ -84,6 +81,7 @@ class Traces:
     cv: str = ""  # the kept CV's name in the CV folder
     interviews: set[int] = field(default_factory=set)
     linked: set[str] = field(default_factory=set)  # the messages the record names, whether still there or not
+    name: str = ""  # as a letter written before letters named their record was named after them
 
     def mail_links(self) -> list[str]:
         found = {mail_link(collection, mail_id) for collection, mails in self.mails.items() for mail_id in mails}
@@ -103,7 +101,8 @@ def mail_is_theirs(body: dict, link: tuple[str, int], links: set[tuple[str, int]
 def traces_of(store: Store, candidate_id: int, body: dict) -> Traces:
     """Everything of the stored candidate ``body`` kept outside their record."""
     links = linked_mails(body.get("mails") or [])
-    found = Traces(cv=kept_name(body.get("cv_path") or "") or "", linked={mail_link(*link) for link in links})
+    found = Traces(cv=kept_name(body.get("cv_path") or "") or "", linked={mail_link(*link) for link in links},
+                   name=slug(str(body.get("name") or "")))
     found.interviews = {i for i, interview in stored(store, "interviews") if interview.get("candidate_id") == candidate_id}
     address = str(body.get("email") or "").casefold()
     for collection in MAIL_COLLECTIONS:
@@ -142,7 +141,13 @@ def remove_files(store: Store, candidate_id: int, traces: Traces) -> None:
     remove(store, HR_DOMAIN, CV_FOLDER, [traces.cv] if traces.cv else [])
     remove(store, HR_DOMAIN, INVITATIONS, [n for n in names_in(store, HR_DOMAIN, INVITATIONS)
                                            if number_in(INVITATION, n) in traces.interviews])
-    remove(store, HR_DOMAIN, LETTERS, [n for n in names_in(store, HR_DOMAIN, LETTERS) if number_in(LETTER_OWNER, n) == candidate_id])
+    remove(store, HR_DOMAIN, LETTERS, [n for n in names_in(store, HR_DOMAIN, LETTERS)
+                                       if number_in(LETTER_OWNER, n) == candidate_id or written_before_owners(n, traces.name)])
+
+
+def written_before_owners(name: str, about: str) -> bool:
+    """An offer letter saved before letters named their record, to someone of this name."""
+    return re.fullmatch(rf"\d{{4}}-\d{{2}}-\d{{2}}-offer-{re.escape(about)}(-\d+)?\.txt", name) is not None
 
 
 def names_in(store: Store, domain: str, kind: str) -> list[str]:

@@ -37,14 +37,14 @@ def open_attachments(store: Store, collection: str, mailbox: str, writing: bool 
     return store.open_files(domain_of(store, collection), f"attachments/{mailbox}", writing)
 
 
-def kept_name(mail: Mail, number: int, sender_name: str) -> str:
+def attachment_name(mail: Mail, number: int, sender_name: str) -> str:
     suffix = SAFE_SUFFIX.search(sender_name)
     return f"{mail.uidvalidity}-{mail.uid}-{number}{suffix.group().lower() if suffix else ''}"
 
 
 def keep_attachment(store: Store, collection: str, mail: Mail, number: int, part: Part) -> Attachment:
     """Save an attachment that came with ``mail``; what the message records of it."""
-    name = kept_name(mail, number, part.name)
+    name = attachment_name(mail, number, part.name)
     with open_attachments(store, collection, mail.mailbox, writing=True) as folder:
         folder.write(name, part.data)
     return Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type)

@@ -88,6 +88,8 @@ def test_an_applicant_by_mail_booked_offered_and_written_to_is_gone_from_every_f
     interviewed_offered_and_written_to(store, hr_box, zofia)
     system_day.next()  # the next day's first save copies people.json with her in it
     hiring.withdraw(store, zofia, "took another job")
+    older = store.folder / "hr" / "letters" / "2026-02-01-offer-zofia-nowak.txt"  # named as letters were before
+    older.write_text("Dear Zofia Nowak, …")
     assert len(where_she_is(store.folder)) > 10  # she is in the CV, the mail, the invitation, the letter, a backup…
 
     assert main(["--data", str(store.folder), "erase-candidate", str(zofia), "--yes"]) == 0
