@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ftplib
 import getpass
+import re
 import time
 from pathlib import Path
 
@@ -123,8 +124,9 @@ def test_a_printer_that_drips_its_ipp_answer_is_said_not_answering_within_the_ro
         run, took = timed_poll(store)
 
     assert run.polled == []
-    assert run.problems == [f"PR-03: 127.0.0.1 was asked over IPP for its state and had not answered in full after"
-                            f" {short_round:g} s: it is too slow or has stopped answering"]
+    [problem] = run.problems  # after what was left of the round when the printer's turn came
+    assert re.fullmatch(r"PR-03: 127\.0\.0\.1 was asked over IPP for its state and had not answered in full after"
+                        r" [0-9.]+ s: it is too slow or has stopped answering", problem), problem
     assert took < 3 * short_round
 
 
