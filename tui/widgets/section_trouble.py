@@ -1,7 +1,8 @@
 """A section that cannot be shown says why in its place; the rest of the app goes on.
 
-What went wrong in our own code is written, with its traceback, to a log file of the person's
-own (not the shared data folder), so that it can be sent with a report.
+What went wrong in our own code is written, with its traceback but none of the data's words,
+to a log file of the person's own (not the shared data folder), so that it can be sent with a
+report.
 """
 
 from __future__ import annotations
@@ -61,15 +62,27 @@ def log_file() -> Path:
 
 
 def write_to_log(section: str, error: Exception) -> Path:
-    """Append the failure and its traceback to the person's own log, private to them; text
-    from the data in it is made inert, so reading the log in a terminal runs nothing."""
+    """Append the failure and where it happened to the person's own log, private to them. The
+    error's own words are left out: they may quote the data (an HR record's values among them),
+    which is kept only where its file is."""
     path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if path.exists() and path.stat().st_size > LOG_LIMIT:
         os.replace(path, path.with_name(LOG_NAME + ".1"))
-    told = "".join(traceback.format_exception(error))
+    told = "".join(where_it_failed(error))
     entry = f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} {section}\n{visible(told)}\n"
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     with os.fdopen(descriptor, "a", encoding="utf-8") as log:
         log.write(entry)
     return path
+
+
+def where_it_failed(error: BaseException) -> list[str]:
+    """The traceback of ``error`` and of what caused it, each error by its type alone."""
+    lines = []
+    while error is not None:
+        lines[:0] = [*traceback.format_tb(error.__traceback__), f"{type(error).__module__}.{type(error).__qualname__}\n"]
+        error = error.__cause__ or error.__context__
+        if error is not None:
+            lines.insert(0, "which followed:\n")
+    return ["Traceback (most recent call last):\n", *lines]
