@@ -1,10 +1,11 @@
 """An index of the archive, so that a history search reads no year file: each archived record
 once, as the words it is searched by and its stored body, in an SQLite file.
 
-SQLite opens its file by name and would follow a link a colleague put in the shared folder,
-so the index of the office's archive is kept in each user's own cache folder (it is derived,
-so each person's is as good as another's). HR's holds HR text and stays in hr/archive, made
-and checked like every HR file, its name refused when it is not a plain file.
+The index of the office's archive is kept in each user's own cache folder (it is derived, so
+each person's is as good as another's, and nothing in the shared folder need be believed);
+HR's holds HR text and stays in hr/archive, made and checked like every HR file. SQLite opens
+its file by name: it is given the name through the folder held open (/proc/self/fd), so it
+reaches that very folder whatever a colleague renames meanwhile.
 
 The index is derived: each year file's size and time are kept with its records, and a year
 file that changed since (the daily archive run added to it) is indexed again before a
@@ -18,15 +19,15 @@ import os
 import sqlite3
 import stat
 import zlib
-from collections.abc import Callable
-from contextlib import closing, suppress
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import orjson
 
 from data.domains import HR_DOMAIN
 from data.engine.collections import collections_of
-from data.engine.files import Folder, refusal
+from data.engine.files import Access, Folder, open_folder, refusal
 from data.engine.storage import parse_file
 from data.engine.store import Store
 
@@ -71,44 +72,50 @@ def private_cache(store: Store) -> Path:
     return folder
 
 
-def index_path(store: Store, domain: str, archive: Folder) -> Path:
-    """Where the index of ``domain``'s archive is: the others' in this user's cache; HR's
-    beside its year files, named through the archive folder held open (``archive``, checked
-    with hr/), so that SQLite reaches that very folder whatever is renamed meanwhile."""
-    if domain != HR_DOMAIN:
-        return private_cache(store) / index_name(domain)
+@contextmanager
+def index_folder(store: Store, domain: str, archive: Folder) -> Iterator[Folder]:
+    """The folder the index of ``domain``'s archive is in: HR's beside its year files (the
+    archive folder held open, checked with hr/); the others' in this user's own cache."""
+    if domain == HR_DOMAIN:
+        yield archive
+        return
+    with open_folder(private_cache(store), new_files=Access(0o600)) as cache:
+        yield cache
+
+
+@contextmanager
+def open_index(store: Store, domain: str, archive: Folder) -> Iterator[sqlite3.Connection]:
+    """The index, as private as the year files (HR's) or as this user (the others'); a damaged
+    one is made again. SQLite is given the file through its folder held open, so it reaches that
+    very folder whatever a colleague renames meanwhile, and never follows a link there."""
     name = index_name(domain)
-    found = archive.lstat(name)
-    if found is None:
-        with suppress(FileExistsError):  # another session made it first
-            os.close(archive.create(name))
-    elif not stat.S_ISREG(found.st_mode):
-        raise refusal(archive.path / name, found)
-    return Path(f"/proc/self/fd/{archive.fd}") / name
-
-
-def open_index(path: Path) -> sqlite3.Connection:
-    """The index, private to whoever may read the year files; a damaged one is made again."""
-    try:
-        return connected(path)
-    except (sqlite3.DatabaseError, OutOfDate):  # derived, so nothing is lost
-        path.unlink(missing_ok=True)
-        return connected(path)
+    with index_folder(store, domain, archive) as folder:
+        try:
+            db = connected(folder, name)
+        except (sqlite3.DatabaseError, OutOfDate):  # derived, so nothing is lost
+            for each in (name, f"{name}-journal"):
+                folder.remove(each)
+            db = connected(folder, name)
+        with closing(db):
+            yield db
 
 
 class OutOfDate(Exception):
     """An index of another version."""
 
 
-def connected(path: Path) -> sqlite3.Connection:
-    if not os.path.lexists(path):
+def connected(folder: Folder, name: str) -> sqlite3.Connection:
+    found = folder.lstat(name)
+    if found is None:
         with suppress(FileExistsError):  # another session made it first
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600))
-    db = sqlite3.connect(path, timeout=30)
+            os.close(folder.create(name))
+    elif not stat.S_ISREG(found.st_mode):
+        raise refusal(folder.path / name, found)
+    db = sqlite3.connect(f"/proc/self/fd/{folder.fd}/{name}", timeout=30)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION) or (version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]):
-            raise OutOfDate(path)
+            raise OutOfDate(name)
         db.executescript(SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
         db.execute("PRAGMA secure_delete = ON")  # text erased from the archive leaves no copy in free pages
     except BaseException:
@@ -147,7 +154,7 @@ def refresh(db: sqlite3.Connection, domain: str, archive: Folder, files: list[st
 
 
 def refresh_index(store: Store, domain: str, archive: Folder, files: list[str]) -> None:
-    with closing(open_index(index_path(store, domain, archive))) as db:
+    with open_index(store, domain, archive) as db:
         refresh(db, domain, archive, files, None)
 
 
@@ -155,7 +162,7 @@ def search_index(store: Store, domain: str, archive: Folder, files: list[str], w
                  progress: Progress | None = None) -> list[tuple[str, str, bytes]]:
     """(collection, doc id, stored body) of the archived records holding every word, in the
     order of the year files; sqlite3.Error, OSError or DataError when the index cannot be used."""
-    with closing(open_index(index_path(store, domain, archive))) as db:
+    with open_index(store, domain, archive) as db:
         refresh(db, domain, archive, files, progress)
         return [(name, str(doc_id), zlib.decompress(body)) for name, doc_id, body in db.execute(*query_for(words))]
 
