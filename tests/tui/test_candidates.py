@@ -317,7 +317,8 @@ def test_outside_hr_the_hr_sections_say_so_and_calls_still_work(shared_folder):
     add_candidate(store, add_position(store), "Alice Byrne", cv_text="private CV")
     store.repo("employees").add({"name": "Alice Byrne", "start_date": "2026-01-05"})
     for path in shared_folder.iterdir():
-        path.chmod(0o666)
+        if path.is_file():
+            path.chmod(0o666)
     store.file("people").chmod(0o600 if os.getuid() == 0 else 0o000)  # HR's file: closed to the others
 
     prefix = NOBODY if os.getuid() == 0 else []

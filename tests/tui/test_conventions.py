@@ -14,7 +14,7 @@ from data.machines.models import MachineStatus
 from data.staff.rules import Mark
 from tests.conftest import NOW as NOW_AT
 from tests.tui.conftest import SIZE
-from tests.tui.test_shell import wait_for
+from tests.tui.test_shell import palette_choice, wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
 from tui.widgets.help_screen import HelpScreen
@@ -274,8 +274,11 @@ async def test_a_theme_chosen_in_the_palette_restyles_the_sections_seen_and_thos
         await pilot.press("1")
         assert await wait_for(pilot, lambda: app.current_mode == "calls")
         dark = app.screen.styles.background
-        await pilot.press("ctrl+p", *"theme", "enter")
-        await pilot.press(*"textual-light", "enter")
+        await pilot.press("ctrl+p", *"theme")
+        assert await wait_for(pilot, lambda: "theme" in palette_choice(app).lower())
+        await pilot.press("enter", *"textual-light")
+        assert await wait_for(pilot, lambda: palette_choice(app) == "textual-light")
+        await pilot.press("enter")
         assert await wait_for(pilot, lambda: app.theme == "textual-light")
         light = app.screen.styles.background
         assert light != dark
