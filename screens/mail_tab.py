@@ -142,6 +142,21 @@ class CvsFromMail(Reply):
     """What became of each CV attached to a message."""
 
 
+class MailPassedOn(Reply):
+    """A message passed on, and whether the person was told by e-mail (``PassedOn``)."""
+
+
+def passed_on_said(outcome) -> tuple[str, str]:
+    """(notice, severity) for a message passed on: told, not sent, or why they were not told."""
+    who = outcome.mail.assigned_to
+    if outcome.why_not:
+        return f"Passed on to {who}. {outcome.why_not}", "warning"
+    if outcome.told.send_status != SENT:
+        return (f"Passed on to {who}, but the e-mail to them was not sent (kept to try again with s): "
+                f"{outcome.told.send_error}", "warning")
+    return f"Passed on to {who} and forwarded to {', '.join(outcome.told.to)}", "information"
+
+
 class MailActions:
     """The Mail tab's actions, mixed into the calls screen (which binds their keys)."""
 
@@ -198,7 +213,8 @@ class MailActions:
         collection, mail = chosen
 
         def chosen_person(to: str) -> None:
-            self.run_job(lambda: mail_actions().pass_on(self.store, collection, mail.id, to), notice=f"Passed on to {to}")
+            boxes = self.mailboxes()
+            self.run_job(lambda: mail_actions().pass_on_and_tell(self.store, boxes, collection, mail.id, to), MailPassedOn)
 
         ask_whom(self.app, self.data.names if self.data else [], chosen_person)
 
@@ -288,6 +304,12 @@ class MailActions:
             return
         store = self.store
         self.run_job(lambda: (collection, mail, open_openings(store)), OpeningsToChoose)
+
+    def on_mail_passed_on(self, message: MailPassedOn) -> None:
+        message.stop()
+        notice, severity = passed_on_said(message.result)
+        self.notify(notice, severity=severity, timeout=3 if severity == "information" else 10)
+        self.reload()
 
     def on_openings_to_choose(self, message: OpeningsToChoose) -> None:
         message.stop()

@@ -239,15 +239,39 @@ def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str,
     return store.repo(box.collection).add(carrying(store, box.collection, mail, parts))
 
 
-def why_not_told(store: Store, boxes: Sequence[Mailbox], name: str) -> str:
-    """"" when ``tell_by_mail`` can reach the person; else one sentence naming them and why,
-    to say at the moment of passing on."""
+def why_not_told(store: Store, boxes: Sequence[Mailbox], name: str, mailbox: str = "") -> str:
+    """"" when ``tell_by_mail`` can reach the person (from ``mailbox`` when it can send, else
+    from one not HR's); else one sentence naming them and why, to say at the moment of
+    passing on."""
     who = line(name, 200) or "This person"
-    if sender_for(list(boxes)) is None:
+    if sender_for(list(boxes), mailbox) is None:
         return f"{who} was not told by e-mail: no mailbox is set up to send with. Tell them another way."
     if not directory_address(store.repo("contacts").list(), name):
         return f"{who} has no e-mail address in the directory: tell them another way."
     return ""
+
+
+@dataclass
+class PassedOn:
+    mail: Mail  # the message, now the person's
+    told: Mail | None  # the forward that tells them: sent, or kept to send again
+    why_not: str  # "" when told; else why not, in a sentence naming them
+
+
+def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], collection: str, mail_id: int, to: str) -> PassedOn:
+    """Pass the message on and forward it, with its attachments, to the person's address in
+    the directory — from the message's own mailbox when it can send."""
+    passed = pass_on(store, collection, mail_id, to)
+    why = why_not_told(store, boxes, to, passed.mailbox)
+    box = sender_for(list(boxes), passed.mailbox)
+    if why or box is None:
+        return PassedOn(passed, None, why)
+    address = directory_address(store.repo("contacts").list(), to)
+    try:
+        queued = forward(store, collection, mail_id, [address], f"Passed on to you by {store.user}.", box)
+    except DataError as error:  # an attachment no longer kept, too much to carry: passed on all the same
+        return PassedOn(store.repo(collection).get(mail_id), None, f"{line(to, 200)} was not told by e-mail: {error}")
+    return PassedOn(store.repo(collection).get(mail_id), send_mail(store, collection, queued.id, box), "")
 
 
 def tell_by_mail(store: Store, boxes: Sequence[Mailbox], name: str, subject: str, text: str,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from email import message_from_bytes, policy
-from email.message import Message
+from email.message import EmailMessage, Message
 
 import pytest
 
@@ -16,8 +16,9 @@ from data.engine.errors import FieldError
 from data.mail import actions
 from data.mail.attachments import SEND_LIMIT
 from data.mail.mailboxes import mailbox, mailboxes
-from data.mail.models import SendStatus
+from data.mail.models import MailStatus, SendStatus
 from tests.data.test_mail import user_of
+from tests.servers import deliver
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40  # bytes of every value, so nothing is lost in encoding
 
@@ -84,3 +85,36 @@ def test_a_file_that_cannot_go_is_named_and_nothing_is_sent(store, mail_table, s
     assert refused.value.field == "attachments" and "nothing was sent" in str(refused.value)
     assert smtp.messages == [] and store.repo("mail").count() == 0
     assert not (store.folder / "attachments" / "office").exists() or os.listdir(store.folder / "attachments" / "office") == []
+
+
+def with_attachment(subject: str = "Purchase order", name: str = "PO-17.pdf", payload: bytes = PDF) -> bytes:
+    message = EmailMessage()
+    message["From"], message["To"] = "Ann Lee <ann@supplier.example>", "office@office.example"
+    message["Cc"], message["Subject"], message["Message-ID"] = "accounts@supplier.example", subject, "<po17@supplier.example>"
+    message.set_content("Our order is attached.")
+    message.add_attachment(payload, maintype="application", subtype="pdf", filename=name)
+    return message.as_bytes()
+
+
+def test_mail_passed_on_reaches_the_colleague_with_its_attachments(store, dovecot, mail_table, smtp, bob):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    boxes = mailboxes(mail_table)
+    actions.fetch_mail(store, boxes[0])
+    outcome = actions.pass_on_and_tell(store, boxes, "mail", 1, bob)
+    assert outcome.why_not == "" and outcome.told.send_status == SendStatus.SENT
+    assert outcome.mail.assigned_to == "Bob Smith" and outcome.mail.status == MailStatus.ASSIGNED
+    assert smtp.envelopes == [["bob@office.example"]]
+    received = smtp.messages[0]
+    assert received["Subject"] == "Fwd: Purchase order" and attached(received) == {"PO-17.pdf": PDF}
+    assert "Our order is attached." in received.get_payload(0).get_payload(decode=True).decode()
+    assert "Passed on to you by" in received.get_payload(0).get_payload(decode=True).decode()
+
+
+def test_mail_passed_on_to_someone_without_an_address_says_so_and_is_passed_on(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    boxes = mailboxes(mail_table)
+    actions.fetch_mail(store, boxes[0])
+    outcome = actions.pass_on_and_tell(store, boxes, "mail", 1, "Dan Whitfield")
+    assert outcome.told is None and outcome.mail.assigned_to == "Dan Whitfield"
+    assert outcome.why_not == "Dan Whitfield has no e-mail address in the directory: tell them another way."
+    assert smtp.messages == []
