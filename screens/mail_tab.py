@@ -6,6 +6,7 @@ the next); what they do is here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,20 @@ from data.engine.clock import local
 from data.engine.errors import DataError
 from data.engine.states import words
 from data.mail.views import FAILED, OUTGOING, QUEUED, SENT, MailView, age_words, arrived
+from screens.mail_compose import (
+    MailForm,
+    addresses,
+    forward_entries,
+    from_line,
+    new_entries,
+    paths,
+    reply_entries,
+)
 from screens.pass_on import ask_whom
 from tui.jobs import Reply
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ChoiceModal
-from tui.widgets.entry_form import Entry, EntryForm
+from tui.widgets.entry_form import Entry
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.steady import relabel
@@ -31,11 +41,13 @@ if TYPE_CHECKING:
     from data.mail.mailboxes import Mailbox
     from data.mail.models import Mail
 
-MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_forward",
+MAIL_ACTIONS = {"mail_pass_on", "mail_note", "mail_done", "mail_reopen", "mail_reply", "mail_reply_all", "mail_forward",
                 "mail_new", "mail_retry", "mail_for_whom", "mail_all", "mail_read", "mail_cvs"}
 MAIL_BINDINGS = [
     Binding("p", "mail_pass_on", "Pass on", id="mail.pass_on", tooltip="Pass the message on to a person or department"),
     Binding("r", "mail_reply", "Reply", id="mail.reply", tooltip="Reply to the sender, threaded"),
+    Binding("R", "mail_reply_all", "Reply all", id="mail.reply_all",
+            tooltip="Reply to the sender and everyone else the message was to or copied to"),
     Binding("f", "mail_forward", "Forward", id="mail.forward", tooltip="Forward the message to an address"),
     Binding("d", "mail_done", "Done", id="mail.done", tooltip="The message is dealt with"),
     Binding("u", "mail_reopen", "Reopen", show=False, id="mail.reopen", tooltip="Reopen a message that was done"),
@@ -90,6 +102,8 @@ def heading(mail: Mail) -> Text:
     text = Text()
     if mail.direction == OUTGOING:
         text.append(f"To {', '.join(mail.to)}", style="bold")
+        if mail.cc:
+            text.append(f"  Cc {', '.join(mail.cc)}", style="bold")
     else:
         text.append(mail.sender or mail.sender_address, style="bold")
         if mail.sender_address and mail.sender:
@@ -102,9 +116,20 @@ def heading(mail: Mail) -> Text:
     return text
 
 
+def recipients(mail: Mail) -> str:
+    """Whom a message that came in was to and copied to ("" for one the office sent: its
+    heading says)."""
+    if mail.direction == OUTGOING:
+        return ""
+    said = [f"To: {', '.join(mail.to)}" if mail.to else "", f"Cc: {', '.join(mail.cc)}" if mail.cc else ""]
+    return "   ".join(part for part in said if part)
+
+
 def detail(view: MailView, mail: Mail) -> Text:
     """The highlighted message: who, the subject, its first lines, and what else is in its thread."""
     text = heading(mail)
+    if recipients(mail):
+        text.append(f"\n{clipped(recipients(mail), 200)}", style="dim")
     text.append(f"\n{mail.subject or '(no subject)'}\n", style="bold")
     if mail.send_error:
         text.append(f"Not sent: {mail.send_error}\n", style="red")
@@ -124,7 +149,7 @@ def thread_text(view: MailView, mail: Mail, folder: str) -> str:
     """The whole conversation, oldest first, for reading."""
     parts = []
     for each in view.thread_of(mail):
-        lines = [heading(each).plain, f"Subject: {each.subject}"]
+        lines = [heading(each).plain, *([recipients(each)] if recipients(each) else []), f"Subject: {each.subject}"]
         lines += [f"Attachment: {a.name} ({a.size:,} bytes) — {folder}/{a.file}" for a in each.attachments]
         lines += [f"Could not read all of it: {p}" for p in each.problems]
         lines += ["", each.text or "(no text)"]
@@ -152,8 +177,8 @@ def passed_on_said(outcome) -> tuple[str, str]:
     if outcome.why_not:
         return f"Passed on to {who}. {outcome.why_not}", "warning"
     if outcome.told.send_status != SENT:
-        return (f"Passed on to {who}, but the e-mail to them was not sent (kept to try again with s): "
-                f"{outcome.told.send_error}", "warning")
+        said = f"Passed on to {who}, but the e-mail to them was not sent (kept to try again with s): {outcome.told.send_error}"
+        return said, "warning"
     return f"Passed on to {who} and forwarded to {', '.join(outcome.told.to)}", "information"
 
 
@@ -250,39 +275,65 @@ class MailActions:
         self.run_job(again, notice=f"Sent to {', '.join(mail.to)}")
 
     def action_mail_reply(self) -> None:
+        self.reply_form(everyone=False)
+
+    def action_mail_reply_all(self) -> None:
+        self.reply_form(everyone=True)
+
+    def reply_form(self, everyone: bool) -> None:
+        """The reply's form: to the sender, and — to all — copied to everyone else the message
+        was to or copied to; both lines can be changed."""
         chosen = self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
-        entries = [Entry("text", f"Reply to {mail.sender or mail.sender_address}", paragraphs=True)]
-        self.compose_and_send(f"Re: {mail.subject}", entries, collection, box,
-                              lambda values: mail_actions().reply(self.store, collection, mail.id, values["text"], box))
+        from data.mail.rules import reply_all_cc
+
+        own = [b.address for b in self.mailboxes()]
+        entries = reply_entries(mail, reply_all_cc(mail, own) if everyone else [])
+
+        def queue(values: dict[str, str]) -> Mail:
+            return mail_actions().reply(self.store, collection, mail.id, values["text"], box, addresses(values["to"]),
+                                        addresses(values["cc"]), paths(values["attachments"]))
+
+        self.compose_and_send(f"{'Reply to all' if everyone else 'Re'}: {mail.subject}", entries, collection, box, queue,
+                              start_at="text")
 
     def action_mail_forward(self) -> None:
         chosen = self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
-        entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("text", "Note", paragraphs=True)]
-        self.compose_and_send(f"Forward: {mail.subject}", entries, collection, box,
-                              lambda values: mail_actions().forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
+
+        def queue(values: dict[str, str]) -> Mail:
+            return mail_actions().forward(self.store, collection, mail.id, addresses(values["to"]), values["text"], box,
+                                          addresses(values["cc"]), paths(values["attachments"]))
+
+        self.compose_and_send(f"Forward: {mail.subject}", forward_entries(), collection, box, queue,
+                              carried=[a.name for a in mail.attachments])
 
     def action_mail_new(self) -> None:
         box = sending_mailbox(self, None)
         if box is None:
             return
-        entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("subject", "Subject"), Entry("text", "Message", paragraphs=True)]
-        self.compose_and_send("New message", entries, box.collection, box,
-                              lambda values: mail_actions().compose(self.store, box, split(values["to"]), values["subject"], values["text"]))
 
-    def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue) -> None:
+        def queue(values: dict[str, str]) -> Mail:
+            return mail_actions().compose(self.store, box, addresses(values["to"]), values["subject"], values["text"],
+                                          addresses(values["cc"]), paths(values["attachments"]))
+
+        self.compose_and_send("New message", new_entries(), box.collection, box, queue)
+
+    def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue,
+                         carried: Sequence[str] = (), start_at: str = "") -> None:
         """The form queues the message (nothing typed is lost, even if sending fails); then it is sent."""
 
         def queued(mail: Mail | None) -> None:
             if mail is not None:
-                self.run_job(lambda: sent_or_said(self.store, collection, mail.id, box), notice=f"Sent to {', '.join(mail.to)}")
+                self.run_job(lambda: sent_or_said(self.store, collection, mail.id, box),
+                             notice=f"Sent to {', '.join(mail.to + mail.cc)}")
 
-        self.app.push_screen(EntryForm(heading, entries, queue, intro=f"From {box.sender}"), queued)
+        self.app.push_screen(MailForm(heading, entries, queue, intro=from_line(box, carried),
+                                      replies=box.replies, start_at=start_at), queued)
 
     def action_mail_for_whom(self) -> None:
         def chosen(who: str | None) -> None:
@@ -380,6 +431,3 @@ def sent_or_said(store, collection: str, mail_id: int, box: Mailbox) -> Mail:
         raise DataError(f"Not sent, kept to try again (s): {sent.send_error}")
     return sent
 
-
-def split(addresses: str) -> list[str]:
-    return [a.strip() for a in addresses.replace(";", ",").split(",") if a.strip()]

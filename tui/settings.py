@@ -108,7 +108,13 @@ def mail_from_environment() -> dict:
         return {}  # the mail code is not even imported
     from data.mail.mailboxes import KEYS
 
-    return {key: os.environ[prefix + key.upper()] for key in KEYS if prefix + key.upper() in os.environ}
+    found: dict = {key: os.environ[prefix + key.upper()] for key in KEYS if prefix + key.upper() in os.environ}
+    if "replies" in found:  # a list of texts, as JSON
+        try:
+            found["replies"] = json.loads(found["replies"])
+        except json.JSONDecodeError as error:
+            raise SettingsError(f"{prefix}REPLIES: not a JSON list of texts ({error.msg})") from error
+    return found
 
 
 def checked(values: dict, where: str) -> dict:

@@ -9,6 +9,7 @@
     insecure = false            # true: the password may go to a server that offers no TLS
     signature = '''Front desk
     Example Ltd · 020 7946 0000'''   # put under what the office writes from this mailbox
+    replies = ["Thank you, we have received it.", "…"]   # saved replies, put in by ctrl+r
 
     [mail.jobs]                 # more mailboxes, each a table of the same keys
     imap = "imaps://jobs@mail.example.com/INBOX"
@@ -32,8 +33,9 @@ from data.engine.errors import DataError
 from data.engine.text import control_problem, normalise_line_ends
 
 DEFAULT_MAILBOX = "office"
-KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch", "insecure", "signature")
-SIGNATURE_LIMIT = 2000  # characters
+KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch", "insecure", "signature", "replies")
+SIGNATURE_LIMIT = 2000  # characters of a signature, and of a saved reply
+REPLIES_LIMIT = 20  # saved replies of a mailbox
 PORTS = {"imap": 143, "imaps": 993, "smtp": 25, "smtps": 465}
 
 
@@ -61,6 +63,7 @@ class Mailbox:
     delete_after_fetch: bool = False
     insecure: bool = False  # the settings allow a password to go without TLS
     signature: str = ""  # put under what is written from it
+    replies: tuple[str, ...] = ()  # saved texts a reply can start from
 
     @property
     def in_the_clear(self) -> bool:
@@ -144,17 +147,29 @@ def mailbox(name: str, values: dict) -> Mailbox:
     password_file = values.get("password_file")
     return Mailbox(name, imap, smtp, sender, Path(str(password_file)).expanduser() if password_file else None,
                    flag(name, "hr", values.get("hr", False)), flag(name, "delete_after_fetch", values.get("delete_after_fetch", False)),
-                   flag(name, "insecure", values.get("insecure", False)), signature(name, values.get("signature", "")))
+                   flag(name, "insecure", values.get("insecure", False)),
+                   text_setting(name, "signature", values.get("signature", "")), saved_replies(name, values.get("replies", [])))
 
 
-def signature(mailbox: str, value: object) -> str:
-    text = normalise_line_ends(str(value or "")).strip("\n")
+def text_setting(mailbox: str, key: str, value: object) -> str:
+    """A text of the settings that goes into messages: lines of plain text, bounded."""
+    if not isinstance(value, str):
+        raise MailSettingsError(f"mail {mailbox}: {key} must be text in quotes, not {value!r}")
+    text = normalise_line_ends(value).strip("\n")
     problem = control_problem(text, multiline=True)
     if problem:
-        raise MailSettingsError(f"mail {mailbox}: signature {problem}")
+        raise MailSettingsError(f"mail {mailbox}: {key} {problem}")
     if len(text) > SIGNATURE_LIMIT:
-        raise MailSettingsError(f"mail {mailbox}: signature is {len(text):,} characters; at most {SIGNATURE_LIMIT:,} are sent")
+        raise MailSettingsError(f"mail {mailbox}: {key} is {len(text):,} characters; at most {SIGNATURE_LIMIT:,} are sent")
     return text
+
+
+def saved_replies(mailbox: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise MailSettingsError(f"mail {mailbox}: replies must be a list of texts, like [\"Thank you.\", \"…\"]")
+    if len(value) > REPLIES_LIMIT:
+        raise MailSettingsError(f"mail {mailbox}: replies has {len(value)} texts; at most {REPLIES_LIMIT} are kept")
+    return tuple(text_setting(mailbox, f"replies {number}", text) for number, text in enumerate(value, 1))
 
 
 def mailboxes(table: dict) -> list[Mailbox]:

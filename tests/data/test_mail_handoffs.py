@@ -13,7 +13,7 @@ import pytest
 
 from data.calls.models import Contact
 from data.engine.errors import FieldError
-from data.mail import actions
+from data.mail import actions, rules
 from data.mail.attachments import SEND_LIMIT
 from data.mail.mailboxes import mailbox, mailboxes
 from data.mail.models import MailStatus, SendStatus
@@ -118,3 +118,87 @@ def test_mail_passed_on_to_someone_without_an_address_says_so_and_is_passed_on(s
     assert outcome.told is None and outcome.mail.assigned_to == "Dan Whitfield"
     assert outcome.why_not == "Dan Whitfield has no e-mail address in the directory: tell them another way."
     assert smtp.messages == []
+
+
+def test_reply_to_all_reaches_the_sender_and_everyone_copied_but_the_office(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    box = mailboxes(mail_table)[0]
+    actions.fetch_mail(store, box)
+    original = store.repo("mail").get(1)
+    others = rules.reply_all_cc(original, [box.address, "office@office.example"])
+    assert others == ["accounts@supplier.example"]  # the office's own address is left out
+    answer = actions.reply(store, "mail", 1, "Received, thank you.", box, cc=[*others, "Tom <tom@office.example>"])
+    sent = actions.send_mail(store, "mail", answer.id, box)
+    assert sent.send_status == SendStatus.SENT and sent.cc == ["accounts@supplier.example", "tom@office.example"]
+    assert sorted(smtp.envelopes[-1]) == ["accounts@supplier.example", "ann@supplier.example", "tom@office.example"]
+    assert smtp.messages[-1]["Cc"] == "accounts@supplier.example, tom@office.example"
+
+
+def test_a_reply_goes_to_whom_the_person_says(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    box = mailboxes(mail_table)[0]
+    actions.fetch_mail(store, box)
+    answer = actions.reply(store, "mail", 1, "Please send it to us.", box, to=["orders@supplier.example"])
+    actions.send_mail(store, "mail", answer.id, box)
+    assert smtp.envelopes == [["orders@supplier.example"]] and smtp.messages[0]["In-Reply-To"] == "<po17@supplier.example>"
+    with pytest.raises(FieldError, match="Say whom to send it to") as refused:
+        actions.reply(store, "mail", 1, "Hello", box, to=[])
+    assert refused.value.field == "to"
+    with pytest.raises(FieldError, match="Not an e-mail address: 'not me'") as refused:
+        actions.reply(store, "mail", 1, "Hello", box, cc=["not me"])
+    assert refused.value.field == "cc"
+
+
+def test_a_forward_keeps_the_attachments_and_reaches_its_copies(store, dovecot, mail_table, smtp, tmp_path):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    box = mailboxes(mail_table)[0]
+    actions.fetch_mail(store, box)
+    note = tmp_path / "note.txt"
+    note.write_text("Approved by Ann.\n")
+    queued = actions.forward(store, "mail", 1, ["tom@office.example"], "For your files.", box, cc=["priya@office.example"],
+                             files=[note])
+    actions.send_mail(store, "mail", queued.id, box)
+    assert sorted(smtp.envelopes[0]) == ["priya@office.example", "tom@office.example"]
+    assert attached(smtp.messages[0]) == {"PO-17.pdf": PDF, "note.txt": b"Approved by Ann.\n"}
+    assert attached(in_sent(dovecot, mail_table)[0]) == {"PO-17.pdf": PDF, "note.txt": b"Approved by Ann.\n"}
+    # its own copies: the forward still goes if the original's files are erased later, and the other way round
+    assert {a.file for a in queued.attachments}.isdisjoint({a.file for a in store.repo("mail").get(1).attachments})
+
+
+def test_new_mail_with_two_files_arrives_with_both_and_signed(store, mail_table, smtp, tmp_path):
+    box = mailbox("office", {**mail_table, "signature": "Front desk\nExample Ltd"})
+    (tmp_path / "a.pdf").write_bytes(PDF)
+    (tmp_path / "b.csv").write_text("item,count\npaper,10\n")
+    queued = actions.compose(store, box, ["ann@supplier.example"], "Order", "Two files attached.",
+                             files=[tmp_path / "a.pdf", tmp_path / "b.csv"])
+    actions.send_mail(store, "mail", queued.id, box)
+    received = smtp.messages[0]
+    assert attached(received) == {"a.pdf": PDF, "b.csv": b"item,count\npaper,10\n"}
+    body = received.get_payload(0).get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert body == "Two files attached.\n\n-- \nFront desk\nExample Ltd\n"
+
+
+def test_a_reply_and_a_forward_are_signed_above_what_they_quote(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    box = mailbox("office", {**mail_table, "signature": "Front desk"})
+    actions.fetch_mail(store, box)
+    answer = actions.reply(store, "mail", 1, "Thanks.", box)
+    assert answer.text.startswith("Thanks.\n\n-- \nFront desk\n\n") and "> Our order is attached." in answer.text
+    forwarded = actions.forward(store, "mail", 1, ["tom@office.example"], "", box)
+    assert forwarded.text.startswith("-- \nFront desk\n\n---------- Forwarded message ----------")
+    assert "\nCc: accounts@supplier.example\n" in forwarded.text
+
+
+def test_hostile_names_and_copies_cannot_add_headers(store, mail_table, smtp, tmp_path):
+    box = mailboxes(mail_table)[0]
+    hostile = tmp_path / "x\r\nBcc: spy@evil.example\x1b[2J[b].pdf"
+    hostile.write_bytes(PDF)
+    with pytest.raises(FieldError, match="Not an e-mail address") as refused:
+        actions.compose(store, box, ["ann@supplier.example"], "Hi", "Hi", cc=["a@b.example\r\nBcc: spy@evil.example"])
+    assert refused.value.field == "cc"
+    queued = actions.compose(store, box, ["ann@supplier.example"], "Hi\r\nBcc: spy@evil.example", "Hi", files=[hostile])
+    actions.send_mail(store, "mail", queued.id, box)
+    received = smtp.messages[0]
+    assert smtp.envelopes == [["ann@supplier.example"]] and received["Bcc"] is None
+    [name] = attached(received)
+    assert "\x1b" not in name and "\r" not in name and name.endswith("[b].pdf")

@@ -52,9 +52,9 @@ async def test_an_empty_reply_or_a_bad_address_is_named_and_nothing_typed_is_los
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "right_square_bracket")
         assert await wait_for(pilot, lambda: len(mail_rows(app)) == 1, seconds=15)
-        await pilot.press("f", *"not an address", "tab", *"FYI", "ctrl+s")
+        await pilot.press("f", *"not an address", "tab", "tab", "tab", *"FYI", "ctrl+s")
         assert await wait_for(pilot, lambda: "Not an e-mail address" in str(app.screen.error_of("to").render()))
-        assert app.screen.values() == {"to": "not an address", "text": "FYI"}
+        assert app.screen.values() == {"to": "not an address", "cc": "", "attachments": "", "text": "FYI"}
         await pilot.press("end", "ctrl+u", *"tom@office.example", "ctrl+s")  # the refusal put the cursor there
         assert await wait_for(pilot, lambda: len(smtp.messages) == 1, seconds=10)
     assert smtp.messages[0]["To"] == "tom@office.example" and smtp.messages[0]["Subject"] == "Fwd: Order 1"
@@ -65,7 +65,7 @@ async def test_a_send_the_server_refuses_is_said_and_kept_to_send_again(store, m
     app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("1", "right_square_bracket", "n")
-        await pilot.press(*"ann@supplier.example", "enter", *"Your order", "enter", *"It ships today.", "ctrl+s")
+        await pilot.press(*"ann@supplier.example", "enter", "enter", *"Your order", "enter", "enter", *"It ships today.", "ctrl+s")
         assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal), seconds=10)
         assert app.screen.message == ("Not sent, kept to try again (s): mail office: smtp 127.0.0.1:"
                                       f"{smtp.port}: the server refused ann@supplier.example: 550 5.1.1 No such user here")
