@@ -88,6 +88,8 @@ def from_line(box: Mailbox, carried: Sequence[str] = ()) -> str:
                     else f"signed “{box.signature}”")
     if carried:
         said.append(f"with {', '.join(carried)}")
+    if box.replies:
+        said.append("ctrl+r a saved reply")
     return " · ".join(said)
 
 

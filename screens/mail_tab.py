@@ -128,14 +128,15 @@ def recipients(mail: Mail) -> str:
 def detail(view: MailView, mail: Mail) -> Text:
     """The highlighted message: who, the subject, its first lines, and what else is in its thread."""
     text = heading(mail)
-    if recipients(mail):
-        text.append(f"\n{clipped(recipients(mail), 200)}", style="dim")
+    copied = mail.direction != OUTGOING and (len(mail.to) > 1 or bool(mail.cc))  # whom a reply to all reaches
+    if copied:
+        text.append(f"\n{clipped(recipients(mail), 150)}", style="dim")
     text.append(f"\n{mail.subject or '(no subject)'}\n", style="bold")
     if mail.send_error:
         text.append(f"Not sent: {mail.send_error}\n", style="red")
     for problem in mail.problems[:2]:
         text.append(f"Could not read all of it: {problem}\n", style="yellow")
-    text.append("\n".join(mail.text.splitlines()[:4]) or "(no text)")
+    text.append("\n".join(mail.text.splitlines()[: 3 if copied else 4]) or "(no text)")
     others = len(view.thread_of(mail)) - 1
     cvs = len(mail.documents_received())
     extras = [f"{len(mail.attachments)} attachment(s)" if mail.attachments else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -15,6 +16,7 @@ from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the r
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
 from data.mail.parse import one_line
 
+TRAILING_ADDRESS = re.compile(r"<([^<>]*)>\s*$")
 OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
 SENDING_STUCK = timedelta(minutes=10)
 
@@ -86,14 +88,26 @@ def reply_to(original: Mail, text: str, mailbox: str, user: str, now: datetime,
 
 
 def reply_all_cc(original: Mail, own: Iterable[str]) -> list[str]:
-    """Who else a reply to all goes to: everyone the message was to or copied to, but the
-    sender (it goes to them) and the office's own addresses."""
+    """Who else a reply to all goes to: the addresses of everyone the message was to or copied
+    to, but the sender (it goes to them) and the office's own addresses."""
     left_out = {address.lower() for address in own if address} | {original.sender_address.lower()}
     others: list[str] = []
-    for address in [*original.to, *original.cc]:
-        if address and address.lower() not in left_out and address.lower() not in {o.lower() for o in others}:
+    for typed in [*original.to, *original.cc]:
+        address = address_of(typed)
+        if address and address.lower() not in left_out:
             others.append(address)
+            left_out.add(address.lower())
     return others
+
+
+def address_of(stored: str) -> str:
+    """The address of a "Name <address>" kept from a header — the name may hold what a
+    parser of addresses stumbles on ("[b]" from a stranger)."""
+    address = parseaddr(stored)[1]
+    if not address:
+        found = TRAILING_ADDRESS.search(stored)
+        address = found.group(1).strip() if found else ""
+    return address
 
 
 def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, now: datetime,
@@ -135,7 +149,7 @@ def checked_addresses(to: Sequence[str], field: str = "to") -> list[str]:
         address = parseaddr(typed)[1]
         try:
             check_email(address if address == typed.strip() or "<" in typed else typed.strip())
-            if not address.isprintable() or " " in address:  # a line break of any kind would end the header
+            if not address or not address.isprintable() or " " in address:  # a line break of any kind would end the header
                 raise ValueError(address)
         except ValueError:
             raise FieldError(field, f"Not an e-mail address: {typed.strip()!r}") from None

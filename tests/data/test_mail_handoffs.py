@@ -87,10 +87,11 @@ def test_a_file_that_cannot_go_is_named_and_nothing_is_sent(store, mail_table, s
     assert not (store.folder / "attachments" / "office").exists() or os.listdir(store.folder / "attachments" / "office") == []
 
 
-def with_attachment(subject: str = "Purchase order", name: str = "PO-17.pdf", payload: bytes = PDF) -> bytes:
+def with_attachment(subject: str = "Purchase order", name: str = "PO-17.pdf", payload: bytes = PDF,
+                    to: str = "Front desk <office@office.example>", cc: str = "Accounts <accounts@supplier.example>") -> bytes:
     message = EmailMessage()
-    message["From"], message["To"] = "Ann Lee <ann@supplier.example>", "office@office.example"
-    message["Cc"], message["Subject"], message["Message-ID"] = "accounts@supplier.example", subject, "<po17@supplier.example>"
+    message["From"], message["To"] = "Ann Lee <ann@supplier.example>", to
+    message["Cc"], message["Subject"], message["Message-ID"] = cc, subject, "<po17@supplier.example>"
     message.set_content("Our order is attached.")
     message.add_attachment(payload, maintype="application", subtype="pdf", filename=name)
     return message.as_bytes()
@@ -186,7 +187,7 @@ def test_a_reply_and_a_forward_are_signed_above_what_they_quote(store, dovecot, 
     assert answer.text.startswith("Thanks.\n\n-- \nFront desk\n\n") and "> Our order is attached." in answer.text
     forwarded = actions.forward(store, "mail", 1, ["tom@office.example"], "", box)
     assert forwarded.text.startswith("-- \nFront desk\n\n---------- Forwarded message ----------")
-    assert "\nCc: accounts@supplier.example\n" in forwarded.text
+    assert "\nCc: Accounts <accounts@supplier.example>\n" in forwarded.text
 
 
 def test_hostile_names_and_copies_cannot_add_headers(store, mail_table, smtp, tmp_path):
@@ -202,3 +203,11 @@ def test_hostile_names_and_copies_cannot_add_headers(store, mail_table, smtp, tm
     assert smtp.envelopes == [["ann@supplier.example"]] and received["Bcc"] is None
     [name] = attached(received)
     assert "\x1b" not in name and "\r" not in name and name.endswith("[b].pdf")
+
+
+def test_an_address_the_parser_cannot_read_is_refused_not_dropped(store, mail_table):
+    box = mailboxes(mail_table)[0]
+    with pytest.raises(FieldError, match=r"Not an e-mail address: '\[b\]Spy <spy@evil.example>'"):
+        actions.compose(store, box, ["ann@supplier.example"], "Hi", "Hi", cc=["[b]Spy <spy@evil.example>"])
+    stranger = rules.Mail(mailbox="office", sender_address="ann@supplier.example", cc=["[b]CC␛]0;x␇ <spy@evil.example>"])
+    assert rules.reply_all_cc(stranger, []) == ["spy@evil.example"]
