@@ -1,14 +1,15 @@
 """`backoffice mail …`: the office's mail from scripts and cron.
 
     backoffice mail fetch [--mailbox NAME]      bring in new mail, then send what is queued
-    backoffice mail send --to ADDRESS --subject TEXT [--text TEXT | < file]
-    backoffice mail reply ID [--text TEXT | < file]
+    backoffice mail send --to ADDRESS [--cc ADDRESS] --subject TEXT [--attach FILE] [--text TEXT | < file]
+    backoffice mail reply ID [--all] [--cc ADDRESS] [--attach FILE] [--text TEXT | < file]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def add_mail_commands(mail: argparse.ArgumentParser) -> None:
@@ -22,6 +23,10 @@ def add_mail_commands(mail: argparse.ArgumentParser) -> None:
     send.add_argument("--mailbox")
     reply = verbs.add_parser("reply", help="reply to message ID now, threaded")
     reply.add_argument("id", type=int)
+    reply.add_argument("--all", action="store_true", help="copied to everyone else the message was to or copied to")
+    for verb in (send, reply):
+        verb.add_argument("--cc", action="append", default=[], metavar="ADDRESS", help="a copy to; repeatable")
+        verb.add_argument("--attach", action="append", default=[], type=Path, metavar="FILE", help="a file to send; repeatable")
     reply.add_argument("--text", help="the reply (default: read from standard input)")
     reply.add_argument("--hr", action="store_true", help="ID is a message of the HR mailbox")
 
@@ -64,16 +69,19 @@ def mail_command(office) -> int:
     if args.verb == "send":
         box = chosen[0]
         warn_of_passwords_in_the_clear([box])
-        queued = actions.compose(store, box, args.to, args.subject, text_of(args))
+        queued = actions.compose(store, box, args.to, args.subject, text_of(args), args.cc, args.attach)
         done = actions.send_mail(store, box.collection, queued.id, box)
     else:
         collection = "hr_mail" if args.hr else "mail"
         original = store.repo(collection).get(args.id)
         box = actions.mailbox_of(boxes, original)
         warn_of_passwords_in_the_clear([box])
-        queued = actions.reply(store, collection, args.id, text_of(args), box)
+        from data.mail.rules import reply_all_cc
+
+        others = reply_all_cc(original, [b.address for b in boxes]) if args.all else []
+        queued = actions.reply(store, collection, args.id, text_of(args), box, cc=[*others, *args.cc], files=args.attach)
         done = actions.send_mail(store, collection, queued.id, box)
     if done.send_status != "sent":
         return fail([f"#{done.id} is kept to try again: {done.send_error}"], EXIT_PROBLEM)
-    say(f"sent #{done.id} to {', '.join(done.to)}")
+    say(f"sent #{done.id} to {', '.join(done.to + done.cc)}")
     return EXIT_OK

@@ -211,3 +211,32 @@ def test_an_address_the_parser_cannot_read_is_refused_not_dropped(store, mail_ta
         actions.compose(store, box, ["ann@supplier.example"], "Hi", "Hi", cc=["[b]Spy <spy@evil.example>"])
     stranger = rules.Mail(mailbox="office", sender_address="ann@supplier.example", cc=["[b]CC␛]0;x␇ <spy@evil.example>"])
     assert rules.reply_all_cc(stranger, []) == ["spy@evil.example"]
+
+
+def test_scripts_send_copies_and_files_and_reply_to_all(tmp_path, dovecot, mail_table, smtp):
+    import subprocess
+    import sys
+
+    from tests.data.helpers import ROOT
+
+    env = {**os.environ, **{f"BACKOFFICE_MAIL_{key.upper()}": value for key, value in mail_table.items()}}
+
+    def backoffice(*args: str, text: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(tmp_path / "office"), *args],
+                              cwd=ROOT, env=env, input=text, capture_output=True, text=True)
+
+    (tmp_path / "po.pdf").write_bytes(PDF)
+    assert backoffice("add", "contacts", "name=Ann").returncode == 0  # the office is made
+    sent = backoffice("mail", "send", "--to", "ann@supplier.example", "--cc", "tom@office.example", "--subject", "PO",
+                      "--attach", str(tmp_path / "po.pdf"), "--text", "Attached.")
+    assert (sent.returncode, sent.stdout) == (0, "sent #1 to ann@supplier.example, tom@office.example\n"), sent.stderr
+    assert sorted(smtp.envelopes[-1]) == ["ann@supplier.example", "tom@office.example"]
+    assert attached(smtp.messages[-1]) == {"po.pdf": PDF}
+    missing = backoffice("mail", "send", "--to", "ann@supplier.example", "--subject", "PO", "--attach",
+                         str(tmp_path / "gone.pdf"), "--text", "Attached.")
+    assert missing.returncode == 2 and f"{tmp_path}/gone.pdf is not there: nothing was sent." in missing.stderr
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    assert backoffice("mail", "fetch").returncode == 0
+    replied = backoffice("mail", "reply", "2", "--all", text="Thanks.\n")
+    assert replied.returncode == 0, replied.stderr
+    assert sorted(smtp.envelopes[-1]) == ["accounts@supplier.example", "ann@supplier.example", "office@office.example"]
