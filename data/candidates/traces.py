@@ -112,6 +112,8 @@ def traces_of(store: Store, candidate_id: int, body: dict) -> Traces:
             continue  # no access to that mail: those who have it erase there
         found.mails[collection] = {i: mail for i, mail in mails.items()
                                    if mail_is_theirs(mail, (collection, i), links, address, found.interviews)}
+        theirs = {str(mail.get("message_id") or "") for mail in found.mails[collection].values()} - {""}
+        found.mails[collection] |= {i: mail for i, mail in mails.items() if theirs & set(mail.get("references") or [])}  # forwards
     return found
 
 

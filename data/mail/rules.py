@@ -119,8 +119,12 @@ def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, n
         header += f"\nTo: {', '.join(original.to)}"
     if original.cc:
         header += f"\nCc: {', '.join(original.cc)}"
-    return outgoing(mailbox, to, subject_with("Fwd:", original.subject),
-                    f"{signed(text, signature)}\n\n{header}\n\n{original.text}".lstrip(), user, now, cc)
+    forwarded = outgoing(mailbox, to, subject_with("Fwd:", original.subject),
+                         f"{signed(text, signature)}\n\n{header}\n\n{original.text}".lstrip(), user, now, cc)
+    # Its references name the original: it shows in the original's conversation, and an erasure
+    # that takes the original finds this copy of it too.
+    forwarded.references = ([*original.references, original.message_id] if original.message_id else list(original.references))[-100:]
+    return forwarded
 
 
 def signed(text: str, signature: str) -> str:

@@ -240,3 +240,31 @@ def test_scripts_send_copies_and_files_and_reply_to_all(tmp_path, dovecot, mail_
     replied = backoffice("mail", "reply", "2", "--all", text="Thanks.\n")
     assert replied.returncode == 0, replied.stderr
     assert sorted(smtp.envelopes[-1]) == ["accounts@supplier.example", "ann@supplier.example", "office@office.example"]
+
+
+def test_an_erased_applicant_is_gone_from_the_forwards_of_her_application_too(store, dovecot, mail_table, smtp, tmp_path):
+    from datetime import date
+
+    from data.candidates import actions as hiring
+    from data.candidates.cv_mail import cvs_from_mail
+    from data.candidates.models import Position
+    from data.candidates.retention import erase_candidate
+    from data.staff.models import Employee
+    from tests.cv_samples import write_pdf
+    from tests.data.test_cv_mail import application, fetched
+    from tests.data.test_erasure_everywhere import CV, where_she_is
+
+    store.repo("employees").add(Employee(name="Tom Baines", email="tom@office.example", start_date=date(2020, 1, 1)))
+    store.repo("contacts").add(Contact(name="Tom Baines", email="tom@office.example"))
+    store.repo("positions").add(Position(title="Payroll Clerk", hiring_manager="Tom Baines"))
+    hr_box = mailbox("jobs", {**mail_table, "hr": True})
+    pdf = write_pdf(tmp_path / "zofia.pdf", CV).read_bytes()
+    raw = application("Zofia Nowak <zofia.nowak@example.com>", [("Zofia Nowak CV.pdf", pdf, "application/pdf")])
+    mail_id = fetched(store, dovecot, hr_box, b"Message-ID: <cv-1@example.com>\r\n" + raw)
+    actions.pass_on_and_tell(store, [hr_box], "hr_mail", mail_id, "Tom Baines")  # forwarded with her CV
+    assert attached(smtp.messages[-1]) == {"Zofia Nowak CV.pdf": pdf}
+    [outcome] = cvs_from_mail(store, "Payroll Clerk", "hr_mail", mail_id)
+    hiring.withdraw(store, outcome.candidate.id, "took another job")
+    erase_candidate(store, outcome.candidate.id)
+    assert where_she_is(store.folder) == []
+    assert store.repo("hr_mail").list() == []
