@@ -52,8 +52,8 @@ class MailForm(EntryForm):
                         tooltip="Put one of the mailbox's saved replies into the text")]
 
     def __init__(self, heading: str, entries: list[Entry], submit: Callable[[dict[str, str]], Any], intro: str = "",
-                 replies: Sequence[str] = (), start_at: str = "") -> None:
-        super().__init__(heading, entries, submit, intro)
+                 replies: Sequence[str] = (), start_at: str = "", **options: Any) -> None:
+        super().__init__(heading, entries, submit, intro, **options)  # options: whatever else an EntryForm takes
         self.replies = list(replies)
         self.start_at = start_at  # the line the cursor starts in (a reply's text: its To is filled)
 

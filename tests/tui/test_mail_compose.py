@@ -201,3 +201,24 @@ async def test_hostile_copies_and_file_names_stay_inert_in_every_mail_view(store
         assert "[b]FILE" in await screen()
     sent = smtp.messages[0]
     assert "spy@evil.example" in smtp.envelopes[0] and "\x1b" not in sent["Cc"] and sent["Bcc"] is None
+
+
+def test_a_signature_and_saved_replies_come_from_the_settings_and_escapes_are_refused(monkeypatch):
+    import pytest
+
+    from tests.tui.test_settings import write_settings
+    from tui.settings import SettingsError, load_settings
+
+    write_settings('[mail]\nsmtp = "smtp://127.0.0.1"\nfrom = "Desk <desk@office.example>"\n'
+                   "signature = '''[b]Front desk[/b]\nExample Ltd'''\nreplies = [\"Thank you.\", \"We will call back.\"]\n")
+    [box] = load_settings().mailboxes()
+    assert (box.signature, box.replies) == ("[b]Front desk[/b]\nExample Ltd", ("Thank you.", "We will call back."))
+    monkeypatch.setenv("BACKOFFICE_MAIL_REPLIES", '["Received, thanks."]')
+    assert load_settings().mailboxes()[0].replies == ("Received, thanks.",)
+    monkeypatch.setenv("BACKOFFICE_MAIL_REPLIES", "Received")
+    with pytest.raises(SettingsError, match="BACKOFFICE_MAIL_REPLIES: not a JSON list of texts"):
+        load_settings()
+    monkeypatch.delenv("BACKOFFICE_MAIL_REPLIES")
+    monkeypatch.setenv("BACKOFFICE_MAIL_SIGNATURE", "Desk\x1b]0;pwned\x07")
+    with pytest.raises(SettingsError, match="signature contains the control character ESC"):
+        load_settings()
