@@ -268,3 +268,16 @@ def test_an_erased_applicant_is_gone_from_the_forwards_of_her_application_too(st
     erase_candidate(store, outcome.candidate.id)
     assert where_she_is(store.folder) == []
     assert store.repo("hr_mail").list() == []
+
+
+def test_files_sent_from_an_hr_mailbox_are_kept_in_hr_as_private_as_its_data(store, mail_table, smtp, tmp_path):
+    import stat
+
+    hr_box = mailbox("jobs", {**mail_table, "hr": True})
+    (tmp_path / "contract.pdf").write_bytes(PDF)
+    queued = actions.compose(store, hr_box, ["zofia@example.com"], "Your contract", "Attached.", files=[tmp_path / "contract.pdf"])
+    assert actions.send_mail(store, "hr_mail", queued.id, hr_box).send_status == SendStatus.SENT
+    kept = store.folder / "hr" / "attachments" / "jobs" / queued.attachments[0].file
+    assert kept.read_bytes() == PDF and not (store.folder / "attachments").exists()
+    assert stat.S_IMODE(kept.stat().st_mode) == stat.S_IMODE(store.file("people").stat().st_mode)
+    assert attached(smtp.messages[0]) == {"contract.pdf": PDF}

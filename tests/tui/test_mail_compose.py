@@ -222,3 +222,17 @@ def test_a_signature_and_saved_replies_come_from_the_settings_and_escapes_are_re
     monkeypatch.setenv("BACKOFFICE_MAIL_SIGNATURE", "Desk\x1b]0;pwned\x07")
     with pytest.raises(SettingsError, match="signature contains the control character ESC"):
         load_settings()
+
+
+async def test_p_when_the_server_refuses_the_e_mail_says_it_is_kept_to_send_again(store, dovecot, mail_table, smtp):
+    store.repo("contacts").add(Contact(name="Bob Smith", email="bob@office.example"))
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    smtp.refuse = True
+    app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_mail(pilot, app)
+        await pilot.press("p", *"Bob Smith", "enter")
+        said = "Passed on to Bob Smith, but the e-mail to them was not sent (kept to try again with s): "
+        assert await wait_for(pilot, lambda: any(n.startswith(said) and "No such user" in n for n in notices(app)), seconds=10)
+    assert store.repo("mail").get(1).assigned_to == "Bob Smith"
+    assert [m.send_status for m in store.repo("mail").list()] == [SendStatus.NOT_SENT, SendStatus.FAILED]
