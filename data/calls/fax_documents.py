@@ -1,0 +1,233 @@
+"""A fax's document made usable: a received fax as a PDF to mail or print, its words read
+where a text reader is installed, and the pages of a document to send counted.
+
+Each outside program (tiff2pdf, gs, tesseract, pdfinfo, the print command) runs with an
+argument list, never a shell, with a deadline and a bound on the files it may write, in a
+private folder of its own. The fax's files in the office's folder are read and written
+through the store's folders, never through a link.
+"""
+
+from __future__ import annotations
+
+import resource
+import shlex
+import shutil
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from data.calls.fax_server import MAX_RECEIVED
+from data.calls.models import Fax
+from data.engine.errors import DataError, RuleError
+from data.engine.files import open_folder
+from data.engine.store import Store
+from data.engine.text import visible
+
+CONVERT_SECONDS = 60  # a fax of some pages is made a PDF in a second or two
+READ_SECONDS = 120  # tesseract reads a page in a few seconds
+PRINT_SECONDS = 60  # a print command hands the file over and is done
+COUNT_SECONDS = 10
+MAX_PDF = 4 * MAX_RECEIVED  # what a conversion may write: tiff2pdf keeps the fax's compression
+MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hold
+MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
+FAXES_IN = "faxes-in"
+DEFAULT_PRINT_COMMAND = "lp {file}"
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
+
+
+class FaxDocumentError(DataError):
+    """A fax's document could not be read, converted or printed, in a sentence."""
+
+
+@dataclass(frozen=True)
+class Ran:
+    output: bytes  # what the program printed
+    said: bytes  # what it printed on its error output
+
+
+def received_document(store: Store, fax: Fax) -> bytes:
+    """The received fax as the fax server gave it (TIFF), read from the office's folder."""
+    if not fax.incoming:
+        raise RuleError("Only a fax that came in has a received document; this one goes out.")
+    where = Path(fax.document)
+    if not where.is_absolute():
+        raise FaxDocumentError(f"Fax {fax.label()} has no document here: {fax.document}.")
+    try:
+        with folder_of(store, where.parent) as folder:
+            return folder.read(where.name, MAX_RECEIVED)
+    except FileNotFoundError:
+        raise FaxDocumentError(f"The document of fax {fax.label()} is gone from {where.parent}.") from None
+    except OSError as error:
+        raise FaxDocumentError(f"The document of fax {fax.label()} cannot be read: {error.strerror or error}.") from None
+
+
+def folder_of(store: Store, path: Path):
+    """The received faxes' folder held open, reached without following a link."""
+    if path == store.output_folder(FAXES_IN):
+        return store.open_output(FAXES_IN)
+    return open_folder(path)
+
+
+def pdf_name(fax: Fax) -> str:
+    return f"{Path(fax.document).stem or f'fax-{fax.id}'}.pdf"
+
+
+def received_pdf(store: Store, fax: Fax) -> Path:
+    """The received fax as a PDF beside its TIFF in the received faxes' folder; made anew
+    each time, so a file planted under its name is replaced, never believed."""
+    pdf = as_pdf(received_document(store, fax), fax.label())
+    try:
+        return store.write_output(FAXES_IN, pdf_name(fax), pdf)
+    except OSError as error:
+        raise FaxDocumentError(f"The PDF of fax {fax.label()} could not be written: {error.strerror or error}.") from None
+
+
+def as_pdf(document: bytes, label: str) -> bytes:
+    """A fax's document as a PDF: a TIFF by tiff2pdf; PostScript or a PDF by gs."""
+    with private_folder() as folder:
+        if document[:4] in TIFF_MAGIC:
+            source = folder / "fax.tif"
+            source.write_bytes(document)
+            if not shutil.which("tiff2pdf"):
+                raise FaxDocumentError(f"Fax {label} is a TIFF image and tiff2pdf is not installed to make it a PDF"
+                                       " (Debian: apt-get install libtiff-tools).")
+            run(["tiff2pdf", "-o", "fax.pdf", "fax.tif"], folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
+        elif document[:4] == b"%PDF" or document[:2] == b"%!":
+            (folder / "fax.in").write_bytes(document)
+            run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=fax.pdf", "fax.in"],
+                folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
+        else:
+            raise FaxDocumentError(f"The document of fax {label} is neither a TIFF image, a PDF nor PostScript:"
+                                   " it cannot be made a PDF.")
+        return read_written(folder / "fax.pdf", MAX_PDF, f"Making fax {label} a PDF")
+
+
+def fax_text(document: bytes, label: str) -> str | None:
+    """The words on the fax's pages as tesseract reads them; None where it is not installed."""
+    if not shutil.which("tesseract"):
+        return None
+    with private_folder() as folder:
+        (folder / "fax.tif").write_bytes(document)
+        ran = run(["tesseract", "fax.tif", "stdout"], folder, READ_SECONDS, f"Reading the words of fax {label}", MAX_TEXT)
+    return visible(ran.output[:MAX_TEXT].decode("utf-8", errors="replace")).strip()
+
+
+def print_file(template: str, path: Path, label: str) -> None:
+    """Print ``path`` with the office's print command (``{file}`` in it, else the file last)."""
+    words = print_words(template, path)
+    with private_folder() as folder:
+        run(words, folder, PRINT_SECONDS, f"Printing {label} with {words[0]}", MAX_TEXT)
+
+
+def print_words(template: str, path: Path) -> list[str]:
+    try:
+        words = shlex.split(template)
+        if not any("{file}" in word for word in words):
+            words.append("{file}")
+        return [word.format(file=str(path)) for word in words]
+    except (ValueError, KeyError, IndexError) as error:
+        raise RuleError(f"The print command {template!r} cannot be used ({error}); write it like: lp -d office {{file}}") from None
+
+
+def count_pages(path: Path) -> int | None:
+    """The pages of a PDF (poppler's pdfinfo) or a PostScript file (its %%Pages comment);
+    None when they cannot be told."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(8)
+    except OSError:
+        return None
+    if head.startswith(b"%PDF") and shutil.which("pdfinfo"):
+        with private_folder() as folder:
+            try:
+                said = run(["pdfinfo", str(path)], folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT).output
+            except FaxDocumentError:
+                return None
+        return pages_said(said, b"Pages:")
+    if head.startswith(b"%!"):
+        return postscript_pages(path) or drawn_pages(path)
+    return None
+
+
+def pages_said(text: bytes, label: bytes) -> int | None:
+    for line in text.splitlines():
+        if line.startswith(label):
+            number = line[len(label):].strip()
+            return int(number) if number.isdigit() and 0 < int(number) < 100_000 else None
+    return None
+
+
+def postscript_pages(path: Path) -> int | None:
+    """The %%Pages comment of a PostScript file's header or trailer, read no further than
+    MAX_DOCUMENT; else its %%Page: lines counted."""
+    declared, counted = None, 0
+    try:
+        with path.open("rb") as file:
+            for line in iter(lambda: file.readline(4096), b""):
+                if file.tell() > MAX_DOCUMENT:
+                    return None
+                if line.startswith(b"%%Pages:") and (said := pages_said(line, b"%%Pages:")):
+                    declared = said
+                elif line.startswith(b"%%Page:"):
+                    counted += 1
+    except OSError:
+        return None
+    return declared or counted or None
+
+
+def drawn_pages(path: Path) -> int | None:
+    """The pages gs draws of a PostScript file that does not say how many it has."""
+    if not shutil.which("gs"):
+        return None
+    with private_folder() as folder:
+        try:
+            ran = run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=bbox", str(path)],
+                      folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT)
+        except FaxDocumentError:
+            return None
+    return ran.said.count(b"%%BoundingBox:") or None
+
+
+# -- running a program -----------------------------------------------------------------------
+
+@contextmanager
+def private_folder():
+    with tempfile.TemporaryDirectory(prefix="backoffice-fax-") as name:
+        yield Path(name)
+
+
+def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int) -> Ran:
+    """Run one program in ``folder``; no file it writes may pass ``max_bytes``. A failure,
+    a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
+    try:
+        done = subprocess.run(words, check=False, cwd=folder, capture_output=True, timeout=seconds, preexec_fn=bounded,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    except FileNotFoundError:
+        raise FaxDocumentError(f"{doing} needs {words[0]}, which is not installed here.") from None
+    except subprocess.TimeoutExpired:
+        raise FaxDocumentError(f"{doing} took longer than {seconds} s and was stopped.") from None
+    except OSError as error:
+        raise FaxDocumentError(f"{doing}: {words[0]} could not be run ({error.strerror or error}).") from None
+    if len(done.stdout) > max_bytes:
+        raise FaxDocumentError(f"{doing}: {words[0]} wrote more than {max_bytes >> 20} MB and was not believed.")
+    if done.returncode != 0:
+        said = visible((done.stderr or done.stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
+        if done.returncode == -25:  # SIGXFSZ: it wrote past the bound
+            said = f"it wrote more than {max_bytes >> 20} MB"
+        raise FaxDocumentError(f"{doing} failed: {said or f'{words[0]} ended with status {done.returncode}'}.")
+    return Ran(done.stdout, done.stderr[:max_bytes])
+
+
+def read_written(path: Path, limit: int, doing: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise FaxDocumentError(f"{doing}: the program wrote no file.") from None
+    if len(data) > limit or not data:
+        raise FaxDocumentError(f"{doing}: the program wrote {'nothing' if not data else 'too much'}.")
+    return data

@@ -1,0 +1,255 @@
+"""A received fax passed on reaches its person as a PDF, against real servers on localhost
+(HylaFAX receiving the fax, Dovecot and aiosmtpd carrying the mail); the fax's document is
+made a PDF, read, counted and printed by real programs; the agenda knows the faxes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.agenda import agenda_text, build_agenda
+from data.calls import actions, rules
+from data.calls.fax_documents import FaxDocumentError, count_pages, print_file, received_pdf
+from data.calls.models import Call, Contact, Fax, FaxStatus
+from data.engine.files import UnsafeFileError
+from data.mail.mailboxes import mailboxes
+from data.mail.models import SendStatus
+from data.when import moment_said
+from tests.data.test_mail_handoffs import attached
+from tests.fax_server import PAGE
+
+
+@pytest.fixture
+def ann(store):
+    store.repo("contacts").add(Contact(name="Ann Lee", email="ann@office.example"))
+    return "Ann Lee"
+
+
+def received(store, hylafax, pages: int = 2, sender: str = "+44 20 7946 0001") -> Fax:
+    hylafax.receive(sender, pages=pages)
+    (fax,) = actions.take_in_received_faxes(store, hylafax.address)
+    return fax
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "check.pdf"
+    path.write_bytes(pdf)
+    said = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in said.splitlines() if line.startswith("Pages:")))
+
+
+# -- passing on ------------------------------------------------------------------------------
+
+
+def test_a_received_fax_passed_on_reaches_the_colleague_as_a_pdf_of_its_pages(store, hylafax, mail_table, smtp, ann, tmp_path):
+    fax = received(store, hylafax, pages=2)
+
+    handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann, "the signed lease")
+
+    assert (handed.fax.status, handed.told, handed.not_told) == (FaxStatus.PASSED_ON, "ann@office.example", "")
+    assert smtp.envelopes[-1] == ["ann@office.example"]
+    message = smtp.messages[-1]
+    [(name, pdf)] = attached(message).items()
+    assert name.endswith(".pdf") and pdf.startswith(b"%PDF")
+    assert pdf_pages(pdf, tmp_path) == 2
+    assert [p.get_content_type() for p in message.walk() if p.get_filename()] == ["application/pdf"]
+    [text] = [p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"]
+    assert "the signed lease" in text and "2 page(s), attached as a PDF" in text
+    assert handed.fax.attempts[-1].action == "e-mailed to ann@office.example as a PDF"
+
+
+def test_a_colleague_without_an_address_is_said_at_once_and_the_fax_is_still_passed_on(store, hylafax, mail_table, smtp):
+    store.repo("contacts").add(Contact(name="Tom Hall"))
+    fax = received(store, hylafax)
+
+    handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, "Tom Hall")
+
+    assert handed.fax.status == FaxStatus.PASSED_ON and handed.told == ""
+    assert handed.not_told == "Tom Hall has no e-mail address in the directory: tell them another way."
+    assert smtp.messages == []
+
+
+def test_without_a_mailbox_passing_on_says_nobody_was_told(store, hylafax, ann):
+    fax = received(store, hylafax)
+
+    handed = actions.pass_on_fax_and_tell(store, [], fax.id, ann)
+
+    assert handed.fax.passed_to == ann
+    assert "no mailbox is set up to send with" in handed.not_told
+
+
+def test_a_fax_left_at_the_fax_server_is_passed_on_saying_it_could_not_be_mailed(store, hylafax, mail_table, smtp, ann, monkeypatch):
+    from data.calls import fax_server
+
+    monkeypatch.setattr(fax_server, "MAX_RECEIVED", 100)
+    fax = received(store, hylafax)
+
+    handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
+
+    assert handed.fax.status == FaxStatus.PASSED_ON
+    assert handed.not_told.startswith(f"{ann} was not e-mailed the fax: Fax {fax.label()} has no document here")
+    assert smtp.messages == []
+
+
+# -- the document ----------------------------------------------------------------------------
+
+
+def test_the_pdf_replaces_a_link_planted_under_its_name_and_never_writes_through_it(store, hylafax, tmp_path):
+    fax = received(store, hylafax)
+    target = tmp_path / "someone else's file"
+    target.write_bytes(b"keep me")
+    planted = Path(fax.document).with_suffix(".pdf")
+    planted.symlink_to(target)
+
+    pdf = received_pdf(store, fax)
+
+    assert pdf == planted and not pdf.is_symlink() and pdf.read_bytes().startswith(b"%PDF")
+    assert target.read_bytes() == b"keep me"
+
+
+def test_a_received_document_that_is_a_link_is_refused(store, hylafax, tmp_path):
+    fax = received(store, hylafax)
+    document = Path(fax.document)
+    elsewhere = tmp_path / "elsewhere.tif"
+    elsewhere.write_bytes(document.read_bytes())
+    document.unlink()
+    document.symlink_to(elsewhere)
+
+    with pytest.raises(UnsafeFileError):
+        received_pdf(store, fax)
+
+
+def test_a_damaged_fax_is_a_sentence_not_a_pdf(store, hylafax):
+    fax = received(store, hylafax)
+    store.write_output("faxes-in", Path(fax.document).name, b"II*\x00 cut short")
+
+    with pytest.raises(FaxDocumentError, match=rf"^Making fax {fax.label()} a PDF failed: "):
+        received_pdf(store, fax)
+
+
+def test_a_conversion_past_its_deadline_is_stopped_and_said(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    slow = tmp_path / "bin"
+    slow.mkdir()
+    (slow / "tiff2pdf").write_text("#!/bin/sh\nsleep 30\n")
+    (slow / "tiff2pdf").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{slow}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "CONVERT_SECONDS", 1)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match="took longer than 1 s and was stopped"):
+        received_pdf(store, fax)
+
+
+def test_the_pages_of_a_pdf_and_of_postscript_are_counted(tmp_path):
+    two_pages = tmp_path / "two.ps"
+    two_pages.write_bytes(PAGE + PAGE)
+    pdf = tmp_path / "two.pdf"
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={pdf}", str(two_pages)],
+                   check=True, capture_output=True)
+    dsc = tmp_path / "three.ps"
+    dsc.write_bytes(b"%!PS-Adobe-3.0\n%%Pages: 3\n%%EndComments\n")
+
+    assert (count_pages(pdf), count_pages(two_pages), count_pages(dsc)) == (2, 2, 3)
+    assert count_pages(tmp_path / "missing.pdf") is None
+
+
+def test_a_fax_is_printed_by_the_print_command_as_a_pdf(store, hylafax, tmp_path):
+    fax = received(store, hylafax, pages=2)
+    out = tmp_path / "printed.pdf"
+    command = f"'{sys.executable}' -c 'import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])' {{file}} '{out}'"
+
+    print_file(command, received_pdf(store, fax), fax.label())
+
+    assert pdf_pages(out.read_bytes(), tmp_path) == 2
+
+
+def test_a_print_command_that_fails_is_a_sentence_with_its_words(tmp_path):
+    document = tmp_path / "fax.pdf"
+    document.write_bytes(b"%PDF-1.4")
+    failing = f"'{sys.executable}' -c 'import sys; sys.exit(\"lp: The printer or class does not exist.\")'"
+
+    with pytest.raises(FaxDocumentError) as failed:
+        print_file(failing, document, "fax #3")
+    assert str(failed.value) == f"Printing fax #3 with {sys.executable} failed: lp: The printer or class does not exist."
+    with pytest.raises(FaxDocumentError, match="needs no-such-lp, which is not installed here"):
+        print_file("no-such-lp -d office", document, "fax #3")
+
+
+# -- the agenda --------------------------------------------------------------------------------
+
+
+def sent_to_server(store, document: Path, job: str) -> Fax:
+    """A fax the fax server took as ``job`` now, as sendfax's answer makes it."""
+    fax = actions.queue_fax(store, Fax(fax_number="020 7946 0322", recipient="Ann Smith", document=str(document)))
+
+    def handed(f: Fax) -> None:
+        rules.start_sending(f, store.now())
+        rules.handed_to_server(f, job, store.now())
+
+    return store.repo("faxes").update(fax.id, handed)
+
+
+def test_the_agenda_names_faxes_received_held_at_the_server_and_failed(store, clock, hylafax, tmp_path):
+    document = tmp_path / "quote.ps"
+    document.write_bytes(PAGE)
+    came_in = received(store, hylafax, pages=3, sender="+44 20 7946 0001")
+    for job in ("12", "13"):
+        sent_to_server(store, document, job)
+    failed = actions.queue_fax(store, Fax(fax_number="020 7946 0999", recipient="Bob Ray", document=str(document)))
+
+    def fails(fax: Fax) -> None:
+        rules.start_sending(fax, clock.now)
+        rules.sending_failed(fax, "busy", clock.now, retry=False)
+
+    store.repo("faxes").update(failed.id, fails)
+    clock.now += timedelta(hours=5)
+
+    groups = {g.key: g for g in build_agenda(store, clock.now)}
+
+    assert groups["faxes_received"].count == 1
+    assert groups["faxes_received"].entries[0].text.startswith("from 020 7946 0001, 3 page(s) — received, ")
+    assert groups["faxes_received"].entries[0].record_id == came_in.id
+    assert groups["faxes_at_server"].count == 2
+    assert groups["faxes_at_server"].entries[0].text == "to Ann Smith — job 12, at the fax server 5 h"
+    assert groups["faxes_queued"].count == 0
+    assert groups["faxes_failed"].entries[0].text.startswith("to Bob Ray — busy, ")
+    text = agenda_text(store, clock.now)
+    assert "Faxes held at the fax server: 2\n" in text and "Faxes received, not dealt with: 1\n" in text
+
+
+def test_a_fax_held_at_the_server_over_a_day_is_marked_urgent(store, clock, tmp_path):
+    document = tmp_path / "quote.ps"
+    document.write_bytes(PAGE)
+    sent_to_server(store, document, "7")
+    clock.now += timedelta(days=2, hours=1)
+
+    [entry] = {g.key: g for g in build_agenda(store, clock.now)}["faxes_at_server"].entries
+    assert entry.text == "to Ann Smith — job 7, at the fax server 2 days" and entry.urgent
+
+
+def test_old_items_are_shown_with_their_date_and_this_weeks_by_weekday(store, clock):
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert moment_said(datetime(2026, 12, 4, 11, 12, tzinfo=UTC), monday) == "Fri 11:12"
+    assert moment_said(datetime(2026, 11, 6, 11, 12, tzinfo=UTC), monday) == "Fri 06 Nov 11:12"
+    clock.now = datetime(2026, 11, 6, 11, 12, tzinfo=UTC)
+    actions.log_call(store, Call(caller="Old Caller", number="020 7946 0111"))
+    clock.now = monday
+
+    [entry] = {g.key: g for g in build_agenda(store, clock.now)}["messages_open"].entries
+    assert entry.text == "Old Caller — new, Fri 06 Nov 11:12"
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract is not installed: the fax is said to be an image")
+def test_the_words_of_a_fax_are_read_where_tesseract_is_installed(store, hylafax):
+    from data.calls.fax_documents import fax_text, received_document
+
+    fax = received(store, hylafax)
+    assert "fax from outside" in (fax_text(received_document(store, fax), fax.label()) or "").lower()
