@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
-from data.calls.fax_documents import received_pdf
+from data.calls.fax_documents import print_file, received_pdf
 from data.calls.fax_server import FaxNotTaken, FaxServer, FaxServerError, FaxServerUnreachable
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
 from data.calls.views import callers_to_list, fax_notice, known_caller
@@ -364,6 +364,13 @@ def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to
     address = ", ".join(mail.to) or to
     fax = store.repo("faxes").update(fax.id, lambda f: rules.add_attempt(f, store.user, store.now(), f"e-mailed to {address} as a PDF"))
     return FaxHandedOn(fax, told=address)
+
+
+def print_received_fax(store: Store, fax_id: int, command: str) -> Fax:
+    """Print a received fax, as a PDF, with the office's print command; a line in its history."""
+    fax = store.repo("faxes").get(fax_id)
+    print_file(command, received_pdf(store, fax), f"fax {fax.label()}")
+    return store.repo("faxes").update(fax_id, lambda f: rules.add_attempt(f, store.user, store.now(), "printed"))
 
 
 def close_fax(store: Store, fax_id: int) -> Fax:

@@ -18,8 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.addresses import readable_number
 from data.calls.fax_server import MAX_RECEIVED
 from data.calls.models import Fax
+from data.calls.views import fax_state
+from data.engine.clock import local
 from data.engine.errors import DataError, RuleError
 from data.engine.files import open_folder
 from data.engine.store import Store
@@ -33,7 +36,6 @@ MAX_PDF = 4 * MAX_RECEIVED  # what a conversion may write: tiff2pdf keeps the fa
 MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hold
 MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
 FAXES_IN = "faxes-in"
-DEFAULT_PRINT_COMMAND = "lp {file}"
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
 
 
@@ -102,6 +104,37 @@ def as_pdf(document: bytes, label: str) -> bytes:
             raise FaxDocumentError(f"The document of fax {label} is neither a TIFF image, a PDF nor PostScript:"
                                    " it cannot be made a PDF.")
         return read_written(folder / "fax.pdf", MAX_PDF, f"Making fax {label} a PDF")
+
+
+@dataclass(frozen=True)
+class FaxReading:
+    """What a terminal can show of a received fax: who, when, its pages, its words where they
+    can be read, and where its PDF is to look at it."""
+    heading: str
+    text: str
+    where: str
+
+
+def fax_reading(store: Store, fax: Fax) -> FaxReading:
+    document = received_document(store, fax)
+    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
+    number = f" ({readable_number(fax.fax_number)})" if fax.sender and fax.fax_number else ""
+    came = f"Received {local(fax.sent_at):%a %d %b %Y %H:%M}, " if fax.sent_at else ""
+    lines = [f"From {sender}{number}", f"{came}{fax.pages} page(s); {fax_state(fax)}", ""]
+    try:
+        where = f"As a PDF: {received_pdf(store, fax)} — P prints it."
+    except FaxDocumentError as problem:
+        where = f"{problem} The fax as received: {fax.document}"
+    try:
+        words = fax_text(document, fax.label())
+    except FaxDocumentError as problem:
+        words = f"(Its words could not be read: {problem})"
+    if words is None:
+        lines.append(f"The fax is an image of {fax.pages} page(s). No text reader (tesseract) is installed here to read"
+                     " its words: open its PDF, below, in a PDF viewer, or print it with P.")
+    else:
+        lines.append(words or "(No words could be read on its pages: open its PDF, below, to look at it.)")
+    return FaxReading(f"Fax {fax.label()}", "\n".join(lines), where)
 
 
 def fax_text(document: bytes, label: str) -> str | None:

@@ -15,11 +15,15 @@ import pytest
 
 from data.agenda import agenda_text, build_agenda
 from data.calls import actions, rules
-from data.calls.fax_documents import FaxDocumentError, count_pages, print_file, received_pdf
+from data.calls.fax_documents import (
+    FaxDocumentError,
+    count_pages,
+    print_file,
+    received_pdf,
+)
 from data.calls.models import Call, Contact, Fax, FaxStatus
 from data.engine.files import UnsafeFileError
 from data.mail.mailboxes import mailboxes
-from data.mail.models import SendStatus
 from data.when import moment_said
 from tests.data.test_mail_handoffs import attached
 from tests.fax_server import PAGE
