@@ -257,3 +257,54 @@ def test_the_words_of_a_fax_are_read_where_tesseract_is_installed(store, hylafax
 
     fax = received(store, hylafax)
     assert "fax from outside" in (fax_text(received_document(store, fax), fax.label()) or "").lower()
+
+
+# -- a real printer ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ipp_printer(ipp_bus, tmp_path):
+    """ippeveprinter taking PDFs and keeping each job's document in its spool (-k)."""
+    from tests.ipp_printer import IPPEVEPRINTER
+    from tests.servers import free_port, wait_for_port
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    port = free_port()
+    process = subprocess.Popen([IPPEVEPRINTER, "-k", "-p", str(port), "-n", "localhost", "-r", "off", "-d", str(spool),
+                                "-f", "application/pdf,image/pwg-raster", "Reception printer"],
+                               env={**os.environ, "DBUS_SYSTEM_BUS_ADDRESS": ipp_bus.address},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process)
+    yield port, spool, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_a_fax_is_printed_on_a_real_ipp_printer_and_a_printer_gone_is_said(store, hylafax, ipp_printer, tmp_path):
+    from tests.ipp_printer import IPPTOOL
+
+    port, spool, process = ipp_printer
+    command = (f"{IPPTOOL} -tf {{file}} -d filetype=application/pdf ipp://127.0.0.1:{port}/ipp/print"
+               " /usr/share/cups/ipptool/print-job.test")
+    fax = received(store, hylafax, pages=2)
+
+    printed = actions.print_received_fax(store, fax.id, command)
+
+    assert printed.attempts[-1].action == "printed"
+    [job] = wait_until_spooled(spool)
+    assert pdf_pages(job.read_bytes(), tmp_path) == 2
+    process.terminate()
+    process.wait(timeout=10)
+    with pytest.raises(FaxDocumentError, match=rf"^Printing fax {fax.label()} with {IPPTOOL} failed: .+"):
+        actions.print_received_fax(store, fax.id, command)
+
+
+def wait_until_spooled(spool: Path) -> list[Path]:
+    import time
+
+    for _ in range(100):
+        if jobs := sorted(spool.glob("*.pdf")):
+            return jobs
+        time.sleep(0.1)
+    return []
