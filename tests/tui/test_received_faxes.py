@@ -7,7 +7,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from data.calls import actions
@@ -16,7 +18,7 @@ from tests.data.test_fax_handoffs import pdf_pages
 from tests.data.test_mail_handoffs import attached
 from tests.fax_server import PAGE
 from tests.tui.conftest import SIZE
-from tests.tui.test_faxes_tab import open_faxes, shown
+from tests.tui.test_faxes_tab import open_faxes
 from tests.tui.test_shell import wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
@@ -99,13 +101,19 @@ async def test_p_to_a_colleague_without_an_address_says_so_at_once(store, hylafa
     assert smtp.messages == []
 
 
-async def test_the_new_fax_form_fills_number_and_company_from_the_directory_and_counts_the_pages(store, tmp_path):
-    store.repo("contacts").add(Contact(name="Grace Okafor", kind="outside", company="Okafor Legal", fax_number="020 7946 0555"))
+@pytest.fixture
+def two_page_pdf(tmp_path) -> Path:
     document = tmp_path / "lease.pdf"
     source = tmp_path / "lease.ps"
     source.write_bytes(PAGE + PAGE)
     subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={document}", str(source)],
                    check=True, capture_output=True)
+    return document
+
+
+async def test_the_new_fax_form_fills_number_and_company_from_the_directory_and_counts_the_pages(store, two_page_pdf):
+    store.repo("contacts").add(Contact(name="Grace Okafor", kind="outside", company="Okafor Legal", fax_number="020 7946 0555"))
+    document = two_page_pdf
     app = BackOfficeApp(store, Settings(fax_command="", fax_server=""))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
@@ -114,7 +122,7 @@ async def test_the_new_fax_form_fills_number_and_company_from_the_directory_and_
         assert await wait_for(pilot, lambda: bool(app.screen.query("#field-recipient")))
         await pilot.pause(0.3)  # the directory is read
         await pilot.press(*"gra", "right")
-        field = lambda name: app.screen.query_one(f"#field-{name}", Input).value  # noqa: E731
+        field = lambda name: app.screen.query_one(f"#field-{name}", Input).value
         assert await wait_for(pilot, lambda: field("recipient") == "Grace Okafor")
         assert (field("fax_number"), field("company")) == ("020 7946 0555", "Okafor Legal")
         await pilot.press("tab", "tab")
@@ -131,7 +139,7 @@ async def test_the_dashboard_names_faxes_received_and_held_at_the_server(store, 
     app = BackOfficeApp(store, Settings(fax_command="", fax_server=""))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("0")
-        screen_text = lambda: "\n".join(str(o.prompt) for o in app.screen.query_one("#agenda").options)  # noqa: E731
+        screen_text = lambda: "\n".join(str(o.prompt) for o in app.screen.query_one("#agenda").options)
         assert await wait_for(pilot, lambda: "Faxes received, not dealt with" in screen_text())
         assert "1  Faxes received, not dealt with" in screen_text()
         assert "from 020 7946 0001, 2 page(s) — received" in screen_text()
