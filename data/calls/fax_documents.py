@@ -9,9 +9,11 @@ through the store's folders, never through a link.
 
 from __future__ import annotations
 
+import base64
 import resource
 import shlex
 import shutil
+import struct
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -37,6 +39,7 @@ MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hol
 MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
 FAXES_IN = "faxes-in"
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
+GS_PDF = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=fax.pdf", "fax.in"]
 
 
 class FaxDocumentError(DataError):
@@ -90,16 +93,15 @@ def as_pdf(document: bytes, label: str) -> bytes:
     """A fax's document as a PDF: a TIFF by tiff2pdf; PostScript or a PDF by gs."""
     with private_folder() as folder:
         if document[:4] in TIFF_MAGIC:
-            source = folder / "fax.tif"
-            source.write_bytes(document)
-            if not shutil.which("tiff2pdf"):
-                raise FaxDocumentError(f"Fax {label} is a TIFF image and tiff2pdf is not installed to make it a PDF"
-                                       " (Debian: apt-get install libtiff-tools).")
-            run(["tiff2pdf", "-o", "fax.pdf", "fax.tif"], folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
+            (folder / "fax.tif").write_bytes(document)
+            if shutil.which("tiff2pdf"):
+                run(["tiff2pdf", "-o", "fax.pdf", "fax.tif"], folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
+            else:  # Ghostscript reads no TIFF: the fax's own coded pages go to it as PostScript
+                (folder / "fax.in").write_bytes(fax_postscript(document, label))
+                run(GS_PDF, folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
         elif document[:4] == b"%PDF" or document[:2] == b"%!":
             (folder / "fax.in").write_bytes(document)
-            run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=fax.pdf", "fax.in"],
-                folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
+            run(GS_PDF, folder, CONVERT_SECONDS, f"Making fax {label} a PDF", MAX_PDF)
         else:
             raise FaxDocumentError(f"The document of fax {label} is neither a TIFF image, a PDF nor PostScript:"
                                    " it cannot be made a PDF.")
@@ -113,6 +115,94 @@ class FaxReading:
     heading: str
     text: str
     where: str
+
+
+def fax_postscript(document: bytes, label: str) -> bytes:
+    """A fax TIFF as PostScript that draws each page from its CCITT-coded strips, for gs."""
+    try:
+        pages = tiff_pages(document)
+    except (ValueError, IndexError, struct.error) as error:
+        raise FaxDocumentError(f"Fax {label} is not a fax TIFF that can be read without tiff2pdf: {error}."
+                               " Install libtiff-tools (tiff2pdf).") from None
+    out = [b"%!PS-Adobe-3.0", f"%%Pages: {len(pages)}".encode()]
+    for page in pages:
+        width_pt, height_pt = page.width * 72 / page.x_dpi, page.height * 72 / page.y_dpi
+        out.append(f"<< /PageSize [{width_pt:.2f} {height_pt:.2f}] >> setpagedevice gsave {width_pt:.2f} {height_pt:.2f} scale"
+                   f" << /ImageType 1 /Width {page.width} /Height {page.height} /BitsPerComponent 1 /Decode [0 1]"
+                   f" /ImageMatrix [{page.width} 0 0 -{page.height} 0 {page.height}] /DataSource currentfile"
+                   f" /ASCII85Decode filter << /K {page.k} /Columns {page.width} /Rows {page.height}"
+                   f" /BlackIs1 {'true' if page.black_is_1 else 'false'}"
+                   " >> /CCITTFaxDecode filter >> /DeviceGray setcolorspace image".encode())
+        out.append(base64.a85encode(page.data, wrapcol=76) + b"~>")
+        out.append(b"grestore showpage")
+    return b"\n".join(out) + b"\n"
+
+
+@dataclass(frozen=True)
+class TiffPage:
+    width: int
+    height: int
+    x_dpi: float
+    y_dpi: float
+    k: int  # CCITT coding: 0 one-dimensional (G3), 1 mixed (G3 2D), -1 two-dimensional (G4)
+    black_is_1: bool
+    data: bytes
+
+
+def tiff_pages(data: bytes) -> list[TiffPage]:
+    """The CCITT-coded pages of a fax TIFF (what faxgetty writes); ValueError for any other."""
+    order = {b"II": "<", b"MM": ">"}.get(data[:2])
+    if order is None:
+        raise ValueError("not a TIFF")
+    offset, pages, seen = struct.unpack_from(order + "I", data, 4)[0], [], set()
+    while offset and len(pages) < 999:
+        if offset in seen or offset + 2 > len(data):
+            raise ValueError("its page directory is damaged")
+        seen.add(offset)
+        tags, offset = tiff_directory(data, order, offset)
+        pages.append(tiff_page(data, tags))
+    if not pages:
+        raise ValueError("it has no pages")
+    return pages
+
+
+def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list[float]], int]:
+    sizes = {3: ("H", 2), 4: ("I", 4), 5: ("II", 8)}
+    (count,) = struct.unpack_from(order + "H", data, offset)
+    tags: dict[int, list[float]] = {}
+    for n in range(min(count, 200)):
+        tag, kind, many, value = struct.unpack_from(order + "HHI4s", data, offset + 2 + 12 * n)
+        if kind not in sizes or many > 100_000:
+            continue
+        code, size = sizes[kind]
+        raw = value if size * many <= 4 else data[struct.unpack(order + "I", value)[0]:][:size * many]
+        numbers = struct.unpack(order + code * many, raw[:size * many])
+        tags[tag] = [numbers[i] / (numbers[i + 1] or 1) for i in range(0, len(numbers), 2)] if kind == 5 else list(numbers)
+    (after,) = struct.unpack_from(order + "I", data, offset + 2 + 12 * count)
+    return tags, after
+
+
+def tiff_page(data: bytes, tags: dict[int, list[float]]) -> TiffPage:
+    first = lambda tag, default=None: tags.get(tag, [default])[0]  # noqa: E731
+    compression, options = first(259, 1), int(first(292, 0))
+    if compression not in (3, 4):
+        raise ValueError(f"its pages are not fax-coded (compression {compression})")
+    width, height = int(first(256, 0)), int(first(257, 0))
+    strips = list(zip(tags.get(273, []), tags.get(279, []), strict=False))
+    if not (0 < width <= 10_000 and 0 < height <= 100_000 and strips):
+        raise ValueError("a page has no size or no data")
+    if compression == 4 and len(strips) > 1:
+        raise ValueError("a page is coded in several two-dimensional strips")
+    coded = b"".join(data[int(start):int(start) + int(size)] for start, size in strips)
+    if first(266, 1) == 2:  # bits of each byte least significant first
+        coded = coded.translate(REVERSED_BITS)
+    unit = 2.54 if first(296, 2) == 3 else 1.0  # resolution per centimetre
+    return TiffPage(width, height, (first(282, 204) or 204) * unit, (first(283, 196) or 196) * unit,
+                    k=-1 if compression == 4 else (1 if options & 1 else 0),
+                    black_is_1=first(262, 0) == 1, data=coded)
+
+
+REVERSED_BITS = bytes(int(f"{n:08b}"[::-1], 2) for n in range(256))
 
 
 def fax_reading(store: Store, fax: Fax) -> FaxReading:

@@ -28,6 +28,8 @@ from data.when import moment_said
 from tests.data.test_mail_handoffs import attached
 from tests.fax_server import PAGE
 
+PDFINFO, GS = shutil.which("pdfinfo") or "pdfinfo", shutil.which("gs") or "gs"  # found before a test narrows PATH
+
 
 @pytest.fixture
 def ann(store):
@@ -44,7 +46,7 @@ def received(store, hylafax, pages: int = 2, sender: str = "+44 20 7946 0001") -
 def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
     path = tmp_path / "check.pdf"
     path.write_bytes(pdf)
-    said = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    said = subprocess.run([PDFINFO, str(path)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in said.splitlines() if line.startswith("Pages:")))
 
 
@@ -135,6 +137,31 @@ def test_a_damaged_fax_is_a_sentence_not_a_pdf(store, hylafax):
 
     with pytest.raises(FaxDocumentError, match=rf"^Making fax {fax.label()} a PDF failed: "):
         received_pdf(store, fax)
+
+
+def test_without_tiff2pdf_ghostscript_makes_the_same_pdf_of_the_fax(store, hylafax, monkeypatch, tmp_path):
+    fax = received(store, hylafax, pages=2)
+    with_tiff2pdf = received_pdf(store, fax).read_bytes()
+    only_gs = tmp_path / "bin"
+    only_gs.mkdir()
+    (only_gs / "gs").symlink_to(shutil.which("gs"))
+    monkeypatch.setenv("PATH", str(only_gs))
+
+    without = received_pdf(store, fax).read_bytes()
+
+    assert without != with_tiff2pdf and pdf_pages(without, tmp_path) == 2
+    assert drawn(without, tmp_path) == drawn(with_tiff2pdf, tmp_path)  # the same pages, dot for dot
+
+
+def drawn(pdf: bytes, tmp_path: Path) -> list[bytes]:
+    """Each page of a PDF as Ghostscript draws it at 50 dots an inch."""
+    (tmp_path / "drawn.pdf").write_bytes(pdf)
+    subprocess.run([GS, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pbmraw", "-r50",
+                    f"-sOutputFile={tmp_path}/page%d.pbm", str(tmp_path / "drawn.pdf")], check=True, capture_output=True)
+    pages = [path.read_bytes() for path in sorted(tmp_path.glob("page*.pbm"))]
+    for path in tmp_path.glob("page*.pbm"):
+        path.unlink()
+    return pages
 
 
 def test_a_conversion_past_its_deadline_is_stopped_and_said(store, hylafax, monkeypatch, tmp_path):
