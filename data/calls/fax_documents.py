@@ -161,6 +161,8 @@ def tiff_pages(data: bytes) -> list[TiffPage]:
         seen.add(offset)
         tags, offset = tiff_directory(data, order, offset)
         pages.append(tiff_page(data, tags))
+        if sum(len(page.data) for page in pages) > len(data):  # pages that point at one another's bytes
+            raise ValueError("its pages claim more data than the file holds")
     if not pages:
         raise ValueError("it has no pages")
     return pages
@@ -170,9 +172,11 @@ def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list
     sizes = {3: ("H", 2), 4: ("I", 4), 5: ("II", 8)}
     (count,) = struct.unpack_from(order + "H", data, offset)
     tags: dict[int, list[float]] = {}
+    values = 0
     for n in range(min(count, 200)):
         tag, kind, many, value = struct.unpack_from(order + "HHI4s", data, offset + 2 + 12 * n)
-        if kind not in sizes or many > 100_000:
+        values += many
+        if kind not in sizes or values > 100_000:
             continue
         code, size = sizes[kind]
         raw = value if size * many <= 4 else data[struct.unpack(order + "I", value)[0]:][:size * many]
@@ -183,7 +187,9 @@ def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list
 
 
 def tiff_page(data: bytes, tags: dict[int, list[float]]) -> TiffPage:
-    first = lambda tag, default=None: tags.get(tag, [default])[0]  # noqa: E731
+    def first(tag: int, default: float | None = None) -> float | None:
+        return tags.get(tag, [default])[0]
+
     compression, options = first(259, 1), int(first(292, 0))
     if compression not in (3, 4):
         raise ValueError(f"its pages are not fax-coded (compression {compression})")
@@ -193,11 +199,14 @@ def tiff_page(data: bytes, tags: dict[int, list[float]]) -> TiffPage:
         raise ValueError("a page has no size or no data")
     if compression == 4 and len(strips) > 1:
         raise ValueError("a page is coded in several two-dimensional strips")
+    if sum(size for _, size in strips) > len(data):  # strips that point at one another's bytes again and again
+        raise ValueError("its pages claim more data than the file holds")
     coded = b"".join(data[int(start):int(start) + int(size)] for start, size in strips)
     if first(266, 1) == 2:  # bits of each byte least significant first
         coded = coded.translate(REVERSED_BITS)
     unit = 2.54 if first(296, 2) == 3 else 1.0  # resolution per centimetre
-    return TiffPage(width, height, (first(282, 204) or 204) * unit, (first(283, 196) or 196) * unit,
+    x_dpi, y_dpi = (min(max((first(tag, dpi) or dpi) * unit, 50), 1200) for tag, dpi in ((282, 204), (283, 196)))
+    return TiffPage(width, height, x_dpi, y_dpi,
                     k=-1 if compression == 4 else (1 if options & 1 else 0),
                     black_is_1=first(262, 0) == 1, data=coded)
 

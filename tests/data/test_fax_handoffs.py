@@ -153,6 +153,29 @@ def test_without_tiff2pdf_ghostscript_makes_the_same_pdf_of_the_fax(store, hylaf
     assert drawn(without, tmp_path) == drawn(with_tiff2pdf, tmp_path)  # the same pages, dot for dot
 
 
+def test_a_tiff_whose_strips_repeat_the_whole_file_is_refused_without_tiff2pdf(tmp_path, monkeypatch):
+    import struct
+
+    from data.calls.fax_documents import as_pdf
+
+    strips = 5000
+    entries = [(256, 3, 1, 1728), (257, 3, 1, 2000), (259, 3, 1, 3), (273, 4, strips, 0), (279, 4, strips, 0)]
+    header_size = 8 + 2 + 12 * len(entries) + 4
+    offsets_at, counts_at = header_size, header_size + 4 * strips
+    size = counts_at + 4 * strips
+    ifd = struct.pack("<H", len(entries)) + b"".join(
+        struct.pack("<HHII", tag, kind, many, {273: offsets_at, 279: counts_at}.get(tag, value)) for tag, kind, many, value in entries)
+    tiff = b"II*\x00" + struct.pack("<I", 8) + ifd + b"\x00" * 4 + struct.pack(f"<{strips}I", *[0] * strips) + \
+        struct.pack(f"<{strips}I", *[size] * strips)
+    only_gs = tmp_path / "bin"
+    only_gs.mkdir()
+    (only_gs / "gs").symlink_to(GS)
+    monkeypatch.setenv("PATH", str(only_gs))
+
+    with pytest.raises(FaxDocumentError, match="claim more data than the file holds"):
+        as_pdf(tiff, "#9")
+
+
 def drawn(pdf: bytes, tmp_path: Path) -> list[bytes]:
     """Each page of a PDF as Ghostscript draws it at 50 dots an inch."""
     (tmp_path / "drawn.pdf").write_bytes(pdf)
