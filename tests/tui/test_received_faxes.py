@@ -146,3 +146,34 @@ async def test_the_dashboard_names_faxes_received_and_held_at_the_server(store, 
         assert "Faxes held at the fax server" in screen_text()
 
 
+
+
+async def test_a_received_fax_with_hostile_text_in_every_field_reads_inert_on_the_dashboard_and_in_v(store, hylafax):
+    import orjson
+
+    from data.calls.models import Fax
+    from tests.hostile import SHOWN_PAYLOAD, Tags, poison
+    from tests.tui.test_hostile_text import Tour
+
+    fax = fax_in(store, hylafax)
+    actions.pass_on_fax(store, fax.id, "Tom", "the lease")  # a step, to poison too
+    path = store.folder / "calls.json"
+    data = orjson.loads(path.read_bytes())
+    tags = Tags()
+    doc = data["faxes"][str(fax.id)]
+    poison(doc, Fax, "faxes", tags)
+    doc["document"] = fax.document  # the one field that must still name its file
+    path.write_bytes(orjson.dumps(data))
+
+    app = BackOfficeApp(store, Settings(fax_command="", fax_server=""))
+    async with app.run_test(size=SIZE) as pilot:
+        tour = Tour(pilot, tags)
+        dashboard = await tour.see("dashboard", "0")
+        assert "faxes.sender" in tour.views["dashboard"] and SHOWN_PAYLOAD in dashboard
+        await tour.see("faxes", "1")
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await tour.see("faxes tab")
+        await tour.see("fax read", "v")
+        assert {"faxes.sender", "faxes.passed_to"} <= tour.views["fax read"]
+        text = app.screen.query_one("#text-body", TextArea).text
+        assert SHOWN_PAYLOAD in text and "\x1b" not in text
