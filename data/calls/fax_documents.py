@@ -10,9 +10,9 @@ through the store's folders, never through a link.
 from __future__ import annotations
 
 import base64
-import resource
 import shlex
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -333,14 +333,11 @@ def private_folder():
 def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int) -> Ran:
     """Run one program in ``folder``; no file it writes may pass ``max_bytes``. A failure,
     a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
-    def bounded() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
-
+    if shutil.which(words[0]) is None:
+        raise FaxDocumentError(f"{doing} needs {words[0]}, which is not installed here.")
     try:
-        done = subprocess.run(words, check=False, cwd=folder, capture_output=True, timeout=seconds, preexec_fn=bounded,
+        done = subprocess.run(bounded(words, max_bytes), check=False, cwd=folder, capture_output=True, timeout=seconds,
                               stdin=subprocess.DEVNULL, start_new_session=True)
-    except FileNotFoundError:
-        raise FaxDocumentError(f"{doing} needs {words[0]}, which is not installed here.") from None
     except subprocess.TimeoutExpired:
         raise FaxDocumentError(f"{doing} took longer than {seconds} s and was stopped.") from None
     except OSError as error:
@@ -349,10 +346,17 @@ def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int
         raise FaxDocumentError(f"{doing}: {words[0]} wrote more than {max_bytes >> 20} MB and was not believed.")
     if done.returncode != 0:
         said = visible((done.stderr or done.stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
-        if done.returncode == -25:  # SIGXFSZ: it wrote past the bound
+        if done.returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):  # it wrote past the bound
             said = f"it wrote more than {max_bytes >> 20} MB"
         raise FaxDocumentError(f"{doing} failed: {said or f'{words[0]} ended with status {done.returncode}'}.")
     return Ran(done.stdout, done.stderr[:max_bytes])
+
+
+def bounded(words: list[str], max_bytes: int) -> list[str]:
+    """The command under util-linux's prlimit, which bounds the files it writes before it
+    runs (the kernel stops it at the bound); as it is where prlimit is missing."""
+    prlimit = shutil.which("prlimit")
+    return [prlimit, f"--fsize={max_bytes}", "--", *words] if prlimit else words
 
 
 def read_written(path: Path, limit: int, doing: str) -> bytes:

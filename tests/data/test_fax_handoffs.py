@@ -202,6 +202,21 @@ def test_a_conversion_past_its_deadline_is_stopped_and_said(store, hylafax, monk
         received_pdf(store, fax)
 
 
+def test_a_conversion_writing_past_its_bound_is_stopped_and_said(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    endless = tmp_path / "bin"
+    endless.mkdir()
+    (endless / "tiff2pdf").write_text("#!/bin/sh\nexec cat /dev/zero > \"$2\"\n")  # as a PDF bomb would
+    (endless / "tiff2pdf").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{endless}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "MAX_PDF", 1 << 20)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match="failed: it wrote more than 1 MB"):
+        received_pdf(store, fax)
+
+
 def test_the_pages_of_a_pdf_and_of_postscript_are_counted(tmp_path):
     two_pages = tmp_path / "two.ps"
     two_pages.write_bytes(PAGE + PAGE)
