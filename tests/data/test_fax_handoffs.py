@@ -106,6 +106,20 @@ def test_a_fax_left_at_the_fax_server_is_passed_on_saying_it_could_not_be_mailed
 # -- the document ----------------------------------------------------------------------------
 
 
+def test_reading_a_fax_left_at_the_fax_server_shows_who_and_when_and_why_there_is_no_image(store, hylafax, monkeypatch):
+    from data.calls import fax_server
+    from data.calls.fax_documents import fax_reading
+
+    monkeypatch.setattr(fax_server, "MAX_RECEIVED", 100)
+    fax = received(store, hylafax, pages=3)
+
+    reading = fax_reading(store, fax)
+
+    assert reading.text.startswith("From 020 7946 0001\nReceived ")
+    assert "3 page(s); received" in reading.text
+    assert f"Fax {fax.label()} has no document here" in reading.text and "It is still at the fax server." in reading.text
+
+
 def test_the_pdf_replaces_a_link_planted_under_its_name_and_never_writes_through_it(store, hylafax, tmp_path):
     fax = received(store, hylafax)
     target = tmp_path / "someone else's file"
