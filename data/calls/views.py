@@ -241,9 +241,9 @@ def fax_agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
         AgendaGroup("faxes_failed", "Faxes failed or given up", "calls", len(failed),
                     [AgendaEntry(f"to {f.recipient} — {f.last_error or words(f.status)}, {moment_said(f.updated_at or now, now)}",
                                  "faxes", f.id) for f in failed]),
-        AgendaGroup("faxes_at_server", "Faxes held at the fax server", "calls", len(held), [held_entry(f, now) for f in held]),
-        AgendaGroup("faxes_queued", "Faxes waiting to go", "calls", len(queued),
-                    [AgendaEntry(f"to {f.recipient} — {words(f.status)}", "faxes", f.id) for f in queued]),
+        AgendaGroup("faxes_queued", "Faxes waiting to go or held at the fax server", "calls", len(held) + len(queued),
+                    [held_entry(f, now) for f in held] + [AgendaEntry(f"to {f.recipient} — {words(f.status)}", "faxes", f.id)
+                                                          for f in queued]),
     ]
 
 

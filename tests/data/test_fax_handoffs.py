@@ -286,6 +286,8 @@ def test_the_agenda_names_faxes_received_held_at_the_server_and_failed(store, cl
     came_in = received(store, hylafax, pages=3, sender="+44 20 7946 0001")
     for job in ("12", "13"):
         sent_to_server(store, document, job)
+    clock.now += timedelta(minutes=30)
+    actions.queue_fax(store, Fax(fax_number="020 7946 0444", recipient="Cy Dunn", document=str(document)))
     failed = actions.queue_fax(store, Fax(fax_number="020 7946 0999", recipient="Bob Ray", document=str(document)))
 
     def fails(fax: Fax) -> None:
@@ -300,12 +302,13 @@ def test_the_agenda_names_faxes_received_held_at_the_server_and_failed(store, cl
     assert groups["faxes_received"].count == 1
     assert groups["faxes_received"].entries[0].text.startswith("from 020 7946 0001, 3 page(s) — received, ")
     assert groups["faxes_received"].entries[0].record_id == came_in.id
-    assert groups["faxes_at_server"].count == 2
-    assert groups["faxes_at_server"].entries[0].text == "to Ann Smith — job 12, at the fax server 5 h"
-    assert groups["faxes_queued"].count == 0
+    to_go = groups["faxes_queued"]
+    assert to_go.count == 3  # two held at the fax server, one still here
+    assert [e.text for e in to_go.entries] == ["to Ann Smith — job 12, at the fax server 5 h",
+                                               "to Ann Smith — job 13, at the fax server 5 h", "to Cy Dunn — queued"]
     assert groups["faxes_failed"].entries[0].text.startswith("to Bob Ray — busy, ")
     text = agenda_text(store, clock.now)
-    assert "Faxes held at the fax server: 2\n" in text and "Faxes received, not dealt with: 1\n" in text
+    assert "Faxes waiting to go or held at the fax server: 3\n" in text and "Faxes received, not dealt with: 1\n" in text
 
 
 def test_a_fax_held_at_the_server_over_a_day_is_marked_urgent(store, clock, tmp_path):
@@ -314,7 +317,7 @@ def test_a_fax_held_at_the_server_over_a_day_is_marked_urgent(store, clock, tmp_
     sent_to_server(store, document, "7")
     clock.now += timedelta(days=2, hours=1)
 
-    [entry] = {g.key: g for g in build_agenda(store, clock.now)}["faxes_at_server"].entries
+    [entry] = {g.key: g for g in build_agenda(store, clock.now)}["faxes_queued"].entries
     assert entry.text == "to Ann Smith — job 7, at the fax server 2 days" and entry.urgent
 
 

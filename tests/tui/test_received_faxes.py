@@ -134,7 +134,7 @@ async def test_the_new_fax_form_fills_number_and_company_from_the_directory_and_
     assert (fax.recipient, fax.fax_number, fax.company, fax.pages) == ("Grace Okafor", "+442079460555", "Okafor Legal", 2)
 
 
-async def test_the_dashboard_names_faxes_received_and_held_at_the_server(store, hylafax):
+async def test_the_dashboard_names_faxes_received_and_those_waiting_or_held_at_the_server(store, hylafax):
     fax_in(store, hylafax)
     app = BackOfficeApp(store, Settings(fax_command="", fax_server=""))
     async with app.run_test(size=SIZE) as pilot:
@@ -143,7 +143,7 @@ async def test_the_dashboard_names_faxes_received_and_held_at_the_server(store, 
         assert await wait_for(pilot, lambda: "Faxes received, not dealt with" in screen_text())
         assert "1  Faxes received, not dealt with" in screen_text()
         assert "from 020 7946 0001, 2 page(s) — received" in screen_text()
-        assert "Faxes held at the fax server" in screen_text()
+        assert "0  Faxes waiting to go or held at the fax server" in screen_text()
 
 
 
