@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
-from data.engine.clock import as_utc, office_day
+from data.engine.clock import as_utc, local, office_day
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 HINT = "e.g. 14:30, 2pm, noon, +2h, tomorrow 9, fri 10:00 or 2026-03-12 15:00"
@@ -67,3 +67,21 @@ def clock_time(word: str) -> time:
     if hour > 23 or minute > 59:
         raise ValueError(f"not a time: {HINT}")
     return time(hour, minute)
+
+
+def moment_said(at: datetime, now: datetime) -> str:
+    """A moment near ``now`` by its weekday, 'Fri 11:12'; one more than six days away with its
+    date too, 'Fri 06 Nov 11:12', so an old one never reads like this week's."""
+    if abs(as_utc(now) - as_utc(at)) > timedelta(days=6):
+        return f"{local(at):%a %d %b %H:%M}"
+    return f"{local(at):%a %H:%M}"
+
+
+def span_said(since: datetime, now: datetime) -> str:
+    """How long since ``since``, roughly: '12 min', '5 h', '3 days'."""
+    minutes = max(int((as_utc(now) - as_utc(since)).total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // 1440} days"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import NamedTuple
 
 from rich.text import Text
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
-from data.addresses import readable_number
+from data.addresses import normalise_number, readable_number
 from data.calls import actions, rules
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus, Priority
 from data.calls.views import DONE_SHOWN, CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
@@ -20,7 +21,8 @@ from data.engine.clock import local
 from data.engine.states import words
 from data.engine.text import upper_first, visible
 from data.mail.views import MailView, mail_view
-from data.when import HINT, parse_when
+from data.calls.fax_documents import count_pages, fax_reading
+from data.when import HINT, moment_said, parse_when
 from screens.base import TabbedSection
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
@@ -30,6 +32,8 @@ from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ErrorModal
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
+from tui.widgets.path_suggester import PathSuggester
+from tui.widgets.text_modal import TextModal
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -38,7 +42,8 @@ from tui.widgets.steady import refill, relabel
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
 DIRECTORY_ACTIONS = {"list_callers"}
-FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand", "fax_pass_on", "fax_close", "fax_reopen"}
+FAX_ACTIONS = {"send", "resend", "edit_number", "cancel_fax", "sent_by_hand", "fax_pass_on", "fax_close", "fax_reopen",
+               "view_fax", "print_fax"}
 TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "contacts": ("directory", "contacts"),
             "mail": ("mail", "mail-queue"), "hr_mail": ("mail", "mail-queue")}
 
@@ -58,7 +63,7 @@ def status_cell(call: Call, now: datetime) -> Text:
     if rules.is_overdue(call, now):
         return Text(f"OVERDUE {age(call.callback_due, now)}", style="bold red")
     if call.status == CallStatus.CALLBACK and call.callback_due:
-        return Text(f"call back {local(call.callback_due):%a %H:%M}", style="yellow")
+        return Text(f"call back {moment_said(call.callback_due, now)}", style="yellow")
     return Text(words(call.status), style="dim" if call.status == CallStatus.DONE else "")
 
 
@@ -85,10 +90,10 @@ def fax_correspondent(fax: Fax) -> str:
     return f"← {fax.sender or 'unknown sender'}" if fax.incoming else f"→ {fax.recipient}"
 
 
-def fax_row(fax: Fax) -> tuple[int, list]:
+def fax_row(fax: Fax, now: datetime) -> tuple[int, list]:
     if fax.incoming:
         return fax.id, [fax_correspondent(fax), readable_number(fax.fax_number), fax_status_cell(fax), "",
-                        f"{local(fax.sent_at):%H:%M}" if fax.sent_at else "", fax.last_error]
+                        moment_said(fax.sent_at, now) if fax.sent_at else "", fax.last_error]
     next_try = f"{local(fax.next_attempt):%H:%M}" if fax.next_attempt else ""
     return fax.id, [fax_correspondent(fax), readable_number(fax.fax_number), fax_status_cell(fax), f"{fax.tries}/{fax.max_tries}",
                     next_try, fax.last_error or (fax.server_said if fax.status == FaxStatus.AT_SERVER else "")]
@@ -133,7 +138,7 @@ def fax_detail(fax: Fax) -> Text:
         text.append(f"From {fax.sender or 'an unknown sender'}", style="bold")
         text.append(f"  {number}  {fax.pages} page(s)")
         text.append(f"  received {local(fax.sent_at):%a %d %b %H:%M}\n" if fax.sent_at else "\n")
-        text.append(f"Document: {fax.document}\n")
+        text.append(f"Document: {fax.document}  (v read, P print)\n")
         text.append(f"{upper_first(fax_state(fax))}\n", style="bold" if fax.status == FaxStatus.RECEIVED else "")
     else:
         text.append(f"To {fax.recipient}", style="bold")
@@ -152,6 +157,14 @@ def fax_detail(fax: Fax) -> Text:
     for step in reversed(fax.attempts[-3:]):
         text.append(f"  {local(step.at):%a %d %b %H:%M}  {step.user:<10} {step.action}" + (f" — {step.note}" if step.note else "") + "\n", style="dim")
     return inert(text)
+
+
+class FaxPassedOn(Reply):
+    """A received fax passed on, and whether its person was told (actions.FaxHandedOn)."""
+
+
+class FaxRead(Reply):
+    """What can be shown of a received fax (fax_documents.FaxReading), read in a thread."""
 
 
 class RecordToEdit(Reply):
@@ -186,6 +199,9 @@ class CallsScreen(TabbedSection, MailActions):
         Binding("p", "fax_pass_on", "Pass on", id="faxes.pass_on", tooltip="Pass a fax that came in on to a person or department"),
         Binding("d", "fax_close", "Close", id="faxes.close", tooltip="A fax that came in is dealt with"),
         Binding("u", "fax_reopen", "Reopen", show=False, id="faxes.reopen", tooltip="Reopen a fax that came in and was closed"),
+        Binding("v", "view_fax", "Read", id="faxes.view",
+                tooltip="Show a fax that came in: who sent it, when, its pages, and its words where they can be read"),
+        Binding("P", "print_fax", "Print", id="faxes.print", tooltip="Print a fax that came in with the office's print command"),
         Binding("f", "list_callers", "From calls", id="directory.from_calls",
                 tooltip="Put every caller whose number the directory lacks into it, as an outside contact"),
         *MAIL_BINDINGS,
@@ -229,7 +245,7 @@ class CallsScreen(TabbedSection, MailActions):
     def show_calls(self, data: CallsView) -> None:
         self.data = data
         self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in data.queue(self.for_whom, self.show_done))
-        self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
+        self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f, data.now) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
         relabel(tabs.get_tab("messages"), title(f"Messages ({data.open_count(self.for_whom)})" + (f" for {self.for_whom}" if self.for_whom else "")))
@@ -376,8 +392,7 @@ class CallsScreen(TabbedSection, MailActions):
         elif tab == "mail":
             self.action_mail_new()
         elif tab == "faxes":
-            form = ModelForm(Fax, title="New fax", save=lambda edit: actions.queue_fax(self.store, edit.record))
-            self.app.push_screen(form, self.saved)
+            self.app.push_screen(FaxForm(self.store), self.saved)
         else:
             form = ModelForm(Contact, title="New contact", save=saving_to(self.store.repo("contacts")))
             self.app.push_screen(form, self.saved)
@@ -439,7 +454,35 @@ class CallsScreen(TabbedSection, MailActions):
         fax = self.chosen_fax()
         if fax is not None:
             ask_whom(self.app, self.data.names if self.data else [],
-                     lambda to: self.run_job(lambda: actions.pass_on_fax(self.store, fax.id, to), notice=f"Passed on to {to}"))
+                     lambda to: self.run_job(lambda: actions.pass_on_fax_and_tell(self.store, self.mailboxes(), fax.id, to),
+                                             FaxPassedOn))
+
+    @on(FaxPassedOn)
+    def fax_passed_on(self, message: FaxPassedOn) -> None:
+        """Said at once: the fax went to the person as a PDF, or why they were not told."""
+        message.stop()
+        handed = message.result
+        if handed.not_told:
+            self.app.push_screen(ErrorModal(f"Passed on to {handed.fax.passed_to}. {handed.not_told}", title="Not told"))
+        else:
+            self.notify(f"Passed on to {handed.fax.passed_to} and e-mailed to {handed.told} as a PDF", timeout=4)
+        self.changed(handed.fax)
+
+    def action_view_fax(self) -> None:
+        fax = self.chosen_fax()
+        if fax is not None:
+            self.run_job(lambda: fax_reading(self.store, fax), FaxRead)
+
+    @on(FaxRead)
+    def show_fax_reading(self, message: FaxRead) -> None:
+        message.stop()
+        reading = message.result
+        self.app.push_screen(TextModal(reading.heading, reading.text, reading.where))
+
+    def action_print_fax(self) -> None:
+        if fax := self.chosen_fax():
+            command = self.fax_settings.print_command
+            self.run_job(lambda: actions.print_received_fax(self.store, fax.id, command), notice=f"Fax {fax.label()} sent to the printer")
 
     def action_fax_close(self) -> None:
         if fax := self.chosen_fax():
@@ -602,3 +645,87 @@ def open_call_slip(app) -> None:
             app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.caller}", timeout=3)
 
     app.push_screen(CallSlip(app.store), logged)
+
+
+class FaxDirectory(Reply):
+    """The directory's entries a fax can go to, read in a thread."""
+
+
+class PagesCounted(Reply):
+    """(the document, its pages or None), counted in a thread."""
+
+
+class FaxForm(ModelForm):
+    """The new fax: a name or a fax number the directory knows fills the other and the
+    company; the pages of a PDF or PostScript document are counted as it is named."""
+
+    def __init__(self, store) -> None:
+        super().__init__(Fax, title="New fax", save=lambda edit: actions.queue_fax(store, edit.record))
+        self.store = store
+        self.contacts: list[Contact] = []
+        self.counted = ""  # the pages last filled in from the document, to tell them from typed ones
+
+    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
+        self.widget_of("recipient").focus()  # whom to first: the directory fills in the number
+        self.widget_of("document").suggester = PathSuggester()
+        store = self.store
+        self.run_job(lambda: [c for c in store.repo("contacts").list() if c.fax_number], FaxDirectory, group="load")
+
+    @on(FaxDirectory)
+    def directory_loaded(self, message: FaxDirectory) -> None:
+        self.contacts = message.result
+        names = [visible(c.name, one_line=True) for c in self.contacts]
+        self.widget_of("recipient").suggester = SuggestFromList(names, case_sensitive=False)
+        self.widget_of("fax_number").suggester = SuggestFromList([readable_number(c.fax_number) for c in self.contacts])
+
+    def failed(self, error: Exception, group: str) -> None:
+        if group not in ("load", "pages"):  # without the directory or a count, the fax is still written
+            super().failed(error, group)
+
+    @on(Input.Changed, "#field-recipient")
+    def fill_fax_number(self, event: Input.Changed) -> None:
+        listed = fax_contact_named(self.contacts, event.value)
+        if listed and not self.value_of("fax_number"):
+            self.set_value("fax_number", readable_number(listed.fax_number))
+        if listed and not self.value_of("company"):
+            self.set_value("company", listed.company)
+
+    @on(Input.Changed, "#field-fax_number")
+    def fill_recipient(self, event: Input.Changed) -> None:
+        listed = fax_contact_numbered(self.contacts, event.value)
+        if listed and not self.value_of("recipient"):
+            self.set_value("recipient", listed.name)
+        if listed and not self.value_of("company"):
+            self.set_value("company", listed.company)
+
+    @on(Input.Changed, "#field-document")
+    def count_document_pages(self, event: Input.Changed) -> None:
+        path = Path(event.value.strip()).expanduser()
+        if event.value.strip() and path.is_file():
+            self.run_job(lambda: (path, count_pages(path)), PagesCounted, group="pages", exclusive=True)
+
+    @on(PagesCounted)
+    def pages_counted(self, message: PagesCounted) -> None:
+        path, pages = message.result
+        if Path(self.value_of("document").strip()).expanduser() != path:
+            return  # the name changed since
+        typed = str(self.value_of("pages")).strip()
+        if pages is None:
+            self.say_above(f"The pages of {path.name} cannot be counted here: say how many.")
+        elif typed in ("", "1", self.counted):
+            self.counted = str(pages)
+            self.set_value("pages", pages)
+            self.say_above(f"{path.name}: {pages} page(s).")
+
+
+def fax_contact_named(contacts: list[Contact], name: str) -> Contact | None:
+    wanted = name.strip().casefold()
+    return next((c for c in contacts if wanted and c.name.casefold() == wanted), None)
+
+
+def fax_contact_numbered(contacts: list[Contact], number: str) -> Contact | None:
+    try:
+        wanted = normalise_number(number)
+    except ValueError:
+        return None
+    return next((c for c in contacts if wanted and c.fax_number == wanted), None)

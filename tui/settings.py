@@ -15,6 +15,7 @@ from pathlib import Path
 APP_NAME = "backoffice"
 ENV_PREFIX = "BACKOFFICE_"
 DEFAULT_FAX_SERVER = "localhost:4559"  # HylaFAX's hfaxd on the office's own machine
+DEFAULT_PRINT_COMMAND = "lp {file}"  # CUPS's lp, to the office's default printer
 DEFAULT_FAX_COMMAND = "sendfax -h {server} -t {max_tries} -x {company} -c {cover_note} -d {recipient}@{number} {file}"
 MAX_RETENTION_DAYS = 36_500  # a century: any longer and the cut-off date falls off the calendar
 SNMP_V3 = ("snmp_user", "snmp_auth_key", "snmp_privacy_key", "snmp_auth_protocol", "snmp_privacy_protocol")
@@ -32,6 +33,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id → keys, e.g. "section.stock" = "f3"
     fax_command: str = DEFAULT_FAX_COMMAND  # empty: faxes are marked sent by hand
     fax_server: str = DEFAULT_FAX_SERVER  # HylaFAX's hfaxd, asked how jobs went and for faxes received; empty: not asked
+    print_command: str = DEFAULT_PRINT_COMMAND  # prints a received fax (P): {file} is its PDF
     archive_after_days: int = 180  # closed records older than this move to the archive
     retention_months: int = 6  # rejected and withdrawn candidates' personal data is erased this long after
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
@@ -126,7 +128,7 @@ def checked(values: dict, where: str) -> dict:
     for name in ("data", "exports", "service_sheets"):
         if result.get(name) is not None:
             result[name] = Path(str(result[name])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "timezone", "region", "extension", "snmp_community", "office",
+    for name in ("theme", "fax_command", "fax_server", "print_command", "timezone", "region", "extension", "snmp_community", "office",
                  "hr_group", *SNMP_V3):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")

@@ -7,18 +7,23 @@ person said; it returns the record as saved.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.addresses import normalise_number
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
+from data.calls.fax_documents import print_file, received_pdf
 from data.calls.fax_server import FaxNotTaken, FaxServer, FaxServerError, FaxServerUnreachable
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
-from data.calls.views import callers_to_list, known_caller
-from data.engine.errors import FieldError, RuleError
+from data.calls.views import callers_to_list, fax_notice, known_caller
+from data.engine.errors import DataError, FieldError, RuleError
 from data.engine.store import Store
+
+if TYPE_CHECKING:
+    from data.mail.mailboxes import Mailbox
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -326,6 +331,46 @@ def number_or_nothing(text: str) -> str:
 
 def pass_on_fax(store: Store, fax_id: int, to: str, note: str = "") -> Fax:
     return store.repo("faxes").update(fax_id, lambda fax: rules.pass_on_fax(fax, to, store.user, store.now(), note))
+
+
+@dataclass
+class FaxHandedOn:
+    """A received fax passed on, and whether the person was told: the address the fax went
+    to as a PDF, else why not, in a sentence to say at once."""
+    fax: Fax
+    told: str = ""
+    not_told: str = ""
+
+
+def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to: str, note: str = "") -> FaxHandedOn:
+    """Pass a received fax on and e-mail it to the person as a PDF, when the directory has
+    their address; a fax that cannot be made a PDF, or a mail that did not go, is said."""
+    from data.mail.actions import tell_by_mail, why_not_told
+    from data.mail.models import SendStatus
+
+    fax = pass_on_fax(store, fax_id, to, note)
+    if why := why_not_told(store, boxes, to):
+        return FaxHandedOn(fax, not_told=why)
+    try:
+        pdf = received_pdf(store, fax)
+        mail = tell_by_mail(store, boxes, to, *fax_notice(fax, note), files=[pdf])
+    except DataError as problem:  # the document unreadable or unsafe, a file the mail refuses
+        return FaxHandedOn(fax, not_told=f"{to} was not e-mailed the fax: {problem}")
+    if mail is None:
+        return FaxHandedOn(fax, not_told=why_not_told(store, boxes, to) or f"{to} could not be told by e-mail.")
+    if mail.send_status != SendStatus.SENT:
+        return FaxHandedOn(fax, not_told=f"The e-mail to {to} did not go and waits on the mail list to be sent again:"
+                                         f" {mail.send_error or 'the mail server did not take it'}")
+    address = ", ".join(mail.to) or to
+    fax = store.repo("faxes").update(fax.id, lambda f: rules.add_attempt(f, store.user, store.now(), f"e-mailed to {address} as a PDF"))
+    return FaxHandedOn(fax, told=address)
+
+
+def print_received_fax(store: Store, fax_id: int, command: str) -> Fax:
+    """Print a received fax, as a PDF, with the office's print command; a line in its history."""
+    fax = store.repo("faxes").get(fax_id)
+    print_file(command, received_pdf(store, fax), f"fax {fax.label()}")
+    return store.repo("faxes").update(fax_id, lambda f: rules.add_attempt(f, store.user, store.now(), "printed"))
 
 
 def close_fax(store: Store, fax_id: int) -> Fax:

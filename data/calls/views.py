@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from data.addresses import normalise_number, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
-from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
+from data.calls.rules import INCOMING_OPEN, PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
 from data.engine.clock import EARLIEST, local, office_day
 from data.engine.errors import NotFoundError
 from data.engine.tables import AnyOf
 from data.engine.states import words
 from data.engine.store import Store
+from data.when import moment_said, span_said
 
 
 UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
@@ -22,6 +23,8 @@ OPEN_STATUSES = (*UNANSWERED, CallStatus.CALLBACK)
 DONE_SHOWN = 500  # done calls listed with `a`: about three weeks of a busy office's
 FAXES_FAILED = (FaxStatus.FAILED, FaxStatus.GAVE_UP)
 FAXES_WAITING = (FaxStatus.QUEUED, FaxStatus.RETRYING)
+FAXES_TO_SEE = (*FAXES_FAILED, *FAXES_WAITING, FaxStatus.AT_SERVER, *INCOMING_OPEN)
+HELD_TOO_LONG = timedelta(days=1)  # a fax the server holds longer than this waits for someone to look
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,18 @@ def call_notice(call: Call) -> tuple[str, str]:
     return f"Call from {who}", "\n".join(lines).strip() + "\n"
 
 
+def fax_notice(fax: Fax, note: str = "") -> tuple[str, str]:
+    """(subject, text) of an e-mail carrying a received fax to the person it was passed on to."""
+    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
+    number = f" ({readable_number(fax.fax_number)})" if fax.sender and fax.fax_number else ""
+    came = f" on {local(fax.sent_at):%a %d %b at %H:%M}" if fax.sent_at else ""
+    passed = fax.attempts[-1] if fax.attempts else None
+    lines = [f"A fax from {sender}{number} came in{came}: {fax.pages} page(s), attached as a PDF.",
+             "", note, "" if note else None,
+             f"Passed on to you by {passed.user}." if passed and passed.user else None]
+    return f"Fax from {sender}", "\n".join(line for line in lines if line is not None).strip() + "\n"
+
+
 def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     calls = store.repo("calls").find(status=CallStatus.CALLBACK)  # only these can be due
 
@@ -192,27 +207,60 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
 
     overdue = sorted((c for c in calls if is_overdue(c, now)), key=urgent_then_due)
     today = sorted((c for c in calls if is_due_today(c, now)), key=urgent_then_due)
-    faxes_to_see = store.repo("faxes").find(status=AnyOf(FAXES_FAILED + FAXES_WAITING))  # found in the stored text
-    faxes = [f for f in faxes_to_see if f.status in FAXES_FAILED]
 
     def call_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
-        return AgendaEntry(f"{c.caller}{who} — due {local(c.callback_due):%a %H:%M}", "calls", c.id, c.priority == Priority.URGENT)
+        return AgendaEntry(f"{c.caller}{who} — due {moment_said(c.callback_due, now)}", "calls", c.id, c.priority == Priority.URGENT)
 
     waiting = queue_order(calls_with_status(store, UNANSWERED), now)
-    queued = [f for f in faxes_to_see if f.status in FAXES_WAITING]
 
     def message_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
-        return AgendaEntry(f"{c.caller}{who} — {words(c.status)}, {local(c.created_at or now):%a %H:%M}", "calls", c.id,
+        return AgendaEntry(f"{c.caller}{who} — {words(c.status)}, {moment_said(c.created_at or now, now)}", "calls", c.id,
                            c.priority == Priority.URGENT)
 
     return [
         AgendaGroup("callbacks_overdue", "Callbacks overdue", "calls", len(overdue), [call_entry(c) for c in overdue]),
         AgendaGroup("callbacks_today", "Callbacks due today", "calls", len(today), [call_entry(c) for c in today]),
         AgendaGroup("messages_open", "Messages not dealt with", "calls", len(waiting), [message_entry(c) for c in waiting]),
-        AgendaGroup("faxes_failed", "Faxes failed or given up", "calls", len(faxes),
-                    [AgendaEntry(f"to {f.recipient} — {f.last_error or words(f.status)}", "faxes", f.id) for f in faxes]),
-        AgendaGroup("faxes_queued", "Faxes waiting to go", "calls", len(queued),
-                    [AgendaEntry(f"to {f.recipient} — {words(f.status)}", "faxes", f.id) for f in queued]),
+        *fax_agenda_groups(store, now),
     ]
+
+
+def fax_agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
+    """Faxes that came in and nobody closed, faxes that failed, faxes the fax server holds
+    (and since when), faxes still to go."""
+    faxes = store.repo("faxes").find(status=AnyOf(FAXES_TO_SEE))  # found in the stored text
+    came_in = sorted((f for f in faxes if f.status in INCOMING_OPEN), key=lambda f: f.sent_at or f.created_at or now)
+    failed = [f for f in faxes if f.status in FAXES_FAILED]
+    held = sorted((f for f in faxes if f.status == FaxStatus.AT_SERVER), key=lambda f: at_server_since(f) or now)
+    queued = [f for f in faxes if f.status in FAXES_WAITING]
+    return [
+        AgendaGroup("faxes_received", "Faxes received, not dealt with", "calls", len(came_in),
+                    [received_entry(f, now) for f in came_in]),
+        AgendaGroup("faxes_failed", "Faxes failed or given up", "calls", len(failed),
+                    [AgendaEntry(f"to {f.recipient} — {f.last_error or words(f.status)}, {moment_said(f.updated_at or now, now)}",
+                                 "faxes", f.id) for f in failed]),
+        AgendaGroup("faxes_queued", "Faxes waiting to go or held at the fax server", "calls", len(held) + len(queued),
+                    [held_entry(f, now) for f in held] + [AgendaEntry(f"to {f.recipient} — {words(f.status)}", "faxes", f.id)
+                                                          for f in queued]),
+    ]
+
+
+def received_entry(fax: Fax, now: datetime) -> AgendaEntry:
+    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
+    return AgendaEntry(f"from {sender}, {fax.pages} page(s) — {fax_state(fax)}, {moment_said(fax.sent_at or fax.created_at or now, now)}",
+                       "faxes", fax.id)
+
+
+def held_entry(fax: Fax, now: datetime) -> AgendaEntry:
+    since = at_server_since(fax) or now
+    said = f": {fax.server_said}" if fax.server_said else ""
+    return AgendaEntry(f"to {fax.recipient} — job {fax.job}, at the fax server {span_said(since, now)}{said}", "faxes", fax.id,
+                       urgent=now - since > HELD_TOO_LONG)
+
+
+def at_server_since(fax: Fax) -> datetime | None:
+    """When the fax server took the fax: its last hand-over in its history."""
+    handed = [s.at for s in fax.attempts if s.action.startswith("queued at the fax server")]
+    return handed[-1] if handed else fax.updated_at

@@ -69,7 +69,9 @@ async def test_a_fax_received_while_the_app_is_open_comes_in_and_is_passed_on_by
 
         await pilot.press("p", *"Priya", "enter")
         assert await wait_for(pilot, lambda: store.repo("faxes").list()[0].status == FaxStatus.PASSED_ON)
-        await pilot.press("d")
+        assert await wait_for(pilot, lambda: "Priya was not told by e-mail" in str(app.screen.query_one("#dialog-message").render())
+                              if app.screen.query("#dialog-message") else False)
+        await pilot.press("enter", "d")
         assert await wait_for(pilot, lambda: store.repo("faxes").list()[0].status == FaxStatus.CLOSED)
         await pilot.press("s")  # an incoming fax is never sent
         assert await wait_for(pilot, lambda: "never sent" in str(app.screen.query_one("#dialog-message").render()))
