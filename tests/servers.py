@@ -159,6 +159,7 @@ class SmtpInbox:
     """What the SMTP server was handed."""
 
     messages: list[Message] = field(default_factory=list)
+    envelopes: list[list[str]] = field(default_factory=list)  # each message's RCPT TO addresses
     refuse: bool = False
     logins: list[tuple[str, str]] = field(default_factory=list)  # (user, password) as the server got them
 
@@ -176,6 +177,7 @@ class SmtpInbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
+        self.envelopes.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 

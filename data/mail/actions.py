@@ -7,14 +7,17 @@ the lock, so colleagues keep working while a server is slow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from data.calls.views import directory_address
 from data.engine.errors import DataError, NoAccessError, RuleError
 from data.engine.store import Store
+from data.mail import attachments as kept
 from data.mail import rules
 from data.mail.attachments import attach_kept_files, keep_attachment
 from data.mail.mailboxes import Mailbox, sender_for
@@ -173,12 +176,16 @@ def mark_read(store: Store, collection: str, mail_id: int) -> Mail:
     return store.repo(collection).update(mail_id, rules.mark_read)
 
 
-def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox) -> Mail:
-    """Queue a reply and set the message waiting for the answer; the sender sends it."""
+def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, to: list[str] | None = None,
+          cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
+    """Queue a reply (to the sender unless ``to`` says otherwise) and set the message waiting
+    for the answer; the sender sends it."""
+    parts = kept.files_to_send(files)
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
-        answer = mails.add(rules.reply_to(original, text, box.name, store.user, store.now()))
+        answer = rules.reply_to(original, text, box.name, store.user, store.now(), to, cc, box.signature)
+        answer = mails.add(carrying(store, collection, answer, parts))
 
         def waiting(mail: Mail) -> None:
             mail.unread = False
@@ -190,28 +197,70 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox) 
     return answer
 
 
-def forward(store: Store, collection: str, mail_id: int, to: list[str], text: str, box: Mailbox) -> Mail:
+def forward(store: Store, collection: str, mail_id: int, to: list[str], text: str, box: Mailbox,
+            cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
+    """Queue a forward of the message with the files that came with it (and any ``files`` more)."""
+    parts = kept.files_to_send(files)
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
-        sent = mails.add(rules.forward(original, to, text, box.name, store.user, store.now()))
-        mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(), f"forwarded to {', '.join(sent.to)} (#{sent.id})"))
+        sent = rules.forward(original, to, text, box.name, store.user, store.now(), cc, box.signature)
+        sent = mails.add(carrying(store, collection, sent, [*carried_on(store, collection, original), *parts]))
+        mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(),
+                                                       f"forwarded to {', '.join(sent.to + sent.cc)} (#{sent.id})"))
     return sent
 
 
-def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str) -> Mail:
-    """A new message from the office, queued to be sent."""
-    return store.repo(box.collection).add(rules.outgoing(box.name, to, subject, text, store.user, store.now()))
+def carried_on(store: Store, collection: str, original: Mail) -> list[Part]:
+    """The attachments of a message, to go on with its forward; a RuleError naming the one
+    that is no longer kept (an erasure took it, say)."""
+    try:
+        return kept.kept_parts(store, collection, original)
+    except FileNotFoundError as error:
+        gone = next((a.name for a in original.attachments if a.file == os.path.basename(str(error.filename or ""))), "")
+        raise RuleError(f"The attachment {gone or 'of this message'!r} is no longer kept, so it cannot go with the "
+                        "forward: nothing was sent.") from None
 
 
-def tell_by_mail(store: Store, boxes: list[Mailbox], name: str, subject: str, text: str) -> Mail | None:
-    """Let a person know by e-mail — when the directory has their address and a mailbox
-    (not HR's) can send; None when not. A failed send stays on the mail list to send again."""
-    box = sender_for(boxes)
+def carrying(store: Store, collection: str, mail: Mail, parts: Sequence[Part]) -> Mail:
+    """``mail`` with ``parts`` kept as its attachments — once it is known to be a message
+    that can be sent, so that a refused one leaves no file behind."""
+    kept.within_limit(parts)
+    mail.attachments = kept.keep_outgoing(store, collection, mail.mailbox, parts)
+    return mail
+
+
+def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str,
+            cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
+    """A new message from the office, queued to be sent, signed with the mailbox's signature
+    and carrying ``files``."""
+    parts = kept.files_to_send(files)
+    mail = rules.outgoing(box.name, to, subject, rules.signed(text, box.signature), store.user, store.now(), cc)
+    return store.repo(box.collection).add(carrying(store, box.collection, mail, parts))
+
+
+def why_not_told(store: Store, boxes: Sequence[Mailbox], name: str) -> str:
+    """"" when ``tell_by_mail`` can reach the person; else one sentence naming them and why,
+    to say at the moment of passing on."""
+    who = line(name, 200) or "This person"
+    if sender_for(list(boxes)) is None:
+        return f"{who} was not told by e-mail: no mailbox is set up to send with. Tell them another way."
+    if not directory_address(store.repo("contacts").list(), name):
+        return f"{who} has no e-mail address in the directory: tell them another way."
+    return ""
+
+
+def tell_by_mail(store: Store, boxes: Sequence[Mailbox], name: str, subject: str, text: str,
+                 files: Sequence[Path] = ()) -> Mail | None:
+    """Let a person know by e-mail, with ``files`` attached — when the directory has their
+    address and a mailbox (not HR's) can send; None when not (``why_not_told`` says why).
+    A file that cannot go is a FieldError naming it, and nothing is sent; a failed send
+    stays on the mail list to send again."""
+    box = sender_for(list(boxes))
     address = directory_address(store.repo("contacts").list(), name)
     if box is None or not address:
         return None
-    queued = compose(store, box, [address], subject, text)
+    queued = compose(store, box, [address], subject, text, files=files)
     return send_mail(store, box.collection, queued.id, box)
 
 

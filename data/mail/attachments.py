@@ -9,15 +9,23 @@ name read from a shared file never leads anywhere else.
 from __future__ import annotations
 
 import errno
+import mimetypes
 import os
 import re
+import secrets
+import stat
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
+from data.engine.errors import FieldError
 from data.engine.files import Folder
 from data.engine.store import Store
 from data.mail.models import Attachment, Direction, Mail
-from data.mail.parse import ATTACHMENT_LIMIT, Part
+from data.mail.parse import ATTACHMENT_LIMIT, Part, line
+
+SEND_LIMIT = 20 * 2**20  # bytes of files one message may carry: servers refuse ~25 MB once encoded
+FILES_LIMIT = 20  # files one message may carry
 
 SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
@@ -54,6 +62,94 @@ def keep_file(store: Store, collection: str, mailbox: str, name: str, payload: b
     """A file of our own making (an invitation's .ics) kept to go out with a message."""
     with open_attachments(store, collection, mailbox, writing=True) as folder:
         folder.write(name, payload)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 1024 + 1} KB"
+
+
+def files_to_send(paths: Sequence[Path]) -> list[Part]:
+    """The files a person chose to send, read whole; FieldError ("attachments") naming the
+    first that is not there, cannot be read, is not a plain file, or would make the message
+    carry more than SEND_LIMIT."""
+    if len(paths) > FILES_LIMIT:
+        raise FieldError("attachments", f"{len(paths)} files were chosen; one message carries at most {FILES_LIMIT}: "
+                                        "nothing was sent.")
+    parts: list[Part] = []
+    for path in paths:
+        room = SEND_LIMIT - sum(len(part.data) for part in parts)
+        name = line(Path(path).name, 255) or "attachment"
+        parts.append(Part(name, guessed_type(name), chosen_file(Path(path), room)))
+    return parts
+
+
+def chosen_file(path: Path, room: int) -> bytes:
+    """A file a person named (a link they chose is followed: the path is theirs, not the
+    shared folder's), at most ``room`` bytes."""
+    shown = line(str(path), 300)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a FIFO does not hang the open
+    except FileNotFoundError:
+        raise FieldError("attachments", f"{shown} is not there: nothing was sent.") from None
+    except OSError as error:
+        raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FieldError("attachments", f"{shown} is not a file (a folder or a device): only files can be attached; "
+                                            "nothing was sent.")
+        too_big = FieldError("attachments", f"{shown} is {megabytes(info.st_size)}: with it the message would carry more "
+                                            f"than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
+        if info.st_size > room:
+            raise too_big
+        with open(os.dup(fd), "rb") as file:
+            data = file.read(room + 1)
+    except OSError as error:
+        raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
+    finally:
+        os.close(fd)
+    if len(data) > room:  # it grew while being read
+        raise too_big
+    return data
+
+
+def within_limit(parts: Sequence[Part]) -> None:
+    """FieldError naming the file with which a message would carry more than SEND_LIMIT (a
+    forward carries on what came, which may be more than a server takes back)."""
+    total = 0
+    for part in parts:
+        total += len(part.data)
+        if total > SEND_LIMIT:
+            raise FieldError("attachments", f"{part.name!r} ({megabytes(len(part.data))}) would make the message carry "
+                                            f"more than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
+
+
+def guessed_type(name: str) -> str:
+    return mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+
+
+def keep_outgoing(store: Store, collection: str, mailbox: str, parts: Sequence[Part]) -> list[Attachment]:
+    """Keep the files an outgoing message carries, under names of our own, until it is sent
+    (and after, as the record of what went)."""
+    if not parts:
+        return []
+    token = secrets.token_hex(6)
+    kept = []
+    with open_attachments(store, collection, mailbox, writing=True) as folder:
+        for number, part in enumerate(parts, 1):
+            suffix = SAFE_SUFFIX.search(part.name)
+            name = f"out-{token}-{number}{suffix.group().lower() if suffix else ''}"
+            folder.write(name, part.data)
+            kept.append(Attachment(name=part.name, file=name, size=len(part.data), content_type=part.content_type))
+    return kept
+
+
+def kept_parts(store: Store, collection: str, mail: Mail) -> list[Part]:
+    """The attachments a stored message has, as they are kept (a forward carries them on)."""
+    if not mail.attachments:
+        return []
+    with open_attachments(store, collection, mail.mailbox) as folder:
+        return [Part(a.name, a.content_type or guessed_type(a.name), read_attachment(folder, a)) for a in mail.attachments]
 
 
 def read_attachment(folder: Folder, attachment: Attachment) -> bytes:

@@ -7,6 +7,8 @@
     password_file = "~/.config/backoffice/mail-password"   # else $BACKOFFICE_MAIL_PASSWORD
     delete_after_fetch = false  # the default: nothing is removed from the server
     insecure = false            # true: the password may go to a server that offers no TLS
+    signature = '''Front desk
+    Example Ltd · 020 7946 0000'''   # put under what the office writes from this mailbox
 
     [mail.jobs]                 # more mailboxes, each a table of the same keys
     imap = "imaps://jobs@mail.example.com/INBOX"
@@ -27,9 +29,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from data.engine.errors import DataError
+from data.engine.text import control_problem, normalise_line_ends
 
 DEFAULT_MAILBOX = "office"
-KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch", "insecure")
+KEYS = ("imap", "smtp", "from", "password_file", "hr", "delete_after_fetch", "insecure", "signature")
+SIGNATURE_LIMIT = 2000  # characters
 PORTS = {"imap": 143, "imaps": 993, "smtp": 25, "smtps": 465}
 
 
@@ -56,6 +60,7 @@ class Mailbox:
     hr: bool = False
     delete_after_fetch: bool = False
     insecure: bool = False  # the settings allow a password to go without TLS
+    signature: str = ""  # put under what is written from it
 
     @property
     def in_the_clear(self) -> bool:
@@ -139,7 +144,17 @@ def mailbox(name: str, values: dict) -> Mailbox:
     password_file = values.get("password_file")
     return Mailbox(name, imap, smtp, sender, Path(str(password_file)).expanduser() if password_file else None,
                    flag(name, "hr", values.get("hr", False)), flag(name, "delete_after_fetch", values.get("delete_after_fetch", False)),
-                   flag(name, "insecure", values.get("insecure", False)))
+                   flag(name, "insecure", values.get("insecure", False)), signature(name, values.get("signature", "")))
+
+
+def signature(mailbox: str, value: object) -> str:
+    text = normalise_line_ends(str(value or "")).strip("\n")
+    problem = control_problem(text, multiline=True)
+    if problem:
+        raise MailSettingsError(f"mail {mailbox}: signature {problem}")
+    if len(text) > SIGNATURE_LIMIT:
+        raise MailSettingsError(f"mail {mailbox}: signature is {len(text):,} characters; at most {SIGNATURE_LIMIT:,} are sent")
+    return text
 
 
 def mailboxes(table: dict) -> list[Mailbox]:

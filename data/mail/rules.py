@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -69,40 +70,66 @@ def quoted(mail: Mail) -> str:
     return f"{when}{mail.sender or mail.sender_address} wrote:\n{lines}"
 
 
-def reply_to(original: Mail, text: str, mailbox: str, user: str, now: datetime) -> Mail:
-    """A reply to ``original``, threaded by In-Reply-To and References, queued to be sent."""
+def reply_to(original: Mail, text: str, mailbox: str, user: str, now: datetime,
+             to: list[str] | None = None, cc: Sequence[str] = (), signature: str = "") -> Mail:
+    """A reply to ``original``, threaded by In-Reply-To and References, queued to be sent: to
+    its sender unless ``to`` says otherwise."""
     if original.direction != Direction.INCOMING or not original.sender_address:
         raise RuleError("Only a message that came in with a sender's address can be answered.")
     if not text.strip():
         raise FieldError("text", "The reply is empty.")
     references = [*original.references, original.message_id] if original.message_id else list(original.references)
-    reply = outgoing(mailbox, [original.sender_address], subject_with("Re:", original.subject),
-                     f"{text.strip()}\n\n{quoted(original)}", user, now)
+    reply = outgoing(mailbox, [original.sender_address] if to is None else to, subject_with("Re:", original.subject),
+                     f"{signed(text, signature)}\n\n{quoted(original)}", user, now, cc)
     reply.in_reply_to, reply.references = original.message_id, references[-100:]
     return reply
 
 
-def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, now: datetime) -> Mail:
-    if not to:
+def reply_all_cc(original: Mail, own: Iterable[str]) -> list[str]:
+    """Who else a reply to all goes to: everyone the message was to or copied to, but the
+    sender (it goes to them) and the office's own addresses."""
+    left_out = {address.lower() for address in own if address} | {original.sender_address.lower()}
+    others: list[str] = []
+    for address in [*original.to, *original.cc]:
+        if address and address.lower() not in left_out and address.lower() not in {o.lower() for o in others}:
+            others.append(address)
+    return others
+
+
+def forward(original: Mail, to: list[str], text: str, mailbox: str, user: str, now: datetime,
+            cc: Sequence[str] = (), signature: str = "") -> Mail:
+    if not [typed for typed in to if typed.strip()]:
         raise FieldError("to", "Say whom to forward the message to.")
     header = f"---------- Forwarded message ----------\nFrom: {original.sender} <{original.sender_address}>\nSubject: {original.subject}"
+    if original.to:
+        header += f"\nTo: {', '.join(original.to)}"
+    if original.cc:
+        header += f"\nCc: {', '.join(original.cc)}"
     return outgoing(mailbox, to, subject_with("Fwd:", original.subject),
-                    f"{text.strip()}\n\n{header}\n\n{original.text}".lstrip(), user, now)
+                    f"{signed(text, signature)}\n\n{header}\n\n{original.text}".lstrip(), user, now, cc)
 
 
-def outgoing(mailbox: str, to: list[str], subject: str, text: str, user: str, now: datetime) -> Mail:
+def signed(text: str, signature: str) -> str:
+    """The text with the mailbox's signature under it, after the usual "-- " line."""
+    text = text.strip()
+    return f"{text}\n\n-- \n{signature.strip()}".lstrip() if signature.strip() else text
+
+
+def outgoing(mailbox: str, to: list[str], subject: str, text: str, user: str, now: datetime,
+             cc: Sequence[str] = ()) -> Mail:
     addresses = checked_addresses(to)
-    mail = Mail(mailbox=mailbox, direction=Direction.OUTGOING, to=addresses, subject=one_line(subject).strip(), text=text,
-                status=MailStatus.DONE, unread=False, send_status=SendStatus.QUEUED)
-    add_step(mail, user, now, f"to send to {', '.join(addresses)}")
+    copies = checked_addresses(cc, "cc") if [typed for typed in cc if typed.strip()] else []
+    mail = Mail(mailbox=mailbox, direction=Direction.OUTGOING, to=addresses, cc=copies, subject=one_line(subject).strip(),
+                text=text, status=MailStatus.DONE, unread=False, send_status=SendStatus.QUEUED)
+    add_step(mail, user, now, f"to send to {', '.join(addresses + copies)}")
     return mail
 
 
-def checked_addresses(to: list[str]) -> list[str]:
+def checked_addresses(to: Sequence[str], field: str = "to") -> list[str]:
     """The addresses of what was typed ("Ann <ann@example.com>" or the bare address); the
     first that cannot be one is named as it was typed."""
     if not [typed for typed in to if typed.strip()]:
-        raise FieldError("to", "Say whom to send it to.")
+        raise FieldError(field, "Say whom to send it to.")
     found = []
     for typed in to:
         address = parseaddr(typed)[1]
@@ -111,7 +138,7 @@ def checked_addresses(to: list[str]) -> list[str]:
             if not address.isprintable() or " " in address:  # a line break of any kind would end the header
                 raise ValueError(address)
         except ValueError:
-            raise FieldError("to", f"Not an e-mail address: {typed.strip()!r}") from None
+            raise FieldError(field, f"Not an e-mail address: {typed.strip()!r}") from None
         found.append(address)
     return found
 
