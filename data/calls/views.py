@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from data.addresses import normalise_number, readable_number
+from data.addresses import normalise_number, number_forms, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
 from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
 from data.calls.rules import PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
@@ -160,10 +160,41 @@ def recent_calls_from(calls: Iterable[Call], number: str, limit: int = 3) -> lis
     return sorted(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0), reverse=True)[:limit]
 
 
+def call_words(call: Call) -> str:
+    """What a call is found by beyond what its row shows: its message, its company, the caller
+    id the phone system gave, and its number in each way an office writes it."""
+    return "\0".join([call.caller, call.company, call.message, call.caller_id, *number_forms(call.number)])
+
+
 def directory_address(contacts: Iterable[Contact], name: str) -> str:
     """The e-mail address the directory has for a person, a department or a supplier, else ""."""
     wanted = name.strip().casefold()
     return next((c.email for c in contacts if c.email and c.name.casefold() == wanted), "")
+
+
+def person_for(contacts: Iterable[Contact], who: str) -> str:
+    """The directory's name for a login or an extension the phone system or a session knows
+    someone by: an extension, the whole name, the part of their e-mail address before the @,
+    or a first name no one else in the directory has ('bob' → 'Bob Hale'); else ``who`` as it is."""
+    who = who.strip()
+    wanted = who.casefold()
+    inside = [c for c in contacts if c.kind == ContactKind.PERSON]
+    if not wanted:
+        return ""
+    for matches in (lambda c: c.extension == who, lambda c: c.name.casefold() == wanted,
+                    lambda c: c.email.partition("@")[0].casefold() == wanted,
+                    lambda c: c.name.split()[0].casefold() == wanted):
+        found = {c.name for c in inside if matches(c)}
+        if len(found) == 1:
+            return found.pop()
+    return who
+
+
+def my_names(contacts: Iterable[Contact], login: str, named: str = "") -> frozenset[str]:
+    """Whom what is passed on to the person running the app is for, casefolded: their login,
+    the name they gave in the settings (``named``), and the directory's name for them."""
+    names = {login, named, person_for(contacts, named or login)}
+    return frozenset(n.strip().casefold() for n in names if n.strip())
 
 
 def directory_names(contacts: Iterable[Contact]) -> list[str]:
