@@ -252,6 +252,7 @@ class CallsScreen(TabbedSection, MailActions):
     def show_calls(self, data: CallsView) -> None:
         self.data = data
         self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in data.queue(self.for_whom, self.show_done))
+        self.put_cursor_on_new_call()
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
@@ -347,6 +348,18 @@ class CallsScreen(TabbedSection, MailActions):
         told, sentence = message.result
         self.notify(sentence, severity="information" if told else "warning", timeout=4 if told else 12)
         self.reload()
+
+    _cursor_to: int | None = None  # a call just logged here, to put the cursor on once it is read
+
+    def cursor_to_call(self, call_id: int | None) -> None:
+        self._cursor_to = call_id
+        self.put_cursor_on_new_call()
+
+    def put_cursor_on_new_call(self) -> None:
+        if self._cursor_to is None or self.data is None or self.data.call(self._cursor_to) is None:
+            return  # not read yet: once it is
+        self.query_one("#queue", RecordTable).select_key(self._cursor_to)
+        self._cursor_to = None
 
     # -- what was passed on to you ---------------------------------------------------------
     _yours_wanted = False  # asked from the dashboard before the section had read its records
@@ -606,10 +619,19 @@ class CallSlip(ModelForm):
         self.contacts: list[Contact] = []
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
-        self.widget_of("message" if self.ringing else "number").focus()
+        self.widget_of(self.first_to_fill()).focus()
         self.widget_of("callback_due").placeholder = "14:30, 2pm, +2h, fri 10 …"
         store = self.store
         self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
+
+    def first_to_fill(self) -> str:
+        """Where the slip opens: the number; on a ringing call, the first thing the phone system
+        could not fill — the caller's name, whom it is for — else the message."""
+        if self.ringing is None:
+            return "number"
+        if self.ringing.caller == UNKNOWN_CALLER:
+            return "caller"  # selected: what is typed replaces "Unknown caller"
+        return "message" if self.ringing.for_whom else "for_whom"
 
     @on(Directory)
     def directory_loaded(self, message: Directory) -> None:
@@ -665,14 +687,26 @@ def caller_so_far(calls: list[Call], ringing: Call) -> str:
 
 def open_ringing_slip(app, call: Call) -> None:
     """The phone system rang for this session: the slip of that call, over whatever is open."""
-    app.push_screen(CallSlip(app.store, ringing=call),
-                    lambda saved: saved and app.notify(f"Answered the call from {saved.caller}", timeout=3))
+    def answered(saved: Call | None) -> None:
+        if saved:
+            app.notify(f"Answered the call from {saved.who}", timeout=3)
+            show_on_calls(app, saved)
+
+    app.push_screen(CallSlip(app.store, ringing=call), answered)
+
+
+def show_on_calls(app, call: Call) -> None:
+    """A call just logged or answered while Calls is open gets the cursor, for the next key
+    (`p` to pass it on, say) to act on it."""
+    if isinstance(app.screen, CallsScreen) and app.screen.current_tab() == "messages":
+        app.screen.cursor_to_call(call.id)
 
 
 def open_call_slip(app) -> None:
     """The `c` key: a call slip over any section."""
     def logged(call: Call | None) -> None:
         if call:
-            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.caller}", timeout=3)
+            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.who}", timeout=3)
+            show_on_calls(app, call)
 
     app.push_screen(CallSlip(app.store), logged)
