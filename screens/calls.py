@@ -25,6 +25,7 @@ from data.calls.views import (
     fax_state,
     known_caller,
     my_names,
+    person_for,
     recent_calls_from,
 )
 from data.engine.clock import local
@@ -383,11 +384,11 @@ class CallsScreen(TabbedSection, MailActions):
         settings = self.app.settings  # type: ignore[attr-defined]
         me = my_names(self.data.contacts, self.store.user, settings.my_name)
         found = yours(self.data, self.mail_data, me)
-        whom = " / ".join(sorted(me, key=len))
+        whom = person_for(self.data.contacts, settings.my_name or self.store.user)
         if not found:
             self.notify(f"Nothing passed on to you ({whom}) is open.", timeout=4)
             return
-        choices = [((y.collection, y.record_id), clipped(f"{age(y.since, self.data.now):>4}  {y.text}", 66)) for y in found]
+        choices = [((y.collection, y.record_id), clipped(f"{age(y.since, self.data.now):>4}  {y.text}", 60)) for y in found]
         self.app.push_screen(ChoiceModal(f"Yours: {len(found)} passed on to {whom}", choices), self.open_one_of_yours)
 
     def open_one_of_yours(self, chosen: tuple[str, int] | None) -> None:
