@@ -185,3 +185,30 @@ async def test_the_slip_of_a_ring_from_an_unknown_number_opens_on_the_caller(mak
         assert await wait_for(pilot, lambda: bool(app.screen.query("#field-caller")))
         await pilot.press(*"Sam Turner", "ctrl+s")
         assert await wait_for(pilot, lambda: store.repo("calls").get(ringing.id).caller == "Sam Turner")
+
+
+async def test_the_yours_list_and_a_caller_id_show_escape_sequences_and_markup_inert(make_app, store):
+    import json
+
+    from tests.hostile import PAYLOAD
+    from tests.tui.test_hostile_text import CONTROL
+
+    actions.ring(store, "anonymous", "tester")
+    data = json.loads(store.file("calls").read_text())  # written past the model's gate, as a hand edit would
+    data["calls"]["1"].update(caller_id=f"C{PAYLOAD}", company=f"Co{PAYLOAD}", message=f"M{PAYLOAD}")
+    store.file("calls").write_text(json.dumps(data))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: len(queue_texts(app)) == 1)
+        app.screen.query_one("#queue").focus()
+        await pilot.pause()
+        detail = app.export_screenshot()
+        await pilot.press("y")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.pause()
+        listed = app.export_screenshot()
+    for screen in (detail, listed):
+        assert not CONTROL.findall(screen)
+    assert "C[b]" in detail and "M[b]" in detail  # the caller id and the message, markup and all
+    assert "Call&#160;from&#160;C[b]" in listed and "(Co[b]" in listed  # the caller by the caller id, as given
