@@ -82,7 +82,7 @@ def call_row(call: Call, now: datetime) -> tuple[int, list, str]:
     """A call's row, with the words `/` finds it by besides: its message, its number as written."""
     who = f"{call.who}, {call.company}" if call.company else call.who
     who = f"→ {who}" if call.direction == Direction.OUTGOING else who
-    caller = Text(who, style="italic" if call.caller == UNKNOWN_CALLER else "")
+    caller = Text(clipped(who, 32), style="italic" if call.caller == UNKNOWN_CALLER else "")  # a caller id may be long
     return call.id, [priority_cell(call.priority), caller, call.for_whom, status_cell(call, now), age(call.created_at, now)], call_words(call)
 
 
