@@ -178,12 +178,13 @@ def person_for(contacts: Iterable[Contact], who: str) -> str:
     or a first name no one else in the directory has ('bob' → 'Bob Hale'); else ``who`` as it is."""
     who = who.strip()
     wanted = who.casefold()
-    inside = [c for c in contacts if c.kind == ContactKind.PERSON]
+    inside = [c for c in contacts if c.kind != ContactKind.OUTSIDE]
     if not wanted:
         return ""
+    person = ContactKind.PERSON
     for matches in (lambda c: c.extension == who, lambda c: c.name.casefold() == wanted,
-                    lambda c: c.email.partition("@")[0].casefold() == wanted,
-                    lambda c: c.name.split()[0].casefold() == wanted):
+                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted,
+                    lambda c: c.kind == person and c.name.split()[0].casefold() == wanted):
         found = {c.name for c in inside if matches(c)}
         if len(found) == 1:
             return found.pop()

@@ -46,8 +46,11 @@ def test_a_ring_for_a_login_or_an_extension_is_for_the_person_the_directory_name
     store.repo("contacts").add({"name": "Bob Hale", "extension": "214", "email": "bhale@office.example"})
     store.repo("contacts").add({"name": "Ann Lee"})
     store.repo("contacts").add({"name": "Ann Ross"})
-    for_whom = {to: actions.ring(store, "0161 496 0000", to).for_whom for to in ("bob", "214", "bhale", "ann", "")}
-    assert for_whom == {"bob": "Bob Hale", "214": "Bob Hale", "bhale": "Bob Hale", "ann": "ann", "": ""}  # two Anns: as given
+    store.repo("contacts").add({"name": "Sales", "kind": "department", "extension": "300"})
+    store.repo("contacts").add({"name": "Bob Vance", "kind": "outside"})  # a caller, not whom the office's phones ring for
+    for_whom = {to: actions.ring(store, "0161 496 0000", to).for_whom for to in ("bob", "214", "bhale", "ann", "sales", "300", "")}
+    assert for_whom == {"bob": "Bob Hale", "214": "Bob Hale", "bhale": "Bob Hale", "ann": "ann",  # two Anns: as given
+                        "sales": "Sales", "300": "Sales", "": ""}
     assert store.repo("calls").get(1).rang_for == "bob"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from data.calls import actions
 from data.calls.models import Call, CallStatus, Fax
 from tests.tui.conftest import SIZE
-from tests.tui.test_calls import notices, open_the_one_call, queue_texts
+from tests.tui.test_calls import open_the_one_call, queue_texts
 from tests.tui.test_shell import palette_choice, wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
