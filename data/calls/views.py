@@ -207,7 +207,7 @@ def directory_names(contacts: Iterable[Contact]) -> list[str]:
 
 def call_notice(call: Call) -> tuple[str, str]:
     """(subject, text) of an e-mail telling the person a call was passed on to them."""
-    who = f"{call.caller} ({call.company})" if call.company else call.caller
+    who = f"{call.who} ({call.company})" if call.company else call.who
     taken = call.history[0] if call.history else None
     lines = [f"{who} called" + (f" on {local(taken.at):%a %d %b at %H:%M}" if taken else "") + ".",
              f"Number: {readable_number(call.number)}" if call.number else "",

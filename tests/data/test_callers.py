@@ -115,3 +115,10 @@ def test_what_was_passed_on_to_you_is_yours_on_every_channel_and_only_while_open
                                        "Mail from Kevin Lau: Quote"]
     assert others.id not in [y.record_id for y in found]
     assert yours(calls_view(store), mail_view(store), frozenset({"grace"}))[0].record_id == others.id
+
+
+def test_the_mail_telling_of_a_call_from_an_unknown_number_names_the_number():
+    from data.calls.views import call_notice
+
+    subject, text = call_notice(Call(caller="Unknown caller", number="07700 900123", caller_id="07700 900123 x5"))
+    assert subject == "Call from 07700 900123" and text.startswith("07700 900123 called")
