@@ -69,6 +69,54 @@ def _normalised(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+CALLER_ID_LENGTH = 100  # what is kept of a caller id the phone system gives
+
+
+def number_in(caller_id: str) -> str:
+    """The number part of a caller id as a phone system gives it, stored E.164:
+    '020 7946 0000 ext 12' → '+442079460000', '0800 FLOWERS' → '+448003569377'; '' when it
+    holds none ('Restricted', a name, 43 digits)."""
+    text = caller_id.strip()[:CALLER_ID_LENGTH]
+    try:
+        return normalise_number(text)
+    except ValueError:
+        return _number_part(text, _region)
+
+
+@lru_cache(maxsize=1024)
+def _number_part(text: str, region: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region)  # reads "ext 12" apart, and letters as their keys
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def number_forms(number: str) -> list[str]:
+    """The ways an office writes a stored number, to find it by any of them: '+447700900123',
+    '07700 900123', '07700900123', '+44 7700 900123'."""
+    if not number.startswith("+"):
+        return [number] if number else []
+    return list(_forms(number, _region))
+
+
+@lru_cache(maxsize=8192)
+def _forms(number: str, region: str) -> tuple[str, ...]:
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return (number,)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return tuple(dict.fromkeys([number, national, national.replace(" ", ""), international, _readable(number, region)]))
+
+
 def readable_number(number: str) -> str:
     """'+442079460000' → '020 7946 0000' in GB, '+44 20 7946 0000' elsewhere; '214' → '214'."""
     if not number.startswith("+"):

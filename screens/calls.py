@@ -15,13 +15,34 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from data.addresses import normalise_number, readable_number
 from data.calls import actions, rules
-from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus, Priority
-from data.calls.views import DONE_SHOWN, CallsView, call_notice, calls_view, directory_names, fax_state, known_caller, recent_calls_from
+from data.calls.fax_documents import count_pages, fax_reading
+from data.calls.models import (
+    UNKNOWN_CALLER,
+    Call,
+    CallStatus,
+    Contact,
+    Direction,
+    Fax,
+    FaxStatus,
+    Priority,
+)
+from data.calls.views import (
+    DONE_SHOWN,
+    CallsView,
+    call_notice,
+    call_words,
+    calls_view,
+    directory_names,
+    fax_state,
+    known_caller,
+    my_names,
+    person_for,
+    recent_calls_from,
+)
 from data.engine.clock import local
 from data.engine.states import words
 from data.engine.text import upper_first, visible
 from data.mail.views import MailView, mail_view
-from data.calls.fax_documents import count_pages, fax_reading
 from data.when import HINT, moment_said, parse_when
 from screens.base import TabbedSection
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
@@ -29,15 +50,15 @@ from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
 from tui.plain import clipped, inert, title
-from tui.widgets.dialogs import ErrorModal
+from tui.widgets.dialogs import ChoiceModal, ErrorModal
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.path_suggester import PathSuggester
-from tui.widgets.text_modal import TextModal
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
 from tui.widgets.steady import refill, relabel
+from tui.widgets.text_modal import TextModal
 
 TABS = ("messages", "mail", "faxes", "directory")
 MESSAGE_ACTIONS = {"pass_on", "taken", "callback", "done", "reopen", "note", "for_whom", "all_calls"}
@@ -71,10 +92,12 @@ def priority_cell(priority: Priority) -> Text:
     return {Priority.URGENT: Text("URGENT", style="bold red"), Priority.LOW: Text("low", style="dim")}.get(priority, Text(""))
 
 
-def call_row(call: Call, now: datetime) -> tuple[int, list]:
-    who = f"{call.caller}, {call.company}" if call.company else call.caller
+def call_row(call: Call, now: datetime) -> tuple[int, list, str]:
+    """A call's row, with the words `/` finds it by besides: its message, its number as written."""
+    who = f"{call.who}, {call.company}" if call.company else call.who
     who = f"→ {who}" if call.direction == Direction.OUTGOING else who
-    return call.id, [priority_cell(call.priority), who, call.for_whom, status_cell(call, now), age(call.created_at, now)]
+    caller = Text(clipped(who, 32), style="italic" if call.caller == UNKNOWN_CALLER else "")  # a caller id may be long
+    return call.id, [priority_cell(call.priority), caller, call.for_whom, status_cell(call, now), age(call.created_at, now)], call_words(call)
 
 
 FAX_STYLES = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green",
@@ -118,8 +141,12 @@ def call_detail(call: Call) -> Text:
         text.append(f"  {readable_number(call.number)}")
     if call.direction == Direction.OUTGOING:
         text.append(f"  by {call.handled_by or (call.history[0].user if call.history else 'someone here')}", style="bold")
-    else:
+    elif call.for_whom or not call.rang_for:
         text.append(f"  for {call.for_whom or '(nobody yet)'}", style="bold")
+    else:
+        text.append(f"  rang for {call.rang_for}", style="bold")
+    if call.caller_id and call.caller_id != readable_number(call.number):
+        text.append(f"\nCaller id as the phone system gave it: {call.caller_id}", style="dim")
     text.append("\n")
     text.append(call.message or "(no message)")
     text.append("\n")
@@ -167,6 +194,10 @@ class FaxRead(Reply):
     """What can be shown of a received fax (fax_documents.FaxReading), read in a thread."""
 
 
+class PassedOn(Reply):
+    """What became of passing a call on: (told, the sentence that says so)."""
+
+
 class RecordToEdit(Reply):
     """(repository, the newest revision of the record a person opened), read in a thread."""
 
@@ -191,6 +222,7 @@ class CallsScreen(TabbedSection, MailActions):
         Binding("t", "note", "Note", id="calls.note", tooltip="Add a note to the call's history"),
         Binding("w", "for_whom", "For whom", id="calls.for_whom", tooltip="Show only the calls for one person or department"),
         Binding("a", "all_calls", "All/open", id="calls.all", tooltip="Show done calls too, or only open ones"),
+        Binding("y", "yours", "Yours", id="calls.yours", tooltip="What was passed on to you: calls, faxes and mail, on any tab"),
         Binding("s", "send", "Send now", id="faxes.send", tooltip="Send the fax now with the fax command"),
         Binding("r", "resend", "Resend", id="faxes.resend", tooltip="Queue a failed or given-up fax again"),
         Binding("e", "edit_number", "Edit number", id="faxes.edit_number", tooltip="Give the fax another number"),
@@ -241,10 +273,12 @@ class CallsScreen(TabbedSection, MailActions):
     def show(self, page: CallsPage) -> None:
         self.show_mail(page.mail)
         self.show_calls(page.calls)
+        self.call_after_refresh(self.open_yours_if_wanted)
 
     def show_calls(self, data: CallsView) -> None:
         self.data = data
         self.query_one("#queue", RecordTable).set_rows(call_row(c, data.now) for c in data.queue(self.for_whom, self.show_done))
+        self.put_cursor_on_new_call()
         self.query_one("#fax-queue", RecordTable).set_rows(fax_row(f, data.now) for f in reversed(data.faxes))
         self.query_one("#contacts", RecordTable).set_rows(contact_row(c) for c in sorted(data.contacts, key=lambda c: c.name))
         tabs = self.query_one(TabbedContent)
@@ -330,10 +364,66 @@ class CallsScreen(TabbedSection, MailActions):
             return
 
         def chosen(to: str) -> None:
-            self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to),
-                         lambda told: Done(told, notice=f"Passed on to {to}" + (" and told by e-mail" if told else "")))
+            self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to), PassedOn)
 
-        ask_whom(self.app, self.data.names if self.data else [], chosen)
+        ask_whom(self.app, self.data.names if self.data else [], chosen, value=call.for_whom)
+
+    @on(PassedOn)
+    def passed_on(self, message: PassedOn) -> None:
+        message.stop()
+        told, sentence = message.result
+        self.notify(sentence, severity="information" if told else "warning", timeout=4 if told else 12)
+        self.reload()
+
+    _cursor_to: int | None = None  # a call just logged here, to put the cursor on once it is read
+
+    def cursor_to_call(self, call_id: int | None) -> None:
+        self._cursor_to = call_id
+        self.put_cursor_on_new_call()
+
+    def put_cursor_on_new_call(self) -> None:
+        if self._cursor_to is None or self.data is None or self.data.call(self._cursor_to) is None:
+            return  # not read yet: once it is
+        self.query_one("#queue", RecordTable).select_key(self._cursor_to)
+        self._cursor_to = None
+
+    # -- what was passed on to you ---------------------------------------------------------
+    _yours_wanted = False  # asked from the dashboard before the section had read its records
+
+    def open_yours(self) -> None:
+        """The dashboard's "Yours" line: the list, once the records are in."""
+        self._yours_wanted = True
+        self.open_yours_if_wanted()
+
+    def open_yours_if_wanted(self) -> None:
+        if self._yours_wanted and self.data is not None and self.mail_data is not None and self.is_current:
+            self._yours_wanted = False
+            self.action_yours()
+
+    def action_yours(self) -> None:
+        if self.data is None:
+            self._yours_wanted = True
+            return
+        from data.yours import yours
+
+        settings = self.app.settings  # type: ignore[attr-defined]
+        me = my_names(self.data.contacts, self.store.user, settings.my_name)
+        found = yours(self.data, self.mail_data, me)
+        whom = person_for(self.data.contacts, settings.my_name or self.store.user)
+        if not found:
+            self.notify(f"Nothing passed on to you ({whom}) is open.", timeout=4)
+            return
+        choices = [((y.collection, y.record_id), clipped(f"{age(y.since, self.data.now):>4}  {y.text}", 60)) for y in found]
+        self.app.push_screen(ChoiceModal(f"Yours: {len(found)} passed on to {whom}", choices), self.open_one_of_yours)
+
+    def open_one_of_yours(self, chosen: tuple[str, int] | None) -> None:
+        if chosen is None:
+            return
+        collection, record_id = chosen
+        if collection == "calls" and self.for_whom and self.data:  # a filter for someone else would hide it
+            self.for_whom = ""
+            self.show_calls(self.data)
+        self.open_record(collection, record_id)
 
     def action_callback(self) -> None:
         call = self.chosen_call()
@@ -526,15 +616,22 @@ class CallsScreen(TabbedSection, MailActions):
         self.run_job(lambda: actions.send_fax(self.store, fax.id, template, server=server), lambda sent: Done(sent, notice=fax_said(sent)))
 
 
-def pass_on_and_tell(store, boxes, call_id: int, to: str) -> bool:
-    """Pass the call on; tell the person by e-mail when the directory has their address.
-    True when the e-mail went out (one that did not stays on the mail list as not sent)."""
-    from data.mail.actions import tell_by_mail
+def pass_on_and_tell(store, boxes, call_id: int, to: str) -> tuple[bool, str]:
+    """Pass the call on and tell the person by e-mail, the way the directory says: (told, a
+    sentence saying so — or naming them and why they could not be told). An e-mail that did not
+    go out stays on the mail list as not sent."""
+    from data.mail.actions import tell_by_mail, why_not_told
     from data.mail.models import SendStatus
 
     call = actions.pass_on(store, call_id, to)
-    told = tell_by_mail(store, boxes, to, *call_notice(call)) if boxes else None
-    return told is not None and told.send_status == SendStatus.SENT
+    why_not = why_not_told(store, boxes, to)
+    if why_not:
+        return False, f"Passed on to {to}. {why_not}"
+    told = tell_by_mail(store, boxes, to, *call_notice(call))
+    if told is not None and told.send_status == SendStatus.SENT:
+        return True, f"Passed on to {to} and told by e-mail"
+    problem = f": {told.send_error}" if told is not None and told.send_error else ""
+    return False, f"Passed on to {to}, but the e-mail telling {to} did not go out{problem} (it is on the mail list to send again)"
 
 
 class Directory(Reply):
@@ -575,10 +672,19 @@ class CallSlip(ModelForm):
         self.contacts: list[Contact] = []
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
-        self.widget_of("message" if self.ringing else "number").focus()
+        self.widget_of(self.first_to_fill()).focus()
         self.widget_of("callback_due").placeholder = "14:30, 2pm, +2h, fri 10 …"
         store = self.store
         self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
+
+    def first_to_fill(self) -> str:
+        """Where the slip opens: the number; on a ringing call, the first thing the phone system
+        could not fill — the caller's name, whom it is for — else the message."""
+        if self.ringing is None:
+            return "number"
+        if self.ringing.caller == UNKNOWN_CALLER:
+            return "caller"  # selected: what is typed replaces "Unknown caller"
+        return "message" if self.ringing.for_whom else "for_whom"
 
     @on(Directory)
     def directory_loaded(self, message: Directory) -> None:
@@ -634,15 +740,27 @@ def caller_so_far(calls: list[Call], ringing: Call) -> str:
 
 def open_ringing_slip(app, call: Call) -> None:
     """The phone system rang for this session: the slip of that call, over whatever is open."""
-    app.push_screen(CallSlip(app.store, ringing=call),
-                    lambda saved: saved and app.notify(f"Answered the call from {saved.caller}", timeout=3))
+    def answered(saved: Call | None) -> None:
+        if saved:
+            app.notify(f"Answered the call from {saved.who}", timeout=3)
+            show_on_calls(app, saved)
+
+    app.push_screen(CallSlip(app.store, ringing=call), answered)
+
+
+def show_on_calls(app, call: Call) -> None:
+    """A call just logged or answered while Calls is open gets the cursor, for the next key
+    (`p` to pass it on, say) to act on it."""
+    if isinstance(app.screen, CallsScreen) and app.screen.current_tab() == "messages":
+        app.screen.cursor_to_call(call.id)
 
 
 def open_call_slip(app) -> None:
     """The `c` key: a call slip over any section."""
     def logged(call: Call | None) -> None:
         if call:
-            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.caller}", timeout=3)
+            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.who}", timeout=3)
+            show_on_calls(app, call)
 
     app.push_screen(CallSlip(app.store), logged)
 

@@ -17,8 +17,13 @@ from tui.widgets.key_bar import KeyBar
 from tui.widgets.section_bar import SectionBar
 
 
+YOURS = "yours"  # the group of what was passed on to the person running the app
+
+
 def group_heading(group: AgendaGroup, shown: int) -> Text:
     style = "bold" if group.count else "dim"
+    if group.key == YOURS:
+        return Text.assemble(("      ", style), (f"{group.title}: {group.count}", style), ("  enter lists them" if group.count else "", "dim"))
     heading = Text.assemble((f"{group.count:>4}  ", style), (group.title, style))
     if group.count > shown and not group.note:
         heading.append(f"  … {group.count - shown} more", style="dim")
@@ -96,7 +101,18 @@ class DashboardScreen(SectionScreen):
     def fetch(self) -> list[AgendaGroup]:
         from data.agenda import build_agenda
 
-        return build_agenda(self.store)
+        return [*self.yours(), *build_agenda(self.store)]
+
+    def yours(self) -> list[AgendaGroup]:
+        """"Yours: N", what was passed on to you and is still open; enter lists them on Calls."""
+        from data.engine.errors import DataError
+        from data.yours import yours_in
+
+        try:
+            found = yours_in(self.store, self.store.user, self.app.settings.my_name)  # type: ignore[attr-defined]
+        except DataError:
+            return []  # the calls section says what is wrong with its file
+        return [AgendaGroup(YOURS, "Yours", "calls", len(found))]
 
     def show(self, groups: list[AgendaGroup]) -> None:
         self._groups = groups
@@ -140,7 +156,10 @@ class DashboardScreen(SectionScreen):
         """Enter on an item opens it in its section; on a heading, opens the section."""
         kind, _, rest = (event.option.id or "").partition(":")
         target, _, _ = rest.partition(":")
-        if kind == "section":
+        if kind == "section" and rest.split(":")[1:2] == [YOURS]:
+            self.app.go_to_section(target)  # type: ignore[attr-defined]
+            self.app.screen.open_yours()  # type: ignore[attr-defined]
+        elif kind == "section":
             self.app.go_to_section(target)  # type: ignore[attr-defined]
         elif target.isdigit():
             self.app.go_to_record(kind, int(target))  # type: ignore[attr-defined]

@@ -392,7 +392,7 @@ def ring(office: Office) -> int:
 
     call = log_ring(office.store, office.args.number, office.args.to)
     company = f" ({call.company})" if call.company else ""
-    say(f"call #{call.id}: {call.caller}{company} rang" + (f" for {call.rang_for}" if call.rang_for else ""))
+    say(f"call #{call.id}: {call.who}{company} rang" + (f" for {call.rang_for}" if call.rang_for else ""))
     return EXIT_OK
 
 
@@ -401,7 +401,7 @@ def dialled(office: Office) -> int:
 
     call = log_dialled(office.store, office.args.number, office.args.by)
     company = f" ({call.company})" if call.company else ""
-    say(f"call #{call.id}: {call.caller}{company} called" + (f" by {call.handled_by}" if call.handled_by else ""))
+    say(f"call #{call.id}: {call.who}{company} called" + (f" by {call.handled_by}" if call.handled_by else ""))
     return EXIT_OK
 
 

@@ -46,7 +46,9 @@ class SectionCommands(Provider):
 
 def record_index(store) -> list[tuple[str, str, int]]:
     """(haystack, collection, id) for every record this user may read: the words of its
-    fields, read from the stored JSON — no record is built until it is a hit."""
+    fields, read from the stored JSON — no record is built until it is a hit. A phone number
+    is there in each way the office writes it: 07700 900123, 07700900123, +44 7700 900123."""
+    from data.addresses import E164, number_forms
     from data.engine.collections import all_collections
     from data.engine.errors import DataError
     from data.engine.repository import parsed
@@ -60,7 +62,8 @@ def record_index(store) -> list[tuple[str, str, int]]:
         for doc_id, raw in documents:
             body = parsed(raw)
             body = body if isinstance(body, dict) else {}  # a damaged one: found by its title and id only
-            words = [collection.title, f"#{doc_id}", *(v for v in body.values() if isinstance(v, str))]
+            texts = [v for v in body.values() if isinstance(v, str)]
+            words = [collection.title, f"#{doc_id}", *texts, *(f for v in texts if E164.match(v) for f in number_forms(v))]
             index.append((" ".join(words).casefold(), collection.name, int(doc_id)))
     return index
 

@@ -39,6 +39,7 @@ class Settings:
     timezone: str = ""  # the office's time zone, e.g. "Europe/London"; empty: the machine's
     region: str = "GB"  # the office's country: numbers typed without + are its numbers, and shown national
     extension: str = ""  # this person's phone extension: `backoffice ring --to` it reaches them too
+    my_name: str = ""  # this person's name in the directory: what is passed on to it is theirs (y); empty: their login matched
     snmp_community: str = "public"  # the SNMP community machines with an snmp address are read with
     snmp_user: str = ""  # set: SNMP v3 as this user instead of the community
     snmp_auth_key: str = field(default="", repr=False)  # a secret, as is the privacy key: never shown
@@ -128,7 +129,8 @@ def checked(values: dict, where: str) -> dict:
     for name in ("data", "exports", "service_sheets"):
         if result.get(name) is not None:
             result[name] = Path(str(result[name])).expanduser()
-    for name in ("theme", "fax_command", "fax_server", "print_command", "timezone", "region", "extension", "snmp_community", "office",
+    for name in ("theme", "fax_command", "fax_server", "print_command", "timezone", "region", "extension", "my_name",
+                 "snmp_community", "office",
                  "hr_group", *SNMP_V3):
         if name in result and not isinstance(result[name], str):
             raise SettingsError(f"{where}: {name} must be text")

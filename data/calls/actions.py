@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.addresses import normalise_number
+from data.addresses import CALLER_ID_LENGTH, normalise_number, number_in
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
 from data.calls.fax_documents import print_file, received_pdf
-from data.calls.fax_server import FaxNotTaken, FaxServer, FaxServerError, FaxServerUnreachable
+from data.calls.fax_server import (
+    FaxNotTaken,
+    FaxServer,
+    FaxServerError,
+    FaxServerUnreachable,
+)
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
-from data.calls.views import callers_to_list, fax_notice, known_caller
+from data.calls.views import callers_to_list, fax_notice, known_caller, person_for
 from data.engine.errors import DataError, FieldError, RuleError
 from data.engine.store import Store
 
@@ -38,6 +43,8 @@ def log_call(store: Store, call: Call) -> Call:
 def dialled(store: Store, number: str, by: str = "") -> Call:
     """The phone system says ``by`` (a user or an extension) dialled ``number``: a call made,
     the person called recognised, and a callback waiting on that number told of it."""
+    if not number.strip():
+        raise FieldError("number", "The phone system gave no number for the call dialled, so none was logged.")
     try:
         number = normalise_number(number)
     except ValueError as error:
@@ -110,15 +117,15 @@ def save_fax(store: Store, fax: Fax, *, force: bool = False, fields: Iterable[st
 def ring(store: Store, number: str, to: str = "") -> Call:
     """The phone system says ``number`` is ringing (for a user or an extension ``to``, or
     for everyone): log it at once, caller recognised from earlier calls, as a missed call
-    until someone answers it."""
-    try:
-        number = normalise_number(number)
-    except ValueError:
-        number = ""  # "anonymous", "Restricted": the caller's number is withheld, the ring still counts
+    until someone answers it. The caller id is kept as given ("anonymous", "0800 FLOWERS",
+    "020 7946 0000 ext 12"), its number part read where there is one."""
+    caller_id = number.strip()[:CALLER_ID_LENGTH]
     calls = store.repo("calls")
     with store.transaction("calls"):
-        known = known_caller(calls.list(), number, store.repo("contacts").list())
-        return calls.add(rules.ringing(number, to, known, store.now()))
+        contacts = store.repo("contacts").list()
+        known = known_caller(calls.list(), number_in(caller_id), contacts)
+        ring = rules.ringing(number_in(caller_id), to, known, store.now(), caller_id, person_for(contacts, to))
+        return calls.add(ring)
 
 
 def answer_ring(store: Store, call: Call, fields: Iterable[str], *, force: bool = False) -> Call:

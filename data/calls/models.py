@@ -22,6 +22,9 @@ class Priority(StrEnum):
     URGENT = "urgent"
 
 
+UNKNOWN_CALLER = "Unknown caller"  # the caller of a ring from a number nobody has named yet
+
+
 class CallStatus(StrEnum):
     NEW = "new"
     PASSED_ON = "passed_on"
@@ -42,6 +45,7 @@ class Call(Record):
     callback_due: Moment | None = Field(default=None, title="Call back at")
     handled_by: str = Field(default="", max_length=100)
     rang_for: str = Field(default="", max_length=100)  # whom the phone system rang: a user or an extension; "" everyone
+    caller_id: str = Field(default="", max_length=100)  # the caller id as the phone system gave it, whatever it was
     history: list[Step] = Field(default_factory=list)
 
     form_fields = ("number", "caller", "company", "for_whom", "priority", "message", "callback_due")
@@ -49,8 +53,16 @@ class Call(Record):
     _number = field_validator("number", mode="before")(lambda cls, v: normalise_number(v or ""))
 
     def label(self) -> str:
-        who = f"{self.caller} ({self.company})" if self.company else self.caller
+        who = f"{self.who} ({self.company})" if self.company else self.who
         return f"#{self.id} {who}"
+
+    @property
+    def who(self) -> str:
+        """The caller by name; one nobody named yet by their number as the office writes it,
+        else by the caller id the phone system gave."""
+        if self.caller != UNKNOWN_CALLER:
+            return self.caller
+        return readable_number(self.number) or self.caller_id or UNKNOWN_CALLER
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from data.calls.models import Call, CallStatus, Direction, Fax, FaxStatus, Priority, Step
+from data.calls.models import UNKNOWN_CALLER, Call, CallStatus, Direction, Fax, FaxStatus, Priority, Step
 from data.engine.clock import local
 from data.engine.errors import FieldError, RuleError
 from data.engine.record import error_sentence
@@ -25,7 +25,6 @@ SEND_TIMEOUT = 600  # seconds the send command may take
 RANG = "rang"  # the first step of a call the phone system announced
 FAX_SERVER = "fax server"  # who a step the fax server took is by
 CALL_MADE = "call made"  # the first step of an outgoing call
-UNKNOWN_CALLER = "Unknown caller"  # the caller of a ring from a number nobody has named yet
 
 # -- calls -------------------------------------------------------------------------------
 
@@ -84,11 +83,13 @@ def called_back(waiting: Call, made: Call, now: datetime) -> None:
     add_step(waiting, made.handled_by or made.history[0].user, now, f"called back (call #{made.id})")
 
 
-def ringing(number: str, to: str, known: tuple[str, str] | None, now: datetime) -> Call:
+def ringing(number: str, to: str, known: tuple[str, str] | None, now: datetime, caller_id: str = "", for_whom: str = "") -> Call:
     """A call the phone system says is ringing: logged at once as missed — a callback due
-    now — until someone answers it on the slip."""
+    now — until someone answers it on the slip. It is for whom the phone rang (``for_whom``,
+    ``to`` as the directory names them), and keeps the caller id as the system gave it."""
     caller, company = known or (UNKNOWN_CALLER, "")
-    call = Call(number=number, caller=caller, company=company, rang_for=to.strip(), status=CallStatus.CALLBACK, callback_due=now)
+    call = Call(number=number, caller=caller, company=company, rang_for=to.strip(), status=CallStatus.CALLBACK, callback_due=now,
+                caller_id=caller_id.strip(), for_whom=for_whom.strip())
     add_step(call, "phone system", now, RANG + (f" for {to.strip()}" if to.strip() else ""))
     return call
 

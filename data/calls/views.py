@@ -6,17 +6,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from data.addresses import normalise_number, readable_number
+from data.addresses import normalise_number, number_forms, readable_number
 from data.agenda import AgendaEntry, AgendaGroup
-from data.calls.models import Call, CallStatus, Contact, ContactKind, Fax, FaxStatus, Priority
-from data.calls.rules import INCOMING_OPEN, PRIORITY_RANK, UNKNOWN_CALLER, is_overdue, is_unanswered_ring
+from data.calls.models import (
+    Call,
+    CallStatus,
+    Contact,
+    ContactKind,
+    Fax,
+    FaxStatus,
+    Priority,
+)
+from data.calls.rules import (
+    INCOMING_OPEN,
+    PRIORITY_RANK,
+    UNKNOWN_CALLER,
+    is_overdue,
+    is_unanswered_ring,
+)
 from data.engine.clock import EARLIEST, local, office_day
 from data.engine.errors import NotFoundError
-from data.engine.tables import AnyOf
 from data.engine.states import words
 from data.engine.store import Store
+from data.engine.tables import AnyOf
 from data.when import moment_said, span_said
-
 
 UNANSWERED = frozenset({CallStatus.NEW, CallStatus.PASSED_ON, CallStatus.MESSAGE_TAKEN})  # open, no callback set
 OPEN_STATUSES = (*UNANSWERED, CallStatus.CALLBACK)
@@ -163,10 +176,42 @@ def recent_calls_from(calls: Iterable[Call], number: str, limit: int = 3) -> lis
     return sorted(same, key=lambda c: (c.created_at or EARLIEST, c.id or 0), reverse=True)[:limit]
 
 
+def call_words(call: Call) -> str:
+    """What a call is found by beyond what its row shows: its message, its company, the caller
+    id the phone system gave, and its number in each way an office writes it."""
+    return "\0".join([call.caller, call.company, call.message, call.caller_id, *number_forms(call.number)])
+
+
 def directory_address(contacts: Iterable[Contact], name: str) -> str:
     """The e-mail address the directory has for a person, a department or a supplier, else ""."""
     wanted = name.strip().casefold()
     return next((c.email for c in contacts if c.email and c.name.casefold() == wanted), "")
+
+
+def person_for(contacts: Iterable[Contact], who: str) -> str:
+    """The directory's name for a login or an extension the phone system or a session knows
+    someone by: an extension, the whole name, the part of their e-mail address before the @,
+    or a first name no one else in the directory has ('bob' → 'Bob Hale'); else ``who`` as it is."""
+    who = who.strip()
+    wanted = who.casefold()
+    inside = [c for c in contacts if c.kind != ContactKind.OUTSIDE]
+    if not wanted:
+        return ""
+    person = ContactKind.PERSON
+    for matches in (lambda c: c.extension == who, lambda c: c.name.casefold() == wanted,
+                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted,
+                    lambda c: c.kind == person and c.name.split()[0].casefold() == wanted):
+        found = {c.name for c in inside if matches(c)}
+        if len(found) == 1:
+            return found.pop()
+    return who
+
+
+def my_names(contacts: Iterable[Contact], login: str, named: str = "") -> frozenset[str]:
+    """Whom what is passed on to the person running the app is for, casefolded: their login,
+    the name they gave in the settings (``named``), and the directory's name for them."""
+    names = {login, named, person_for(contacts, named or login)}
+    return frozenset(n.strip().casefold() for n in names if n.strip())
 
 
 def directory_names(contacts: Iterable[Contact]) -> list[str]:
@@ -178,7 +223,7 @@ def directory_names(contacts: Iterable[Contact]) -> list[str]:
 
 def call_notice(call: Call) -> tuple[str, str]:
     """(subject, text) of an e-mail telling the person a call was passed on to them."""
-    who = f"{call.caller} ({call.company})" if call.company else call.caller
+    who = f"{call.who} ({call.company})" if call.company else call.who
     taken = call.history[0] if call.history else None
     lines = [f"{who} called" + (f" on {local(taken.at):%a %d %b at %H:%M}" if taken else "") + ".",
              f"Number: {readable_number(call.number)}" if call.number else "",

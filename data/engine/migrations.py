@@ -13,7 +13,7 @@ from collections.abc import Callable
 from data.engine.errors import NewerSchemaError
 from data.engine.tables import Tables
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def nothing_to_change(tables: Tables) -> None:
@@ -24,6 +24,7 @@ def nothing_to_change(tables: Tables) -> None:
 # version N -> function that upgrades tables from N to N + 1
 MIGRATIONS: dict[int, Callable[[Tables], None]] = {
     1: nothing_to_change,  # 2: a candidate names the messages their CVs came in (``mails``)
+    2: nothing_to_change,  # 3: a call keeps the caller id the phone system gave (``caller_id``)
 }
 
 META_TABLE = "_meta"

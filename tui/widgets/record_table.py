@@ -25,7 +25,7 @@ from tui.plain import inert, plain
 from tui.widgets.fields import PlainInput
 from tui.widgets.steady import reads_the_same
 
-Row = tuple[Hashable, Sequence[Any]]
+Row = tuple[Hashable, Sequence[Any]] | tuple[Hashable, Sequence[Any], str]  # (key, cells[, words only the filter sees])
 
 
 def as_text(value: Any) -> Text:
@@ -149,9 +149,9 @@ class RecordTable(DataTable):
         self._rows = {}
         self._order = []
         self._words = {}
-        for key, cells in rows:
+        for key, cells, *unseen in rows:  # a row may bring words the filter finds it by though not shown
             self._rows[key] = texts = [as_text(c) for c in cells]
-            self._words[key] = "\0".join(t.plain for t in texts).casefold()  # what the filter looks in
+            self._words[key] = "\0".join([*(t.plain for t in texts), *unseen]).casefold()  # what the filter looks in
             self._order.append(key)
         self._key_of = {str(k): k for k in self._order}
         self._refresh_rows()
