@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from data.addresses import CALLER_ID_LENGTH, normalise_number, number_in
 from data.calls import rules
 from data.calls.fax_command import Runner, run_fax_command, split_template, tags_jobs
-from data.calls.fax_documents import print_file, received_pdf
+from data.calls.fax_documents import print_file, private_pdf
 from data.calls.fax_server import (
     FaxNotTaken,
     FaxServer,
@@ -359,8 +359,8 @@ def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to
     if why := why_not_told(store, boxes, to):
         return FaxHandedOn(fax, not_told=why)
     try:
-        pdf = received_pdf(store, fax)
-        mail = tell_by_mail(store, boxes, to, *fax_notice(fax, note), files=[pdf])
+        with private_pdf(store, fax) as pdf:
+            mail = tell_by_mail(store, boxes, to, *fax_notice(fax, note), files=[pdf])
     except DataError as problem:  # the document unreadable or unsafe, a file the mail refuses
         return FaxHandedOn(fax, not_told=f"{to} was not e-mailed the fax: {problem}")
     if mail is None:
@@ -376,7 +376,8 @@ def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to
 def print_received_fax(store: Store, fax_id: int, command: str) -> Fax:
     """Print a received fax, as a PDF, with the office's print command; a line in its history."""
     fax = store.repo("faxes").get(fax_id)
-    print_file(command, received_pdf(store, fax), f"fax {fax.label()}")
+    with private_pdf(store, fax) as pdf:
+        print_file(command, pdf, f"fax {fax.label()}")
     return store.repo("faxes").update(fax_id, lambda f: rules.add_attempt(f, store.user, store.now(), "printed"))
 
 

@@ -16,6 +16,7 @@ import signal
 import struct
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,13 +81,25 @@ def pdf_name(fax: Fax) -> str:
 
 
 def received_pdf(store: Store, fax: Fax) -> Path:
-    """The received fax as a PDF beside its TIFF in the received faxes' folder; made anew
-    each time, so a file planted under its name is replaced, never believed."""
+    """The received fax as a PDF beside its TIFF in the received faxes' folder, to look at;
+    made anew each time, so a file planted under its name is replaced, never believed."""
     pdf = as_pdf(received_document(store, fax), fax.label())
     try:
         return store.write_output(FAXES_IN, pdf_name(fax), pdf)
     except OSError as error:
         raise FaxDocumentError(f"The PDF of fax {fax.label()} could not be written: {error.strerror or error}.") from None
+
+
+@contextmanager
+def private_pdf(store: Store, fax: Fax) -> Iterator[Path]:
+    """The received fax as a PDF in a folder only this process can reach: what is mailed or
+    printed is read back from there, never by name from the shared folder, where a colleague
+    could swap it for a link between the writing and the reading."""
+    pdf = as_pdf(received_document(store, fax), fax.label())
+    with private_folder() as folder:
+        path = folder / pdf_name(fax)
+        path.write_bytes(pdf)
+        yield path
 
 
 def as_pdf(document: bytes, label: str) -> bytes:

@@ -255,13 +255,13 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
 
     def call_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
-        return AgendaEntry(f"{c.caller}{who} — due {moment_said(c.callback_due, now)}", "calls", c.id, c.priority == Priority.URGENT)
+        return AgendaEntry(f"{c.who}{who} — due {moment_said(c.callback_due, now)}", "calls", c.id, c.priority == Priority.URGENT)
 
     waiting = queue_order(calls_with_status(store, UNANSWERED), now)
 
     def message_entry(c: Call) -> AgendaEntry:
         who = f" for {c.for_whom}" if c.for_whom else ""
-        return AgendaEntry(f"{c.caller}{who} — {words(c.status)}, {moment_said(c.created_at or now, now)}", "calls", c.id,
+        return AgendaEntry(f"{c.who}{who} — {words(c.status)}, {moment_said(c.created_at or now, now)}", "calls", c.id,
                            c.priority == Priority.URGENT)
 
     return [
