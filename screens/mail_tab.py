@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import TabbedContent
 
 from data.engine.clock import local
+from data.engine.drafts import Draft, DraftKey, new_ref
 from data.engine.errors import DataError
 from data.engine.states import words
 from data.mail.views import FAILED, OUTGOING, QUEUED, SENT, MailView, age_words, arrived
@@ -210,8 +211,8 @@ class MailActions:
         if chosen := self.chosen_mail():
             self.run_job(lambda: mail_actions().reopen(self.store, chosen[0], chosen[1].id), notice="Reopened")
 
-    def action_mail_note(self) -> None:
-        chosen = self.chosen_mail()
+    def action_mail_note(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        chosen = chosen or self.chosen_mail()
         if chosen is None:
             return
 
@@ -219,7 +220,8 @@ class MailActions:
             if note and note.strip():
                 self.run_job(lambda: mail_actions().add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
 
-        self.app.push_screen(PromptModal("Note", placeholder="what happened"), noted)
+        key = draft or mail_draft("mail-note", *chosen, f"a note on the message {chosen[1].subject or '(no subject)'}")
+        self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=key), noted)
 
     def action_mail_retry(self) -> None:
         chosen = self.chosen_mail()
@@ -233,40 +235,46 @@ class MailActions:
 
         self.run_job(again, notice=f"Sent to {', '.join(mail.to)}")
 
-    def action_mail_reply(self) -> None:
-        chosen = self.chosen_mail()
+    def action_mail_reply(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        chosen = chosen or self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
         entries = [Entry("text", f"Reply to {mail.sender or mail.sender_address}", paragraphs=True)]
+        key = draft or mail_draft("mail-reply", collection, mail, f"a reply to {mail.sender or mail.sender_address}")
         self.compose_and_send(f"Re: {mail.subject}", entries, collection, box,
-                              lambda values: mail_actions().reply(self.store, collection, mail.id, values["text"], box))
+                              lambda values: mail_actions().reply(self.store, collection, mail.id, values["text"], box), key)
 
-    def action_mail_forward(self) -> None:
-        chosen = self.chosen_mail()
+    def action_mail_forward(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        chosen = chosen or self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("text", "Note", paragraphs=True)]
+        key = draft or mail_draft("mail-forward", collection, mail, f"a forward of {mail.subject or '(no subject)'}")
         self.compose_and_send(f"Forward: {mail.subject}", entries, collection, box,
-                              lambda values: mail_actions().forward(self.store, collection, mail.id, split(values["to"]), values["text"], box))
+                              lambda values: mail_actions().forward(self.store, collection, mail.id, split(values["to"]), values["text"], box),
+                              key)
 
-    def action_mail_new(self) -> None:
+    def action_mail_new(self, draft: Draft | None = None) -> None:
         box = sending_mailbox(self, None)
         if box is None:
             return
         entries = [Entry("to", "To", placeholder="name@example.com, …"), Entry("subject", "Subject"), Entry("text", "Message", paragraphs=True)]
+        key = draft or DraftKey("mail-new", new_ref(), "a new message", hr=box.hr)
         self.compose_and_send("New message", entries, box.collection, box,
-                              lambda values: mail_actions().compose(self.store, box, split(values["to"]), values["subject"], values["text"]))
+                              lambda values: mail_actions().compose(self.store, box, split(values["to"]), values["subject"], values["text"]),
+                              key)
 
-    def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue) -> None:
+    def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue,
+                         draft: DraftKey | Draft | None = None) -> None:
         """The form queues the message (nothing typed is lost, even if sending fails); then it is sent."""
 
         def queued(mail: Mail | None) -> None:
             if mail is not None:
                 self.run_job(lambda: sent_or_said(self.store, collection, mail.id, box), notice=f"Sent to {', '.join(mail.to)}")
 
-        self.app.push_screen(EntryForm(heading, entries, queue, intro=f"From {box.sender}"), queued)
+        self.app.push_screen(EntryForm(heading, entries, queue, intro=f"From {box.sender}", draft=draft), queued)
 
     def action_mail_for_whom(self) -> None:
         def chosen(who: str | None) -> None:
@@ -330,6 +338,11 @@ def cvs_from_mail(store, opening: str, collection: str, mail_id: int) -> list:
     from data.candidates.cv_mail import cvs_from_mail as take
 
     return take(store, opening, collection, mail_id)
+
+
+def mail_draft(kind: str, collection: str, mail: Mail, about: str) -> DraftKey:
+    """What a form on a message keeps its draft as; on a message of HR's mailbox, HR's."""
+    return DraftKey(kind, mail_key(collection, mail), about, hr=collection == "hr_mail")
 
 
 def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:

@@ -16,13 +16,14 @@ import stat
 from pathlib import Path
 
 from data.domains import DOMAINS, HR_DOMAIN
+from data.engine.drafts import DRAFTS
 from data.engine.files import Folder, describe, open_folder
 from data.engine.privacy import HR_FOLDER, describe_sharing, hr_in_the_data_folder, hr_move_commands, user_name
 from data.engine.store import Store
 
 MAX_NAMES = 100_000  # names looked at in one check
 MAX_DEPTH = 6
-FOLDERS = {HR_FOLDER, "backups", "archive", "exports", "service-sheets", "faxes-in", "attachments"}
+FOLDERS = {HR_FOLDER, DRAFTS, "backups", "archive", "exports", "service-sheets", "faxes-in", "attachments"}
 OLD_HR_FOLDERS = {"cvs", "letters", "templates", "invitations"}  # an office from before hr/
 WRITTEN_IN_PLACE = (".lock", "-audit.jsonl")
 
