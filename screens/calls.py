@@ -541,6 +541,7 @@ class CallSlip(ModelForm):
         self.known_calls: list[Call] = []
         self.contacts: list[Contact] = []
         self.answering = False  # this slip's save is answering the ring
+        self.taken = False  # a colleague answered the ring: the slip is closing
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of("message" if self.ringing else "number").focus()
@@ -577,10 +578,13 @@ class CallSlip(ModelForm):
     def close_if_taken(self, message: RingNow) -> None:
         message.stop()
         call, conflict = message.result
+        if self.taken or self.ringing is None:
+            return  # a second look, asked before the first closed the slip
         if rules.is_unanswered_ring(call) or (self.answering and conflict is None):
             if conflict is not None:
                 super().failed(conflict, "save")
             return
+        self.taken = True
         typed = bool(self.typed_since_opening())
         self.finish_draft(keep_it=True)
         self.dismiss(None)
@@ -588,7 +592,8 @@ class CallSlip(ModelForm):
         self.app.notify(f"The call from {call.caller} was taken by {who}." + (" What you typed is kept as a draft." if typed else ""),
                         timeout=10)
         if typed and self.draft_key is not None:
-            offer_now(self.app, Draft(self.draft_key, self.typed_since_opening()), f"when the call was taken by {who}")
+            # Asked by the app, not by this slip, which is gone before the answer comes.
+            self.app.call_later(offer_now, self.app, Draft(self.draft_key, self.typed_since_opening()), f"when the call was taken by {who}")
 
     @on(Input.Changed, "#field-number")
     def fill_known_caller(self, event: Input.Changed) -> None:
