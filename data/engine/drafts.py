@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import socket
 import stat
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -67,11 +68,37 @@ class Draft:
     key: DraftKey
     values: dict[str, str | bool | None] = field(default_factory=dict)
     saved_at: datetime | None = None
+    session: str = ""  # the session that wrote it (see ``this_session``)
+
+    @property
+    def still_open(self) -> bool:
+        """Whether the session that wrote it is still running — another session of the same
+        person, over another SSH link — with the form open: not a draft to offer here."""
+        host, _, rest = self.session.partition(":")
+        pid, _, started = rest.partition(":")
+        if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+            return False
+        return started_at(int(pid)) == started
 
     @property
     def text(self) -> str:
         """What was typed, the fields' text one after another, for the offer to quote."""
         return "\n".join(v for v in self.values.values() if isinstance(v, str) and v.strip())
+
+
+def this_session() -> str:
+    """host:pid:start of this process, so that a draft's session can be told alive or gone."""
+    return f"{socket.gethostname()}:{os.getpid()}:{started_at(os.getpid())}"
+
+
+def started_at(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot), or "" when it is not running: a
+    pid used again by another process does not pass for the one that wrote a draft."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat_file:
+            return stat_file.read().rpartition(b")")[2].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
 
 
 def new_ref() -> str:
@@ -83,7 +110,7 @@ def keep(store: Store, key: DraftKey, values: dict) -> None:
     """Write the draft of ``key`` (replacing the one before)."""
     payload = orjson.dumps({"kind": key.kind, "ref": key.ref, "about": key.about, "hr": key.hr,
                             "values": {k: v for k, v in values.items() if isinstance(v, VALUE_TYPES)},
-                            "saved_at": store.now().isoformat()})
+                            "saved_at": store.now().isoformat(), "session": this_session()})
     with own_folder(store, key.hr, make=True) as folder:
         folder.write(key.file_name, payload, PRIVATE_FILE)
 
@@ -98,8 +125,9 @@ def throw_away(store: Store, key: DraftKey) -> bool:
 
 
 def drafts_of(store: Store) -> list[Draft]:
-    """The drafts this user left, oldest first; HR's too when this user may read hr/.
-    Temp files of a write cut short are removed; a file that is no draft is left alone."""
+    """The drafts this user left, oldest first; HR's too when this user may read hr/. A draft
+    whose form is still open in another running session is not among them. Temp files of a
+    write cut short are removed; a file that is no draft is left alone."""
     found: list[Draft] = []
     hr_apart = store.home(HR_DOMAIN) != store.folder  # an office from before hr/ keeps no HR draft
     for hr in (False, True) if hr_apart else (False,):
@@ -108,7 +136,7 @@ def drafts_of(store: Store) -> list[Draft]:
         except (FileNotFoundError, NoAccessError, PermissionError, HrFolderError):
             continue  # none yet; or hr/, which is not this user's to read, or is refused for HR's writes
         with folder:
-            found += [d for d in read_all(folder, hr) if d is not None]
+            found += [d for d in read_all(folder, hr) if d is not None and not d.still_open]
     return sorted(found, key=lambda d: d.saved_at.timestamp() if d.saved_at else 0.0)
 
 
@@ -139,7 +167,8 @@ def parse(raw: bytes, hr: bool, name: str) -> Draft | None:
     saved_at = None
     with suppress(TypeError, ValueError):
         saved_at = as_utc(datetime.fromisoformat(data.get("saved_at")))
-    return Draft(key, values, saved_at)
+    session = data.get("session")
+    return Draft(key, values, saved_at, session if isinstance(session, str) else "")
 
 
 def own_folder(store: Store, hr: bool, make: bool) -> Folder:

@@ -6,6 +6,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,25 @@ def test_check_knows_the_drafts_folder_and_names_a_link_or_hard_link_planted_the
     problems, _ = survey(store)
     assert any("planted-link is a link" in p for p in problems)
     assert any("planted-hard-link is a second name of another file (a hard link)" in p for p in problems)
+
+
+def test_a_draft_whose_session_still_runs_is_not_offered_until_that_session_is_gone(store):
+    """The same person over two SSH links: the form open in one is no lost draft for the other."""
+
+    def other_session(report) -> None:
+        keep(Store(store.folder, user=store.user), REPLY, {"text": "still typing"})
+        report("kept")
+        time.sleep(60)
+
+    child = Child(other_session)
+    try:
+        assert child.next_report() == "kept"
+        assert drafts_of(store) == []
+    finally:
+        child.kill()
+        child.wait()
+    [draft] = drafts_of(store)
+    assert draft.values == {"text": "still typing"}
 
 
 def test_a_draft_written_by_one_account_cannot_be_read_by_another():

@@ -130,7 +130,9 @@ def put_back(widget: Any, value: Any) -> None:
             pass
     elif isinstance(widget, TextArea):
         widget.text = value if isinstance(value, str) else ""
+        widget.move_cursor(widget.document.end)  # where the typing stopped
     elif isinstance(widget, Checkbox):
         widget.value = bool(value)
     elif isinstance(widget, Input) and isinstance(value, str):
         widget.value = value
+        widget.cursor_position = len(value)
