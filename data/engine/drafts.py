@@ -124,6 +124,15 @@ def throw_away(store: Store, key: DraftKey) -> bool:
         return False
 
 
+def draft_of(store: Store, key: DraftKey) -> Draft | None:
+    """The draft of ``key`` this user left, or None."""
+    try:
+        with own_folder(store, key.hr, make=False) as folder:
+            return parse(folder.read(key.file_name, MAX_DRAFT_BYTES), key.hr, key.file_name)
+    except (OSError, ValueError, NoAccessError, HrFolderError):
+        return None
+
+
 def drafts_of(store: Store) -> list[Draft]:
     """The drafts this user left, oldest first; HR's too when this user may read hr/. A draft
     whose form is still open in another running session is not among them. Temp files of a

@@ -9,11 +9,12 @@ import sys
 import time
 
 from data.calls.models import Call
-from data.engine.drafts import DRAFTS, DraftKey, drafts_of, keep, new_ref
+from data.engine.drafts import DRAFTS, DraftKey, draft_of, drafts_of, keep, new_ref
 from tests.data.test_mail import message, user_of
 from tests.hostile import PAYLOAD, SHOWN_PAYLOAD
 from tests.servers import deliver
 from tests.tui.conftest import SIZE
+from tests.tui.test_calls import notices
 from tests.tui.test_mail_tab import mail_rows
 from tests.tui.test_real_terminal import CTRL_Q, ENTER, Terminal
 from tests.tui.test_shell import wait_for
@@ -174,3 +175,44 @@ def test_a_draft_survives_killing_the_sessions_terminal_and_is_offered_back(tmp_
         if again.process.poll() is None:
             os.killpg(again.process.pid, signal.SIGKILL)
         os.close(again.master)
+
+
+async def test_a_draft_left_for_later_comes_back_when_its_form_is_opened_again(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("escape")  # decide next time
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal)
+                              and app.screen.query_one("#prompt-input").value == "Rang back")
+        assert "Your draft of a note on the call from Janet Moore is back, as you left it." in notices(app)
+        await pilot.press("escape")  # asks: what is there was typed
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n", *", no answer", "enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).history[-1].note == "Rang back, no answer")
+    assert drafts_of(store) == []
+
+
+async def test_opening_and_closing_a_form_without_typing_leaves_a_draft_left_for_later_alone(store, monkeypatch):
+    import tui.widgets.drafting
+
+    def slow_disk(*args):
+        time.sleep(1)  # the form is closed before its draft is read
+        return draft_of(*args)
+
+    monkeypatch.setattr(tui.widgets.drafting, "draft_of", slow_disk)
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("escape", "1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t", "escape")
+        assert not isinstance(app.screen, ConfirmModal)
+        await pilot.pause(1.5)
+    assert [d.values for d in drafts_of(store)] == [{"text": "Rang back"}]

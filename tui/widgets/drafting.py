@@ -17,7 +17,7 @@ from textual import on
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, TextArea
 
-from data.engine.drafts import Draft, DraftKey, keep, throw_away
+from data.engine.drafts import Draft, DraftKey, draft_of, keep, throw_away
 from tui.jobs import describe
 from tui.widgets.dialogs import Dialog
 
@@ -39,6 +39,8 @@ class DraftDialog(Dialog[T]):
         self._draft_lock = threading.Lock()
         self._draft_done = False
         self._draft_warned = False
+        self._draft_store: Any = None
+        self._draft_mine = False  # the draft on disk is this form's: it wrote it, or opened with it
 
     def draft_values(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -50,10 +52,27 @@ class DraftDialog(Dialog[T]):
         """What the fields hold now is what the form opened with; a draft given is put back."""
         if self.draft_key is None:
             return
+        self._draft_store = self.app.store  # type: ignore[attr-defined]
         self._draft_pristine = self.draft_values()
         if self._draft_restore:
             self.restore_draft(self._draft_restore)
             self._draft_latest = self.draft_values()
+            self._draft_mine = True
+        else:  # one left for later on the same record (a reply to the same message) comes back
+            self.run_worker(self._look_for_draft, thread=True, group="draft", exit_on_error=False)
+
+    def _look_for_draft(self) -> None:
+        found = draft_of(self._draft_store, self.draft_key)  # type: ignore[arg-type]
+        if found is not None and found.values:
+            self.app.call_from_thread(self._draft_found, found)
+
+    def _draft_found(self, draft: Draft) -> None:
+        if self._draft_done or self.typed_since_opening():
+            return  # typing began meanwhile: what is typed now is the draft
+        self.restore_draft(draft.values)
+        self._draft_latest = self.draft_values()
+        self._draft_mine = True
+        self.app.notify(f"Your draft of {draft.key.about} is back, as you left it.", timeout=5)
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -79,14 +98,15 @@ class DraftDialog(Dialog[T]):
 
     def _write(self, keep_it: bool, last: bool = False) -> None:
         with self._draft_lock:
-            if self._draft_done or self.draft_key is None:
+            if self._draft_done or self.draft_key is None or self._draft_store is None:
                 return
             self._draft_done = last
-            store = self.app.store  # type: ignore[attr-defined]
+            store = self._draft_store
             typed = self.typed_since_opening()
             if keep_it and typed:
                 keep(store, self.draft_key, typed)
-            elif not keep_it or self._draft_latest is not None:
+                self._draft_mine = True
+            elif self._draft_mine:
                 throw_away(store, self.draft_key)
 
     def typed_since_opening(self) -> dict[str, Any]:
