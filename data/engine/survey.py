@@ -6,7 +6,8 @@ that is not a plain file or folder is a problem, named with what it is; so is a 
 program writes in place (a lock, an audit log) that this user may not write, an hr/ open to
 anyone outside HR and an HR file readable outside it. A name the program would never make
 at the top of the folder is a note (a folder such as ``hr.old`` may be HR's, renamed).
-The walk is bounded: a folder of a million planted names does not stall the check.
+The walk is bounded: a folder of a million planted names does not stall the check. Each
+person's drafts folder (``drafts/<login>/``) is theirs alone: another's is not looked into.
 """
 
 from __future__ import annotations
