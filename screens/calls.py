@@ -40,6 +40,8 @@ from data.calls.views import (
     recent_calls_from,
 )
 from data.engine.clock import local
+from data.engine.drafts import Draft, DraftKey, new_ref, throw_away
+from data.engine.errors import ConflictError
 from data.engine.states import words
 from data.engine.text import upper_first, visible
 from data.mail.views import MailView, mail_view
@@ -49,8 +51,10 @@ from screens.mail_tab import COLUMNS as MAIL_COLUMNS
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
+from tui.messages import DataChanged
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ChoiceModal, ErrorModal
+from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.path_suggester import PathSuggester
@@ -445,8 +449,8 @@ class CallsScreen(TabbedSection, MailActions):
 
         self.app.push_screen(PromptModal("Call back at", placeholder=HINT, check=check), chosen)
 
-    def action_note(self) -> None:
-        call = self.chosen_call()
+    def action_note(self, call: Call | None = None, draft: Draft | None = None) -> None:
+        call = call or self.chosen_call()
         if call is None:
             return
 
@@ -454,7 +458,8 @@ class CallsScreen(TabbedSection, MailActions):
             if note and note.strip():
                 self.run_job(lambda: actions.add_note(self.store, call.id, note), notice="Note added")
 
-        self.app.push_screen(PromptModal("Note", placeholder="what happened"), chosen)
+        key = DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.caller}")
+        self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=draft or key), chosen)
 
     def action_for_whom(self) -> None:
         def chosen(who: str | None) -> None:
@@ -638,6 +643,10 @@ class Directory(Reply):
     """The calls and the directory a call slip recognises callers and names from."""
 
 
+class RingNow(Reply):
+    """(the ringing call as stored now, the conflict a save of the slip met or None)."""
+
+
 SLIP_TITLES = {Direction.INCOMING: "Call slip — ctrl+t urgent, ctrl+o a call made",
                Direction.OUTGOING: "Call made — ctrl+o a call taken"}
 
@@ -652,24 +661,27 @@ class CallSlip(ModelForm):
                 Binding("ctrl+o", "outgoing", "Call made", id="slip.outgoing",
                         tooltip="A call someone here made, not one taken (again: taken)")]
 
-    def __init__(self, store, ringing: Call | None = None) -> None:
+    def __init__(self, store, ringing: Call | None = None, draft: Draft | None = None) -> None:
         # "Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10.
         when = {"callback_due": lambda text: parse_when(text, store.now())}
         self.direction = Direction.INCOMING
         if ringing is None:
             super().__init__(Call, title=SLIP_TITLES[self.direction], parsers=when,
+                             draft=draft or DraftKey("call-slip", new_ref(), "a call slip"),
                              save=lambda edit: actions.log_call(store, edit.record.model_copy(update={"direction": self.direction})))
         else:
             # The slip opens without the missed call's "call back now": a time written there is a
             # real callback. Saving it answers the call, whether or not anything was written.
             super().__init__(Call, title=f"Ringing: {readable_number(ringing.number) or 'a hidden number'} — ctrl+t urgent",
                              record=ringing.model_copy(update={"callback_due": None}), parsers=when, save_unchanged=True,
-                             reload=lambda: store.repo("calls").get(ringing.id),
+                             reload=lambda: store.repo("calls").get(ringing.id), draft=draft or ring_draft(ringing),
                              save=lambda edit: actions.answer_ring(store, edit.record, edit.changed, force=edit.overwrite))
         self.store = store
         self.ringing = ringing
         self.known_calls: list[Call] = []
         self.contacts: list[Contact] = []
+        self.answering = False  # this slip's save is answering the ring
+        self.taken = False  # a colleague answered the ring: the slip is closing
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of(self.first_to_fill()).focus()
@@ -695,8 +707,42 @@ class CallSlip(ModelForm):
             self.say_above(caller_so_far(self.known_calls, self.ringing))
 
     def failed(self, error: Exception, group: str) -> None:
-        if group != "load":  # without the directory, the slip still takes the call
+        self.answering = False
+        if isinstance(error, ConflictError) and self.ringing:  # perhaps a colleague answered first
+            self.run_job(lambda: (self.store.repo("calls").get(self.ringing.id), error), RingNow, group="ring")
+        elif group not in ("load", "ring"):  # without the directory, the slip still takes the call
             super().failed(error, group)
+
+    # -- one answer per ring -----------------------------------------------------------
+    def save_in_background(self, edit) -> None:
+        self.answering = self.ringing is not None
+        super().save_in_background(edit)
+
+    @on(DataChanged)
+    def ring_maybe_taken(self, message: DataChanged) -> None:
+        if self.ringing is not None and "calls" in message.domains and not self.answering:
+            self.run_job(lambda: (self.store.repo("calls").get(self.ringing.id), None), RingNow, group="ring")
+
+    @on(RingNow)
+    def close_if_taken(self, message: RingNow) -> None:
+        message.stop()
+        call, conflict = message.result
+        if self.taken or self.ringing is None:
+            return  # a second look, asked before the first closed the slip
+        if rules.is_unanswered_ring(call) or (self.answering and conflict is None):
+            if conflict is not None:
+                super().failed(conflict, "save")
+            return
+        self.taken = True
+        typed = bool(self.typed_since_opening())
+        self.finish_draft(keep_it=True)
+        self.dismiss(None)
+        who = taken_by(call)
+        self.app.notify(f"The call from {call.caller} was taken by {who}." + (" What you typed is kept as a draft." if typed else ""),
+                        timeout=10)
+        if typed and self.draft_key is not None:
+            # Asked by the app, not by this slip, which is gone before the answer comes.
+            self.app.call_later(offer_now, self.app, Draft(self.draft_key, self.typed_since_opening()), f"when the call was taken by {who}")
 
     @on(Input.Changed, "#field-number")
     def fill_known_caller(self, event: Input.Changed) -> None:
@@ -727,6 +773,53 @@ class CallSlip(ModelForm):
         self.set_value("priority", Priority.NORMAL if urgent else Priority.URGENT)
 
 
+def ring_draft(call: Call) -> DraftKey:
+    return DraftKey("ring", f"calls:{call.id}", f"the slip of the call from {readable_number(call.number) or 'a hidden number'}")
+
+
+def taken_by(call: Call) -> str:
+    """Who answered a ring (or, when nobody did, who last changed the call)."""
+    steps = [step.user for step in call.history if step.action == "answered"] or [step.user for step in call.history[-1:]]
+    return steps[-1] if steps else "someone else"
+
+
+def offer_now(app, draft: Draft, why: str) -> None:
+    """A slip closed for its person: what they typed in it, to continue or throw away."""
+
+    def answered(choice: str | None) -> None:
+        if choice == CONTINUE:
+            continue_ring(app, draft)
+        elif choice == THROW_AWAY:
+            app.run_worker(lambda: throw_away(app.store, draft.key), thread=True, group="drafts", exit_on_error=False)
+
+    app.push_screen(DraftOffer(draft, why), answered)
+
+
+def continue_ring(app, draft: Draft) -> None:
+    """The slip of a ring, again, with what was typed: still ringing, the slip answers it; taken
+    meanwhile, the call itself opens with what was typed, to save onto it."""
+    store, call_id = app.store, draft.key.on_record()[1]  # type: ignore[index]
+
+    def read() -> None:
+        try:
+            call = store.repo("calls").get(call_id)
+        except Exception as error:
+            app.call_from_thread(app.notify, f"Your draft of {draft.key.about} cannot be continued: {error}. It is kept.",
+                                 severity="warning", timeout=15)
+            return
+        app.call_from_thread(open_again, call)
+
+    def open_again(call: Call) -> None:
+        if rules.is_unanswered_ring(call):
+            app.push_screen(CallSlip(store, ringing=call, draft=draft))
+            return
+        save = lambda edit: actions.save_call(store, edit.record, force=edit.overwrite, fields=edit.changed)  # noqa: E731
+        app.push_screen(ModelForm(Call, title=f"Call {call.label()}", record=call, save=save, draft=draft,
+                                  reload=lambda: store.repo("calls").get(call.id)))
+
+    app.run_worker(read, thread=True, group="drafts", exit_on_error=False)
+
+
 def caller_so_far(calls: list[Call], ringing: Call) -> str:
     """Who is ringing, as far as the office knows: their last calls, and what is still open."""
     earlier = [c for c in recent_calls_from(calls, ringing.number, limit=4) if c.id != ringing.id][:3]
@@ -755,14 +848,14 @@ def show_on_calls(app, call: Call) -> None:
         app.screen.cursor_to_call(call.id)
 
 
-def open_call_slip(app) -> None:
+def open_call_slip(app, draft: Draft | None = None) -> None:
     """The `c` key: a call slip over any section."""
     def logged(call: Call | None) -> None:
         if call:
             app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.who}", timeout=3)
             show_on_calls(app, call)
 
-    app.push_screen(CallSlip(app.store), logged)
+    app.push_screen(CallSlip(app.store, draft=draft), logged)
 
 
 class FaxDirectory(Reply):

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import TabbedContent
 
 from data.engine.clock import local
+from data.engine.drafts import Draft, DraftKey, new_ref
 from data.engine.errors import DataError
 from data.engine.states import words
 from data.mail.views import FAILED, OUTGOING, QUEUED, SENT, MailView, age_words, arrived
@@ -252,8 +253,8 @@ class MailActions:
         if chosen := self.chosen_mail():
             self.run_job(lambda: mail_actions().reopen(self.store, chosen[0], chosen[1].id), notice="Reopened")
 
-    def action_mail_note(self) -> None:
-        chosen = self.chosen_mail()
+    def action_mail_note(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        chosen = chosen or self.chosen_mail()
         if chosen is None:
             return
 
@@ -261,7 +262,8 @@ class MailActions:
             if note and note.strip():
                 self.run_job(lambda: mail_actions().add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
 
-        self.app.push_screen(PromptModal("Note", placeholder="what happened"), noted)
+        key = draft or mail_draft("mail-note", *chosen, f"a note on the message {chosen[1].subject or '(no subject)'}")
+        self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=key), noted)
 
     def action_mail_retry(self) -> None:
         chosen = self.chosen_mail()
@@ -275,16 +277,16 @@ class MailActions:
 
         self.run_job(again, notice=f"Sent to {', '.join(mail.to)}")
 
-    def action_mail_reply(self) -> None:
-        self.reply_form(everyone=False)
+    def action_mail_reply(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        self.reply_form(everyone=False, chosen=chosen, draft=draft)
 
     def action_mail_reply_all(self) -> None:
         self.reply_form(everyone=True)
 
-    def reply_form(self, everyone: bool) -> None:
+    def reply_form(self, everyone: bool, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         """The reply's form: to the sender, and — to all — copied to everyone else the message
         was to or copied to; both lines can be changed."""
-        chosen = self.chosen_mail()
+        chosen = chosen or self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
@@ -297,11 +299,12 @@ class MailActions:
             return mail_actions().reply(self.store, collection, mail.id, values["text"], box, addresses(values["to"]),
                                         addresses(values["cc"]), paths(values["attachments"]))
 
+        key = draft or mail_draft("mail-reply", collection, mail, f"a reply to {mail.sender or mail.sender_address}")
         self.compose_and_send(f"{'Reply to all' if everyone else 'Re'}: {mail.subject}", entries, collection, box, queue,
-                              start_at="text")
+                              start_at="text", draft=key)
 
-    def action_mail_forward(self) -> None:
-        chosen = self.chosen_mail()
+    def action_mail_forward(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        chosen = chosen or self.chosen_mail()
         if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
             return
         collection, mail = chosen
@@ -310,10 +313,11 @@ class MailActions:
             return mail_actions().forward(self.store, collection, mail.id, addresses(values["to"]), values["text"], box,
                                           addresses(values["cc"]), paths(values["attachments"]))
 
+        key = draft or mail_draft("mail-forward", collection, mail, f"a forward of {mail.subject or '(no subject)'}")
         self.compose_and_send(f"Forward: {mail.subject}", forward_entries(), collection, box, queue,
-                              carried=[a.name for a in mail.attachments])
+                              carried=[a.name for a in mail.attachments], draft=key)
 
-    def action_mail_new(self) -> None:
+    def action_mail_new(self, draft: Draft | None = None) -> None:
         box = sending_mailbox(self, None)
         if box is None:
             return
@@ -322,10 +326,11 @@ class MailActions:
             return mail_actions().compose(self.store, box, addresses(values["to"]), values["subject"], values["text"],
                                           addresses(values["cc"]), paths(values["attachments"]))
 
-        self.compose_and_send("New message", new_entries(), box.collection, box, queue)
+        key = draft or DraftKey("mail-new", new_ref(), "a new message", hr=box.hr)
+        self.compose_and_send("New message", new_entries(), box.collection, box, queue, draft=key)
 
     def compose_and_send(self, heading: str, entries: list[Entry], collection: str, box: Mailbox, queue,
-                         carried: Sequence[str] = (), start_at: str = "") -> None:
+                         carried: Sequence[str] = (), start_at: str = "", draft: DraftKey | Draft | None = None) -> None:
         """The form queues the message (nothing typed is lost, even if sending fails); then it is sent."""
 
         def queued(mail: Mail | None) -> None:
@@ -334,7 +339,7 @@ class MailActions:
                              notice=f"Sent to {', '.join(mail.to + mail.cc)}")
 
         self.app.push_screen(MailForm(heading, entries, queue, intro=from_line(box, carried),
-                                      replies=box.replies, start_at=start_at), queued)
+                                      replies=box.replies, start_at=start_at, draft=draft), queued)
 
     def action_mail_for_whom(self) -> None:
         def chosen(who: str | None) -> None:
@@ -404,6 +409,11 @@ def cvs_from_mail(store, opening: str, collection: str, mail_id: int) -> list:
     from data.candidates.cv_mail import cvs_from_mail as take
 
     return take(store, opening, collection, mail_id)
+
+
+def mail_draft(kind: str, collection: str, mail: Mail, about: str) -> DraftKey:
+    """What a form on a message keeps its draft as; on a message of HR's mailbox, HR's."""
+    return DraftKey(kind, mail_key(collection, mail), about, hr=collection == "hr_mail")
 
 
 def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:

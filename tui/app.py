@@ -92,6 +92,9 @@ class BackOfficeApp(BackgroundWork, App[int]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.call_after_refresh(self.report_setting_problems)
+        from tui.drafts_at_start import offer_drafts  # what the last session of this user was typing
+
+        self.call_after_refresh(offer_drafts, self)
         self.sub_title = DEMO_NOTICE if self.demo else str(self.store.folder)
         if self.store.created and not self.demo:
             self.notify(f"Started a new office in {self.store.folder}", timeout=10)

@@ -6,7 +6,8 @@ that is not a plain file or folder is a problem, named with what it is; so is a 
 program writes in place (a lock, an audit log) that this user may not write, an hr/ open to
 anyone outside HR and an HR file readable outside it. A name the program would never make
 at the top of the folder is a note (a folder such as ``hr.old`` may be HR's, renamed).
-The walk is bounded: a folder of a million planted names does not stall the check.
+The walk is bounded: a folder of a million planted names does not stall the check. Each
+person's drafts folder (``drafts/<login>/``) is theirs alone: another's is not looked into.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import stat
 from pathlib import Path
 
 from data.domains import DOMAINS, HR_DOMAIN
+from data.engine.drafts import DRAFTS
 from data.engine.files import Folder, describe, open_folder
 from data.engine.privacy import HR_FOLDER, describe_sharing, hr_in_the_data_folder, hr_move_commands, user_name
 from data.engine.store import Store
 
 MAX_NAMES = 100_000  # names looked at in one check
 MAX_DEPTH = 6
-FOLDERS = {HR_FOLDER, "backups", "archive", "exports", "service-sheets", "faxes-in", "attachments"}
+FOLDERS = {HR_FOLDER, DRAFTS, "backups", "archive", "exports", "service-sheets", "faxes-in", "attachments"}
 OLD_HR_FOLDERS = {"cvs", "letters", "templates", "invitations"}  # an office from before hr/
 WRITTEN_IN_PLACE = (".lock", "-audit.jsonl")
 

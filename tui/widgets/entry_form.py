@@ -13,10 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static, TextArea
 
+from data.engine.drafts import Draft, DraftKey
 from data.engine.errors import FieldError
 from tui.jobs import JobScreen, Reply, describe
 from tui.plain import plain, title
-from tui.widgets.dialogs import Dialog, close_unless_typed
+from tui.widgets.dialogs import close_unless_typed
+from tui.widgets.drafting import DraftDialog, put_back
 from tui.widgets.fields import PlainInput, PlainTextArea
 
 
@@ -37,17 +39,19 @@ class Entered(Reply):
     """What the form's call returned."""
 
 
-class EntryForm(Dialog[Any], JobScreen):
+class EntryForm(DraftDialog[Any], JobScreen):
     """``submit(values)`` runs in a thread on ctrl+s or enter on the last line. A refused
-    value shows under its line and nothing is changed; the form closes with the call's result."""
+    value shows under its line and nothing is changed; the form closes with the call's result.
+    With ``draft``, what is typed is kept as a draft (see ``DraftDialog``)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="entry.save", tooltip="Check and save"),
         Binding("escape", "close", "Close", id="entry.close", tooltip="Close without saving (asks first if you typed)"),
     ]
 
-    def __init__(self, heading: str, entries: list[Entry], submit: Callable[[dict[str, str]], Any], intro: str = "") -> None:
-        super().__init__()
+    def __init__(self, heading: str, entries: list[Entry], submit: Callable[[dict[str, str]], Any], intro: str = "",
+                 draft: DraftKey | Draft | None = None) -> None:
+        super().__init__(draft)
         self.heading = heading
         self.entries = entries
         self.submit = submit
@@ -73,6 +77,15 @@ class EntryForm(Dialog[Any], JobScreen):
     def on_mount(self) -> None:
         self.query_one(".form").border_title = title(self.heading)
         self._pristine = self.values()
+        self.start_drafting()
+
+    def draft_values(self) -> dict[str, Any]:
+        return dict(self.values())
+
+    def restore_draft(self, values: dict[str, Any]) -> None:
+        for index, entry in enumerate(self.entries):
+            if entry.name in values:
+                put_back(self.query_one(f"#entry-{index}"), values[entry.name])
 
     def input_of(self, name: str) -> Input | TextArea:
         return self.query_one(f"#entry-{self.index_of(name)}")  # type: ignore[return-value]
@@ -104,6 +117,7 @@ class EntryForm(Dialog[Any], JobScreen):
     @on(Entered)
     def entered(self, message: Entered) -> None:
         message.stop()
+        self.finish_draft(keep_it=False)
         self.dismiss(message.result)
 
     def failed(self, error: Exception, group: str) -> None:
@@ -117,4 +131,4 @@ class EntryForm(Dialog[Any], JobScreen):
         self.input_of(error.field).focus()
 
     def action_close(self) -> None:
-        close_unless_typed(self.app, self.values() != self._pristine, lambda: self.dismiss(None))
+        close_unless_typed(self.app, self.values() != self._pristine, self.close_unsaved)

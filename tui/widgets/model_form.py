@@ -26,13 +26,15 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from data.engine.clock import local
+from data.engine.drafts import Draft, DraftKey
 from data.engine.errors import ConflictError, FieldError
 from data.engine.record import STORED, Record, error_sentence, first_problem, holds_paragraphs
 from data.engine.repository import Repository
 from data.engine.text import visible
 from tui.jobs import JobScreen, Reply
 from tui.plain import plain, title
-from tui.widgets.dialogs import ConflictModal, Dialog, close_unless_typed
+from tui.widgets.dialogs import ConflictModal, close_unless_typed
+from tui.widgets.drafting import DraftDialog, put_back
 from tui.widgets.fields import PlainInput, PlainTextArea
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -97,7 +99,7 @@ class Reloaded(Reply):
     """The colleague's version, to fill the form with."""
 
 
-class ModelForm(Dialog[Record | None], JobScreen):
+class ModelForm(DraftDialog[Record | None], JobScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Save and close"),
         Binding("escape", "close", "Close", id="form.close", tooltip="Close (asks first if changed)"),
@@ -118,13 +120,15 @@ class ModelForm(Dialog[Record | None], JobScreen):
         save_unchanged: bool = False,
         intro: str = "",
         choices: dict[str, Sequence[tuple[str, Any]]] | None = None,
+        draft: DraftKey | Draft | None = None,
     ) -> None:
         """``parsers``: how the text typed in a field becomes its value (a ValueError is shown
         under the field); ``save_unchanged``: saving a stored record the person did not change
         still calls ``save`` (the save itself means something, such as answering a call);
         ``intro``: a line above the fields saying how to fill them in; ``choices``: a field
-        picked from a list, (what a person reads, the value stored) — an opening by its name."""
-        super().__init__()
+        picked from a list, (what a person reads, the value stored) — an opening by its name;
+        ``draft``: keep a draft of what is typed (see ``DraftDialog``)."""
+        super().__init__(draft)
         self.model = model
         self.form_title = title
         self.save_record = save
@@ -198,6 +202,15 @@ class ModelForm(Dialog[Record | None], JobScreen):
         if self.intro:
             self.say_above(self.intro)
         self.focus_next()
+        self.start_drafting()
+
+    def draft_values(self) -> dict[str, Any]:
+        return self.raw_values()
+
+    def restore_draft(self, values: dict[str, Any]) -> None:
+        for name in self.fields:
+            if name in values:
+                put_back(self.widget_of(name), values[name])
 
     # -- reading and writing the widgets -----------------------------------------------
     def widget_of(self, name: str) -> Widget:
@@ -328,6 +341,7 @@ class ModelForm(Dialog[Record | None], JobScreen):
     @on(Saved)
     def after_save(self, message: Saved) -> None:
         message.stop()
+        self.finish_draft(keep_it=False)
         self.dismiss(message.result)
 
     def failed(self, error: Exception, group: str) -> None:
@@ -360,7 +374,7 @@ class ModelForm(Dialog[Record | None], JobScreen):
 
     # -- closing -----------------------------------------------------------------------
     def action_close(self) -> None:
-        close_unless_typed(self.app, self.changed, lambda: self.dismiss(None))
+        close_unless_typed(self.app, self.changed, self.close_unsaved)
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:

@@ -11,13 +11,15 @@ from textual.containers import Vertical
 from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Input, Label, Static
 
+from data.engine.drafts import Draft, DraftKey
 from data.engine.text import visible
 from tui.plain import plain
-from tui.widgets.dialogs import Dialog, close_unless_typed
+from tui.widgets.dialogs import close_unless_typed
+from tui.widgets.drafting import DraftDialog, put_back
 from tui.widgets.fields import PlainInput
 
 
-class PromptModal(Dialog[str | None]):
+class PromptModal(DraftDialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Cancel (asks first if you typed)")]
 
     def __init__(
@@ -29,8 +31,10 @@ class PromptModal(Dialog[str | None]):
         suggestions: list[str] | None = None,
         check: Callable[[str], str | None] | None = None,
         suggester: Suggester | None = None,
+        draft: DraftKey | Draft | None = None,
     ) -> None:
-        super().__init__()
+        """With ``draft``, what is typed is kept as a draft (see ``DraftDialog``)."""
+        super().__init__(draft)
         self.title_text = title
         self.value = visible(value, one_line=True)
         self.placeholder = placeholder
@@ -46,6 +50,15 @@ class PromptModal(Dialog[str | None]):
             yield Static("", id="prompt-error", classes="field-error")
             yield Label("enter ok (with the suggestion)   esc cancel", classes="keys")
 
+    def on_mount(self) -> None:
+        self.start_drafting()
+
+    def draft_values(self) -> dict[str, str]:
+        return {"text": self.query_one("#prompt-input", Input).value}
+
+    def restore_draft(self, values: dict) -> None:
+        put_back(self.query_one("#prompt-input", Input), values.get("text"))
+
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         event.stop()
@@ -55,8 +68,9 @@ class PromptModal(Dialog[str | None]):
             error.update(plain(problem))
             error.add_class("-shown")
         else:
+            self.finish_draft(keep_it=False)
             self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         typed = self.query_one("#prompt-input", Input).value != self.value
-        close_unless_typed(self.app, typed, lambda: self.dismiss(None))
+        close_unless_typed(self.app, typed, self.close_unsaved)

@@ -1,0 +1,218 @@
+"""Nothing typed is lost: a call slip, a reply, a note keep a draft while they are typed, and the
+next session offers it back — in Pilot, and in a real terminal whose process is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from data.calls.models import Call
+from data.engine.drafts import DRAFTS, DraftKey, draft_of, drafts_of, keep, new_ref
+from tests.data.test_mail import message, user_of
+from tests.hostile import PAYLOAD, SHOWN_PAYLOAD
+from tests.servers import deliver
+from tests.tui.conftest import SIZE
+from tests.tui.test_calls import notices
+from tests.tui.test_mail_tab import mail_rows
+from tests.tui.test_real_terminal import CTRL_Q, ENTER, Terminal
+from tests.tui.test_shell import wait_for
+from tui.app import BackOfficeApp
+from tui.settings import Settings
+from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.draft_offer import DraftOffer
+from tui.widgets.entry_form import EntryForm
+from tui.widgets.prompt import PromptModal
+
+KEPT_WITHIN = 5.0  # a draft is written at most every two seconds; this is the margin
+
+
+def offer_text(app) -> str:
+    return str(app.screen.query_one("#draft-offer").render())
+
+
+async def test_a_call_slip_keeps_a_draft_as_it_is_typed_and_saving_it_throws_the_draft_away(store):
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", *"020 7946 0000", "tab", *"Janet Moore", "tab", "tab", "tab", "tab", *"Wants the invoice")
+        assert await wait_for(pilot, lambda: len(drafts_of(store)) == 1, seconds=KEPT_WITHIN)
+        await pilot.press(*" again")
+        assert await wait_for(pilot, lambda: drafts_of(store)[0].values.get("message") == "Wants the invoice again",
+                              seconds=KEPT_WITHIN)
+        [draft] = drafts_of(store)
+        assert draft.key.kind == "call-slip" and draft.values["caller"] == "Janet Moore"
+        await pilot.press("ctrl+s")
+        assert await wait_for(pilot, lambda: store.repo("calls").list() != [])
+        assert await wait_for(pilot, lambda: drafts_of(store) == [])
+
+
+async def test_throwing_away_what_was_typed_throws_away_its_draft_too(store):
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "tab", *"Janet Moore")
+        assert await wait_for(pilot, lambda: len(drafts_of(store)) == 1, seconds=KEPT_WITHIN)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        assert drafts_of(store) == []
+
+
+async def test_a_form_closed_by_quitting_keeps_its_draft_at_once(store):
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "tab", *"Janet Moore")
+        await pilot.press("ctrl+q")  # before the two seconds are up
+    [draft] = drafts_of(store)
+    assert draft.values == {"caller": "Janet Moore"}
+
+
+async def test_a_draft_is_offered_at_start_inert_and_continued_on_its_record(store):
+    call = store.repo("calls").add(Call(caller="Janet [b]Moore[/b]", message="Invoice 4471"))
+    # What the offer quotes may come from stored text that passed no gate (a hand edit).
+    key = DraftKey("call-note", f"calls:{call.id}", f"a note on the call from Janet {PAYLOAD}")
+    keep(store, key, {"text": "[b]promised[/b] a copy today"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        shown = offer_text(app)
+        assert f"You were writing a note on the call from Janet {SHOWN_PAYLOAD}" in shown
+        assert "when the session ended" in shown
+        assert "[b]promised[/b] a copy today" in shown
+        assert "\x1b" not in shown
+        await pilot.press("enter")  # continue
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        assert app.current_mode == "calls"
+        typed = app.screen.query_one("#prompt-input").value
+        assert "[b]promised[/b] a copy" in typed
+        await pilot.press("end", *" (sent)", "enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).history[-1].note.endswith("(sent)"))
+    assert drafts_of(store) == []
+
+
+async def test_a_draft_thrown_away_at_the_offer_is_gone_and_one_left_for_later_is_offered_again(store):
+    keep(store, DraftKey("call-slip", new_ref(), "a call slip"), {"caller": "Janet Moore"})
+    keep(store, DraftKey("call-slip", new_ref(), "a call slip"), {"caller": "Raj Patel"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        first = "Janet Moore" in offer_text(app)
+        await pilot.press("down", "enter")  # throw it away
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer) and ("Janet Moore" in offer_text(app)) != first)
+        await pilot.press("escape")  # decide next time
+        assert await wait_for(pilot, lambda: len(drafts_of(store)) == 1)
+    [left] = drafts_of(store)
+    assert left.values["caller"] == ("Raj Patel" if first else "Janet Moore")
+
+
+async def test_a_reply_keeps_its_draft_and_one_from_hrs_mailbox_only_under_hr(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), message(1, subject="Toner for CP-01"))
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": {**mail_table, "hr": True}}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket")
+        assert await wait_for(pilot, lambda: len(mail_rows(app)) == 1, seconds=15)
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm))
+        await pilot.press(*"SECRET-HR-REPLY about the toner")
+        assert await wait_for(pilot, lambda: len(drafts_of(store)) == 1, seconds=KEPT_WITHIN)
+    [draft] = drafts_of(store)
+    assert draft.key.kind == "mail-reply" and draft.key.hr and draft.key.about.startswith("a reply to ")
+    holding = [os.path.join(d, f) for d, _, files in os.walk(store.folder) for f in files
+               if b"SECRET-HR-REPLY" in open(os.path.join(d, f), "rb").read()]
+    assert [os.path.relpath(p, store.folder).split(os.sep)[:3] for p in holding] == [["hr", DRAFTS, store.user]]
+
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": {**mail_table, "hr": True}}))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer), seconds=10)
+        assert "You were writing a reply to " in offer_text(app)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, EntryForm), seconds=10)
+        assert app.screen.values()["text"] == "SECRET-HR-REPLY about the toner"
+        assert app.screen.heading == "Re: Toner for CP-01"
+
+
+def kept(folder, text: str) -> bool:
+    return any(text in p.read_text() for p in (folder / DRAFTS).rglob("*.json"))
+
+
+def test_a_draft_survives_killing_the_sessions_terminal_and_is_offered_back(tmp_path):
+    """A real process in a real terminal: a call slip half typed, the process killed as a
+    dropped SSH link would leave it, and the next start offers the text back."""
+    folder = tmp_path / "office"
+    env = {**os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "BACKOFFICE_FAX_COMMAND": ""}
+    env.pop("TEXTUAL_ANIMATIONS", None)
+    args = [sys.executable, "-m", "tui.cli", "--data", str(folder)]
+    first = Terminal(args, env)
+    try:
+        first.started()
+        first.press("c")
+        first.press("\t", "Janet Moore", "\t\t\t\t", "Wants the invoice before Friday")
+        deadline = time.monotonic() + KEPT_WITHIN + 5
+        while not kept(folder, "before Friday") and time.monotonic() < deadline:
+            first.read_until_quiet(0.3, limit=1)
+        assert kept(folder, "before Friday")
+        os.killpg(first.process.pid, signal.SIGKILL)  # the terminal goes, and the app with it
+        first.process.wait(10)
+    finally:
+        if first.process.poll() is None:
+            os.killpg(first.process.pid, signal.SIGKILL)
+        os.close(first.master)
+
+    again = Terminal(args, env)
+    try:
+        again.started()
+        again.read_until_quiet(1.0)
+        screen = again.output.decode(errors="replace")
+        assert "You were writing a call slip" in screen and "when the session ended" in screen
+        again.output.clear()
+        again.press(ENTER)  # continue
+        again.read_until_quiet(1.0)
+        assert b"Wants the invoice before Friday" in again.output
+        assert b"Janet Moore" in again.output
+    finally:
+        again.press(CTRL_Q)
+        if again.process.poll() is None:
+            os.killpg(again.process.pid, signal.SIGKILL)
+        os.close(again.master)
+
+
+async def test_a_draft_left_for_later_comes_back_when_its_form_is_opened_again(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("escape")  # decide next time
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal)
+                              and app.screen.query_one("#prompt-input").value == "Rang back")
+        assert "Your draft of a note on the call from Janet Moore is back, as you left it." in notices(app)
+        await pilot.press("escape")  # asks: what is there was typed
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n", *", no answer", "enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).history[-1].note == "Rang back, no answer")
+    assert drafts_of(store) == []
+
+
+async def test_opening_and_closing_a_form_without_typing_leaves_a_draft_left_for_later_alone(store, monkeypatch):
+    import tui.widgets.drafting
+
+    def slow_disk(*args):
+        time.sleep(1)  # the form is closed before its draft is read
+        return draft_of(*args)
+
+    monkeypatch.setattr(tui.widgets.drafting, "draft_of", slow_disk)
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("escape", "1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t", "escape")
+        assert not isinstance(app.screen, ConfirmModal)
+        await pilot.pause(1.5)
+    assert [d.values for d in drafts_of(store)] == [{"text": "Rang back"}]
