@@ -20,9 +20,15 @@ from tui.widgets.model_form import ModelForm
 
 
 async def slip_ready(pilot, app) -> bool:
-    """The slip of the ring is up, its cursor in the message."""
-    return await wait_for(pilot, lambda: ringing_slip(app) is not None and getattr(app.focused, "id", "") == "field-message",
-                          seconds=5)
+    """The slip of the ring is up, and tab has taken its cursor on to the message."""
+    if not await wait_for(pilot, lambda: ringing_slip(app) is not None and getattr(app.focused, "id", "").startswith("field-"),
+                          seconds=5):
+        return False
+    for _ in range(8):
+        if getattr(app.focused, "id", "") == "field-message":
+            return True
+        await pilot.press("tab")
+    return False
 
 
 def colleague_answers(store, call_id: int, message: str) -> None:
