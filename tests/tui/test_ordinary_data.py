@@ -72,7 +72,7 @@ def board_choice(app) -> int | None:
 async def test_two_low_toners_on_one_copier_both_show_and_enter_opens_each_machine(make_app, colliding_office):
     copier, printer = colliding_office
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 40)) as pilot:  # at 80x24 the dashboard gives each group fewer lines than three toners
         assert await wait_for(pilot, lambda: any("Magenta" in line for line in agenda_lines(app)))
         lines = agenda_lines(app)
         toners = [line for line in lines if "Toner: " in line or "89A" in line]
