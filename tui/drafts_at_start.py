@@ -1,8 +1,10 @@
 """At start, the drafts the user's last session left are offered back, one after another;
-each one continued opens its form again, on the same record, with what was typed."""
+the ones continued open their forms again, on the same record, with what was typed — one
+form at a time, the next once the one before is closed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +13,8 @@ from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
 
 CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-forward": "action_mail_forward",
                       "mail-note": "action_mail_note"}
+LOOK_EVERY = 0.2  # seconds, only while continued drafts are still to open
+OPENS_WITHIN = 15.0  # a form not open by then was not opened (and why was said): the next one opens
 
 
 def offer_drafts(app) -> None:
@@ -30,8 +34,8 @@ def offer_drafts(app) -> None:
 
 def offer(app, drafts: list[Draft], continued: list[Draft]) -> None:
     if not drafts:
-        for draft in continued:
-            continue_draft(app, draft)
+        if continued:
+            InTurn(app, continued).open_next()
         return
     first, rest = drafts[0], drafts[1:]
 
@@ -45,21 +49,74 @@ def offer(app, drafts: list[Draft], continued: list[Draft]) -> None:
     app.push_screen(DraftOffer(first), answered)
 
 
-def continue_draft(app, draft: Draft) -> None:
-    """Open the form the draft was typed in again, with what was typed."""
+class InTurn:
+    """The continued drafts, opened one at a time: the next once the form of the one before
+    is closed, or could not be opened."""
+
+    def __init__(self, app, drafts: list[Draft]) -> None:
+        self.app = app
+        self.waiting = list(drafts)
+        self.current: Draft | None = None
+        self.form: Any = None
+        self.since = 0.0
+        self.timer: Any = None
+
+    def open_next(self) -> None:
+        self.current = self.form = None
+        if not self.waiting:
+            if self.timer is not None:
+                self.timer.stop()
+                self.timer = None
+            return
+        draft = self.current = self.waiting.pop(0)
+        self.since = time.monotonic()
+        if self.timer is None:
+            self.timer = self.app.set_interval(LOOK_EVERY, self.look)
+        try:
+            continue_draft(self.app, draft, failed=lambda: self.not_opened(draft))
+        except Exception as error:  # one draft that cannot open does not keep the others shut
+            say_not_opened(self.app, draft, error)
+            self.not_opened(draft)
+
+    def not_opened(self, draft: Draft) -> None:
+        if self.current is draft:
+            self.open_next()
+
+    def look(self) -> None:
+        if self.current is None:
+            return
+        stack = self.app.screen_stack
+        if self.form is None:
+            self.form = next((s for s in stack if getattr(s, "draft_key", None) == self.current.key), None)
+            if self.form is None and time.monotonic() - self.since > OPENS_WITHIN:
+                self.open_next()
+        elif self.form not in stack:
+            self.open_next()
+
+
+def say_not_opened(app, draft: Draft, error: Exception) -> None:
+    app.notify(f"Your draft of {draft.key.about} could not be opened: {error}. It is kept, and offered again next time.",
+               severity="warning", timeout=15)
+
+
+def continue_draft(app, draft: Draft, failed: Callable[[], None] = lambda: None) -> None:
+    """Open the form the draft was typed in again, with what was typed; ``failed()`` when it
+    cannot open (the reason said)."""
     from screens.calls import continue_ring, open_call_slip
 
     kind = draft.key.kind
     if kind == "call-slip":
         open_call_slip(app, draft)
     elif kind == "ring":
-        continue_ring(app, draft)
+        with_record(app, draft, lambda _call: continue_ring(app, draft), failed)
     elif kind == "mail-new":
-        on_calls_screen(app, lambda screen: screen.action_mail_new(draft=draft))
+        on_calls_screen(app, draft, lambda screen: screen.action_mail_new(draft=draft), failed)
     elif kind in CALLS_SCREEN_KINDS:
-        with_record(app, draft, lambda record: on_calls_screen(app, lambda screen: continue_on(screen, draft, record)))
+        with_record(app, draft, lambda record: on_calls_screen(app, draft, lambda screen: continue_on(screen, draft, record),
+                                                               failed), failed)
     else:
         app.notify(f"A draft of {draft.key.about} cannot be opened by this version; it is kept.", severity="warning")
+        failed()
 
 
 def continue_on(screen, draft: Draft, record: Any) -> None:
@@ -70,12 +127,30 @@ def continue_on(screen, draft: Draft, record: Any) -> None:
         action(chosen=(draft.key.on_record()[0], record), draft=draft)  # type: ignore[index]
 
 
-def on_calls_screen(app, then: Callable[[Any], None]) -> None:
+def on_calls_screen(app, draft: Draft, then: Callable[[Any], None], failed: Callable[[], None]) -> None:
+    """``then(screen)`` with the Calls section's own screen — found by its mode, not as the
+    screen on top, which may be a form by then."""
     app.go_to_section("calls")
-    app.call_after_refresh(lambda: then(app.screen))
+
+    def on_it() -> None:
+        try:
+            then(calls_screen(app))
+        except Exception as error:
+            say_not_opened(app, draft, error)
+            failed()
+
+    app.call_after_refresh(on_it)
 
 
-def with_record(app, draft: Draft, then: Callable[[Any], None]) -> None:
+def calls_screen(app) -> Any:
+    from screens.calls import CallsScreen
+
+    if app.current_mode != "calls" or not isinstance(app.screen_stack[0], CallsScreen):
+        raise RuntimeError("the Calls section is not open")
+    return app.screen_stack[0]
+
+
+def with_record(app, draft: Draft, then: Callable[[Any], None], failed: Callable[[], None]) -> None:
     """``then(record)`` with the record the draft is on, read in a thread; when it is gone, said."""
     on = draft.key.on_record()
 
@@ -83,12 +158,13 @@ def with_record(app, draft: Draft, then: Callable[[Any], None]) -> None:
         try:
             record = app.store.repo(on[0]).get(on[1])  # type: ignore[index]
         except Exception as error:
-            app.call_from_thread(app.notify, f"Your draft of {draft.key.about} cannot be continued: {error}. "
-                                 "It is kept, and offered again next time.", severity="warning", timeout=15)
+            app.call_from_thread(say_not_opened, app, draft, error)
+            app.call_from_thread(failed)
         else:
             app.call_from_thread(then, record)
 
     if on is None:
         app.notify(f"Your draft of {draft.key.about} is on no record; it is kept.", severity="warning")
+        failed()
     else:
         app.run_worker(read, thread=True, group="drafts", exit_on_error=False)

@@ -216,3 +216,25 @@ async def test_opening_and_closing_a_form_without_typing_leaves_a_draft_left_for
         assert not isinstance(app.screen, ConfirmModal)
         await pilot.pause(1.5)
     assert [d.values for d in drafts_of(store)] == [{"text": "Rang back"}]
+
+
+async def test_two_drafts_continued_open_one_after_the_other_and_both_are_saved(store):
+    janet = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    raj = store.repo("calls").add(Call(caller="Raj Patel", message="Toner"))
+    keep(store, DraftKey("call-note", f"calls:{janet.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    keep(store, DraftKey("call-note", f"calls:{raj.id}", "a note on the call from Raj Patel"), {"text": "Toner sent"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):
+            assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+            await pilot.press("enter")  # continue
+        for saved in (1, 2):
+            assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+            await pilot.press(*" today", "enter")
+            assert await wait_for(pilot, lambda saved=saved: len(notes_today(store)) == saved)
+        assert sorted(notes_today(store)) == ["Rang back today", "Toner sent today"]
+    assert drafts_of(store) == []
+
+
+def notes_today(store) -> list[str]:
+    return [step.note for call in store.repo("calls").list() for step in call.history if step.note.endswith("today")]
