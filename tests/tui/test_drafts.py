@@ -20,7 +20,7 @@ from tests.tui.test_real_terminal import CTRL_Q, ENTER, Terminal
 from tests.tui.test_shell import wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.dialogs import ConfirmModal, ErrorModal
 from tui.widgets.draft_offer import DraftOffer
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.prompt import PromptModal
@@ -238,3 +238,41 @@ async def test_two_drafts_continued_open_one_after_the_other_and_both_are_saved(
 
 def notes_today(store) -> list[str]:
     return [step.note for call in store.repo("calls").list() for step in call.history if step.note.endswith("today")]
+
+
+async def test_a_note_that_cannot_be_saved_keeps_its_text_as_a_draft(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t", *"Promised a copy by Friday")
+        store.repo("calls").delete(call.id)  # a colleague's session removed it meanwhile
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        await pilot.pause(0.5)
+    [draft] = drafts_of(store)
+    assert draft.values == {"text": "Promised a copy by Friday"}
+
+
+async def test_a_note_on_a_message_that_cannot_be_saved_keeps_its_text_and_one_saved_throws_it_away(store, dovecot, mail_table):
+    deliver(dovecot, user_of(mail_table), message(1, subject="Toner for CP-01"))
+    deliver(dovecot, user_of(mail_table), message(2, subject="Paper for CP-02"))
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": mail_table}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket")
+        assert await wait_for(pilot, lambda: len(mail_rows(app)) == 2, seconds=15)
+        await pilot.press("t", *"Ordered two boxes")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        [chosen] = [m for m in store.repo("mail").list() if m.subject in app.screen.draft_key.about]
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "Ordered two boxes" in [s.note for s in store.repo("mail").get(chosen.id).history])
+        assert await wait_for(pilot, lambda: drafts_of(store) == [])
+        await pilot.press("t", *"Asked for a quote")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        store.repo("mail").delete(chosen.id)  # a colleague's session removed it meanwhile
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        await pilot.pause(0.5)
+    [draft] = drafts_of(store)
+    assert draft.values == {"text": "Asked for a quote"} and draft.key.kind == "mail-note"
