@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from data.engine.drafts import Draft, drafts_of, throw_away
+from data.engine.drafts import Draft, drafts_of, on_nothing_now, throw_away
 from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
 
 CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-forward": "action_mail_forward",
@@ -18,11 +18,12 @@ OPENS_WITHIN = 15.0  # a form not open by then was not opened (and why was said)
 
 
 def offer_drafts(app) -> None:
-    """Read this user's drafts in a thread; offer them once they are in."""
+    """Read this user's drafts in a thread, and whether what each is on is still there; offer
+    them once they are in."""
 
     def read() -> None:
         try:
-            drafts = drafts_of(app.store)
+            drafts = [(draft, on_nothing_now(app.store, draft)) for draft in drafts_of(app.store)]
         except Exception as error:  # a refused drafts folder: said, and the app goes on
             app.call_from_thread(app.notify, f"Your drafts could not be read: {error}", severity="warning", timeout=15)
         else:
@@ -32,21 +33,25 @@ def offer_drafts(app) -> None:
     app.run_worker(read, thread=True, group="drafts", exit_on_error=False)
 
 
-def offer(app, drafts: list[Draft], continued: list[Draft]) -> None:
+def offer(app, drafts: list[tuple[Draft, bool]], continued: list[Draft]) -> None:
+    """Each draft offered in turn (one on a record gone, only to be thrown away); the ones
+    continued open once every offer is answered."""
     if not drafts:
         if continued:
             InTurn(app, continued).open_next()
         return
-    first, rest = drafts[0], drafts[1:]
+    (first, gone), rest = drafts[0], drafts[1:]
 
     def answered(choice: str | None) -> None:
         if choice == CONTINUE:
             continued.append(first)
         elif choice == THROW_AWAY:
             app.run_worker(lambda: throw_away(app.store, first.key), thread=True, group="drafts", exit_on_error=False)
+            if gone:
+                app.notify(f"Your draft of {first.key.about} is thrown away: what it was on is no longer there.", timeout=8)
         offer(app, rest, continued)
 
-    app.push_screen(DraftOffer(first), answered)
+    app.push_screen(DraftOffer(first, gone=gone), answered)
 
 
 class InTurn:

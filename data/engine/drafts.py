@@ -16,6 +16,7 @@ import os
 import re
 import socket
 import stat
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ import orjson
 
 from data.domains import HR_DOMAIN
 from data.engine.clock import as_utc
-from data.engine.errors import NoAccessError
+from data.engine.errors import DataError, NoAccessError, NotFoundError
 from data.engine.files import TEMP_NAME, Access, Folder, UnsafeFileError, open_folder
 from data.engine.privacy import HrFolderError
 from data.engine.store import Store
@@ -138,15 +139,48 @@ def drafts_of(store: Store) -> list[Draft]:
     whose form is still open in another running session is not among them. Temp files of a
     write cut short are removed; a file that is no draft is left alone."""
     found: list[Draft] = []
+    for hr, folder in own_folders(store):
+        with folder:
+            found += [d for d in read_all(folder, hr) if d is not None and not d.still_open]
+    return sorted(found, key=lambda d: d.saved_at.timestamp() if d.saved_at else 0.0)
+
+
+def own_folders(store: Store) -> Iterator[tuple[bool, Folder]]:
+    """(hr, folder) of each of this user's drafts folders there is, held open."""
     hr_apart = store.home(HR_DOMAIN) != store.folder  # an office from before hr/ keeps no HR draft
     for hr in (False, True) if hr_apart else (False,):
         try:
             folder = own_folder(store, hr, make=False)
         except (FileNotFoundError, NoAccessError, PermissionError, HrFolderError):
             continue  # none yet; or hr/, which is not this user's to read, or is refused for HR's writes
+        yield hr, folder
+
+
+def throw_away_on(store: Store, refs: Iterable[str]) -> int:
+    """Remove this user's drafts, HR's too, on any of ``refs`` ("hr_mail:3": the messages of a
+    person erased, say), whatever session wrote them; how many went."""
+    wanted, removed = set(refs), 0
+    for hr, folder in own_folders(store):
         with folder:
-            found += [d for d in read_all(folder, hr) if d is not None and not d.still_open]
-    return sorted(found, key=lambda d: d.saved_at.timestamp() if d.saved_at else 0.0)
+            for draft in read_all(folder, hr):
+                if draft is not None and draft.key.ref in wanted:
+                    removed += folder.remove(draft.key.file_name)
+    return removed
+
+
+def on_nothing_now(store: Store, draft: Draft) -> bool:
+    """Whether the record the draft is on is gone (erased, deleted, archived): nothing to
+    continue it on. A record this user may not read now is not taken for gone."""
+    on = draft.key.on_record()
+    if on is None:
+        return False
+    try:
+        store.repo(on[0]).get(on[1])
+    except NotFoundError:
+        return True
+    except (DataError, OSError):
+        return False
+    return False
 
 
 def read_all(folder: Folder, hr: bool) -> list[Draft | None]:

@@ -151,3 +151,22 @@ def test_a_draft_written_by_one_account_cannot_be_read_by_another():
         assert readable_by(HARRIET, holding) == set(holding)
     finally:
         shutil.rmtree(base)
+
+
+def test_erasing_a_candidate_throws_away_the_erasers_drafts_on_her_messages_and_no_other(store):
+    from data.candidates.retention import erase_candidate
+    from data.mail.models import Mail
+
+    opening = store.repo("positions").add({"title": "Payroll Clerk"})
+    zofia = store.repo("candidates").add({"name": "Zofia Nowak", "email": "zofia.nowak@example.com", "position_id": opening.id})
+    hers = store.repo("hr_mail").add(Mail(mailbox="hr", sender="Zofia Nowak <zofia.nowak@example.com>",
+                                          sender_address="zofia.nowak@example.com", subject="My CV"))
+    other = store.repo("mail").add(Mail(mailbox="office", sender="Raj <raj@example.com>", sender_address="raj@example.com",
+                                        subject="Toner"))
+    to_her = DraftKey("mail-reply", f"hr_mail:{hers.id}", "a reply to Zofia Nowak", hr=True)
+    keep(store, to_her, {"text": "Dear Zofia, SECRET-DRAFT-TEXT"})
+    keep(store, DraftKey("mail-note", f"hr_mail:{hers.id}", "a note on the message My CV", hr=True), {"text": "CV read"})
+    keep(store, DraftKey("mail-reply", f"mail:{other.id}", "a reply to Raj"), {"text": "Dear Raj"})
+    erase_candidate(store, zofia.id)
+    assert [d.key.about for d in drafts_of(store)] == ["a reply to Raj"]
+    assert [p for p in files_under(store.folder) if b"Zofia" in p.read_bytes() and DRAFTS in p.parts] == []

@@ -276,3 +276,19 @@ async def test_a_note_on_a_message_that_cannot_be_saved_keeps_its_text_and_one_s
         await pilot.pause(0.5)
     [draft] = drafts_of(store)
     assert draft.values == {"text": "Asked for a quote"} and draft.key.kind == "mail-note"
+
+
+async def test_a_draft_on_a_record_no_longer_there_is_shown_once_more_and_thrown_away_even_by_escape(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    store.repo("calls").delete(call.id)  # erased, or archived, since
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        shown = offer_text(app)
+        assert "Rang back" in shown and "no longer there" in shown
+        assert [o.id for o in app.screen.query_one("OptionList").options] == ["throw away"]
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: drafts_of(store) == [])
+        assert ("Your draft of a note on the call from Janet Moore is thrown away: what it was on is no longer there."
+                in notices(app))
