@@ -221,8 +221,10 @@ def own_folder(store: Store, hr: bool, make: bool) -> Folder:
     refused: someone else made it, and might read what is written there."""
     base = store.open_home(HR_DOMAIN, writing=make) if hr else open_folder(store.folder)
     with base:
-        drafts = base.folder(DRAFTS, make=Access.of_folder(base.stat()) if make else None)
+        drafts = base.folder(DRAFTS, make=sticky(Access.of_folder(base.stat())) if make else None)
     with drafts:
+        if make:
+            keep_sticky(drafts)
         mine = drafts.folder(store.user, make=PRIVATE_FOLDER if make else None)
     try:
         st = mine.stat()
@@ -236,3 +238,16 @@ def own_folder(store: Store, hr: bool, make: bool) -> Folder:
         raise
     mine.new_files = PRIVATE_FILE
     return mine
+
+
+def sticky(access: Access) -> Access:
+    """drafts/ as the folder it is in, with the sticky bit: in it, only a folder's owner may
+    rename or remove it, so no colleague moves someone's drafts folder away to plant their own."""
+    return Access(access.mode | stat.S_ISVTX, access.group)
+
+
+def keep_sticky(drafts: Folder) -> None:
+    """A drafts/ made before it had the sticky bit gets it from its owner."""
+    st = drafts.stat()
+    if st.st_uid == os.geteuid() and not st.st_mode & stat.S_ISVTX:
+        os.fchmod(drafts.fd, stat.S_IMODE(st.st_mode) | stat.S_ISVTX)
