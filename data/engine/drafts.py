@@ -36,7 +36,7 @@ PRIVATE_FILE = Access(0o600)
 MAX_DRAFT_BYTES = 1 << 20  # a draft is what one person typed in one form
 MAX_DRAFTS = 200  # read at start; more is not a person's typing
 KIND = re.compile(r"[a-z][a-z0-9-]{0,30}")
-VALUE_TYPES = (str, bool, type(None))
+VALUE_TYPES = (str, bool, int, type(None))  # what a field holds: text, a checkbox, a choice (ids are numbers)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class DraftKey:
 @dataclass(frozen=True)
 class Draft:
     key: DraftKey
-    values: dict[str, str | bool | None] = field(default_factory=dict)
+    values: dict[str, str | bool | int | None] = field(default_factory=dict)
     saved_at: datetime | None = None
     session: str = ""  # the session that wrote it (see ``this_session``)
 

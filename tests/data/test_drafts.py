@@ -227,3 +227,9 @@ def test_a_colleague_can_neither_move_someones_drafts_folder_away_nor_plant_one_
         assert any(f"{folder / DRAFTS / 'root'} belongs to {ANN.uid}, not to an account named root" in p for p in problems)
     finally:
         shutil.rmtree(base)
+
+
+def test_a_choice_held_as_a_number_is_kept_in_the_draft(store):
+    keep(store, REPLY, {"supplier": 4, "urgent": True, "text": "two boxes", "blank": None})
+    [draft] = drafts_of(store)
+    assert draft.values == {"supplier": 4, "urgent": True, "text": "two boxes", "blank": None}

@@ -10,6 +10,7 @@ import time
 
 from data.calls.models import Call
 from data.engine.drafts import DRAFTS, DraftKey, draft_of, drafts_of, keep, new_ref
+from data.engine.store import Store
 from tests.data.test_mail import message, user_of
 from tests.hostile import PAYLOAD, SHOWN_PAYLOAD
 from tests.servers import deliver
@@ -292,3 +293,41 @@ async def test_a_draft_on_a_record_no_longer_there_is_shown_once_more_and_thrown
         assert await wait_for(pilot, lambda: drafts_of(store) == [])
         assert ("Your draft of a note on the call from Janet Moore is thrown away: what it was on is no longer there."
                 in notices(app))
+
+
+async def test_a_draft_about_a_very_long_subject_still_shows_its_choices_at_80x24(store):
+    keep(store, DraftKey("mail-new", new_ref(), "a reply to " + "Re: " * 250), {"text": "Dear Alice"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.pause(0.2)
+        choices = app.screen.query_one("OptionList")
+        assert choices.region.height >= 2 and choices.region.bottom <= SIZE[1]
+        assert "Dear Alice" in offer_text(app)
+
+
+async def test_a_draft_of_the_same_form_open_in_another_session_is_not_put_back_here(store):
+    from tests.data.helpers import Child
+
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    key = DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore")
+
+    def other_session(report) -> None:  # the same person over a second SSH link, still typing
+        keep(Store(store.folder, user=store.user), key, {"text": "still typing"})
+        report("kept")
+        time.sleep(60)
+
+    child = Child(other_session)
+    try:
+        assert child.next_report() == "kept"
+        app = BackOfficeApp(store, Settings(fax_command=""))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("1")
+            assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+            await pilot.press("t")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+            await pilot.pause(1.0)
+            assert app.screen.query_one("#prompt-input").value == ""
+    finally:
+        child.kill()
+        child.wait()

@@ -17,11 +17,12 @@ from textual.widgets.option_list import Option
 
 from data.engine.clock import local
 from data.engine.drafts import Draft
-from tui.plain import plain
+from tui.plain import clipped, plain
 from tui.widgets.dialogs import Dialog
 
 CONTINUE, THROW_AWAY = "continue", "throw away"
 QUOTED_LINES = 6
+ABOUT_WIDTH = 120  # a subject of 1,000 characters would push the choices off the dialog
 ENDED = "when the session ended"
 GONE = "\nWhat it was on is no longer there (erased or archived): it can only be thrown away."
 
@@ -32,7 +33,7 @@ def offer_text(draft: Draft, why: str = ENDED) -> str:
     when = f" ({local(draft.saved_at):%a %d %b %H:%M})" if draft.saved_at and why == ENDED else ""
     lines = draft.text.splitlines()
     quoted = "\n".join(f"  {line[:70]}" for line in lines[:QUOTED_LINES]) + ("\n  …" if len(lines) > QUOTED_LINES else "")
-    return f"You were writing {draft.key.about} {why}{when}:\n{quoted or '  (nothing but choices)'}"
+    return f"You were writing {clipped(draft.key.about, ABOUT_WIDTH)} {why}{when}:\n{quoted or '  (nothing but choices)'}"
 
 
 class DraftOffer(Dialog[str | None]):

@@ -64,7 +64,7 @@ class DraftDialog(Dialog[T]):
 
     def _look_for_draft(self) -> None:
         found = draft_of(self._draft_store, self.draft_key)  # type: ignore[arg-type]
-        if found is not None and found.values:
+        if found is not None and found.values and not found.still_open:  # not the same form open in another session
             self.app.call_from_thread(self._draft_found, found)
 
     def _draft_found(self, draft: Draft) -> None:
