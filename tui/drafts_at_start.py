@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from data.engine.drafts import Draft, drafts_of, on_nothing_now, throw_away
-from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
+from tui.plain import clipped
+from tui.widgets.draft_offer import ABOUT_WIDTH, CONTINUE, THROW_AWAY, DraftOffer
 
 CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-forward": "action_mail_forward",
                       "mail-note": "action_mail_note"}
@@ -48,7 +49,7 @@ def offer(app, drafts: list[tuple[Draft, bool]], continued: list[Draft]) -> None
         elif choice == THROW_AWAY:
             app.run_worker(lambda: throw_away(app.store, first.key), thread=True, group="drafts", exit_on_error=False)
             if gone:
-                app.notify(f"Your draft of {first.key.about} is thrown away: what it was on is no longer there.", timeout=8)
+                app.notify(f"Your draft of {about(first)} is thrown away: what it was on is no longer there.", timeout=8)
         offer(app, rest, continued)
 
     app.push_screen(DraftOffer(first, gone=gone), answered)
@@ -100,7 +101,7 @@ class InTurn:
 
 
 def say_not_opened(app, draft: Draft, error: Exception) -> None:
-    app.notify(f"Your draft of {draft.key.about} could not be opened: {error}. It is kept, and offered again next time.",
+    app.notify(f"Your draft of {about(draft)} could not be opened: {error}. It is kept, and offered again next time.",
                severity="warning", timeout=15)
 
 
@@ -120,7 +121,7 @@ def continue_draft(app, draft: Draft, failed: Callable[[], None] = lambda: None)
         with_record(app, draft, lambda record: on_calls_screen(app, draft, lambda screen: continue_on(screen, draft, record),
                                                                failed), failed)
     else:
-        app.notify(f"A draft of {draft.key.about} cannot be opened by this version; it is kept.", severity="warning")
+        app.notify(f"A draft of {about(draft)} cannot be opened by this version; it is kept.", severity="warning")
         failed()
 
 
@@ -169,7 +170,11 @@ def with_record(app, draft: Draft, then: Callable[[Any], None], failed: Callable
             app.call_from_thread(then, record)
 
     if on is None:
-        app.notify(f"Your draft of {draft.key.about} is on no record; it is kept.", severity="warning")
+        app.notify(f"Your draft of {about(draft)} is on no record; it is kept.", severity="warning")
         failed()
     else:
         app.run_worker(read, thread=True, group="drafts", exit_on_error=False)
+
+
+def about(draft: Draft) -> str:
+    return clipped(draft.key.about, ABOUT_WIDTH)
