@@ -331,3 +331,16 @@ async def test_a_draft_of_the_same_form_open_in_another_session_is_not_put_back_
     finally:
         child.kill()
         child.wait()
+
+
+async def test_a_note_continued_and_emptied_leaves_no_draft_behind(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*["backspace"] * 9, "space", "enter")  # nothing left to say
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, PromptModal))
+    assert drafts_of(store) == []

@@ -69,7 +69,8 @@ class PromptModal(DraftDialog[str | None]):
             error.update(plain(problem))
             error.add_class("-shown")
         else:
-            self.finish_draft(keep_it=True)  # until what it is for is saved (see ``saved_then_forgotten``)
+            # kept until what it is for is saved (see ``saved_then_forgotten``); a blank answer saves nothing
+            self.finish_draft(keep_it=bool(event.value.strip()))
             self.dismiss(event.value)
 
     def action_cancel(self) -> None:
