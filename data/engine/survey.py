@@ -130,7 +130,6 @@ class Walk:
             )
 
 
-
 def drafts_problem(relative: Path, st: os.stat_result, path: Path) -> str | None:
     """What is wrong with a part of drafts/ (or hr/drafts/): drafts/ itself, a person's folder
     in it, a draft in that."""
