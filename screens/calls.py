@@ -55,6 +55,7 @@ from tui.messages import DataChanged
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ChoiceModal, ErrorModal
 from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
+from tui.widgets.drafting import saved_then_forgotten
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
 from tui.widgets.path_suggester import PathSuggester
@@ -456,9 +457,10 @@ class CallsScreen(TabbedSection, MailActions):
 
         def chosen(note: str | None) -> None:
             if note and note.strip():
-                self.run_job(lambda: actions.add_note(self.store, call.id, note), notice="Note added")
+                self.run_job(saved_then_forgotten(self.store, key, lambda: actions.add_note(self.store, call.id, note)),
+                             notice="Note added")
 
-        key = DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.caller}")
+        key = draft.key if draft else DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.caller}")
         self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=draft or key), chosen)
 
     def action_for_whom(self) -> None:

@@ -32,6 +32,7 @@ from screens.pass_on import ask_whom
 from tui.jobs import Reply
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ChoiceModal
+from tui.widgets.drafting import saved_then_forgotten
 from tui.widgets.entry_form import Entry
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
@@ -260,7 +261,9 @@ class MailActions:
 
         def noted(note: str | None) -> None:
             if note and note.strip():
-                self.run_job(lambda: mail_actions().add_note(self.store, chosen[0], chosen[1].id, note), notice="Note added")
+                save = lambda: mail_actions().add_note(self.store, chosen[0], chosen[1].id, note)  # noqa: E731
+                self.run_job(saved_then_forgotten(self.store, key.key if isinstance(key, Draft) else key, save),
+                             notice="Note added")
 
         key = draft or mail_draft("mail-note", *chosen, f"a note on the message {chosen[1].subject or '(no subject)'}")
         self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=key), noted)

@@ -31,7 +31,16 @@ from datetime import datetime
 
 from data.candidates import rules
 from data.candidates.models import Candidate, Interview, InterviewStatus, Stage
-from data.candidates.traces import linked_mails, orphans, remove_files, remove_mails, remove_orphans, stored, traces_of
+from data.candidates.traces import (
+    linked_mails,
+    orphans,
+    remove_drafts,
+    remove_files,
+    remove_mails,
+    remove_orphans,
+    stored,
+    traces_of,
+)
 from data.engine import backups
 from data.engine.archive import FOLDER as ARCHIVE, open_archive, read_marker, year_files
 from data.engine.archive_index import index_name, private_cache
@@ -129,6 +138,7 @@ def erase_person(store: Store, candidate_id: int, body: dict) -> Candidate:
     found = traces_of(store, candidate_id, body)
     links = found.mail_links()
     remember_mails(store, candidate_id, links)
+    remove_drafts(store, links)
     for collection, mails in found.mails.items():
         remove_mails(store, collection, mails)
     with store.transaction("people"):

@@ -4,7 +4,8 @@
   came in (``Candidate.mails``), every message from or to their address, and the invitations
   to their interviews (whose .ics is named after the interview);
 - their kept CV file (``cv_path``), the invitations written for their interviews
-  (``invitations/interview-ID-…``) and the letters written to them (``…-candidate-ID.txt``).
+  (``invitations/interview-ID-…``) and the letters written to them (``…-candidate-ID.txt``);
+- the drafts of the person erasing on those messages (``remove_drafts``).
 
 Each file kept for someone can be told from its name or from the record that names it, so a
 file whose record is gone — a process killed between writing the file and saving the record,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import UTC, datetime, timedelta
@@ -27,6 +29,7 @@ from data.candidates.invitations import FOLDER as INVITATIONS
 from data.domains import HR_DOMAIN
 from data.engine import backups
 from data.engine.archive import FOLDER as ARCHIVE, open_archive, year_files
+from data.engine.drafts import throw_away_on
 from data.engine.errors import DataError
 from data.engine.files import TEMP_NAME
 from data.engine.storage import parse_file
@@ -136,6 +139,14 @@ def remove_mails(store: Store, collection: str, mails: dict[int, dict]) -> None:
         for mail_id in mails:
             if repo.table.document(mail_id) is not None:
                 repo.delete(mail_id)
+
+
+def remove_drafts(store: Store, links: Iterable[str]) -> None:
+    """The drafts of the one erasing on the candidate's messages (a reply half typed to her). A
+    colleague's drafts folder is theirs alone: their drafts on her go at their next start, which
+    finds the messages gone and offers the drafts only to be thrown away."""
+    with suppress(OSError, DataError):  # a drafts folder refused is one no draft was written to
+        throw_away_on(store, links)
 
 
 def remove_files(store: Store, candidate_id: int, traces: Traces) -> None:

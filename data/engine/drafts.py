@@ -16,6 +16,7 @@ import os
 import re
 import socket
 import stat
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ import orjson
 
 from data.domains import HR_DOMAIN
 from data.engine.clock import as_utc
-from data.engine.errors import NoAccessError
+from data.engine.errors import DataError, NoAccessError, NotFoundError
 from data.engine.files import TEMP_NAME, Access, Folder, UnsafeFileError, open_folder
 from data.engine.privacy import HrFolderError
 from data.engine.store import Store
@@ -35,7 +36,7 @@ PRIVATE_FILE = Access(0o600)
 MAX_DRAFT_BYTES = 1 << 20  # a draft is what one person typed in one form
 MAX_DRAFTS = 200  # read at start; more is not a person's typing
 KIND = re.compile(r"[a-z][a-z0-9-]{0,30}")
-VALUE_TYPES = (str, bool, type(None))
+VALUE_TYPES = (str, bool, int, type(None))  # what a field holds: text, a checkbox, a choice (ids are numbers)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class DraftKey:
 @dataclass(frozen=True)
 class Draft:
     key: DraftKey
-    values: dict[str, str | bool | None] = field(default_factory=dict)
+    values: dict[str, str | bool | int | None] = field(default_factory=dict)
     saved_at: datetime | None = None
     session: str = ""  # the session that wrote it (see ``this_session``)
 
@@ -138,15 +139,48 @@ def drafts_of(store: Store) -> list[Draft]:
     whose form is still open in another running session is not among them. Temp files of a
     write cut short are removed; a file that is no draft is left alone."""
     found: list[Draft] = []
+    for hr, folder in own_folders(store):
+        with folder:
+            found += [d for d in read_all(folder, hr) if d is not None and not d.still_open]
+    return sorted(found, key=lambda d: d.saved_at.timestamp() if d.saved_at else 0.0)
+
+
+def own_folders(store: Store) -> Iterator[tuple[bool, Folder]]:
+    """(hr, folder) of each of this user's drafts folders there is, held open."""
     hr_apart = store.home(HR_DOMAIN) != store.folder  # an office from before hr/ keeps no HR draft
     for hr in (False, True) if hr_apart else (False,):
         try:
             folder = own_folder(store, hr, make=False)
         except (FileNotFoundError, NoAccessError, PermissionError, HrFolderError):
             continue  # none yet; or hr/, which is not this user's to read, or is refused for HR's writes
+        yield hr, folder
+
+
+def throw_away_on(store: Store, refs: Iterable[str]) -> int:
+    """Remove this user's drafts, HR's too, on any of ``refs`` ("hr_mail:3": the messages of a
+    person erased, say), whatever session wrote them; how many went."""
+    wanted, removed = set(refs), 0
+    for hr, folder in own_folders(store):
         with folder:
-            found += [d for d in read_all(folder, hr) if d is not None and not d.still_open]
-    return sorted(found, key=lambda d: d.saved_at.timestamp() if d.saved_at else 0.0)
+            for draft in read_all(folder, hr):
+                if draft is not None and draft.key.ref in wanted:
+                    removed += folder.remove(draft.key.file_name)
+    return removed
+
+
+def on_nothing_now(store: Store, draft: Draft) -> bool:
+    """Whether the record the draft is on is gone (erased, deleted, archived): nothing to
+    continue it on. A record this user may not read now is not taken for gone."""
+    on = draft.key.on_record()
+    if on is None:
+        return False
+    try:
+        store.repo(on[0]).get(on[1])
+    except NotFoundError:
+        return True
+    except (DataError, OSError):
+        return False
+    return False
 
 
 def read_all(folder: Folder, hr: bool) -> list[Draft | None]:
@@ -187,8 +221,10 @@ def own_folder(store: Store, hr: bool, make: bool) -> Folder:
     refused: someone else made it, and might read what is written there."""
     base = store.open_home(HR_DOMAIN, writing=make) if hr else open_folder(store.folder)
     with base:
-        drafts = base.folder(DRAFTS, make=Access.of_folder(base.stat()) if make else None)
+        drafts = base.folder(DRAFTS, make=sticky(Access.of_folder(base.stat())) if make else None)
     with drafts:
+        if make:
+            keep_sticky(drafts)
         mine = drafts.folder(store.user, make=PRIVATE_FOLDER if make else None)
     try:
         st = mine.stat()
@@ -202,3 +238,16 @@ def own_folder(store: Store, hr: bool, make: bool) -> Folder:
         raise
     mine.new_files = PRIVATE_FILE
     return mine
+
+
+def sticky(access: Access) -> Access:
+    """drafts/ as the folder it is in, with the sticky bit: in it, only a folder's owner may
+    rename or remove it, so no colleague moves someone's drafts folder away to plant their own."""
+    return Access(access.mode | stat.S_ISVTX, access.group)
+
+
+def keep_sticky(drafts: Folder) -> None:
+    """A drafts/ made before it had the sticky bit gets it from its owner."""
+    st = drafts.stat()
+    if st.st_uid == os.geteuid() and not st.st_mode & stat.S_ISVTX:
+        os.fchmod(drafts.fd, stat.S_IMODE(st.st_mode) | stat.S_ISVTX)

@@ -7,7 +7,9 @@ program writes in place (a lock, an audit log) that this user may not write, an 
 anyone outside HR and an HR file readable outside it. A name the program would never make
 at the top of the folder is a note (a folder such as ``hr.old`` may be HR's, renamed).
 The walk is bounded: a folder of a million planted names does not stall the check. Each
-person's drafts folder (``drafts/<login>/``) is theirs alone: another's is not looked into.
+person's drafts folder (``drafts/<login>/``) is theirs alone: another's is not looked into,
+but each is seen from outside — owned by the account of its name and 0700, in a drafts/ with
+the sticky bit (no one renames a colleague's away) — and each draft of one's own is 0600.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class Walk:
                               "(A folder like hr.old may be HR's own, renamed: ask HR before removing it.)")
             if not stat.S_ISLNK(st.st_mode):
                 return
+        if drafts := drafts_problem(relative, st, path):
+            self.problems.append(drafts)
         if stat.S_ISDIR(st.st_mode):
             if depth < MAX_DEPTH:
                 self.subfolder(folder, relative, depth)
@@ -125,3 +129,25 @@ class Walk:
                 "Move it away once you are sure it holds nothing the other lacks."
             )
 
+
+def drafts_problem(relative: Path, st: os.stat_result, path: Path) -> str | None:
+    """What is wrong with a part of drafts/ (or hr/drafts/): drafts/ itself, a person's folder
+    in it, a draft in that."""
+    parts = relative.parts
+    area = 1 if parts[:1] == (DRAFTS,) else 2 if parts[:2] == (HR_FOLDER, DRAFTS) else 0
+    inside, mode = parts[area:] if area else None, stat.S_IMODE(st.st_mode)
+    if inside == () and stat.S_ISDIR(st.st_mode) and not mode & stat.S_ISVTX:
+        return (f"{path} lacks the sticky bit ({stat.filemode(st.st_mode)}): anyone who may write the data folder may "
+                f"rename a colleague's drafts folder away. Its owner or root can mend it with chmod +t {path}.")
+    if inside and len(inside) == 1 and stat.S_ISDIR(st.st_mode):
+        login, owner = inside[0], user_name(st.st_uid)
+        if owner != login:
+            return (f"{path} belongs to {owner}, not to an account named {login}: {login}'s drafts are not kept there, "
+                    "and whoever made it might read what lands there. Someone put it there; move it away.")
+        if mode != 0o700:
+            return (f"{path} is {stat.filemode(st.st_mode)}: drafts are {login}'s alone. {login} can mend it with "
+                    f"chmod 700 {path}.")
+    if inside and len(inside) == 2 and stat.S_ISREG(st.st_mode) and mode != 0o600:
+        return (f"{path} is {stat.filemode(st.st_mode)}: a draft is readable by its writer alone. Its owner can mend it "
+                f"with chmod 600 {path}.")
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import stat
@@ -94,6 +95,7 @@ def test_an_hr_draft_is_refused_where_hr_is_open_to_everyone(store):
 
 
 def test_check_knows_the_drafts_folder_and_names_a_link_or_hard_link_planted_there(store, tmp_path):
+    store = Store(store.folder, user=getpass.getuser())  # the folder of the account check runs as
     keep(store, REPLY, {"text": "a draft"})
     problems, notes = survey(store)
     assert problems == [] and not any(DRAFTS in note for note in notes)
@@ -151,3 +153,83 @@ def test_a_draft_written_by_one_account_cannot_be_read_by_another():
         assert readable_by(HARRIET, holding) == set(holding)
     finally:
         shutil.rmtree(base)
+
+
+def test_erasing_a_candidate_throws_away_the_erasers_drafts_on_her_messages_and_no_other(store):
+    from data.candidates.retention import erase_candidate
+    from data.mail.models import Mail
+
+    opening = store.repo("positions").add({"title": "Payroll Clerk"})
+    zofia = store.repo("candidates").add({"name": "Zofia Nowak", "email": "zofia.nowak@example.com", "position_id": opening.id})
+    hers = store.repo("hr_mail").add(Mail(mailbox="hr", sender="Zofia Nowak <zofia.nowak@example.com>",
+                                          sender_address="zofia.nowak@example.com", subject="My CV"))
+    other = store.repo("mail").add(Mail(mailbox="office", sender="Raj <raj@example.com>", sender_address="raj@example.com",
+                                        subject="Toner"))
+    to_her = DraftKey("mail-reply", f"hr_mail:{hers.id}", "a reply to Zofia Nowak", hr=True)
+    keep(store, to_her, {"text": "Dear Zofia, SECRET-DRAFT-TEXT"})
+    keep(store, DraftKey("mail-note", f"hr_mail:{hers.id}", "a note on the message My CV", hr=True), {"text": "CV read"})
+    keep(store, DraftKey("mail-reply", f"mail:{other.id}", "a reply to Raj"), {"text": "Dear Raj"})
+    erase_candidate(store, zofia.id)
+    assert [d.key.about for d in drafts_of(store)] == ["a reply to Raj"]
+    assert [p for p in files_under(store.folder) if b"Zofia" in p.read_bytes() and DRAFTS in p.parts] == []
+
+
+def test_check_names_a_drafts_folder_not_its_owners_or_open_and_a_draft_open_to_others(store):
+    store = Store(store.folder, user=getpass.getuser())
+    keep(store, REPLY, {"text": "a draft"})
+    keep(store, HR_REPLY, {"text": SECRET})
+    for drafts in (store.folder / DRAFTS, store.folder / "hr" / DRAFTS):
+        assert drafts.stat().st_mode & stat.S_ISVTX  # only its owner renames a person's folder away
+    assert survey(store)[0] == []
+    mine = store.folder / DRAFTS / store.user
+    [draft] = files_under(mine)
+    draft.chmod(0o644)
+    mine.chmod(0o750)
+    planted = store.folder / "hr" / DRAFTS / "nobody"
+    planted.mkdir(mode=0o700)  # named for an account that is not its owner's
+    (store.folder / DRAFTS).chmod(0o770)
+    problems = survey(store)[0]
+    assert any(f"{draft} is -rw-r--r--: a draft is readable by its writer alone" in p for p in problems)
+    assert any(f"{mine} is drwxr-x---: drafts are {store.user}'s alone" in p for p in problems)
+    assert any(f"{planted} belongs to {store.user}, not to an account named nobody" in p for p in problems)
+    assert any(f"{store.folder / DRAFTS} lacks the sticky bit" in p for p in problems)
+    keep(store, REPLY, {"text": "again"})  # the app puts back what it made
+    assert (store.folder / DRAFTS).stat().st_mode & stat.S_ISVTX
+
+
+def test_a_colleague_can_neither_move_someones_drafts_folder_away_nor_plant_one_unseen():
+    """Harriet's drafts/harriet cannot be renamed by Ann (drafts/ is sticky); a folder Ann makes
+    for another account's drafts is named by check."""
+    needs_accounts()
+    base = Path(tempfile.mkdtemp(prefix="backoffice-drafts-"))
+    try:
+        base.chmod(0o755)
+        folder = shared_folder(base / "office", OFFICE_GROUP)
+
+        def harriet_writes(report) -> None:
+            HARRIET.become()
+            keep(Store(folder, user=HARRIET.name, hr_group=HR_GROUP), REPLY, {"text": SECRET})
+
+        def ann_plants(report) -> None:
+            ANN.become()
+            drafts = folder / DRAFTS
+            try:
+                os.rename(drafts / HARRIET.name, drafts / "moved")
+            except PermissionError:
+                report("refused")
+            (drafts / "root").mkdir(mode=0o700)  # for the drafts of the account check runs as
+
+        assert Child(harriet_writes).wait()[0] == 0
+        child = Child(ann_plants)
+        assert child.next_report() == "refused"
+        assert child.wait()[0] == 0
+        problems = survey(Store(folder, user="root", hr_group=HR_GROUP))[0]
+        assert any(f"{folder / DRAFTS / 'root'} belongs to {ANN.uid}, not to an account named root" in p for p in problems)
+    finally:
+        shutil.rmtree(base)
+
+
+def test_a_choice_held_as_a_number_is_kept_in_the_draft(store):
+    keep(store, REPLY, {"supplier": 4, "urgent": True, "text": "two boxes", "blank": None})
+    [draft] = drafts_of(store)
+    assert draft.values == {"supplier": 4, "urgent": True, "text": "two boxes", "blank": None}

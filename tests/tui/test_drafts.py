@@ -10,6 +10,7 @@ import time
 
 from data.calls.models import Call
 from data.engine.drafts import DRAFTS, DraftKey, draft_of, drafts_of, keep, new_ref
+from data.engine.store import Store
 from tests.data.test_mail import message, user_of
 from tests.hostile import PAYLOAD, SHOWN_PAYLOAD
 from tests.servers import deliver
@@ -20,7 +21,7 @@ from tests.tui.test_real_terminal import CTRL_Q, ENTER, Terminal
 from tests.tui.test_shell import wait_for
 from tui.app import BackOfficeApp
 from tui.settings import Settings
-from tui.widgets.dialogs import ConfirmModal
+from tui.widgets.dialogs import ConfirmModal, ErrorModal
 from tui.widgets.draft_offer import DraftOffer
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.prompt import PromptModal
@@ -216,3 +217,146 @@ async def test_opening_and_closing_a_form_without_typing_leaves_a_draft_left_for
         assert not isinstance(app.screen, ConfirmModal)
         await pilot.pause(1.5)
     assert [d.values for d in drafts_of(store)] == [{"text": "Rang back"}]
+
+
+async def test_two_drafts_continued_open_one_after_the_other_and_both_are_saved(store):
+    janet = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    raj = store.repo("calls").add(Call(caller="Raj Patel", message="Toner"))
+    keep(store, DraftKey("call-note", f"calls:{janet.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    keep(store, DraftKey("call-note", f"calls:{raj.id}", "a note on the call from Raj Patel"), {"text": "Toner sent"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(2):
+            assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+            await pilot.press("enter")  # continue
+        for saved in (1, 2):
+            assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+            await pilot.press(*" today", "enter")
+            assert await wait_for(pilot, lambda saved=saved: len(notes_today(store)) == saved)
+        assert sorted(notes_today(store)) == ["Rang back today", "Toner sent today"]
+    assert drafts_of(store) == []
+
+
+def notes_today(store) -> list[str]:
+    return [step.note for call in store.repo("calls").list() for step in call.history if step.note.endswith("today")]
+
+
+async def test_a_note_that_cannot_be_saved_keeps_its_text_as_a_draft(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+        await pilot.press("t", *"Promised a copy by Friday")
+        store.repo("calls").delete(call.id)  # a colleague's session removed it meanwhile
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        await pilot.pause(0.5)
+    [draft] = drafts_of(store)
+    assert draft.values == {"text": "Promised a copy by Friday"}
+
+
+async def test_a_note_on_a_message_that_cannot_be_saved_keeps_its_text_and_one_saved_throws_it_away(store, dovecot, mail_table):
+    deliver(dovecot, user_of(mail_table), message(1, subject="Toner for CP-01"))
+    deliver(dovecot, user_of(mail_table), message(2, subject="Paper for CP-02"))
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": mail_table}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "right_square_bracket")
+        assert await wait_for(pilot, lambda: len(mail_rows(app)) == 2, seconds=15)
+        await pilot.press("t", *"Ordered two boxes")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        [chosen] = [m for m in store.repo("mail").list() if m.subject in app.screen.draft_key.about]
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "Ordered two boxes" in [s.note for s in store.repo("mail").get(chosen.id).history])
+        assert await wait_for(pilot, lambda: drafts_of(store) == [])
+        await pilot.press("t", *"Asked for a quote")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        store.repo("mail").delete(chosen.id)  # a colleague's session removed it meanwhile
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ErrorModal))
+        await pilot.pause(0.5)
+    [draft] = drafts_of(store)
+    assert draft.values == {"text": "Asked for a quote"} and draft.key.kind == "mail-note"
+
+
+async def test_a_draft_on_a_record_no_longer_there_is_shown_once_more_and_thrown_away_even_by_escape(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    store.repo("calls").delete(call.id)  # erased, or archived, since
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        shown = offer_text(app)
+        assert "Rang back" in shown and "no longer there" in shown
+        assert [o.id for o in app.screen.query_one("OptionList").options] == ["throw away"]
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: drafts_of(store) == [])
+        assert ("Your draft of a note on the call from Janet Moore is thrown away: what it was on is no longer there."
+                in notices(app))
+
+
+async def test_a_draft_about_a_very_long_subject_still_shows_its_choices_at_80x24(store):
+    keep(store, DraftKey("mail-new", new_ref(), "a reply to " + "Re: " * 250), {"text": "Dear Alice"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.pause(0.2)
+        choices = app.screen.query_one("OptionList")
+        assert choices.region.height >= 2 and choices.region.bottom <= SIZE[1]
+        assert "Dear Alice" in offer_text(app)
+
+
+async def test_a_draft_of_the_same_form_open_in_another_session_is_not_put_back_here(store):
+    from tests.data.helpers import Child
+
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    key = DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore")
+
+    def other_session(report) -> None:  # the same person over a second SSH link, still typing
+        keep(Store(store.folder, user=store.user), key, {"text": "still typing"})
+        report("kept")
+        time.sleep(60)
+
+    child = Child(other_session)
+    try:
+        assert child.next_report() == "kept"
+        app = BackOfficeApp(store, Settings(fax_command=""))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("1")
+            assert await wait_for(pilot, lambda: app.screen.query("#queue") and app.screen.selected_call() is not None)
+            await pilot.press("t")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+            await pilot.pause(1.0)
+            assert app.screen.query_one("#prompt-input").value == ""
+    finally:
+        child.kill()
+        child.wait()
+
+
+async def test_a_note_continued_and_emptied_leaves_no_draft_behind(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*["backspace"] * 9, "space", "enter")  # nothing left to say
+        assert await wait_for(pilot, lambda: not isinstance(app.screen, PromptModal))
+    assert drafts_of(store) == []
+
+
+async def test_a_continued_draft_that_cannot_open_is_said_and_kept_and_the_next_one_opens(store):
+    call = store.repo("calls").add(Call(caller="Janet Moore", message="Invoice 4471"))
+    keep(store, DraftKey("an-unknown-form", new_ref(), "a form of a later version"), {"text": "Kept"})
+    keep(store, DraftKey("call-note", f"calls:{call.id}", "a note on the call from Janet Moore"), {"text": "Rang back"})
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for _ in range(2):  # the unknown one first (drafts of one moment come in the order of their files)
+            assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer))
+            await pilot.press("enter")  # continue
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        assert "A draft of a form of a later version cannot be opened by this version; it is kept." in notices(app)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: store.repo("calls").get(call.id).history[-1].note == "Rang back")
+    assert [d.key.about for d in drafts_of(store)] == ["a form of a later version"]

@@ -21,7 +21,7 @@ from tui.widgets.model_form import ModelForm
 
 async def slip_ready(pilot, app) -> bool:
     """The slip of the ring is up, and tab has taken its cursor on to the message."""
-    if not await wait_for(pilot, lambda: ringing_slip(app) is not None and getattr(app.focused, "id", "").startswith("field-"),
+    if not await wait_for(pilot, lambda: ringing_slip(app) is not None and (getattr(app.focused, "id", None) or "").startswith("field-"),
                           seconds=5):
         return False
     for _ in range(8):

@@ -11,6 +11,7 @@ typed, removes the draft.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import on
@@ -63,7 +64,7 @@ class DraftDialog(Dialog[T]):
 
     def _look_for_draft(self) -> None:
         found = draft_of(self._draft_store, self.draft_key)  # type: ignore[arg-type]
-        if found is not None and found.values:
+        if found is not None and found.values and not found.still_open:  # not the same form open in another session
             self.app.call_from_thread(self._draft_found, found)
 
     def _draft_found(self, draft: Draft) -> None:
@@ -139,6 +140,18 @@ class DraftDialog(Dialog[T]):
 
     def on_unmount(self) -> None:
         self.finish_draft(keep_it=True)  # a form closed for the person, or the app quitting
+
+
+def saved_then_forgotten(store: Any, key: DraftKey, save: Callable[[], T]) -> Callable[[], T]:
+    """A job that saves what a form gave, then throws its draft away: a save that fails (a lock
+    waited for too long, the record gone, a conflict) leaves what was typed in the draft."""
+
+    def job() -> T:
+        saved = save()
+        throw_away(store, key)
+        return saved
+
+    return job
 
 
 def put_back(widget: Any, value: Any) -> None:

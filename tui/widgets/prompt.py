@@ -33,7 +33,8 @@ class PromptModal(DraftDialog[str | None]):
         suggester: Suggester | None = None,
         draft: DraftKey | Draft | None = None,
     ) -> None:
-        """With ``draft``, what is typed is kept as a draft (see ``DraftDialog``)."""
+        """With ``draft``, what is typed is kept as a draft (see ``DraftDialog``); the answer
+        given leaves it kept, for the screen to throw away once the answer is saved."""
         super().__init__(draft)
         self.title_text = title
         self.value = visible(value, one_line=True)
@@ -68,7 +69,8 @@ class PromptModal(DraftDialog[str | None]):
             error.update(plain(problem))
             error.add_class("-shown")
         else:
-            self.finish_draft(keep_it=False)
+            # kept until what it is for is saved (see ``saved_then_forgotten``); a blank answer saves nothing
+            self.finish_draft(keep_it=bool(event.value.strip()))
             self.dismiss(event.value)
 
     def action_cancel(self) -> None:
