@@ -180,7 +180,7 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, 
           cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """Queue a reply (to the sender unless ``to`` says otherwise) and set the message waiting
     for the answer; the sender sends it."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(collection, box))
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
@@ -200,7 +200,7 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, 
 def forward(store: Store, collection: str, mail_id: int, to: list[str], text: str, box: Mailbox,
             cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """Queue a forward of the message with the files that came with it (and any ``files`` more)."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(collection, box))
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
@@ -209,6 +209,11 @@ def forward(store: Store, collection: str, mail_id: int, to: list[str], text: st
         mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(),
                                                        f"forwarded to {', '.join(sent.to + sent.cc)} (#{sent.id})"))
     return sent
+
+
+def goes_from_hr(collection: str, box: Mailbox) -> bool:
+    """A message kept with HR's mail and sent from HR's mailbox: the only one HR's files may go with."""
+    return collection == "hr_mail" and box.hr
 
 
 def carried_on(store: Store, collection: str, original: Mail) -> list[Part]:
@@ -234,7 +239,7 @@ def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str,
             cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """A new message from the office, queued to be sent, signed with the mailbox's signature
     and carrying ``files``."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(box.collection, box))
     mail = rules.outgoing(box.name, to, subject, rules.signed(text, box.signature), store.user, store.now(), cc)
     return store.repo(box.collection).add(carrying(store, box.collection, mail, parts))
 

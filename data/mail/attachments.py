@@ -14,12 +14,13 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from data.engine.errors import FieldError
-from data.engine.files import Folder
+from data.engine.files import Folder, UnsafeFileError, open_folder, refusal
+from data.engine.privacy import HR_FOLDER
 from data.engine.store import Store
 from data.mail.models import Attachment, Direction, Mail
 from data.mail.parse import ATTACHMENT_LIMIT, Part, line
@@ -68,10 +69,11 @@ def megabytes(size: int) -> str:
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 1024 + 1} KB"
 
 
-def files_to_send(paths: Sequence[Path]) -> list[Part]:
+def files_to_send(store: Store, paths: Sequence[Path], from_hr: bool = False) -> list[Part]:
     """The files a person chose to send, read whole; FieldError ("attachments") naming the
     first that is not there, cannot be read, is not a plain file, or would make the message
-    carry more than SEND_LIMIT."""
+    carry more than SEND_LIMIT. A file in the data folder is read as any file there is (never
+    through a link a colleague put there), and one of HR's only for a message HR sends."""
     if len(paths) > FILES_LIMIT:
         raise FieldError("attachments", f"{len(paths)} files were chosen; one message carries at most {FILES_LIMIT}: "
                                         "nothing was sent.")
@@ -79,18 +81,61 @@ def files_to_send(paths: Sequence[Path]) -> list[Part]:
     for path in paths:
         room = SEND_LIMIT - sum(len(part.data) for part in parts)
         name = line(Path(path).name, 255) or "attachment"
-        parts.append(Part(name, guessed_type(name), chosen_file(Path(path), room)))
+        parts.append(Part(name, guessed_type(name), chosen_file(store, Path(path), room, from_hr)))
     return parts
 
 
-def chosen_file(path: Path, room: int) -> bytes:
-    """A file a person named (a link they chose is followed: the path is theirs, not the
-    shared folder's), at most ``room`` bytes."""
+def chosen_file(store: Store, path: Path, room: int, from_hr: bool = False) -> bytes:
+    """A file a person named, at most ``room`` bytes: outside the data folder a link they chose
+    is followed (the path is theirs); inside it, nothing is followed (the folder is shared)."""
     shown = line(str(path), 300)
+    inside = in_data_folder(store, path)
+    if inside is None:
+        return read_chosen(shown, lambda: os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK), room)
+    if inside.parts[:1] == (HR_FOLDER,) and not from_hr:
+        raise FieldError("attachments", f"{shown} is HR's: HR data goes out only from HR's mailbox, never from the "
+                                        "office's; nothing was sent.")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a FIFO does not hang the open
+        folder = open_folder(store.folder, inside.parent)
+    except UnsafeFileError as error:
+        raise FieldError("attachments", f"{shown} cannot be attached: {error}") from None
+    except OSError as error:
+        raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
+    with folder:
+        return read_chosen(shown, lambda: folder.open(inside.name), room, folder.path / inside.name)
+
+
+def in_data_folder(store: Store, path: Path) -> PurePosixPath | None:
+    """Where in the data folder ``path`` is — following the person's own links on the way to
+    it, and none below it — or None when it is not in the data folder."""
+    root = Path(os.path.realpath(store.folder))
+    rest = list(reversed(Path(os.path.abspath(path)).parts[1:]))
+    current, hops = Path("/"), 0
+    while rest:
+        if current == root or root in current.parents:
+            return PurePosixPath(current.relative_to(root), *reversed(rest))
+        part = rest.pop()
+        if part == "..":
+            current = current.parent
+        elif os.path.islink(current / part) and hops < 40:
+            hops += 1
+            target = Path(os.readlink(current / part))
+            current = Path("/") if target.is_absolute() else current
+            rest.extend(reversed(target.parts[1:] if target.is_absolute() else target.parts))
+        elif part not in ("", "."):
+            current = current / part
+    return PurePosixPath(current.relative_to(root)) if current == root or root in current.parents else None
+
+
+def read_chosen(shown: str, opened: Callable[[], int], room: int, shared: Path | None = None) -> bytes:
+    """The bytes of the plain file ``opened()`` opens, at most ``room`` of them; one in the
+    ``shared`` data folder also not a second name of another file (a hard link)."""
+    try:
+        fd = opened()  # without blocking: a FIFO does not hang the open
     except FileNotFoundError:
         raise FieldError("attachments", f"{shown} is not there: nothing was sent.") from None
+    except UnsafeFileError as error:
+        raise FieldError("attachments", f"{shown} cannot be attached: {error}") from None
     except OSError as error:
         raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
     try:
@@ -98,10 +143,13 @@ def chosen_file(path: Path, room: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise FieldError("attachments", f"{shown} is not a file (a folder or a device): only files can be attached; "
                                             "nothing was sent.")
+        if shared is not None and info.st_nlink != 1:
+            raise FieldError("attachments", f"{shown} cannot be attached: {refusal(shared, info)}")
         too_big = FieldError("attachments", f"{shown} is {megabytes(info.st_size)}: with it the message would carry more "
                                             f"than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
         if info.st_size > room:
             raise too_big
+        os.set_blocking(fd, True)
         with open(os.dup(fd), "rb") as file:
             data = file.read(room + 1)
     except OSError as error:
