@@ -25,6 +25,7 @@ from data.mail.models import Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
+HR_MAIL = "hr_mail"
 FETCH_LIMIT = 500  # messages taken in one run; the next run goes on from there
 
 
@@ -184,6 +185,7 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, 
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
+        answered_from(collection, original, box)
         answer = rules.reply_to(original, text, box.name, store.user, store.now(), to, cc, box.signature)
         answer = mails.add(carrying(store, collection, answer, parts))
 
@@ -204,6 +206,7 @@ def forward(store: Store, collection: str, mail_id: int, to: list[str], text: st
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
+        answered_from(collection, original, box)
         sent = rules.forward(original, to, text, box.name, store.user, store.now(), cc, box.signature)
         sent = mails.add(carrying(store, collection, sent, [*carried_on(store, collection, original), *parts]))
         mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(),
@@ -213,7 +216,14 @@ def forward(store: Store, collection: str, mail_id: int, to: list[str], text: st
 
 def goes_from_hr(collection: str, box: Mailbox) -> bool:
     """A message kept with HR's mail and sent from HR's mailbox: the only one HR's files may go with."""
-    return collection == "hr_mail" and box.hr
+    return collection == HR_MAIL and box.hr
+
+
+def answered_from(collection: str, original: Mail, box: Mailbox) -> None:
+    """A reply to or forward of HR's mail goes from HR's own mailbox, never one all staff read."""
+    if collection == HR_MAIL and not box.hr:
+        raise RuleError(f"HR's mailbox cannot send: this message is HR's ({line(original.mailbox, 100)!r}) and goes out "
+                        f"only from HR's mailbox, not from {box.name!r}, which all staff read; nothing was sent.")
 
 
 def carried_on(store: Store, collection: str, original: Mail) -> list[Part]:
@@ -263,10 +273,24 @@ class PassedOn:
     why_not: str  # "" when told; else why not, in a sentence naming them
 
 
+def hr_sender(boxes: Sequence[Mailbox], mailbox: str) -> Mailbox | None:
+    """HR's mailbox ``mailbox`` when it can send: HR's mail goes out from no other."""
+    return next((box for box in boxes if box.name == mailbox and box.hr and box.smtp is not None), None)
+
+
+def hr_cannot_send(mailbox: str, to: str) -> str:
+    return (f"HR's mailbox cannot send: {line(mailbox, 100)!r} has no SMTP server in the settings, and HR's mail goes "
+            f"out from no other mailbox, so {line(to, 200) or 'this person'} was not told by e-mail. Tell them another way.")
+
+
 def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], collection: str, mail_id: int, to: str) -> PassedOn:
     """Pass the message on and forward it, with its attachments, to the person's address in
     the directory — from the message's own mailbox when it can send."""
     passed = pass_on(store, collection, mail_id, to)
+    if collection == HR_MAIL and hr_sender(boxes, passed.mailbox) is None:
+        return PassedOn(passed, None, hr_cannot_send(passed.mailbox, to))
+    if collection == HR_MAIL:
+        boxes = [hr_sender(boxes, passed.mailbox)]
     why = why_not_told(store, boxes, to, passed.mailbox)
     box = sender_for(list(boxes), passed.mailbox)
     if why or box is None:
