@@ -23,7 +23,7 @@ from data.engine.files import Folder, UnsafeFileError, open_folder, refusal
 from data.engine.privacy import HR_FOLDER
 from data.engine.store import Store
 from data.mail.models import Attachment, Direction, Mail
-from data.mail.parse import ATTACHMENT_LIMIT, Part, line
+from data.mail.parse import Part, line
 
 SEND_LIMIT = 20 * 2**20  # bytes of files one message may carry: servers refuse ~25 MB once encoded
 FILES_LIMIT = 20  # files one message may carry
@@ -168,8 +168,7 @@ def within_limit(parts: Sequence[Part]) -> None:
     for part in parts:
         total += len(part.data)
         if total > SEND_LIMIT:
-            raise FieldError("attachments", f"{part.name!r} ({megabytes(len(part.data))}) would make the message carry "
-                                            f"more than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
+            raise too_much(part.name, len(part.data))
 
 
 def guessed_type(name: str) -> str:
@@ -193,15 +192,41 @@ def keep_outgoing(store: Store, collection: str, mailbox: str, parts: Sequence[P
 
 
 def kept_parts(store: Store, collection: str, mail: Mail) -> list[Part]:
-    """The attachments a stored message has, as they are kept (a forward carries them on)."""
+    """The attachments a stored message has, as they are kept (a forward carries them on):
+    each read only while the message stays within SEND_LIMIT (its size as recorded, then as
+    it is on disk), else FieldError naming the one that would take it over."""
     if not mail.attachments:
         return []
+    parts: list[Part] = []
     with open_attachments(store, collection, mail.mailbox) as folder:
-        return [Part(a.name, a.content_type or guessed_type(a.name), read_attachment(folder, a)) for a in mail.attachments]
+        for attachment in mail.attachments:
+            room = SEND_LIMIT - sum(len(part.data) for part in parts)
+            data = read_within(folder, attachment, room)
+            parts.append(Part(attachment.name, attachment.content_type or guessed_type(attachment.name), data))
+    return parts
 
 
-def read_attachment(folder: Folder, attachment: Attachment) -> bytes:
-    return folder.read(attachment.file, ATTACHMENT_LIMIT)
+def read_within(folder: Folder, attachment: Attachment, room: int) -> bytes:
+    """A kept attachment, read only when it fits in ``room`` bytes."""
+    if attachment.size > room:
+        raise too_much(attachment.name, attachment.size)
+    fd = folder.open(attachment.file)
+    try:
+        size = os.fstat(fd).st_size
+        if size > room:
+            raise too_much(attachment.name, size)
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(room + 1)
+    finally:
+        os.close(fd)
+    if len(data) > room:  # it grew while being read
+        raise too_much(attachment.name, len(data))
+    return data
+
+
+def too_much(name: str, size: int) -> FieldError:
+    return FieldError("attachments", f"{line(name, 255)!r} ({megabytes(size)}) would make the message carry more than "
+                                     f"the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
 
 
 def attach_kept_files(store: Store, collection: str, message: EmailMessage, mail: Mail) -> None:
@@ -214,9 +239,12 @@ def attach_kept_files(store: Store, collection: str, message: EmailMessage, mail
         missing = attachments_folder(store, collection, mail.mailbox) / mail.attachments[0].file
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(missing)) from error
     with folder:
+        room = SEND_LIMIT
         for attachment in mail.attachments:
+            data = read_within(folder, attachment, room)
+            room -= len(data)
             kind, *options = [part.strip() for part in (attachment.content_type or "application/octet-stream").split(";")]
             maintype, _, subtype = kind.partition("/")
             params = dict(option.partition("=")[::2] for option in options if "=" in option)
-            message.add_attachment(read_attachment(folder, attachment), maintype=maintype, subtype=subtype,
+            message.add_attachment(data, maintype=maintype, subtype=subtype,
                                    filename=attachment.name, params=params)

@@ -303,3 +303,38 @@ def test_hr_mail_passed_on_never_goes_out_through_the_office_mailbox(store, dove
     with pytest.raises(DataError, match="HR's mailbox cannot send"):
         actions.reply(store, "hr_mail", mail_id, "Thank you.", office)
     assert smtp.messages == [] and [m.id for m in store.repo("hr_mail").list()] == [mail_id]
+
+
+def planted(store, dovecot, mail_table, listed: list[tuple[str, int]]) -> int:
+    """A message whose record a colleague rewrote to list ``listed`` (file, size as recorded)."""
+    from data.mail.models import Attachment
+
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    actions.fetch_mail(store, mailboxes(mail_table)[0])
+    files = [Attachment(name=f"part {n}.bin", file=file, size=size) for n, (file, size) in enumerate(listed, 1)]
+    return store.repo("mail").update(1, lambda m: setattr(m, "attachments", files)).id
+
+
+def test_a_forward_reads_no_more_than_one_message_may_carry(store, dovecot, mail_table, smtp):
+    import tracemalloc
+
+    mail_id = planted(store, dovecot, mail_table, [("big.bin", 1)] * 8)  # its size recorded as 1 byte
+    (store.folder / "attachments" / "office" / "big.bin").write_bytes(b"x" * (SEND_LIMIT // 2 + 1))  # two are too many
+    tracemalloc.start()
+    try:
+        with pytest.raises(FieldError, match=r"'part 2.bin' \(10.0 MB\) would make the message carry more than the 20 MB"):
+            actions.forward(store, "mail", mail_id, ["bob@office.example"], "For you.", mailboxes(mail_table)[0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * SEND_LIMIT  # not the 80 MB of all it lists
+    assert smtp.messages == [] and store.repo("mail").count() == 1
+
+
+def test_a_forward_stops_at_the_size_recorded_before_reading_the_file(store, dovecot, mail_table, smtp):
+    listed = [("small.bin", 1000), ("not-kept.bin", SEND_LIMIT), ("never-read.bin", 1)]
+    mail_id = planted(store, dovecot, mail_table, listed)
+    (store.folder / "attachments" / "office" / "small.bin").write_bytes(b"x" * 1000)
+    with pytest.raises(FieldError, match=r"'part 2.bin' \(20.0 MB\) would make the message carry more") as refused:
+        actions.forward(store, "mail", mail_id, ["bob@office.example"], "For you.", mailboxes(mail_table)[0])
+    assert refused.value.field == "attachments" and smtp.messages == []
