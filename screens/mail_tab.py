@@ -280,8 +280,8 @@ class MailActions:
     def action_mail_reply(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         self.reply_form(everyone=False, chosen=chosen, draft=draft)
 
-    def action_mail_reply_all(self) -> None:
-        self.reply_form(everyone=True)
+    def action_mail_reply_all(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        self.reply_form(everyone=True, chosen=chosen, draft=draft)
 
     def reply_form(self, everyone: bool, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         """The reply's form: to the sender, and — to all — copied to everyone else the message
@@ -299,7 +299,10 @@ class MailActions:
             return mail_actions().reply(self.store, collection, mail.id, values["text"], box, addresses(values["to"]),
                                         addresses(values["cc"]), paths(values["attachments"]))
 
-        key = draft or mail_draft("mail-reply", collection, mail, f"a reply to {mail.sender or mail.sender_address}")
+        # A draft keeps only what was changed in the form, so reply-all's is its own kind: it
+        # opens again with everyone copied.
+        kind, about = ("mail-reply-all", "a reply to all of") if everyone else ("mail-reply", "a reply to")
+        key = draft or mail_draft(kind, collection, mail, f"{about} {mail.sender or mail.sender_address}")
         self.compose_and_send(f"{'Reply to all' if everyone else 'Re'}: {mail.subject}", entries, collection, box, queue,
                               start_at="text", draft=key)
 

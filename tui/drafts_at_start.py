@@ -9,7 +9,7 @@ from typing import Any
 from data.engine.drafts import Draft, drafts_of, throw_away
 from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
 
-CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-forward": "action_mail_forward",
+CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-reply-all": "action_mail_reply_all", "mail-forward": "action_mail_forward",
                       "mail-note": "action_mail_note"}
 
 
