@@ -98,7 +98,7 @@ def chosen_file(store: Store, path: Path, room: int, from_hr: bool = False) -> b
     try:
         folder = open_folder(store.folder, inside.parent)
     except UnsafeFileError as error:
-        raise FieldError("attachments", f"{shown} cannot be attached: {error}") from None
+        raise FieldError("attachments", f"{error} Nothing was sent.") from None
     except OSError as error:
         raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
     with folder:
@@ -135,7 +135,7 @@ def read_chosen(shown: str, opened: Callable[[], int], room: int, shared: Path |
     except FileNotFoundError:
         raise FieldError("attachments", f"{shown} is not there: nothing was sent.") from None
     except UnsafeFileError as error:
-        raise FieldError("attachments", f"{shown} cannot be attached: {error}") from None
+        raise FieldError("attachments", f"{error} Nothing was sent.") from None
     except OSError as error:
         raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
     try:
@@ -144,7 +144,7 @@ def read_chosen(shown: str, opened: Callable[[], int], room: int, shared: Path |
             raise FieldError("attachments", f"{shown} is not a file (a folder or a device): only files can be attached; "
                                             "nothing was sent.")
         if shared is not None and info.st_nlink != 1:
-            raise FieldError("attachments", f"{shown} cannot be attached: {refusal(shared, info)}")
+            raise FieldError("attachments", f"{refusal(shared, info)} Nothing was sent.")
         too_big = FieldError("attachments", f"{shown} is {megabytes(info.st_size)}: with it the message would carry more "
                                             f"than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
         if info.st_size > room:
