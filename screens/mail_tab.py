@@ -293,7 +293,7 @@ class MailActions:
         """The reply's form: to the sender, and — to all — copied to everyone else the message
         was to or copied to; both lines can be changed."""
         chosen = chosen or self.chosen_mail()
-        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1], hr=chosen[0] == "hr_mail")) is None:
             return
         collection, mail = chosen
         entries = reply_entries(mail, mail_rules().reply_all_copies(mail, self.mailboxes()) if everyone else [])
@@ -310,7 +310,7 @@ class MailActions:
 
     def action_mail_forward(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         chosen = chosen or self.chosen_mail()
-        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1], hr=chosen[0] == "hr_mail")) is None:
             return
         collection, mail = chosen
 
@@ -428,11 +428,17 @@ def mail_draft(kind: str, collection: str, mail: Mail, about: str) -> DraftKey:
     return DraftKey(kind, mail_key(collection, mail), about, hr=collection == "hr_mail")
 
 
-def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:
+def sending_mailbox(screen, mail: Mail | None, hr: bool = False) -> Mailbox | None:
     """The mailbox to send with: the message's own, else the first that can send (not HR's
-    for a new message); None, and said, when there is none."""
-    from data.mail.mailboxes import sender_for
+    for a new message) — for an answer to ``hr`` mail, HR's own alone; None, and said, when
+    there is none."""
+    from data.mail.mailboxes import hr_cannot_send, hr_sender, sender_for
 
+    if hr and mail is not None:
+        box = hr_sender(screen.app.settings.mailboxes(), mail.mailbox)
+        if box is None:
+            screen.notify(f"{hr_cannot_send(mail.mailbox)}: nothing was written.", severity="warning", timeout=10)
+        return box
     box = sender_for(screen.app.settings.mailboxes(), mail.mailbox if mail is not None else "")
     if box is None:
         screen.notify("No mailbox is set up to send with: see [mail] in the README.", severity="warning")

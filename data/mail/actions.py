@@ -20,7 +20,7 @@ from data.engine.store import Store
 from data.mail import attachments as kept
 from data.mail import rules
 from data.mail.attachments import attach_kept_files, keep_attachment
-from data.mail.mailboxes import Mailbox, sender_for
+from data.mail.mailboxes import Mailbox, hr_cannot_send, hr_sender, sender_for
 from data.mail.models import Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
@@ -273,14 +273,8 @@ class PassedOn:
     why_not: str  # "" when told; else why not, in a sentence naming them
 
 
-def hr_sender(boxes: Sequence[Mailbox], mailbox: str) -> Mailbox | None:
-    """HR's mailbox ``mailbox`` when it can send: HR's mail goes out from no other."""
-    return next((box for box in boxes if box.name == mailbox and box.hr and box.smtp is not None), None)
-
-
-def hr_cannot_send(mailbox: str, to: str) -> str:
-    return (f"HR's mailbox cannot send: {line(mailbox, 100)!r} has no SMTP server in the settings, and HR's mail goes "
-            f"out from no other mailbox, so {line(to, 200) or 'this person'} was not told by e-mail. Tell them another way.")
+def hr_cannot_tell(mailbox: str, to: str) -> str:
+    return f"{hr_cannot_send(mailbox)}, so {line(to, 200) or 'this person'} was not told by e-mail. Tell them another way."
 
 
 def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], collection: str, mail_id: int, to: str) -> PassedOn:
@@ -288,7 +282,7 @@ def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], collection: str, ma
     the directory — from the message's own mailbox when it can send."""
     passed = pass_on(store, collection, mail_id, to)
     if collection == HR_MAIL and hr_sender(boxes, passed.mailbox) is None:
-        return PassedOn(passed, None, hr_cannot_send(passed.mailbox, to))
+        return PassedOn(passed, None, hr_cannot_tell(passed.mailbox, to))
     if collection == HR_MAIL:
         boxes = [hr_sender(boxes, passed.mailbox)]
     why = why_not_told(store, boxes, to, passed.mailbox)

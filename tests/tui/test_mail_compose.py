@@ -252,3 +252,20 @@ async def test_a_name_with_a_comma_is_one_recipient_and_two_addresses_without_on
     assert sorted(smtp.envelopes[0]) == ["ann@supplier.example", "bob@supplier.example", "janet@example.com",
                                          "tom@office.example"]
     assert smtp.messages[0]["To"] == "janet@example.com, tom@office.example"
+
+
+async def test_r_and_f_on_hrs_mail_when_hrs_mailbox_cannot_send_say_so_and_open_no_form(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment(subject="Application: Payroll Clerk"))
+    jobs = {"imap": mail_table["imap"], "hr": True}  # no SMTP server
+    office = {"smtp": mail_table["smtp"], "from": "Front desk <office@office.example>"}
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": jobs, "office": office}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_mail(pilot, app)
+        said = "HR's mailbox cannot send: 'jobs' has no SMTP server in the settings, and HR's mail goes out from no other " \
+               "mailbox: nothing was written."
+        for key in ("r", "R", "f"):
+            await pilot.press(key)
+            assert await wait_for(pilot, lambda: said in notices(app))
+            assert not isinstance(app.screen, MailForm)
+            app.clear_notifications()
+    assert smtp.messages == [] and store.repo("hr_mail").count() == 1 and store.repo("mail").count() == 0
