@@ -8,7 +8,6 @@ every form); this module only says which lines a message has and what they start
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
@@ -35,15 +34,6 @@ class PathsSuggester(PathSuggester):
         return f"{head}{separator}{last[: len(last) - len(typed)]}{rest}" if rest else None
 
 
-def paths(typed: str) -> list[Path]:
-    """The files named on the attachments line."""
-    return [Path(part.strip()).expanduser() for part in typed.split(";") if part.strip()]
-
-
-def addresses(typed: str) -> list[str]:
-    return [a.strip() for a in typed.replace(";", ",").split(",") if a.strip()]
-
-
 class MailForm(EntryForm):
     """A message's form: its attachments line completes file names, and ctrl+r puts one of
     the mailbox's saved replies where the cursor is in the text."""
@@ -57,7 +47,7 @@ class MailForm(EntryForm):
         self.replies = list(replies)
         self.start_at = start_at  # the line the cursor starts in (a reply's text: its To is filled)
 
-    def on_mount(self) -> None:  # after EntryForm's own on_mount (Textual calls each class's)
+    def on_mount(self) -> None:  # Textual calls this first, then EntryForm's (which titles the form, starts its draft)
         if self.start_at and self.index_of(self.start_at) is not None:
             self.input_of(self.start_at).focus()
         if self.index_of("attachments") is not None:

@@ -18,14 +18,21 @@ from data.engine.clock import local
 from data.engine.drafts import Draft, DraftKey, new_ref
 from data.engine.errors import DataError
 from data.engine.states import words
-from data.mail.views import FAILED, OUTGOING, QUEUED, SENT, MailView, age_words, arrived
+from data.mail.views import (
+    FAILED,
+    OUTGOING,
+    QUEUED,
+    SENT,
+    MailView,
+    age_words,
+    arrived,
+    recipients,
+)
 from screens.mail_compose import (
     MailForm,
-    addresses,
     forward_entries,
     from_line,
     new_entries,
-    paths,
     reply_entries,
 )
 from screens.pass_on import ask_whom
@@ -69,6 +76,14 @@ def mail_actions():
     from data.mail import actions
 
     return actions
+
+
+def mail_rules():
+    """The rules of mail (whom a reply to all reaches, what a typed line says), loaded as
+    ``mail_actions`` is, at the first form written."""
+    from data.mail import rules
+
+    return rules
 
 
 def mail_key(collection: str, mail: Mail) -> str:
@@ -116,15 +131,6 @@ def heading(mail: Mail) -> Text:
     if when:
         text.append(f"  {local(when):%a %d %b %H:%M}", style="dim")
     return text
-
-
-def recipients(mail: Mail) -> str:
-    """Whom a message that came in was to and copied to ("" for one the office sent: its
-    heading says)."""
-    if mail.direction == OUTGOING:
-        return ""
-    said = [f"To: {', '.join(mail.to)}" if mail.to else "", f"Cc: {', '.join(mail.cc)}" if mail.cc else ""]
-    return "   ".join(part for part in said if part)
 
 
 def detail(view: MailView, mail: Mail) -> Text:
@@ -283,38 +289,37 @@ class MailActions:
     def action_mail_reply(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         self.reply_form(everyone=False, chosen=chosen, draft=draft)
 
-    def action_mail_reply_all(self) -> None:
-        self.reply_form(everyone=True)
+    def action_mail_reply_all(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
+        self.reply_form(everyone=True, chosen=chosen, draft=draft)
 
     def reply_form(self, everyone: bool, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         """The reply's form: to the sender, and — to all — copied to everyone else the message
         was to or copied to; both lines can be changed."""
         chosen = chosen or self.chosen_mail()
-        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1], hr=chosen[0] == "hr_mail")) is None:
             return
         collection, mail = chosen
-        from data.mail.rules import reply_all_cc
-
-        own = [b.address for b in self.mailboxes()]
-        entries = reply_entries(mail, reply_all_cc(mail, own) if everyone else [])
+        entries = reply_entries(mail, mail_rules().reply_all_copies(mail, self.mailboxes()) if everyone else [])
 
         def queue(values: dict[str, str]) -> Mail:
-            return mail_actions().reply(self.store, collection, mail.id, values["text"], box, addresses(values["to"]),
-                                        addresses(values["cc"]), paths(values["attachments"]))
+            return mail_actions().reply(self.store, collection, mail.id, values["text"], box, *typed(values))
 
-        key = draft or mail_draft("mail-reply", collection, mail, f"a reply to {mail.sender or mail.sender_address}")
+        # A draft keeps only what was changed in the form, so reply-all's is its own kind: it
+        # opens again with everyone copied.
+        kind, about = ("mail-reply-all", "a reply to all of") if everyone else ("mail-reply", "a reply to")
+        key = draft or mail_draft(kind, collection, mail, f"{about} {mail.sender or mail.sender_address}")
         self.compose_and_send(f"{'Reply to all' if everyone else 'Re'}: {mail.subject}", entries, collection, box, queue,
                               start_at="text", draft=key)
 
     def action_mail_forward(self, chosen: tuple[str, Mail] | None = None, draft: Draft | None = None) -> None:
         chosen = chosen or self.chosen_mail()
-        if chosen is None or (box := sending_mailbox(self, chosen[1])) is None:
+        if chosen is None or (box := sending_mailbox(self, chosen[1], hr=chosen[0] == "hr_mail")) is None:
             return
         collection, mail = chosen
 
         def queue(values: dict[str, str]) -> Mail:
-            return mail_actions().forward(self.store, collection, mail.id, addresses(values["to"]), values["text"], box,
-                                          addresses(values["cc"]), paths(values["attachments"]))
+            to, cc, files = typed(values)
+            return mail_actions().forward(self.store, collection, mail.id, to, values["text"], box, cc, files)
 
         key = draft or mail_draft("mail-forward", collection, mail, f"a forward of {mail.subject or '(no subject)'}")
         self.compose_and_send(f"Forward: {mail.subject}", forward_entries(), collection, box, queue,
@@ -326,8 +331,8 @@ class MailActions:
             return
 
         def queue(values: dict[str, str]) -> Mail:
-            return mail_actions().compose(self.store, box, addresses(values["to"]), values["subject"], values["text"],
-                                          addresses(values["cc"]), paths(values["attachments"]))
+            to, cc, files = typed(values)
+            return mail_actions().compose(self.store, box, to, values["subject"], values["text"], cc, files)
 
         key = draft or DraftKey("mail-new", new_ref(), "a new message", hr=box.hr)
         self.compose_and_send("New message", new_entries(), box.collection, box, queue, draft=key)
@@ -414,16 +419,29 @@ def cvs_from_mail(store, opening: str, collection: str, mail_id: int) -> list:
     return take(store, opening, collection, mail_id)
 
 
+def typed(values: dict[str, str]) -> tuple[list[str], list[str], list]:
+    """The To, Cc and files lines of a message's form, as the mail actions take them."""
+    rules = mail_rules()
+    return (rules.typed_addresses(values["to"]), rules.typed_addresses(values["cc"], "cc"),
+            rules.typed_paths(values["attachments"]))
+
+
 def mail_draft(kind: str, collection: str, mail: Mail, about: str) -> DraftKey:
     """What a form on a message keeps its draft as; on a message of HR's mailbox, HR's."""
     return DraftKey(kind, mail_key(collection, mail), about, hr=collection == "hr_mail")
 
 
-def sending_mailbox(screen, mail: Mail | None) -> Mailbox | None:
+def sending_mailbox(screen, mail: Mail | None, hr: bool = False) -> Mailbox | None:
     """The mailbox to send with: the message's own, else the first that can send (not HR's
-    for a new message); None, and said, when there is none."""
-    from data.mail.mailboxes import sender_for
+    for a new message) — for an answer to ``hr`` mail, HR's own alone; None, and said, when
+    there is none."""
+    from data.mail.mailboxes import hr_cannot_send, hr_sender, sender_for
 
+    if hr and mail is not None:
+        box = hr_sender(screen.app.settings.mailboxes(), mail.mailbox)
+        if box is None:
+            screen.notify(f"{hr_cannot_send(mail.mailbox)}: nothing was written.", severity="warning", timeout=10)
+        return box
     box = sender_for(screen.app.settings.mailboxes(), mail.mailbox if mail is not None else "")
     if box is None:
         screen.notify("No mailbox is set up to send with: see [mail] in the README.", severity="warning")

@@ -12,7 +12,7 @@ from data.engine.drafts import Draft, drafts_of, on_nothing_now, throw_away
 from tui.plain import clipped
 from tui.widgets.draft_offer import ABOUT_WIDTH, CONTINUE, THROW_AWAY, DraftOffer
 
-CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-forward": "action_mail_forward",
+CALLS_SCREEN_KINDS = {"call-note": "action_note", "mail-reply": "action_mail_reply", "mail-reply-all": "action_mail_reply_all", "mail-forward": "action_mail_forward",
                       "mail-note": "action_mail_note"}
 LOOK_EVERY = 0.2  # seconds, only while continued drafts are still to open
 OPENS_WITHIN = 15.0  # a form not open by then was not opened (and why was said): the next one opens

@@ -48,6 +48,7 @@ def mail_command(office) -> int:
     from data.candidates.invitations import mail_due_invitations
     from data.mail import actions
     from data.mail.mailboxes import mailbox_named
+    from data.mail.rules import reply_all_copies
     from tui.cli import EXIT_OK, EXIT_PROBLEM, fail, say
 
     args, boxes = office.args, office.settings.mailboxes()
@@ -76,9 +77,7 @@ def mail_command(office) -> int:
         original = store.repo(collection).get(args.id)
         box = actions.mailbox_of(boxes, original)
         warn_of_passwords_in_the_clear([box])
-        from data.mail.rules import reply_all_cc
-
-        others = reply_all_cc(original, [b.address for b in boxes]) if args.all else []
+        others = reply_all_copies(original, boxes) if args.all else []
         queued = actions.reply(store, collection, args.id, text_of(args), box, cc=[*others, *args.cc], files=args.attach)
         done = actions.send_mail(store, collection, queued.id, box)
     if done.send_status != "sent":

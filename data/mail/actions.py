@@ -20,11 +20,12 @@ from data.engine.store import Store
 from data.mail import attachments as kept
 from data.mail import rules
 from data.mail.attachments import attach_kept_files, keep_attachment
-from data.mail.mailboxes import Mailbox, sender_for
+from data.mail.mailboxes import Mailbox, hr_cannot_send, hr_sender, sender_for
 from data.mail.models import Mail, MailCursor
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
+HR_MAIL = "hr_mail"
 FETCH_LIMIT = 500  # messages taken in one run; the next run goes on from there
 
 
@@ -180,10 +181,11 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, 
           cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """Queue a reply (to the sender unless ``to`` says otherwise) and set the message waiting
     for the answer; the sender sends it."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(collection, box))
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
+        answered_from(collection, original, box)
         answer = rules.reply_to(original, text, box.name, store.user, store.now(), to, cc, box.signature)
         answer = mails.add(carrying(store, collection, answer, parts))
 
@@ -200,15 +202,28 @@ def reply(store: Store, collection: str, mail_id: int, text: str, box: Mailbox, 
 def forward(store: Store, collection: str, mail_id: int, to: list[str], text: str, box: Mailbox,
             cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """Queue a forward of the message with the files that came with it (and any ``files`` more)."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(collection, box))
     mails = store.repo(collection)
     with mails.transaction():
         original = mails.get(mail_id)
+        answered_from(collection, original, box)
         sent = rules.forward(original, to, text, box.name, store.user, store.now(), cc, box.signature)
         sent = mails.add(carrying(store, collection, sent, [*carried_on(store, collection, original), *parts]))
         mails.update(mail_id, lambda m: rules.add_step(m, store.user, store.now(),
                                                        f"forwarded to {', '.join(sent.to + sent.cc)} (#{sent.id})"))
     return sent
+
+
+def goes_from_hr(collection: str, box: Mailbox) -> bool:
+    """A message kept with HR's mail and sent from HR's mailbox: the only one HR's files may go with."""
+    return collection == HR_MAIL and box.hr
+
+
+def answered_from(collection: str, original: Mail, box: Mailbox) -> None:
+    """A reply to or forward of HR's mail goes from HR's own mailbox, never one all staff read."""
+    if collection == HR_MAIL and not box.hr:
+        raise RuleError(f"HR's mailbox cannot send: this message is HR's ({line(original.mailbox, 100)!r}) and goes out "
+                        f"only from HR's mailbox, not from {box.name!r}, which all staff read; nothing was sent.")
 
 
 def carried_on(store: Store, collection: str, original: Mail) -> list[Part]:
@@ -234,7 +249,7 @@ def compose(store: Store, box: Mailbox, to: list[str], subject: str, text: str,
             cc: Sequence[str] = (), files: Sequence[Path] = ()) -> Mail:
     """A new message from the office, queued to be sent, signed with the mailbox's signature
     and carrying ``files``."""
-    parts = kept.files_to_send(files)
+    parts = kept.files_to_send(store, files, from_hr=goes_from_hr(box.collection, box))
     mail = rules.outgoing(box.name, to, subject, rules.signed(text, box.signature), store.user, store.now(), cc)
     return store.repo(box.collection).add(carrying(store, box.collection, mail, parts))
 
@@ -258,10 +273,18 @@ class PassedOn:
     why_not: str  # "" when told; else why not, in a sentence naming them
 
 
+def hr_cannot_tell(mailbox: str, to: str) -> str:
+    return f"{hr_cannot_send(mailbox)}, so {line(to, 200) or 'this person'} was not told by e-mail. Tell them another way."
+
+
 def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], collection: str, mail_id: int, to: str) -> PassedOn:
     """Pass the message on and forward it, with its attachments, to the person's address in
     the directory — from the message's own mailbox when it can send."""
     passed = pass_on(store, collection, mail_id, to)
+    if collection == HR_MAIL and hr_sender(boxes, passed.mailbox) is None:
+        return PassedOn(passed, None, hr_cannot_tell(passed.mailbox, to))
+    if collection == HR_MAIL:
+        boxes = [hr_sender(boxes, passed.mailbox)]
     why = why_not_told(store, boxes, to, passed.mailbox)
     box = sender_for(list(boxes), passed.mailbox)
     if why or box is None:

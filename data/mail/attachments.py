@@ -14,15 +14,16 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from data.engine.errors import FieldError
-from data.engine.files import Folder
+from data.engine.files import Folder, UnsafeFileError, open_folder, refusal
+from data.engine.privacy import HR_FOLDER
 from data.engine.store import Store
 from data.mail.models import Attachment, Direction, Mail
-from data.mail.parse import ATTACHMENT_LIMIT, Part, line
+from data.mail.parse import Part, line
 
 SEND_LIMIT = 20 * 2**20  # bytes of files one message may carry: servers refuse ~25 MB once encoded
 FILES_LIMIT = 20  # files one message may carry
@@ -68,10 +69,11 @@ def megabytes(size: int) -> str:
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size // 1024 + 1} KB"
 
 
-def files_to_send(paths: Sequence[Path]) -> list[Part]:
+def files_to_send(store: Store, paths: Sequence[Path], from_hr: bool = False) -> list[Part]:
     """The files a person chose to send, read whole; FieldError ("attachments") naming the
     first that is not there, cannot be read, is not a plain file, or would make the message
-    carry more than SEND_LIMIT."""
+    carry more than SEND_LIMIT. A file in the data folder is read as any file there is (never
+    through a link a colleague put there), and one of HR's only for a message HR sends."""
     if len(paths) > FILES_LIMIT:
         raise FieldError("attachments", f"{len(paths)} files were chosen; one message carries at most {FILES_LIMIT}: "
                                         "nothing was sent.")
@@ -79,18 +81,61 @@ def files_to_send(paths: Sequence[Path]) -> list[Part]:
     for path in paths:
         room = SEND_LIMIT - sum(len(part.data) for part in parts)
         name = line(Path(path).name, 255) or "attachment"
-        parts.append(Part(name, guessed_type(name), chosen_file(Path(path), room)))
+        parts.append(Part(name, guessed_type(name), chosen_file(store, Path(path), room, from_hr)))
     return parts
 
 
-def chosen_file(path: Path, room: int) -> bytes:
-    """A file a person named (a link they chose is followed: the path is theirs, not the
-    shared folder's), at most ``room`` bytes."""
+def chosen_file(store: Store, path: Path, room: int, from_hr: bool = False) -> bytes:
+    """A file a person named, at most ``room`` bytes: outside the data folder a link they chose
+    is followed (the path is theirs); inside it, nothing is followed (the folder is shared)."""
     shown = line(str(path), 300)
+    inside = in_data_folder(store, path)
+    if inside is None:
+        return read_chosen(shown, lambda: os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK), room)
+    if inside.parts[:1] == (HR_FOLDER,) and not from_hr:
+        raise FieldError("attachments", f"{shown} is HR's: HR data goes out only from HR's mailbox, never from the "
+                                        "office's; nothing was sent.")
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)  # a FIFO does not hang the open
+        folder = open_folder(store.folder, inside.parent)
+    except UnsafeFileError as error:
+        raise FieldError("attachments", f"{error} Nothing was sent.") from None
+    except OSError as error:
+        raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
+    with folder:
+        return read_chosen(shown, lambda: folder.open(inside.name), room, folder.path / inside.name)
+
+
+def in_data_folder(store: Store, path: Path) -> PurePosixPath | None:
+    """Where in the data folder ``path`` is — following the person's own links on the way to
+    it, and none below it — or None when it is not in the data folder."""
+    root = Path(os.path.realpath(store.folder))
+    rest = list(reversed(Path(os.path.abspath(path)).parts[1:]))
+    current, hops = Path("/"), 0
+    while rest:
+        if current == root or root in current.parents:
+            return PurePosixPath(current.relative_to(root), *reversed(rest))
+        part = rest.pop()
+        if part == "..":
+            current = current.parent
+        elif os.path.islink(current / part) and hops < 40:
+            hops += 1
+            target = Path(os.readlink(current / part))
+            current = Path("/") if target.is_absolute() else current
+            rest.extend(reversed(target.parts[1:] if target.is_absolute() else target.parts))
+        elif part not in ("", "."):
+            current = current / part
+    return PurePosixPath(current.relative_to(root)) if current == root or root in current.parents else None
+
+
+def read_chosen(shown: str, opened: Callable[[], int], room: int, shared: Path | None = None) -> bytes:
+    """The bytes of the plain file ``opened()`` opens, at most ``room`` of them; one in the
+    ``shared`` data folder also not a second name of another file (a hard link)."""
+    try:
+        fd = opened()  # without blocking: a FIFO does not hang the open
     except FileNotFoundError:
         raise FieldError("attachments", f"{shown} is not there: nothing was sent.") from None
+    except UnsafeFileError as error:
+        raise FieldError("attachments", f"{error} Nothing was sent.") from None
     except OSError as error:
         raise FieldError("attachments", f"{shown} cannot be read ({error.strerror}): nothing was sent.") from None
     try:
@@ -98,10 +143,13 @@ def chosen_file(path: Path, room: int) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise FieldError("attachments", f"{shown} is not a file (a folder or a device): only files can be attached; "
                                             "nothing was sent.")
+        if shared is not None and info.st_nlink != 1:
+            raise FieldError("attachments", f"{refusal(shared, info)} Nothing was sent.")
         too_big = FieldError("attachments", f"{shown} is {megabytes(info.st_size)}: with it the message would carry more "
                                             f"than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
         if info.st_size > room:
             raise too_big
+        os.set_blocking(fd, True)
         with open(os.dup(fd), "rb") as file:
             data = file.read(room + 1)
     except OSError as error:
@@ -120,8 +168,7 @@ def within_limit(parts: Sequence[Part]) -> None:
     for part in parts:
         total += len(part.data)
         if total > SEND_LIMIT:
-            raise FieldError("attachments", f"{part.name!r} ({megabytes(len(part.data))}) would make the message carry "
-                                            f"more than the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
+            raise too_much(part.name, len(part.data))
 
 
 def guessed_type(name: str) -> str:
@@ -145,15 +192,41 @@ def keep_outgoing(store: Store, collection: str, mailbox: str, parts: Sequence[P
 
 
 def kept_parts(store: Store, collection: str, mail: Mail) -> list[Part]:
-    """The attachments a stored message has, as they are kept (a forward carries them on)."""
+    """The attachments a stored message has, as they are kept (a forward carries them on):
+    each read only while the message stays within SEND_LIMIT (its size as recorded, then as
+    it is on disk), else FieldError naming the one that would take it over."""
     if not mail.attachments:
         return []
+    parts: list[Part] = []
     with open_attachments(store, collection, mail.mailbox) as folder:
-        return [Part(a.name, a.content_type or guessed_type(a.name), read_attachment(folder, a)) for a in mail.attachments]
+        for attachment in mail.attachments:
+            room = SEND_LIMIT - sum(len(part.data) for part in parts)
+            data = read_within(folder, attachment, room)
+            parts.append(Part(attachment.name, attachment.content_type or guessed_type(attachment.name), data))
+    return parts
 
 
-def read_attachment(folder: Folder, attachment: Attachment) -> bytes:
-    return folder.read(attachment.file, ATTACHMENT_LIMIT)
+def read_within(folder: Folder, attachment: Attachment, room: int) -> bytes:
+    """A kept attachment, read only when it fits in ``room`` bytes."""
+    if attachment.size > room:
+        raise too_much(attachment.name, attachment.size)
+    fd = folder.open(attachment.file)
+    try:
+        size = os.fstat(fd).st_size
+        if size > room:
+            raise too_much(attachment.name, size)
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(room + 1)
+    finally:
+        os.close(fd)
+    if len(data) > room:  # it grew while being read
+        raise too_much(attachment.name, len(data))
+    return data
+
+
+def too_much(name: str, size: int) -> FieldError:
+    return FieldError("attachments", f"{line(name, 255)!r} ({megabytes(size)}) would make the message carry more than "
+                                     f"the {SEND_LIMIT // 2**20} MB one message may; nothing was sent.")
 
 
 def attach_kept_files(store: Store, collection: str, message: EmailMessage, mail: Mail) -> None:
@@ -166,9 +239,12 @@ def attach_kept_files(store: Store, collection: str, message: EmailMessage, mail
         missing = attachments_folder(store, collection, mail.mailbox) / mail.attachments[0].file
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(missing)) from error
     with folder:
+        room = SEND_LIMIT
         for attachment in mail.attachments:
+            data = read_within(folder, attachment, room)
+            room -= len(data)
             kind, *options = [part.strip() for part in (attachment.content_type or "application/octet-stream").split(";")]
             maintype, _, subtype = kind.partition("/")
             params = dict(option.partition("=")[::2] for option in options if "=" in option)
-            message.add_attachment(read_attachment(folder, attachment), maintype=maintype, subtype=subtype,
+            message.add_attachment(data, maintype=maintype, subtype=subtype,
                                    filename=attachment.name, params=params)

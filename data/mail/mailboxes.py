@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -194,6 +195,16 @@ def sender_for(boxes: list[Mailbox], mailbox: str = "") -> Mailbox | None:
     send and is not HR's; None when none can."""
     senders = [box for box in boxes if box.smtp is not None]
     return next((box for box in senders if box.name == mailbox), None) or next((box for box in senders if not box.hr), None)
+
+
+def hr_sender(boxes: Sequence[Mailbox], mailbox: str) -> Mailbox | None:
+    """HR's mailbox ``mailbox`` when it can send: HR's mail goes out from no other."""
+    return next((box for box in boxes if box.name == mailbox and box.hr and box.smtp is not None), None)
+
+
+def hr_cannot_send(mailbox: str) -> str:
+    return (f"HR's mailbox cannot send: {mailbox!r} has no SMTP server in the settings, and HR's mail goes "
+            "out from no other mailbox")
 
 
 def mailbox_named(table: dict, name: str | None) -> Mailbox:

@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses, make_msgid, parseaddr
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data.addresses import check_email
 from data.engine.clock import local
@@ -15,6 +17,9 @@ from data.engine.states import Moves
 from data.engine.steps import add_note, add_step  # noqa: F401  (add_note: the rule for notes, shared)
 from data.mail.models import Direction, Mail, MailStatus, SendStatus
 from data.mail.parse import one_line
+
+if TYPE_CHECKING:
+    from data.mail.mailboxes import Mailbox
 
 TRAILING_ADDRESS = re.compile(r"<([^<>]*)>\s*$")
 OPEN_MAIL = frozenset({MailStatus.OPEN, MailStatus.ASSIGNED, MailStatus.WAITING})
@@ -98,6 +103,52 @@ def reply_all_cc(original: Mail, own: Iterable[str]) -> list[str]:
             others.append(address)
             left_out.add(address.lower())
     return others
+
+
+def reply_all_copies(original: Mail, boxes: Iterable[Mailbox]) -> list[str]:
+    """Whom a reply to all is copied to: everyone else the message was to or copied to, but
+    the sender and the office's own mailboxes."""
+    return reply_all_cc(original, [box.address for box in boxes])
+
+
+def typed_addresses(typed: str, field: str = "to") -> list[str]:
+    """The addresses typed on a To or Cc line, separated by commas or semicolons (one inside
+    a quoted name, as in "Moore, Janet" <janet@example.com>, is the name's); FieldError naming
+    the first one that cannot be read as one address."""
+    found = []
+    for piece in line_pieces(typed):
+        pairs = getaddresses([piece])
+        if len(pairs) != 1 or "@" not in pairs[0][1]:
+            raise FieldError(field, f"Not an e-mail address: {piece!r}")
+        found.append(formataddr(pairs[0]) if pairs[0][0] else pairs[0][1])
+    return found
+
+
+def line_pieces(typed: str) -> list[str]:
+    """What is between the commas and semicolons of a line, but those in quotes or <>."""
+    pieces, current, quoted, bracketed = [], [], False, False
+    escaped = False
+    for char in typed:
+        if char in ",;" and not quoted and not bracketed:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char in "<>" and not quoted:
+            bracketed = char == "<"
+    pieces.append("".join(current))
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def typed_paths(typed: str) -> list[Path]:
+    """The files named on an attachments line, separated by semicolons."""
+    return [Path(part.strip()).expanduser() for part in typed.split(";") if part.strip()]
 
 
 def address_of(stored: str) -> str:

@@ -61,6 +61,15 @@ def is_for(mail: Mail, who: str) -> bool:
     return not who or mail.assigned_to.casefold() == who
 
 
+def recipients(mail: Mail) -> str:
+    """Whom a message that came in was to and copied to ("" for one the office sent: its
+    heading says)."""
+    if mail.direction == OUTGOING:
+        return ""
+    said = [f"To: {', '.join(mail.to)}" if mail.to else "", f"Cc: {', '.join(mail.cc)}" if mail.cc else ""]
+    return "   ".join(part for part in said if part)
+
+
 def waiting_to_send(mail: Mail) -> bool:
     return mail.send_status in NOT_YET_SENT
 

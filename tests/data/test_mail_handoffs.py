@@ -12,7 +12,7 @@ from email.message import EmailMessage, Message
 import pytest
 
 from data.calls.models import Contact
-from data.engine.errors import FieldError
+from data.engine.errors import DataError, FieldError
 from data.mail import actions, rules
 from data.mail.attachments import SEND_LIMIT
 from data.mail.mailboxes import mailbox, mailboxes
@@ -281,3 +281,60 @@ def test_files_sent_from_an_hr_mailbox_are_kept_in_hr_as_private_as_its_data(sto
     assert kept.read_bytes() == PDF and not (store.folder / "attachments").exists()
     assert stat.S_IMODE(kept.stat().st_mode) == stat.S_IMODE(store.file("people").stat().st_mode)
     assert attached(smtp.messages[0]) == {"contract.pdf": PDF}
+
+
+def test_hr_mail_passed_on_never_goes_out_through_the_office_mailbox(store, dovecot, mail_table, smtp, tmp_path):
+    from tests.data.test_cv_mail import application, fetched
+
+    store.repo("contacts").add(Contact(name="Tom Baines", email="tom@office.example"))
+    hr_user = dovecot.new_user()
+    hr_box = mailbox("jobs", {"imap": f"imap://{hr_user}@127.0.0.1:{dovecot.port}/INBOX", "hr": True})  # cannot send
+    office = mailbox("office", mail_table)
+    raw = application("Zofia Nowak <zofia.nowak@example.com>", [("Zofia Nowak CV.pdf", PDF, "application/pdf")])
+    mail_id = fetched(store, dovecot, hr_box, raw)
+    outcome = actions.pass_on_and_tell(store, [office, hr_box], "hr_mail", mail_id, "Tom Baines")
+    assert outcome.why_not.startswith("HR's mailbox cannot send: 'jobs' has no SMTP server")
+    assert "Tom Baines was not told by e-mail" in outcome.why_not
+    assert outcome.told is None and outcome.mail.assigned_to == "Tom Baines"  # passed on all the same
+    assert smtp.messages == [] and in_sent(dovecot, mail_table) == []
+    assert [m.id for m in store.repo("hr_mail").list()] == [mail_id] and store.repo("mail").count() == 0
+    with pytest.raises(DataError, match="HR's mailbox cannot send"):
+        actions.forward(store, "hr_mail", mail_id, ["tom@office.example"], "For you.", office)
+    with pytest.raises(DataError, match="HR's mailbox cannot send"):
+        actions.reply(store, "hr_mail", mail_id, "Thank you.", office)
+    assert smtp.messages == [] and [m.id for m in store.repo("hr_mail").list()] == [mail_id]
+
+
+def planted(store, dovecot, mail_table, listed: list[tuple[str, int]]) -> int:
+    """A message whose record a colleague rewrote to list ``listed`` (file, size as recorded)."""
+    from data.mail.models import Attachment
+
+    deliver(dovecot, user_of(mail_table), with_attachment())
+    actions.fetch_mail(store, mailboxes(mail_table)[0])
+    files = [Attachment(name=f"part {n}.bin", file=file, size=size) for n, (file, size) in enumerate(listed, 1)]
+    return store.repo("mail").update(1, lambda m: setattr(m, "attachments", files)).id
+
+
+def test_a_forward_reads_no_more_than_one_message_may_carry(store, dovecot, mail_table, smtp):
+    import tracemalloc
+
+    mail_id = planted(store, dovecot, mail_table, [("big.bin", 1)] * 8)  # its size recorded as 1 byte
+    (store.folder / "attachments" / "office" / "big.bin").write_bytes(b"x" * (SEND_LIMIT // 2 + 1))  # two are too many
+    tracemalloc.start()
+    try:
+        with pytest.raises(FieldError, match=r"'part 2.bin' \(10.0 MB\) would make the message carry more than the 20 MB"):
+            actions.forward(store, "mail", mail_id, ["bob@office.example"], "For you.", mailboxes(mail_table)[0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * SEND_LIMIT  # not the 80 MB of all it lists
+    assert smtp.messages == [] and store.repo("mail").count() == 1
+
+
+def test_a_forward_stops_at_the_size_recorded_before_reading_the_file(store, dovecot, mail_table, smtp):
+    listed = [("small.bin", 1000), ("not-kept.bin", SEND_LIMIT), ("never-read.bin", 1)]
+    mail_id = planted(store, dovecot, mail_table, listed)
+    (store.folder / "attachments" / "office" / "small.bin").write_bytes(b"x" * 1000)
+    with pytest.raises(FieldError, match=r"'part 2.bin' \(20.0 MB\) would make the message carry more") as refused:
+        actions.forward(store, "mail", mail_id, ["bob@office.example"], "For you.", mailboxes(mail_table)[0])
+    assert refused.value.field == "attachments" and smtp.messages == []

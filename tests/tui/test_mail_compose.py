@@ -236,3 +236,36 @@ async def test_p_when_the_server_refuses_the_e_mail_says_it_is_kept_to_send_agai
         assert await wait_for(pilot, lambda: any(n.startswith(said) and "No such user" in n for n in notices(app)), seconds=10)
     assert store.repo("mail").get(1).assigned_to == "Bob Smith"
     assert [m.send_status for m in store.repo("mail").list()] == [SendStatus.NOT_SENT, SendStatus.FAILED]
+
+
+async def test_a_name_with_a_comma_is_one_recipient_and_two_addresses_without_one_are_named(store, mail_table, smtp):
+    app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_mail(pilot, app, count=0)
+        await pilot.press("n", *'"Moore, Janet" <janet@example.com>; tom@office.example', "enter")
+        await pilot.press(*"ann@supplier.example bob@supplier.example", "enter", *"Order 17", "enter", "enter", *"Hello.", "ctrl+s")
+        said = "Not an e-mail address: 'ann@supplier.example bob@supplier.example'"
+        assert await wait_for(pilot, lambda: str(app.screen.error_of("cc").render()) == said)
+        assert smtp.messages == [] and store.repo("mail").count() == 0
+        await pilot.press("ctrl+u", *"ann@supplier.example, bob@supplier.example", "ctrl+s")
+        assert await wait_for(pilot, lambda: len(smtp.messages) == 1, seconds=10)
+    assert sorted(smtp.envelopes[0]) == ["ann@supplier.example", "bob@supplier.example", "janet@example.com",
+                                         "tom@office.example"]
+    assert smtp.messages[0]["To"] == "janet@example.com, tom@office.example"
+
+
+async def test_r_and_f_on_hrs_mail_when_hrs_mailbox_cannot_send_say_so_and_open_no_form(store, dovecot, mail_table, smtp):
+    deliver(dovecot, user_of(mail_table), with_attachment(subject="Application: Payroll Clerk"))
+    jobs = {"imap": mail_table["imap"], "hr": True}  # no SMTP server
+    office = {"smtp": mail_table["smtp"], "from": "Front desk <office@office.example>"}
+    app = BackOfficeApp(store, Settings(fax_command="", mail={"jobs": jobs, "office": office}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_mail(pilot, app)
+        said = "HR's mailbox cannot send: 'jobs' has no SMTP server in the settings, and HR's mail goes out from no other " \
+               "mailbox: nothing was written."
+        for key in ("r", "R", "f"):
+            await pilot.press(key)
+            assert await wait_for(pilot, lambda: said in notices(app))
+            assert not isinstance(app.screen, MailForm)
+            app.clear_notifications()
+    assert smtp.messages == [] and store.repo("hr_mail").count() == 1 and store.repo("mail").count() == 0
