@@ -27,7 +27,6 @@ from data.calls.models import Fax
 from data.calls.views import fax_state
 from data.engine.clock import local
 from data.engine.errors import DataError, RuleError
-from data.engine.files import open_folder
 from data.engine.store import Store
 from data.engine.text import visible
 
@@ -54,26 +53,25 @@ class Ran:
 
 
 def received_document(store: Store, fax: Fax) -> bytes:
-    """The received fax as the fax server gave it (TIFF), read from the office's folder."""
+    """The received fax as the fax server gave it (TIFF), read by its name from the received
+    faxes' folder and from nowhere else: the record is in a file every colleague can write, so
+    a document it names anywhere else is refused, never read."""
     if not fax.incoming:
         raise RuleError("Only a fax that came in has a received document; this one goes out.")
     where = Path(fax.document)
     if not where.is_absolute():
         raise FaxDocumentError(f"Fax {fax.label()} has no document here: {fax.document}.")
+    folder_path = store.output_folder(FAXES_IN)
+    if where.parent != folder_path or where.name in ("", ".", ".."):
+        raise FaxDocumentError(f"The document of fax {fax.label()} is named outside the received faxes' folder"
+                               f" ({folder_path}), so it was not read: {fax.document}.")
     try:
-        with folder_of(store, where.parent) as folder:
+        with store.open_output(FAXES_IN) as folder:
             return folder.read(where.name, MAX_RECEIVED)
     except FileNotFoundError:
         raise FaxDocumentError(f"The document of fax {fax.label()} is gone from {where.parent}.") from None
     except OSError as error:
         raise FaxDocumentError(f"The document of fax {fax.label()} cannot be read: {error.strerror or error}.") from None
-
-
-def folder_of(store: Store, path: Path):
-    """The received faxes' folder held open, reached without following a link."""
-    if path == store.output_folder(FAXES_IN):
-        return store.open_output(FAXES_IN)
-    return open_folder(path)
 
 
 def pdf_name(fax: Fax) -> str:

@@ -390,3 +390,26 @@ def wait_until_spooled(spool: Path) -> list[Path]:
             return jobs
         time.sleep(0.1)
     return []
+
+
+# -- a document named elsewhere ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("elsewhere", ["hr/cvs/cv.pdf", "faxes-in/../hr/cvs/cv.pdf", "outside"])
+def test_a_received_fax_naming_a_file_outside_the_received_faxes_is_refused_and_never_mailed(
+        store, hylafax, mail_table, smtp, ann, tmp_path, elsewhere):
+    secret = store.folder / "hr" / "cvs" / "cv.pdf"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_bytes(b"%PDF-1.4 a candidate's CV")
+    named = tmp_path / "someone's home" / "cv.pdf" if elsewhere == "outside" else store.folder / elsewhere
+    named.parent.mkdir(parents=True, exist_ok=True)
+    named.write_bytes(secret.read_bytes())
+    fax = received(store, hylafax)
+    fax = store.repo("faxes").update(fax.id, lambda f: setattr(f, "document", str(named)))  # a colleague's edit of the file
+
+    with pytest.raises(FaxDocumentError, match=rf"^The document of fax {fax.label()} is named outside the received faxes' folder"):
+        received_pdf(store, fax)
+    handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
+
+    assert "named outside the received faxes' folder" in handed.not_told and smtp.messages == []
+    assert not list(store.output_folder("faxes-in").glob("*.pdf"))
