@@ -37,6 +37,8 @@ COUNT_SECONDS = 10
 MAX_PDF = 4 * MAX_RECEIVED  # what a conversion may write: tiff2pdf keeps the fax's compression
 MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hold
 MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
+MAX_PAGES = 999
+MAX_TAG_BYTES = 4 << 20  # the values of all a fax TIFF's page directories: a page's strips take a few KB
 FAXES_IN = "faxes-in"
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
 GS_PDF = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=fax.pdf", "fax.in"]
@@ -161,16 +163,21 @@ class TiffPage:
 
 
 def tiff_pages(data: bytes) -> list[TiffPage]:
-    """The CCITT-coded pages of a fax TIFF (what faxgetty writes); ValueError for any other."""
+    """The CCITT-coded pages of a fax TIFF (what faxgetty writes); ValueError for any other.
+    Each value is read where it lies, never by copying the rest of the file, and a file whose
+    page directories hold more than a fax's could is refused: a stranger sends these."""
     order = {b"II": "<", b"MM": ">"}.get(data[:2])
     if order is None:
         raise ValueError("not a TIFF")
-    offset, pages, seen = struct.unpack_from(order + "I", data, 4)[0], [], set()
-    while offset and len(pages) < 999:
+    offset, pages, seen, tag_bytes = struct.unpack_from(order + "I", data, 4)[0], [], set(), 0
+    while offset and len(pages) < MAX_PAGES:
         if offset in seen or offset + 2 > len(data):
             raise ValueError("its page directory is damaged")
         seen.add(offset)
-        tags, offset = tiff_directory(data, order, offset)
+        tags, offset, read = tiff_directory(data, order, offset)
+        tag_bytes += read
+        if tag_bytes > MAX_TAG_BYTES:
+            raise ValueError(f"its page directories hold more than the {MAX_TAG_BYTES >> 20} MB a fax's could")
         pages.append(tiff_page(data, tags))
         if sum(len(page.data) for page in pages) > len(data):  # pages that point at one another's bytes
             raise ValueError("its pages claim more data than the file holds")
@@ -179,22 +186,28 @@ def tiff_pages(data: bytes) -> list[TiffPage]:
     return pages
 
 
-def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list[float]], int]:
+def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list[float]], int, int]:
+    """One page's tags, where the next page's directory is, and the bytes of values read."""
     sizes = {3: ("H", 2), 4: ("I", 4), 5: ("II", 8)}
     (count,) = struct.unpack_from(order + "H", data, offset)
     tags: dict[int, list[float]] = {}
-    values = 0
+    values = read = 0
     for n in range(min(count, 200)):
         tag, kind, many, value = struct.unpack_from(order + "HHI4s", data, offset + 2 + 12 * n)
         values += many
         if kind not in sizes or values > 100_000:
             continue
         code, size = sizes[kind]
-        raw = value if size * many <= 4 else data[struct.unpack(order + "I", value)[0]:][:size * many]
+        if size * many <= 4:
+            raw = value
+        else:
+            start = struct.unpack(order + "I", value)[0]
+            raw = data[start:start + size * many]
+            read += len(raw)
         numbers = struct.unpack(order + code * many, raw[:size * many])
         tags[tag] = [numbers[i] / (numbers[i + 1] or 1) for i in range(0, len(numbers), 2)] if kind == 5 else list(numbers)
     (after,) = struct.unpack_from(order + "I", data, offset + 2 + 12 * count)
-    return tags, after
+    return tags, after, read
 
 
 def tiff_page(data: bytes, tags: dict[int, list[float]]) -> TiffPage:

@@ -413,3 +413,34 @@ def test_a_received_fax_naming_a_file_outside_the_received_faxes_is_refused_and_
 
     assert "named outside the received faxes' folder" in handed.not_told and smtp.messages == []
     assert not list(store.output_folder("faxes-in").glob("*.pdf"))
+
+
+# -- a stranger's many-page TIFF ---------------------------------------------------------------
+
+
+def test_a_many_page_fax_tiff_is_read_copying_each_byte_about_once():
+    from data.calls.fax_documents import tiff_pages
+    from tests.fax_tiffs import CountedBytes, many_page_tiff
+
+    tiff = CountedBytes(many_page_tiff(pages=100, page_bytes=20_000))
+    CountedBytes.copied = 0
+
+    pages = tiff_pages(tiff)
+
+    assert len(pages) == 100 and {p.x_dpi for p in pages} == {204}
+    assert CountedBytes.copied < 1.1 * len(tiff)  # the rest of the file copied for each value is quadratic
+
+
+def test_a_fax_tiff_whose_page_directories_hold_megabytes_is_refused_without_tiff2pdf(tmp_path, monkeypatch):
+    from data.calls.fax_documents import as_pdf
+    from tests.fax_tiffs import many_page_tiff
+
+    tiff = many_page_tiff(pages=60, page_bytes=80_000, strips=20_000)
+    only_gs = tmp_path / "bin"
+    only_gs.mkdir()
+    (only_gs / "gs").symlink_to(GS)
+    monkeypatch.setenv("PATH", str(only_gs))
+
+    with pytest.raises(FaxDocumentError, match=r"^Fax #9 is not a fax TIFF that can be read without tiff2pdf: "
+                                                r"its page directories hold more than the 4 MB a fax's could\."):
+        as_pdf(tiff, "#9")
