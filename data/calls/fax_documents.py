@@ -38,6 +38,7 @@ MAX_PDF = 4 * MAX_RECEIVED  # what a conversion may write: tiff2pdf keeps the fa
 MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hold
 MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
 MAX_PAGES = 999
+MAX_MEMORY = 1 << 30  # the address space of a document reader (tiff2pdf, gs, tesseract, pdfinfo)
 MAX_TAG_BYTES = 4 << 20  # the values of all a fax TIFF's page directories: a page's strips take a few KB
 FAXES_IN = "faxes-in"
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
@@ -279,7 +280,7 @@ def print_file(template: str, path: Path, label: str) -> None:
     """Print ``path`` with the office's print command (``{file}`` in it, else the file last)."""
     words = print_words(template, path)
     with private_folder() as folder:
-        run(words, folder, PRINT_SECONDS, f"Printing {label} with {words[0]}", MAX_TEXT)
+        run(words, folder, PRINT_SECONDS, f"Printing {label} with {words[0]}", MAX_TEXT, bound_memory=False)
 
 
 def print_words(template: str, path: Path) -> list[str]:
@@ -303,7 +304,7 @@ def count_pages(path: Path) -> int | None:
     if head.startswith(b"%PDF") and shutil.which("pdfinfo"):
         with private_folder() as folder:
             try:
-                said = run(["pdfinfo", str(path)], folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT).output
+                said = run(["pdfinfo", str(path.absolute())], folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT).output
             except FaxDocumentError:
                 return None
         return pages_said(said, b"Pages:")
@@ -344,7 +345,7 @@ def drawn_pages(path: Path) -> int | None:
         return None
     with private_folder() as folder:
         try:
-            ran = run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=bbox", str(path)],
+            ran = run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=bbox", str(path.absolute())],
                       folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT)
         except FaxDocumentError:
             return None
@@ -359,33 +360,43 @@ def private_folder():
         yield Path(name)
 
 
-def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int) -> Ran:
-    """Run one program in ``folder``; no file it writes may pass ``max_bytes``. A failure,
-    a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
+def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int, bound_memory: bool = True) -> Ran:
+    """Run one program in ``folder``; no file it writes, its output included, may pass
+    ``max_bytes``, nor its memory MAX_MEMORY (``bound_memory``, for the document readers). A
+    failure, a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
     if shutil.which(words[0]) is None:
         raise FaxDocumentError(f"{doing} needs {words[0]}, which is not installed here.")
+    out, err = folder / ".output", folder / ".said"
     try:
-        done = subprocess.run(bounded(words, max_bytes), check=False, cwd=folder, capture_output=True, timeout=seconds,
-                              stdin=subprocess.DEVNULL, start_new_session=True)
+        with out.open("wb") as output, err.open("wb") as said:  # files, which the bound holds; a pipe it does not
+            done = subprocess.run(bounded(words, max_bytes, MAX_MEMORY if bound_memory else None), check=False, cwd=folder,
+                                  stdout=output, stderr=said, timeout=seconds, stdin=subprocess.DEVNULL, start_new_session=True)
     except subprocess.TimeoutExpired:
         raise FaxDocumentError(f"{doing} took longer than {seconds} s and was stopped.") from None
     except OSError as error:
         raise FaxDocumentError(f"{doing}: {words[0]} could not be run ({error.strerror or error}).") from None
-    if len(done.stdout) > max_bytes:
-        raise FaxDocumentError(f"{doing}: {words[0]} wrote more than {max_bytes >> 20} MB and was not believed.")
+    if out.stat().st_size >= max_bytes or done.returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):  # it wrote past the bound
+        raise FaxDocumentError(f"{doing} failed: it wrote more than {max_bytes >> 20} MB.")
+    stdout, stderr = read_at_most(out, max_bytes), read_at_most(err, min(max_bytes, MAX_TEXT))
     if done.returncode != 0:
-        said = visible((done.stderr or done.stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
-        if done.returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):  # it wrote past the bound
-            said = f"it wrote more than {max_bytes >> 20} MB"
+        said = visible((stderr or stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
         raise FaxDocumentError(f"{doing} failed: {said or f'{words[0]} ended with status {done.returncode}'}.")
-    return Ran(done.stdout, done.stderr[:max_bytes])
+    return Ran(stdout, stderr)
 
 
-def bounded(words: list[str], max_bytes: int) -> list[str]:
-    """The command under util-linux's prlimit, which bounds the files it writes before it
-    runs (the kernel stops it at the bound); as it is where prlimit is missing."""
+def read_at_most(path: Path, limit: int) -> bytes:
+    with path.open("rb") as file:
+        return file.read(limit)
+
+
+def bounded(words: list[str], max_bytes: int, memory: int | None) -> list[str]:
+    """The command under util-linux's prlimit, which bounds the files it writes and, for the
+    document readers, its memory before it runs (the kernel stops it at the bound); as it is
+    where prlimit is missing."""
     prlimit = shutil.which("prlimit")
-    return [prlimit, f"--fsize={max_bytes}", "--", *words] if prlimit else words
+    if not prlimit:
+        return words
+    return [prlimit, f"--fsize={max_bytes}", *([f"--as={memory}"] if memory else []), "--", *words]
 
 
 def read_written(path: Path, limit: int, doing: str) -> bytes:

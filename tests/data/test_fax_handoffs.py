@@ -444,3 +444,52 @@ def test_a_fax_tiff_whose_page_directories_hold_megabytes_is_refused_without_tif
     with pytest.raises(FaxDocumentError, match=r"^Fax #9 is not a fax TIFF that can be read without tiff2pdf: "
                                                 r"its page directories hold more than the 4 MB a fax's could\."):
         as_pdf(tiff, "#9")
+
+
+# -- what the outside programs may take ----------------------------------------------------------
+
+
+def fake_program(folder: Path, name: str, python: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"#!{sys.executable}\nimport sys\n{python}\n")
+    (folder / name).chmod(0o755)
+
+
+def test_a_program_printing_without_end_is_stopped_at_the_bound_not_kept_in_memory(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    finished = tmp_path / "finished"
+    fake_program(tmp_path / "bin", "tiff2pdf", "for _ in range(3 * 1024):\n    sys.stdout.buffer.write(b'x' * 1024)\n"
+                 f"sys.stdout.flush()\nopen({str(finished)!r}, 'w').close()")  # as a PostScript `{{(x) print}} loop` would
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "MAX_PDF", 1 << 20)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match="failed: it wrote more than 1 MB"):
+        received_pdf(store, fax)
+    assert not finished.exists()  # stopped at the bound, not read whole into memory first
+
+
+def test_a_document_reader_is_bounded_in_memory(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    fake_program(tmp_path / "bin", "tiff2pdf", "try:\n    hog = bytearray(768 << 20)\nexcept MemoryError:\n"
+                 "    sys.exit('tiff2pdf: out of memory')\nopen(sys.argv[2], 'wb').write(b'%PDF-1.4')")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "MAX_MEMORY", 256 << 20)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match=rf"^Making fax {fax.label()} a PDF failed: tiff2pdf: out of memory\.$"):
+        received_pdf(store, fax)
+
+
+def test_a_document_whose_name_begins_with_a_dash_is_counted_not_read_as_an_option(tmp_path, monkeypatch):
+    two_pages = tmp_path / "two.ps"
+    two_pages.write_bytes(PAGE + PAGE)
+    subprocess.run([GS, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={tmp_path / '-v.pdf'}",
+                    str(two_pages)], check=True, capture_output=True)
+    (tmp_path / "-q.ps").write_bytes(b"%!PS\n" + PAGE.split(b"\n", 1)[1] * 2)
+    monkeypatch.chdir(tmp_path)
+
+    assert count_pages(Path("-v.pdf")) == 2
+    assert count_pages(Path("-q.ps")) == 2
