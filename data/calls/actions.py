@@ -26,6 +26,7 @@ from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStat
 from data.calls.views import callers_to_list, fax_notice, known_caller, person_for
 from data.engine.errors import DataError, FieldError, RuleError
 from data.engine.store import Store
+from data.engine.text import visible
 
 if TYPE_CHECKING:
     from data.mail.mailboxes import Mailbox
@@ -118,13 +119,15 @@ def ring(store: Store, number: str, to: str = "") -> Call:
     """The phone system says ``number`` is ringing (for a user or an extension ``to``, or
     for everyone): log it at once, caller recognised from earlier calls, as a missed call
     until someone answers it. The caller id is kept as given ("anonymous", "0800 FLOWERS",
-    "020 7946 0000 ext 12"), its number part read where there is one."""
-    caller_id = number.strip()[:CALLER_ID_LENGTH]
+    "020 7946 0000 ext 12"), its number part read where there is one; a control character in
+    it (a tab, ESC, a bidirectional override) is kept as a visible symbol, so no ring is lost."""
+    caller_id = visible(number, one_line=True).strip()[:CALLER_ID_LENGTH]
+    caller_number = number_in(caller_id)
     calls = store.repo("calls")
     with store.transaction("calls"):
         contacts = store.repo("contacts").list()
-        known = known_caller(calls.list(), number_in(caller_id), contacts)
-        ring = rules.ringing(number_in(caller_id), to, known, store.now(), caller_id, person_for(contacts, to))
+        known = known_caller(calls.list(), caller_number, contacts)
+        ring = rules.ringing(caller_number, to, known, store.now(), caller_id, person_for(contacts, to))
         return calls.add(ring)
 
 

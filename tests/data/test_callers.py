@@ -19,7 +19,7 @@ from data.yours import yours, yours_in
 
 def backoffice(folder, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(folder), *args],
-                          capture_output=True, text=True, timeout=60)
+                          check=False, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize(("given", "number", "shown"), [
@@ -122,3 +122,16 @@ def test_the_mail_telling_of_a_call_from_an_unknown_number_names_the_number():
 
     subject, text = call_notice(Call(caller="Unknown caller", number="07700 900123", caller_id="07700 900123 x5"))
     assert subject == "Call from 07700 900123" and text.startswith("07700 900123 called")
+
+
+@pytest.mark.parametrize("given", ["020 7946\t0000", "\x1b]0;owned\x07Restricted", "Ann \u202eLee", "\x9b2J0161 496 0000"])
+def test_a_ring_whose_caller_id_holds_control_characters_is_logged_with_them_made_visible(store, given):
+    from data.engine.text import control_problem
+
+    call = actions.ring(store, given, "ann")
+
+    kept = store.repo("calls").get(call.id)
+    assert control_problem(kept.caller_id, multiline=False) is None and control_problem(kept.who, multiline=False) is None
+    assert len(kept.caller_id) == len(given.strip()) and kept.rang_for == "ann"
+    if "\t" in given:
+        assert (kept.caller_id, kept.number) == ("020 7946 0000", "+442079460000")
