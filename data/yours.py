@@ -2,7 +2,7 @@
 one list: the "Yours" of Calls & faxes and of the dashboard.
 
 Who "you" are: your login, the name the `my_name` setting gives, and the directory's name
-for either (``data.calls.views.my_names``).
+for either or for your `extension` (``data.calls.views.my_names``).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def call_text(call) -> str:
     return f"Call from {who}" + (f": {first_line}" if first_line else "")
 
 
-def yours_in(store, login: str, named: str = "") -> list[Yours]:
+def yours_in(store, login: str, named: str = "", extension: str = "") -> list[Yours]:
     """``yours`` read from the store: for the dashboard."""
     calls = calls_view(store)
-    return yours(calls, mail_view(store), my_names(calls.contacts, login, named))
+    return yours(calls, mail_view(store), my_names(calls.contacts, login, named, extension))

@@ -411,7 +411,7 @@ class CallsScreen(TabbedSection, MailActions):
         from data.yours import yours
 
         settings = self.app.settings  # type: ignore[attr-defined]
-        me = my_names(self.data.contacts, self.store.user, settings.my_name)
+        me = my_names(self.data.contacts, self.store.user, settings.my_name, settings.extension)
         found = yours(self.data, self.mail_data, me)
         whom = person_for(self.data.contacts, settings.my_name or self.store.user)
         if not found:

@@ -109,7 +109,8 @@ class DashboardScreen(SectionScreen):
         from data.yours import yours_in
 
         try:
-            found = yours_in(self.store, self.store.user, self.app.settings.my_name)  # type: ignore[attr-defined]
+            settings = self.app.settings  # type: ignore[attr-defined]
+            found = yours_in(self.store, self.store.user, settings.my_name, settings.extension)
         except DataError:
             return []  # the calls section says what is wrong with its file
         return [AgendaGroup(YOURS, "Yours", "calls", len(found))]

@@ -190,8 +190,9 @@ def directory_address(contacts: Iterable[Contact], name: str) -> str:
 
 def person_for(contacts: Iterable[Contact], who: str) -> str:
     """The directory's name for a login or an extension the phone system or a session knows
-    someone by: an extension, the whole name, the part of their e-mail address before the @,
-    or a first name no one else in the directory has ('bob' → 'Bob Hale'); else ``who`` as it is."""
+    someone by: an extension, the whole name, or the part of their e-mail address before the @
+    ('bhale' → 'Bob Hale'); else ``who`` as it is. Never a guess by a first name: a login
+    'sam' is not Sam Jones because the directory has no other Sam."""
     who = who.strip()
     wanted = who.casefold()
     inside = [c for c in contacts if c.kind != ContactKind.OUTSIDE]
@@ -199,18 +200,18 @@ def person_for(contacts: Iterable[Contact], who: str) -> str:
         return ""
     person = ContactKind.PERSON
     for matches in (lambda c: c.extension == who, lambda c: c.name.casefold() == wanted,
-                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted,
-                    lambda c: c.kind == person and c.name.split()[0].casefold() == wanted):
+                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted):
         found = {c.name for c in inside if matches(c)}
         if len(found) == 1:
             return found.pop()
     return who
 
 
-def my_names(contacts: Iterable[Contact], login: str, named: str = "") -> frozenset[str]:
+def my_names(contacts: Iterable[Contact], login: str, named: str = "", extension: str = "") -> frozenset[str]:
     """Whom what is passed on to the person running the app is for, casefolded: their login,
-    the name they gave in the settings (``named``), and the directory's name for them."""
-    names = {login, named, person_for(contacts, named or login)}
+    the name they gave in the settings (``named``), and the directory's name for either or for
+    their phone's ``extension``."""
+    names = {login, named, person_for(contacts, named or login), person_for(contacts, extension) if extension else ""}
     return frozenset(n.strip().casefold() for n in names if n.strip())
 
 

@@ -49,13 +49,13 @@ def test_a_ring_for_a_login_or_an_extension_is_for_the_person_the_directory_name
     store.repo("contacts").add({"name": "Sales", "kind": "department", "extension": "300"})
     store.repo("contacts").add({"name": "Bob Vance", "kind": "outside"})  # a caller, not whom the office's phones ring for
     for_whom = {to: actions.ring(store, "0161 496 0000", to).for_whom for to in ("bob", "214", "bhale", "ann", "sales", "300", "")}
-    assert for_whom == {"bob": "Bob Hale", "214": "Bob Hale", "bhale": "Bob Hale", "ann": "ann",  # two Anns: as given
+    assert for_whom == {"bob": "bob", "214": "Bob Hale", "bhale": "Bob Hale", "ann": "ann",  # never by a first name
                         "sales": "Sales", "300": "Sales", "": ""}
     assert store.repo("calls").get(1).rang_for == "bob"
 
 
 def test_the_command_line_ring_names_the_unknown_number_and_keeps_whom_it_rang_for(tmp_path):
-    assert backoffice(tmp_path, "add", "contacts", "name=Bob Hale").returncode == 0
+    assert backoffice(tmp_path, "add", "contacts", "name=Bob Hale", "email=bob@office.example").returncode == 0
     done = backoffice(tmp_path, "ring", "020 7946 0000 ext 12", "--to", "bob")
     assert (done.returncode, done.stdout) == (0, "call #1: 020 7946 0000 rang for bob\n")
     listed = json.loads(backoffice(tmp_path, "list", "calls", "--format", "json").stdout)[0]
@@ -90,10 +90,22 @@ def test_you_are_your_login_the_name_you_set_and_the_directory_name_either_gives
     store.repo("contacts").add({"name": "Tom Baines", "email": "tbaines@office.example"})
     store.repo("contacts").add({"name": "Grace Okafor"})
     contacts = store.repo("contacts").list()
-    assert my_names(contacts, "tom") == {"tom", "tom baines"}  # a first name no one else has
+    assert my_names(contacts, "tom") == {"tom"}  # never by a first name, though no one else is Tom
     assert my_names(contacts, "tbaines") == {"tbaines", "tom baines"}  # the mailbox name
     assert my_names(contacts, "u1042", "Grace Okafor") == {"u1042", "grace okafor"}  # the my_name setting
     assert person_for(contacts, "nobody") == "nobody"
+
+
+def test_a_login_sharing_only_a_first_name_with_someone_in_the_directory_is_not_them(store):
+    store.repo("contacts").add({"name": "Sam Jones", "email": "sjones@office.example", "extension": "214"})
+    for_sam_jones = actions.log_call(store, Call(caller="Raj Patel", for_whom="Sam Jones"))
+
+    rang = actions.ring(store, "0161 496 0000", "sam")  # login sam: Sam Patel, not in the directory
+
+    assert rang.for_whom == "sam"
+    assert [y.record_id for y in yours_in(store, "sam")] == [rang.id]
+    assert [y.record_id for y in yours_in(store, "sjones")] == [for_sam_jones.id]
+    assert [y.record_id for y in yours_in(store, "u1042", extension="214")] == [for_sam_jones.id]
 
 
 def test_what_was_passed_on_to_you_is_yours_on_every_channel_and_only_while_open(store, tmp_path):
@@ -109,7 +121,7 @@ def test_what_was_passed_on_to_you_is_yours_on_every_channel_and_only_while_open
     actions.pass_on_fax(store, fax.id, "tom")
     store.repo("mail").add({"mailbox": "office", "sender": "Kevin Lau", "subject": "Quote", "status": "assigned",
                             "assigned_to": "TOM BAINES"})
-    found = yours_in(store, "tom")
+    found = yours_in(store, "tom", "Tom Baines")
     assert [(y.collection, y.record_id) for y in found] == [("calls", mine.id), ("faxes", fax.id), ("mail", 1)]
     assert [y.text for y in found] == ["Call from Raj Patel (Patel Accountancy): VAT receipt", "Fax from Acme, 2 page(s)",
                                        "Mail from Kevin Lau: Quote"]

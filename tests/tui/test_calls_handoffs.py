@@ -128,7 +128,7 @@ async def test_the_dashboard_says_yours_and_enter_on_it_lists_them(store):
 
 
 async def test_unknown_callers_show_their_numbers_and_a_ring_for_bob_is_for_bob(make_app, store):
-    store.repo("contacts").add({"name": "Bob Hale"})
+    store.repo("contacts").add({"name": "Bob Hale", "email": "bob@office.example"})  # by his address, never his first name
     actions.ring(store, "07700 900123")
     actions.ring(store, "0800 FLOWERS [b]x[/b]", "bob")
     app = make_app()
