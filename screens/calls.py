@@ -458,7 +458,7 @@ class CallsScreen(TabbedSection, MailActions):
             if note and note.strip():
                 self.run_job(lambda: actions.add_note(self.store, call.id, note), notice="Note added")
 
-        key = DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.caller}")
+        key = DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.who}")
         self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=draft or key), chosen)
 
     def action_for_whom(self) -> None:
@@ -738,7 +738,7 @@ class CallSlip(ModelForm):
         self.finish_draft(keep_it=True)
         self.dismiss(None)
         who = taken_by(call)
-        self.app.notify(f"The call from {call.caller} was taken by {who}." + (" What you typed is kept as a draft." if typed else ""),
+        self.app.notify(f"The call from {call.who} was taken by {who}." + (" What you typed is kept as a draft." if typed else ""),
                         timeout=10)
         if typed and self.draft_key is not None:
             # Asked by the app, not by this slip, which is gone before the answer comes.

@@ -212,3 +212,18 @@ async def test_the_yours_list_and_a_caller_id_show_escape_sequences_and_markup_i
         assert not CONTROL.findall(screen)
     assert "C[b]" in detail and "M[b]" in detail  # the caller id and the message, markup and all
     assert "Call&#160;from&#160;C[b]" in listed and "(Co[b]" in listed  # the caller by the caller id, as given
+
+
+async def test_a_note_begun_on_a_ring_from_an_unknown_number_is_kept_as_a_draft_naming_the_number(make_app, store):
+    from data.engine.drafts import drafts_of
+
+    actions.ring(store, "07700 900123")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_the_one_call(pilot, app)
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"Rang back, no answer")
+        await pilot.press("ctrl+q")
+    [draft] = drafts_of(store)
+    assert draft.key.about == "a note on the call from 07700 900123"
