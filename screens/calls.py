@@ -633,9 +633,11 @@ def pass_on_and_tell(store, boxes, call_id: int, to: str) -> tuple[bool, str]:
     if why_not:
         return False, f"Passed on to {to}. {why_not}"
     told = tell_by_mail(store, boxes, to, *call_notice(call))
-    if told is not None and told.send_status == SendStatus.SENT:
+    if told is None:  # the directory or the mailboxes changed since asked: no mail was made
+        return False, f"Passed on to {to}. {why_not_told(store, boxes, to) or f'{to} could not be told by e-mail.'}"
+    if told.send_status == SendStatus.SENT:
         return True, f"Passed on to {to} and told by e-mail"
-    problem = f": {told.send_error}" if told is not None and told.send_error else ""
+    problem = f": {told.send_error}" if told.send_error else ""
     return False, f"Passed on to {to}, but the e-mail telling {to} did not go out{problem} (it is on the mail list to send again)"
 
 

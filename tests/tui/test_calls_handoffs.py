@@ -227,3 +227,24 @@ async def test_a_note_begun_on_a_ring_from_an_unknown_number_is_kept_as_a_draft_
         await pilot.press("ctrl+q")
     [draft] = drafts_of(store)
     assert draft.key.about == "a note on the call from 07700 900123"
+
+
+async def test_an_address_taken_out_of_the_directory_while_passing_on_says_why_not_mailed(store, mail_table, smtp, monkeypatch):
+    from data.mail import actions as mail_actions
+
+    priya = store.repo("contacts").add({"name": "Priya Shah", "email": "priya@office.example"})
+    store.repo("calls").add({"caller": "Raj Patel", "message": "VAT receipt"})
+    telling = mail_actions.tell_by_mail
+
+    def a_colleague_edits_the_directory_first(*args, **kwargs):
+        store.repo("contacts").update(priya.id, lambda c: setattr(c, "email", ""))
+        return telling(*args, **kwargs)
+
+    monkeypatch.setattr(mail_actions, "tell_by_mail", a_colleague_edits_the_directory_first)
+    app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_the_one_call(pilot, app)
+        await pilot.press("p", *"Priya Shah", "enter")
+        assert await wait_for(pilot, lambda: bool(warnings(app)), seconds=10)
+    assert warnings(app) == ["Passed on to Priya Shah. Priya Shah has no e-mail address in the directory: tell them another way."]
+    assert smtp.messages == []
