@@ -71,9 +71,11 @@ def clock_time(word: str) -> time:
 
 def moment_said(at: datetime, now: datetime) -> str:
     """A moment near ``now`` by its weekday, 'Fri 11:12'; one more than six days away with its
-    date too, 'Fri 06 Nov 11:12', so an old one never reads like this week's."""
+    date too, 'Fri 06 Nov 11:12', so an old one never reads like this week's, and its year
+    when that is not this one's, 'Mon 01 Dec 2025 11:12'."""
     if abs(as_utc(now) - as_utc(at)) > timedelta(days=6):
-        return f"{local(at):%a %d %b %H:%M}"
+        year = f" {local(at):%Y}" if local(at).year != local(now).year else ""
+        return f"{local(at):%a %d %b}{year} {local(at):%H:%M}"
     return f"{local(at):%a %H:%M}"
 
 

@@ -267,7 +267,11 @@ def fax_reading(store: Store, fax: Fax) -> FaxReading:
 
 
 def fax_text(document: bytes, label: str) -> str | None:
-    """The words on the fax's pages as tesseract reads them; None where it is not installed."""
+    """The words on the fax's pages as tesseract reads them; None where it is not installed.
+    Only a fax image (TIFF) is read so: a PDF or PostScript document is said not to be."""
+    if document[:4] not in TIFF_MAGIC:
+        raise FaxDocumentError("only a fax image (TIFF) is read for its words here, and this document is not one:"
+                               " open its PDF, below")
     if not shutil.which("tesseract"):
         return None
     with private_folder() as folder:
@@ -284,6 +288,8 @@ def print_file(template: str, path: Path, label: str) -> None:
 
 
 def print_words(template: str, path: Path) -> list[str]:
+    if not template.strip():
+        raise RuleError("No print command is set (print_command): set one in the settings, like: lp -d office {file}")
     try:
         words = shlex.split(template)
         if not any("{file}" in word for word in words):

@@ -493,3 +493,33 @@ def test_a_document_whose_name_begins_with_a_dash_is_counted_not_read_as_an_opti
 
     assert count_pages(Path("-v.pdf")) == 2
     assert count_pages(Path("-q.ps")) == 2
+
+
+def test_a_received_document_that_is_not_a_fax_image_is_not_given_to_the_text_reader(store, hylafax, tmp_path):
+    from data.calls.fax_documents import fax_reading
+
+    fax = received(store, hylafax)
+    pdf = tmp_path / "two.pdf"
+    subprocess.run([GS, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={pdf}", "-"],
+                   input=PAGE, check=True, capture_output=True)
+    store.write_output("faxes-in", Path(fax.document).name, pdf.read_bytes())
+
+    reading = fax_reading(store, fax)
+
+    assert "(Its words could not be read: only a fax image (TIFF) is read for its words here" in reading.text
+    assert reading.where.startswith("As a PDF: ")
+
+
+def test_printing_with_no_print_command_set_says_so(store, hylafax):
+    fax = received(store, hylafax)
+
+    with pytest.raises(rules.RuleError, match=r"^No print command is set \(print_command\)"):
+        actions.print_received_fax(store, fax.id, " ")
+    assert [a.action for a in store.repo("faxes").get(fax.id).attempts if a.action == "printed"] == []
+
+
+def test_a_moment_of_another_year_is_shown_with_its_year():
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert moment_said(datetime(2025, 12, 1, 11, 12, tzinfo=UTC), monday) == "Mon 01 Dec 2025 11:12"
+    assert moment_said(datetime(2026, 1, 5, 11, 12, tzinfo=UTC), monday) == "Mon 05 Jan 11:12"
+    assert moment_said(datetime(2026, 12, 30, 11, 12, tzinfo=UTC), datetime(2027, 1, 2, 9, 0, tzinfo=UTC)) == "Wed 11:12"

@@ -248,3 +248,22 @@ async def test_an_address_taken_out_of_the_directory_while_passing_on_says_why_n
         assert await wait_for(pilot, lambda: bool(warnings(app)), seconds=10)
     assert warnings(app) == ["Passed on to Priya Shah. Priya Shah has no e-mail address in the directory: tell them another way."]
     assert smtp.messages == []
+
+
+async def test_yours_on_the_dashboard_opens_over_a_dialog_left_open_on_calls(store):
+    from tui.widgets.help_screen import HelpScreen
+
+    store.repo("contacts").add({"name": "Tess Ter", "email": "tester@office.example"})
+    actions.pass_on(store, actions.log_call(store, Call(caller="Raj Patel")).id, "Tess Ter")
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "question_mark")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+p", *"Go to Dashboard")  # the palette reaches over the help; the 0 key does not
+        assert await wait_for(pilot, lambda: palette_choice(app) == "Go to Dashboard")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: bool(app.screen.query("#agenda")) and app.screen.query_one("#agenda").option_count > 0)
+        app.screen.query_one("#agenda").highlighted = 0
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal), seconds=5)  # over the help left open
+        assert app.screen.title_text == "Yours: 1 passed on to Tess Ter"
