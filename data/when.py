@@ -79,11 +79,9 @@ def moment_said(at: datetime, now: datetime) -> str:
     return f"{local(at):%a %H:%M}"
 
 
-def span_said(since: datetime, now: datetime) -> str:
-    """How long since ``since``, roughly: '12 min', '5 h', '3 days'."""
+def span_said(since: datetime, now: datetime, *, short: bool = False) -> str:
+    """How long since ``since``, roughly: '12 min', '5 h', '3 days'; ``short``, for a table's
+    narrow column: '12m', '5h', '3d'."""
     minutes = max(int((as_utc(now) - as_utc(since)).total_seconds() // 60), 0)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} days"
+    amount, unit = (minutes, "min") if minutes < 60 else (minutes // 60, "h") if minutes < 48 * 60 else (minutes // 1440, "days")
+    return f"{amount}{unit[0]}" if short else f"{amount} {unit}"

@@ -106,7 +106,7 @@ class DashboardScreen(SectionScreen):
     def yours(self) -> list[AgendaGroup]:
         """"Yours: N", what was passed on to you and is still open; enter lists them on Calls."""
         from data.engine.errors import DataError
-        from data.yours import yours_in
+        from data.calls.yours import yours_in
 
         try:
             settings = self.app.settings  # type: ignore[attr-defined]

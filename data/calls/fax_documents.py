@@ -242,10 +242,9 @@ REVERSED_BITS = bytes(int(f"{n:08b}"[::-1], 2) for n in range(256))
 def fax_reading(store: Store, fax: Fax) -> FaxReading:
     """Who sent the fax, when, its pages and state, its words where they can be read, and
     where its PDF is; a document that cannot be read is said in place of its words."""
-    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
     number = f" ({readable_number(fax.fax_number)})" if fax.sender and fax.fax_number else ""
     came = f"Received {local(fax.sent_at):%a %d %b %Y %H:%M}, " if fax.sent_at else ""
-    lines = [f"From {sender}{number}", f"{came}{fax.pages} page(s); {fax_state(fax)}", ""]
+    lines = [f"From {fax.who}{number}", f"{came}{fax.pages} page(s); {fax_state(fax)}", ""]
     try:
         document = received_document(store, fax)
     except FaxDocumentError as problem:

@@ -11,10 +11,10 @@ import sys
 import pytest
 
 from data.calls import actions
-from data.calls.models import Call, Fax
+from data.calls.models import Call, Contact, Fax
 from data.calls.views import call_words, calls_view, my_names, person_for
 from data.mail.views import mail_view
-from data.yours import yours, yours_in
+from data.calls.yours import yours, yours_in
 
 
 def backoffice(folder, *args: str) -> subprocess.CompletedProcess:
@@ -147,3 +147,29 @@ def test_a_ring_whose_caller_id_holds_control_characters_is_logged_with_them_mad
     assert len(kept.caller_id) == len(given.strip()) and kept.rang_for == "ann"
     if "\t" in given:
         assert (kept.caller_id, kept.number) == ("020 7946 0000", "+442079460000")
+
+
+def test_a_fax_goes_to_the_directory_entry_of_that_name_or_that_fax_number():
+    from data.calls.views import fax_contact
+
+    contacts = [Contact(name="Acme Ltd", fax_number="020 7946 0322", company="Acme"), Contact(name="Bob Hale")]
+    assert fax_contact(contacts, "acme ltd").company == "Acme"
+    assert fax_contact(contacts, "+44 20 7946 0322").name == "Acme Ltd"
+    assert fax_contact(contacts, "") is None and fax_contact(contacts, "Cy Dunn") is None
+
+
+def test_a_received_fax_is_from_its_sender_else_its_number_else_an_unknown_sender():
+    assert Fax(direction="incoming", status="received", sender="Acme", fax_number="020 7946 0001", document="x").who == "Acme"
+    assert Fax(direction="incoming", status="received", fax_number="020 7946 0001", document="x").who == "020 7946 0001"
+    assert Fax(direction="incoming", status="received", document="x").who == "an unknown sender"
+
+
+def test_how_long_ago_is_said_in_words_or_short_for_a_column():
+    from datetime import UTC, datetime, timedelta
+
+    from data.when import span_said
+
+    now = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    said = [(span_said(now - timedelta(minutes=m), now), span_said(now - timedelta(minutes=m), now, short=True))
+            for m in (12, 300, 4320)]
+    assert said == [("12 min", "12m"), ("5 h", "5h"), ("3 days", "3d")]

@@ -58,7 +58,7 @@ def test_a_received_fax_passed_on_reaches_the_colleague_as_a_pdf_of_its_pages(st
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann, "the signed lease")
 
-    assert (handed.fax.status, handed.told, handed.not_told) == (FaxStatus.PASSED_ON, "ann@office.example", "")
+    assert (handed.record.status, handed.told, handed.not_told) == (FaxStatus.PASSED_ON, "ann@office.example", "")
     assert smtp.envelopes[-1] == ["ann@office.example"]
     message = smtp.messages[-1]
     [(name, pdf)] = attached(message).items()
@@ -67,7 +67,7 @@ def test_a_received_fax_passed_on_reaches_the_colleague_as_a_pdf_of_its_pages(st
     assert [p.get_content_type() for p in message.walk() if p.get_filename()] == ["application/pdf"]
     [text] = [p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"]
     assert "the signed lease" in text and "2 page(s), attached as a PDF" in text
-    assert handed.fax.attempts[-1].action == "e-mailed to ann@office.example as a PDF"
+    assert handed.record.attempts[-1].action == "e-mailed to ann@office.example as a PDF"
 
 
 def test_a_colleague_without_an_address_is_said_at_once_and_the_fax_is_still_passed_on(store, hylafax, mail_table, smtp):
@@ -76,7 +76,7 @@ def test_a_colleague_without_an_address_is_said_at_once_and_the_fax_is_still_pas
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, "Tom Hall")
 
-    assert handed.fax.status == FaxStatus.PASSED_ON and handed.told == ""
+    assert handed.record.status == FaxStatus.PASSED_ON and handed.told == ""
     assert handed.not_told == "Tom Hall has no e-mail address in the directory: tell them another way."
     assert smtp.messages == []
 
@@ -86,7 +86,7 @@ def test_without_a_mailbox_passing_on_says_nobody_was_told(store, hylafax, ann):
 
     handed = actions.pass_on_fax_and_tell(store, [], fax.id, ann)
 
-    assert handed.fax.passed_to == ann
+    assert handed.record.passed_to == ann
     assert "no mailbox is set up to send with" in handed.not_told
 
 
@@ -98,7 +98,7 @@ def test_a_fax_left_at_the_fax_server_is_passed_on_saying_it_could_not_be_mailed
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
 
-    assert handed.fax.status == FaxStatus.PASSED_ON
+    assert handed.record.status == FaxStatus.PASSED_ON
     assert handed.not_told.startswith(f"{ann} was not e-mailed the fax: Fax {fax.label()} has no document here")
     assert smtp.messages == []
 
@@ -523,3 +523,13 @@ def test_a_moment_of_another_year_is_shown_with_its_year():
     assert moment_said(datetime(2025, 12, 1, 11, 12, tzinfo=UTC), monday) == "Mon 01 Dec 2025 11:12"
     assert moment_said(datetime(2026, 1, 5, 11, 12, tzinfo=UTC), monday) == "Mon 05 Jan 11:12"
     assert moment_said(datetime(2026, 12, 30, 11, 12, tzinfo=UTC), datetime(2027, 1, 2, 9, 0, tzinfo=UTC)) == "Wed 11:12"
+
+
+def test_a_call_passed_on_is_told_by_mail_through_the_same_path_as_a_fax(store, mail_table, smtp, ann):
+    call = actions.log_call(store, Call(caller="Raj Patel", message="VAT receipt"))
+
+    handed = actions.pass_on_and_tell(store, mailboxes(mail_table), call.id, ann)
+
+    assert (handed.record.for_whom, handed.told, handed.not_told) == (ann, "ann@office.example", "")
+    [text] = [p.get_payload(decode=True).decode() for p in smtp.messages[-1].walk() if p.get_content_type() == "text/plain"]
+    assert smtp.envelopes[-1] == ["ann@office.example"] and text.startswith("Raj Patel called")

@@ -176,7 +176,7 @@ async def test_the_palette_finds_a_call_by_its_number_as_the_office_writes_it(ma
 
 
 async def test_the_slip_of_a_ring_from_an_unknown_number_opens_on_the_caller(make_app, store):
-    from screens.calls import open_ringing_slip
+    from screens.call_slip import open_ringing_slip
 
     ringing = actions.ring(store, "07700 900123")
     app = make_app()
