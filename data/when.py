@@ -71,17 +71,17 @@ def clock_time(word: str) -> time:
 
 def moment_said(at: datetime, now: datetime) -> str:
     """A moment near ``now`` by its weekday, 'Fri 11:12'; one more than six days away with its
-    date too, 'Fri 06 Nov 11:12', so an old one never reads like this week's."""
+    date too, 'Fri 06 Nov 11:12', so an old one never reads like this week's, and its year
+    when that is not this one's, 'Mon 01 Dec 2025 11:12'."""
     if abs(as_utc(now) - as_utc(at)) > timedelta(days=6):
-        return f"{local(at):%a %d %b %H:%M}"
+        year = f" {local(at):%Y}" if local(at).year != local(now).year else ""
+        return f"{local(at):%a %d %b}{year} {local(at):%H:%M}"
     return f"{local(at):%a %H:%M}"
 
 
-def span_said(since: datetime, now: datetime) -> str:
-    """How long since ``since``, roughly: '12 min', '5 h', '3 days'."""
+def span_said(since: datetime, now: datetime, *, short: bool = False) -> str:
+    """How long since ``since``, roughly: '12 min', '5 h', '3 days'; ``short``, for a table's
+    narrow column: '12m', '5h', '3d'."""
     minutes = max(int((as_utc(now) - as_utc(since)).total_seconds() // 60), 0)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} days"
+    amount, unit = (minutes, "min") if minutes < 60 else (minutes // 60, "h") if minutes < 48 * 60 else (minutes // 1440, "days")
+    return f"{amount}{unit[0]}" if short else f"{amount} {unit}"

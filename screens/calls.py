@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from data.addresses import normalise_number, readable_number
+from data.addresses import readable_number
 from data.calls import actions, rules
-from data.calls.fax_documents import count_pages, fax_reading
+from data.calls.fax_documents import fax_reading
 from data.calls.models import (
     UNKNOWN_CALLER,
     Call,
@@ -29,36 +27,30 @@ from data.calls.models import (
 from data.calls.views import (
     DONE_SHOWN,
     CallsView,
-    call_notice,
     call_words,
     calls_view,
-    directory_names,
     fax_state,
-    known_caller,
     my_names,
     person_for,
-    recent_calls_from,
 )
 from data.engine.clock import local
-from data.engine.drafts import Draft, DraftKey, new_ref, throw_away
-from data.engine.errors import ConflictError
+from data.engine.drafts import Draft, DraftKey
 from data.engine.states import words
-from data.engine.text import upper_first, visible
+from data.engine.text import upper_first
 from data.mail.views import MailView, mail_view
-from data.when import HINT, moment_said, parse_when
+from data.when import HINT, moment_said, parse_when, span_said
 from screens.base import TabbedSection
+from screens.call_slip import open_call_slip
+from screens.fax_form import FaxForm
 from screens.mail_tab import COLUMNS as MAIL_COLUMNS
 from screens.mail_tab import MAIL_ACTIONS, MAIL_BINDINGS, MailActions
 from screens.pass_on import ask_whom
 from tui.jobs import Done, Reply
-from tui.messages import DataChanged
 from tui.plain import clipped, inert, title
 from tui.widgets.dialogs import ChoiceModal, ErrorModal
-from tui.widgets.draft_offer import CONTINUE, THROW_AWAY, DraftOffer
 from tui.widgets.drafting import saved_then_forgotten
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.model_form import ModelForm, saving_to
-from tui.widgets.path_suggester import PathSuggester
 from tui.widgets.prompt import PromptModal
 from tui.widgets.record_table import RecordTable
 from tui.widgets.section_bar import SectionBar
@@ -74,20 +66,9 @@ TABLE_OF = {"calls": ("messages", "queue"), "faxes": ("faxes", "fax-queue"), "co
             "mail": ("mail", "mail-queue"), "hr_mail": ("mail", "mail-queue")}
 
 
-def age(since: datetime | None, now: datetime) -> str:
-    if since is None:
-        return ""
-    minutes = int((now - since).total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}h"
-    return f"{minutes // 1440}d"
-
-
 def status_cell(call: Call, now: datetime) -> Text:
     if rules.is_overdue(call, now):
-        return Text(f"OVERDUE {age(call.callback_due, now)}", style="bold red")
+        return Text(f"OVERDUE {span_said(call.callback_due, now, short=True)}", style="bold red")
     if call.status == CallStatus.CALLBACK and call.callback_due:
         return Text(f"call back {moment_said(call.callback_due, now)}", style="yellow")
     return Text(words(call.status), style="dim" if call.status == CallStatus.DONE else "")
@@ -102,7 +83,8 @@ def call_row(call: Call, now: datetime) -> tuple[int, list, str]:
     who = f"{call.who}, {call.company}" if call.company else call.who
     who = f"→ {who}" if call.direction == Direction.OUTGOING else who
     caller = Text(clipped(who, 32), style="italic" if call.caller == UNKNOWN_CALLER else "")  # a caller id may be long
-    return call.id, [priority_cell(call.priority), caller, call.for_whom, status_cell(call, now), age(call.created_at, now)], call_words(call)
+    return call.id, [priority_cell(call.priority), caller, call.for_whom, status_cell(call, now),
+                     span_said(call.created_at, now, short=True) if call.created_at else ""], call_words(call)
 
 
 FAX_STYLES = {FaxStatus.GAVE_UP: "bold red", FaxStatus.FAILED: "bold red", FaxStatus.RETRYING: "yellow", FaxStatus.SENT: "green",
@@ -115,7 +97,7 @@ def fax_status_cell(fax: Fax) -> Text:
 
 
 def fax_correspondent(fax: Fax) -> str:
-    return f"← {fax.sender or 'unknown sender'}" if fax.incoming else f"→ {fax.recipient}"
+    return f"← {fax.who}" if fax.incoming else f"→ {fax.recipient}"
 
 
 def fax_row(fax: Fax, now: datetime) -> tuple[int, list]:
@@ -167,8 +149,9 @@ def fax_detail(fax: Fax) -> Text:
     text = Text()
     number = readable_number(fax.fax_number)
     if fax.incoming:
-        text.append(f"From {fax.sender or 'an unknown sender'}", style="bold")
-        text.append(f"  {number}  {fax.pages} page(s)")
+        text.append(f"From {fax.who}", style="bold")
+        text.append(f"  {number}" if fax.sender and number else "")  # an unnamed sender is said by the number
+        text.append(f"  {fax.pages} page(s)")
         text.append(f"  received {local(fax.sent_at):%a %d %b %H:%M}\n" if fax.sent_at else "\n")
         text.append(f"Document: {fax.document}  (v read, P print)\n")
         text.append(f"{upper_first(fax_state(fax))}\n", style="bold" if fax.status == FaxStatus.RECEIVED else "")
@@ -192,7 +175,7 @@ def fax_detail(fax: Fax) -> Text:
 
 
 class FaxPassedOn(Reply):
-    """A received fax passed on, and whether its person was told (actions.FaxHandedOn)."""
+    """A received fax passed on, and whether its person was told (actions.HandedOn)."""
 
 
 class FaxRead(Reply):
@@ -200,7 +183,7 @@ class FaxRead(Reply):
 
 
 class PassedOn(Reply):
-    """What became of passing a call on: (told, the sentence that says so)."""
+    """What became of passing a call on (actions.HandedOn): the address told, else why not."""
 
 
 class RecordToEdit(Reply):
@@ -369,15 +352,18 @@ class CallsScreen(TabbedSection, MailActions):
             return
 
         def chosen(to: str) -> None:
-            self.run_job(lambda: pass_on_and_tell(self.store, self.mailboxes(), call.id, to), PassedOn)
+            self.run_job(lambda: actions.pass_on_and_tell(self.store, self.mailboxes(), call.id, to), PassedOn)
 
         ask_whom(self.app, self.data.names if self.data else [], chosen, value=call.for_whom)
 
     @on(PassedOn)
     def passed_on(self, message: PassedOn) -> None:
         message.stop()
-        told, sentence = message.result
-        self.notify(sentence, severity="information" if told else "warning", timeout=4 if told else 12)
+        handed = message.result
+        if handed.not_told:
+            self.notify(f"Passed on to {handed.record.for_whom}. {handed.not_told}", severity="warning", timeout=12)
+        else:
+            self.notify(f"Passed on to {handed.record.for_whom} and told by e-mail", timeout=4)
         self.reload()
 
     _cursor_to: int | None = None  # a call just logged here, to put the cursor on once it is read
@@ -409,16 +395,16 @@ class CallsScreen(TabbedSection, MailActions):
         if self.data is None:
             self._yours_wanted = True
             return
-        from data.yours import yours
+        from data.calls.yours import yours
 
         settings = self.app.settings  # type: ignore[attr-defined]
-        me = my_names(self.data.contacts, self.store.user, settings.my_name)
+        me = my_names(self.data.contacts, self.store.user, settings.my_name, settings.extension)
         found = yours(self.data, self.mail_data, me)
         whom = person_for(self.data.contacts, settings.my_name or self.store.user)
         if not found:
             self.notify(f"Nothing passed on to you ({whom}) is open.", timeout=4)
             return
-        choices = [((y.collection, y.record_id), clipped(f"{age(y.since, self.data.now):>4}  {y.text}", 60)) for y in found]
+        choices = [((y.collection, y.record_id), clipped(f"{span_said(y.since, self.data.now, short=True):>4}  {y.text}", 60)) for y in found]
         self.app.push_screen(ChoiceModal(f"Yours: {len(found)} passed on to {whom}", choices), self.open_one_of_yours)
 
     def open_one_of_yours(self, chosen: tuple[str, int] | None) -> None:
@@ -460,7 +446,7 @@ class CallsScreen(TabbedSection, MailActions):
                 self.run_job(saved_then_forgotten(self.store, key, lambda: actions.add_note(self.store, call.id, note)),
                              notice="Note added")
 
-        key = draft.key if draft else DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.caller}")
+        key = draft.key if draft else DraftKey("call-note", f"calls:{call.id}", f"a note on the call from {call.who}")
         self.app.push_screen(PromptModal("Note", placeholder="what happened", draft=draft or key), chosen)
 
     def action_for_whom(self) -> None:
@@ -560,10 +546,10 @@ class CallsScreen(TabbedSection, MailActions):
         message.stop()
         handed = message.result
         if handed.not_told:
-            self.app.push_screen(ErrorModal(f"Passed on to {handed.fax.passed_to}. {handed.not_told}", title="Not told"))
+            self.app.push_screen(ErrorModal(f"Passed on to {handed.record.passed_to}. {handed.not_told}", title="Not told"))
         else:
-            self.notify(f"Passed on to {handed.fax.passed_to} and e-mailed to {handed.told} as a PDF", timeout=4)
-        self.changed(handed.fax)
+            self.notify(f"Passed on to {handed.record.passed_to} and e-mailed to {handed.told} as a PDF", timeout=4)
+        self.changed(handed.record)
 
     def action_view_fax(self) -> None:
         fax = self.chosen_fax()
@@ -621,324 +607,3 @@ class CallsScreen(TabbedSection, MailActions):
                                             "or set fax_command in the settings.", title="Cannot send"))
             return
         self.run_job(lambda: actions.send_fax(self.store, fax.id, template, server=server), lambda sent: Done(sent, notice=fax_said(sent)))
-
-
-def pass_on_and_tell(store, boxes, call_id: int, to: str) -> tuple[bool, str]:
-    """Pass the call on and tell the person by e-mail, the way the directory says: (told, a
-    sentence saying so — or naming them and why they could not be told). An e-mail that did not
-    go out stays on the mail list as not sent."""
-    from data.mail.actions import tell_by_mail, why_not_told
-    from data.mail.models import SendStatus
-
-    call = actions.pass_on(store, call_id, to)
-    why_not = why_not_told(store, boxes, to)
-    if why_not:
-        return False, f"Passed on to {to}. {why_not}"
-    told = tell_by_mail(store, boxes, to, *call_notice(call))
-    if told is not None and told.send_status == SendStatus.SENT:
-        return True, f"Passed on to {to} and told by e-mail"
-    problem = f": {told.send_error}" if told is not None and told.send_error else ""
-    return False, f"Passed on to {to}, but the e-mail telling {to} did not go out{problem} (it is on the mail list to send again)"
-
-
-class Directory(Reply):
-    """The calls and the directory a call slip recognises callers and names from."""
-
-
-class RingNow(Reply):
-    """(the ringing call as stored now, the conflict a save of the slip met or None)."""
-
-
-SLIP_TITLES = {Direction.INCOMING: "Call slip — ctrl+t urgent, ctrl+o a call made",
-               Direction.OUTGOING: "Call made — ctrl+o a call taken"}
-
-
-class CallSlip(ModelForm):
-    """The call slip: a known number fills caller and company; ctrl+t makes it urgent;
-    enter jumps to the next empty field. For a call the phone system says is ringing
-    (``ringing``), the slip opens on it, says who called before and about what, and saving
-    it — even unchanged — answers the call."""
-
-    BINDINGS = [Binding("ctrl+t", "urgent", "Urgent", id="slip.urgent", tooltip="Mark the call urgent (again: normal)"),
-                Binding("ctrl+o", "outgoing", "Call made", id="slip.outgoing",
-                        tooltip="A call someone here made, not one taken (again: taken)")]
-
-    def __init__(self, store, ringing: Call | None = None, draft: Draft | None = None) -> None:
-        # "Call back at" takes the words `b` takes: 14:30, 2pm, noon, +2h, fri 10.
-        when = {"callback_due": lambda text: parse_when(text, store.now())}
-        self.direction = Direction.INCOMING
-        if ringing is None:
-            super().__init__(Call, title=SLIP_TITLES[self.direction], parsers=when,
-                             draft=draft or DraftKey("call-slip", new_ref(), "a call slip"),
-                             save=lambda edit: actions.log_call(store, edit.record.model_copy(update={"direction": self.direction})))
-        else:
-            # The slip opens without the missed call's "call back now": a time written there is a
-            # real callback. Saving it answers the call, whether or not anything was written.
-            super().__init__(Call, title=f"Ringing: {readable_number(ringing.number) or 'a hidden number'} — ctrl+t urgent",
-                             record=ringing.model_copy(update={"callback_due": None}), parsers=when, save_unchanged=True,
-                             reload=lambda: store.repo("calls").get(ringing.id), draft=draft or ring_draft(ringing),
-                             save=lambda edit: actions.answer_ring(store, edit.record, edit.changed, force=edit.overwrite))
-        self.store = store
-        self.ringing = ringing
-        self.known_calls: list[Call] = []
-        self.contacts: list[Contact] = []
-        self.answering = False  # this slip's save is answering the ring
-        self.taken = False  # a colleague answered the ring: the slip is closing
-
-    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
-        self.widget_of(self.first_to_fill()).focus()
-        self.widget_of("callback_due").placeholder = "14:30, 2pm, +2h, fri 10 …"
-        store = self.store
-        self.run_job(lambda: (store.repo("calls").list(), store.repo("contacts").list()), Directory, group="load")
-
-    def first_to_fill(self) -> str:
-        """Where the slip opens: the number; on a ringing call, the first thing the phone system
-        could not fill — the caller's name, whom it is for — else the message."""
-        if self.ringing is None:
-            return "number"
-        if self.ringing.caller == UNKNOWN_CALLER:
-            return "caller"  # selected: what is typed replaces "Unknown caller"
-        return "message" if self.ringing.for_whom else "for_whom"
-
-    @on(Directory)
-    def directory_loaded(self, message: Directory) -> None:
-        self.known_calls, self.contacts = message.result
-        names = [visible(name, one_line=True) for name in directory_names(self.contacts)]
-        self.widget_of("for_whom").suggester = SuggestFromList(names, case_sensitive=False)
-        if self.ringing:
-            self.say_above(caller_so_far(self.known_calls, self.ringing))
-
-    def failed(self, error: Exception, group: str) -> None:
-        self.answering = False
-        if isinstance(error, ConflictError) and self.ringing:  # perhaps a colleague answered first
-            self.run_job(lambda: (self.store.repo("calls").get(self.ringing.id), error), RingNow, group="ring")
-        elif group not in ("load", "ring"):  # without the directory, the slip still takes the call
-            super().failed(error, group)
-
-    # -- one answer per ring -----------------------------------------------------------
-    def save_in_background(self, edit) -> None:
-        self.answering = self.ringing is not None
-        super().save_in_background(edit)
-
-    @on(DataChanged)
-    def ring_maybe_taken(self, message: DataChanged) -> None:
-        if self.ringing is not None and "calls" in message.domains and not self.answering:
-            self.run_job(lambda: (self.store.repo("calls").get(self.ringing.id), None), RingNow, group="ring")
-
-    @on(RingNow)
-    def close_if_taken(self, message: RingNow) -> None:
-        message.stop()
-        call, conflict = message.result
-        if self.taken or self.ringing is None:
-            return  # a second look, asked before the first closed the slip
-        if rules.is_unanswered_ring(call) or (self.answering and conflict is None):
-            if conflict is not None:
-                super().failed(conflict, "save")
-            return
-        self.taken = True
-        typed = bool(self.typed_since_opening())
-        self.finish_draft(keep_it=True)
-        self.dismiss(None)
-        who = taken_by(call)
-        self.app.notify(f"The call from {call.caller} was taken by {who}." + (" What you typed is kept as a draft." if typed else ""),
-                        timeout=10)
-        if typed and self.draft_key is not None:
-            # Asked by the app, not by this slip, which is gone before the answer comes.
-            self.app.call_later(offer_now, self.app, Draft(self.draft_key, self.typed_since_opening()), f"when the call was taken by {who}")
-
-    @on(Input.Changed, "#field-number")
-    def fill_known_caller(self, event: Input.Changed) -> None:
-        known = known_caller(self.known_calls, event.value, self.contacts)
-        if known and not self.value_of("caller"):
-            self.set_value("caller", known[0])
-            self.set_value("company", known[1])
-
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        for name in self.fields[self.fields.index(event.input.id.removeprefix("field-")) + 1 :]:
-            if not self.value_of(name):
-                self.widget_of(name).focus()
-                return
-        self.focus_next()
-
-    def action_outgoing(self) -> None:
-        if self.ringing is None:
-            made = self.direction == Direction.INCOMING
-            self.direction = Direction.OUTGOING if made else Direction.INCOMING
-            self.query_one(".form").border_title = title(SLIP_TITLES[self.direction])
-            self.say_above("A call made: the caller is whom you called. Done once saved, unless a time to call again is set."
-                           if made else "")
-
-    def action_urgent(self) -> None:
-        urgent = self.value_of("priority") == Priority.URGENT.value
-        self.set_value("priority", Priority.NORMAL if urgent else Priority.URGENT)
-
-
-def ring_draft(call: Call) -> DraftKey:
-    return DraftKey("ring", f"calls:{call.id}", f"the slip of the call from {readable_number(call.number) or 'a hidden number'}")
-
-
-def taken_by(call: Call) -> str:
-    """Who answered a ring (or, when nobody did, who last changed the call)."""
-    steps = [step.user for step in call.history if step.action == "answered"] or [step.user for step in call.history[-1:]]
-    return steps[-1] if steps else "someone else"
-
-
-def offer_now(app, draft: Draft, why: str) -> None:
-    """A slip closed for its person: what they typed in it, to continue or throw away."""
-
-    def answered(choice: str | None) -> None:
-        if choice == CONTINUE:
-            continue_ring(app, draft)
-        elif choice == THROW_AWAY:
-            app.run_worker(lambda: throw_away(app.store, draft.key), thread=True, group="drafts", exit_on_error=False)
-
-    app.push_screen(DraftOffer(draft, why), answered)
-
-
-def continue_ring(app, draft: Draft) -> None:
-    """The slip of a ring, again, with what was typed: still ringing, the slip answers it; taken
-    meanwhile, the call itself opens with what was typed, to save onto it."""
-    store, call_id = app.store, draft.key.on_record()[1]  # type: ignore[index]
-
-    def read() -> None:
-        try:
-            call = store.repo("calls").get(call_id)
-        except Exception as error:
-            app.call_from_thread(app.notify, f"Your draft of {draft.key.about} cannot be continued: {error}. It is kept.",
-                                 severity="warning", timeout=15)
-            return
-        app.call_from_thread(open_again, call)
-
-    def open_again(call: Call) -> None:
-        if rules.is_unanswered_ring(call):
-            app.push_screen(CallSlip(store, ringing=call, draft=draft))
-            return
-        save = lambda edit: actions.save_call(store, edit.record, force=edit.overwrite, fields=edit.changed)  # noqa: E731
-        app.push_screen(ModelForm(Call, title=f"Call {call.label()}", record=call, save=save, draft=draft,
-                                  reload=lambda: store.repo("calls").get(call.id)))
-
-    app.run_worker(read, thread=True, group="drafts", exit_on_error=False)
-
-
-def caller_so_far(calls: list[Call], ringing: Call) -> str:
-    """Who is ringing, as far as the office knows: their last calls, and what is still open."""
-    earlier = [c for c in recent_calls_from(calls, ringing.number, limit=4) if c.id != ringing.id][:3]
-    if not earlier:
-        return "Not called before."
-    open_ones = sum(1 for c in calls if c.number == ringing.number and c.is_open and c.id != ringing.id)
-    lines = [f"{local(c.created_at):%a %d %b %H:%M}  for {c.for_whom or 'nobody'}: {c.message or '(no message)'}"
-             for c in earlier if c.created_at]
-    return "\n".join([f"Called before — {open_ones} still open:", *(clipped(line, 74) for line in lines)])
-
-
-def open_ringing_slip(app, call: Call) -> None:
-    """The phone system rang for this session: the slip of that call, over whatever is open."""
-    def answered(saved: Call | None) -> None:
-        if saved:
-            app.notify(f"Answered the call from {saved.who}", timeout=3)
-            show_on_calls(app, saved)
-
-    app.push_screen(CallSlip(app.store, ringing=call), answered)
-
-
-def show_on_calls(app, call: Call) -> None:
-    """A call just logged or answered while Calls is open gets the cursor, for the next key
-    (`p` to pass it on, say) to act on it."""
-    if isinstance(app.screen, CallsScreen) and app.screen.current_tab() == "messages":
-        app.screen.cursor_to_call(call.id)
-
-
-def open_call_slip(app, draft: Draft | None = None) -> None:
-    """The `c` key: a call slip over any section."""
-    def logged(call: Call | None) -> None:
-        if call:
-            app.notify(f"Logged the call {'to' if call.direction == Direction.OUTGOING else 'from'} {call.who}", timeout=3)
-            show_on_calls(app, call)
-
-    app.push_screen(CallSlip(app.store, draft=draft), logged)
-
-
-class FaxDirectory(Reply):
-    """The directory's entries a fax can go to, read in a thread."""
-
-
-class PagesCounted(Reply):
-    """(the document, its pages or None), counted in a thread."""
-
-
-class FaxForm(ModelForm):
-    """The new fax: a name or a fax number the directory knows fills the other and the
-    company; the pages of a PDF or PostScript document are counted as it is named."""
-
-    def __init__(self, store) -> None:
-        super().__init__(Fax, title="New fax", save=lambda edit: actions.queue_fax(store, edit.record))
-        self.store = store
-        self.contacts: list[Contact] = []
-        self.counted = ""  # the pages last filled in from the document, to tell them from typed ones
-
-    def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
-        self.widget_of("recipient").focus()  # whom to first: the directory fills in the number
-        self.widget_of("document").suggester = PathSuggester()
-        store = self.store
-        self.run_job(lambda: [c for c in store.repo("contacts").list() if c.fax_number], FaxDirectory, group="load")
-
-    @on(FaxDirectory)
-    def directory_loaded(self, message: FaxDirectory) -> None:
-        self.contacts = message.result
-        names = [visible(c.name, one_line=True) for c in self.contacts]
-        self.widget_of("recipient").suggester = SuggestFromList(names, case_sensitive=False)
-        self.widget_of("fax_number").suggester = SuggestFromList([readable_number(c.fax_number) for c in self.contacts])
-
-    def failed(self, error: Exception, group: str) -> None:
-        if group not in ("load", "pages"):  # without the directory or a count, the fax is still written
-            super().failed(error, group)
-
-    @on(Input.Changed, "#field-recipient")
-    def fill_fax_number(self, event: Input.Changed) -> None:
-        listed = fax_contact_named(self.contacts, event.value)
-        if listed and not self.value_of("fax_number"):
-            self.set_value("fax_number", readable_number(listed.fax_number))
-        if listed and not self.value_of("company"):
-            self.set_value("company", listed.company)
-
-    @on(Input.Changed, "#field-fax_number")
-    def fill_recipient(self, event: Input.Changed) -> None:
-        listed = fax_contact_numbered(self.contacts, event.value)
-        if listed and not self.value_of("recipient"):
-            self.set_value("recipient", listed.name)
-        if listed and not self.value_of("company"):
-            self.set_value("company", listed.company)
-
-    @on(Input.Changed, "#field-document")
-    def count_document_pages(self, event: Input.Changed) -> None:
-        path = Path(event.value.strip()).expanduser()
-        if event.value.strip() and path.is_file():
-            self.run_job(lambda: (path, count_pages(path)), PagesCounted, group="pages", exclusive=True)
-
-    @on(PagesCounted)
-    def pages_counted(self, message: PagesCounted) -> None:
-        path, pages = message.result
-        if Path(self.value_of("document").strip()).expanduser() != path:
-            return  # the name changed since
-        typed = str(self.value_of("pages")).strip()
-        if pages is None:
-            self.say_above(f"The pages of {path.name} cannot be counted here: say how many.")
-        elif typed in ("", "1", self.counted):
-            self.counted = str(pages)
-            self.set_value("pages", pages)
-            self.say_above(f"{path.name}: {pages} page(s).")
-
-
-def fax_contact_named(contacts: list[Contact], name: str) -> Contact | None:
-    wanted = name.strip().casefold()
-    return next((c for c in contacts if wanted and c.name.casefold() == wanted), None)
-
-
-def fax_contact_numbered(contacts: list[Contact], number: str) -> Contact | None:
-    try:
-        wanted = normalise_number(number)
-    except ValueError:
-        return None
-    return next((c for c in contacts if wanted and c.fax_number == wanted), None)

@@ -106,10 +106,11 @@ class DashboardScreen(SectionScreen):
     def yours(self) -> list[AgendaGroup]:
         """"Yours: N", what was passed on to you and is still open; enter lists them on Calls."""
         from data.engine.errors import DataError
-        from data.yours import yours_in
+        from data.calls.yours import yours_in
 
         try:
-            found = yours_in(self.store, self.store.user, self.app.settings.my_name)  # type: ignore[attr-defined]
+            settings = self.app.settings  # type: ignore[attr-defined]
+            found = yours_in(self.store, self.store.user, settings.my_name, settings.extension)
         except DataError:
             return []  # the calls section says what is wrong with its file
         return [AgendaGroup(YOURS, "Yours", "calls", len(found))]
@@ -151,6 +152,13 @@ class DashboardScreen(SectionScreen):
         {"down": agenda.action_cursor_down, "up": agenda.action_cursor_up,
          "first": agenda.action_first, "last": agenda.action_last}[where]()
 
+    def open_yours_on(self, stack: list) -> None:
+        """The Yours list over the section just opened — over a dialog left open on it (help,
+        say) too, which is its screen on top, not the section."""
+        section = next((s for s in reversed(stack) if hasattr(s, "open_yours")), None)
+        if section is not None:
+            section.open_yours()
+
     @on(OptionList.OptionSelected, "#agenda")
     def jump(self, event: OptionList.OptionSelected) -> None:
         """Enter on an item opens it in its section; on a heading, opens the section."""
@@ -158,7 +166,7 @@ class DashboardScreen(SectionScreen):
         target, _, _ = rest.partition(":")
         if kind == "section" and rest.split(":")[1:2] == [YOURS]:
             self.app.go_to_section(target)  # type: ignore[attr-defined]
-            self.app.screen.open_yours()  # type: ignore[attr-defined]
+            self.open_yours_on(self.app.screen_stack)
         elif kind == "section":
             self.app.go_to_section(target)  # type: ignore[attr-defined]
         elif target.isdigit():

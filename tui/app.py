@@ -176,7 +176,7 @@ class BackOfficeApp(BackgroundWork, App[int]):
     # -- the phone system rings --------------------------------------------------------
     @on(Rings)
     def show_rings(self, message: Rings) -> None:
-        from screens.calls import open_ringing_slip
+        from screens.call_slip import open_ringing_slip
 
         for call in message.calls:
             if call.id not in self._rings_shown:
@@ -227,7 +227,7 @@ class BackOfficeApp(BackgroundWork, App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_call_slip(self) -> None:
-        from screens.calls import open_call_slip
+        from screens.call_slip import open_call_slip
 
         open_call_slip(self)
 

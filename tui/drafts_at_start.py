@@ -108,7 +108,7 @@ def say_not_opened(app, draft: Draft, error: Exception) -> None:
 def continue_draft(app, draft: Draft, failed: Callable[[], None] = lambda: None) -> None:
     """Open the form the draft was typed in again, with what was typed; ``failed()`` when it
     cannot open (the reason said)."""
-    from screens.calls import continue_ring, open_call_slip
+    from screens.call_slip import continue_ring, open_call_slip
 
     kind = draft.key.kind
     if kind == "call-slip":

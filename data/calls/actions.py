@@ -23,9 +23,10 @@ from data.calls.fax_server import (
     FaxServerUnreachable,
 )
 from data.calls.models import Call, CallStatus, Contact, Direction, Fax, FaxStatus
-from data.calls.views import callers_to_list, fax_notice, known_caller, person_for
+from data.calls.views import call_notice, callers_to_list, fax_notice, known_caller, person_for
 from data.engine.errors import DataError, FieldError, RuleError
 from data.engine.store import Store
+from data.engine.text import visible
 
 if TYPE_CHECKING:
     from data.mail.mailboxes import Mailbox
@@ -118,13 +119,15 @@ def ring(store: Store, number: str, to: str = "") -> Call:
     """The phone system says ``number`` is ringing (for a user or an extension ``to``, or
     for everyone): log it at once, caller recognised from earlier calls, as a missed call
     until someone answers it. The caller id is kept as given ("anonymous", "0800 FLOWERS",
-    "020 7946 0000 ext 12"), its number part read where there is one."""
-    caller_id = number.strip()[:CALLER_ID_LENGTH]
+    "020 7946 0000 ext 12"), its number part read where there is one; a control character in
+    it (a tab, ESC, a bidirectional override) is kept as a visible symbol, so no ring is lost."""
+    caller_id = visible(number, one_line=True).strip()[:CALLER_ID_LENGTH]
+    caller_number = number_in(caller_id)
     calls = store.repo("calls")
     with store.transaction("calls"):
         contacts = store.repo("contacts").list()
-        known = known_caller(calls.list(), number_in(caller_id), contacts)
-        ring = rules.ringing(number_in(caller_id), to, known, store.now(), caller_id, person_for(contacts, to))
+        known = known_caller(calls.list(), caller_number, contacts)
+        ring = rules.ringing(caller_number, to, known, store.now(), caller_id, person_for(contacts, to))
         return calls.add(ring)
 
 
@@ -341,36 +344,42 @@ def pass_on_fax(store: Store, fax_id: int, to: str, note: str = "") -> Fax:
 
 
 @dataclass
-class FaxHandedOn:
-    """A received fax passed on, and whether the person was told: the address the fax went
-    to as a PDF, else why not, in a sentence to say at once."""
-    fax: Fax
+class HandedOn:
+    """A call or a received fax passed on, and whether the person was told: the address the
+    mail went to, else why not, in a sentence to say at once."""
+    record: Call | Fax
     told: str = ""
     not_told: str = ""
 
 
-def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to: str, note: str = "") -> FaxHandedOn:
+def pass_on_and_tell(store: Store, boxes: Sequence[Mailbox], call_id: int, to: str) -> HandedOn:
+    """Pass the call on and tell the person by e-mail, when the directory has their address;
+    a mail that did not go waits on the mail list to be sent again, and is said."""
+    from data.mail.actions import tell_or_say_why
+
+    call = pass_on(store, call_id, to)
+    told = tell_or_say_why(store, boxes, to, *call_notice(call))
+    return HandedOn(call, told=", ".join(told.mail.to) if told.mail and not told.why_not else "", not_told=told.why_not)
+
+
+def pass_on_fax_and_tell(store: Store, boxes: Sequence[Mailbox], fax_id: int, to: str, note: str = "") -> HandedOn:
     """Pass a received fax on and e-mail it to the person as a PDF, when the directory has
     their address; a fax that cannot be made a PDF, or a mail that did not go, is said."""
-    from data.mail.actions import tell_by_mail, why_not_told
-    from data.mail.models import SendStatus
+    from data.mail.actions import tell_or_say_why, why_not_told
 
     fax = pass_on_fax(store, fax_id, to, note)
-    if why := why_not_told(store, boxes, to):
-        return FaxHandedOn(fax, not_told=why)
+    if why := why_not_told(store, boxes, to):  # said before the fax is made a PDF for nothing
+        return HandedOn(fax, not_told=why)
     try:
         with private_pdf(store, fax) as pdf:
-            mail = tell_by_mail(store, boxes, to, *fax_notice(fax, note), files=[pdf])
+            told = tell_or_say_why(store, boxes, to, *fax_notice(fax, note), files=[pdf])
     except DataError as problem:  # the document unreadable or unsafe, a file the mail refuses
-        return FaxHandedOn(fax, not_told=f"{to} was not e-mailed the fax: {problem}")
-    if mail is None:
-        return FaxHandedOn(fax, not_told=why_not_told(store, boxes, to) or f"{to} could not be told by e-mail.")
-    if mail.send_status != SendStatus.SENT:
-        return FaxHandedOn(fax, not_told=f"The e-mail to {to} did not go and waits on the mail list to be sent again:"
-                                         f" {mail.send_error or 'the mail server did not take it'}")
-    address = ", ".join(mail.to) or to
+        return HandedOn(fax, not_told=f"{to} was not e-mailed the fax: {problem}")
+    if told.why_not or told.mail is None:
+        return HandedOn(fax, not_told=told.why_not)
+    address = ", ".join(told.mail.to) or to
     fax = store.repo("faxes").update(fax.id, lambda f: rules.add_attempt(f, store.user, store.now(), f"e-mailed to {address} as a PDF"))
-    return FaxHandedOn(fax, told=address)
+    return HandedOn(fax, told=address)
 
 
 def print_received_fax(store: Store, fax_id: int, command: str) -> Fax:

@@ -27,7 +27,6 @@ from data.calls.models import Fax
 from data.calls.views import fax_state
 from data.engine.clock import local
 from data.engine.errors import DataError, RuleError
-from data.engine.files import open_folder
 from data.engine.store import Store
 from data.engine.text import visible
 
@@ -38,6 +37,9 @@ COUNT_SECONDS = 10
 MAX_PDF = 4 * MAX_RECEIVED  # what a conversion may write: tiff2pdf keeps the fax's compression
 MAX_TEXT = 1 << 20  # bytes of text read from a fax: far more than its pages hold
 MAX_DOCUMENT = 256 << 20  # bytes of a document whose pages are counted
+MAX_PAGES = 999
+MAX_MEMORY = 1 << 30  # the address space of a document reader (tiff2pdf, gs, tesseract, pdfinfo)
+MAX_TAG_BYTES = 4 << 20  # the values of all a fax TIFF's page directories: a page's strips take a few KB
 FAXES_IN = "faxes-in"
 TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
 GS_PDF = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile=fax.pdf", "fax.in"]
@@ -54,26 +56,25 @@ class Ran:
 
 
 def received_document(store: Store, fax: Fax) -> bytes:
-    """The received fax as the fax server gave it (TIFF), read from the office's folder."""
+    """The received fax as the fax server gave it (TIFF), read by its name from the received
+    faxes' folder and from nowhere else: the record is in a file every colleague can write, so
+    a document it names anywhere else is refused, never read."""
     if not fax.incoming:
         raise RuleError("Only a fax that came in has a received document; this one goes out.")
     where = Path(fax.document)
     if not where.is_absolute():
         raise FaxDocumentError(f"Fax {fax.label()} has no document here: {fax.document}.")
+    folder_path = store.output_folder(FAXES_IN)
+    if where.parent != folder_path or where.name in ("", ".", ".."):
+        raise FaxDocumentError(f"The document of fax {fax.label()} is named outside the received faxes' folder"
+                               f" ({folder_path}), so it was not read: {fax.document}.")
     try:
-        with folder_of(store, where.parent) as folder:
+        with store.open_output(FAXES_IN) as folder:
             return folder.read(where.name, MAX_RECEIVED)
     except FileNotFoundError:
         raise FaxDocumentError(f"The document of fax {fax.label()} is gone from {where.parent}.") from None
     except OSError as error:
         raise FaxDocumentError(f"The document of fax {fax.label()} cannot be read: {error.strerror or error}.") from None
-
-
-def folder_of(store: Store, path: Path):
-    """The received faxes' folder held open, reached without following a link."""
-    if path == store.output_folder(FAXES_IN):
-        return store.open_output(FAXES_IN)
-    return open_folder(path)
 
 
 def pdf_name(fax: Fax) -> str:
@@ -163,16 +164,21 @@ class TiffPage:
 
 
 def tiff_pages(data: bytes) -> list[TiffPage]:
-    """The CCITT-coded pages of a fax TIFF (what faxgetty writes); ValueError for any other."""
+    """The CCITT-coded pages of a fax TIFF (what faxgetty writes); ValueError for any other.
+    Each value is read where it lies, never by copying the rest of the file, and a file whose
+    page directories hold more than a fax's could is refused: a stranger sends these."""
     order = {b"II": "<", b"MM": ">"}.get(data[:2])
     if order is None:
         raise ValueError("not a TIFF")
-    offset, pages, seen = struct.unpack_from(order + "I", data, 4)[0], [], set()
-    while offset and len(pages) < 999:
+    offset, pages, seen, tag_bytes = struct.unpack_from(order + "I", data, 4)[0], [], set(), 0
+    while offset and len(pages) < MAX_PAGES:
         if offset in seen or offset + 2 > len(data):
             raise ValueError("its page directory is damaged")
         seen.add(offset)
-        tags, offset = tiff_directory(data, order, offset)
+        tags, offset, read = tiff_directory(data, order, offset)
+        tag_bytes += read
+        if tag_bytes > MAX_TAG_BYTES:
+            raise ValueError(f"its page directories hold more than the {MAX_TAG_BYTES >> 20} MB a fax's could")
         pages.append(tiff_page(data, tags))
         if sum(len(page.data) for page in pages) > len(data):  # pages that point at one another's bytes
             raise ValueError("its pages claim more data than the file holds")
@@ -181,22 +187,28 @@ def tiff_pages(data: bytes) -> list[TiffPage]:
     return pages
 
 
-def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list[float]], int]:
+def tiff_directory(data: bytes, order: str, offset: int) -> tuple[dict[int, list[float]], int, int]:
+    """One page's tags, where the next page's directory is, and the bytes of values read."""
     sizes = {3: ("H", 2), 4: ("I", 4), 5: ("II", 8)}
     (count,) = struct.unpack_from(order + "H", data, offset)
     tags: dict[int, list[float]] = {}
-    values = 0
+    values = read = 0
     for n in range(min(count, 200)):
         tag, kind, many, value = struct.unpack_from(order + "HHI4s", data, offset + 2 + 12 * n)
         values += many
         if kind not in sizes or values > 100_000:
             continue
         code, size = sizes[kind]
-        raw = value if size * many <= 4 else data[struct.unpack(order + "I", value)[0]:][:size * many]
+        if size * many <= 4:
+            raw = value
+        else:
+            start = struct.unpack(order + "I", value)[0]
+            raw = data[start:start + size * many]
+            read += len(raw)
         numbers = struct.unpack(order + code * many, raw[:size * many])
         tags[tag] = [numbers[i] / (numbers[i + 1] or 1) for i in range(0, len(numbers), 2)] if kind == 5 else list(numbers)
     (after,) = struct.unpack_from(order + "I", data, offset + 2 + 12 * count)
-    return tags, after
+    return tags, after, read
 
 
 def tiff_page(data: bytes, tags: dict[int, list[float]]) -> TiffPage:
@@ -230,10 +242,9 @@ REVERSED_BITS = bytes(int(f"{n:08b}"[::-1], 2) for n in range(256))
 def fax_reading(store: Store, fax: Fax) -> FaxReading:
     """Who sent the fax, when, its pages and state, its words where they can be read, and
     where its PDF is; a document that cannot be read is said in place of its words."""
-    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
     number = f" ({readable_number(fax.fax_number)})" if fax.sender and fax.fax_number else ""
     came = f"Received {local(fax.sent_at):%a %d %b %Y %H:%M}, " if fax.sent_at else ""
-    lines = [f"From {sender}{number}", f"{came}{fax.pages} page(s); {fax_state(fax)}", ""]
+    lines = [f"From {fax.who}{number}", f"{came}{fax.pages} page(s); {fax_state(fax)}", ""]
     try:
         document = received_document(store, fax)
     except FaxDocumentError as problem:
@@ -255,7 +266,11 @@ def fax_reading(store: Store, fax: Fax) -> FaxReading:
 
 
 def fax_text(document: bytes, label: str) -> str | None:
-    """The words on the fax's pages as tesseract reads them; None where it is not installed."""
+    """The words on the fax's pages as tesseract reads them; None where it is not installed.
+    Only a fax image (TIFF) is read so: a PDF or PostScript document is said not to be."""
+    if document[:4] not in TIFF_MAGIC:
+        raise FaxDocumentError("only a fax image (TIFF) is read for its words here, and this document is not one:"
+                               " open its PDF, below")
     if not shutil.which("tesseract"):
         return None
     with private_folder() as folder:
@@ -268,10 +283,12 @@ def print_file(template: str, path: Path, label: str) -> None:
     """Print ``path`` with the office's print command (``{file}`` in it, else the file last)."""
     words = print_words(template, path)
     with private_folder() as folder:
-        run(words, folder, PRINT_SECONDS, f"Printing {label} with {words[0]}", MAX_TEXT)
+        run(words, folder, PRINT_SECONDS, f"Printing {label} with {words[0]}", MAX_TEXT, bound_memory=False)
 
 
 def print_words(template: str, path: Path) -> list[str]:
+    if not template.strip():
+        raise RuleError("No print command is set (print_command): set one in the settings, like: lp -d office {file}")
     try:
         words = shlex.split(template)
         if not any("{file}" in word for word in words):
@@ -292,7 +309,7 @@ def count_pages(path: Path) -> int | None:
     if head.startswith(b"%PDF") and shutil.which("pdfinfo"):
         with private_folder() as folder:
             try:
-                said = run(["pdfinfo", str(path)], folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT).output
+                said = run(["pdfinfo", str(path.absolute())], folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT).output
             except FaxDocumentError:
                 return None
         return pages_said(said, b"Pages:")
@@ -333,7 +350,7 @@ def drawn_pages(path: Path) -> int | None:
         return None
     with private_folder() as folder:
         try:
-            ran = run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=bbox", str(path)],
+            ran = run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=bbox", str(path.absolute())],
                       folder, COUNT_SECONDS, "Counting the pages", MAX_TEXT)
         except FaxDocumentError:
             return None
@@ -348,33 +365,43 @@ def private_folder():
         yield Path(name)
 
 
-def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int) -> Ran:
-    """Run one program in ``folder``; no file it writes may pass ``max_bytes``. A failure,
-    a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
+def run(words: list[str], folder: Path, seconds: int, doing: str, max_bytes: int, bound_memory: bool = True) -> Ran:
+    """Run one program in ``folder``; no file it writes, its output included, may pass
+    ``max_bytes``, nor its memory MAX_MEMORY (``bound_memory``, for the document readers). A
+    failure, a program missing or past its deadline is a FaxDocumentError beginning with ``doing``."""
     if shutil.which(words[0]) is None:
         raise FaxDocumentError(f"{doing} needs {words[0]}, which is not installed here.")
+    out, err = folder / ".output", folder / ".said"
     try:
-        done = subprocess.run(bounded(words, max_bytes), check=False, cwd=folder, capture_output=True, timeout=seconds,
-                              stdin=subprocess.DEVNULL, start_new_session=True)
+        with out.open("wb") as output, err.open("wb") as said:  # files, which the bound holds; a pipe it does not
+            done = subprocess.run(bounded(words, max_bytes, MAX_MEMORY if bound_memory else None), check=False, cwd=folder,
+                                  stdout=output, stderr=said, timeout=seconds, stdin=subprocess.DEVNULL, start_new_session=True)
     except subprocess.TimeoutExpired:
         raise FaxDocumentError(f"{doing} took longer than {seconds} s and was stopped.") from None
     except OSError as error:
         raise FaxDocumentError(f"{doing}: {words[0]} could not be run ({error.strerror or error}).") from None
-    if len(done.stdout) > max_bytes:
-        raise FaxDocumentError(f"{doing}: {words[0]} wrote more than {max_bytes >> 20} MB and was not believed.")
+    if out.stat().st_size >= max_bytes or done.returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):  # it wrote past the bound
+        raise FaxDocumentError(f"{doing} failed: it wrote more than {max_bytes >> 20} MB.")
+    stdout, stderr = read_at_most(out, max_bytes), read_at_most(err, min(max_bytes, MAX_TEXT))
     if done.returncode != 0:
-        said = visible((done.stderr or done.stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
-        if done.returncode in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):  # it wrote past the bound
-            said = f"it wrote more than {max_bytes >> 20} MB"
+        said = visible((stderr or stdout).decode("utf-8", errors="replace").strip()[-300:], one_line=True).rstrip(".")
         raise FaxDocumentError(f"{doing} failed: {said or f'{words[0]} ended with status {done.returncode}'}.")
-    return Ran(done.stdout, done.stderr[:max_bytes])
+    return Ran(stdout, stderr)
 
 
-def bounded(words: list[str], max_bytes: int) -> list[str]:
-    """The command under util-linux's prlimit, which bounds the files it writes before it
-    runs (the kernel stops it at the bound); as it is where prlimit is missing."""
+def read_at_most(path: Path, limit: int) -> bytes:
+    with path.open("rb") as file:
+        return file.read(limit)
+
+
+def bounded(words: list[str], max_bytes: int, memory: int | None) -> list[str]:
+    """The command under util-linux's prlimit, which bounds the files it writes and, for the
+    document readers, its memory before it runs (the kernel stops it at the bound); as it is
+    where prlimit is missing."""
     prlimit = shutil.which("prlimit")
-    return [prlimit, f"--fsize={max_bytes}", "--", *words] if prlimit else words
+    if not prlimit:
+        return words
+    return [prlimit, f"--fsize={max_bytes}", *([f"--as={memory}"] if memory else []), "--", *words]
 
 
 def read_written(path: Path, limit: int, doing: str) -> bytes:

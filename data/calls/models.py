@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from data.addresses import check_email, normalise_number, readable_number
+from data.addresses import CALLER_ID_LENGTH, check_email, normalise_number, readable_number
 from data.engine.record import Lines, Moment, Record
 from data.engine.steps import Step
 
@@ -45,7 +45,7 @@ class Call(Record):
     callback_due: Moment | None = Field(default=None, title="Call back at")
     handled_by: str = Field(default="", max_length=100)
     rang_for: str = Field(default="", max_length=100)  # whom the phone system rang: a user or an extension; "" everyone
-    caller_id: str = Field(default="", max_length=100)  # the caller id as the phone system gave it, whatever it was
+    caller_id: str = Field(default="", max_length=CALLER_ID_LENGTH)  # the caller id as the phone system gave it, whatever it was
     history: list[Step] = Field(default_factory=list)
 
     form_fields = ("number", "caller", "company", "for_whom", "priority", "message", "callback_due")
@@ -168,7 +168,13 @@ class Fax(Record):
     def incoming(self) -> bool:
         return self.direction == Direction.INCOMING
 
+    @property
+    def who(self) -> str:
+        """Who sent a fax that came in: the sender as the line or the directory named them, else
+        their number as the office writes it."""
+        return self.sender or readable_number(self.fax_number) or "an unknown sender"
+
     def label(self) -> str:
         if self.incoming:
-            return f"#{self.id} from {self.sender or readable_number(self.fax_number) or 'an unknown sender'}"
+            return f"#{self.id} from {self.who}"
         return f"#{self.id} to {self.recipient} ({readable_number(self.fax_number)})"

@@ -36,6 +36,8 @@ CALL_STATE_WORDS = {
     CallStatus.DONE: "done",
 }
 
+AT_SERVER = "queued at the fax server"  # a fax the fax server took: its state, and the history line of the hand-over
+
 
 def call_refusal(call: Call, to: CallStatus) -> str:
     if to == CallStatus.MESSAGE_TAKEN:
@@ -236,7 +238,7 @@ def sending_succeeded(fax: Fax, now: datetime, user: str = "", how: str = "sent"
 def handed_to_server(fax: Fax, job: str, now: datetime, user: str = "", how: str = "") -> None:
     FAX_MOVES.move(fax, FaxStatus.AT_SERVER)
     fax.job, fax.last_error, fax.server_said = job, "", ""
-    add_attempt(fax, user, now, f"queued at the fax server (job {job}){how}")
+    add_attempt(fax, user, now, f"{AT_SERVER} (job {job}){how}")
 
 
 def job_tag(fax: Fax) -> str:

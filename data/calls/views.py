@@ -18,6 +18,7 @@ from data.calls.models import (
     Priority,
 )
 from data.calls.rules import (
+    AT_SERVER,
     INCOMING_OPEN,
     PRIORITY_RANK,
     UNKNOWN_CALLER,
@@ -96,7 +97,7 @@ def calls_with_status(store: Store, statuses: Iterable[CallStatus]) -> list[Call
 def fax_state(fax: Fax) -> str:
     """Where a fax stands, in words: 'queued at the fax server (job 12)', 'passed on to Ann'."""
     if fax.status == FaxStatus.AT_SERVER:
-        return f"queued at the fax server (job {fax.job})"
+        return f"{AT_SERVER} (job {fax.job})"
     if fax.status == FaxStatus.PASSED_ON:
         return f"passed on to {fax.passed_to}"
     return words(fax.status)
@@ -190,8 +191,9 @@ def directory_address(contacts: Iterable[Contact], name: str) -> str:
 
 def person_for(contacts: Iterable[Contact], who: str) -> str:
     """The directory's name for a login or an extension the phone system or a session knows
-    someone by: an extension, the whole name, the part of their e-mail address before the @,
-    or a first name no one else in the directory has ('bob' → 'Bob Hale'); else ``who`` as it is."""
+    someone by: an extension, the whole name, or the part of their e-mail address before the @
+    ('bhale' → 'Bob Hale'); else ``who`` as it is. Never a guess by a first name: a login
+    'sam' is not Sam Jones because the directory has no other Sam."""
     who = who.strip()
     wanted = who.casefold()
     inside = [c for c in contacts if c.kind != ContactKind.OUTSIDE]
@@ -199,19 +201,42 @@ def person_for(contacts: Iterable[Contact], who: str) -> str:
         return ""
     person = ContactKind.PERSON
     for matches in (lambda c: c.extension == who, lambda c: c.name.casefold() == wanted,
-                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted,
-                    lambda c: c.kind == person and c.name.split()[0].casefold() == wanted):
+                    lambda c: c.kind == person and c.email.partition("@")[0].casefold() == wanted):
         found = {c.name for c in inside if matches(c)}
         if len(found) == 1:
             return found.pop()
     return who
 
 
-def my_names(contacts: Iterable[Contact], login: str, named: str = "") -> frozenset[str]:
+def my_names(contacts: Iterable[Contact], login: str, named: str = "", extension: str = "") -> frozenset[str]:
     """Whom what is passed on to the person running the app is for, casefolded: their login,
-    the name they gave in the settings (``named``), and the directory's name for them."""
-    names = {login, named, person_for(contacts, named or login)}
+    the name they gave in the settings (``named``), and the directory's name for either or for
+    their phone's ``extension``."""
+    names = {login, named, person_for(contacts, named or login), person_for(contacts, extension) if extension else ""}
     return frozenset(n.strip().casefold() for n in names if n.strip())
+
+
+def taken_by(call: Call) -> str:
+    """Who answered a ring (or, when nobody did, who last changed the call)."""
+    steps = [step.user for step in call.history if step.action == "answered"] or [step.user for step in call.history[-1:]]
+    return steps[-1] if steps else "someone else"
+
+
+def fax_contact(contacts: Iterable[Contact], text: str) -> Contact | None:
+    """The directory's entry a fax to ``text`` goes to: the one of that name, in any case, or
+    of that fax number, written any common way."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return None
+    contacts = list(contacts)
+    named = next((c for c in contacts if c.name.casefold() == wanted), None)
+    if named is not None:
+        return named
+    try:
+        number = normalise_number(text)
+    except ValueError:
+        return None
+    return next((c for c in contacts if number and c.fax_number == number), None)
 
 
 def directory_names(contacts: Iterable[Contact]) -> list[str]:
@@ -234,7 +259,7 @@ def call_notice(call: Call) -> tuple[str, str]:
 
 def fax_notice(fax: Fax, note: str = "") -> tuple[str, str]:
     """(subject, text) of an e-mail carrying a received fax to the person it was passed on to."""
-    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
+    sender = fax.who
     number = f" ({readable_number(fax.fax_number)})" if fax.sender and fax.fax_number else ""
     came = f" on {local(fax.sent_at):%a %d %b at %H:%M}" if fax.sent_at else ""
     passed = fax.attempts[-1] if fax.attempts else None
@@ -293,8 +318,7 @@ def fax_agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
 
 
 def received_entry(fax: Fax, now: datetime) -> AgendaEntry:
-    sender = fax.sender or readable_number(fax.fax_number) or "an unknown sender"
-    return AgendaEntry(f"from {sender}, {fax.pages} page(s) — {fax_state(fax)}, {moment_said(fax.sent_at or fax.created_at or now, now)}",
+    return AgendaEntry(f"from {fax.who}, {fax.pages} page(s) — {fax_state(fax)}, {moment_said(fax.sent_at or fax.created_at or now, now)}",
                        "faxes", fax.id)
 
 
@@ -307,5 +331,5 @@ def held_entry(fax: Fax, now: datetime) -> AgendaEntry:
 
 def at_server_since(fax: Fax) -> datetime | None:
     """When the fax server took the fax: its last hand-over in its history."""
-    handed = [s.at for s in fax.attempts if s.action.startswith("queued at the fax server")]
+    handed = [s.at for s in fax.attempts if s.action.startswith(AT_SERVER)]
     return handed[-1] if handed else fax.updated_at

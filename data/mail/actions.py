@@ -21,7 +21,7 @@ from data.mail import attachments as kept
 from data.mail import rules
 from data.mail.attachments import attach_kept_files, keep_attachment
 from data.mail.mailboxes import Mailbox, hr_cannot_send, hr_sender, sender_for
-from data.mail.models import Mail, MailCursor
+from data.mail.models import Mail, MailCursor, SendStatus
 from data.mail.parse import Part, line, parse_message
 from data.mail.servers import ImapSession, Incoming, MailServerError, send
 
@@ -309,6 +309,29 @@ def tell_by_mail(store: Store, boxes: Sequence[Mailbox], name: str, subject: str
         return None
     queued = compose(store, box, [address], subject, text, files=files)
     return send_mail(store, box.collection, queued.id, box)
+
+
+@dataclass(frozen=True)
+class Told:
+    mail: Mail | None  # the mail that told them: sent, or kept to send again; None when none was made
+    why_not: str  # "" when it went; else why not, in a sentence naming them
+
+
+def tell_or_say_why(store: Store, boxes: Sequence[Mailbox], name: str, subject: str, text: str,
+                    files: Sequence[Path] = ()) -> Told:
+    """``tell_by_mail``, and when the person was not told, why: no address or mailbox (asked
+    again after, when no mail was made: the directory may have changed meanwhile), or a mail
+    that did not go and waits on the mail list."""
+    if why := why_not_told(store, boxes, name):
+        return Told(None, why)
+    mail = tell_by_mail(store, boxes, name, subject, text, files)
+    who = line(name, 200)
+    if mail is None:
+        return Told(None, why_not_told(store, boxes, name) or f"{who} could not be told by e-mail.")
+    if mail.send_status != SendStatus.SENT:
+        return Told(mail, f"The e-mail to {who} did not go and waits on the mail list to be sent again:"
+                          f" {mail.send_error or 'the mail server did not take it'}")
+    return Told(mail, "")
 
 
 def retry(store: Store, collection: str, mail_id: int) -> Mail:

@@ -58,7 +58,7 @@ def test_a_received_fax_passed_on_reaches_the_colleague_as_a_pdf_of_its_pages(st
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann, "the signed lease")
 
-    assert (handed.fax.status, handed.told, handed.not_told) == (FaxStatus.PASSED_ON, "ann@office.example", "")
+    assert (handed.record.status, handed.told, handed.not_told) == (FaxStatus.PASSED_ON, "ann@office.example", "")
     assert smtp.envelopes[-1] == ["ann@office.example"]
     message = smtp.messages[-1]
     [(name, pdf)] = attached(message).items()
@@ -67,7 +67,7 @@ def test_a_received_fax_passed_on_reaches_the_colleague_as_a_pdf_of_its_pages(st
     assert [p.get_content_type() for p in message.walk() if p.get_filename()] == ["application/pdf"]
     [text] = [p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"]
     assert "the signed lease" in text and "2 page(s), attached as a PDF" in text
-    assert handed.fax.attempts[-1].action == "e-mailed to ann@office.example as a PDF"
+    assert handed.record.attempts[-1].action == "e-mailed to ann@office.example as a PDF"
 
 
 def test_a_colleague_without_an_address_is_said_at_once_and_the_fax_is_still_passed_on(store, hylafax, mail_table, smtp):
@@ -76,7 +76,7 @@ def test_a_colleague_without_an_address_is_said_at_once_and_the_fax_is_still_pas
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, "Tom Hall")
 
-    assert handed.fax.status == FaxStatus.PASSED_ON and handed.told == ""
+    assert handed.record.status == FaxStatus.PASSED_ON and handed.told == ""
     assert handed.not_told == "Tom Hall has no e-mail address in the directory: tell them another way."
     assert smtp.messages == []
 
@@ -86,7 +86,7 @@ def test_without_a_mailbox_passing_on_says_nobody_was_told(store, hylafax, ann):
 
     handed = actions.pass_on_fax_and_tell(store, [], fax.id, ann)
 
-    assert handed.fax.passed_to == ann
+    assert handed.record.passed_to == ann
     assert "no mailbox is set up to send with" in handed.not_told
 
 
@@ -98,7 +98,7 @@ def test_a_fax_left_at_the_fax_server_is_passed_on_saying_it_could_not_be_mailed
 
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
 
-    assert handed.fax.status == FaxStatus.PASSED_ON
+    assert handed.record.status == FaxStatus.PASSED_ON
     assert handed.not_told.startswith(f"{ann} was not e-mailed the fax: Fax {fax.label()} has no document here")
     assert smtp.messages == []
 
@@ -390,3 +390,146 @@ def wait_until_spooled(spool: Path) -> list[Path]:
             return jobs
         time.sleep(0.1)
     return []
+
+
+# -- a document named elsewhere ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("elsewhere", ["hr/cvs/cv.pdf", "faxes-in/../hr/cvs/cv.pdf", "outside"])
+def test_a_received_fax_naming_a_file_outside_the_received_faxes_is_refused_and_never_mailed(
+        store, hylafax, mail_table, smtp, ann, tmp_path, elsewhere):
+    secret = store.folder / "hr" / "cvs" / "cv.pdf"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_bytes(b"%PDF-1.4 a candidate's CV")
+    named = tmp_path / "someone's home" / "cv.pdf" if elsewhere == "outside" else store.folder / elsewhere
+    named.parent.mkdir(parents=True, exist_ok=True)
+    named.write_bytes(secret.read_bytes())
+    fax = received(store, hylafax)
+    fax = store.repo("faxes").update(fax.id, lambda f: setattr(f, "document", str(named)))  # a colleague's edit of the file
+
+    with pytest.raises(FaxDocumentError, match=rf"^The document of fax {fax.label()} is named outside the received faxes' folder"):
+        received_pdf(store, fax)
+    handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
+
+    assert "named outside the received faxes' folder" in handed.not_told and smtp.messages == []
+    assert not list(store.output_folder("faxes-in").glob("*.pdf"))
+
+
+# -- a stranger's many-page TIFF ---------------------------------------------------------------
+
+
+def test_a_many_page_fax_tiff_is_read_copying_each_byte_about_once():
+    from data.calls.fax_documents import tiff_pages
+    from tests.fax_tiffs import CountedBytes, many_page_tiff
+
+    tiff = CountedBytes(many_page_tiff(pages=100, page_bytes=20_000))
+    CountedBytes.copied = 0
+
+    pages = tiff_pages(tiff)
+
+    assert len(pages) == 100 and {p.x_dpi for p in pages} == {204}
+    assert CountedBytes.copied < 1.1 * len(tiff)  # the rest of the file copied for each value is quadratic
+
+
+def test_a_fax_tiff_whose_page_directories_hold_megabytes_is_refused_without_tiff2pdf(tmp_path, monkeypatch):
+    from data.calls.fax_documents import as_pdf
+    from tests.fax_tiffs import many_page_tiff
+
+    tiff = many_page_tiff(pages=60, page_bytes=80_000, strips=20_000)
+    only_gs = tmp_path / "bin"
+    only_gs.mkdir()
+    (only_gs / "gs").symlink_to(GS)
+    monkeypatch.setenv("PATH", str(only_gs))
+
+    with pytest.raises(FaxDocumentError, match=r"^Fax #9 is not a fax TIFF that can be read without tiff2pdf: "
+                                                r"its page directories hold more than the 4 MB a fax's could\."):
+        as_pdf(tiff, "#9")
+
+
+# -- what the outside programs may take ----------------------------------------------------------
+
+
+def fake_program(folder: Path, name: str, python: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(f"#!{sys.executable}\nimport sys\n{python}\n")
+    (folder / name).chmod(0o755)
+
+
+def test_a_program_printing_without_end_is_stopped_at_the_bound_not_kept_in_memory(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    finished = tmp_path / "finished"
+    fake_program(tmp_path / "bin", "tiff2pdf", "for _ in range(3 * 1024):\n    sys.stdout.buffer.write(b'x' * 1024)\n"
+                 f"sys.stdout.flush()\nopen({str(finished)!r}, 'w').close()")  # as a PostScript `{{(x) print}} loop` would
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "MAX_PDF", 1 << 20)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match="failed: it wrote more than 1 MB"):
+        received_pdf(store, fax)
+    assert not finished.exists()  # stopped at the bound, not read whole into memory first
+
+
+def test_a_document_reader_is_bounded_in_memory(store, hylafax, monkeypatch, tmp_path):
+    from data.calls import fax_documents
+
+    fake_program(tmp_path / "bin", "tiff2pdf", "try:\n    hog = bytearray(768 << 20)\nexcept MemoryError:\n"
+                 "    sys.exit('tiff2pdf: out of memory')\nopen(sys.argv[2], 'wb').write(b'%PDF-1.4')")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:{os.environ['PATH']}")
+    monkeypatch.setattr(fax_documents, "MAX_MEMORY", 256 << 20)
+    fax = received(store, hylafax)
+
+    with pytest.raises(FaxDocumentError, match=rf"^Making fax {fax.label()} a PDF failed: tiff2pdf: out of memory\.$"):
+        received_pdf(store, fax)
+
+
+def test_a_document_whose_name_begins_with_a_dash_is_counted_not_read_as_an_option(tmp_path, monkeypatch):
+    two_pages = tmp_path / "two.ps"
+    two_pages.write_bytes(PAGE + PAGE)
+    subprocess.run([GS, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={tmp_path / '-v.pdf'}",
+                    str(two_pages)], check=True, capture_output=True)
+    (tmp_path / "-q.ps").write_bytes(b"%!PS\n" + PAGE.split(b"\n", 1)[1] * 2)
+    monkeypatch.chdir(tmp_path)
+
+    assert count_pages(Path("-v.pdf")) == 2
+    assert count_pages(Path("-q.ps")) == 2
+
+
+def test_a_received_document_that_is_not_a_fax_image_is_not_given_to_the_text_reader(store, hylafax, tmp_path):
+    from data.calls.fax_documents import fax_reading
+
+    fax = received(store, hylafax)
+    pdf = tmp_path / "two.pdf"
+    subprocess.run([GS, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", f"-sOutputFile={pdf}", "-"],
+                   input=PAGE, check=True, capture_output=True)
+    store.write_output("faxes-in", Path(fax.document).name, pdf.read_bytes())
+
+    reading = fax_reading(store, fax)
+
+    assert "(Its words could not be read: only a fax image (TIFF) is read for its words here" in reading.text
+    assert reading.where.startswith("As a PDF: ")
+
+
+def test_printing_with_no_print_command_set_says_so(store, hylafax):
+    fax = received(store, hylafax)
+
+    with pytest.raises(rules.RuleError, match=r"^No print command is set \(print_command\)"):
+        actions.print_received_fax(store, fax.id, " ")
+    assert [a.action for a in store.repo("faxes").get(fax.id).attempts if a.action == "printed"] == []
+
+
+def test_a_moment_of_another_year_is_shown_with_its_year():
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert moment_said(datetime(2025, 12, 1, 11, 12, tzinfo=UTC), monday) == "Mon 01 Dec 2025 11:12"
+    assert moment_said(datetime(2026, 1, 5, 11, 12, tzinfo=UTC), monday) == "Mon 05 Jan 11:12"
+    assert moment_said(datetime(2026, 12, 30, 11, 12, tzinfo=UTC), datetime(2027, 1, 2, 9, 0, tzinfo=UTC)) == "Wed 11:12"
+
+
+def test_a_call_passed_on_is_told_by_mail_through_the_same_path_as_a_fax(store, mail_table, smtp, ann):
+    call = actions.log_call(store, Call(caller="Raj Patel", message="VAT receipt"))
+
+    handed = actions.pass_on_and_tell(store, mailboxes(mail_table), call.id, ann)
+
+    assert (handed.record.for_whom, handed.told, handed.not_told) == (ann, "ann@office.example", "")
+    [text] = [p.get_payload(decode=True).decode() for p in smtp.messages[-1].walk() if p.get_content_type() == "text/plain"]
+    assert smtp.envelopes[-1] == ["ann@office.example"] and text.startswith("Raj Patel called")

@@ -128,7 +128,7 @@ async def test_the_dashboard_says_yours_and_enter_on_it_lists_them(store):
 
 
 async def test_unknown_callers_show_their_numbers_and_a_ring_for_bob_is_for_bob(make_app, store):
-    store.repo("contacts").add({"name": "Bob Hale"})
+    store.repo("contacts").add({"name": "Bob Hale", "email": "bob@office.example"})  # by his address, never his first name
     actions.ring(store, "07700 900123")
     actions.ring(store, "0800 FLOWERS [b]x[/b]", "bob")
     app = make_app()
@@ -176,7 +176,7 @@ async def test_the_palette_finds_a_call_by_its_number_as_the_office_writes_it(ma
 
 
 async def test_the_slip_of_a_ring_from_an_unknown_number_opens_on_the_caller(make_app, store):
-    from screens.calls import open_ringing_slip
+    from screens.call_slip import open_ringing_slip
 
     ringing = actions.ring(store, "07700 900123")
     app = make_app()
@@ -212,3 +212,58 @@ async def test_the_yours_list_and_a_caller_id_show_escape_sequences_and_markup_i
         assert not CONTROL.findall(screen)
     assert "C[b]" in detail and "M[b]" in detail  # the caller id and the message, markup and all
     assert "Call&#160;from&#160;C[b]" in listed and "(Co[b]" in listed  # the caller by the caller id, as given
+
+
+async def test_a_note_begun_on_a_ring_from_an_unknown_number_is_kept_as_a_draft_naming_the_number(make_app, store):
+    from data.engine.drafts import drafts_of
+
+    actions.ring(store, "07700 900123")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_the_one_call(pilot, app)
+        await pilot.press("t")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, PromptModal))
+        await pilot.press(*"Rang back, no answer")
+        await pilot.press("ctrl+q")
+    [draft] = drafts_of(store)
+    assert draft.key.about == "a note on the call from 07700 900123"
+
+
+async def test_an_address_taken_out_of_the_directory_while_passing_on_says_why_not_mailed(store, mail_table, smtp, monkeypatch):
+    from data.mail import actions as mail_actions
+
+    priya = store.repo("contacts").add({"name": "Priya Shah", "email": "priya@office.example"})
+    store.repo("calls").add({"caller": "Raj Patel", "message": "VAT receipt"})
+    telling = mail_actions.tell_by_mail
+
+    def a_colleague_edits_the_directory_first(*args, **kwargs):
+        store.repo("contacts").update(priya.id, lambda c: setattr(c, "email", ""))
+        return telling(*args, **kwargs)
+
+    monkeypatch.setattr(mail_actions, "tell_by_mail", a_colleague_edits_the_directory_first)
+    app = BackOfficeApp(store, Settings(fax_command="", mail=mail_table))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_the_one_call(pilot, app)
+        await pilot.press("p", *"Priya Shah", "enter")
+        assert await wait_for(pilot, lambda: bool(warnings(app)), seconds=10)
+    assert warnings(app) == ["Passed on to Priya Shah. Priya Shah has no e-mail address in the directory: tell them another way."]
+    assert smtp.messages == []
+
+
+async def test_yours_on_the_dashboard_opens_over_a_dialog_left_open_on_calls(store):
+    from tui.widgets.help_screen import HelpScreen
+
+    store.repo("contacts").add({"name": "Tess Ter", "email": "tester@office.example"})
+    actions.pass_on(store, actions.log_call(store, Call(caller="Raj Patel")).id, "Tess Ter")
+    app = BackOfficeApp(store, Settings(fax_command=""))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "question_mark")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("ctrl+p", *"Go to Dashboard")  # the palette reaches over the help; the 0 key does not
+        assert await wait_for(pilot, lambda: palette_choice(app) == "Go to Dashboard")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: bool(app.screen.query("#agenda")) and app.screen.query_one("#agenda").option_count > 0)
+        app.screen.query_one("#agenda").highlighted = 0
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal), seconds=5)  # over the help left open
+        assert app.screen.title_text == "Yours: 1 passed on to Tess Ter"

@@ -69,7 +69,7 @@ async def test_the_section_bar_shows_remapped_keys_and_opens_a_section_when_clic
 
 
 async def test_the_bottom_line_shows_the_keys_of_the_tab_and_presses_one_when_clicked(store):
-    from screens.calls import CallSlip
+    from screens.call_slip import CallSlip
     from tui.widgets.key_bar import KeyBar
 
     app = app_with(store)

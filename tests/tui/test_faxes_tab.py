@@ -65,7 +65,7 @@ async def test_a_fax_received_while_the_app_is_open_comes_in_and_is_passed_on_by
         app.work_the_faxes()  # what its timer runs every half minute
         assert await wait_for(pilot, lambda: any("fax(es) came in" in n.message for n in app._notifications))
         await open_faxes(pilot)
-        assert "From an unknown sender  0161 496 0733  1 page(s)" in shown(app, "#fax-detail")
+        assert "From 0161 496 0733  1 page(s)" in shown(app, "#fax-detail")
 
         await pilot.press("p", *"Priya", "enter")
         assert await wait_for(pilot, lambda: store.repo("faxes").list()[0].status == FaxStatus.PASSED_ON)

@@ -74,7 +74,7 @@ async def test_an_untouched_slip_just_closes_with_the_notice(store):
         assert await wait_for(pilot, lambda: ringing_slip(app) is not None, seconds=5)
         colleague_answers(store, 1, "")
         assert await wait_for(pilot, lambda: ringing_slip(app) is None, seconds=5)
-        assert await wait_for(pilot, lambda: "The call from Unknown caller was taken by bob." in notices(app))
+        assert await wait_for(pilot, lambda: "The call from 0161 496 0732 was taken by bob." in notices(app))
         assert not isinstance(app.screen, DraftOffer)
     assert drafts_of(store) == []
 
@@ -89,7 +89,7 @@ async def test_saving_a_slip_a_colleague_answered_first_says_who_took_it_not_cha
         await pilot.press("ctrl+s")  # before this session has looked at the files again
         assert await wait_for(pilot, lambda: isinstance(app.screen, DraftOffer), seconds=5)
         assert not any(isinstance(s, ConflictModal) for s in app.screen_stack)
-        taken = "The call from Unknown caller was taken by bob. What you typed is kept as a draft."
+        taken = "The call from 0161 496 0732 was taken by bob. What you typed is kept as a draft."
         assert await wait_for(pilot, lambda: taken in notices(app))
     [draft] = drafts_of(store)
     assert draft.values == {"message": "Left a message"}

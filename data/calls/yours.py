@@ -2,7 +2,7 @@
 one list: the "Yours" of Calls & faxes and of the dashboard.
 
 Who "you" are: your login, the name the `my_name` setting gives, and the directory's name
-for either (``data.calls.views.my_names``).
+for either or for your `extension` (``data.calls.views.my_names``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def yours(calls: CallsView, mail: MailView | None, me: frozenset[str]) -> list[Y
     """What is still open of what was passed on to ``me`` (casefolded names), oldest first."""
     found = [Yours("calls", c.id, call_text(c), c.created_at or EARLIEST)
              for c in calls.calls if c.is_open and c.for_whom.casefold() in me and c.id is not None]
-    found += [Yours("faxes", f.id, f"Fax from {f.sender or 'an unknown sender'}, {f.pages} page(s)", f.sent_at or f.created_at or EARLIEST)
+    found += [Yours("faxes", f.id, f"Fax from {f.who}, {f.pages} page(s)", f.sent_at or f.created_at or EARLIEST)
               for f in calls.faxes if f.status == FaxStatus.PASSED_ON and f.passed_to.casefold() in me and f.id is not None]
     found += [Yours(collection, m.id, f"Mail from {m.sender or m.sender_address}: {m.subject or '(no subject)'}", arrived(m))
               for collection, m in (mail.mails if mail else []) if m.direction == INCOMING and m.is_open
@@ -42,7 +42,7 @@ def call_text(call) -> str:
     return f"Call from {who}" + (f": {first_line}" if first_line else "")
 
 
-def yours_in(store, login: str, named: str = "") -> list[Yours]:
+def yours_in(store, login: str, named: str = "", extension: str = "") -> list[Yours]:
     """``yours`` read from the store: for the dashboard."""
     calls = calls_view(store)
-    return yours(calls, mail_view(store), my_names(calls.contacts, login, named))
+    return yours(calls, mail_view(store), my_names(calls.contacts, login, named, extension))
