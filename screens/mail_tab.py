@@ -24,10 +24,10 @@ from data.mail.views import (
     QUEUED,
     SENT,
     MailView,
-    age_words,
     arrived,
     recipients,
 )
+from data.when import span_said
 from screens.mail_compose import (
     MailForm,
     forward_entries,
@@ -105,7 +105,7 @@ def mail_row(collection: str, mail: Mail, now: datetime, answer: bool) -> tuple[
     subject = ("↳ " if answer else "") + (mail.subject or "(no subject)")
     return mail_key(collection, mail), [
         Text("●" if mail.unread else "", style="bold"), Text(clipped(who, 16), style=style),
-        Text(clipped(subject, 24), style=style), clipped(mail.assigned_to, 12), status_cell(mail), age_words(arrived(mail), now)]
+        Text(clipped(subject, 24), style=style), clipped(mail.assigned_to, 12), status_cell(mail), span_said(arrived(mail), now)]
 
 
 def rows(view: MailView, for_whom: str, with_done: bool):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import TYPE_CHECKING
 
 from data.agenda import AgendaEntry, AgendaGroup
 from data.engine.clock import EARLIEST
 from data.engine.errors import NoAccessError
 from data.engine.store import Store
+from data.when import span_said
 
 if TYPE_CHECKING:
     from data.mail.models import Mail
@@ -86,27 +86,18 @@ def mail_view(store: Store) -> MailView:
     return MailView(list(readable_mail(store)), store.now())
 
 
-def age_words(since: datetime, now: datetime) -> str:
-    minutes = max(int((now - since).total_seconds() // 60), 0)
-    if minutes < 60:
-        return f"{minutes} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h"
-    return f"{minutes // 1440} days"
-
-
 def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     mails = list(readable_mail(store))
     if not mails:
         return []  # an office without mail: no line for it
     waiting = sorted(((c, m) for c, m in mails if m.is_open and m.direction == INCOMING), key=lambda p: arrived(p[1]))
     failed = [(c, m) for c, m in mails if m.send_status == FAILED]
-    oldest = f" (oldest {age_words(arrived(waiting[0][1]), now)})" if waiting else ""
+    oldest = f" (oldest {span_said(arrived(waiting[0][1]), now)})" if waiting else ""
 
     def entry(collection: str, mail: Mail) -> AgendaEntry:
         who = f" for {mail.assigned_to}" if mail.assigned_to else ""
         return AgendaEntry(f"{mail.sender or mail.sender_address}{who}: {mail.subject or '(no subject)'} — "
-                           f"{age_words(arrived(mail), now)}", collection, mail.id, mail.unread)
+                           f"{span_said(arrived(mail), now)}", collection, mail.id, mail.unread)
 
     groups = [AgendaGroup("mail_waiting", f"Mail waiting{oldest}", "calls", len(waiting), [entry(c, m) for c, m in waiting])]
     if failed:
