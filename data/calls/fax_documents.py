@@ -56,23 +56,23 @@ class Ran:
 
 
 def received_document(store: Store, fax: Fax) -> bytes:
-    """The received fax as the fax server gave it (TIFF), read by its name from the received
-    faxes' folder and from nowhere else: the record is in a file every colleague can write, so
-    a document it names anywhere else is refused, never read."""
+    """The received fax as the fax server gave it (TIFF), read by its file name from the
+    received faxes' folder and from nowhere else: the record is in a file every colleague can
+    write, so whatever folder it names is never read, and a name that is not a plain file
+    name is refused."""
     if not fax.incoming:
         raise RuleError("Only a fax that came in has a received document; this one goes out.")
-    where = Path(fax.document)
-    if not where.is_absolute():
-        raise FaxDocumentError(f"Fax {fax.label()} has no document here: {fax.document}.")
-    folder_path = store.output_folder(FAXES_IN)
-    if where.parent != folder_path or where.name in ("", ".", ".."):
-        raise FaxDocumentError(f"The document of fax {fax.label()} is named outside the received faxes' folder"
-                               f" ({folder_path}), so it was not read: {fax.document}.")
+    if not Path(fax.document).is_absolute():  # the fax server kept it: the record says why
+        raise FaxDocumentError(f"Fax {fax.label()} has no document here: {fax.document or 'none was taken in'}.")
+    name = fax.received_file or Path(fax.document).name
+    if name != Path(name).name or name in (".", ".."):
+        raise FaxDocumentError(f"Fax {fax.label()} has no document here: its name {name!r} is not a file's name.")
     try:
         with store.open_output(FAXES_IN) as folder:
-            return folder.read(where.name, MAX_RECEIVED)
+            return folder.read(name, MAX_RECEIVED)
     except FileNotFoundError:
-        raise FaxDocumentError(f"The document of fax {fax.label()} is gone from {where.parent}.") from None
+        raise FaxDocumentError(f"The document of fax {fax.label()} is not in the received faxes' folder"
+                               f" ({store.output_folder(FAXES_IN)}).") from None
     except OSError as error:
         raise FaxDocumentError(f"The document of fax {fax.label()} cannot be read: {error.strerror or error}.") from None
 

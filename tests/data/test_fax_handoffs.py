@@ -396,7 +396,7 @@ def wait_until_spooled(spool: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("elsewhere", ["hr/cvs/cv.pdf", "faxes-in/../hr/cvs/cv.pdf", "outside"])
-def test_a_received_fax_naming_a_file_outside_the_received_faxes_is_refused_and_never_mailed(
+def test_a_received_fax_naming_a_file_elsewhere_is_read_only_from_the_received_faxes(
         store, hylafax, mail_table, smtp, ann, tmp_path, elsewhere):
     secret = store.folder / "hr" / "cvs" / "cv.pdf"
     secret.parent.mkdir(parents=True, exist_ok=True)
@@ -407,12 +407,15 @@ def test_a_received_fax_naming_a_file_outside_the_received_faxes_is_refused_and_
     fax = received(store, hylafax)
     fax = store.repo("faxes").update(fax.id, lambda f: setattr(f, "document", str(named)))  # a colleague's edit of the file
 
-    with pytest.raises(FaxDocumentError, match=rf"^The document of fax {fax.label()} is named outside the received faxes' folder"):
-        received_pdf(store, fax)
+    assert b"a candidate's CV" not in received_pdf(store, fax).read_bytes()
     handed = actions.pass_on_fax_and_tell(store, mailboxes(mail_table), fax.id, ann)
 
-    assert "named outside the received faxes' folder" in handed.not_told and smtp.messages == []
-    assert not list(store.output_folder("faxes-in").glob("*.pdf"))
+    assert handed.told and len(smtp.messages) == 1
+    [(_, pdf)] = attached(smtp.messages[0]).items()
+    assert b"a candidate's CV" not in pdf and pdf_pages(pdf, tmp_path) == 2
+    store.repo("faxes").update(fax.id, lambda f: setattr(f, "received_file", "../hr/cvs/cv.pdf"))
+    with pytest.raises(FaxDocumentError, match="is not a file's name"):
+        received_pdf(store, store.repo("faxes").get(fax.id))
 
 
 # -- a stranger's many-page TIFF ---------------------------------------------------------------
