@@ -68,6 +68,7 @@ class CallSlip(ModelForm):
         self.contacts: list[Contact] = []
         self.answering = False  # this slip's save is answering the ring
         self.taken = False  # a colleague answered the ring: the slip is closing
+        self.from_number: set[str] = set()  # filled in from a known number, a blank company too: enter skips them
 
     def on_mount(self) -> None:  # Textual runs ModelForm.on_mount too
         self.widget_of(self.first_to_fill()).focus()
@@ -136,12 +137,13 @@ class CallSlip(ModelForm):
         if known and not self.value_of("caller"):
             self.set_value("caller", known[0])
             self.set_value("company", known[1])
+            self.from_number = {"caller", "company"}
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         event.stop()
         for name in self.fields[self.fields.index(event.input.id.removeprefix("field-")) + 1 :]:
-            if not self.value_of(name):
+            if not self.value_of(name) and name not in self.from_number:
                 self.widget_of(name).focus()
                 return
         self.focus_next()

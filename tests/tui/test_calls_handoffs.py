@@ -5,6 +5,8 @@ call by its message, its company and its number written any common way."""
 
 from __future__ import annotations
 
+import pytest
+
 from data.calls import actions
 from data.calls.models import Call, CallStatus, Fax
 from tests.tui.conftest import SIZE
@@ -59,13 +61,14 @@ async def test_p_offers_whom_the_call_is_for_and_enter_passes_it_on(make_app, st
     assert store.repo("calls").get(call.id).history[-1].action == "passed on to Dan Whitfield"
 
 
-async def test_the_common_path_logs_a_message_and_passes_it_on_in_nine_keys_besides_what_is_typed(make_app, store):
+@pytest.mark.parametrize("company", ["Moore Logistics", ""])
+async def test_the_common_path_logs_a_message_and_passes_it_on_in_nine_keys_besides_what_is_typed(make_app, store, company):
     """The caller wants someone who is out: take a message, pass it on. n, the number, enter
     (caller and company filled from it, enter goes on to "for whom"), Dan, enter (the name
     completed), the message, ctrl+s — the new call has the cursor — p, enter."""
     for n in range(12):  # a queue with calls before and after the new one
         store.repo("calls").add({"caller": f"Caller {n}", "priority": "urgent" if n < 6 else "low"})
-    store.repo("calls").add({"caller": "Janet Moore", "company": "Moore Logistics", "number": "01632 960118"})
+    store.repo("calls").add({"caller": "Janet Moore", "company": company, "number": "01632 960118"})  # no company: none asked
     actions.mark_done(store, 13)
     store.repo("contacts").add({"name": "Dan Whitfield"})
     app = make_app()
@@ -83,7 +86,7 @@ async def test_the_common_path_logs_a_message_and_passes_it_on_in_nine_keys_besi
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: store.repo("calls").get(14).status == CallStatus.PASSED_ON)
     passed = store.repo("calls").get(14)
-    assert (passed.caller, passed.for_whom, passed.message) == ("Janet Moore", "Dan Whitfield", "Please call back")
+    assert (passed.caller, passed.company, passed.for_whom, passed.message) == ("Janet Moore", company, "Dan Whitfield", "Please call back")
 
 
 async def test_y_on_any_tab_lists_what_was_passed_on_to_you_and_enter_opens_it(store, tmp_path):
