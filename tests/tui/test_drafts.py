@@ -26,7 +26,7 @@ from tui.widgets.draft_offer import DraftOffer
 from tui.widgets.entry_form import EntryForm
 from tui.widgets.prompt import PromptModal
 
-KEPT_WITHIN = 5.0  # a draft is written at most every two seconds; this is the margin
+KEPT_WITHIN = 10.0  # a draft is written at most every two seconds; the rest is room for a loaded machine
 
 
 def offer_text(app) -> str:
