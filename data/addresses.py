@@ -138,7 +138,27 @@ def _readable(number: str, region: str) -> str:
 
 
 def check_email(value: str) -> str:
-    """An e-mail address as a person types it; ValueError when it cannot be one."""
-    if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+    """One e-mail address as a person types it; ValueError, in words, when it cannot be one."""
+    if not value:
+        return value
+    if any(mark in value for mark in ",;") and value.count("@") > 1:
+        raise ValueError("one e-mail address only: give the others their own field or record")
+    if value.count("@") > 1:
+        raise ValueError("an e-mail address has one @, like name@example.com")
+    if ".." in value.partition("@")[2]:
+        raise ValueError("an e-mail address has no two dots in a row after the @")
+    if value.startswith("@") or value.endswith("@") or not value.isprintable() or " " in value or not _parses(value):
         raise ValueError("an e-mail address looks like name@example.com")
     return value
+
+
+def _parses(value: str) -> bool:
+    """Whether the standard library reads ``value`` as exactly one address."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    try:
+        Address(addr_spec=value)
+    except (HeaderParseError, ValueError, IndexError, TypeError):
+        return False
+    return True
