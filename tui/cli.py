@@ -413,8 +413,23 @@ def machines(office: Office) -> int:
 
         collection, _ = MACHINE_VERBS[office.args.verb]
         raise InputError([f"machines {office.args.verb}: give the id (backoffice list {collection})"])
-    say(MACHINE_VERBS[office.args.verb][1](office))
+    collection, act = MACHINE_VERBS[office.args.verb]
+    must_exist(office, collection, office.args.id)
+    say(act(office))
     return EXIT_OK
+
+
+def must_exist(office: Office, collection_name: str, record_id: int) -> None:
+    """An id given on the command line that names no record is bad input, said as such."""
+    from data.engine.collections import get_collection
+    from data.engine.errors import NotFoundError
+    from data.engine.transfer import InputError
+
+    try:
+        office.store.repo(collection_name).get(record_id)
+    except NotFoundError:
+        collection = get_collection(collection_name)
+        raise InputError([f"there is no {collection.title} {record_id} (backoffice list {collection_name} shows them)"]) from None
 
 
 def poll(office: Office) -> int:
@@ -468,6 +483,7 @@ def stock(office: Office) -> int:
     if office.args.movement is None:
         raise InputError(["stock void-movement: give the movement's id (backoffice list stock_movements)"])
     store = office.store
+    must_exist(office, "stock_movements", office.args.movement)
     movement = reverse_movement(store, office.args.movement, office.args.reason)
     item = store.repo("supplies").get(movement.item_id)
     say(f"movement {movement.label()} of {item.name} reversed: {movement.void_reason}; {item.on_hand} {item.unit} on hand")

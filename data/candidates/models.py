@@ -52,6 +52,17 @@ class Position(Record):
 
     form_fields = ("title", "department", "hiring_manager", "places", "status")
 
+    @field_validator("criteria", mode="before")
+    @classmethod
+    def _criteria_as_typed(cls, value: object) -> object:
+        """The form's own way of writing them, 'Bookkeeping ×2, Accuracy', from a command
+        line or a CSV cell too (there, already cut at the commas)."""
+        if isinstance(value, str):
+            return criteria_typed(value)
+        if isinstance(value, list):
+            return [c for item in value for c in (criteria_typed(item) if isinstance(item, str) else [item])]
+        return value
+
     @field_validator("criteria")
     @classmethod
     def _distinct_criteria(cls, value: list[Criterion]) -> list[Criterion]:

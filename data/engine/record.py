@@ -10,6 +10,7 @@ cannot hide the rest.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -182,4 +183,22 @@ def error_sentence(detail: dict) -> str:
         return "not a number"
     if kind in BOUNDS:
         return f"Give a number {BOUNDS[kind]} {number_words(next(iter(context.values())))}."
+    if str(detail.get("msg", "")).startswith("Input should"):
+        return wrong_kind(kind, context)
     return str(detail.get("msg", "not valid")).removeprefix("Value error, ")
+
+
+KINDS = {"string_type": "text", "list_type": "a list, its items separated by commas",
+         "dict_type": "names with values, written as JSON ({\"name\": value})",
+         "bool_parsing": "yes or no", "bool_type": "yes or no", "missing_argument": "a value"}
+
+
+def wrong_kind(kind: str, context: dict) -> str:
+    """What a field takes, for a value of the wrong kind: pydantic's own words ('Input should
+    be a valid dictionary or instance of Criterion') are for programmers."""
+    if kind in ("enum", "literal_error") and context.get("expected"):
+        return f"expected one of {context['expected']}"
+    if kind in ("model_type", "model_attributes_type", "dataclass_type") and context.get("class_name"):
+        words = re.sub(r"(?<!^)(?=[A-Z])", " ", str(context["class_name"])).lower()
+        return f"not a {words}: write it as the app's form does"
+    return f"expected {KINDS.get(kind, 'a value of another kind')}"

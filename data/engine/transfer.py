@@ -98,7 +98,7 @@ def describe_errors(error: ValidationError, where: str, collection: Collection) 
             problems.append(f"{where}: unknown field '{field}' (fields: {known})")
         elif detail["type"] == "missing":
             problems.append(f"{where}: field '{field}' is required")
-        elif detail["type"] in NUMBER_ERRORS:
+        elif detail["type"] in NUMBER_ERRORS or detail["msg"].startswith("Input should"):
             problems.append(f"{where}: field '{field}': {error_sentence(detail)}")
         else:
             message = detail["msg"].removeprefix("Value error, ")

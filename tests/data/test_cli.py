@@ -42,7 +42,7 @@ def run(capsys, folder):
     [
         (("add", "cals", "caller=x"), "backoffice: unknown collection 'cals' (known: "),
         (("add", "calls", "caller=x", "colour=red"), "backoffice: arguments: unknown field 'colour' (fields: "),
-        (("add", "calls", "caller=x", "priority=asap"), "backoffice: arguments: field 'priority': Input should be"),
+        (("add", "calls", "caller=x", "priority=asap"), "backoffice: arguments: field 'priority': expected one of"),
         (("add", "calls", "caller=x", "callback_due=tomorrow"), "backoffice: arguments: field 'callback_due': "),
         (("add", "calls", "number=123"), "backoffice: arguments: field 'caller' is required"),
         (("add", "calls", "caller"), "backoffice: 'caller': expected FIELD=VALUE"),
@@ -63,7 +63,7 @@ def test_a_real_process_answers_bad_input_on_stderr_with_exit_2(folder):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "backoffice: arguments: field 'priority': Input should be 'low', 'normal' or 'urgent'"
+        "backoffice: arguments: field 'priority': expected one of 'low', 'normal' or 'urgent'"
     ]
     assert (folder / "calls.json").read_bytes() == before
 
@@ -83,8 +83,8 @@ def test_an_import_with_bad_rows_names_every_one_and_imports_none(run, folder, t
     assert status == 2
     assert err == [
         "backoffice: line 3: field 'caller' is required",
-        "backoffice: line 4: field 'priority': Input should be 'low', 'normal' or 'urgent'",
-        "backoffice: line 6: field 'priority': Input should be 'low', 'normal' or 'urgent'",
+        "backoffice: line 4: field 'priority': expected one of 'low', 'normal' or 'urgent'",
+        "backoffice: line 6: field 'priority': expected one of 'low', 'normal' or 'urgent'",
     ]
     assert (folder / "calls.json").read_bytes() == before
 

@@ -250,7 +250,7 @@ def test_a_file_of_many_bad_rows_names_the_first_hundred_and_how_many_more(store
     source.write_text("caller,priority\n" + "Ann,whenever\n" * 150)
     code, said = run(store.folder, capsys, "import", "calls", str(source))
     assert code == 2 and len(said) == 101
-    assert said[0] == "backoffice: line 2: field 'priority': Input should be 'low', 'normal' or 'urgent'"
+    assert said[0] == "backoffice: line 2: field 'priority': expected one of 'low', 'normal' or 'urgent'"
     assert said[99].startswith("backoffice: line 101: ") and said[100] == "backoffice: ... and 50 more problems"
 
 
