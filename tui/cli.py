@@ -546,6 +546,25 @@ def with_archive(store, collection, archived: bool) -> list:
     return records
 
 
+PHONE_FIELDS = ("number", "fax_number", "vendor_phone")  # stored E.164
+
+
+def shown(field: str, value, stored) -> str:
+    """A cell as the office writes it: a number in its national form, a moment on the office's
+    clock; the stored form (E.164, ISO UTC) is what --format json and csv give scripts."""
+    from datetime import datetime
+
+    from data.addresses import readable_number
+    from data.engine.clock import local
+    from data.engine.transfer import cell
+
+    if isinstance(value, datetime):
+        return f"{local(value):%Y-%m-%d %H:%M}"
+    if field in PHONE_FIELDS and isinstance(value, str):
+        return readable_number(value)
+    return cell(stored)
+
+
 def print_table(records, fields: list[str]) -> None:
     """Records as a table for a person, aligned however wide their characters are."""
     import shutil
@@ -556,14 +575,14 @@ def print_table(records, fields: list[str]) -> None:
     from rich.text import Text
 
     from data.engine.text import visible
-    from data.engine.transfer import as_row, cell
+    from data.engine.transfer import as_row
 
     table = Table(*fields, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
     for column in table.columns:
         column.max_width, column.no_wrap, column.overflow = TABLE_CELL, True, "ellipsis"
     for record in records:
         row = as_row(record)
-        table.add_row(*(Text(visible(cell(row.get(f)), one_line=True)) for f in fields))
+        table.add_row(*(Text(visible(shown(f, getattr(record, f, None), row.get(f)), one_line=True)) for f in fields))
     width = shutil.get_terminal_size((80, 24)).columns if sys.stdout.isatty() else 10_000
     Console(width=width, color_system=None, highlight=False, soft_wrap=False).print(table)
 

@@ -15,5 +15,5 @@ COLLECTIONS = [
     Collection("faxes", Fax, "calls", "fax",
                columns=("recipient", "fax_number", "status", "tries", "last_error", "next_attempt"),
                is_closed=fax_is_closed, adder="data.calls.actions:queue_fax"),
-    Collection("contacts", Contact, "calls", "contact", columns=("name", "kind", "extension", "department")),
+    Collection("contacts", Contact, "calls", "contact", columns=("name", "kind", "company", "number", "email", "extension", "department")),
 ]
