@@ -66,7 +66,7 @@ def board_status_cell(machine: Machine) -> Text:
     if says_worse(machine):
         cell.append(" ▸ ").append_text(status_cell(machine.reported_status))  # type: ignore[arg-type]
     elif machine.polled_at is not None and machine.reported_status is None:
-        cell.append(" ▸ ?", style="yellow")  # not answering, or what it said cannot be kept
+        cell.append(" ▸ ?", style="yellow")  # it did not answer
     return cell
 
 
