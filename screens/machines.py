@@ -270,6 +270,11 @@ class MachineSection(SectionScreen):
             self.app.push_screen(ConfirmModal(f"Bring {machine.label()} back into service?\n{retired_line(machine).plain}"), bring_back)
             return
 
+        blocked = rules.retire_refusal(machine, [t for t in store.repo("tickets").find(machine_id=machine.id) if t.is_open])
+        if blocked:  # said before asking why, not after the reason is typed
+            self.notify(blocked, severity="error")
+            return
+
         def retire(reason: str | None) -> None:
             if reason is not None:
                 self.run_job(lambda: actions.retire(store, machine.id, reason), notice=f"{machine.asset_tag} retired")
