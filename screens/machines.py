@@ -66,7 +66,7 @@ def board_status_cell(machine: Machine) -> Text:
     if says_worse(machine):
         cell.append(" ▸ ").append_text(status_cell(machine.reported_status))  # type: ignore[arg-type]
     elif machine.polled_at is not None and machine.reported_status is None:
-        cell.append(" ▸ ?", style="yellow")  # not answering, or what it said cannot be kept
+        cell.append(" ▸ ?", style="yellow")  # it did not answer
     return cell
 
 
@@ -268,6 +268,11 @@ class MachineSection(SectionScreen):
                     self.run_job(lambda: actions.return_to_service(store, machine.id), notice=f"{machine.asset_tag} is in service again")
 
             self.app.push_screen(ConfirmModal(f"Bring {machine.label()} back into service?\n{retired_line(machine).plain}"), bring_back)
+            return
+
+        blocked = rules.retire_refusal(machine, [t for t in store.repo("tickets").find(machine_id=machine.id) if t.is_open])
+        if blocked:  # said before asking why, not after the reason is typed
+            self.notify(blocked, severity="error")
             return
 
         def retire(reason: str | None) -> None:

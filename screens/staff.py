@@ -37,9 +37,9 @@ EVENT_FIELDS = {EventKind.TRAINING: ["course", "on", "completed", "valid_until",
 
 def attention(employee: Employee, events: list[StaffEvent], today: date) -> Text:
     """What needs a look in the list: active warnings, expired trainings, onboarding to do, having left."""
-    if not employee.is_active:
+    if not rules.is_employed(employee, today):
         return Text(f"left {employee.left_on:%d %b %Y}" if employee.left_on else "left", style="dim")
-    words = []
+    words = [(f"leaving {employee.left_on:%d %b}", "bold")] if rules.leaving_soon(employee, today) else []
     warnings = rules.active_warnings(events, today)
     if warnings:
         words.append((f"{len(warnings)} warning{'s' if len(warnings) > 1 else ''}", "bold yellow"))
@@ -80,7 +80,7 @@ def heading(employee: Employee, today: date) -> Text:
 
 
 def employee_row(employee: Employee, events: list[StaffEvent], today: date) -> tuple[int, list]:
-    name = Text(employee.name, style="" if employee.is_active else "dim")
+    name = Text(employee.name, style="" if rules.is_employed(employee, today) else "dim")
     return employee.id, [name, employee.role, employee.department, attention(employee, events, today)]
 
 
@@ -180,7 +180,7 @@ class StaffScreen(SectionScreen):
             event = next((e for e in self.data.events if e.id == record_id), None)
             record_id = event.employee_id if event else record_id
         employee = self.data.employee(record_id)
-        if employee is not None and not employee.is_active and not self.with_leavers:
+        if employee is not None and not rules.is_employed(employee, self.data.today) and not self.with_leavers:
             self.with_leavers = True
             self.show(self.data)
         table = self.query_one("#employees", RecordTable)

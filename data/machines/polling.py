@@ -106,22 +106,22 @@ def poll_machines(store: Store, snmp: SnmpAccess | str = "public", read: Reader 
             run.problems.append(f"{machine.asset_tag}: {answer}")
             note_report(store, machine.id, None, f"not answering: {answer}")
             continue
-        saved = record_report(store, machine.id, answer)
+        saved, problem = record_report(store, machine.id, answer)
         run.polled.append(saved)
-        if saved.reported_status is None:
+        if problem:
             run.problems.append(f"{machine.asset_tag}: {saved.reported}")
     return run
 
 
-def record_report(store: Store, machine_id: int, report: PrinterReport) -> Machine:
+def record_report(store: Store, machine_id: int, report: PrinterReport) -> tuple[Machine, str]:
     """Keep what the machine said: its counter as today's polled reading, each supply level
     that changed, its state as a suggestion beside the status people set. A counter that
-    cannot be kept is said in the machine's report."""
+    cannot be kept is said in the machine's report, and returned."""
     with store.transaction("machines"):
         problem = record_counter(store, machine_id, report.total) if report.total is not None else ""
         record_levels(store, machine_id, report)
-        status, said = rules.reported_state(report)
-        return note_report(store, machine_id, None if problem else status, f"{said}; {problem}" if problem else said)
+        status, said = rules.reported_state(report)  # it answered: its state stands beside a counter not kept
+        return note_report(store, machine_id, status, f"{said}; {problem}" if problem else said), problem
 
 
 def note_report(store: Store, machine_id: int, status: MachineStatus | None, said: str) -> Machine:
@@ -142,8 +142,7 @@ def record_counter(store: Store, machine_id: int, total: int) -> str:
     today = store.today()
     latest = forecasts.latest_reading(forecasts.counting(readings.find(machine_id=machine_id)))
     if latest is not None and total < latest.total:
-        return (f"the machine's counter reads {total:,}, below the reading of {latest.label()}; "
-                "if that reading is wrong, void it (v on the machine's page)")
+        return rules.counter_went_back(total, latest)
     if latest is not None and total == latest.total:
         return ""
     if latest is not None and latest.polled and latest.taken_on == today:

@@ -205,5 +205,27 @@ def active_plans(plans: Iterable[MaintenancePlan]) -> list[MaintenancePlan]:
     return [p for p in plans if not p.is_removed]
 
 
+def counter_went_back(total: int, last: MeterReading) -> str:
+    """A polled counter below the last reading: said, not taken as a reading."""
+    return (f"counter went back: {total:,} < {last.total:,} ({last.label()}); not recorded — "
+            "if that reading is wrong, void it (v on the machine's page)")
+
+
+def retire_refusal(machine: Machine, open_tickets: Iterable[Ticket]) -> str:
+    """Why a machine cannot be retired yet, naming each ticket still open; '' when it can."""
+    blocking = sorted(open_tickets, key=lambda t: t.id or 0)
+    if not blocking:
+        return ""
+    named = "; ".join(ticket_title(t) for t in blocking)
+    them = "it" if len(blocking) == 1 else "them"
+    return f"{machine.label()} has {len(blocking)} open ticket{'s' if len(blocking) > 1 else ''} ({named}); fix, close or void {them} before retiring it."
+
+
+def ticket_title(ticket: Ticket) -> str:
+    """The ticket's number and what it is about, on one line."""
+    first = ticket.detail.strip().splitlines()[0][:60] if ticket.detail.strip() else ""
+    return ticket.label() + (f" — {first}" if first else "")
+
+
 def ticket_is_closed(ticket: Ticket) -> bool:
     return not ticket.is_open

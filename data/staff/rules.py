@@ -14,8 +14,18 @@ from data.engine.states import Moves
 from data.staff.models import LEVELS, Correction, Employee, EmploymentStatus, EventKind, StaffEvent, WarningLevel
 
 
-def active_employees(employees: Iterable[Employee]) -> list[Employee]:
-    return sorted((e for e in employees if e.is_active), key=lambda e: e.name.casefold())
+def is_employed(employee: Employee, today: date) -> bool:
+    """Still working here: a leaving date still to come keeps the person on until that day,
+    their last."""
+    return employee.is_active or (employee.left_on is not None and employee.left_on >= today)
+
+
+def leaving_soon(employee: Employee, today: date) -> bool:
+    return not employee.is_active and employee.left_on is not None and employee.left_on >= today
+
+
+def active_employees(employees: Iterable[Employee], today: date) -> list[Employee]:
+    return sorted((e for e in employees if is_employed(e, today)), key=lambda e: e.name.casefold())
 
 
 def add_months(day: date, months: int) -> date:

@@ -50,10 +50,11 @@ class StaffView:
 
     def shown(self, with_leavers: bool) -> list[Employee]:
         """Active staff by name; with ``with_leavers``, those who left after them."""
-        active = rules.active_employees(self.employees)
+        active = rules.active_employees(self.employees, self.today)
         if not with_leavers:
             return active
-        return active + sorted((e for e in self.employees if not e.is_active), key=lambda e: e.name.casefold())
+        left = (e for e in self.employees if not rules.is_employed(e, self.today))
+        return active + sorted(left, key=lambda e: e.name.casefold())
 
     def timeline(self, employee: Employee) -> list[TimelineEntry]:
         return rules.timeline(employee, self.events_of(employee.id), self.today)
@@ -77,7 +78,7 @@ def staff_view(store: Store) -> StaffView:
 
 def ending_probations(employees: list[Employee], today: date) -> list[Employee]:
     first, last = today - timedelta(days=PROBATION_AFTER), today + timedelta(days=PROBATION_AHEAD)
-    ending = [e for e in rules.active_employees(employees) if e.probation_until and first <= e.probation_until <= last]
+    ending = [e for e in rules.active_employees(employees, today) if e.probation_until and first <= e.probation_until <= last]
     return sorted(ending, key=lambda e: e.probation_until or today)
 
 
@@ -102,7 +103,7 @@ def agenda_groups(store: Store, now: datetime) -> list[AgendaGroup]:
     events = store.repo("staff_events").list()
     ending = ending_probations(employees, today)
     files = files_of(events)
-    trainings = [(e, t) for e in rules.active_employees(employees)
+    trainings = [(e, t) for e in rules.active_employees(employees, today)
                  for t in rules.expiring_trainings(files[e.id], today, TRAINING_AHEAD)]
     trainings.sort(key=lambda pair: pair[1].valid_until or today)
     return [

@@ -31,9 +31,11 @@ from data.machines.models import (
 from data.machines.rules import (
     check_reading,
     check_unique,
+    counter_went_back,
     downtime,
     machine_status,
     move_ticket,
+    retire_refusal,
     service_sheet,
     tick_step,
 )
@@ -332,3 +334,20 @@ def test_checklists_suit_the_machine():
     assert any("dial tone" in s for s in checklist(MachineKind.FAX, Symptom.FAX_LINE))
     assert not any("fax film" in s for s in checklist(MachineKind.PRINTER, Symptom.TONER_OR_INK))
     assert any("fax film" in s for s in checklist(MachineKind.FAX, Symptom.TONER_OR_INK))
+
+
+def test_a_counter_going_back_is_said_with_both_numbers():
+    last = MeterReading(machine_id=1, taken_on=date(2026, 3, 2), total=1_350)
+    assert counter_went_back(1_200, last).startswith("counter went back: 1,200 < 1,350 (1,350 on 02 Mar 2026); not recorded")
+
+
+def test_a_retire_refusal_names_every_open_ticket_by_number_and_title():
+    machine = Machine(id=1, asset_tag="CP-01", kind=MachineKind.COPIER, make="Canon", model="iR", serial="S1")
+    opened = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    jam = Ticket(id=4, machine_id=1, symptom=Symptom.PAPER_JAM, detail="tray 2\nsecond line", opened_at=opened)
+    noise = Ticket(id=2, machine_id=1, symptom=Symptom.NOISE, opened_at=opened)
+    assert retire_refusal(machine, []) == ""
+    assert retire_refusal(machine, [jam]) == ("CP-01 Canon iR has 1 open ticket (#4 paper jam — tray 2); "
+                                              "fix, close or void it before retiring it.")
+    assert retire_refusal(machine, [jam, noise]) == ("CP-01 Canon iR has 2 open tickets (#2 grinding or unusual noise; #4 paper jam — tray 2); "
+                                                     "fix, close or void them before retiring it.")

@@ -13,6 +13,7 @@ import pytest
 from data.demo import build_demo
 from data.demo.stock import MACHINE_IDS
 from data.engine.errors import FieldError, NotFoundError, RuleError
+from data.engine.store import Store
 from data.machines.actions import (
     add_plan,
     add_reading,
@@ -60,6 +61,19 @@ def machine_status(store, machine) -> MachineStatus:
 
 
 # -- uniqueness and readings, however they are written ----------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="until machines.actions.retire builds its refusal with rules.retire_refusal")
+def test_the_command_line_refuses_to_retire_a_machine_naming_its_open_tickets(tmp_path):
+    office = Store(tmp_path / "office", user="setup")
+    copier = add_machine(office, "CP-01", "S1", kind="copier")
+    jam = report_fault(office, copier.id, Symptom.PAPER_JAM, detail="tray 2")
+    refused = subprocess.run([sys.executable, "-m", "tui.cli", "--data", str(office.folder), "machines", "retire",
+                              str(copier.id), "--reason", "sold"], cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode != 0
+    assert (f"CP-01 HP LaserJet M507dn has 1 open ticket (#{jam.id} paper jam — tray 2); "
+            "fix, close or void it before retiring it.") in refused.stderr
+    assert office.repo("machines").get(copier.id).status != MachineStatus.RETIRED
 
 
 def test_a_second_machine_with_the_same_serial_is_refused_on_add_and_on_save(store, printer):
@@ -190,7 +204,7 @@ def test_a_symptom_the_machine_cannot_have_is_refused(store):
 
 def test_a_retired_machine_takes_no_faults_and_is_not_retired_with_open_tickets(store, printer):
     ticket = report_fault(store, printer.id, Symptom.NOISE)
-    with pytest.raises(RuleError, match="open tickets"):
+    with pytest.raises(RuleError, match="open ticket"):
         retire(store, printer.id, "sold")
     resolve(store, ticket.id)
     with pytest.raises(FieldError, match="Say why"):

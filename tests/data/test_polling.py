@@ -77,14 +77,16 @@ def test_a_machine_that_does_not_answer_is_named_and_the_others_are_still_read(t
     assert [r.machine_id for r in store.repo("meter_readings").list()] == [1]
 
 
-def test_a_counter_below_a_reading_typed_by_mistake_is_not_recorded_but_said(tmp_path, snmp_printers):
+def test_a_counter_going_back_is_said_as_such_not_recorded_and_the_state_it_answered_kept(tmp_path, snmp_printers):
     copier = snmp_printers("Canon iR-ADV C5535")
     copier.show(total=121_000, supplies=TONERS)
     store = office_with(tmp_path, {"asset_tag": "CP-01", "snmp": copier.address})
     assert backoffice(store.folder, "add", "meter_readings", "machine_id=1", "taken_on=2026-01-05", "total=900000000").returncode == 0
     polled = backoffice(store.folder, "machines", "poll")
     assert polled.returncode == 1
-    assert "the machine's counter reads 121,000, below the reading of 900,000,000 on 05 Jan 2026" in polled.stderr
+    assert "CP-01: running; counter went back: 121,000 < 900,000,000 (900,000,000 on 05 Jan 2026)" in polled.stderr
+    copier_now = store.repo("machines").get(1)
+    assert copier_now.reported_status == MachineStatus.OK, "it answered: its state is shown, not '?'"
     assert [r.total for r in store.repo("meter_readings").list()] == [900_000_000]
     assert store.repo("supply_levels").list(), "the toner levels are still kept"
 

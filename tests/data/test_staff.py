@@ -19,7 +19,7 @@ from data.staff.rules import (
     next_warning_level,
     timeline,
 )
-from data.staff.views import employee_timeline, suggested_warning_level
+from data.staff.views import employee_timeline, staff_view, suggested_warning_level
 
 START = date(2024, 5, 1)
 
@@ -160,9 +160,20 @@ def test_termination_ends_the_employment_but_keeps_the_record(store, sofia):
 
     left = store.repo("employees").get(sofia.id)
     assert (left.status, left.left_on, left.left_reason) == (EmploymentStatus.LEFT, date(2026, 3, 31), "Resigned: moving away")
-    assert [e.name for e in active_employees(store.repo("employees").list())] == [ann.name]
+    assert [e.name for e in active_employees(store.repo("employees").list(), date(2026, 4, 1))] == [ann.name]
     last = employee_timeline(store, sofia.id, date(2026, 4, 1))[-1]
     assert (last.kind, last.on, last.text) == (TimelineKind.TERMINATION, date(2026, 3, 31), "Left: Resigned: moving away")
+
+
+def test_a_leaving_date_to_come_keeps_the_employee_on_the_list_until_that_day(store, clock, sofia):
+    terminate(store, sofia.id, date(2026, 12, 31), "Resigned: moving away")
+    employees = store.repo("employees").list()
+    assert [e.name for e in active_employees(employees, store.today())] == [sofia.name]
+    assert staff_view(store).shown(with_leavers=False)[0].name == sofia.name
+    assert [e.name for e in active_employees(employees, date(2026, 12, 31))] == [sofia.name], "the last day is a working day"
+    clock.now = clock.now.replace(year=2027, month=1, day=1)
+    assert staff_view(store).shown(with_leavers=False) == []
+    assert [e.name for e in staff_view(store).shown(with_leavers=True)] == [sofia.name]
 
 
 def test_termination_needs_a_reason_and_a_date_after_the_start(store, sofia):

@@ -371,6 +371,20 @@ async def test_a_retired_machine_leaves_the_board_and_comes_back_by_key(make_app
     assert store.repo("machines").get(printer.id).status == MachineStatus.OK
 
 
+async def test_retiring_a_machine_with_open_tickets_is_refused_naming_them(make_app, store, printer):
+    from data.machines.actions import report_fault
+
+    jam = report_fault(store, printer.id, Symptom.PAPER_JAM, detail="Tray 2 [bold]")
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_board(pilot, app, printer)
+        await pilot.press("R")
+        refused = f"PR-07 HP LaserJet M507 has 1 open ticket (#{jam.id} paper jam — Tray 2 [bold])"
+        assert await wait_for(pilot, lambda: any(n.message.startswith(refused) for n in app._notifications))
+        assert not isinstance(app.screen, PromptModal), "not asked why, since it cannot be retired"
+    assert store.repo("machines").get(printer.id).status != MachineStatus.RETIRED
+
+
 async def test_maintenance_plans_are_added_done_and_removed_on_their_own_page(make_app, store, printer, clock):
     from screens.maintenance_plans import PlansScreen
 

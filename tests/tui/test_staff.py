@@ -112,15 +112,25 @@ async def test_termination_asks_then_the_employee_leaves_the_active_list(make_ap
         await pilot.press("n")  # thought better of it: nothing changes
         assert store.repo("employees").get(kieran.id).status == EmploymentStatus.ACTIVE
 
-        await pilot.press("T", *["backspace"] * 10, *"2026-03-31", "tab", *"Moving away", "ctrl+s")
+        await pilot.press("T", *["backspace"] * 10, *"2026-03-09", "tab", *"Moving away", "ctrl+s")  # left yesterday
         assert await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         assert await wait_for(pilot, lambda: listed(app) == ["Sofia Rossi"])
         await pilot.press("a")  # the record stays, with its file
         assert await wait_for(pilot, lambda: listed(app) == ["Sofia Rossi", "Kieran Doyle"])
-        assert table_rows(app, "employees")[1][3] == "left 31 Mar 2026"
+        assert table_rows(app, "employees")[1][3] == "left 09 Mar 2026"
     left = store.repo("employees").get(kieran.id)
-    assert (left.status, left.left_on, left.left_reason) == (EmploymentStatus.LEFT, date(2026, 3, 31), "Moving away")
+    assert (left.status, left.left_on, left.left_reason) == (EmploymentStatus.LEFT, date(2026, 3, 9), "Moving away")
     [termination] = store.repo("staff_events").find(employee_id=kieran.id, kind=EventKind.TERMINATION)
     assert termination.reason == "Moving away"
 
+
+
+async def test_an_employee_leaving_later_this_year_stays_listed_saying_when(make_app, store):
+    add_employee(store, "Priya Shah", status=EmploymentStatus.LEFT, left_on=date(2026, 12, 31), left_reason="Moving [bold]away")
+    add_employee(store, "Tom Baines", status=EmploymentStatus.LEFT, left_on=TODAY - timedelta(days=1), left_reason="Retired")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        assert await wait_for(pilot, lambda: listed(app) == ["Priya Shah"])
+        assert table_rows(app, "employees")[0][3] == "leaving 31 Dec"
