@@ -247,8 +247,9 @@ def retire(store: Store, machine_id: int, reason: str) -> Machine:
     if not reason.strip():
         raise FieldError("reason", "Say why the machine is retired (sold, scrapped, replaced by…).")
     with store.transaction("machines"):
-        if any(t.is_open for t in store.repo("tickets").find(machine_id=machine_id)):
-            raise RuleError("This machine has open tickets; fix, close or void them before retiring it.")
+        open_tickets = [t for t in store.repo("tickets").find(machine_id=machine_id) if t.is_open]
+        if blocked := rules.retire_refusal(store.repo("machines").get(machine_id), open_tickets):
+            raise RuleError(blocked)
 
         def retired(machine: Machine) -> None:
             if machine.status == MachineStatus.RETIRED:

@@ -63,7 +63,6 @@ def machine_status(store, machine) -> MachineStatus:
 # -- uniqueness and readings, however they are written ----------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="until machines.actions.retire builds its refusal with rules.retire_refusal")
 def test_the_command_line_refuses_to_retire_a_machine_naming_its_open_tickets(tmp_path):
     office = Store(tmp_path / "office", user="setup")
     copier = add_machine(office, "CP-01", "S1", kind="copier")
